@@ -1,0 +1,169 @@
+/* cli.c - helpers shared by the subcommands (see cli.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "nasview%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'nasview%s%s --help'.\n", cmd ? " " : "",
+            cmd ? cmd : "");
+    return CLI_EXIT_USAGE;
+}
+
+int cli_fail(const char *cmd, const NvError *err)
+{
+    fprintf(stderr, "nasview%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "",
+            err->msg[0] ? err->msg : "failed");
+    if (err->status == NV_ERR_USAGE || err->status == NV_ERR_PARSE)
+        return CLI_EXIT_USAGE;
+    return CLI_EXIT_FAIL;
+}
+
+int cli_parse_long(const char *cmd, const char *opt, const char *val, long lo,
+                   long hi, long *out)
+{
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(val, &end, 10);
+    if (errno || end == val || *end != '\0')
+        return cli_usage_error(cmd, "%s '%s' is not a whole number", opt, val);
+    if (v < lo || v > hi)
+        return cli_usage_error(cmd, "%s %ld is out of range (%ld..%ld)", opt, v,
+                               lo, hi);
+    *out = v;
+    return 0;
+}
+
+int cli_parse_u64(const char *cmd, const char *opt, const char *val,
+                  uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+    errno = 0;
+    if (val[0] == '-')
+        return cli_usage_error(cmd, "%s '%s' must not be negative", opt, val);
+    v = strtoull(val, &end, 10);
+    if (errno || end == val || *end != '\0')
+        return cli_usage_error(cmd, "%s '%s' is not a whole number", opt, val);
+    *out = v;
+    return 0;
+}
+
+int cli_parse_double(const char *cmd, const char *opt, const char *val,
+                     double lo, double hi, double *out)
+{
+    char *end;
+    double v;
+    errno = 0;
+    v = strtod(val, &end);
+    if (errno || end == val || *end != '\0' || v != v)
+        return cli_usage_error(cmd, "%s '%s' is not a number", opt, val);
+    if (v < lo || v > hi)
+        return cli_usage_error(cmd, "%s %g is out of range (%g..%g)", opt, v,
+                               lo, hi);
+    *out = v;
+    return 0;
+}
+
+int cli_parse_format(const char *cmd, const char *val, unsigned allowed,
+                     OutputFormat *out)
+{
+    static const char *const names[] = { "table", "json", "csv" };
+    for (int i = 0; i < 3; i++)
+        if ((allowed & (1u << i)) && strcmp(val, names[i]) == 0) {
+            *out = (OutputFormat)i;
+            return 0;
+        }
+    return cli_usage_error(cmd, "--format '%s' is not one of %s%s%s", val,
+                           allowed & 1 ? "table " : "",
+                           allowed & 2 ? "json " : "", allowed & 4 ? "csv" : "");
+}
+
+static NvStatus make_dir(const char *path, NvError *err)
+{
+    if (mkdir(path, 0755) == 0 || errno == EEXIST)
+        return NV_OK;
+    return nv_error_set(err, NV_ERR_IO, "cannot create directory %s: %s", path,
+                        strerror(errno));
+}
+
+NvStatus cli_default_db(char *buf, size_t n, int create_dirs, NvError *err)
+{
+    const char *xdg = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    char dir[4096];
+    NvStatus st;
+
+    if (xdg && xdg[0] == '/') {
+        snprintf(dir, sizeof dir, "%s", xdg);
+    } else if (home && home[0]) {
+        snprintf(dir, sizeof dir, "%s/.local", home);
+        if (create_dirs && (st = make_dir(dir, err)))
+            return st;
+        snprintf(dir, sizeof dir, "%s/.local/share", home);
+    } else {
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "neither XDG_DATA_HOME nor HOME is set; name the "
+                            "database with --db FILE");
+    }
+    if (create_dirs && (st = make_dir(dir, err)))
+        return st;
+    size_t len = strlen(dir);
+    if (len + sizeof "/nasview/nasview.db" > n)
+        return nv_error_set(err, NV_ERR_USAGE, "data directory path too long: %s",
+                            dir);
+    snprintf(buf, n, "%s/nasview", dir);
+    if (create_dirs && (st = make_dir(buf, err)))
+        return st;
+    snprintf(buf, n, "%s/nasview/nasview.db", dir);
+    return NV_OK;
+}
+
+int cli_not_available(const char *cmd, const char *what)
+{
+    fprintf(stderr,
+            "nasview %s: not available in this build yet (%s).\n"
+            "The genotype command works now: try 'nasview genotype nasnet-a'.\n",
+            cmd, what);
+    return CLI_EXIT_FAIL;
+}
+
+int cli_stub_command(const char *cmd, const char *usage,
+                     const struct option *opts, int min_pos, int max_pos,
+                     int argc, char **argv, const char *what)
+{
+    int c, npos;
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(usage, stdout);
+            return CLI_EXIT_OK;
+        }
+        if (c == '?')
+            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+        if (c == ':')
+            return cli_usage_error(cmd, "option '%s' needs a value",
+                                   argv[optind - 1]);
+    }
+    npos = argc - optind;
+    if (npos < min_pos)
+        return cli_usage_error(cmd, "missing argument");
+    if (npos > max_pos)
+        return cli_usage_error(cmd, "unexpected argument '%s'",
+                               argv[optind + max_pos]);
+    return cli_not_available(cmd, what);
+}

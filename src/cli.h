@@ -1,0 +1,76 @@
+/* cli.h - what every `nasview` subcommand shares: exit statuses, usage
+ * errors with a one-line hint, number and format parsing, the default
+ * database path.  Only main.c and the cmd_*.c files use this. */
+#ifndef NASVIEW_CLI_H
+#define NASVIEW_CLI_H
+
+#include <getopt.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nv_error.h"
+
+enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
+
+typedef enum { FORMAT_TABLE = 0, FORMAT_JSON, FORMAT_CSV } OutputFormat;
+
+/* cli_usage_error - print "nasview CMD: MESSAGE" and "Try 'nasview CMD
+ * --help'." on stderr; returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* cli_fail - print "nasview CMD: " and err's message on stderr; returns
+ * CLI_EXIT_FAIL (or CLI_EXIT_USAGE when err->status is NV_ERR_USAGE or
+ * NV_ERR_PARSE). */
+int cli_fail(const char *cmd, const NvError *err);
+
+/* cli_parse_long - parse val as an integer in [lo, hi] for option opt.
+ * Returns 0 and sets *out, or prints a usage error and returns
+ * CLI_EXIT_USAGE. */
+int cli_parse_long(const char *cmd, const char *opt, const char *val, long lo,
+                   long hi, long *out);
+
+/* cli_parse_u64 - a seed or other unsigned 64-bit number. Same contract. */
+int cli_parse_u64(const char *cmd, const char *opt, const char *val,
+                  uint64_t *out);
+
+/* cli_parse_double - a real number in [lo, hi].  Same contract. */
+int cli_parse_double(const char *cmd, const char *opt, const char *val,
+                     double lo, double hi, double *out);
+
+/* cli_parse_format - "table", "json" or "csv" (those allowed by `allowed`,
+ * a bit mask of 1 << OutputFormat).  Same contract. */
+int cli_parse_format(const char *cmd, const char *val, unsigned allowed,
+                     OutputFormat *out);
+
+/* cli_default_db - the default database path,
+ * $XDG_DATA_HOME/nasview/nasview.db or ~/.local/share/nasview/nasview.db,
+ * written into buf (size n).  When create_dirs is set, missing directories
+ * are created.  Fails with NV_ERR_IO naming the directory. */
+NvStatus cli_default_db(char *buf, size_t n, int create_dirs, NvError *err);
+
+/* cli_not_available - the message of a subcommand that this build does not
+ * have yet; returns CLI_EXIT_FAIL. */
+int cli_not_available(const char *cmd, const char *what);
+
+/* Entry points, one per subcommand; argv[0] is the subcommand's name. */
+int cmd_tui(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_genotype(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+
+/* cli_stub_command - parse argv against opts (each option's `val` must be
+ * unique and non-zero; 'h' is --help), print usage for --help, check the
+ * positional count is within [min_pos, max_pos], then report that the
+ * command is not available yet (cli_not_available).  For subcommands whose
+ * engine has not landed. */
+int cli_stub_command(const char *cmd, const char *usage,
+                     const struct option *opts, int min_pos, int max_pos,
+                     int argc, char **argv, const char *what);
+
+#endif

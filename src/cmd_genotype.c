@@ -1,0 +1,173 @@
+/* cmd_genotype.c - `nasview genotype`: parse a genotype, print its
+ * canonical form, hash and the states each cell concatenates. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "genotype.h"
+#include "jsonw.h"
+
+static const char usage[] =
+    "Usage: nasview genotype (TEXT | nasnet-a) [--format table|json]\n"
+    "                        [--svg FILE] [--dot FILE]\n"
+    "                        [--F n] [--N n] [--input CxHxW] [--classes n]\n"
+    "Check a genotype and print its canonical form, its hash and, per cell,\n"
+    "the blocks and the hidden states concatenated at the output.\n"
+    "\n"
+    "TEXT is 'normal: B; B; B; B; B | reduce: B; B; B; B; B' where each block\n"
+    "B is 'in1 in2 op1 op2 comb' (inputs: 0 = h(i-1), 1 = h(i), 2+k = block k;\n"
+    "comb: add or concat); 'nasnet-a' names the built-in NASNet-A.\n"
+    "\n"
+    "  --format F   table (default) or json\n"
+    "  --svg FILE   draw both cells as SVG ('-' for stdout)\n"
+    "  --dot FILE   write both cells as Graphviz DOT ('-' for stdout)\n"
+    "  --F n --N n --input CxHxW --classes n\n"
+    "               size of the child network to measure (parameters,\n"
+    "               mult-adds)\n";
+
+enum { OPT_FORMAT = 1, OPT_SVG, OPT_DOT, OPT_F, OPT_N, OPT_INPUT, OPT_CLASSES };
+
+static const struct option opts[] = {
+    { "format", required_argument, NULL, OPT_FORMAT },
+    { "svg", required_argument, NULL, OPT_SVG },
+    { "dot", required_argument, NULL, OPT_DOT },
+    { "F", required_argument, NULL, OPT_F },
+    { "N", required_argument, NULL, OPT_N },
+    { "input", required_argument, NULL, OPT_INPUT },
+    { "classes", required_argument, NULL, OPT_CLASSES },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+static void print_concat_json(FILE *f, unsigned mask)
+{
+    int first = 1;
+    fputc('[', f);
+    for (int s = 0; s < GENO_STATES; s++)
+        if (mask & (1u << s)) {
+            if (!first)
+                fputc(',', f);
+            json_string(f, geno_state_name(s));
+            first = 0;
+        }
+    fputc(']', f);
+}
+
+static void print_json(const Genotype *g)
+{
+    char text[GENO_TEXT_MAX], hash[17];
+    geno_format(g, text, sizeof text);
+    geno_hash_hex(g, hash);
+    fputs("{\"canonical\":", stdout);
+    json_string(stdout, text);
+    fputs(",\"hash\":", stdout);
+    json_string(stdout, hash);
+    for (int c = 0; c < GENO_CELLS; c++) {
+        Genotype canon = *g;
+        geno_canonicalize(&canon);
+        printf(",\"%s\":{\"blocks\":[", geno_cell_name(c));
+        for (int b = 0; b < GENO_BLOCKS; b++) {
+            const GenoBlock *k = &canon.cells[c].blocks[b];
+            printf("%s{\"in1\":%d,\"in2\":%d,\"op1\":", b ? "," : "", k->in1,
+                   k->in2);
+            json_string(stdout, geno_op_name(k->op1));
+            fputs(",\"op2\":", stdout);
+            json_string(stdout, geno_op_name(k->op2));
+            fputs(",\"comb\":", stdout);
+            json_string(stdout, geno_comb_name(k->comb));
+            fputc('}', stdout);
+        }
+        fputs("],\"concat\":", stdout);
+        print_concat_json(stdout, geno_cell_output_mask(g, c));
+        fputc('}', stdout);
+    }
+    fputs("}\n", stdout);
+}
+
+static void print_table(const Genotype *g)
+{
+    char text[GENO_TEXT_MAX], hash[17];
+    Genotype canon = *g;
+    geno_canonicalize(&canon);
+    geno_format(g, text, sizeof text);
+    geno_hash_hex(g, hash);
+    printf("canonical  %s\nhash       %s\n", text, hash);
+    for (int c = 0; c < GENO_CELLS; c++) {
+        unsigned mask = geno_cell_output_mask(g, c);
+        printf("\n%s cell\n  %-5s %-7s %-7s %-13s %-13s %s\n", geno_cell_name(c),
+               "block", "in1", "in2", "op1", "op2", "comb");
+        for (int b = 0; b < GENO_BLOCKS; b++) {
+            const GenoBlock *k = &canon.cells[c].blocks[b];
+            printf("  b%-4d %-7s %-7s %-13s %-13s %s\n", b,
+                   geno_state_name(k->in1), geno_state_name(k->in2),
+                   geno_op_name(k->op1), geno_op_name(k->op2),
+                   geno_comb_name(k->comb));
+        }
+        printf("  output = concat(");
+        for (int s = 0, first = 1; s < GENO_STATES; s++)
+            if (mask & (1u << s)) {
+                printf("%s%s", first ? "" : ", ", geno_state_name(s));
+                first = 0;
+            }
+        printf(")\n");
+    }
+}
+
+int cmd_genotype(int argc, char **argv)
+{
+    OutputFormat format = FORMAT_TABLE;
+    const char *later = NULL;
+    int c, rc;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(usage, stdout);
+            return CLI_EXIT_OK;
+        case OPT_FORMAT:
+            if ((rc = cli_parse_format("genotype", optarg, 3, &format)))
+                return rc;
+            break;
+        case OPT_SVG:
+        case OPT_DOT:
+            later = "drawing comes with the Graphviz renderer";
+            break;
+        case OPT_F:
+        case OPT_N:
+        case OPT_INPUT:
+        case OPT_CLASSES:
+            later = "parameter counts come with the training engine";
+            break;
+        case ':':
+            return cli_usage_error("genotype", "option '%s' needs a value",
+                                   argv[optind - 1]);
+        default:
+            return cli_usage_error("genotype", "unknown option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("genotype", "missing genotype (TEXT or nasnet-a)");
+    if (argc - optind > 1)
+        return cli_usage_error("genotype",
+                               "unexpected argument '%s' (quote the genotype "
+                               "text as one argument)",
+                               argv[optind + 1]);
+    if (later)
+        return cli_not_available("genotype", later);
+
+    Genotype g;
+    NvError err;
+    nv_error_clear(&err);
+    if (geno_resolve(argv[optind], &g, &err) != NV_OK)
+        return cli_fail("genotype", &err);
+    if (format == FORMAT_JSON)
+        print_json(&g);
+    else
+        print_table(&g);
+    return CLI_EXIT_OK;
+}

@@ -1,0 +1,96 @@
+/* strategy.h - the one interface every search strategy offers the search
+ * loop: propose a genotype with the probability vectors it was drawn from,
+ * observe its reward, save and restore state.
+ *
+ * Invariants:
+ *  1. A strategy's randomness comes only from its own seeded state, so the
+ *     same seed and settings give the same proposals.
+ *  2. save() then load() into a fresh strategy of the same kind and settings
+ *     continues with exactly the proposals the original would have made.
+ *  3. Every proposal reports, for each of the GENO_DECISIONS decisions, the
+ *     full probability vector over its support (zeros past the support);
+ *     strategies that do not sample from a distribution report the
+ *     distribution they effectively used (uniform for random search, a
+ *     one-hot vector for a mutation's copied choices, uniform for the
+ *     mutated one, so the UI can draw every strategy the same way).
+ *  4. observe() is called exactly once per proposal, in proposal order. */
+#ifndef NASVIEW_STRATEGY_H
+#define NASVIEW_STRATEGY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "genotype.h"
+#include "nv_error.h"
+
+typedef enum {
+    STRATEGY_RL = 0,
+    STRATEGY_RANDOM = 1,
+    STRATEGY_EVOLUTION = 2
+} StrategyKind;
+
+typedef enum { RL_PPO = 0, RL_REINFORCE = 1 } RlUpdate;
+
+typedef struct {
+    StrategyKind kind;
+    uint64_t seed;
+    /* rl */
+    RlUpdate update;       /* PPO (paper) or REINFORCE */
+    int lstm_hidden;       /* 100 (paper) */
+    float lr;              /* Adam learning rate */
+    float entropy_weight;  /* entropy bonus */
+    float baseline_decay;  /* EMA weight of the reward baseline (0.95) */
+    int ppo_batch;         /* M: architectures per update */
+    int ppo_epochs;        /* K: passes per minibatch */
+    float ppo_clip;        /* epsilon (0.2) */
+    float temperature;     /* logits / T; 0 or 1 = off */
+    float tanh_c;          /* c * tanh(logits); 0 = off */
+    /* evolution */
+    int population;        /* P */
+    int tournament;        /* S */
+} StrategyConfig;
+
+/* strategy_config_default - documented defaults for kind and seed. */
+StrategyConfig strategy_config_default(StrategyKind kind, uint64_t seed);
+
+/* strategy_kind_name / strategy_kind_parse - "rl", "random", "evolution". */
+const char *strategy_kind_name(StrategyKind kind);
+NvStatus strategy_kind_parse(const char *name, StrategyKind *out, NvError *err);
+
+typedef struct {
+    Genotype genotype;                              /* as sampled */
+    int decisions[GENO_DECISIONS];                  /* chosen values */
+    float probs[GENO_DECISIONS][GENO_MAX_SUPPORT];  /* see invariant 3 */
+    double log_prob;                                /* sum of log probs */
+    double entropy;                                 /* sum of entropies */
+} Proposal;
+
+typedef struct Strategy Strategy;
+
+/* strategy_new - a fresh strategy; NULL with err filled on failure.  The
+ * caller owns the result (strategy_free). */
+Strategy *strategy_new(const StrategyConfig *cfg, NvError *err);
+
+/* strategy_free - release s; NULL is a no-op. */
+void strategy_free(Strategy *s);
+
+/* strategy_propose - fill *out with the next architecture to train. */
+NvStatus strategy_propose(Strategy *s, Proposal *out, NvError *err);
+
+/* strategy_observe - report the reward (validation accuracy in [0,1]) of
+ * the last proposal; RL may update its controller here. */
+NvStatus strategy_observe(Strategy *s, const Proposal *p, double reward,
+                          NvError *err);
+
+/* strategy_save - serialise the complete state (weights, optimiser
+ * moments, baseline, pending batch, population, RNG) into a new buffer;
+ * *buf is malloc'ed and owned by the caller. */
+NvStatus strategy_save(const Strategy *s, uint8_t **buf, size_t *len,
+                       NvError *err);
+
+/* strategy_load - restore state saved by strategy_save from a strategy of
+ * the same kind and settings.  Rejects foreign or truncated bytes. */
+NvStatus strategy_load(Strategy *s, const uint8_t *buf, size_t len,
+                       NvError *err);
+
+#endif

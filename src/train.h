@@ -1,0 +1,72 @@
+/* train.h - training one child network: a pure function from (genotype,
+ * settings, data, seed) to (reward, curves, size, cost).
+ *
+ * Nothing here knows about strategies, the database or the UI: progress
+ * goes out through a callback, and the callback's return value is how a
+ * caller stops training early (Ctrl-C, pause, stop). */
+#ifndef NASVIEW_TRAIN_H
+#define NASVIEW_TRAIN_H
+
+#include <stdint.h>
+
+#include "dataset.h"
+#include "genotype.h"
+#include "nv_error.h"
+
+typedef struct {
+    int F;              /* filters of the first stack (SPEC: search default 8) */
+    int N;              /* normal cells per stack (search default 1) */
+    int epochs;         /* passes over the train subset (search default 1) */
+    int batch;          /* minibatch size (64) */
+    float lr;           /* initial learning rate, cosine-annealed to 0 (0.05) */
+    float momentum;     /* Nesterov momentum (0.9) */
+    float weight_decay; /* L2 on all parameters (3e-4) */
+    uint64_t seed;      /* weight init and batch order */
+    int threads;        /* OpenBLAS threads (1) */
+} TrainConfig;
+
+/* train_config_default - the search proxy of SPEC.md section 3. */
+TrainConfig train_config_default(void);
+
+typedef struct {
+    int epoch, epochs;     /* 0-based epoch now running, total */
+    int64_t step, steps;   /* optimiser steps done, total */
+    float loss;            /* moving average of the training loss */
+    float train_acc;       /* moving average of the batch accuracy */
+    double images_per_s;   /* training throughput so far */
+    double elapsed_s, eta_s;
+    int evaluating;        /* 1 while the validation pass runs */
+} TrainProgress;
+
+/* Called about every batch; returning non-zero stops training at once
+ * (the result is then marked interrupted). */
+typedef int (*TrainProgressFn)(const TrainProgress *p, void *ctx);
+
+typedef struct {
+    float val_acc;     /* reward: accuracy on the validation set */
+    float test_acc;    /* accuracy on the test set, or -1 when not asked */
+    float train_loss;  /* mean training loss over the last epoch */
+    int64_t params;    /* trainable parameters */
+    int64_t mult_adds; /* multiply-adds of one forward pass of one image */
+    double seconds;    /* wall time of training plus evaluation */
+    int diverged;      /* loss became NaN/inf; val_acc is 0 */
+    int interrupted;   /* the progress callback asked to stop */
+} TrainResult;
+
+/* train_child - build the child network of SPEC.md section 2 for g, train it
+ * on `train` with cfg, evaluate on `val` (and on `test` when not NULL).
+ * Divergence is not an error: it returns NV_OK with result->diverged set.
+ * An interruption returns NV_OK with result->interrupted set.  Errors
+ * (NV_ERR_NOMEM, NV_ERR_USAGE for impossible shapes) fill err. */
+NvStatus train_child(const Genotype *g, const TrainConfig *cfg,
+                     const Dataset *train, const Dataset *val,
+                     const Dataset *test, TrainProgressFn progress, void *ctx,
+                     TrainResult *result, NvError *err);
+
+/* train_measure - parameters and mult-adds of the child network for g at
+ * F, N, input c x h x w and `classes` outputs, without training it. */
+NvStatus train_measure(const Genotype *g, int F, int N, int c, int h, int w,
+                       int classes, int64_t *params, int64_t *mult_adds,
+                       NvError *err);
+
+#endif
