@@ -1,10 +1,12 @@
 /* dataset.h - image classification datasets in memory, and the seeded
  * train/validation split of SPEC.md section 3.
  *
- * Images are float32 NCHW, already scaled to [0,1] and normalised with the
- * mean/std of the full training split; labels are bytes.  Readers check
- * every header, size and count and name the file at fault.  Nothing here
- * knows about networks. */
+ * Images stay as the files hold them, one byte per pixel in NCHW order
+ * (60,000 Fashion-MNIST images are 47 MB as bytes, 188 MB as floats);
+ * dataset_batch() turns a batch into normalised float32 when it is used.
+ * Normalisation is per channel: pixel/255, minus the training part's mean,
+ * over its standard deviation.  Readers check every header, size and count
+ * and name the file at fault.  Nothing here knows about networks. */
 #ifndef NASVIEW_DATASET_H
 #define NASVIEW_DATASET_H
 
@@ -21,9 +23,10 @@ typedef struct {
     int64_t n;        /* number of images */
     int c, h, w;      /* image shape */
     int classes;      /* number of classes (labels are 0..classes-1) */
-    float *images;    /* [n][c][h][w], normalised; owned by the Dataset */
+    uint8_t *pixels;  /* [n][c][h][w], raw 0..255; owned by the Dataset */
     uint8_t *labels;  /* [n]; owned by the Dataset */
-    float mean[3], std[3]; /* per-channel normalisation that was applied */
+    float mean[3], std[3]; /* per-channel statistics of the training part,
+                              on the [0,1] scale; used by dataset_batch */
     char name[64];    /* "fashion-mnist", "cifar10" or the directory name */
 } Dataset;
 
@@ -45,6 +48,12 @@ NvStatus dataset_load(const char *spec, DatasetPart part, Dataset **out,
 NvStatus dataset_split(const Dataset *full, int64_t train_n, int64_t val_n,
                        uint64_t seed, Dataset **train, Dataset **val,
                        NvError *err);
+
+/* dataset_batch - normalised float32 images [n][c][h][w] of the examples
+ * idx[0..n) into out, and their labels into labels (may be NULL).  No
+ * allocation; idx values must be < d->n. */
+void dataset_batch(const Dataset *d, const int32_t *idx, int n, float *out,
+                   uint8_t *labels);
 
 /* dataset_free - release d; NULL is a no-op. */
 void dataset_free(Dataset *d);
