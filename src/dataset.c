@@ -162,10 +162,15 @@ static NvStatus read_pair(const char *dir, const char *prefix, int is_default,
     if ((st = need_file(dir, base, is_default, lpath, DATASET_PATH_MAX,
                         err)) != NV_OK)
         return st;
-    if ((st = idx_read_file(lpath, lb, err)) != NV_OK)
+    /* the images header first: a bad header or a mismatch is reported
+     * before 47 MB are inflated */
+    if ((st = idx_read_header_file(ipath, im, err)) != NV_OK)
         return st;
-    /* headers first: a mismatch is reported before 47 MB are inflated */
-    if ((st = idx_read_header_file(ipath, im, err)) != NV_OK ||
+    if (im->magic == IDX_MAGIC_LABELS)
+        return nv_error_set(err, NV_ERR_FORMAT,
+                            "%s: holds labels (magic 0x%08x) where images "
+                            "were expected", ipath, (unsigned)im->magic);
+    if ((st = idx_read_file(lpath, lb, err)) != NV_OK ||
         (st = check_pair(ipath, im, lpath, lb, err)) != NV_OK ||
         (st = idx_read_file(ipath, im, err)) != NV_OK ||
         (st = check_pair(ipath, im, lpath, lb, err)) != NV_OK) {

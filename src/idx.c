@@ -48,6 +48,11 @@ static NvStatus src_read(IdxSource *s, void *buf, size_t want, size_t *got,
             if (zerr == Z_ERRNO)
                 return nv_error_set(err, NV_ERR_IO, "%s: read error: %s",
                                     s->name, strerror(errno));
+            /* zlib's message repeats the path: keep what follows it */
+            size_t nl = strlen(s->name);
+            if (zmsg && strncmp(zmsg, s->name, nl) == 0 &&
+                strncmp(zmsg + nl, ": ", 2) == 0)
+                zmsg += nl + 2;
             return nv_error_set(err, NV_ERR_FORMAT,
                                 "%s: corrupt gzip data (%s)", s->name,
                                 zmsg && *zmsg ? zmsg : "zlib error");
