@@ -109,6 +109,15 @@ run "$NASVIEW" export --db "$DB" alpha --json -
 expect_json "$out" "export json to stdout"
 run "$NASVIEW" export --db "$DB" alpha
 expect_status 2 "export without a format"
+# Cells as SVG: drawn when this build has the renderer, otherwise said so.
+run "$NASVIEW" export --db "$DB" alpha --svg "$TMP/best.svg"
+if [ "$status" -eq 0 ]; then
+    python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' \
+        "$TMP/best.svg" || fail "export svg: not XML"
+else
+    expect_status 1 "export svg without a renderer"
+    expect_err "not part of this build" "export svg without a renderer"
+fi
 
 # --- what sqlite3 users see ------------------------------------------------
 [ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 2 ] || fail "schema version 2"

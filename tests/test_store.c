@@ -494,6 +494,12 @@ static void test_hostile(void)
     spit(p, b, n);
     expect_refused(p, "damaged");
 
+    /* Truncated after the first page: the other pages are missing. */
+    path_in(p, sizeof p, "half.db");
+    b[4096 + 8] = b[8]; /* any bytes: only the first page is kept */
+    spit(p, b, 4096);
+    expect_refused(p, "damaged");
+
     /* Truncated in the middle of the first page. */
     path_in(p, sizeof p, "short.db");
     spit(p, b, 50);
