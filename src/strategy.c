@@ -56,7 +56,7 @@ static void set_rl_defaults(StrategyConfig *c)
     c->update = RL_PPO;
     c->lstm_hidden = 100;
     c->lr = 0.01f;
-    c->entropy_weight = 1e-4f;
+    c->entropy_weight = 1e-3f;
     c->baseline_decay = 0.95f;
     c->ppo_batch = 10;
     c->ppo_epochs = 4;
@@ -81,7 +81,7 @@ StrategyConfig strategy_config_default(StrategyKind kind, uint64_t seed)
     c.seed = seed;
     set_rl_defaults(&c);
     c.population = 20;
-    c.tournament = 5;
+    c.tournament = 10;
     return c;
 }
 
@@ -92,7 +92,7 @@ static const StrategyParam params[] = {
       "policy-gradient rule of the controller" },
     { "lr", "rl", "0.01", "0.00035", "0 < lr <= 1",
       "Adam learning rate of the controller" },
-    { "entropy-weight", "rl", "0.0001", "1e-05", "0 .. 1",
+    { "entropy-weight", "rl", "0.001", "1e-05", "0 .. 1",
       "weight of the entropy bonus (keeps the controller exploring)" },
     { "baseline-decay", "rl", "0.95", "0.95", "0 .. 0.9999",
       "weight of the old value in the moving-average reward baseline" },
@@ -110,7 +110,7 @@ static const StrategyParam params[] = {
       "LSTM units (and embedding size) of the controller" },
     { "population", "evolution", "20", "100", "2 .. 100000",
       "population size P of regularised evolution" },
-    { "tournament", "evolution", "5", "25", "1 .. population",
+    { "tournament", "evolution", "10", "25", "1 .. population",
       "tournament sample size S (the best of S is mutated)" },
 };
 

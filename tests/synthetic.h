@@ -40,7 +40,7 @@ static inline int synthetic_run(const StrategyConfig *cfg, const Synthetic *o,
     NvError err;
     Strategy *s = strategy_new(cfg, &err);
     double sum = 0.0;
-    *best = 0.0;
+    *best = *mean = 0.0;
     if (!s)
         return -1;
     for (int i = 0; i < budget; i++) {
