@@ -66,6 +66,7 @@ typedef struct {
     int src, dst;  /* keys: node index, or 1000 + edge for a passing edge */
     int lane;      /* -1: straight, no lane */
     int edge;
+    int part;      /* 0 whole; 1, 2: halves of an edge jogging through a row */
 } Seg;
 
 typedef struct {
@@ -78,6 +79,10 @@ typedef struct {
     int bw[CELL_MAX_RANKS], bx[CELL_MAX_RANKS], gw[CELL_MAX_RANKS];
     int row[CELL_MAX_EDGES][CELL_MAX_RANKS]; /* an edge's row in each band */
     int lane[CELL_MAX_EDGES][CELL_MAX_RANKS];
+    /* An edge that trades rows with another in a gap jogs: down its first
+     * lane to row jog, across to its second lane, then on (jog -1: none). */
+    int jog[CELL_MAX_EDGES][CELL_MAX_RANKS];
+    int lane2[CELL_MAX_EDGES][CELL_MAX_RANKS];
     int nlanes[CELL_MAX_RANKS];
     int deficit; /* lanes that had to be shared */
     int width;   /* columns used */
@@ -191,15 +196,12 @@ static int plan_rows(const CellLayout *l, Plan *p, int height)
 static int seg_conflict(const Seg *s, int ls, const Seg *t, int lt)
 {
     if ((s->in == t->in && s->src == t->src) ||
-        (s->out == t->out && s->dst == t->dst))
+        (s->out == t->out && s->dst == t->dst) || s->edge == t->edge)
         return 0;
     int slo = s->in < s->out ? s->in : s->out, shi = s->in + s->out - slo;
     int tlo = t->in < t->out ? t->in : t->out, thi = t->in + t->out - tlo;
     if (ls == lt && slo <= thi && tlo <= shi)
         return 1;
-    /* Two edges trading rows cross whatever their lanes: let them. */
-    if (s->in == t->out && s->out == t->in)
-        return 0;
     if (s->in == t->out && lt <= ls)
         return 1;
     if (s->out == t->in && ls <= lt)
@@ -235,7 +237,7 @@ static int seg_conflicts(const Seg *segs, int i, int lane, int from)
  * lane are added to p->deficit. */
 static int plan_gap(const CellLayout *l, Plan *p, int k)
 {
-    Seg segs[CELL_MAX_EDGES];
+    Seg segs[CELL_MAX_EDGES * 2];
     int n = 0, used = 0;
     for (int e = 0; e < l->nedges; e++) {
         const CellEdge *ed = &l->edges[e];
@@ -244,8 +246,44 @@ static int plan_gap(const CellLayout *l, Plan *p, int k)
             continue;
         segs[n++] = (Seg){ p->row[e][k], p->row[e][k + 1],
                            a == k ? ed->from : 1000 + e,
-                           b == k + 1 ? ed->to : 1000 + e, -1, e };
+                           b == k + 1 ? ed->to : 1000 + e, -1, e, 0 };
+        p->jog[e][k] = -1;
     }
+    /* Two edges trading rows (a->b and b->a) cannot both turn once without
+     * running along each other: the second jogs through a free row m
+     * between them, as two segments b->m and m->a. */
+    int taken[256] = { 0 };
+    for (int i = 0; i < n; i++) {
+        if (segs[i].in < 256)
+            taken[segs[i].in] = 1;
+        if (segs[i].out < 256)
+            taken[segs[i].out] = 1;
+    }
+    for (int i = 0, n0 = n; i < n0; i++)
+        for (int j = i + 1; j < n0; j++) {
+            Seg *a = &segs[i], *b = &segs[j];
+            if (a->in == a->out || b->part || a->part || a->in != b->out ||
+                a->out != b->in || a->src == b->src || a->dst == b->dst)
+                continue;
+            int lo = a->in < a->out ? a->in : a->out, hi = a->in + a->out - lo;
+            int m = -1;
+            for (int d = 0; m < 0 && d <= (hi - lo) / 2; d++) {
+                int c1 = (lo + hi) / 2 - d, c2 = (lo + hi) / 2 + d;
+                if (c1 > lo && c1 < hi && c1 < 256 && !taken[c1])
+                    m = c1;
+                else if (c2 > lo && c2 < hi && c2 < 256 && !taken[c2])
+                    m = c2;
+            }
+            if (m < 0 || n >= CELL_MAX_EDGES * 2)
+                continue;
+            taken[m] = 1;
+            segs[n] = *b;
+            segs[n].in = m;
+            segs[n].part = 2;
+            b->out = m;
+            b->part = 1;
+            n++;
+        }
     qsort(segs, (size_t)n, sizeof *segs, cmp_seg);
     for (int i = 0; i < n; i++) {
         if (segs[i].in == segs[i].out)
@@ -271,8 +309,15 @@ static int plan_gap(const CellLayout *l, Plan *p, int k)
         }
         segs[i].lane = best;
     }
-    for (int i = 0; i < n; i++)
-        p->lane[segs[i].edge][k] = segs[i].lane;
+    for (int i = 0; i < n; i++) {
+        const Seg *sg = &segs[i];
+        if (sg->part == 2)
+            p->lane2[sg->edge][k] = sg->lane;
+        else
+            p->lane[sg->edge][k] = sg->lane;
+        if (sg->part == 1)
+            p->jog[sg->edge][k] = sg->out;
+    }
     return used;
 }
 
@@ -383,6 +428,14 @@ static int draw_edge(const CellLayout *l, const Plan *p, Lines *ln, int e)
             if (lx > ge - 1)
                 lx = ge - 1;
             lines_run(ln, x, y, lx, y);
+            if (p->jog[e][k] >= 0) {
+                int m = p->jog[e][k], lx2 = gx + 1 + off + p->lane2[e][k];
+                if (lx2 > ge - 1)
+                    lx2 = ge - 1;
+                lines_run(ln, lx, y, lx, m);
+                lines_run(ln, lx, m, lx2, m);
+                lx = lx2, y = m;
+            }
             lines_run(ln, lx, y, lx, ny);
             x = lx, y = ny;
         }
