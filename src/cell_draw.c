@@ -85,6 +85,7 @@ typedef struct {
     int lane2[CELL_MAX_EDGES][CELL_MAX_RANKS];
     int nlanes[CELL_MAX_RANKS];
     int deficit; /* lanes that had to be shared */
+    int height;  /* rows of the canvas */
     int width;   /* columns used */
 } Plan;
 
@@ -252,13 +253,13 @@ static int plan_gap(const CellLayout *l, Plan *p, int k)
     /* Two edges trading rows (a->b and b->a) cannot both turn once without
      * running along each other: the second jogs through a free row m
      * between them, as two segments b->m and m->a. */
-    int taken[256] = { 0 };
-    for (int i = 0; i < n; i++) {
-        if (segs[i].in < 256)
-            taken[segs[i].in] = 1;
-        if (segs[i].out < 256)
-            taken[segs[i].out] = 1;
+    unsigned char *taken = calloc((size_t)p->height, 1);
+    if (!taken) {
+        p->deficit++; /* no plan without memory: the text form is used */
+        return 0;
     }
+    for (int i = 0; i < n; i++)
+        taken[segs[i].in] = taken[segs[i].out] = 1;
     for (int i = 0, n0 = n; i < n0; i++)
         for (int j = i + 1; j < n0; j++) {
             Seg *a = &segs[i], *b = &segs[j];
@@ -269,9 +270,9 @@ static int plan_gap(const CellLayout *l, Plan *p, int k)
             int m = -1;
             for (int d = 0; m < 0 && d <= (hi - lo) / 2; d++) {
                 int c1 = (lo + hi) / 2 - d, c2 = (lo + hi) / 2 + d;
-                if (c1 > lo && c1 < hi && c1 < 256 && !taken[c1])
+                if (c1 > lo && c1 < hi && !taken[c1])
                     m = c1;
-                else if (c2 > lo && c2 < hi && c2 < 256 && !taken[c2])
+                else if (c2 > lo && c2 < hi && !taken[c2])
                     m = c2;
             }
             if (m < 0 || n >= CELL_MAX_EDGES * 2)
@@ -284,6 +285,7 @@ static int plan_gap(const CellLayout *l, Plan *p, int k)
             b->part = 1;
             n++;
         }
+    free(taken);
     qsort(segs, (size_t)n, sizeof *segs, cmp_seg);
     for (int i = 0; i < n; i++) {
         if (segs[i].in == segs[i].out)
@@ -650,6 +652,7 @@ NvStatus cell_draw_layout(const CellLayout *l, int width, int height,
         p->box_h = tries[t].box_h;
         p->abbrev = tries[t].abbrev;
         p->spacing = tries[t].spacing;
+        p->height = height;
         found = plan_make(l, p, width, height) && p->deficit == 0;
     }
     NvStatus st = NV_OK;

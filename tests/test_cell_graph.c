@@ -29,7 +29,9 @@
 #endif
 #endif
 #ifdef USING_ASAN
-#include <sanitizer/allocator_interface.h>
+/* From the sanitizer runtime (sanitizer/allocator_interface.h, which not
+ * every compiler installs). */
+size_t __sanitizer_get_current_allocated_bytes(void);
 #endif
 
 /* Bytes the process has allocated and not freed. */
