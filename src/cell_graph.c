@@ -9,7 +9,13 @@
  *    layout does not depend on which text-layout plugin is installed and
  *    golden drawings stay stable.
  * 4. Layout coordinates are read from ND_coord/ND_rank/ED_spl/GD_bb, never
- *    from the "pos" attributes (they exist only after attach_attrs). */
+ *    from the "pos" attributes (they exist only after attach_attrs).
+ * 5. One Graphviz context for the whole process, made on first use and
+ *    never freed: Graphviz's pango text-layout plugin keeps, in a static
+ *    variable, a pointer to a font name owned by the context it last
+ *    served, so a context made after another was freed reads freed memory
+ *    (seen under AddressSanitizer with 2.42).  This is the one piece of
+ *    process-wide state in nasview; Graphviz is not thread-safe anyway. */
 #include "config.h"
 
 #include <errno.h>
@@ -24,8 +30,10 @@
 #include "cell_graph.h"
 
 struct CellRender {
-    GVC_t *gvc;
+    GVC_t *gvc; /* the process's context (invariant 5), not owned */
 };
+
+static GVC_t *process_gvc;
 
 /* The message for a missing plugin: Debian's libgvc6 ships the plugins
  * and registers them when installed (graphviz depends on it). */
@@ -64,10 +72,13 @@ NvStatus cell_render_new(CellRender **out, NvError *err)
     CellRender *r = calloc(1, sizeof *r);
     if (!r)
         return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
-    /* Graphviz prints its own errors on stderr; ours say more, and name
-     * the package to install. */
-    agseterr(AGMAX);
-    r->gvc = gvContext();
+    if (!process_gvc) {
+        /* Graphviz prints its own errors on stderr; ours say more, and
+         * name the package to install. */
+        agseterr(AGMAX);
+        process_gvc = gvContext();
+    }
+    r->gvc = process_gvc;
     if (!r->gvc) {
         free(r);
         return nv_error_set(err, NV_ERR_DEPENDENCY,
@@ -79,10 +90,7 @@ NvStatus cell_render_new(CellRender **out, NvError *err)
 
 void cell_render_free(CellRender *r)
 {
-    if (!r)
-        return;
-    gvFreeContext(r->gvc);
-    free(r);
+    free(r); /* the Graphviz context lives on (invariant 5) */
 }
 
 NvStatus cell_select_parse(const char *text, CellSelect *out, NvError *err)

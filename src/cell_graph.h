@@ -86,12 +86,15 @@ typedef struct {
 
 typedef struct CellRender CellRender;
 
-/* cell_render_new - a Graphviz context, reused for any number of layouts
- * and renders (creating one costs several milliseconds).  *out is owned by
- * the caller (cell_render_free).  Fails with NV_ERR_NOMEM. */
+/* cell_render_new - a handle on Graphviz, reused for any number of
+ * layouts and renders.  The first call in a process creates Graphviz's
+ * context (several milliseconds), which then lives until the process ends
+ * and is shared by every handle: Graphviz 2.42 cannot safely make a second
+ * context after freeing one.  *out is owned by the caller
+ * (cell_render_free).  Fails with NV_ERR_NOMEM or NV_ERR_DEPENDENCY. */
 NvStatus cell_render_new(CellRender **out, NvError *err);
 
-/* cell_render_free - release r and its Graphviz context; NULL is a no-op. */
+/* cell_render_free - release handle r; NULL is a no-op. */
 void cell_render_free(CellRender *r);
 
 /* cell_graph_build - the nodes and edges of cell `cell` (GenoCellKind) of
