@@ -125,4 +125,20 @@ expect_status 1 "missing plugins"
 expect_err "install the Debian packages libgvc6 and graphviz" "missing plugins message"
 [ -e "$hostile/np.svg" ] && fail "missing plugins left a file"
 
+# The dot layout plugin alone, without the core plugins (svg): the layout
+# works, the SVG renderer is reported missing, DOT still works.
+gvlib="$(pkg-config --variable=libdir libgvc 2>/dev/null)/graphviz"
+if [ -f "$gvlib/config6a" ] && [ -e "$gvlib/libgvplugin_dot_layout.so.6" ]; then
+    mkdir -p "$TMP/dotonly"
+    ln -s "$gvlib/libgvplugin_dot_layout.so.6" "$TMP/dotonly/"
+    printf 'libgvplugin_dot_layout.so.6 dot_layout {\n\tlayout {\n\t\tdot 0\n\t}\n}\n' >"$TMP/dotonly/config6a"
+    GVBINDIR="$TMP/dotonly" run "$NASVIEW" genotype nasnet-a --svg "$hostile/ns.svg"
+    expect_status 1 "missing svg plugin"
+    expect_err "svg renderer could not be loaded" "missing svg plugin message"
+    expect_err "libgvc6" "missing svg plugin package"
+    [ -e "$hostile/ns.svg" ] && fail "missing svg plugin left a file"
+    GVBINDIR="$TMP/dotonly" run "$NASVIEW" genotype nasnet-a --dot "$hostile/ns.dot"
+    expect_status 0 "dot without the svg plugin"
+fi
+
 finish
