@@ -1,8 +1,8 @@
 /* cmd_export.c - `nasview export SEARCH [SAMPLE]`: every sample of a search
  * (or one sample with its decisions and curve) as CSV or JSON, or one
- * sample's cells as SVG or DOT through the cell renderer when this build
- * has it.  A file is written to FILE.tmp and renamed, so a failure leaves
- * no half-written file; '-' writes to standard output. */
+ * sample's cells as SVG or DOT through the cell renderer (cell_graph.h).
+ * A table is written to FILE.tmp and renamed, so a failure leaves no
+ * half-written file; '-' writes to standard output. */
 #include "config.h"
 
 #include <errno.h>
@@ -10,16 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cell_graph.h"
 #include "cli.h"
 #include "report.h"
 #include "store.h"
-
-#if defined(__has_include)
-#if __has_include("cell_graph.h")
-#include "cell_graph.h"
-#define EXPORT_HAVE_RENDER 1
-#endif
-#endif
 
 static const char usage[] =
     "Usage: nasview export [--db FILE] SEARCH [SAMPLE] (--csv FILE |\n"
@@ -162,7 +156,6 @@ static NvStatus export_picture(Store *st, const StoreSearch *s, int idx,
     }
     if ((r = store_sample_get(st, s->id, idx, &x, NULL, NULL, err)))
         return r;
-#ifdef EXPORT_HAVE_RENDER
     Genotype g;
     CellSelect which = CELL_SELECT_BOTH;
     if ((r = geno_parse(x.genotype, &g, err)) ||
@@ -171,15 +164,6 @@ static NvStatus export_picture(Store *st, const StoreSearch *s, int idx,
     return cell_render_file(&g, which, svg ? RENDER_FORMAT_SVG
                                            : RENDER_FORMAT_DOT,
                             file, err);
-#else
-    (void)svg;
-    (void)cell;
-    (void)file;
-    return nv_error_set(err, NV_ERR_DEPENDENCY,
-                        "drawing cells is not part of this build; 'nasview "
-                        "genotype' takes the genotype: %s",
-                        x.genotype);
-#endif
 }
 
 int cmd_export(int argc, char **argv)
