@@ -1,0 +1,408 @@
+/* conv.c - general convolution (im2col + sgemm) and depthwise convolution
+ * (direct loops over a zero-padded plane), each with a naive reference.
+ * Layout and accumulation rules are in conv.h. */
+#include "config.h"
+
+#include <string.h>
+
+#include <cblas.h>
+
+#include "conv.h"
+
+static inline float relu_if(float v, int relu)
+{
+    return (relu && v < 0.0f) ? 0.0f : v;
+}
+
+ConvShape conv_shape_make(int cin, int cout, int kh, int kw, int sh, int sw,
+                          int ph, int pw, int dh, int dw, int h, int w)
+{
+    ConvShape s = { cin, cout, kh, kw, sh, sw, ph, pw, dh, dw, h, w, 0, 0 };
+    s.oh = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1;
+    s.ow = (w + 2 * pw - dw * (kw - 1) - 1) / sw + 1;
+    return s;
+}
+
+/* Whether the input itself is the im2col matrix (1x1, stride 1, no shift). */
+static int conv_is_plain(const ConvShape *s)
+{
+    return s->kh == 1 && s->kw == 1 && s->sh == 1 && s->sw == 1 &&
+           s->ph == 0 && s->pw == 0 && s->oh == s->h && s->ow == s->w;
+}
+
+size_t conv_workspace(const ConvShape *s, int n)
+{
+    return (size_t)s->cin * s->kh * s->kw * (size_t)n * s->oh * s->ow;
+}
+
+/* The valid output-column range [*lo, *hi) for input column offset
+ * ix = ox*sw + off to fall inside [0, w). */
+static void conv_valid_range(int off, int stride, int w, int ow, int *lo,
+                             int *hi)
+{
+    int a = 0, b = ow;
+    if (off < 0)
+        a = (-off + stride - 1) / stride;
+    /* ox*stride + off <= w-1  ->  ox <= (w-1-off)/stride */
+    if (w - 1 - off < 0)
+        b = 0;
+    else if ((w - 1 - off) / stride + 1 < b)
+        b = (w - 1 - off) / stride + 1;
+    if (a > b)
+        a = b;
+    *lo = a;
+    *hi = b;
+}
+
+/* col[K][n*oh*ow] from x[cin][n][h][w]. */
+static void conv_im2col(const ConvShape *s, int n, int relu, const float *x,
+                        float *col)
+{
+    const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    const size_t cols = (size_t)n * oplane;
+    for (int ci = 0; ci < s->cin; ci++)
+        for (int ki = 0; ki < s->kh; ki++)
+            for (int kj = 0; kj < s->kw; kj++) {
+                float *row = col + ((size_t)(ci * s->kh + ki) * s->kw + kj) * cols;
+                int xoff = kj * s->dw - s->pw, lo, hi;
+                conv_valid_range(xoff, s->sw, s->w, s->ow, &lo, &hi);
+                for (int b = 0; b < n; b++) {
+                    const float *xp = x + ((size_t)ci * n + b) * plane;
+                    for (int oy = 0; oy < s->oh; oy++) {
+                        float *out = row + (size_t)b * oplane + (size_t)oy * s->ow;
+                        int iy = oy * s->sh - s->ph + ki * s->dh;
+                        if (iy < 0 || iy >= s->h) {
+                            memset(out, 0, sizeof(float) * s->ow);
+                            continue;
+                        }
+                        const float *xr = xp + (size_t)iy * s->w + xoff;
+                        for (int ox = 0; ox < lo; ox++)
+                            out[ox] = 0.0f;
+                        if (s->sw == 1) {
+                            if (relu)
+                                for (int ox = lo; ox < hi; ox++)
+                                    out[ox] = xr[ox] > 0.0f ? xr[ox] : 0.0f;
+                            else
+                                memcpy(out + lo, xr + lo,
+                                       sizeof(float) * (size_t)(hi - lo));
+                        } else {
+                            for (int ox = lo; ox < hi; ox++)
+                                out[ox] = relu_if(xr[(size_t)ox * s->sw], relu);
+                        }
+                        for (int ox = hi; ox < s->ow; ox++)
+                            out[ox] = 0.0f;
+                    }
+                }
+            }
+}
+
+/* dx += col2im(dcol), masked by x > 0 when relu. */
+static void conv_col2im(const ConvShape *s, int n, int relu, const float *x,
+                        const float *dcol, float *dx)
+{
+    const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    const size_t cols = (size_t)n * oplane;
+    for (int ci = 0; ci < s->cin; ci++)
+        for (int ki = 0; ki < s->kh; ki++)
+            for (int kj = 0; kj < s->kw; kj++) {
+                const float *row =
+                    dcol + ((size_t)(ci * s->kh + ki) * s->kw + kj) * cols;
+                int xoff = kj * s->dw - s->pw, lo, hi;
+                conv_valid_range(xoff, s->sw, s->w, s->ow, &lo, &hi);
+                for (int b = 0; b < n; b++) {
+                    size_t base = ((size_t)ci * n + b) * plane;
+                    for (int oy = 0; oy < s->oh; oy++) {
+                        int iy = oy * s->sh - s->ph + ki * s->dh;
+                        if (iy < 0 || iy >= s->h)
+                            continue;
+                        const float *in = row + (size_t)b * oplane + (size_t)oy * s->ow;
+                        size_t o = base + (size_t)iy * s->w + xoff;
+                        float *dr = dx + o;
+                        const float *xr = x + o;
+                        if (s->sw == 1) {
+                            if (relu)
+                                for (int ox = lo; ox < hi; ox++)
+                                    dr[ox] += xr[ox] > 0.0f ? in[ox] : 0.0f;
+                            else
+                                for (int ox = lo; ox < hi; ox++)
+                                    dr[ox] += in[ox];
+                        } else {
+                            for (int ox = lo; ox < hi; ox++) {
+                                size_t q = (size_t)ox * s->sw;
+                                if (!relu || xr[q] > 0.0f)
+                                    dr[q] += in[ox];
+                            }
+                        }
+                    }
+                }
+            }
+}
+
+void conv_forward(const ConvShape *s, int n, int relu_in, const float *x,
+                  const float *w, float *y, float *ws)
+{
+    const int K = s->cin * s->kh * s->kw;
+    const int cols = n * s->oh * s->ow;
+    const float *col = x;
+    if (!conv_is_plain(s) || relu_in) {
+        conv_im2col(s, n, relu_in, x, ws);
+        col = ws;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, s->cout, cols, K,
+                1.0f, w, K, col, cols, 0.0f, y, cols);
+}
+
+void conv_backward(const ConvShape *s, int n, int relu_in, const float *x,
+                   const float *w, const float *dy, float *dx, float *dw,
+                   float *ws)
+{
+    const int K = s->cin * s->kh * s->kw;
+    const int cols = n * s->oh * s->ow;
+    const int plain = conv_is_plain(s);
+    if (dw) {
+        const float *col = x;
+        if (!plain || relu_in) {
+            conv_im2col(s, n, relu_in, x, ws);
+            col = ws;
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, s->cout, K, cols,
+                    1.0f, dy, cols, col, cols, 1.0f, dw, K);
+    }
+    if (!dx)
+        return;
+    if (plain && !relu_in) {
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, cols, s->cout,
+                    1.0f, w, K, dy, cols, 1.0f, dx, cols);
+        return;
+    }
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, cols, s->cout,
+                1.0f, w, K, dy, cols, 0.0f, ws, cols);
+    conv_col2im(s, n, relu_in, x, ws, dx);
+}
+
+void conv_forward_naive(const ConvShape *s, int n, int relu_in,
+                        const float *x, const float *w, float *y)
+{
+    for (int co = 0; co < s->cout; co++)
+        for (int b = 0; b < n; b++)
+            for (int oy = 0; oy < s->oh; oy++)
+                for (int ox = 0; ox < s->ow; ox++) {
+                    double acc = 0.0;
+                    for (int ci = 0; ci < s->cin; ci++)
+                        for (int ki = 0; ki < s->kh; ki++)
+                            for (int kj = 0; kj < s->kw; kj++) {
+                                int iy = oy * s->sh - s->ph + ki * s->dh;
+                                int ix = ox * s->sw - s->pw + kj * s->dw;
+                                if (iy < 0 || iy >= s->h || ix < 0 || ix >= s->w)
+                                    continue;
+                                float v = x[(((size_t)ci * n + b) * s->h + iy) * s->w + ix];
+                                acc += (double)relu_if(v, relu_in) *
+                                       w[((size_t)(co * s->cin + ci) * s->kh + ki) * s->kw + kj];
+                            }
+                    y[(((size_t)co * n + b) * s->oh + oy) * s->ow + ox] = (float)acc;
+                }
+}
+
+void conv_backward_naive(const ConvShape *s, int n, int relu_in,
+                         const float *x, const float *w, const float *dy,
+                         float *dx, float *dw)
+{
+    for (int co = 0; co < s->cout; co++)
+        for (int b = 0; b < n; b++)
+            for (int oy = 0; oy < s->oh; oy++)
+                for (int ox = 0; ox < s->ow; ox++) {
+                    float g = dy[(((size_t)co * n + b) * s->oh + oy) * s->ow + ox];
+                    for (int ci = 0; ci < s->cin; ci++)
+                        for (int ki = 0; ki < s->kh; ki++)
+                            for (int kj = 0; kj < s->kw; kj++) {
+                                int iy = oy * s->sh - s->ph + ki * s->dh;
+                                int ix = ox * s->sw - s->pw + kj * s->dw;
+                                if (iy < 0 || iy >= s->h || ix < 0 || ix >= s->w)
+                                    continue;
+                                size_t xi = (((size_t)ci * n + b) * s->h + iy) * s->w + ix;
+                                size_t wi = ((size_t)(co * s->cin + ci) * s->kh + ki) * s->kw + kj;
+                                float v = x[xi];
+                                if (dw)
+                                    dw[wi] += g * relu_if(v, relu_in);
+                                if (dx && (!relu_in || v > 0.0f))
+                                    dx[xi] += g * w[wi];
+                            }
+                }
+}
+
+/* ---- depthwise ------------------------------------------------------- */
+
+DwShape dwconv_shape_make(int c, int k, int stride, int h, int w)
+{
+    DwShape s = { c, k, stride, k / 2, h, w, 0, 0 };
+    s.oh = (h + 2 * s.p - k) / stride + 1;
+    s.ow = (w + 2 * s.p - k) / stride + 1;
+    return s;
+}
+
+size_t dwconv_workspace(const DwShape *s)
+{
+    return 2 * (size_t)(s->h + 2 * s->p) * (s->w + 2 * s->p);
+}
+
+/* Copy plane x [h][w] into the zero-padded P [(h+2p)][(w+2p)], with ReLU. */
+static void dw_pad(const DwShape *s, int relu, const float *x, float *P)
+{
+    const int pw = s->w + 2 * s->p;
+    memset(P, 0, sizeof(float) * (size_t)pw * (s->h + 2 * s->p));
+    for (int i = 0; i < s->h; i++) {
+        float *dst = P + (size_t)(i + s->p) * pw + s->p;
+        const float *src = x + (size_t)i * s->w;
+        if (relu)
+            for (int j = 0; j < s->w; j++)
+                dst[j] = src[j] > 0.0f ? src[j] : 0.0f;
+        else
+            memcpy(dst, src, sizeof(float) * s->w);
+    }
+}
+
+void dwconv_forward(const DwShape *s, int n, int relu_in, const float *x,
+                    const float *w, float *y, float *ws)
+{
+    const int k = s->k, st = s->s, pw = s->w + 2 * s->p;
+    const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    for (int c = 0; c < s->c; c++) {
+        const float *wc = w + (size_t)c * k * k;
+        for (int b = 0; b < n; b++) {
+            size_t pi = (size_t)c * n + b;
+            dw_pad(s, relu_in, x + pi * plane, ws);
+            float *yp = y + pi * oplane;
+            for (int oy = 0; oy < s->oh; oy++) {
+                float *yr = yp + (size_t)oy * s->ow;
+                for (int ox = 0; ox < s->ow; ox++)
+                    yr[ox] = 0.0f;
+                for (int ki = 0; ki < k; ki++) {
+                    const float *pr = ws + (size_t)(oy * st + ki) * pw;
+                    for (int kj = 0; kj < k; kj++) {
+                        const float wv = wc[ki * k + kj];
+                        const float *pc = pr + kj;
+                        if (st == 1)
+                            for (int ox = 0; ox < s->ow; ox++)
+                                yr[ox] += wv * pc[ox];
+                        else
+                            for (int ox = 0; ox < s->ow; ox++)
+                                yr[ox] += wv * pc[ox * st];
+                    }
+                }
+            }
+        }
+    }
+}
+
+void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
+                     const float *w, const float *dy, float *dx, float *dw,
+                     float *ws)
+{
+    const int k = s->k, st = s->s, pw = s->w + 2 * s->p;
+    const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    const size_t psize = (size_t)pw * (s->h + 2 * s->p);
+    float *P = ws, *dP = ws + psize;
+    for (int c = 0; c < s->c; c++) {
+        const float *wc = w + (size_t)c * k * k;
+        float *dwc = dw ? dw + (size_t)c * k * k : NULL;
+        for (int b = 0; b < n; b++) {
+            size_t pi = (size_t)c * n + b;
+            const float *dyp = dy + pi * oplane;
+            if (dwc) {
+                dw_pad(s, relu_in, x + pi * plane, P);
+                for (int ki = 0; ki < k; ki++)
+                    for (int kj = 0; kj < k; kj++) {
+                        float acc = 0.0f;
+                        for (int oy = 0; oy < s->oh; oy++) {
+                            const float *pr = P + (size_t)(oy * st + ki) * pw + kj;
+                            const float *dr = dyp + (size_t)oy * s->ow;
+                            if (st == 1)
+                                for (int ox = 0; ox < s->ow; ox++)
+                                    acc += dr[ox] * pr[ox];
+                            else
+                                for (int ox = 0; ox < s->ow; ox++)
+                                    acc += dr[ox] * pr[ox * st];
+                        }
+                        dwc[ki * k + kj] += acc;
+                    }
+            }
+            if (!dx)
+                continue;
+            memset(dP, 0, sizeof(float) * psize);
+            for (int oy = 0; oy < s->oh; oy++) {
+                const float *dr = dyp + (size_t)oy * s->ow;
+                for (int ki = 0; ki < k; ki++) {
+                    float *pr = dP + (size_t)(oy * st + ki) * pw;
+                    for (int kj = 0; kj < k; kj++) {
+                        const float wv = wc[ki * k + kj];
+                        float *pc = pr + kj;
+                        if (st == 1)
+                            for (int ox = 0; ox < s->ow; ox++)
+                                pc[ox] += wv * dr[ox];
+                        else
+                            for (int ox = 0; ox < s->ow; ox++)
+                                pc[ox * st] += wv * dr[ox];
+                    }
+                }
+            }
+            const float *xp = x + pi * plane;
+            float *dxp = dx + pi * plane;
+            for (int i = 0; i < s->h; i++) {
+                const float *src = dP + (size_t)(i + s->p) * pw + s->p;
+                const float *xr = xp + (size_t)i * s->w;
+                float *dr = dxp + (size_t)i * s->w;
+                if (relu_in)
+                    for (int j = 0; j < s->w; j++)
+                        dr[j] += xr[j] > 0.0f ? src[j] : 0.0f;
+                else
+                    for (int j = 0; j < s->w; j++)
+                        dr[j] += src[j];
+            }
+        }
+    }
+}
+
+void dwconv_forward_naive(const DwShape *s, int n, int relu_in,
+                          const float *x, const float *w, float *y)
+{
+    for (int c = 0; c < s->c; c++)
+        for (int b = 0; b < n; b++)
+            for (int oy = 0; oy < s->oh; oy++)
+                for (int ox = 0; ox < s->ow; ox++) {
+                    double acc = 0.0;
+                    for (int ki = 0; ki < s->k; ki++)
+                        for (int kj = 0; kj < s->k; kj++) {
+                            int iy = oy * s->s - s->p + ki, ix = ox * s->s - s->p + kj;
+                            if (iy < 0 || iy >= s->h || ix < 0 || ix >= s->w)
+                                continue;
+                            float v = x[(((size_t)c * n + b) * s->h + iy) * s->w + ix];
+                            acc += (double)relu_if(v, relu_in) * w[(c * s->k + ki) * s->k + kj];
+                        }
+                    y[(((size_t)c * n + b) * s->oh + oy) * s->ow + ox] = (float)acc;
+                }
+}
+
+void dwconv_backward_naive(const DwShape *s, int n, int relu_in,
+                           const float *x, const float *w, const float *dy,
+                           float *dx, float *dw)
+{
+    for (int c = 0; c < s->c; c++)
+        for (int b = 0; b < n; b++)
+            for (int oy = 0; oy < s->oh; oy++)
+                for (int ox = 0; ox < s->ow; ox++) {
+                    float g = dy[(((size_t)c * n + b) * s->oh + oy) * s->ow + ox];
+                    for (int ki = 0; ki < s->k; ki++)
+                        for (int kj = 0; kj < s->k; kj++) {
+                            int iy = oy * s->s - s->p + ki, ix = ox * s->s - s->p + kj;
+                            if (iy < 0 || iy >= s->h || ix < 0 || ix >= s->w)
+                                continue;
+                            size_t xi = (((size_t)c * n + b) * s->h + iy) * s->w + ix;
+                            int wi = (c * s->k + ki) * s->k + kj;
+                            float v = x[xi];
+                            if (dw)
+                                dw[wi] += g * relu_if(v, relu_in);
+                            if (dx && (!relu_in || v > 0.0f))
+                                dx[xi] += g * w[wi];
+                        }
+                }
+}

@@ -1,0 +1,77 @@
+/* conv.h - convolution kernels of the training engine: general (any kernel,
+ * stride, padding, dilation) through im2col + OpenBLAS sgemm, and depthwise
+ * through direct loops.  Each optimised kernel has a naive reference next to
+ * it (the *_naive functions) that tests compare against.
+ *
+ * Layout: every activation is channel-major with the batch kept together,
+ * x[c][n][h][w] ("CNHW"), so a whole batch is one sgemm.  Weights of a
+ * general convolution are w[cout][cin][kh][kw]; of a depthwise one w[c][k][k].
+ * Backward functions ACCUMULATE into dx and dw (dx or dw may be NULL when not
+ * wanted).  When relu_in is set the kernel reads relu(x) instead of x, and
+ * the gradient it adds to dx is masked by x > 0 (ReLU fused into the input).
+ * Shapes are checked when the network is built; kernels return void. */
+#ifndef NASVIEW_CONV_H
+#define NASVIEW_CONV_H
+
+#include <stddef.h>
+
+typedef struct {
+    int cin, cout;     /* channels */
+    int kh, kw;        /* kernel */
+    int sh, sw;        /* stride */
+    int ph, pw;        /* padding before (may be negative: a shifted input) */
+    int dh, dw;        /* dilation */
+    int h, w;          /* input spatial size */
+    int oh, ow;        /* output spatial size */
+} ConvShape;
+
+/* conv_shape_make - fill s; the output size is the usual
+ * (h + 2p - d(k-1) - 1) / s + 1 for symmetric padding. */
+ConvShape conv_shape_make(int cin, int cout, int kh, int kw, int sh, int sw,
+                          int ph, int pw, int dh, int dw, int h, int w);
+
+/* conv_workspace - floats of scratch conv_forward/conv_backward need for a
+ * batch of n images. */
+size_t conv_workspace(const ConvShape *s, int n);
+
+/* conv_forward - y[cout][n][oh][ow] = w * x (overwrites y).
+ * x: [cin][n][h][w]; ws: conv_workspace floats. */
+void conv_forward(const ConvShape *s, int n, int relu_in, const float *x,
+                  const float *w, float *y, float *ws);
+
+/* conv_backward - dw += dL/dw, dx += dL/dx from dy [cout][n][oh][ow]. */
+void conv_backward(const ConvShape *s, int n, int relu_in, const float *x,
+                   const float *w, const float *dy, float *dx, float *dw,
+                   float *ws);
+
+/* Naive references: same contracts, no workspace, plain loops. */
+void conv_forward_naive(const ConvShape *s, int n, int relu_in,
+                        const float *x, const float *w, float *y);
+void conv_backward_naive(const ConvShape *s, int n, int relu_in,
+                         const float *x, const float *w, const float *dy,
+                         float *dx, float *dw);
+
+/* Depthwise k x k convolution, stride s, padding k/2, dilation 1:
+ * y[c][n][oh][ow], w[c][k][k]. */
+typedef struct {
+    int c, k, s, p, h, w, oh, ow;
+} DwShape;
+
+DwShape dwconv_shape_make(int c, int k, int stride, int h, int w);
+
+/* dwconv_workspace - floats of scratch for the optimised kernels (one
+ * padded plane for input and one for its gradient, per thread). */
+size_t dwconv_workspace(const DwShape *s);
+
+void dwconv_forward(const DwShape *s, int n, int relu_in, const float *x,
+                    const float *w, float *y, float *ws);
+void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
+                     const float *w, const float *dy, float *dx, float *dw,
+                     float *ws);
+void dwconv_forward_naive(const DwShape *s, int n, int relu_in,
+                          const float *x, const float *w, float *y);
+void dwconv_backward_naive(const DwShape *s, int n, int relu_in,
+                           const float *x, const float *w, const float *dy,
+                           float *dx, float *dw);
+
+#endif

@@ -1,0 +1,106 @@
+/* pool.c - average and max pooling; see pool.h. */
+#include "config.h"
+
+#include "pool.h"
+
+PoolShape pool_shape_make(int c, int k, int stride, int h, int w)
+{
+    PoolShape s = { c, k, stride, k / 2, h, w, 0, 0 };
+    s.oh = (h + 2 * s.p - k) / stride + 1;
+    s.ow = (w + 2 * s.p - k) / stride + 1;
+    return s;
+}
+
+/* The input window of output (oy, ox), clipped to the image. */
+static inline void pool_window(const PoolShape *s, int oy, int ox, int *y0,
+                               int *y1, int *x0, int *x1)
+{
+    int a = oy * s->s - s->p, b = ox * s->s - s->p;
+    *y0 = a < 0 ? 0 : a;
+    *y1 = a + s->k > s->h ? s->h : a + s->k;
+    *x0 = b < 0 ? 0 : b;
+    *x1 = b + s->k > s->w ? s->w : b + s->k;
+}
+
+void avgpool_forward(const PoolShape *s, int n, const float *x, float *y)
+{
+    const long planes = (long)s->c * n;
+    const long plane = (long)s->h * s->w, oplane = (long)s->oh * s->ow;
+    for (long pi = 0; pi < planes; pi++) {
+        const float *xp = x + pi * plane;
+        float *yp = y + pi * oplane;
+        for (int oy = 0; oy < s->oh; oy++)
+            for (int ox = 0; ox < s->ow; ox++) {
+                int y0, y1, x0, x1;
+                pool_window(s, oy, ox, &y0, &y1, &x0, &x1);
+                float acc = 0.0f;
+                for (int i = y0; i < y1; i++)
+                    for (int j = x0; j < x1; j++)
+                        acc += xp[i * s->w + j];
+                yp[oy * s->ow + ox] = acc / (float)((y1 - y0) * (x1 - x0));
+            }
+    }
+}
+
+void avgpool_backward(const PoolShape *s, int n, const float *dy, float *dx)
+{
+    const long planes = (long)s->c * n;
+    const long plane = (long)s->h * s->w, oplane = (long)s->oh * s->ow;
+    for (long pi = 0; pi < planes; pi++) {
+        float *dxp = dx + pi * plane;
+        const float *dyp = dy + pi * oplane;
+        for (int oy = 0; oy < s->oh; oy++)
+            for (int ox = 0; ox < s->ow; ox++) {
+                int y0, y1, x0, x1;
+                pool_window(s, oy, ox, &y0, &y1, &x0, &x1);
+                float g = dyp[oy * s->ow + ox] / (float)((y1 - y0) * (x1 - x0));
+                for (int i = y0; i < y1; i++)
+                    for (int j = x0; j < x1; j++)
+                        dxp[i * s->w + j] += g;
+            }
+    }
+}
+
+void maxpool_forward(const PoolShape *s, int n, const float *x, float *y)
+{
+    const long planes = (long)s->c * n;
+    const long plane = (long)s->h * s->w, oplane = (long)s->oh * s->ow;
+    for (long pi = 0; pi < planes; pi++) {
+        const float *xp = x + pi * plane;
+        float *yp = y + pi * oplane;
+        for (int oy = 0; oy < s->oh; oy++)
+            for (int ox = 0; ox < s->ow; ox++) {
+                int y0, y1, x0, x1;
+                pool_window(s, oy, ox, &y0, &y1, &x0, &x1);
+                float m = xp[y0 * s->w + x0];
+                for (int i = y0; i < y1; i++)
+                    for (int j = x0; j < x1; j++)
+                        if (xp[i * s->w + j] > m)
+                            m = xp[i * s->w + j];
+                yp[oy * s->ow + ox] = m;
+            }
+    }
+}
+
+void maxpool_backward(const PoolShape *s, int n, const float *x,
+                      const float *dy, float *dx)
+{
+    const long planes = (long)s->c * n;
+    const long plane = (long)s->h * s->w, oplane = (long)s->oh * s->ow;
+    for (long pi = 0; pi < planes; pi++) {
+        const float *xp = x + pi * plane;
+        float *dxp = dx + pi * plane;
+        const float *dyp = dy + pi * oplane;
+        for (int oy = 0; oy < s->oh; oy++)
+            for (int ox = 0; ox < s->ow; ox++) {
+                int y0, y1, x0, x1;
+                pool_window(s, oy, ox, &y0, &y1, &x0, &x1);
+                int best = y0 * s->w + x0;
+                for (int i = y0; i < y1; i++)
+                    for (int j = x0; j < x1; j++)
+                        if (xp[i * s->w + j] > xp[best])
+                            best = i * s->w + j;
+                dxp[best] += dyp[oy * s->ow + ox];
+            }
+    }
+}
