@@ -3,6 +3,13 @@
  * Layout and accumulation rules are in conv.h. */
 #include "config.h"
 
+/* GCC's -O2 vectorises only loops whose trip count is a known multiple of
+ * the vector width; the kernels' rows (7 to 32 floats) need the dynamic
+ * cost model.  Clang vectorises them as they are. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("vect-cost-model=dynamic")
+#endif
+
 #include <string.h>
 
 #include <cblas.h>
@@ -240,56 +247,115 @@ DwShape dwconv_shape_make(int c, int k, int stride, int h, int w)
     return s;
 }
 
-size_t dwconv_workspace(const DwShape *s)
+/* The optimised depthwise kernels work on whole planes as single long
+ * rows.  The input plane is zero-padded (and ReLU'd) into `s*s` phase
+ * planes of width qw (for stride 2: even/odd rows x even/odd columns), so
+ * every tap (ki, kj) of every output row becomes one contiguous
+ *     Y[i] += w[ki][kj] * P[(ki%s, kj%s)][i + (ki/s)*qw + kj/s]
+ * over i in [0, oh*qw): output rows are computed qw wide and the columns
+ * past ow are dropped (forward) or held at zero (backward). */
+typedef struct {
+    int qw, qh;      /* phase plane width and height */
+    size_t qsize;    /* floats per phase plane, with slack for the last taps */
+    size_t ylen;     /* oh * qw */
+} DwPlan;
+
+static DwPlan dw_plan(const DwShape *s)
 {
-    return 2 * (size_t)(s->h + 2 * s->p) * (s->w + 2 * s->p);
+    DwPlan p;
+    int ph = s->h + 2 * s->p, pw = s->w + 2 * s->p;
+    p.qw = (pw + s->s - 1) / s->s;
+    p.qh = (ph + s->s - 1) / s->s;
+    p.qsize = (size_t)(p.qh + 1) * p.qw + (size_t)s->k;
+    p.ylen = (size_t)s->oh * p.qw;
+    return p;
 }
 
-/* Copy plane x [h][w] into the zero-padded P [(h+2p)][(w+2p)], with ReLU. */
-static void dw_pad(const DwShape *s, int relu, const float *x, float *P)
+/* Scratch: phase planes of the input and of its gradient, one long output
+ * row, and one row of partial weight-gradient sums per tap. */
+size_t dwconv_workspace(const DwShape *s)
 {
-    const int pw = s->w + 2 * s->p;
-    memset(P, 0, sizeof(float) * (size_t)pw * (s->h + 2 * s->p));
-    for (int i = 0; i < s->h; i++) {
-        float *dst = P + (size_t)(i + s->p) * pw + s->p;
-        const float *src = x + (size_t)i * s->w;
-        if (relu)
-            for (int j = 0; j < s->w; j++)
-                dst[j] = src[j] > 0.0f ? src[j] : 0.0f;
-        else
-            memcpy(dst, src, sizeof(float) * s->w);
+    DwPlan p = dw_plan(s);
+    size_t planes = (size_t)s->s * s->s * p.qsize;
+    return 2 * planes + p.ylen + (size_t)s->k * s->k * p.ylen;
+}
+
+/* Zero-padded, ReLU'd phase planes of plane x [h][w] into P. */
+static void dw_phase(const DwShape *s, const DwPlan *q, int relu,
+                     const float *x, float *P)
+{
+    memset(P, 0, sizeof(float) * q->qsize * s->s * s->s);
+    if (s->s == 1) {
+        for (int i = 0; i < s->h; i++) {
+            float *dst = P + (size_t)(i + s->p) * q->qw + s->p;
+            const float *src = x + (size_t)i * s->w;
+            if (relu)
+                for (int j = 0; j < s->w; j++)
+                    dst[j] = src[j] > 0.0f ? src[j] : 0.0f;
+            else
+                memcpy(dst, src, sizeof(float) * s->w);
+        }
+        return;
     }
+    for (int i = 0; i < s->h; i++) {
+        int r = i + s->p;
+        for (int j = 0; j < s->w; j++) {
+            int c = j + s->p;
+            float v = x[(size_t)i * s->w + j];
+            if (relu && v < 0.0f)
+                v = 0.0f;
+            P[(size_t)((r & 1) * 2 + (c & 1)) * q->qsize +
+              (size_t)(r >> 1) * q->qw + (c >> 1)] = v;
+        }
+    }
+}
+
+/* The row kernels take restrict pointers so the compiler vectorises them
+ * (none is a reduction, so no -ffast-math is needed). */
+static inline void row_axpy(float *restrict y, const float *restrict x,
+                            float a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] += a * x[i];
+}
+
+static inline void row_fma(float *restrict acc, const float *restrict a,
+                           const float *restrict b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        acc[i] += a[i] * b[i];
+}
+
+/* Phase plane and offset of tap (ki, kj). */
+static inline size_t dw_tap(const DwShape *s, const DwPlan *q, int ki, int kj,
+                            size_t *off)
+{
+    *off = (size_t)(ki / s->s) * q->qw + (size_t)(kj / s->s);
+    return (size_t)((ki % s->s) * s->s + kj % s->s) * q->qsize;
 }
 
 void dwconv_forward(const DwShape *s, int n, int relu_in, const float *x,
                     const float *w, float *y, float *ws)
 {
-    const int k = s->k, st = s->s, pw = s->w + 2 * s->p;
+    const DwPlan q = dw_plan(s);
+    const int k = s->k;
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    float *P = ws, *Y = ws + 2 * q.qsize * s->s * s->s;
     for (int c = 0; c < s->c; c++) {
         const float *wc = w + (size_t)c * k * k;
         for (int b = 0; b < n; b++) {
             size_t pi = (size_t)c * n + b;
-            dw_pad(s, relu_in, x + pi * plane, ws);
-            float *yp = y + pi * oplane;
-            for (int oy = 0; oy < s->oh; oy++) {
-                float *yr = yp + (size_t)oy * s->ow;
-                for (int ox = 0; ox < s->ow; ox++)
-                    yr[ox] = 0.0f;
-                for (int ki = 0; ki < k; ki++) {
-                    const float *pr = ws + (size_t)(oy * st + ki) * pw;
-                    for (int kj = 0; kj < k; kj++) {
-                        const float wv = wc[ki * k + kj];
-                        const float *pc = pr + kj;
-                        if (st == 1)
-                            for (int ox = 0; ox < s->ow; ox++)
-                                yr[ox] += wv * pc[ox];
-                        else
-                            for (int ox = 0; ox < s->ow; ox++)
-                                yr[ox] += wv * pc[ox * st];
-                    }
+            dw_phase(s, &q, relu_in, x + pi * plane, P);
+            memset(Y, 0, sizeof(float) * q.ylen);
+            for (int ki = 0; ki < k; ki++)
+                for (int kj = 0; kj < k; kj++) {
+                    size_t off, base = dw_tap(s, &q, ki, kj, &off);
+                    row_axpy(Y, P + base + off, wc[ki * k + kj], q.ylen);
                 }
-            }
+            float *yp = y + pi * oplane;
+            for (int oy = 0; oy < s->oh; oy++)
+                memcpy(yp + (size_t)oy * s->ow, Y + (size_t)oy * q.qw,
+                       sizeof(float) * s->ow);
         }
     }
 }
@@ -298,67 +364,72 @@ void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
                      const float *w, const float *dy, float *dx, float *dw,
                      float *ws)
 {
-    const int k = s->k, st = s->s, pw = s->w + 2 * s->p;
+    const DwPlan q = dw_plan(s);
+    const int k = s->k;
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
-    const size_t psize = (size_t)pw * (s->h + 2 * s->p);
-    float *P = ws, *dP = ws + psize;
+    const size_t planes = q.qsize * s->s * s->s;
+    float *P = ws, *dP = ws + planes, *Y = ws + 2 * planes, *acc = Y + q.ylen;
     for (int c = 0; c < s->c; c++) {
         const float *wc = w + (size_t)c * k * k;
-        float *dwc = dw ? dw + (size_t)c * k * k : NULL;
+        if (dw)
+            memset(acc, 0, sizeof(float) * (size_t)k * k * q.ylen);
         for (int b = 0; b < n; b++) {
             size_t pi = (size_t)c * n + b;
             const float *dyp = dy + pi * oplane;
-            if (dwc) {
-                dw_pad(s, relu_in, x + pi * plane, P);
+            memset(Y, 0, sizeof(float) * q.ylen);
+            for (int oy = 0; oy < s->oh; oy++)
+                memcpy(Y + (size_t)oy * q.qw, dyp + (size_t)oy * s->ow,
+                       sizeof(float) * s->ow);
+            if (dw) {
+                dw_phase(s, &q, relu_in, x + pi * plane, P);
                 for (int ki = 0; ki < k; ki++)
                     for (int kj = 0; kj < k; kj++) {
-                        float acc = 0.0f;
-                        for (int oy = 0; oy < s->oh; oy++) {
-                            const float *pr = P + (size_t)(oy * st + ki) * pw + kj;
-                            const float *dr = dyp + (size_t)oy * s->ow;
-                            if (st == 1)
-                                for (int ox = 0; ox < s->ow; ox++)
-                                    acc += dr[ox] * pr[ox];
-                            else
-                                for (int ox = 0; ox < s->ow; ox++)
-                                    acc += dr[ox] * pr[ox * st];
-                        }
-                        dwc[ki * k + kj] += acc;
+                        size_t off, base = dw_tap(s, &q, ki, kj, &off);
+                        row_fma(acc + (size_t)(ki * k + kj) * q.ylen, Y,
+                                P + base + off, q.ylen);
                     }
             }
             if (!dx)
                 continue;
-            memset(dP, 0, sizeof(float) * psize);
-            for (int oy = 0; oy < s->oh; oy++) {
-                const float *dr = dyp + (size_t)oy * s->ow;
-                for (int ki = 0; ki < k; ki++) {
-                    float *pr = dP + (size_t)(oy * st + ki) * pw;
-                    for (int kj = 0; kj < k; kj++) {
-                        const float wv = wc[ki * k + kj];
-                        float *pc = pr + kj;
-                        if (st == 1)
-                            for (int ox = 0; ox < s->ow; ox++)
-                                pc[ox] += wv * dr[ox];
-                        else
-                            for (int ox = 0; ox < s->ow; ox++)
-                                pc[ox * st] += wv * dr[ox];
-                    }
+            memset(dP, 0, sizeof(float) * planes);
+            for (int ki = 0; ki < k; ki++)
+                for (int kj = 0; kj < k; kj++) {
+                    size_t off, base = dw_tap(s, &q, ki, kj, &off);
+                    row_axpy(dP + base + off, Y, wc[ki * k + kj], q.ylen);
                 }
-            }
             const float *xp = x + pi * plane;
             float *dxp = dx + pi * plane;
             for (int i = 0; i < s->h; i++) {
-                const float *src = dP + (size_t)(i + s->p) * pw + s->p;
+                int r = i + s->p;
                 const float *xr = xp + (size_t)i * s->w;
                 float *dr = dxp + (size_t)i * s->w;
-                if (relu_in)
-                    for (int j = 0; j < s->w; j++)
-                        dr[j] += xr[j] > 0.0f ? src[j] : 0.0f;
-                else
-                    for (int j = 0; j < s->w; j++)
-                        dr[j] += src[j];
+                if (s->s == 1) {
+                    const float *src = dP + (size_t)r * q.qw + s->p;
+                    if (relu_in)
+                        for (int j = 0; j < s->w; j++)
+                            dr[j] += xr[j] > 0.0f ? src[j] : 0.0f;
+                    else
+                        for (int j = 0; j < s->w; j++)
+                            dr[j] += src[j];
+                } else {
+                    for (int j = 0; j < s->w; j++) {
+                        int cc = j + s->p;
+                        float g = dP[(size_t)((r & 1) * 2 + (cc & 1)) * q.qsize +
+                                     (size_t)(r >> 1) * q.qw + (cc >> 1)];
+                        if (!relu_in || xr[j] > 0.0f)
+                            dr[j] += g;
+                    }
+                }
             }
         }
+        if (dw)
+            for (int t = 0; t < k * k; t++) {
+                const float *a = acc + (size_t)t * q.ylen;
+                float sum = 0.0f;
+                for (size_t i = 0; i < q.ylen; i++)
+                    sum += a[i];
+                dw[(size_t)c * k * k + t] += sum;
+            }
     }
 }
 
