@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "batchnorm.h"
+#include "vecops.h"
 
 void bn_forward_train(int c, long m, const float *x, const float *gamma,
                       const float *beta, float *y, float *mean, float *invstd,
@@ -21,15 +22,14 @@ void bn_forward_train(int c, long m, const float *x, const float *gamma,
     for (int ch = 0; ch < c; ch++) {
         const float *xr = x + (long)ch * m;
         float *yr = y + (long)ch * m;
-        double s = 0.0;
-        for (long i = 0; i < m; i++)
-            s += xr[i];
-        const double mu = s / (double)m;
-        double q = 0.0;
-        for (long i = 0; i < m; i++) {
-            double d = xr[i] - mu;
-            q += d * d;
-        }
+        const double mu = vec_sum(xr, (size_t)m) / (double)m;
+        /* centred on the float mean; the tiny offset from the exact mean
+         * is removed by subtracting its square */
+        const float mf0 = (float)mu;
+        double q = vec_sqdiff(xr, mf0, (size_t)m) -
+                   (double)m * (mu - mf0) * (mu - mf0);
+        if (q < 0.0)
+            q = 0.0;
         const double var = q / (double)m;
         const float is = (float)(1.0 / sqrt(var + BN_EPS));
         const float mf = (float)mu;
@@ -65,11 +65,8 @@ void bn_backward(int c, long m, const float *x, const float *gamma,
     for (int ch = 0; ch < c; ch++) {
         const float *xr = x + (long)ch * m, *gr = dy + (long)ch * m;
         const float mu = mean[ch], is = invstd[ch];
-        double sg = 0.0, sgx = 0.0;
-        for (long i = 0; i < m; i++) {
-            sg += gr[i];
-            sgx += gr[i] * (xr[i] - mu);
-        }
+        const double sg = vec_sum(gr, (size_t)m);
+        const double sgx = vec_dot_d(gr, xr, (size_t)m) - sg * mu;
         const float sum_dy = (float)sg, sum_dy_xhat = (float)(sgx * is);
         if (dgamma)
             dgamma[ch] += sum_dy_xhat;

@@ -1,11 +1,11 @@
-/* conv.h - convolution kernels of the training engine: general (any kernel,
- * stride, padding, dilation) through im2col + OpenBLAS sgemm, and depthwise
- * through direct loops.  Each optimised kernel has a naive reference next to
- * it (the *_naive functions) that tests compare against.
+/* conv.h - general convolution of the training engine (any kernel,
+ * stride, padding, dilation) through im2col + OpenBLAS sgemm, with a naive
+ * reference next to it (the *_naive functions) that tests compare against.
+ * Depthwise convolution is in dwconv.h.
  *
  * Layout: every activation is channel-major with the batch kept together,
- * x[c][n][h][w] ("CNHW"), so a whole batch is one sgemm.  Weights of a
- * general convolution are w[cout][cin][kh][kw]; of a depthwise one w[c][k][k].
+ * x[c][n][h][w] ("CNHW"), so a whole batch is one sgemm.  Weights are
+ * w[cout][cin][kh][kw].
  * Backward functions ACCUMULATE into dx and dw (dx or dw may be NULL when not
  * wanted).  When relu_in is set the kernel reads relu(x) instead of x, and
  * the gradient it adds to dx is masked by x > 0 (ReLU fused into the input).
@@ -50,28 +50,5 @@ void conv_forward_naive(const ConvShape *s, int n, int relu_in,
 void conv_backward_naive(const ConvShape *s, int n, int relu_in,
                          const float *x, const float *w, const float *dy,
                          float *dx, float *dw);
-
-/* Depthwise k x k convolution, stride s, padding k/2, dilation 1:
- * y[c][n][oh][ow], w[c][k][k]. */
-typedef struct {
-    int c, k, s, p, h, w, oh, ow;
-} DwShape;
-
-DwShape dwconv_shape_make(int c, int k, int stride, int h, int w);
-
-/* dwconv_workspace - floats of scratch for the optimised kernels (one
- * padded plane for input and one for its gradient, per thread). */
-size_t dwconv_workspace(const DwShape *s);
-
-void dwconv_forward(const DwShape *s, int n, int relu_in, const float *x,
-                    const float *w, float *y, float *ws);
-void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
-                     const float *w, const float *dy, float *dx, float *dw,
-                     float *ws);
-void dwconv_forward_naive(const DwShape *s, int n, int relu_in,
-                          const float *x, const float *w, float *y);
-void dwconv_backward_naive(const DwShape *s, int n, int relu_in,
-                           const float *x, const float *w, const float *dy,
-                           float *dx, float *dw);
 
 #endif

@@ -182,13 +182,19 @@ typedef struct {
 static void avgpool_layer_forward(Layer *l, const LayerCtx *cx)
 {
     PoolLayer *p = (PoolLayer *)l;
-    avgpool_forward(&p->s, cx->n, p->x->x, p->y->x);
+    avgpool_forward(&p->s, cx->n, p->x->x, p->y->x, cx->ws);
 }
 
 static void avgpool_layer_backward(Layer *l, const LayerCtx *cx)
 {
     PoolLayer *p = (PoolLayer *)l;
-    avgpool_backward(&p->s, cx->n, p->y->g, p->x->g);
+    avgpool_backward(&p->s, cx->n, p->y->g, p->x->g, cx->ws);
+}
+
+static size_t avgpool_layer_workspace(const Layer *l, int n)
+{
+    (void)n;
+    return pool_workspace(&((const PoolLayer *)l)->s);
 }
 
 static void maxpool_layer_forward(Layer *l, const LayerCtx *cx)
@@ -490,7 +496,8 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
     [LAYER_BN] = { "batchnorm", bn_layer_forward, bn_layer_backward,
                    no_mult_adds, no_workspace },
     [LAYER_AVGPOOL] = { "avgpool", avgpool_layer_forward,
-                        avgpool_layer_backward, no_mult_adds, no_workspace },
+                        avgpool_layer_backward, no_mult_adds,
+                        avgpool_layer_workspace },
     [LAYER_MAXPOOL] = { "maxpool", maxpool_layer_forward,
                         maxpool_layer_backward, no_mult_adds, no_workspace },
     [LAYER_RELU] = { "relu", relu_layer_forward, relu_layer_backward,

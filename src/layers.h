@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "conv.h"
+#include "dwconv.h"
 #include "pool.h"
 
 typedef enum { TENSOR_ACT = 0, TENSOR_PARAM, TENSOR_STATE, TENSOR_ROLES } TensorRole;

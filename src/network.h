@@ -90,7 +90,7 @@ void net_params(Net *net, float **w, float **g, float **m);
 void net_set_threads(Net *net, int threads);
 
 /* Per-kind timing, for `nasview bench`: when enabled, forward and backward
- * add each layer's wall time to secs[kind]. */
+ * add each layer's CPU time (of the calling thread) to secs[kind]. */
 void net_profile(Net *net, int enable);
 void net_profile_read(const Net *net, double secs[LAYER_KINDS],
                       int64_t calls[LAYER_KINDS]);

@@ -1,4 +1,5 @@
-/* pool.c - average and max pooling; see pool.h. */
+/* pool.c - average pooling (a box filter on dwconv.c's plane kernels, with
+ * a naive reference) and max pooling; see pool.h. */
 #include "config.h"
 
 /* GCC's -O2 vectorises only loops whose trip count is a known multiple of
@@ -8,7 +9,34 @@
 #pragma GCC optimize("vect-cost-model=dynamic")
 #endif
 
+#include "dwconv.h"
 #include "pool.h"
+
+static DwShape pool_as_dw(const PoolShape *s)
+{
+    DwShape d = { s->c, s->k, s->s, s->p, s->h, s->w, s->oh, s->ow };
+    return d;
+}
+
+size_t pool_workspace(const PoolShape *s)
+{
+    DwShape d = pool_as_dw(s);
+    return dwconv_workspace(&d);
+}
+
+void avgpool_forward(const PoolShape *s, int n, const float *x, float *y,
+                     float *ws)
+{
+    DwShape d = pool_as_dw(s);
+    dwconv_avg_forward(&d, n, x, y, ws);
+}
+
+void avgpool_backward(const PoolShape *s, int n, const float *dy, float *dx,
+                      float *ws)
+{
+    DwShape d = pool_as_dw(s);
+    dwconv_avg_backward(&d, n, dy, dx, ws);
+}
 
 PoolShape pool_shape_make(int c, int k, int stride, int h, int w)
 {
@@ -29,7 +57,8 @@ static inline void pool_window(const PoolShape *s, int oy, int ox, int *y0,
     *x1 = b + s->k > s->w ? s->w : b + s->k;
 }
 
-void avgpool_forward(const PoolShape *s, int n, const float *x, float *y)
+void avgpool_forward_naive(const PoolShape *s, int n, const float *x,
+                           float *y)
 {
     const long planes = (long)s->c * n;
     const long plane = (long)s->h * s->w, oplane = (long)s->oh * s->ow;
@@ -49,7 +78,8 @@ void avgpool_forward(const PoolShape *s, int n, const float *x, float *y)
     }
 }
 
-void avgpool_backward(const PoolShape *s, int n, const float *dy, float *dx)
+void avgpool_backward_naive(const PoolShape *s, int n, const float *dy,
+                            float *dx)
 {
     const long planes = (long)s->c * n;
     const long plane = (long)s->h * s->w, oplane = (long)s->oh * s->ow;

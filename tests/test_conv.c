@@ -1,7 +1,8 @@
 /* test_conv.c - the optimised kernels against their naive references:
  * im2col+sgemm convolution over many kernel/stride/padding/dilation
- * combinations (with and without the fused input ReLU) and the direct
- * depthwise convolution; backward passes must accumulate. */
+ * combinations (with and without the fused input ReLU), the depthwise
+ * convolution and average pooling on plane kernels; backward passes must
+ * accumulate. */
 #include "config.h"
 
 #include <math.h>
@@ -10,6 +11,8 @@
 
 #include "check.h"
 #include "conv.h"
+#include "dwconv.h"
+#include "pool.h"
 #include "rng.h"
 
 static float *rand_buf(Rng *r, size_t n)
@@ -87,6 +90,23 @@ static void check_dw(Rng *r, DwShape s, int n, int relu)
     free(dx1); free(dx2); free(dw1); free(dw2);
 }
 
+static void check_avg(Rng *r, PoolShape s, int n)
+{
+    size_t nx = (size_t)s.c * n * s.h * s.w, ny = (size_t)s.c * n * s.oh * s.ow;
+    float *x = rand_buf(r, nx), *dy = rand_buf(r, ny);
+    float *y1 = calloc(ny, sizeof(float)), *y2 = calloc(ny, sizeof(float));
+    float *ws = calloc(pool_workspace(&s), sizeof(float));
+    float *dx1 = rand_buf(r, nx), *dx2 = copy_buf(dx1, nx);
+    avgpool_forward(&s, n, x, y1, ws);
+    avgpool_forward_naive(&s, n, x, y2);
+    avgpool_backward(&s, n, dy, dx1, ws);
+    avgpool_backward_naive(&s, n, dy, dx2);
+    double ey = max_diff(y1, y2, ny), ex = max_diff(dx1, dx2, nx);
+    CHECK(ey < 1e-5 && ex < 1e-5, "avgpool k%d s%d %dx%d: y %g dx %g", s.k,
+          s.s, s.h, s.w, ey, ex);
+    free(x); free(dy); free(y1); free(y2); free(ws); free(dx1); free(dx2);
+}
+
 int main(void)
 {
     Rng r;
@@ -120,5 +140,10 @@ int main(void)
                 for (int relu = 0; relu < 2; relu++)
                     check_dw(&r, dwconv_shape_make(3, k, st, sizes[j][0],
                                                    sizes[j][1]), 2, relu);
+    for (int k = 3; k <= 5; k += 2)
+        for (int st = 1; st <= 2; st++)
+            for (size_t j = 0; j < 3; j++)
+                check_avg(&r, pool_shape_make(3, k, st, sizes[j][0],
+                                              sizes[j][1]), 2);
     return check_exit("test_conv");
 }

@@ -1,0 +1,346 @@
+/* dwconv.c - depthwise convolution and average pooling on whole planes.
+ *
+ * An input plane is zero-padded (and ReLU'd) into s*s "phase planes" of
+ * width qw (for stride 2: even/odd rows x even/odd columns).  Then every
+ * tap (ki, kj) is one contiguous run over the whole plane,
+ *     Y[i] += w[ki][kj] * P[phase(ki, kj)][i + (ki/s)*qw + kj/s],
+ * i in [0, oh*qw): output rows are computed qw wide and the columns past
+ * ow are dropped (forward) or held at zero (backward).  The forward kernel
+ * keeps a block of Y in registers over all taps.  For stride 1 the input
+ * gradient is the same kernel on the padded output gradient with the
+ * kernel flipped; for stride 2 it is scattered tap by tap.  A tap's weight
+ * gradient is one dot product. */
+#include "config.h"
+
+/* GCC's -O2 vectorises only loops whose trip count is a known multiple of
+ * the vector width; these rows need the dynamic cost model.  Clang
+ * vectorises them as they are. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("vect-cost-model=dynamic")
+#endif
+
+#include <string.h>
+
+#include "dwconv.h"
+#include "vecops.h"
+
+#define DW_BLOCK 32
+#define DW_MAX_TAPS (DWCONV_MAX_K * DWCONV_MAX_K)
+
+typedef struct {
+    int qw, qh;   /* phase plane width and height */
+    size_t qsize; /* floats per phase plane, with slack for the last taps */
+    size_t ylen;  /* oh * qw */
+} DwPlan;
+
+DwShape dwconv_shape_make(int c, int k, int stride, int h, int w)
+{
+    DwShape s = { c, k, stride, k / 2, h, w, 0, 0 };
+    s.oh = (h + 2 * s.p - k) / stride + 1;
+    s.ow = (w + 2 * s.p - k) / stride + 1;
+    return s;
+}
+
+static DwPlan dw_plan(const DwShape *s)
+{
+    DwPlan p;
+    int ph = s->h + 2 * s->p, pw = s->w + 2 * s->p;
+    p.qw = (pw + s->s - 1) / s->s;
+    p.qh = (ph + s->s - 1) / s->s;
+    p.qsize = (size_t)(p.qh + 1) * p.qw + (size_t)s->k + DW_BLOCK;
+    p.ylen = (size_t)s->oh * p.qw;
+    return p;
+}
+
+size_t dwconv_workspace(const DwShape *s)
+{
+    DwPlan p = dw_plan(s);
+    return 2 * (size_t)s->s * s->s * p.qsize + p.ylen + DW_BLOCK;
+}
+
+/* Zero-padded, optionally ReLU'd phase planes of plane x [h][w] into P. */
+static void dw_phase(const DwShape *s, const DwPlan *q, int relu,
+                     const float *x, float *P)
+{
+    memset(P, 0, sizeof(float) * q->qsize * s->s * s->s);
+    if (s->s == 1) {
+        for (int i = 0; i < s->h; i++) {
+            float *dst = P + (size_t)(i + s->p) * q->qw + s->p;
+            const float *src = x + (size_t)i * s->w;
+            if (relu)
+                for (int j = 0; j < s->w; j++)
+                    dst[j] = src[j] > 0.0f ? src[j] : 0.0f;
+            else
+                memcpy(dst, src, sizeof(float) * s->w);
+        }
+        return;
+    }
+    for (int i = 0; i < s->h; i++) {
+        int r = i + s->p;
+        for (int j = 0; j < s->w; j++) {
+            int c = j + s->p;
+            float v = x[(size_t)i * s->w + j];
+            if (relu && v < 0.0f)
+                v = 0.0f;
+            P[(size_t)((r & 1) * 2 + (c & 1)) * q->qsize +
+              (size_t)(r >> 1) * q->qw + (c >> 1)] = v;
+        }
+    }
+}
+
+/* Offset of tap (ki, kj) in the phase planes. */
+static inline size_t dw_tap(const DwShape *s, const DwPlan *q, int ki, int kj)
+{
+    return (size_t)((ki % s->s) * s->s + kj % s->s) * q->qsize +
+           (size_t)(ki / s->s) * q->qw + (size_t)(kj / s->s);
+}
+
+/* Y[i] = sum over taps t of w[t] * P[tap(t) + i], i in [0, q->ylen). */
+static void dw_plane_conv(const DwShape *s, const DwPlan *q, const float *P,
+                          const float *w, float *Y)
+{
+    const int k = s->k, taps = k * k;
+    size_t off[DW_MAX_TAPS];
+    for (int ki = 0; ki < k; ki++)
+        for (int kj = 0; kj < k; kj++)
+            off[ki * k + kj] = dw_tap(s, q, ki, kj);
+    /* the planes have DW_BLOCK floats of slack, so the last block may run
+     * past ylen into Y's own slack */
+    for (size_t i0 = 0; i0 < q->ylen; i0 += DW_BLOCK) {
+        float acc[DW_BLOCK] = { 0 };
+        for (int t = 0; t < taps; t++) {
+            const float a = w[t];
+            const float *src = P + off[t] + i0;
+            for (int j = 0; j < DW_BLOCK; j++)
+                acc[j] += a * src[j];
+        }
+        memcpy(Y + i0, acc, sizeof acc);
+    }
+}
+
+static inline void row_axpy(float *restrict y, const float *restrict x,
+                            float a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] += a * x[i];
+}
+
+void dwconv_forward(const DwShape *s, int n, int relu_in, const float *x,
+                    const float *w, float *y, float *ws)
+{
+    const DwPlan q = dw_plan(s);
+    const int k = s->k;
+    const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    float *P = ws, *Y = ws + 2 * q.qsize * s->s * s->s;
+    for (int c = 0; c < s->c; c++) {
+        const float *wc = w + (size_t)c * k * k;
+        for (int b = 0; b < n; b++) {
+            size_t pi = (size_t)c * n + b;
+            dw_phase(s, &q, relu_in, x + pi * plane, P);
+            dw_plane_conv(s, &q, P, wc, Y);
+            float *yp = y + pi * oplane;
+            for (int oy = 0; oy < s->oh; oy++)
+                memcpy(yp + (size_t)oy * s->ow, Y + (size_t)oy * q.qw,
+                       sizeof(float) * s->ow);
+        }
+    }
+}
+
+/* dx plane += the gradient of the padded input held in D (stride 1: a
+ * plain padded plane; stride 2: phase planes), masked by x > 0 if relu. */
+static void dw_unpad_add(const DwShape *s, const DwPlan *q, int relu,
+                         const float *D, int direct, const float *xp,
+                         float *dxp)
+{
+    for (int i = 0; i < s->h; i++) {
+        const float *xr = relu ? xp + (size_t)i * s->w : NULL;
+        float *dr = dxp + (size_t)i * s->w;
+        if (direct) { /* D is [h][qw] without padding offset */
+            const float *src = D + (size_t)i * q->qw;
+            if (relu)
+                for (int j = 0; j < s->w; j++)
+                    dr[j] += xr[j] > 0.0f ? src[j] : 0.0f;
+            else
+                for (int j = 0; j < s->w; j++)
+                    dr[j] += src[j];
+            continue;
+        }
+        int r = i + s->p;
+        for (int j = 0; j < s->w; j++) {
+            int cc = j + s->p;
+            float g = D[(size_t)((r & 1) * 2 + (cc & 1)) * q->qsize +
+                        (size_t)(r >> 1) * q->qw + (cc >> 1)];
+            if (!relu || xr[j] > 0.0f)
+                dr[j] += g;
+        }
+    }
+}
+
+/* dx (one plane) += transposed convolution of dy (one plane) with wc. */
+static void dw_plane_dx(const DwShape *s, const DwPlan *q, int relu,
+                        const float *wc, const float *dyp, const float *Ydy,
+                        const float *xp, float *dxp, float *buf, float *Y)
+{
+    const int k = s->k;
+    if (s->s == 1) {
+        /* correlate the padded gradient with the flipped kernel */
+        float flip[DW_MAX_TAPS];
+        for (int t = 0; t < k * k; t++)
+            flip[t] = wc[k * k - 1 - t];
+        dw_phase(s, q, 0, dyp, buf); /* oh == h, ow == w at stride 1 */
+        dw_plane_conv(s, q, buf, flip, Y);
+        dw_unpad_add(s, q, relu, Y, 1, xp, dxp);
+        return;
+    }
+    memset(buf, 0, sizeof(float) * q->qsize * 4);
+    for (int ki = 0; ki < k; ki++)
+        for (int kj = 0; kj < k; kj++)
+            row_axpy(buf + dw_tap(s, q, ki, kj), Ydy, wc[ki * k + kj], q->ylen);
+    dw_unpad_add(s, q, relu, buf, 0, xp, dxp);
+}
+
+void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
+                     const float *w, const float *dy, float *dx, float *dw,
+                     float *ws)
+{
+    const DwPlan q = dw_plan(s);
+    const int k = s->k;
+    const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    const size_t planes = q.qsize * s->s * s->s;
+    float *P = ws, *buf = ws + planes, *Y = ws + 2 * planes;
+    for (int c = 0; c < s->c; c++) {
+        const float *wc = w + (size_t)c * k * k;
+        float *dwc = dw ? dw + (size_t)c * k * k : NULL;
+        for (int b = 0; b < n; b++) {
+            size_t pi = (size_t)c * n + b;
+            const float *dyp = dy + pi * oplane;
+            if (dwc || s->s != 1) {
+                /* dy spread to rows of width qw, zero past ow */
+                memset(Y, 0, sizeof(float) * q.ylen);
+                for (int oy = 0; oy < s->oh; oy++)
+                    memcpy(Y + (size_t)oy * q.qw, dyp + (size_t)oy * s->ow,
+                           sizeof(float) * s->ow);
+            }
+            if (dwc) {
+                dw_phase(s, &q, relu_in, x + pi * plane, P);
+                for (int ki = 0; ki < k; ki++)
+                    for (int kj = 0; kj < k; kj++)
+                        dwc[ki * k + kj] +=
+                            vec_dot(Y, P + dw_tap(s, &q, ki, kj), q.ylen);
+            }
+            if (dx)
+                dw_plane_dx(s, &q, relu_in, wc, dyp, Y, x + pi * plane,
+                            dx + pi * plane, buf, Y);
+        }
+    }
+}
+
+/* Number of window rows (or columns) of output o that fall inside [0, n). */
+static inline int dw_count(int o, int stride, int p, int k, int n)
+{
+    int a = o * stride - p, b = a + k;
+    if (a < 0)
+        a = 0;
+    if (b > n)
+        b = n;
+    return b - a;
+}
+
+void dwconv_avg_forward(const DwShape *s, int n, const float *x, float *y,
+                        float *ws)
+{
+    const DwPlan q = dw_plan(s);
+    const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    float ones[DW_MAX_TAPS];
+    for (int t = 0; t < s->k * s->k; t++)
+        ones[t] = 1.0f;
+    float *P = ws, *Y = ws + 2 * q.qsize * s->s * s->s;
+    for (size_t pi = 0; pi < (size_t)s->c * n; pi++) {
+        dw_phase(s, &q, 0, x + pi * plane, P);
+        dw_plane_conv(s, &q, P, ones, Y);
+        float *yp = y + pi * oplane;
+        for (int oy = 0; oy < s->oh; oy++) {
+            int rc = dw_count(oy, s->s, s->p, s->k, s->h);
+            for (int ox = 0; ox < s->ow; ox++)
+                yp[(size_t)oy * s->ow + ox] =
+                    Y[(size_t)oy * q.qw + ox] /
+                    (float)(rc * dw_count(ox, s->s, s->p, s->k, s->w));
+        }
+    }
+}
+
+void dwconv_avg_backward(const DwShape *s, int n, const float *dy, float *dx,
+                         float *ws)
+{
+    const DwPlan q = dw_plan(s);
+    const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    const size_t planes = q.qsize * s->s * s->s;
+    float ones[DW_MAX_TAPS];
+    for (int t = 0; t < s->k * s->k; t++)
+        ones[t] = 1.0f;
+    /* P holds dy / count as an [oh][ow] plane (stride 1) or spread to
+     * rows of width qw (stride 2) */
+    float *P = ws, *buf = ws + planes, *Y = ws + 2 * planes;
+    for (size_t pi = 0; pi < (size_t)s->c * n; pi++) {
+        const float *dyp = dy + pi * oplane;
+        float *scaled = s->s == 1 ? P : Y;
+        size_t stride = s->s == 1 ? (size_t)s->ow : (size_t)q.qw;
+        if (s->s != 1)
+            memset(Y, 0, sizeof(float) * q.ylen);
+        for (int oy = 0; oy < s->oh; oy++) {
+            int rc = dw_count(oy, s->s, s->p, s->k, s->h);
+            for (int ox = 0; ox < s->ow; ox++)
+                scaled[(size_t)oy * stride + ox] =
+                    dyp[(size_t)oy * s->ow + ox] /
+                    (float)(rc * dw_count(ox, s->s, s->p, s->k, s->w));
+        }
+        dw_plane_dx(s, &q, 0, ones, P, Y, NULL, dx + pi * plane, buf, Y);
+    }
+}
+
+void dwconv_forward_naive(const DwShape *s, int n, int relu_in,
+                          const float *x, const float *w, float *y)
+{
+    for (int c = 0; c < s->c; c++)
+        for (int b = 0; b < n; b++)
+            for (int oy = 0; oy < s->oh; oy++)
+                for (int ox = 0; ox < s->ow; ox++) {
+                    double acc = 0.0;
+                    for (int ki = 0; ki < s->k; ki++)
+                        for (int kj = 0; kj < s->k; kj++) {
+                            int iy = oy * s->s - s->p + ki, ix = ox * s->s - s->p + kj;
+                            if (iy < 0 || iy >= s->h || ix < 0 || ix >= s->w)
+                                continue;
+                            float v = x[(((size_t)c * n + b) * s->h + iy) * s->w + ix];
+                            if (relu_in && v < 0.0f)
+                                v = 0.0f;
+                            acc += (double)v * w[(c * s->k + ki) * s->k + kj];
+                        }
+                    y[(((size_t)c * n + b) * s->oh + oy) * s->ow + ox] = (float)acc;
+                }
+}
+
+void dwconv_backward_naive(const DwShape *s, int n, int relu_in,
+                           const float *x, const float *w, const float *dy,
+                           float *dx, float *dw)
+{
+    for (int c = 0; c < s->c; c++)
+        for (int b = 0; b < n; b++)
+            for (int oy = 0; oy < s->oh; oy++)
+                for (int ox = 0; ox < s->ow; ox++) {
+                    float g = dy[(((size_t)c * n + b) * s->oh + oy) * s->ow + ox];
+                    for (int ki = 0; ki < s->k; ki++)
+                        for (int kj = 0; kj < s->k; kj++) {
+                            int iy = oy * s->s - s->p + ki, ix = ox * s->s - s->p + kj;
+                            if (iy < 0 || iy >= s->h || ix < 0 || ix >= s->w)
+                                continue;
+                            size_t xi = (((size_t)c * n + b) * s->h + iy) * s->w + ix;
+                            int wi = (c * s->k + ki) * s->k + kj;
+                            float v = x[xi];
+                            if (dw)
+                                dw[wi] += g * ((relu_in && v < 0.0f) ? 0.0f : v);
+                            if (dx && (!relu_in || v > 0.0f))
+                                dx[xi] += g * w[wi];
+                        }
+                }
+}
