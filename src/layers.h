@@ -36,6 +36,7 @@ typedef struct Tensor {
     float *g;          /* gradient (activations, parameters), else NULL */
     TensorInit init;
     int fan_in;
+    int id;            /* index in its network, for the memory plan */
 } Tensor;
 
 typedef enum {
@@ -72,6 +73,9 @@ typedef struct {
     int64_t (*mult_adds)(const Layer *l);
     /* floats of scratch for a batch of n */
     size_t (*workspace)(const Layer *l, int n);
+    /* whether backward reads the input values (else they may be reused
+     * once forward has passed) */
+    int keeps_input;
 } LayerKind;
 
 extern const LayerKind layer_kinds[LAYER_KINDS];

@@ -9,7 +9,19 @@
  * 2. Layers run in creation order forward and in reverse order backward,
  *    so a layer only reads tensors made before it.
  * 3. Activation tensors hold room for max_batch images; a call with n
- *    images uses the first c*n*h*w floats, channel-major. */
+ *    images uses the first c*n*h*w floats, channel-major.
+ * 4. Activation values all live for the whole step; activation gradients
+ *    share memory.  Backward step t runs layer nlayers-1-t.  The gradient
+ *    of tensor T is live from the step of its last reader (when it is first
+ *    accumulated into; it is zeroed just before) to the step of its
+ *    producer (when it is last read), and two tensors share memory only
+ *    when those intervals do not overlap.  Tensors no layer reads (the
+ *    output) are live from net_zero_grad() on; the input until the end.
+ * 5. Activation values live from their producer's forward step to their
+ *    last reader's, unless a reader's backward reads them again
+ *    (LayerKind.keeps_input) or nobody reads them (the output): those live
+ *    through the backward pass.  Values that do not overlap share memory.
+ *    The input tensor is live from the start. */
 #include "config.h"
 
 #include <math.h>
@@ -18,10 +30,18 @@
 #include <string.h>
 #include <time.h>
 
+#include "memplan.h"
 #include "network.h"
 #include "rng.h"
 
 #define NET_ALIGN_FLOATS 16 /* 64-byte alignment of every view */
+
+/* What a layer reads and writes, for the gradient memory plan. */
+typedef struct {
+    Tensor *out;
+    Tensor *in[LAYER_CONCAT_MAX];
+    int nin;
+} LayerIO;
 
 struct Net {
     int max_batch;
@@ -29,7 +49,16 @@ struct Net {
     Tensor **tensors;
     int ntensors, captensors;
     Layer **layers;
+    LayerIO *io;
     int nlayers, caplayers;
+    /* gradient plan: before backward step t (layer nlayers-1-t) zero the
+     * gradients zero_list[zero_start[t] .. zero_start[t+1]); tensors
+     * no layer reads are zeroed by net_zero_grad */
+    Tensor **zero_list;
+    int *zero_start;
+    Tensor **unread;
+    int nunread;
+    size_t nact_g;
     NvStatus failed;
     char failmsg[NV_ERROR_MAX];
     /* arenas (after net_finish) */
@@ -63,6 +92,10 @@ void net_free(Net *net)
         free(net->layers[i]);
     free(net->tensors);
     free(net->layers);
+    free(net->io);
+    free(net->zero_list);
+    free(net->zero_start);
+    free(net->unread);
     free(net->act);
     free(net->act_g);
     free(net->par);
@@ -120,6 +153,7 @@ static Tensor *net_tensor(Net *net, TensorRole role, int c, int h, int w,
     t->size = (size_t)c * h * w * (role == TENSOR_ACT ? (size_t)net->max_batch : 1);
     t->init = init;
     t->fan_in = fan_in;
+    t->id = net->ntensors;
     net->tensors[net->ntensors++] = t;
     return t;
 }
@@ -139,8 +173,10 @@ static Tensor *net_state(Net *net, int count, TensorInit init)
     return net_tensor(net, TENSOR_STATE, count, 1, 1, init, 0);
 }
 
-/* Append layer l (NULL means out of memory); returns out unless failed. */
-static Tensor *net_add_layer(Net *net, Layer *l, Tensor *out)
+/* Append layer l (NULL means out of memory) reading ins[0..nin) and
+ * writing out; returns out unless the network has failed. */
+static Tensor *net_add_layer(Net *net, Layer *l, Tensor *out,
+                             Tensor *const *ins, int nin)
 {
     if (net->failed) {
         free(l);
@@ -159,8 +195,20 @@ static Tensor *net_add_layer(Net *net, Layer *l, Tensor *out)
             return NULL;
         }
         net->layers = p;
+        LayerIO *io = realloc(net->io, sizeof *io * (size_t)cap);
+        if (!io) {
+            free(l);
+            net_fail(net, NV_ERR_NOMEM, "out of memory building the network");
+            return NULL;
+        }
+        net->io = io;
         net->caplayers = cap;
     }
+    LayerIO *io = &net->io[net->nlayers];
+    io->out = out;
+    io->nin = nin;
+    for (int i = 0; i < nin; i++)
+        io->in[i] = ins[i];
     net->layers[net->nlayers++] = l;
     return out;
 }
@@ -182,7 +230,7 @@ Tensor *net_conv(Net *net, Tensor *x, int cout, int kh, int kw, int sh,
     Tensor *y = net_act(net, cout, s.oh, s.ow);
     if (!w || !y)
         return NULL;
-    return net_add_layer(net, layer_conv_new(&s, relu, x, w, y), y);
+    return net_add_layer(net, layer_conv_new(&s, relu, x, w, y), y, &x, 1);
 }
 
 Tensor *net_dwconv(Net *net, Tensor *x, int k, int stride, int relu)
@@ -194,7 +242,7 @@ Tensor *net_dwconv(Net *net, Tensor *x, int k, int stride, int relu)
     Tensor *y = net_act(net, x->c, s.oh, s.ow);
     if (!w || !y)
         return NULL;
-    return net_add_layer(net, layer_dwconv_new(&s, relu, x, w, y), y);
+    return net_add_layer(net, layer_dwconv_new(&s, relu, x, w, y), y, &x, 1);
 }
 
 Tensor *net_bn(Net *net, Tensor *x)
@@ -211,7 +259,7 @@ Tensor *net_bn(Net *net, Tensor *x)
     if (!gamma || !beta || !mean || !invstd || !rm || !rv || !y)
         return NULL;
     return net_add_layer(
-        net, layer_bn_new(x, gamma, beta, mean, invstd, rm, rv, y), y);
+        net, layer_bn_new(x, gamma, beta, mean, invstd, rm, rv, y), y, &x, 1);
 }
 
 Tensor *net_pool(Net *net, Tensor *x, int max, int k, int stride)
@@ -222,7 +270,7 @@ Tensor *net_pool(Net *net, Tensor *x, int max, int k, int stride)
     Tensor *y = net_act(net, x->c, s.oh, s.ow);
     if (!y)
         return NULL;
-    return net_add_layer(net, layer_pool_new(max, &s, x, y), y);
+    return net_add_layer(net, layer_pool_new(max, &s, x, y), y, &x, 1);
 }
 
 Tensor *net_relu(Net *net, Tensor *x)
@@ -232,7 +280,7 @@ Tensor *net_relu(Net *net, Tensor *x)
     Tensor *y = net_act(net, x->c, x->h, x->w);
     if (!y)
         return NULL;
-    return net_add_layer(net, layer_relu_new(x, y), y);
+    return net_add_layer(net, layer_relu_new(x, y), y, &x, 1);
 }
 
 Tensor *net_add(Net *net, Tensor *a, Tensor *b)
@@ -246,7 +294,8 @@ Tensor *net_add(Net *net, Tensor *a, Tensor *b)
     Tensor *y = net_act(net, a->c, a->h, a->w);
     if (!y)
         return NULL;
-    return net_add_layer(net, layer_add_new(a, b, y), y);
+    Tensor *ins[2] = { a, b };
+    return net_add_layer(net, layer_add_new(a, b, y), y, ins, 2);
 }
 
 Tensor *net_concat(Net *net, Tensor *const *xs, int k)
@@ -269,7 +318,7 @@ Tensor *net_concat(Net *net, Tensor *const *xs, int k)
     Tensor *y = net_act(net, c, xs[0]->h, xs[0]->w);
     if (!y)
         return NULL;
-    return net_add_layer(net, layer_concat_new(xs, k, y), y);
+    return net_add_layer(net, layer_concat_new(xs, k, y), y, xs, k);
 }
 
 Tensor *net_factred(Net *net, Tensor *x, int cout)
@@ -286,7 +335,7 @@ Tensor *net_factred(Net *net, Tensor *x, int cout)
     Tensor *y = net_act(net, cout, (x->h - 1) / 2 + 1, (x->w - 1) / 2 + 1);
     if (!wa || !wb || !y)
         return NULL;
-    return net_add_layer(net, layer_factred_new(x, wa, wb, y), y);
+    return net_add_layer(net, layer_factred_new(x, wa, wb, y), y, &x, 1);
 }
 
 Tensor *net_gap(Net *net, Tensor *x, int relu)
@@ -296,7 +345,7 @@ Tensor *net_gap(Net *net, Tensor *x, int relu)
     Tensor *y = net_act(net, x->c, 1, 1);
     if (!y)
         return NULL;
-    return net_add_layer(net, layer_gap_new(relu, x, y), y);
+    return net_add_layer(net, layer_gap_new(relu, x, y), y, &x, 1);
 }
 
 Tensor *net_linear(Net *net, Tensor *x, int out)
@@ -313,7 +362,101 @@ Tensor *net_linear(Net *net, Tensor *x, int out)
     Tensor *y = net_act(net, out, 1, 1);
     if (!w || !b || !y)
         return NULL;
-    return net_add_layer(net, layer_linear_new(x, w, b, y), y);
+    return net_add_layer(net, layer_linear_new(x, w, b, y), y, &x, 1);
+}
+
+static int net_is_unread(const Net *net, int id)
+{
+    for (int i = 0; i < net->nunread; i++)
+        if (net->unread[i]->id == id)
+            return 1;
+    return 0;
+}
+
+/* Invariants 4 and 5: lifetimes of activation values and gradients, their
+ * placement (memplan.c) and the gradient zeroing lists.  Sets voff[id] and
+ * goff[id] and the two arena sizes. */
+static int net_plan(Net *net, size_t *voff, size_t *goff)
+{
+    const int L = net->nlayers, T = net->ntensors;
+    MemSlot *vs = malloc(sizeof *vs * (size_t)(T ? T : 1));
+    MemSlot *gs = malloc(sizeof *gs * (size_t)(T ? T : 1));
+    int *ids = malloc(sizeof *ids * (size_t)(T ? T : 1));
+    int *sidx = malloc(sizeof *sidx * (size_t)(T ? T : 1));
+    char *kept = calloc((size_t)(T ? T : 1), 1);
+    net->zero_start = calloc((size_t)L + 2, sizeof *net->zero_start);
+    net->zero_list = malloc(sizeof *net->zero_list * (size_t)(T ? T : 1));
+    net->unread = malloc(sizeof *net->unread * (size_t)(T ? T : 1));
+    int rc = -1;
+    if (!vs || !gs || !ids || !sidx || !kept || !net->zero_start ||
+        !net->zero_list || !net->unread)
+        goto out;
+    int ns = 0;
+    for (int i = 0; i < T; i++) {
+        Tensor *t = net->tensors[i];
+        sidx[i] = -1;
+        if (t->role != TENSOR_ACT)
+            continue;
+        size_t size = (t->size + NET_ALIGN_FLOATS - 1) / NET_ALIGN_FLOATS *
+                      NET_ALIGN_FLOATS;
+        sidx[i] = ns;
+        ids[ns] = i;
+        /* values: forward step i runs layer i; 2L stands for "through the
+         * backward pass".  Gradients: backward step t runs layer L-1-t. */
+        vs[ns] = (MemSlot){ 0, -1, size, 0 };
+        gs[ns] = (MemSlot){ L, L - 1, size, 0 };
+        ns++;
+    }
+    for (int l = 0; l < L; l++) {
+        const LayerIO *io = &net->io[l];
+        const int keeps = layer_kinds[net->layers[l]->kind].keeps_input;
+        int bt = L - 1 - l;
+        int o = sidx[io->out->id];
+        vs[o].start = l;
+        gs[o].end = bt;
+        for (int k = 0; k < io->nin; k++) {
+            int s = sidx[io->in[k]->id];
+            if (l > vs[s].end)
+                vs[s].end = l;
+            if (keeps)
+                kept[io->in[k]->id] = 1;
+            if (bt < gs[s].start)
+                gs[s].start = bt;
+        }
+    }
+    net->nunread = 0;
+    for (int s = 0; s < ns; s++) {
+        if (vs[s].end < 0 || kept[ids[s]])
+            vs[s].end = 2 * L; /* the output, or read again by backward */
+        if (gs[s].start == L) {
+            gs[s].start = 0;
+            net->unread[net->nunread++] = net->tensors[ids[s]];
+        }
+    }
+    if ((net->nact = memplan_place(vs, ns)) == (size_t)-1 ||
+        (net->nact_g = memplan_place(gs, ns)) == (size_t)-1)
+        goto out;
+    for (int s = 0; s < ns; s++) {
+        voff[ids[s]] = vs[s].off;
+        goff[ids[s]] = gs[s].off;
+    }
+    /* zeroing lists, by start step; unread gradients are net_zero_grad's */
+    int nz = 0;
+    for (int t = 0; t <= L; t++) {
+        net->zero_start[t] = nz;
+        for (int s = 0; s < ns; s++)
+            if (gs[s].start == t && !(t == 0 && net_is_unread(net, ids[s])))
+                net->zero_list[nz++] = net->tensors[ids[s]];
+    }
+    net->zero_start[L + 1] = nz;
+    rc = 0;
+out:
+    free(vs);
+    free(gs);
+    free(ids);
+    free(sidx);
+    free(kept);
+    return rc;
 }
 
 static float *net_alloc(size_t n)
@@ -359,7 +502,6 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
         next[t->role] += (t->size + NET_ALIGN_FLOATS - 1) / NET_ALIGN_FLOATS *
                          NET_ALIGN_FLOATS;
     }
-    net->nact = next[TENSOR_ACT];
     net->nstate = next[TENSOR_STATE];
     /* parameters are packed without gaps so the optimiser sees one array
      * of exactly net_param_count() floats */
@@ -379,26 +521,37 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
         if (w > net->nws)
             net->nws = w;
     }
+    size_t *goff = calloc((size_t)net->ntensors + 1, sizeof *goff);
+    size_t *voff = calloc((size_t)net->ntensors + 1, sizeof *voff);
+    if (!goff || !voff || net_plan(net, voff, goff)) {
+        free(goff);
+        free(voff);
+        return nv_error_set(err, NV_ERR_NOMEM,
+                            "out of memory planning the network");
+    }
     net->act = net_alloc(net->nact);
-    net->act_g = net_alloc(net->nact);
+    net->act_g = net_alloc(net->nact_g);
     net->par = net_alloc(net->npar);
     net->par_g = net_alloc(net->npar);
     net->par_m = net_alloc(net->npar);
     net->state = net_alloc(net->nstate);
     net->ws = net_alloc(net->nws);
     if (!net->act || !net->act_g || !net->par || !net->par_g || !net->par_m ||
-        !net->state || !net->ws)
+        !net->state || !net->ws) {
+        free(goff);
+        free(voff);
         return nv_error_set(err, NV_ERR_NOMEM,
                             "out of memory allocating the network (%zu MiB)",
                             net_bytes(net) >> 20);
+    }
     Rng rng;
     rng_seed(&rng, seed, 3);
     for (int i = 0; i < net->ntensors; i++) {
         Tensor *t = net->tensors[i];
         switch (t->role) {
         case TENSOR_ACT:
-            t->x = net->act + t->off;
-            t->g = net->act_g + t->off;
+            t->x = net->act + voff[t->id];
+            t->g = net->act_g + goff[t->id];
             break;
         case TENSOR_PARAM:
             t->x = net->par + t->off;
@@ -413,6 +566,8 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
             break;
         }
     }
+    free(goff);
+    free(voff);
     net->finished = 1;
     return NV_OK;
 }
@@ -454,7 +609,8 @@ void net_forward(Net *net, int n, int train)
 
 void net_zero_grad(Net *net)
 {
-    memset(net->act_g, 0, sizeof(float) * net->nact);
+    for (int i = 0; i < net->nunread; i++)
+        memset(net->unread[i]->g, 0, sizeof(float) * net->unread[i]->size);
     memset(net->par_g, 0, sizeof(float) * net->npar);
 }
 
@@ -463,6 +619,11 @@ void net_backward(Net *net, int n)
     LayerCtx cx = { n, 1, net->ws };
     for (int i = net->nlayers - 1; i >= 0; i--) {
         Layer *l = net->layers[i];
+        int t = net->nlayers - 1 - i;
+        for (int z = net->zero_start[t]; z < net->zero_start[t + 1]; z++) {
+            Tensor *g = net->zero_list[z];
+            memset(g->g, 0, sizeof(float) * (size_t)g->c * n * g->h * g->w);
+        }
         if (net->profile) {
             double t0 = net_now();
             layer_kinds[l->kind].backward(l, &cx);
@@ -492,8 +653,8 @@ int64_t net_mult_adds(const Net *net)
 
 size_t net_bytes(const Net *net)
 {
-    return sizeof(float) *
-           (2 * net->nact + 3 * net->npar + net->nstate + net->nws);
+    return sizeof(float) * (net->nact + net->nact_g + 3 * net->npar +
+                            net->nstate + net->nws);
 }
 
 int net_max_batch(const Net *net)

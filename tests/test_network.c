@@ -22,7 +22,7 @@
 #include "rng.h"
 
 #define GC_BATCH 4
-#define GC_EPS 5e-4f
+#define GC_EPS 1e-3f
 
 /* Uses every operation, concat and add, and leaves h(i-1) unused in the
  * reduction cell (so it goes through factorized reduce). */
@@ -81,7 +81,7 @@ static void check_coords(const char *name, const char *what, Net *net,
         v[i] = keep;
         total++;
         double fp = (lp - l0) / GC_EPS, fm = (l0 - lm) / GC_EPS;
-        if (fabs(fp - fm) > 2e-3 + 0.1 * fmax(fabs(fp), fabs(fm))) {
+        if (fabs(fp - fm) > 4e-3 + 0.1 * fmax(fabs(fp), fabs(fm))) {
             kinks++;
             continue;
         }
