@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "genotype.h"
 #include "jsonw.h"
+#include "train.h"
 
 static const char usage[] =
     "Usage: nasview genotype (TEXT | nasnet-a) [--format table|json]\n"
@@ -55,7 +56,26 @@ static void print_concat_json(FILE *f, unsigned mask)
     fputc(']', f);
 }
 
-static void print_json(const Genotype *g)
+/* The child network size that params/mult_adds are measured at; the
+ * search proxy's (SPEC.md section 3) unless options say otherwise. */
+typedef struct {
+    long F, N, classes;
+    int c, h, w;
+    int given; /* any of --F --N --input --classes was used */
+    int64_t params, mult_adds;
+} ChildSize;
+
+static void print_size_json(const ChildSize *z)
+{
+    printf(",\"size\":{\"F\":%ld,\"N\":%ld,\"input\":\"%dx%dx%d\","
+           "\"classes\":%ld,\"default\":%s},\"params\":%lld,"
+           "\"mult_adds\":%lld",
+           z->F, z->N, z->c, z->h, z->w, z->classes,
+           z->given ? "false" : "true", (long long)z->params,
+           (long long)z->mult_adds);
+}
+
+static void print_json(const Genotype *g, const ChildSize *z)
 {
     char text[GENO_TEXT_MAX], hash[17];
     geno_format(g, text, sizeof text);
@@ -83,10 +103,11 @@ static void print_json(const Genotype *g)
         print_concat_json(stdout, geno_cell_output_mask(g, c));
         fputc('}', stdout);
     }
+    print_size_json(z);
     fputs("}\n", stdout);
 }
 
-static void print_table(const Genotype *g)
+static void print_table(const Genotype *g, const ChildSize *z)
 {
     char text[GENO_TEXT_MAX], hash[17];
     Genotype canon = *g;
@@ -113,6 +134,11 @@ static void print_table(const Genotype *g)
             }
         printf(")\n");
     }
+    printf("\nchild      F=%ld N=%ld, input %dx%dx%d, %ld classes%s\n"
+           "params     %lld\nmult_adds  %lld per image\n",
+           z->F, z->N, z->c, z->h, z->w, z->classes,
+           z->given ? "" : " (search proxy default)", (long long)z->params,
+           (long long)z->mult_adds);
 }
 
 int cmd_genotype(int argc, char **argv)
@@ -120,6 +146,7 @@ int cmd_genotype(int argc, char **argv)
     OutputFormat format = FORMAT_TABLE;
     const char *later = NULL;
     int c, rc;
+    ChildSize z = { 8, 1, 10, 1, 28, 28, 0, 0, 0 };
 
     optind = 0;
     opterr = 0;
@@ -137,11 +164,32 @@ int cmd_genotype(int argc, char **argv)
             later = "drawing comes with the Graphviz renderer";
             break;
         case OPT_F:
-        case OPT_N:
-        case OPT_INPUT:
-        case OPT_CLASSES:
-            later = "parameter counts come with the training engine";
+            if ((rc = cli_parse_long("genotype", "--F", optarg, 1, 1024, &z.F)))
+                return rc;
+            z.given = 1;
             break;
+        case OPT_N:
+            if ((rc = cli_parse_long("genotype", "--N", optarg, 1, 64, &z.N)))
+                return rc;
+            z.given = 1;
+            break;
+        case OPT_CLASSES:
+            if ((rc = cli_parse_long("genotype", "--classes", optarg, 2, 256,
+                                     &z.classes)))
+                return rc;
+            z.given = 1;
+            break;
+        case OPT_INPUT: {
+            char tail;
+            if (sscanf(optarg, "%dx%dx%d%c", &z.c, &z.h, &z.w, &tail) != 3 ||
+                z.c < 1 || z.c > 4096 || z.h < 1 || z.h > 4096 || z.w < 1 ||
+                z.w > 4096)
+                return cli_usage_error("genotype",
+                                       "--input '%s' is not CxHxW (e.g. 3x32x32)",
+                                       optarg);
+            z.given = 1;
+            break;
+        }
         case ':':
             return cli_usage_error("genotype", "option '%s' needs a value",
                                    argv[optind - 1]);
@@ -165,9 +213,12 @@ int cmd_genotype(int argc, char **argv)
     nv_error_clear(&err);
     if (geno_resolve(argv[optind], &g, &err) != NV_OK)
         return cli_fail("genotype", &err);
+    if (train_measure(&g, (int)z.F, (int)z.N, z.c, z.h, z.w, (int)z.classes,
+                      &z.params, &z.mult_adds, &err) != NV_OK)
+        return cli_fail("genotype", &err);
     if (format == FORMAT_JSON)
-        print_json(&g);
+        print_json(&g, &z);
     else
-        print_table(&g);
+        print_table(&g, &z);
     return CLI_EXIT_OK;
 }

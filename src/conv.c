@@ -87,7 +87,7 @@ static void conv_im2col(const ConvShape *s, int n, int relu, const float *x,
                         if (s->sw == 1) {
                             if (relu)
                                 for (int ox = lo; ox < hi; ox++)
-                                    out[ox] = xr[ox] > 0.0f ? xr[ox] : 0.0f;
+                                    out[ox] = xr[ox] < 0.0f ? 0.0f : xr[ox];
                             else
                                 memcpy(out + lo, xr + lo,
                                        sizeof(float) * (size_t)(hi - lo));

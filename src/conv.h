@@ -9,6 +9,8 @@
  * Backward functions ACCUMULATE into dx and dw (dx or dw may be NULL when not
  * wanted).  When relu_in is set the kernel reads relu(x) instead of x, and
  * the gradient it adds to dx is masked by x > 0 (ReLU fused into the input).
+ * ReLU keeps NaN as NaN everywhere, so a diverging network shows it in the
+ * loss.
  * Shapes are checked when the network is built; kernels return void. */
 #ifndef NASVIEW_CONV_H
 #define NASVIEW_CONV_H

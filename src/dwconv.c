@@ -69,7 +69,7 @@ static void dw_phase(const DwShape *s, const DwPlan *q, int relu,
             const float *src = x + (size_t)i * s->w;
             if (relu)
                 for (int j = 0; j < s->w; j++)
-                    dst[j] = src[j] > 0.0f ? src[j] : 0.0f;
+                    dst[j] = src[j] < 0.0f ? 0.0f : src[j];
             else
                 memcpy(dst, src, sizeof(float) * s->w);
         }

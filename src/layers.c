@@ -232,7 +232,7 @@ static void relu_layer_forward(Layer *l, const LayerCtx *cx)
     const float *x = r->x->x;
     float *y = r->y->x;
     for (long i = 0; i < m; i++)
-        y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+        y[i] = x[i] < 0.0f ? 0.0f : x[i];
 }
 
 static void relu_layer_backward(Layer *l, const LayerCtx *cx)
