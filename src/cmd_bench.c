@@ -20,16 +20,21 @@
 static const char usage[] =
     "Usage: nasview bench [--genotype (TEXT | nasnet-a)] [--F n] [--N n]\n"
     "                     [--input CxHxW] [--classes n] [--batch n]\n"
-    "                     [--threads n] [--seconds s] [--format table|json]\n"
+    "                     [--threads n] [--blas-threads n] [--seconds s]\n"
+    "                     [--format table|json]\n"
     "Time training steps (forward + backward + SGD update) and inference\n"
     "passes of one child network on random input, and show where the time\n"
     "goes per layer kind.  Defaults: NASNet-A, F=16, N=1, 1x28x28, 10\n"
     "classes, batch 64, 1 thread, about 2 s per measurement.\n"
+    "--threads splits every layer over that many threads (as `nasview\n"
+    "train --threads` does) with OpenBLAS single-threaded inside;\n"
+    "--blas-threads gives OpenBLAS its own threads instead, for comparison.\n"
+    "The large-sgemm reference runs with max(threads, blas-threads).\n"
     "GFLOP/s count 2 FLOPs per multiply-add: 3 passes (forward and two\n"
     "backward products) for training, 1 for inference.\n";
 
 enum { OPT_GENOTYPE = 1, OPT_F, OPT_N, OPT_BATCH, OPT_THREADS, OPT_FORMAT,
-       OPT_INPUT, OPT_CLASSES, OPT_SECONDS };
+       OPT_INPUT, OPT_CLASSES, OPT_SECONDS, OPT_BLAS_THREADS };
 
 static const struct option opts[] = {
     { "genotype", required_argument, NULL, OPT_GENOTYPE },
@@ -41,6 +46,7 @@ static const struct option opts[] = {
     { "input", required_argument, NULL, OPT_INPUT },
     { "classes", required_argument, NULL, OPT_CLASSES },
     { "seconds", required_argument, NULL, OPT_SECONDS },
+    { "blas-threads", required_argument, NULL, OPT_BLAS_THREADS },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -151,7 +157,7 @@ static int parse_input(const char *val, int *c, int *h, int *w)
 int cmd_bench(int argc, char **argv)
 {
     const char *gtext = "nasnet-a";
-    long F = 16, N = 1, batch = 64, threads = 1, classes = 10;
+    long F = 16, N = 1, batch = 64, threads = 1, classes = 10, blas = 1;
     int c = 1, h = 28, w = 28, opt, rc;
     double seconds = 2.0;
     OutputFormat format = FORMAT_TABLE;
@@ -182,6 +188,11 @@ int cmd_bench(int argc, char **argv)
         case OPT_THREADS:
             if ((rc = cli_parse_long("bench", "--threads", optarg, 1, 256,
                                      &threads)))
+                return rc;
+            break;
+        case OPT_BLAS_THREADS:
+            if ((rc = cli_parse_long("bench", "--blas-threads", optarg, 1, 256,
+                                     &blas)))
                 return rc;
             break;
         case OPT_CLASSES:
@@ -226,12 +237,12 @@ int cmd_bench(int argc, char **argv)
     Tensor *input, *logits;
     if (child_build(&g, &sh, (int)batch, &net, &input, &logits, &err) != NV_OK)
         return cli_fail("bench", &err);
-    if (net_finish(net, 1, &err) != NV_OK) {
+    if (net_set_threads(net, (int)threads, &err) != NV_OK ||
+        net_finish(net, 1, &err) != NV_OK) {
         net_free(net);
         return cli_fail("bench", &err);
     }
-    openblas_set_num_threads((int)threads);
-    net_set_threads(net, (int)threads);
+    openblas_set_num_threads((int)blas);
 
     Rng rng;
     rng_seed(&rng, 1, 0);
@@ -254,6 +265,7 @@ int cmd_bench(int argc, char **argv)
     BenchResult r;
     memset(&r, 0, sizeof r);
     bench_run(net, logits, labels, (int)batch, seconds, &r);
+    openblas_set_num_threads((int)(threads > blas ? threads : blas));
     double sgemm = bench_sgemm();
     const int64_t ma = net_mult_adds(net), params = net_param_count(net);
     const double train_gflops = r.train_ips * 6.0 * (double)ma / 1e9;
@@ -270,9 +282,10 @@ int cmd_bench(int argc, char **argv)
         fputs("{\"genotype\":", stdout);
         json_string(stdout, text);
         printf(",\"F\":%ld,\"N\":%ld,\"input\":\"%dx%dx%d\",\"classes\":%ld,"
-               "\"batch\":%ld,\"threads\":%ld,\"params\":%lld,"
+               "\"batch\":%ld,\"threads\":%ld,\"blas_threads\":%ld,"
+               "\"params\":%lld,"
                "\"mult_adds\":%lld,\"memory_bytes\":%zu",
-               F, N, c, h, w, classes, batch, threads, (long long)params,
+               F, N, c, h, w, classes, batch, threads, blas, (long long)params,
                (long long)ma, net_bytes(net));
         fputs(",\"train_images_per_s\":", stdout);
         json_number(stdout, r.train_ips);
@@ -298,9 +311,9 @@ int cmd_bench(int argc, char **argv)
         fputs("}}\n", stdout);
     } else {
         printf("child        %s F=%ld N=%ld input %dx%dx%d, %ld classes, "
-               "batch %ld, %ld thread%s\n",
+               "batch %ld, %ld thread%s, OpenBLAS %ld\n",
                gtext, F, N, c, h, w, classes, batch, threads,
-               threads == 1 ? "" : "s");
+               threads == 1 ? "" : "s", blas);
         printf("params       %lld\nmult-adds    %lld per image\n"
                "memory       %.1f MiB planned\n",
                (long long)params, (long long)ma,
@@ -310,7 +323,9 @@ int cmd_bench(int argc, char **argv)
                r.train_ips, train_gflops, r.step_s * 1e3, r.train_cpu_s * 1e3);
         printf("inference    %.1f images/s  %.2f GFLOP/s\n", r.infer_ips,
                infer_gflops);
-        printf("sgemm 1024^3 %.1f GFLOP/s (OpenBLAS, same threads)\n", sgemm);
+        printf("sgemm 1024^3 %.1f GFLOP/s (OpenBLAS, %ld thread%s)\n", sgemm,
+               threads > blas ? threads : blas,
+               (threads > blas ? threads : blas) == 1 ? "" : "s");
         printf("\ntraining step by layer kind (forward + backward, CPU time)\n");
         printf("  %-10s %9s %6s %7s\n", "kind", "ms/step", "share", "layers");
         for (int k = 0; k < LAYER_KINDS; k++)

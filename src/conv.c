@@ -60,9 +60,9 @@ static void conv_valid_range(int off, int stride, int w, int ow, int *lo,
     *hi = b;
 }
 
-/* col[K][n*oh*ow] from x[cin][n][h][w]. */
-static void conv_im2col(const ConvShape *s, int n, int relu, const float *x,
-                        float *col)
+/* Columns of images [b0, b1) of col[K][n*oh*ow] from x[cin][n][h][w]. */
+static void conv_im2col(const ConvShape *s, int n, int b0, int b1, int relu,
+                        const float *x, float *col)
 {
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t cols = (size_t)n * oplane;
@@ -72,7 +72,7 @@ static void conv_im2col(const ConvShape *s, int n, int relu, const float *x,
                 float *row = col + ((size_t)(ci * s->kh + ki) * s->kw + kj) * cols;
                 int xoff = kj * s->dw - s->pw, lo, hi;
                 conv_valid_range(xoff, s->sw, s->w, s->ow, &lo, &hi);
-                for (int b = 0; b < n; b++) {
+                for (int b = b0; b < b1; b++) {
                     const float *xp = x + ((size_t)ci * n + b) * plane;
                     for (int oy = 0; oy < s->oh; oy++) {
                         float *out = row + (size_t)b * oplane + (size_t)oy * s->ow;
@@ -102,9 +102,9 @@ static void conv_im2col(const ConvShape *s, int n, int relu, const float *x,
             }
 }
 
-/* dx += col2im(dcol), masked by x > 0 when relu. */
-static void conv_col2im(const ConvShape *s, int n, int relu, const float *x,
-                        const float *dcol, float *dx)
+/* dx += col2im(dcol) for images [b0, b1), masked by x > 0 when relu. */
+static void conv_col2im(const ConvShape *s, int n, int b0, int b1, int relu,
+                        const float *x, const float *dcol, float *dx)
 {
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t cols = (size_t)n * oplane;
@@ -115,7 +115,7 @@ static void conv_col2im(const ConvShape *s, int n, int relu, const float *x,
                     dcol + ((size_t)(ci * s->kh + ki) * s->kw + kj) * cols;
                 int xoff = kj * s->dw - s->pw, lo, hi;
                 conv_valid_range(xoff, s->sw, s->w, s->ow, &lo, &hi);
-                for (int b = 0; b < n; b++) {
+                for (int b = b0; b < b1; b++) {
                     size_t base = ((size_t)ci * n + b) * plane;
                     for (int oy = 0; oy < s->oh; oy++) {
                         int iy = oy * s->sh - s->ph + ki * s->dh;
@@ -144,46 +144,68 @@ static void conv_col2im(const ConvShape *s, int n, int relu, const float *x,
             }
 }
 
+void conv_forward_part(const ConvShape *s, int n, int b0, int b1,
+                       int relu_in, const float *x, const float *w, float *y,
+                       float *col)
+{
+    const int K = s->cin * s->kh * s->kw;
+    const int ohw = s->oh * s->ow, cols = n * ohw;
+    const int part = (b1 - b0) * ohw;
+    const float *B = x;
+    if (part <= 0)
+        return;
+    if (!conv_is_plain(s) || relu_in) {
+        conv_im2col(s, n, b0, b1, relu_in, x, col);
+        B = col;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, s->cout, part, K,
+                1.0f, w, K, B + (size_t)b0 * ohw, cols, 0.0f,
+                y + (size_t)b0 * ohw, cols);
+}
+
+void conv_backward_part(const ConvShape *s, int n, int b0, int b1,
+                        int relu_in, const float *x, const float *w,
+                        const float *dy, float *dx, float *dw, float *col)
+{
+    const int K = s->cin * s->kh * s->kw;
+    const int ohw = s->oh * s->ow, cols = n * ohw;
+    const int part = (b1 - b0) * ohw;
+    const int plain = conv_is_plain(s);
+    const size_t o = (size_t)b0 * ohw;
+    if (part <= 0)
+        return;
+    if (dw) {
+        const float *B = x;
+        if (!plain || relu_in) {
+            conv_im2col(s, n, b0, b1, relu_in, x, col);
+            B = col;
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, s->cout, K, part,
+                    1.0f, dy + o, cols, B + o, cols, 1.0f, dw, K);
+    }
+    if (!dx)
+        return;
+    if (plain && !relu_in) {
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, part, s->cout,
+                    1.0f, w, K, dy + o, cols, 1.0f, dx + o, cols);
+        return;
+    }
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, part, s->cout,
+                1.0f, w, K, dy + o, cols, 0.0f, col + o, cols);
+    conv_col2im(s, n, b0, b1, relu_in, x, col, dx);
+}
+
 void conv_forward(const ConvShape *s, int n, int relu_in, const float *x,
                   const float *w, float *y, float *ws)
 {
-    const int K = s->cin * s->kh * s->kw;
-    const int cols = n * s->oh * s->ow;
-    const float *col = x;
-    if (!conv_is_plain(s) || relu_in) {
-        conv_im2col(s, n, relu_in, x, ws);
-        col = ws;
-    }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, s->cout, cols, K,
-                1.0f, w, K, col, cols, 0.0f, y, cols);
+    conv_forward_part(s, n, 0, n, relu_in, x, w, y, ws);
 }
 
 void conv_backward(const ConvShape *s, int n, int relu_in, const float *x,
                    const float *w, const float *dy, float *dx, float *dw,
                    float *ws)
 {
-    const int K = s->cin * s->kh * s->kw;
-    const int cols = n * s->oh * s->ow;
-    const int plain = conv_is_plain(s);
-    if (dw) {
-        const float *col = x;
-        if (!plain || relu_in) {
-            conv_im2col(s, n, relu_in, x, ws);
-            col = ws;
-        }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, s->cout, K, cols,
-                    1.0f, dy, cols, col, cols, 1.0f, dw, K);
-    }
-    if (!dx)
-        return;
-    if (plain && !relu_in) {
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, cols, s->cout,
-                    1.0f, w, K, dy, cols, 1.0f, dx, cols);
-        return;
-    }
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, cols, s->cout,
-                1.0f, w, K, dy, cols, 0.0f, ws, cols);
-    conv_col2im(s, n, relu_in, x, ws, dx);
+    conv_backward_part(s, n, 0, n, relu_in, x, w, dy, dx, dw, ws);
 }
 
 void conv_forward_naive(const ConvShape *s, int n, int relu_in,

@@ -58,6 +58,27 @@ size_t dwconv_workspace(const DwShape *s)
     return 2 * (size_t)s->s * s->s * p.qsize + p.ylen + DW_BLOCK;
 }
 
+/* Row helpers with restrict pointers, so they vectorise. */
+static inline void row_copy_relu(float *restrict d, const float *restrict s,
+                                 int n)
+{
+    for (int j = 0; j < n; j++)
+        d[j] = s[j] < 0.0f ? 0.0f : s[j]; /* NaN stays NaN */
+}
+
+static inline void row_add(float *restrict d, const float *restrict s, int n)
+{
+    for (int j = 0; j < n; j++)
+        d[j] += s[j];
+}
+
+static inline void row_add_masked(float *restrict d, const float *restrict x,
+                                  const float *restrict s, int n)
+{
+    for (int j = 0; j < n; j++)
+        d[j] += x[j] > 0.0f ? s[j] : 0.0f;
+}
+
 /* Zero-padded, optionally ReLU'd phase planes of plane x [h][w] into P. */
 static void dw_phase(const DwShape *s, const DwPlan *q, int relu,
                      const float *x, float *P)
@@ -68,8 +89,7 @@ static void dw_phase(const DwShape *s, const DwPlan *q, int relu,
             float *dst = P + (size_t)(i + s->p) * q->qw + s->p;
             const float *src = x + (size_t)i * s->w;
             if (relu)
-                for (int j = 0; j < s->w; j++)
-                    dst[j] = src[j] < 0.0f ? 0.0f : src[j];
+                row_copy_relu(dst, src, s->w);
             else
                 memcpy(dst, src, sizeof(float) * s->w);
         }
@@ -158,11 +178,9 @@ static void dw_unpad_add(const DwShape *s, const DwPlan *q, int relu,
         if (direct) { /* D is [h][qw] without padding offset */
             const float *src = D + (size_t)i * q->qw;
             if (relu)
-                for (int j = 0; j < s->w; j++)
-                    dr[j] += xr[j] > 0.0f ? src[j] : 0.0f;
+                row_add_masked(dr, xr, src, s->w);
             else
-                for (int j = 0; j < s->w; j++)
-                    dr[j] += src[j];
+                row_add(dr, src, s->w);
             continue;
         }
         int r = i + s->p;

@@ -38,14 +38,41 @@ static size_t no_workspace(const Layer *l, int n)
     return 0;
 }
 
+static size_t no_thread_workspace(const Layer *l)
+{
+    (void)l;
+    return 0;
+}
+
 static int64_t no_mult_adds(const Layer *l)
 {
     (void)l;
     return 0;
 }
 
+/* One call of a kind's part function: the layer, the call, and which of
+ * forward/backward. */
+typedef struct {
+    Layer *l;
+    const LayerCtx *cx;
+} LayerJob;
+
+static void layer_run(Layer *l, const LayerCtx *cx, ParallelFn fn)
+{
+    LayerJob job = { l, cx };
+    parallel_run(cx->pool, fn, &job);
+}
+
+static float *thread_ws(const LayerCtx *cx, int part)
+{
+    return cx->tws + (size_t)part * cx->tws_stride;
+}
+
 /* ---- convolution ------------------------------------------------------ */
 
+/* Threads split the batch by images.  The weight gradient is a sum over
+ * images: each thread adds its images into its own scratch, then the
+ * partial sums are added to the gradient in thread order. */
 typedef struct {
     Layer base;
     ConvShape s;
@@ -53,17 +80,59 @@ typedef struct {
     Tensor *x, *w, *y; /* x [cin][n][h][w], w [cout][cin][kh][kw], y [cout][n][oh][ow] */
 } ConvLayer;
 
+static void conv_fwd_part(void *arg, int t, int T)
+{
+    LayerJob *j = arg;
+    ConvLayer *c = (ConvLayer *)j->l;
+    long b0, b1;
+    parallel_range(j->cx->n, t, T, &b0, &b1);
+    conv_forward_part(&c->s, j->cx->n, (int)b0, (int)b1, c->relu, c->x->x,
+                      c->w->x, c->y->x, j->cx->ws);
+}
+
 static void conv_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    ConvLayer *c = (ConvLayer *)l;
-    conv_forward(&c->s, cx->n, c->relu, c->x->x, c->w->x, c->y->x, cx->ws);
+    layer_run(l, cx, conv_fwd_part);
+}
+
+static size_t conv_wsize(const ConvShape *s)
+{
+    return (size_t)s->cout * s->cin * s->kh * s->kw;
+}
+
+/* Add the T partial weight gradients (thread scratch, offset off) to dw. */
+static void add_partials(const LayerCtx *cx, int T, size_t off, size_t m,
+                         float *dw)
+{
+    for (int t = 0; t < T; t++) {
+        const float *p = thread_ws(cx, t) + off;
+        for (size_t i = 0; i < m; i++)
+            dw[i] += p[i];
+    }
+}
+
+static void conv_bwd_part(void *arg, int t, int T)
+{
+    LayerJob *j = arg;
+    ConvLayer *c = (ConvLayer *)j->l;
+    long b0, b1;
+    parallel_range(j->cx->n, t, T, &b0, &b1);
+    float *dw = c->w->g;
+    if (T > 1) {
+        dw = thread_ws(j->cx, t);
+        memset(dw, 0, sizeof(float) * conv_wsize(&c->s));
+    }
+    conv_backward_part(&c->s, j->cx->n, (int)b0, (int)b1, c->relu, c->x->x,
+                       c->w->x, c->y->g, c->x->g, dw, j->cx->ws);
 }
 
 static void conv_layer_backward(Layer *l, const LayerCtx *cx)
 {
     ConvLayer *c = (ConvLayer *)l;
-    conv_backward(&c->s, cx->n, c->relu, c->x->x, c->w->x, c->y->g, c->x->g,
-                  c->w->g, cx->ws);
+    int T = parallel_threads(cx->pool);
+    layer_run(l, cx, conv_bwd_part);
+    if (T > 1)
+        add_partials(cx, T, 0, conv_wsize(&c->s), c->w->g);
 }
 
 static int64_t conv_layer_mult_adds(const Layer *l)
@@ -77,6 +146,11 @@ static size_t conv_layer_workspace(const Layer *l, int n)
     return conv_workspace(&((const ConvLayer *)l)->s, n);
 }
 
+static size_t conv_layer_thread_workspace(const Layer *l)
+{
+    return conv_wsize(&((const ConvLayer *)l)->s);
+}
+
 Layer *layer_conv_new(const ConvShape *s, int relu_in, Tensor *x, Tensor *w,
                       Tensor *y)
 {
@@ -87,7 +161,7 @@ Layer *layer_conv_new(const ConvShape *s, int relu_in, Tensor *x, Tensor *w,
     return &c->base;
 }
 
-/* ---- depthwise convolution --------------------------------------------- */
+/* ---- depthwise convolution: threads split the channels ---------------- */
 
 typedef struct {
     Layer base;
@@ -96,17 +170,51 @@ typedef struct {
     Tensor *x, *w, *y; /* x [c][n][h][w], w [c][k][k], y [c][n][oh][ow] */
 } DwLayer;
 
+/* The sub-shape and offsets of channel range part t. */
+static DwShape dw_part_shape(const DwLayer *d, int n, int t, int T,
+                             size_t *xo, size_t *wo, size_t *yo)
+{
+    long c0, c1;
+    parallel_range(d->s.c, t, T, &c0, &c1);
+    DwShape s = d->s;
+    s.c = (int)(c1 - c0);
+    *xo = (size_t)c0 * n * s.h * s.w;
+    *wo = (size_t)c0 * s.k * s.k;
+    *yo = (size_t)c0 * n * s.oh * s.ow;
+    return s;
+}
+
+static void dw_fwd_part(void *arg, int t, int T)
+{
+    LayerJob *j = arg;
+    DwLayer *d = (DwLayer *)j->l;
+    size_t xo, wo, yo;
+    DwShape s = dw_part_shape(d, j->cx->n, t, T, &xo, &wo, &yo);
+    if (s.c > 0)
+        dwconv_forward(&s, j->cx->n, d->relu, d->x->x + xo, d->w->x + wo,
+                       d->y->x + yo, thread_ws(j->cx, t));
+}
+
+static void dw_bwd_part(void *arg, int t, int T)
+{
+    LayerJob *j = arg;
+    DwLayer *d = (DwLayer *)j->l;
+    size_t xo, wo, yo;
+    DwShape s = dw_part_shape(d, j->cx->n, t, T, &xo, &wo, &yo);
+    if (s.c > 0)
+        dwconv_backward(&s, j->cx->n, d->relu, d->x->x + xo, d->w->x + wo,
+                        d->y->g + yo, d->x->g + xo, d->w->g + wo,
+                        thread_ws(j->cx, t));
+}
+
 static void dw_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    DwLayer *d = (DwLayer *)l;
-    dwconv_forward(&d->s, cx->n, d->relu, d->x->x, d->w->x, d->y->x, cx->ws);
+    layer_run(l, cx, dw_fwd_part);
 }
 
 static void dw_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    DwLayer *d = (DwLayer *)l;
-    dwconv_backward(&d->s, cx->n, d->relu, d->x->x, d->w->x, d->y->g,
-                    d->x->g, d->w->g, cx->ws);
+    layer_run(l, cx, dw_bwd_part);
 }
 
 static int64_t dw_layer_mult_adds(const Layer *l)
@@ -115,9 +223,8 @@ static int64_t dw_layer_mult_adds(const Layer *l)
     return (int64_t)s->c * s->k * s->k * s->oh * s->ow;
 }
 
-static size_t dw_layer_workspace(const Layer *l, int n)
+static size_t dw_layer_thread_workspace(const Layer *l)
 {
-    (void)n;
     return dwconv_workspace(&((const DwLayer *)l)->s);
 }
 
@@ -131,32 +238,55 @@ Layer *layer_dwconv_new(const DwShape *s, int relu_in, Tensor *x, Tensor *w,
     return &d->base;
 }
 
-/* ---- batch normalisation ------------------------------------------------ */
+/* ---- batch normalisation: threads split the channels -------------------- */
 
 typedef struct {
     Layer base;
     Tensor *x, *gamma, *beta, *mean, *invstd, *run_mean, *run_var, *y;
 } BnLayer;
 
+static void bn_fwd_part(void *arg, int t, int T)
+{
+    LayerJob *j = arg;
+    BnLayer *b = (BnLayer *)j->l;
+    long c0, c1, m = per_channel(b->x, j->cx->n);
+    parallel_range(b->x->c, t, T, &c0, &c1);
+    if (c1 <= c0)
+        return;
+    size_t o = (size_t)c0 * m;
+    if (j->cx->train)
+        bn_forward_train((int)(c1 - c0), m, b->x->x + o, b->gamma->x + c0,
+                         b->beta->x + c0, b->y->x + o, b->mean->x + c0,
+                         b->invstd->x + c0, b->run_mean->x + c0,
+                         b->run_var->x + c0);
+    else
+        bn_forward_infer((int)(c1 - c0), m, b->x->x + o, b->gamma->x + c0,
+                         b->beta->x + c0, b->run_mean->x + c0,
+                         b->run_var->x + c0, b->y->x + o);
+}
+
+static void bn_bwd_part(void *arg, int t, int T)
+{
+    LayerJob *j = arg;
+    BnLayer *b = (BnLayer *)j->l;
+    long c0, c1, m = per_channel(b->x, j->cx->n);
+    parallel_range(b->x->c, t, T, &c0, &c1);
+    if (c1 <= c0)
+        return;
+    size_t o = (size_t)c0 * m;
+    bn_backward((int)(c1 - c0), m, b->x->x + o, b->gamma->x + c0,
+                b->mean->x + c0, b->invstd->x + c0, b->y->g + o, b->x->g + o,
+                b->gamma->g + c0, b->beta->g + c0);
+}
+
 static void bn_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    BnLayer *b = (BnLayer *)l;
-    long m = per_channel(b->x, cx->n);
-    if (cx->train)
-        bn_forward_train(b->x->c, m, b->x->x, b->gamma->x, b->beta->x, b->y->x,
-                         b->mean->x, b->invstd->x, b->run_mean->x,
-                         b->run_var->x);
-    else
-        bn_forward_infer(b->x->c, m, b->x->x, b->gamma->x, b->beta->x,
-                         b->run_mean->x, b->run_var->x, b->y->x);
+    layer_run(l, cx, bn_fwd_part);
 }
 
 static void bn_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    BnLayer *b = (BnLayer *)l;
-    bn_backward(b->x->c, per_channel(b->x, cx->n), b->x->x, b->gamma->x,
-                b->mean->x, b->invstd->x, b->y->g, b->x->g, b->gamma->g,
-                b->beta->g);
+    layer_run(l, cx, bn_bwd_part);
 }
 
 Layer *layer_bn_new(Tensor *x, Tensor *gamma, Tensor *beta, Tensor *mean,
@@ -171,7 +301,7 @@ Layer *layer_bn_new(Tensor *x, Tensor *gamma, Tensor *beta, Tensor *mean,
     return &b->base;
 }
 
-/* ---- pooling ------------------------------------------------------------ */
+/* ---- pooling: threads split the channels ------------------------------- */
 
 typedef struct {
     Layer base;
@@ -179,34 +309,62 @@ typedef struct {
     Tensor *x, *y;
 } PoolLayer;
 
-static void avgpool_layer_forward(Layer *l, const LayerCtx *cx)
+static PoolShape pool_part_shape(const PoolLayer *p, int n, int t, int T,
+                                 size_t *xo, size_t *yo)
 {
-    PoolLayer *p = (PoolLayer *)l;
-    avgpool_forward(&p->s, cx->n, p->x->x, p->y->x, cx->ws);
+    long c0, c1;
+    parallel_range(p->s.c, t, T, &c0, &c1);
+    PoolShape s = p->s;
+    s.c = (int)(c1 - c0);
+    *xo = (size_t)c0 * n * s.h * s.w;
+    *yo = (size_t)c0 * n * s.oh * s.ow;
+    return s;
 }
 
-static void avgpool_layer_backward(Layer *l, const LayerCtx *cx)
+static void pool_fwd_part(void *arg, int t, int T)
 {
-    PoolLayer *p = (PoolLayer *)l;
-    avgpool_backward(&p->s, cx->n, p->y->g, p->x->g, cx->ws);
+    LayerJob *j = arg;
+    PoolLayer *p = (PoolLayer *)j->l;
+    size_t xo, yo;
+    PoolShape s = pool_part_shape(p, j->cx->n, t, T, &xo, &yo);
+    if (s.c <= 0)
+        return;
+    if (p->base.kind == LAYER_MAXPOOL)
+        maxpool_forward(&s, j->cx->n, p->x->x + xo, p->y->x + yo);
+    else
+        avgpool_forward(&s, j->cx->n, p->x->x + xo, p->y->x + yo,
+                        thread_ws(j->cx, t));
 }
 
-static size_t avgpool_layer_workspace(const Layer *l, int n)
+static void pool_bwd_part(void *arg, int t, int T)
 {
-    (void)n;
+    LayerJob *j = arg;
+    PoolLayer *p = (PoolLayer *)j->l;
+    size_t xo, yo;
+    PoolShape s = pool_part_shape(p, j->cx->n, t, T, &xo, &yo);
+    if (s.c <= 0)
+        return;
+    if (p->base.kind == LAYER_MAXPOOL)
+        maxpool_backward(&s, j->cx->n, p->x->x + xo, p->y->g + yo,
+                         p->x->g + xo);
+    else
+        avgpool_backward(&s, j->cx->n, p->y->g + yo, p->x->g + xo,
+                         thread_ws(j->cx, t));
+}
+
+static void pool_layer_forward(Layer *l, const LayerCtx *cx)
+{
+    layer_run(l, cx, pool_fwd_part);
+}
+
+static void pool_layer_backward(Layer *l, const LayerCtx *cx)
+{
+    layer_run(l, cx, pool_bwd_part);
+}
+
+static size_t avgpool_layer_thread_workspace(const Layer *l)
+{
     return pool_workspace(&((const PoolLayer *)l)->s);
-}
-
-static void maxpool_layer_forward(Layer *l, const LayerCtx *cx)
-{
-    PoolLayer *p = (PoolLayer *)l;
-    maxpool_forward(&p->s, cx->n, p->x->x, p->y->x);
-}
-
-static void maxpool_layer_backward(Layer *l, const LayerCtx *cx)
-{
-    PoolLayer *p = (PoolLayer *)l;
-    maxpool_backward(&p->s, cx->n, p->x->x, p->y->g, p->x->g);
 }
 
 Layer *layer_pool_new(int max, const PoolShape *s, Tensor *x, Tensor *y)
@@ -218,31 +376,45 @@ Layer *layer_pool_new(int max, const PoolShape *s, Tensor *x, Tensor *y)
     return &p->base;
 }
 
-/* ---- ReLU, add, concat -------------------------------------------------- */
+/* ---- ReLU, add, concat: threads split the elements ---------------------- */
 
 typedef struct {
     Layer base;
     Tensor *x, *y;
 } ReluLayer;
 
-static void relu_layer_forward(Layer *l, const LayerCtx *cx)
+static void relu_fwd_part(void *arg, int t, int T)
 {
-    ReluLayer *r = (ReluLayer *)l;
-    long m = numel(r->x, cx->n);
+    LayerJob *j = arg;
+    ReluLayer *r = (ReluLayer *)j->l;
+    long lo, hi;
+    parallel_range(numel(r->x, j->cx->n), t, T, &lo, &hi);
     const float *x = r->x->x;
     float *y = r->y->x;
-    for (long i = 0; i < m; i++)
-        y[i] = x[i] < 0.0f ? 0.0f : x[i];
+    for (long i = lo; i < hi; i++)
+        y[i] = x[i] < 0.0f ? 0.0f : x[i]; /* NaN stays NaN */
+}
+
+static void relu_bwd_part(void *arg, int t, int T)
+{
+    LayerJob *j = arg;
+    ReluLayer *r = (ReluLayer *)j->l;
+    long lo, hi;
+    parallel_range(numel(r->x, j->cx->n), t, T, &lo, &hi);
+    const float *x = r->x->x, *dy = r->y->g;
+    float *dx = r->x->g;
+    for (long i = lo; i < hi; i++)
+        dx[i] += x[i] > 0.0f ? dy[i] : 0.0f;
+}
+
+static void relu_layer_forward(Layer *l, const LayerCtx *cx)
+{
+    layer_run(l, cx, relu_fwd_part);
 }
 
 static void relu_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    ReluLayer *r = (ReluLayer *)l;
-    long m = numel(r->x, cx->n);
-    const float *x = r->x->x, *dy = r->y->g;
-    float *dx = r->x->g;
-    for (long i = 0; i < m; i++)
-        dx[i] += x[i] > 0.0f ? dy[i] : 0.0f;
+    layer_run(l, cx, relu_bwd_part);
 }
 
 Layer *layer_relu_new(Tensor *x, Tensor *y)
@@ -259,26 +431,40 @@ typedef struct {
     Tensor *a, *b, *y;
 } AddLayer;
 
-static void add_layer_forward(Layer *l, const LayerCtx *cx)
+static void add_fwd_part(void *arg, int t, int T)
 {
-    AddLayer *a = (AddLayer *)l;
-    long m = numel(a->y, cx->n);
+    LayerJob *j = arg;
+    AddLayer *a = (AddLayer *)j->l;
+    long lo, hi;
+    parallel_range(numel(a->y, j->cx->n), t, T, &lo, &hi);
     const float *p = a->a->x, *q = a->b->x;
     float *y = a->y->x;
-    for (long i = 0; i < m; i++)
+    for (long i = lo; i < hi; i++)
         y[i] = p[i] + q[i];
+}
+
+static void add_bwd_part(void *arg, int t, int T)
+{
+    LayerJob *j = arg;
+    AddLayer *a = (AddLayer *)j->l;
+    long lo, hi;
+    parallel_range(numel(a->y, j->cx->n), t, T, &lo, &hi);
+    const float *dy = a->y->g;
+    float *da = a->a->g, *db = a->b->g;
+    for (long i = lo; i < hi; i++)
+        da[i] += dy[i];
+    for (long i = lo; i < hi; i++)
+        db[i] += dy[i];
+}
+
+static void add_layer_forward(Layer *l, const LayerCtx *cx)
+{
+    layer_run(l, cx, add_fwd_part);
 }
 
 static void add_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    AddLayer *a = (AddLayer *)l;
-    long m = numel(a->y, cx->n);
-    const float *dy = a->y->g;
-    float *da = a->a->g, *db = a->b->g;
-    for (long i = 0; i < m; i++)
-        da[i] += dy[i];
-    for (long i = 0; i < m; i++)
-        db[i] += dy[i];
+    layer_run(l, cx, add_bwd_part);
 }
 
 Layer *layer_add_new(Tensor *a, Tensor *b, Tensor *y)
@@ -297,28 +483,42 @@ typedef struct {
 } ConcatLayer;
 
 /* Channel-major: each input is one contiguous block of the output. */
-static void concat_layer_forward(Layer *l, const LayerCtx *cx)
+static void concat_fwd_part(void *arg, int t, int T)
 {
-    ConcatLayer *c = (ConcatLayer *)l;
+    LayerJob *j = arg;
+    ConcatLayer *c = (ConcatLayer *)j->l;
     float *y = c->y->x;
     for (int i = 0; i < c->k; i++) {
-        long m = numel(c->xs[i], cx->n);
-        memcpy(y, c->xs[i]->x, sizeof(float) * (size_t)m);
+        long m = numel(c->xs[i], j->cx->n), lo, hi;
+        parallel_range(m, t, T, &lo, &hi);
+        memcpy(y + lo, c->xs[i]->x + lo, sizeof(float) * (size_t)(hi - lo));
         y += m;
     }
 }
 
-static void concat_layer_backward(Layer *l, const LayerCtx *cx)
+static void concat_bwd_part(void *arg, int t, int T)
 {
-    ConcatLayer *c = (ConcatLayer *)l;
+    LayerJob *j = arg;
+    ConcatLayer *c = (ConcatLayer *)j->l;
     const float *dy = c->y->g;
     for (int i = 0; i < c->k; i++) {
-        long m = numel(c->xs[i], cx->n);
+        long m = numel(c->xs[i], j->cx->n), lo, hi;
+        parallel_range(m, t, T, &lo, &hi);
         float *dx = c->xs[i]->g;
-        for (long j = 0; j < m; j++)
-            dx[j] += dy[j];
+        for (long q = lo; q < hi; q++)
+            dx[q] += dy[q];
         dy += m;
     }
+}
+
+static void concat_layer_forward(Layer *l, const LayerCtx *cx)
+{
+    layer_run(l, cx, concat_fwd_part);
+}
+
+static void concat_layer_backward(Layer *l, const LayerCtx *cx)
+{
+    layer_run(l, cx, concat_bwd_part);
 }
 
 Layer *layer_concat_new(Tensor *const *xs, int k, Tensor *y)
@@ -336,7 +536,7 @@ Layer *layer_concat_new(Tensor *const *xs, int k, Tensor *y)
     return &c->base;
 }
 
-/* ---- factorized reduce ---------------------------------------------------- */
+/* ---- factorized reduce: two convolutions, threads split the images ------ */
 
 typedef struct {
     Layer base;
@@ -344,22 +544,56 @@ typedef struct {
     Tensor *x, *wa, *wb, *y;
 } FrLayer;
 
+static void fr_fwd_part(void *arg, int t, int T)
+{
+    LayerJob *j = arg;
+    FrLayer *f = (FrLayer *)j->l;
+    const int n = j->cx->n;
+    size_t half = (size_t)f->a.cout * n * f->a.oh * f->a.ow;
+    long b0, b1;
+    parallel_range(n, t, T, &b0, &b1);
+    conv_forward_part(&f->a, n, (int)b0, (int)b1, 1, f->x->x, f->wa->x,
+                      f->y->x, j->cx->ws);
+    conv_forward_part(&f->b, n, (int)b0, (int)b1, 1, f->x->x, f->wb->x,
+                      f->y->x + half, j->cx->ws);
+}
+
+static void fr_bwd_part(void *arg, int t, int T)
+{
+    LayerJob *j = arg;
+    FrLayer *f = (FrLayer *)j->l;
+    const int n = j->cx->n;
+    size_t half = (size_t)f->a.cout * n * f->a.oh * f->a.ow;
+    size_t na = conv_wsize(&f->a), nb = conv_wsize(&f->b);
+    float *dwa = f->wa->g, *dwb = f->wb->g;
+    if (T > 1) {
+        dwa = thread_ws(j->cx, t);
+        dwb = dwa + na;
+        memset(dwa, 0, sizeof(float) * (na + nb));
+    }
+    long b0, b1;
+    parallel_range(n, t, T, &b0, &b1);
+    conv_backward_part(&f->a, n, (int)b0, (int)b1, 1, f->x->x, f->wa->x,
+                       f->y->g, f->x->g, dwa, j->cx->ws);
+    conv_backward_part(&f->b, n, (int)b0, (int)b1, 1, f->x->x, f->wb->x,
+                       f->y->g + half, f->x->g, dwb, j->cx->ws);
+}
+
 static void fr_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    FrLayer *f = (FrLayer *)l;
-    size_t half = (size_t)f->a.cout * cx->n * f->a.oh * f->a.ow;
-    conv_forward(&f->a, cx->n, 1, f->x->x, f->wa->x, f->y->x, cx->ws);
-    conv_forward(&f->b, cx->n, 1, f->x->x, f->wb->x, f->y->x + half, cx->ws);
+    layer_run(l, cx, fr_fwd_part);
 }
 
 static void fr_layer_backward(Layer *l, const LayerCtx *cx)
 {
     FrLayer *f = (FrLayer *)l;
-    size_t half = (size_t)f->a.cout * cx->n * f->a.oh * f->a.ow;
-    conv_backward(&f->a, cx->n, 1, f->x->x, f->wa->x, f->y->g, f->x->g,
-                  f->wa->g, cx->ws);
-    conv_backward(&f->b, cx->n, 1, f->x->x, f->wb->x, f->y->g + half, f->x->g,
-                  f->wb->g, cx->ws);
+    int T = parallel_threads(cx->pool);
+    layer_run(l, cx, fr_bwd_part);
+    if (T > 1) {
+        size_t na = conv_wsize(&f->a);
+        add_partials(cx, T, 0, na, f->wa->g);
+        add_partials(cx, T, na, conv_wsize(&f->b), f->wb->g);
+    }
 }
 
 static int64_t fr_layer_mult_adds(const Layer *l)
@@ -373,6 +607,12 @@ static size_t fr_layer_workspace(const Layer *l, int n)
     const FrLayer *f = (const FrLayer *)l;
     size_t a = conv_workspace(&f->a, n), b = conv_workspace(&f->b, n);
     return a > b ? a : b;
+}
+
+static size_t fr_layer_thread_workspace(const Layer *l)
+{
+    const FrLayer *f = (const FrLayer *)l;
+    return conv_wsize(&f->a) + conv_wsize(&f->b);
 }
 
 Layer *layer_factred_new(Tensor *x, Tensor *wa, Tensor *wb, Tensor *y)
@@ -394,7 +634,7 @@ Layer *layer_factred_new(Tensor *x, Tensor *wa, Tensor *wb, Tensor *y)
     return &f->base;
 }
 
-/* ---- global average pool, linear ------------------------------------------ */
+/* ---- global average pool, linear (small: one thread) --------------------- */
 
 typedef struct {
     Layer base;
@@ -488,30 +728,36 @@ Layer *layer_linear_new(Tensor *x, Tensor *w, Tensor *b, Tensor *y)
 
 /* ---- the kind table --------------------------------------------------- */
 
+/* name, forward, backward, mult_adds, workspace, thread_workspace,
+ * keeps_input */
 const LayerKind layer_kinds[LAYER_KINDS] = {
     [LAYER_CONV] = { "conv", conv_layer_forward, conv_layer_backward,
-                     conv_layer_mult_adds, conv_layer_workspace, 1 },
+                     conv_layer_mult_adds, conv_layer_workspace,
+                     conv_layer_thread_workspace, 1 },
     [LAYER_DWCONV] = { "dwconv", dw_layer_forward, dw_layer_backward,
-                       dw_layer_mult_adds, dw_layer_workspace, 1 },
+                       dw_layer_mult_adds, no_workspace,
+                       dw_layer_thread_workspace, 1 },
     [LAYER_BN] = { "batchnorm", bn_layer_forward, bn_layer_backward,
-                   no_mult_adds, no_workspace, 1 },
-    [LAYER_AVGPOOL] = { "avgpool", avgpool_layer_forward,
-                        avgpool_layer_backward, no_mult_adds,
-                        avgpool_layer_workspace, 0 },
-    [LAYER_MAXPOOL] = { "maxpool", maxpool_layer_forward,
-                        maxpool_layer_backward, no_mult_adds, no_workspace, 1 },
+                   no_mult_adds, no_workspace, no_thread_workspace, 1 },
+    [LAYER_AVGPOOL] = { "avgpool", pool_layer_forward, pool_layer_backward,
+                        no_mult_adds, no_workspace,
+                        avgpool_layer_thread_workspace, 0 },
+    [LAYER_MAXPOOL] = { "maxpool", pool_layer_forward, pool_layer_backward,
+                        no_mult_adds, no_workspace, no_thread_workspace, 1 },
     [LAYER_RELU] = { "relu", relu_layer_forward, relu_layer_backward,
-                     no_mult_adds, no_workspace, 1 },
+                     no_mult_adds, no_workspace, no_thread_workspace, 1 },
     [LAYER_ADD] = { "add", add_layer_forward, add_layer_backward,
-                    no_mult_adds, no_workspace, 0 },
+                    no_mult_adds, no_workspace, no_thread_workspace, 0 },
     [LAYER_CONCAT] = { "concat", concat_layer_forward, concat_layer_backward,
-                       no_mult_adds, no_workspace, 0 },
+                       no_mult_adds, no_workspace, no_thread_workspace, 0 },
     [LAYER_FACTRED] = { "factred", fr_layer_forward, fr_layer_backward,
-                        fr_layer_mult_adds, fr_layer_workspace, 1 },
+                        fr_layer_mult_adds, fr_layer_workspace,
+                        fr_layer_thread_workspace, 1 },
     [LAYER_GAP] = { "gap", gap_layer_forward, gap_layer_backward,
-                    no_mult_adds, no_workspace, 1 },
+                    no_mult_adds, no_workspace, no_thread_workspace, 1 },
     [LAYER_LINEAR] = { "linear", linear_layer_forward, linear_layer_backward,
-                       linear_layer_mult_adds, no_workspace, 1 },
+                       linear_layer_mult_adds, no_workspace,
+                       no_thread_workspace, 1 },
 };
 
 /* ---- loss ------------------------------------------------------------- */

@@ -17,6 +17,7 @@
 
 #include "conv.h"
 #include "dwconv.h"
+#include "parallel.h"
 #include "pool.h"
 
 typedef enum { TENSOR_ACT = 0, TENSOR_PARAM, TENSOR_STATE, TENSOR_ROLES } TensorRole;
@@ -54,11 +55,17 @@ typedef enum {
     LAYER_KINDS
 } LayerKindId;
 
-/* What a layer call knows about the call: batch size, mode, scratch. */
+/* What a layer call knows about the call: batch size, mode, scratch and
+ * threads.  Kinds split their work into parts that depend only on the
+ * thread count (channel ranges, image ranges), so results are the same on
+ * every run with the same count. */
 typedef struct {
-    int n;       /* images in this batch (<= the planned maximum) */
-    int train;   /* 1: batch statistics (BN) and running-stat updates */
-    float *ws;   /* scratch of at least the largest layer_workspace() */
+    int n;              /* images in this batch (<= the planned maximum) */
+    int train;          /* 1: batch statistics (BN), running-stat updates */
+    float *ws;          /* shared scratch: the largest workspace() */
+    float *tws;         /* thread t's scratch: tws + t * tws_stride */
+    size_t tws_stride;  /* the largest thread_workspace() */
+    ParallelPool *pool; /* NULL: one thread */
 } LayerCtx;
 
 typedef struct Layer {
@@ -71,8 +78,10 @@ typedef struct {
     void (*backward)(Layer *l, const LayerCtx *cx);
     /* multiply-adds of one image's forward pass */
     int64_t (*mult_adds)(const Layer *l);
-    /* floats of scratch for a batch of n */
+    /* floats of scratch shared by all threads, for a batch of n */
     size_t (*workspace)(const Layer *l, int n);
+    /* floats of scratch each thread needs of its own */
+    size_t (*thread_workspace)(const Layer *l);
     /* whether backward reads the input values (else they may be reused
      * once forward has passed) */
     int keeps_input;

@@ -32,6 +32,7 @@
 
 #include "memplan.h"
 #include "network.h"
+#include "parallel.h"
 #include "rng.h"
 
 #define NET_ALIGN_FLOATS 16 /* 64-byte alignment of every view */
@@ -62,8 +63,9 @@ struct Net {
     NvStatus failed;
     char failmsg[NV_ERROR_MAX];
     /* arenas (after net_finish) */
-    float *act, *act_g, *par, *par_g, *par_m, *state, *ws;
-    size_t nact, npar, nstate, nws;
+    float *act, *act_g, *par, *par_g, *par_m, *state, *ws, *tws;
+    size_t nact, npar, nstate, nws, ntws;
+    ParallelPool *pool;
     int finished;
     int profile;
     double prof_secs[LAYER_KINDS];
@@ -103,6 +105,8 @@ void net_free(Net *net)
     free(net->par_m);
     free(net->state);
     free(net->ws);
+    free(net->tws);
+    parallel_free(net->pool);
     free(net);
 }
 
@@ -515,12 +519,18 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
     }
     net->npar = np;
     net->nws = 0;
+    net->ntws = 0;
     for (int i = 0; i < net->nlayers; i++) {
         const Layer *l = net->layers[i];
         size_t w = layer_kinds[l->kind].workspace(l, net->max_batch);
+        size_t t = layer_kinds[l->kind].thread_workspace(l);
         if (w > net->nws)
             net->nws = w;
+        if (t > net->ntws)
+            net->ntws = t;
     }
+    net->ntws = (net->ntws + NET_ALIGN_FLOATS - 1) / NET_ALIGN_FLOATS *
+                NET_ALIGN_FLOATS;
     size_t *goff = calloc((size_t)net->ntensors + 1, sizeof *goff);
     size_t *voff = calloc((size_t)net->ntensors + 1, sizeof *voff);
     if (!goff || !voff || net_plan(net, voff, goff)) {
@@ -536,7 +546,10 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
     net->par_m = net_alloc(net->npar);
     net->state = net_alloc(net->nstate);
     net->ws = net_alloc(net->nws);
-    if (!net->act || !net->act_g || !net->par || !net->par_g || !net->par_m ||
+    net->tws = net_alloc(net->ntws * (size_t)net->threads);
+    if (net->threads > 1 && !(net->pool = parallel_new(net->threads)))
+        net->threads = 1;
+    if (!net->tws || !net->act || !net->act_g || !net->par || !net->par_g || !net->par_m ||
         !net->state || !net->ws) {
         free(goff);
         free(voff);
@@ -591,9 +604,15 @@ static double net_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+static LayerCtx net_ctx(Net *net, int n, int train)
+{
+    LayerCtx cx = { n, train, net->ws, net->tws, net->ntws, net->pool };
+    return cx;
+}
+
 void net_forward(Net *net, int n, int train)
 {
-    LayerCtx cx = { n, train, net->ws };
+    LayerCtx cx = net_ctx(net, n, train);
     for (int i = 0; i < net->nlayers; i++) {
         Layer *l = net->layers[i];
         if (net->profile) {
@@ -616,7 +635,7 @@ void net_zero_grad(Net *net)
 
 void net_backward(Net *net, int n)
 {
-    LayerCtx cx = { n, 1, net->ws };
+    LayerCtx cx = net_ctx(net, n, 1);
     for (int i = net->nlayers - 1; i >= 0; i--) {
         Layer *l = net->layers[i];
         int t = net->nlayers - 1 - i;
@@ -654,7 +673,8 @@ int64_t net_mult_adds(const Net *net)
 size_t net_bytes(const Net *net)
 {
     return sizeof(float) * (net->nact + net->nact_g + 3 * net->npar +
-                            net->nstate + net->nws);
+                            net->nstate + net->nws +
+                            net->ntws * (size_t)net->threads);
 }
 
 int net_max_batch(const Net *net)
@@ -669,9 +689,30 @@ void net_params(Net *net, float **w, float **g, float **m)
     *m = net->par_m;
 }
 
-void net_set_threads(Net *net, int threads)
+NvStatus net_set_threads(Net *net, int threads, NvError *err)
 {
-    net->threads = threads < 1 ? 1 : threads;
+    if (threads < 1)
+        threads = 1;
+    if (threads == net->threads)
+        return NV_OK;
+    if (!net->finished) {
+        net->threads = threads;
+        return NV_OK;
+    }
+    float *tws = net_alloc(net->ntws * (size_t)threads);
+    ParallelPool *pool = threads > 1 ? parallel_new(threads) : NULL;
+    if (!tws || (threads > 1 && !pool)) {
+        free(tws);
+        parallel_free(pool);
+        return nv_error_set(err, NV_ERR_RUNTIME,
+                            "cannot start %d worker threads", threads);
+    }
+    free(net->tws);
+    parallel_free(net->pool);
+    net->tws = tws;
+    net->pool = pool;
+    net->threads = threads;
+    return NV_OK;
 }
 
 void net_profile(Net *net, int enable)

@@ -86,8 +86,12 @@ int net_max_batch(const Net *net);
  * state (momentum), each net_param_count() floats, owned by net. */
 void net_params(Net *net, float **w, float **g, float **m);
 
-/* net_set_threads - worker threads for the kernels (>= 1). */
-void net_set_threads(Net *net, int threads);
+/* net_set_threads - threads the layers split their work over (>= 1; the
+ * caller's thread is one of them).  Each kind splits into fixed parts, so a
+ * given count gives the same results on every run.  Before net_finish it
+ * only records the count.  Fails (NV_ERR_RUNTIME) when threads cannot be
+ * started; the network then keeps its previous count. */
+NvStatus net_set_threads(Net *net, int threads, NvError *err);
 
 /* Per-kind timing, for `nasview bench`: when enabled, forward and backward
  * add each layer's CPU time (of the calling thread) to secs[kind]. */

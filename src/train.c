@@ -131,14 +131,17 @@ NvStatus train_child(const Genotype *g, const TrainConfig *cfg,
     if ((st = child_build(g, &sh, cfg->batch, &net, &input, &logits, err)) !=
         NV_OK)
         return st;
-    if ((st = net_finish(net, cfg->seed, err)) != NV_OK) {
+    if ((st = net_set_threads(net, cfg->threads, err)) != NV_OK ||
+        (st = net_finish(net, cfg->seed, err)) != NV_OK) {
         net_free(net);
         return st;
     }
     result->params = net_param_count(net);
     result->mult_adds = net_mult_adds(net);
-    openblas_set_num_threads(cfg->threads);
-    net_set_threads(net, cfg->threads);
+    /* threads split each layer (network.c); OpenBLAS runs single-threaded
+     * inside them: on the small matrices of a child its own threads cost
+     * more than they give (PLATFORM.md, and `nasview bench`) */
+    openblas_set_num_threads(1);
 
     TrainBuffers b;
     const int64_t norder = train->n > cfg->batch ? train->n : cfg->batch;

@@ -134,6 +134,52 @@ static void gradcheck_child(const char *name, const Genotype *g)
     net_free(net);
 }
 
+/* Two threads split every layer differently from one, but compute the
+ * same function: forward and gradients agree to rounding, and two runs
+ * with two threads agree exactly. */
+static void check_threads(const Genotype *g)
+{
+    ChildShape sh = { 4, 1, 1, 12, 12, 10 };
+    Net *net[3];
+    Tensor *x[3], *lo[3];
+    NvError err;
+    float *grads[3];
+    uint8_t labels[GC_BATCH] = { 1, 4, 0, 9 };
+    Rng r;
+    for (int i = 0; i < 3; i++) {
+        CHECK(child_build(g, &sh, GC_BATCH, &net[i], &x[i], &lo[i], &err) ==
+                      NV_OK &&
+                  net_set_threads(net[i], i == 0 ? 1 : 2, &err) == NV_OK &&
+                  net_finish(net[i], 5, &err) == NV_OK,
+              "threads build: %s", err.msg);
+        rng_seed(&r, 8, 0);
+        size_t nx = (size_t)GC_BATCH * 144;
+        for (size_t k = 0; k < nx; k++)
+            x[i]->x[k] = rng_uniformf(&r, -1, 1);
+        net_forward(net[i], GC_BATCH, 1);
+        net_zero_grad(net[i]);
+        loss_softmax_xent(lo[i]->x, 10, GC_BATCH, labels, lo[i]->g, NULL);
+        net_backward(net[i], GC_BATCH);
+        float *w, *m;
+        net_params(net[i], &w, &grads[i], &m);
+    }
+    size_t np = (size_t)net_param_count(net[0]);
+    double maxd = 0.0, maxg = 0.0;
+    for (size_t k = 0; k < np; k++) {
+        maxd = fmax(maxd, fabs((double)grads[0][k] - grads[1][k]));
+        maxg = fmax(maxg, fabs((double)grads[0][k]));
+    }
+    CHECK(maxd <= 1e-4 * (1.0 + maxg), "1 vs 2 threads: gradients differ by %g",
+          maxd);
+    CHECK(memcmp(grads[1], grads[2], sizeof(float) * np) == 0,
+          "2 threads twice: bit-identical gradients");
+    for (int k = 0; k < 10 * GC_BATCH; k++)
+        CHECK(fabsf(lo[0]->x[k] - lo[1]->x[k]) < 1e-4f, "logit %d: %g vs %g",
+              k, lo[0]->x[k], lo[1]->x[k]);
+    for (int i = 0; i < 3; i++)
+        net_free(net[i]);
+}
+
 int main(void)
 {
     NvError err;
@@ -167,6 +213,8 @@ int main(void)
     CHECK(child_build(&a, &zero, 4, &net, &in, &out, &err) == NV_ERR_USAGE,
           "F=0 refused");
 
+    check_threads(geno_nasnet_a());
+    check_threads(&a);
     gradcheck_child("nasnet-a", geno_nasnet_a());
     gradcheck_child("all-ops", &a);
     gradcheck_child("unused-h(i)", &b);

@@ -91,6 +91,20 @@ int main(void)
           "same seed, one thread: bit-identical (%.9g %.9g vs %.9g %.9g)",
           a.val_acc, a.train_loss, b.val_acc, b.train_loss);
 
+    /* two threads: reproducible too */
+    cfg.threads = 2;
+    cfg.epochs = 1;
+    CHECK(train_child(geno_nasnet_a(), &cfg, train, val, NULL, NULL, NULL, &a,
+                      &err) == NV_OK &&
+              train_child(geno_nasnet_a(), &cfg, train, val, NULL, NULL, NULL,
+                          &b, &err) == NV_OK,
+          "train with 2 threads: %s", err.msg);
+    CHECK(memcmp(&a.val_acc, &b.val_acc, sizeof a.val_acc) == 0 &&
+              memcmp(&a.train_loss, &b.train_loss, sizeof a.train_loss) == 0,
+          "2 threads twice: bit-identical (%.9g vs %.9g)", a.train_loss,
+          b.train_loss);
+    cfg.threads = 1;
+
     /* another seed: another initialisation and order */
     cfg.seed = 4;
     cfg.epochs = 1;
