@@ -25,6 +25,14 @@
 #include "vecops.h"
 
 #define DW_BLOCK 32
+
+/* Full unrolling of the loops over a kernel row, so its accumulators stay
+ * in registers (GCC does not unroll them by itself at -O2). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define DW_UNROLL _Pragma("GCC unroll 11")
+#else
+#define DW_UNROLL
+#endif
 #define DW_MAX_TAPS (DWCONV_MAX_K * DWCONV_MAX_K)
 
 typedef struct {
@@ -83,18 +91,25 @@ static inline void row_add_masked(float *restrict d, const float *restrict x,
 static void dw_phase(const DwShape *s, const DwPlan *q, int relu,
                      const float *x, float *P)
 {
-    memset(P, 0, sizeof(float) * q->qsize * s->s * s->s);
     if (s->s == 1) {
+        /* only the border is zeroed: the interior is overwritten */
+        const int qw = q->qw, p = s->p;
+        memset(P, 0, sizeof(float) * ((size_t)p * qw + p));
         for (int i = 0; i < s->h; i++) {
-            float *dst = P + (size_t)(i + s->p) * q->qw + s->p;
+            float *dst = P + (size_t)(i + p) * qw + p;
             const float *src = x + (size_t)i * s->w;
             if (relu)
                 row_copy_relu(dst, src, s->w);
             else
                 memcpy(dst, src, sizeof(float) * s->w);
+            /* right border of this row and left border of the next */
+            memset(dst + s->w, 0, sizeof(float) * (size_t)(2 * p));
         }
+        size_t used = (size_t)(s->h + p) * qw + p;
+        memset(P + used, 0, sizeof(float) * (q->qsize - used));
         return;
     }
+    memset(P, 0, sizeof(float) * q->qsize * s->s * s->s);
     for (int i = 0; i < s->h; i++) {
         int r = i + s->p;
         for (int j = 0; j < s->w; j++) {
@@ -115,7 +130,39 @@ static inline size_t dw_tap(const DwShape *s, const DwPlan *q, int ki, int kj)
            (size_t)(ki / s->s) * q->qw + (size_t)(kj / s->s);
 }
 
-/* Y[i] = sum over taps t of w[t] * P[tap(t) + i], i in [0, q->ylen). */
+/* Y[i0 .. i0+8V) = sum over taps t of w[t] * P[off[t] + i]: V vectors
+ * held in registers over all taps (V independent FMA chains). */
+static inline __attribute__((always_inline)) void
+dw_block(const float *P, const size_t *off, const float *w, int taps,
+         size_t i0, float *Y, const int V)
+{
+    VecF a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+    VecF a4 = { 0 }, a5 = { 0 }, a6 = { 0 }, a7 = { 0 };
+    for (int t = 0; t < taps; t++) {
+        VecF wv = { 0 };
+        wv += w[t];
+        const float *src = P + off[t] + i0;
+        a0 += wv * vec_load(src);
+        if (V > 1)
+            a1 += wv * vec_load(src + VEC_W);
+        if (V > 2) {
+            a2 += wv * vec_load(src + 2 * VEC_W);
+            a3 += wv * vec_load(src + 3 * VEC_W);
+        }
+        if (V > 4) {
+            a4 += wv * vec_load(src + 4 * VEC_W);
+            a5 += wv * vec_load(src + 5 * VEC_W);
+            a6 += wv * vec_load(src + 6 * VEC_W);
+            a7 += wv * vec_load(src + 7 * VEC_W);
+        }
+    }
+    VecF out[8] = { a0, a1, a2, a3, a4, a5, a6, a7 };
+    memcpy(Y + i0, out, sizeof(VecF) * (size_t)V);
+}
+
+/* Y[i] = sum over taps t of w[t] * P[tap(t) + i], i in [0, q->ylen):
+ * blocks of 64 floats, then of 16.  The planes have DW_BLOCK floats of
+ * slack, so the last block may run past ylen into Y's own slack. */
 static void dw_plane_conv(const DwShape *s, const DwPlan *q, const float *P,
                           const float *w, float *Y)
 {
@@ -124,18 +171,11 @@ static void dw_plane_conv(const DwShape *s, const DwPlan *q, const float *P,
     for (int ki = 0; ki < k; ki++)
         for (int kj = 0; kj < k; kj++)
             off[ki * k + kj] = dw_tap(s, q, ki, kj);
-    /* the planes have DW_BLOCK floats of slack, so the last block may run
-     * past ylen into Y's own slack */
-    for (size_t i0 = 0; i0 < q->ylen; i0 += DW_BLOCK) {
-        float acc[DW_BLOCK] = { 0 };
-        for (int t = 0; t < taps; t++) {
-            const float a = w[t];
-            const float *src = P + off[t] + i0;
-            for (int j = 0; j < DW_BLOCK; j++)
-                acc[j] += a * src[j];
-        }
-        memcpy(Y + i0, acc, sizeof acc);
-    }
+    size_t i0 = 0;
+    for (; i0 + 8 * VEC_W <= q->ylen; i0 += 8 * VEC_W)
+        dw_block(P, off, w, taps, i0, Y, 8);
+    for (; i0 < q->ylen; i0 += 2 * VEC_W)
+        dw_block(P, off, w, taps, i0, Y, 2);
 }
 
 static inline void row_axpy(float *restrict y, const float *restrict x,
@@ -217,6 +257,53 @@ static void dw_plane_dx(const DwShape *s, const DwPlan *q, int relu,
     dw_unpad_add(s, q, relu, buf, 0, xp, dxp);
 }
 
+/* dw[t] += sum_i Y[i] * P[tap(t) + i] for every tap t: per kernel row, a
+ * block of Y stays in registers against that row's k taps.  Y and P carry
+ * zeros past ylen up to a whole block.  Inlined for constant k so the k
+ * accumulators live in registers. */
+static inline __attribute__((always_inline)) void
+dw_plane_dw_k(const DwShape *s, const DwPlan *q, const float *Y,
+              const float *P, float *dwc, const int k)
+{
+    for (int ki = 0; ki < k; ki++) {
+        VecF acc0[DWCONV_MAX_K] = { { 0 } }, acc1[DWCONV_MAX_K] = { { 0 } };
+        size_t off[DWCONV_MAX_K] = { 0 };
+        DW_UNROLL
+        for (int kj = 0; kj < k; kj++)
+            off[kj] = dw_tap(s, q, ki, kj);
+        for (size_t i = 0; i < q->ylen; i += 2 * VEC_W) {
+            VecF y0 = vec_load(Y + i), y1 = vec_load(Y + i + VEC_W);
+            DW_UNROLL
+            for (int kj = 0; kj < k; kj++) {
+                acc0[kj] += y0 * vec_load(P + off[kj] + i);
+                acc1[kj] += y1 * vec_load(P + off[kj] + i + VEC_W);
+            }
+        }
+        DW_UNROLL
+        for (int kj = 0; kj < k; kj++)
+            dwc[ki * k + kj] += vec_hsum(acc0[kj] + acc1[kj]);
+    }
+}
+
+static void dw_plane_dw(const DwShape *s, const DwPlan *q, const float *Y,
+                        const float *P, float *dwc)
+{
+    switch (s->k) {
+    case 3:
+        dw_plane_dw_k(s, q, Y, P, dwc, 3);
+        break;
+    case 5:
+        dw_plane_dw_k(s, q, Y, P, dwc, 5);
+        break;
+    case 7:
+        dw_plane_dw_k(s, q, Y, P, dwc, 7);
+        break;
+    default:
+        dw_plane_dw_k(s, q, Y, P, dwc, s->k);
+        break;
+    }
+}
+
 void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
                      const float *w, const float *dy, float *dx, float *dw,
                      float *ws)
@@ -233,18 +320,16 @@ void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
             size_t pi = (size_t)c * n + b;
             const float *dyp = dy + pi * oplane;
             if (dwc || s->s != 1) {
-                /* dy spread to rows of width qw, zero past ow */
-                memset(Y, 0, sizeof(float) * q.ylen);
+                /* dy spread to rows of width qw, zero past ow and up to a
+                 * whole block past ylen */
+                memset(Y, 0, sizeof(float) * (q.ylen + DW_BLOCK));
                 for (int oy = 0; oy < s->oh; oy++)
                     memcpy(Y + (size_t)oy * q.qw, dyp + (size_t)oy * s->ow,
                            sizeof(float) * s->ow);
             }
             if (dwc) {
                 dw_phase(s, &q, relu_in, x + pi * plane, P);
-                for (int ki = 0; ki < k; ki++)
-                    for (int kj = 0; kj < k; kj++)
-                        dwc[ki * k + kj] +=
-                            vec_dot(Y, P + dw_tap(s, &q, ki, kj), q.ylen);
+                dw_plane_dw(s, &q, Y, P, dwc);
             }
             if (dx)
                 dw_plane_dx(s, &q, relu_in, wc, dyp, Y, x + pi * plane,
