@@ -87,6 +87,30 @@ static inline void row_add_masked(float *restrict d, const float *restrict x,
         d[j] += x[j] > 0.0f ? s[j] : 0.0f;
 }
 
+/* d[i] = (relu of) s[2i] for i < n. */
+static inline void row_split2(float *restrict d, const float *restrict s,
+                              int n, int relu)
+{
+    if (relu)
+        for (int i = 0; i < n; i++)
+            d[i] = s[2 * i] < 0.0f ? 0.0f : s[2 * i];
+    else
+        for (int i = 0; i < n; i++)
+            d[i] = s[2 * i];
+}
+
+/* d[2i] += s[i] (masked by x[2i] > 0 when x is not NULL) for i < n. */
+static inline void row_merge2(float *restrict d, const float *restrict x,
+                              const float *restrict s, int n)
+{
+    if (x)
+        for (int i = 0; i < n; i++)
+            d[2 * i] += x[2 * i] > 0.0f ? s[i] : 0.0f;
+    else
+        for (int i = 0; i < n; i++)
+            d[2 * i] += s[i];
+}
+
 /* Zero-padded, optionally ReLU'd phase planes of plane x [h][w] into P. */
 static void dw_phase(const DwShape *s, const DwPlan *q, int relu,
                      const float *x, float *P)
@@ -110,16 +134,18 @@ static void dw_phase(const DwShape *s, const DwPlan *q, int relu,
         return;
     }
     memset(P, 0, sizeof(float) * q->qsize * s->s * s->s);
+    /* stride 2: input column j goes to column (j+p)/2 of the phase plane
+     * of parity (j+p)%2; split each row into its two parities */
+    const int j0 = s->p & 1; /* first j with (j+p) even */
     for (int i = 0; i < s->h; i++) {
         int r = i + s->p;
-        for (int j = 0; j < s->w; j++) {
-            int c = j + s->p;
-            float v = x[(size_t)i * s->w + j];
-            if (relu && v < 0.0f)
-                v = 0.0f;
-            P[(size_t)((r & 1) * 2 + (c & 1)) * q->qsize +
-              (size_t)(r >> 1) * q->qw + (c >> 1)] = v;
-        }
+        const float *src = x + (size_t)i * s->w;
+        float *even = P + (size_t)((r & 1) * 2) * q->qsize +
+                      (size_t)(r >> 1) * q->qw;
+        float *odd = even + q->qsize;
+        row_split2(even + (j0 + s->p) / 2, src + j0, (s->w - j0 + 1) / 2, relu);
+        row_split2(odd + (1 - j0 + s->p) / 2, src + 1 - j0,
+                   (s->w - (1 - j0) + 1) / 2, relu);
     }
 }
 
@@ -224,13 +250,14 @@ static void dw_unpad_add(const DwShape *s, const DwPlan *q, int relu,
             continue;
         }
         int r = i + s->p;
-        for (int j = 0; j < s->w; j++) {
-            int cc = j + s->p;
-            float g = D[(size_t)((r & 1) * 2 + (cc & 1)) * q->qsize +
-                        (size_t)(r >> 1) * q->qw + (cc >> 1)];
-            if (!relu || xr[j] > 0.0f)
-                dr[j] += g;
-        }
+        const int j0 = s->p & 1;
+        const float *even = D + (size_t)((r & 1) * 2) * q->qsize +
+                            (size_t)(r >> 1) * q->qw;
+        const float *odd = even + q->qsize;
+        row_merge2(dr + j0, relu ? xr + j0 : NULL, even + (j0 + s->p) / 2,
+                   (s->w - j0 + 1) / 2);
+        row_merge2(dr + 1 - j0, relu ? xr + 1 - j0 : NULL,
+                   odd + (1 - j0 + s->p) / 2, (s->w - (1 - j0) + 1) / 2);
     }
 }
 
