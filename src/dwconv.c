@@ -349,10 +349,12 @@ void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
             if (dwc || s->s != 1) {
                 /* dy spread to rows of width qw, zero past ow and up to a
                  * whole block past ylen */
-                memset(Y, 0, sizeof(float) * (q.ylen + DW_BLOCK));
-                for (int oy = 0; oy < s->oh; oy++)
-                    memcpy(Y + (size_t)oy * q.qw, dyp + (size_t)oy * s->ow,
-                           sizeof(float) * s->ow);
+                for (int oy = 0; oy < s->oh; oy++) {
+                    float *yr = Y + (size_t)oy * q.qw;
+                    memcpy(yr, dyp + (size_t)oy * s->ow, sizeof(float) * s->ow);
+                    memset(yr + s->ow, 0, sizeof(float) * (size_t)(q.qw - s->ow));
+                }
+                memset(Y + q.ylen, 0, sizeof(float) * DW_BLOCK);
             }
             if (dwc) {
                 dw_phase(s, &q, relu_in, x + pi * plane, P);

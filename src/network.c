@@ -633,15 +633,34 @@ void net_zero_grad(Net *net)
     memset(net->par_g, 0, sizeof(float) * net->npar);
 }
 
+typedef struct {
+    Net *net;
+    int step, n;
+} ZeroJob;
+
+/* Zero part `part` of every gradient first used at backward step job->step. */
+static void net_zero_part(void *arg, int part, int parts)
+{
+    const ZeroJob *job = arg;
+    const Net *net = job->net;
+    for (int z = net->zero_start[job->step]; z < net->zero_start[job->step + 1];
+         z++) {
+        Tensor *g = net->zero_list[z];
+        long lo, hi;
+        parallel_range((long)g->c * job->n * g->h * g->w, part, parts, &lo, &hi);
+        memset(g->g + lo, 0, sizeof(float) * (size_t)(hi - lo));
+    }
+}
+
 void net_backward(Net *net, int n)
 {
     LayerCtx cx = net_ctx(net, n, 1);
     for (int i = net->nlayers - 1; i >= 0; i--) {
         Layer *l = net->layers[i];
         int t = net->nlayers - 1 - i;
-        for (int z = net->zero_start[t]; z < net->zero_start[t + 1]; z++) {
-            Tensor *g = net->zero_list[z];
-            memset(g->g, 0, sizeof(float) * (size_t)g->c * n * g->h * g->w);
+        if (net->zero_start[t + 1] > net->zero_start[t]) {
+            ZeroJob job = { net, t, n };
+            parallel_run(net->pool, net_zero_part, &job);
         }
         if (net->profile) {
             double t0 = net_now();
