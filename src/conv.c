@@ -29,6 +29,47 @@ ConvShape conv_shape_make(int cin, int cout, int kh, int kw, int sh, int sw,
     return s;
 }
 
+/* Row helpers with restrict pointers so they vectorise; stride 2 is the
+ * only other stride the child network uses, and gets its own loops. */
+static inline void row_gather(float *restrict out, const float *restrict x,
+                              int n, int stride, int relu)
+{
+    if (stride == 2) {
+        if (relu)
+            for (int i = 0; i < n; i++)
+                out[i] = x[2 * i] < 0.0f ? 0.0f : x[2 * i];
+        else
+            for (int i = 0; i < n; i++)
+                out[i] = x[2 * i];
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        out[i] = relu_if(x[(size_t)i * stride], relu);
+}
+
+static inline void row_scatter_add(float *restrict d, const float *restrict x,
+                                   const float *restrict in, int n,
+                                   int stride, int relu)
+{
+    if (stride == 1) {
+        if (relu)
+            for (int i = 0; i < n; i++)
+                d[i] += x[i] > 0.0f ? in[i] : 0.0f;
+        else
+            for (int i = 0; i < n; i++)
+                d[i] += in[i];
+        return;
+    }
+    if (stride == 2 && relu) {
+        for (int i = 0; i < n; i++)
+            d[2 * i] += x[2 * i] > 0.0f ? in[i] : 0.0f;
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        if (!relu || x[(size_t)i * stride] > 0.0f)
+            d[(size_t)i * stride] += in[i];
+}
+
 /* Whether the input itself is the im2col matrix (1x1, stride 1, no shift). */
 static int conv_is_plain(const ConvShape *s)
 {
@@ -91,9 +132,9 @@ static void conv_im2col(const ConvShape *s, int n, int b0, int b1, int relu,
                             else
                                 memcpy(out + lo, xr + lo,
                                        sizeof(float) * (size_t)(hi - lo));
-                        } else {
-                            for (int ox = lo; ox < hi; ox++)
-                                out[ox] = relu_if(xr[(size_t)ox * s->sw], relu);
+                        } else if (hi > lo) {
+                            row_gather(out + lo, xr + (size_t)lo * s->sw,
+                                       hi - lo, s->sw, relu);
                         }
                         for (int ox = hi; ox < s->ow; ox++)
                             out[ox] = 0.0f;
@@ -123,22 +164,10 @@ static void conv_col2im(const ConvShape *s, int n, int b0, int b1, int relu,
                             continue;
                         const float *in = row + (size_t)b * oplane + (size_t)oy * s->ow;
                         size_t o = base + (size_t)iy * s->w + xoff;
-                        float *dr = dx + o;
-                        const float *xr = x + o;
-                        if (s->sw == 1) {
-                            if (relu)
-                                for (int ox = lo; ox < hi; ox++)
-                                    dr[ox] += xr[ox] > 0.0f ? in[ox] : 0.0f;
-                            else
-                                for (int ox = lo; ox < hi; ox++)
-                                    dr[ox] += in[ox];
-                        } else {
-                            for (int ox = lo; ox < hi; ox++) {
-                                size_t q = (size_t)ox * s->sw;
-                                if (!relu || xr[q] > 0.0f)
-                                    dr[q] += in[ox];
-                            }
-                        }
+                        if (hi > lo)
+                            row_scatter_add(dx + o + (size_t)lo * s->sw,
+                                            x + o + (size_t)lo * s->sw,
+                                            in + lo, hi - lo, s->sw, relu);
                     }
                 }
             }
