@@ -57,10 +57,17 @@ typedef struct {
     const LayerCtx *cx;
 } LayerJob;
 
-static void layer_run(Layer *l, const LayerCtx *cx, ParallelFn fn)
+/* Run fn over the pool when work is large enough, else as one part.
+ * Returns the number of parts used. */
+static int layer_run(Layer *l, const LayerCtx *cx, ParallelFn fn, long work)
 {
     LayerJob job = { l, cx };
+    if (work < cx->split_work || parallel_threads(cx->pool) == 1) {
+        fn(&job, 0, 1);
+        return 1;
+    }
     parallel_run(cx->pool, fn, &job);
+    return parallel_threads(cx->pool);
 }
 
 static float *thread_ws(const LayerCtx *cx, int part)
@@ -90,9 +97,15 @@ static void conv_fwd_part(void *arg, int t, int T)
                       c->w->x, c->y->x, j->cx->ws);
 }
 
+static long conv_work(const ConvLayer *c, int n)
+{
+    return (long)c->s.cout * c->s.cin * c->s.kh * c->s.kw * n * c->s.oh *
+           c->s.ow / 8;
+}
+
 static void conv_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, conv_fwd_part);
+    layer_run(l, cx, conv_fwd_part, conv_work((ConvLayer *)l, cx->n));
 }
 
 static size_t conv_wsize(const ConvShape *s)
@@ -129,8 +142,7 @@ static void conv_bwd_part(void *arg, int t, int T)
 static void conv_layer_backward(Layer *l, const LayerCtx *cx)
 {
     ConvLayer *c = (ConvLayer *)l;
-    int T = parallel_threads(cx->pool);
-    layer_run(l, cx, conv_bwd_part);
+    int T = layer_run(l, cx, conv_bwd_part, conv_work(c, cx->n));
     if (T > 1)
         add_partials(cx, T, 0, conv_wsize(&c->s), c->w->g);
 }
@@ -207,14 +219,19 @@ static void dw_bwd_part(void *arg, int t, int T)
                         thread_ws(j->cx, t));
 }
 
+static long dw_work(const DwLayer *d, int n)
+{
+    return (long)d->s.c * n * d->s.oh * d->s.ow * d->s.k * d->s.k / 8;
+}
+
 static void dw_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, dw_fwd_part);
+    layer_run(l, cx, dw_fwd_part, dw_work((DwLayer *)l, cx->n));
 }
 
 static void dw_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, dw_bwd_part);
+    layer_run(l, cx, dw_bwd_part, dw_work((DwLayer *)l, cx->n));
 }
 
 static int64_t dw_layer_mult_adds(const Layer *l)
@@ -281,12 +298,12 @@ static void bn_bwd_part(void *arg, int t, int T)
 
 static void bn_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, bn_fwd_part);
+    layer_run(l, cx, bn_fwd_part, 2 * numel(((BnLayer *)l)->x, cx->n));
 }
 
 static void bn_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, bn_bwd_part);
+    layer_run(l, cx, bn_bwd_part, 2 * numel(((BnLayer *)l)->x, cx->n));
 }
 
 Layer *layer_bn_new(Tensor *x, Tensor *gamma, Tensor *beta, Tensor *mean,
@@ -352,14 +369,19 @@ static void pool_bwd_part(void *arg, int t, int T)
                          thread_ws(j->cx, t));
 }
 
+static long pool_work(const PoolLayer *p, int n)
+{
+    return (long)p->s.c * n * p->s.oh * p->s.ow * p->s.k * p->s.k / 2;
+}
+
 static void pool_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, pool_fwd_part);
+    layer_run(l, cx, pool_fwd_part, pool_work((PoolLayer *)l, cx->n));
 }
 
 static void pool_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, pool_bwd_part);
+    layer_run(l, cx, pool_bwd_part, pool_work((PoolLayer *)l, cx->n));
 }
 
 static size_t avgpool_layer_thread_workspace(const Layer *l)
@@ -409,12 +431,12 @@ static void relu_bwd_part(void *arg, int t, int T)
 
 static void relu_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, relu_fwd_part);
+    layer_run(l, cx, relu_fwd_part, numel(((ReluLayer *)l)->x, cx->n));
 }
 
 static void relu_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, relu_bwd_part);
+    layer_run(l, cx, relu_bwd_part, numel(((ReluLayer *)l)->x, cx->n));
 }
 
 Layer *layer_relu_new(Tensor *x, Tensor *y)
@@ -459,12 +481,12 @@ static void add_bwd_part(void *arg, int t, int T)
 
 static void add_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, add_fwd_part);
+    layer_run(l, cx, add_fwd_part, 3 * numel(((AddLayer *)l)->y, cx->n));
 }
 
 static void add_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, add_bwd_part);
+    layer_run(l, cx, add_bwd_part, 3 * numel(((AddLayer *)l)->y, cx->n));
 }
 
 Layer *layer_add_new(Tensor *a, Tensor *b, Tensor *y)
@@ -513,12 +535,12 @@ static void concat_bwd_part(void *arg, int t, int T)
 
 static void concat_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, concat_fwd_part);
+    layer_run(l, cx, concat_fwd_part, 2 * numel(((ConcatLayer *)l)->y, cx->n));
 }
 
 static void concat_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, concat_bwd_part);
+    layer_run(l, cx, concat_bwd_part, 2 * numel(((ConcatLayer *)l)->y, cx->n));
 }
 
 Layer *layer_concat_new(Tensor *const *xs, int k, Tensor *y)
@@ -579,16 +601,21 @@ static void fr_bwd_part(void *arg, int t, int T)
                        f->y->g + half, f->x->g, dwb, j->cx->ws);
 }
 
+static long fr_work(const FrLayer *f, int n)
+{
+    return (long)(f->a.cout + f->b.cout) * f->a.cin * n * f->a.oh * f->a.ow /
+           8 + (long)f->a.cin * n * f->a.h * f->a.w;
+}
+
 static void fr_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, fr_fwd_part);
+    layer_run(l, cx, fr_fwd_part, fr_work((FrLayer *)l, cx->n));
 }
 
 static void fr_layer_backward(Layer *l, const LayerCtx *cx)
 {
     FrLayer *f = (FrLayer *)l;
-    int T = parallel_threads(cx->pool);
-    layer_run(l, cx, fr_bwd_part);
+    int T = layer_run(l, cx, fr_bwd_part, fr_work(f, cx->n));
     if (T > 1) {
         size_t na = conv_wsize(&f->a);
         add_partials(cx, T, 0, na, f->wa->g);

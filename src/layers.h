@@ -66,7 +66,14 @@ typedef struct {
     float *tws;         /* thread t's scratch: tws + t * tws_stride */
     size_t tws_stride;  /* the largest thread_workspace() */
     ParallelPool *pool; /* NULL: one thread */
+    long split_work;    /* layers with less work run on one thread */
 } LayerCtx;
+
+/* Default LayerCtx.split_work: waking the other threads costs tens of
+ * microseconds, as much as a small layer's work.  Units: floats touched,
+ * or multiply-adds / 8 for convolutions.  The choice depends only on the
+ * shapes, so results stay reproducible for a given thread count. */
+#define LAYER_SPLIT_WORK (1L << 18)
 
 typedef struct Layer {
     LayerKindId kind;

@@ -66,6 +66,7 @@ struct Net {
     float *act, *act_g, *par, *par_g, *par_m, *state, *ws, *tws;
     size_t nact, npar, nstate, nws, ntws;
     ParallelPool *pool;
+    long split_work;
     int finished;
     int profile;
     double prof_secs[LAYER_KINDS];
@@ -81,6 +82,7 @@ Net *net_new(int max_batch)
         return NULL;
     net->max_batch = max_batch;
     net->threads = 1;
+    net->split_work = LAYER_SPLIT_WORK;
     return net;
 }
 
@@ -606,7 +608,8 @@ static double net_now(void)
 
 static LayerCtx net_ctx(Net *net, int n, int train)
 {
-    LayerCtx cx = { n, train, net->ws, net->tws, net->ntws, net->pool };
+    LayerCtx cx = { n, train, net->ws, net->tws, net->ntws, net->pool,
+                    net->split_work };
     return cx;
 }
 
@@ -660,7 +663,14 @@ void net_backward(Net *net, int n)
         int t = net->nlayers - 1 - i;
         if (net->zero_start[t + 1] > net->zero_start[t]) {
             ZeroJob job = { net, t, n };
-            parallel_run(net->pool, net_zero_part, &job);
+            long work = 0;
+            for (int z = net->zero_start[t]; z < net->zero_start[t + 1]; z++)
+                work += (long)net->zero_list[z]->c * n * net->zero_list[z]->h *
+                        net->zero_list[z]->w;
+            if (work < net->split_work)
+                net_zero_part(&job, 0, 1);
+            else
+                parallel_run(net->pool, net_zero_part, &job);
         }
         if (net->profile) {
             double t0 = net_now();
@@ -732,6 +742,11 @@ NvStatus net_set_threads(Net *net, int threads, NvError *err)
     net->pool = pool;
     net->threads = threads;
     return NV_OK;
+}
+
+void net_set_split_work(Net *net, long work)
+{
+    net->split_work = work < 0 ? 0 : work;
 }
 
 void net_profile(Net *net, int enable)

@@ -93,6 +93,11 @@ void net_params(Net *net, float **w, float **g, float **m);
  * started; the network then keeps its previous count. */
 NvStatus net_set_threads(Net *net, int threads, NvError *err);
 
+/* net_set_split_work - layers with less work than this (LayerCtx.split_work
+ * units) run on one thread; 0 splits every layer (tests use it to exercise
+ * the threaded paths on small networks). */
+void net_set_split_work(Net *net, long work);
+
 /* Per-kind timing, for `nasview bench`: when enabled, forward and backward
  * add each layer's CPU time (of the calling thread) to secs[kind]. */
 void net_profile(Net *net, int enable);

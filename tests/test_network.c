@@ -150,6 +150,7 @@ static void check_threads(const Genotype *g)
         CHECK(child_build(g, &sh, GC_BATCH, &net[i], &x[i], &lo[i], &err) ==
                       NV_OK &&
                   net_set_threads(net[i], i == 0 ? 1 : 2, &err) == NV_OK &&
+                  (net_set_split_work(net[i], 0), 1) &&
                   net_finish(net[i], 5, &err) == NV_OK,
               "threads build: %s", err.msg);
         rng_seed(&r, 8, 0);
