@@ -54,11 +54,30 @@ expect_err "not an SQLite database" "search into a foreign file"
 cmp -s "$TMP/text.db" "$TMP/text.orig" || fail "search changed a foreign file"
 
 # --- the reference: an uninterrupted rl search ------------------------------
-RL="--strategy rl --budget 4 --seed 5 --set ppo_batch=2 $PROXY"
+RL="--strategy rl --budget 6 --seed 5 --set ppo_batch=2 $PROXY"
 run "$NASVIEW" search --db "$DB" --name ref $RL
 expect_status 0 "reference run"
 
-# --- pause, resume by signal, then Ctrl-C in the middle of a child ---------
+# pause_mid_child NAME PID IDX: pause search NAME (process PID) while one
+# of its children, IDX or later, is training.  A pause that lands between
+# two children is undone and tried again.
+pause_mid_child() {
+    tries=0
+    while [ "$tries" -lt 4 ]; do
+        kill -USR1 "$2"
+        $CHECKDB "$DB" wait "$1" "$3" paused || { fail "$1: SIGUSR1 pauses"; return; }
+        [ "$($CHECKDB "$DB" field "$1" "SELECT count(*) FROM samples WHERE search_id = ? AND status = 'running'")" = 1 ] &&
+            return
+        kill -USR2 "$2"
+        $CHECKDB "$DB" wait "$1" "$3" running || { fail "$1: SIGUSR2 resumes"; return; }
+        tries=$((tries + 1))
+    done
+    fail "$1: never paused in the middle of a child"
+}
+
+# --- pause, resume by signal, then Ctrl-C while a child is paused ----------
+# (a signal waits for the search to be paused first: the test never races
+# the end of the budget)
 "$NASVIEW" search --db "$DB" --name int $RL 2>"$TMP/int.err" &
 pid=$!
 $CHECKDB "$DB" wait int 1 running || fail "int reached sample 1"
@@ -66,6 +85,7 @@ kill -USR1 "$pid"
 $CHECKDB "$DB" wait int 1 paused || fail "SIGUSR1 pauses"
 kill -USR2 "$pid"
 $CHECKDB "$DB" wait int 2 running || fail "SIGUSR2 resumes"
+pause_mid_child int "$pid" 2
 kill -INT "$pid"
 wait "$pid"
 status=$?
@@ -76,6 +96,8 @@ grep -q "resume with 'nasview search --resume int'" "$TMP/int.err" ||
     fail "SIGINT: search interrupted"
 [ "$($CHECKDB "$DB" field int "SELECT count(*) FROM samples WHERE search_id = ? AND status = 'running'")" = 0 ] ||
     fail "SIGINT: no sample left running"
+[ "$($CHECKDB "$DB" field int "SELECT count(*) FROM samples WHERE search_id = ? AND status = 'interrupted'")" = 1 ] ||
+    fail "SIGINT: the child in flight is interrupted"
 run "$NASVIEW" search --db "$DB" --resume int
 expect_status 0 "resume after SIGINT"
 $CHECKDB "$DB" same ref int || fail "SIGINT then resume = uninterrupted run"
@@ -85,8 +107,7 @@ $CHECKDB "$DB" consistent int || fail "SIGINT then resume: rows consistent"
 "$NASVIEW" search --db "$DB" --name kil $RL 2>/dev/null &
 pid=$!
 $CHECKDB "$DB" wait kil 2 running || fail "kil reached sample 2"
-kill -USR1 "$pid"
-$CHECKDB "$DB" wait kil 2 paused || fail "kil paused"
+pause_mid_child kil "$pid" 2
 kill -KILL "$pid"
 wait "$pid"
 status=$?
