@@ -9,9 +9,9 @@ CHECKDB="python3 $SRCDIR/tests/search_check.py"
 DS="$TMP/ds"
 python3 "$SRCDIR/tests/mkdataset.py" "$DS" --train 1200 --test 20 --size 8 \
     --classes 4 --seed 2 || fail "mkdataset"
-# Children of about 0.1 s and 0.3 s (1 thread, 2 cores).
+# Children of about 0.1 s and 0.2 s (1 thread, 2 cores).
 SMALL="--dataset $DS --F 2 --train-size 200 --val-size 100 --batch 32"
-PROXY="--dataset $DS --F 4 --train-size 600 --val-size 100 --batch 32"
+PROXY="--dataset $DS --F 4 --train-size 400 --val-size 100 --batch 32"
 DB="$TMP/s.db"
 
 # --- a full search of each strategy ----------------------------------------
