@@ -521,7 +521,10 @@ NvStatus dataset_split(const Dataset *full, int64_t train_n, int64_t val_n,
     int32_t *perm;
 
     *train = *val = NULL;
-    if (train_n < 0 || val_n < 0 || train_n + val_n > full->n)
+    /* train_n > n - val_n, not train_n + val_n > n: the sum of two
+     * user-given sizes may overflow */
+    if (train_n < 0 || val_n < 0 || val_n > full->n ||
+        train_n > full->n - val_n)
         return nv_error_set(err, NV_ERR_USAGE,
                             "cannot take %lld training and %lld validation "
                             "images from %s: its training part has only "
