@@ -205,6 +205,35 @@ static void adam_checks(void)
               (double)x[i]);
     CHECK(a.t == 2000, "adam steps %lld", (long long)a.t);
     adam_done(&a);
+
+    /* Exactness: a few steps against the textbook update in double
+     * (Kingma & Ba 2015, Algorithm 1), with gradients of every scale; the
+     * tiny ones are where eps and the bias corrections show.  Converging
+     * on a quadratic (above) would not notice a missing correction. */
+    enum { N = 4, STEPS = 6 };
+    const double lr = 0.05, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+    double ref[N] = { 0.3, -1.2, 2.0, 0.0 }, m[N] = { 0 }, v[N] = { 0 };
+    float th[N], gr[N];
+    for (int i = 0; i < N; i++)
+        th[i] = (float)ref[i];
+    CHECK(adam_init(&a, N) == 0, "adam_init");
+    for (int t = 1; t <= STEPS; t++) {
+        const float grads[N] = { 0.5f * (float)t, -3e-2f, 1e-9f * (float)t,
+                                 t % 2 ? 1.0f : -1.0f };
+        for (int i = 0; i < N; i++) {
+            gr[i] = grads[i];
+            m[i] = b1 * m[i] + (1 - b1) * grads[i];
+            v[i] = b2 * v[i] + (1 - b2) * (double)grads[i] * grads[i];
+            double mh = m[i] / (1 - pow(b1, t)), vh = v[i] / (1 - pow(b2, t));
+            ref[i] -= lr * mh / (sqrt(vh) + eps);
+        }
+        adam_step(&a, th, gr, (float)lr);
+        for (int i = 0; i < N; i++)
+            CHECK(fabs(th[i] - ref[i]) <= 1e-6 + 1e-5 * fabs(ref[i]),
+                  "adam step %d theta[%d] = %.9g, textbook %.9g", t, i,
+                  (double)th[i], ref[i]);
+    }
+    adam_done(&a);
 }
 
 int main(void)
