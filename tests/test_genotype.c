@@ -219,6 +219,15 @@ static void test_malformed(void)
           "identity add; 1 0 identity identity add; 1 0 identity identity add",
           "normal block 1: empty" },
         { "normal: | reduce:", "normal cell: no blocks" },
+        /* a token longer than the parser's buffer is refused, not cut: cut
+         * to 47 characters this in1 would read as 0 */
+        { "normal: 1 0 identity identity add; 1 0 identity identity add; 1 0 "
+          "identity identity add; 1 0 identity identity add; 1 0 identity "
+          "identity add | reduce: 1 0 identity identity add; 1 0 identity "
+          "identity add; 1 0 identity identity add; "
+          "000000000000000000000000000000000000000000000000000001 0 identity "
+          "identity add; 1 0 identity identity add",
+          "reduce block 3: in1 '00000000000000000000...' is 54 characters" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         Genotype g;
