@@ -182,6 +182,33 @@ static void sampling_checks(void)
               "initial weights in [%g, %g]", (double)lo, (double)hi);
         controller_free(c);
     }
+    /* The tensors tile the parameter vector exactly, in order; indices
+     * outside the table name nothing (and read nothing out of bounds). */
+    rng_seed(&rng, 10, 1);
+    c = controller_new(shape, &rng, &err);
+    if (c) {
+        size_t next = 0;
+        char name[32];
+        int rows, cols, k, count = controller_tensor_count(c);
+        for (k = 0; k < count; k++) {
+            size_t off = controller_tensor(c, k, name, sizeof name, &rows,
+                                           &cols);
+            CHECK(off == next && rows > 0 && cols > 0 && name[0] != '?',
+                  "tensor %d (%s) at %zu, expected %zu", k, name, off, next);
+            next = off + (size_t)rows * (size_t)cols;
+        }
+        CHECK(next == controller_param_count(c), "tensors cover %zu of %zu",
+              next, controller_param_count(c));
+        const int outside[] = { -1, -1000, count, count + 7 };
+        for (k = 0; k < 4; k++) {
+            size_t off = controller_tensor(c, outside[k], name, sizeof name,
+                                           &rows, &cols);
+            CHECK(off == 0 && rows == 0 && cols == 0 && strcmp(name, "?") == 0,
+                  "tensor %d: %s %dx%d at %zu", outside[k], name, rows, cols,
+                  off);
+        }
+        controller_free(c);
+    }
     /* Bad shapes are refused with a message. */
     ControllerShape bad = { 0, 0, 0, 1 };
     CHECK(controller_new(bad, &rng, &err) == NULL &&
