@@ -414,9 +414,86 @@ static void snapshot_checks(void)
     strategy_free(s2);
 }
 
+/* ---- advantage and baseline ------------------------------------------- */
+
+static double le_f64(const uint8_t *p)
+{
+    uint64_t u = 0;
+    double d;
+    for (int i = 0; i < 8; i++)
+        u |= (uint64_t)p[i] << (8 * i);
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+/* SPEC.md section 4 and strategy_rl.c invariant 2, read back from the
+ * snapshot (its tail is: baseline f64, have u32, updates i64, count u32,
+ * then per pending architecture 50 decision bytes, logp_old, reward and
+ * advantage as f64, then the CRC): advantage = reward - the baseline
+ * before it, baseline = d * baseline + (1 - d) * reward, the first reward
+ * starting the baseline.  Learning alone would not notice, say, the
+ * baseline being updated before the advantage is taken. */
+static void baseline_checks(void)
+{
+    NvError err;
+    const double rewards[] = { 0.40, 0.70, 0.10, 0.55, 0.90 };
+    enum { K = sizeof rewards / sizeof rewards[0], PEND = 50 + 3 * 8 };
+    for (int rule = 0; rule < 2; rule++) {
+        StrategyConfig c = small_cfg(STRATEGY_RL, 5);
+        c.update = rule ? RL_REINFORCE : RL_PPO;
+        c.ppo_batch = 8; /* no update: all K rewards stay pending */
+        c.baseline_decay = 0.8f;
+        Strategy *s = strategy_new(&c, &err);
+        CHECK(s != NULL, "%s", err.msg);
+        if (!s)
+            return;
+        Proposal p[K];
+        for (int i = 0; i < K; i++) {
+            CHECK(strategy_propose(s, &p[i], &err) == NV_OK, "%s", err.msg);
+            CHECK(strategy_observe(s, &p[i], rewards[i], &err) == NV_OK, "%s",
+                  err.msg);
+        }
+        uint8_t *buf = NULL;
+        size_t len = 0;
+        CHECK(strategy_save(s, &buf, &len, &err) == NV_OK, "%s", err.msg);
+        if (!buf || len < 4 + K * PEND + 24) {
+            CHECK(0, "snapshot of %zu bytes", len);
+            free(buf);
+            strategy_free(s);
+            return;
+        }
+        const uint8_t *pend = buf + len - 4 - K * PEND;
+        const uint8_t *tail = pend - 24;
+        const double d = (double)c.baseline_decay;
+        double b = rewards[0];
+        for (int i = 0; i < K; i++) {
+            const uint8_t *e = pend + i * PEND;
+            int same = 1;
+            for (int t = 0; t < GENO_DECISIONS; t++)
+                same &= e[t] == p[i].decisions[t];
+            CHECK(same, "pending %d: other decisions", i);
+            CHECK(le_f64(e + 50) == p[i].log_prob, "pending %d: logp_old", i);
+            CHECK(le_f64(e + 58) == rewards[i], "pending %d: reward", i);
+            double adv = le_f64(e + 66);
+            CHECK(fabs(adv - (rewards[i] - b)) < 1e-12,
+                  "%s: advantage %d is %.6f, reward %.2f - baseline %.6f = "
+                  "%.6f", rule ? "reinforce" : "ppo", i, adv, rewards[i], b,
+                  rewards[i] - b);
+            b = d * b + (1.0 - d) * rewards[i];
+        }
+        CHECK(fabs(le_f64(tail) - b) < 1e-12, "baseline %.6f, expected %.6f",
+              le_f64(tail), b);
+        CHECK(tail[20] == K && tail[8] == 1, "count %d, have %d", tail[20],
+              tail[8]);
+        free(buf);
+        strategy_free(s);
+    }
+}
+
 int main(void)
 {
     config_checks();
+    baseline_checks();
     proposal_checks();
     snapshot_checks();
     learning_checks();
