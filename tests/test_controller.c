@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "adam.h"
+#include "bytes.h"
 #include "check.h"
 #include "controller.h"
 
@@ -263,6 +264,43 @@ static void adam_checks(void)
     adam_done(&a);
 }
 
+/* The snapshot byte writer and reader at their limits. */
+static void bytes_checks(void)
+{
+    ByteWriter w;
+    const uint8_t three[3] = { 1, 2, 3 };
+    bytes_writer_init(&w);
+    bytes_put(&w, three, 3);
+    /* a length that would wrap len + n is a failure, not a huge copy */
+    bytes_put(&w, three, SIZE_MAX);
+    CHECK(w.failed && w.len == 3, "SIZE_MAX put: failed %d len %zu", w.failed,
+          w.len);
+    bytes_put(&w, three, 3);
+    CHECK(w.len == 3, "a put after a failure wrote");
+    bytes_writer_done(&w);
+    bytes_writer_init(&w);
+    bytes_put(&w, three, 3);
+    bytes_put(&w, three, SIZE_MAX - 1);
+    CHECK(w.failed && w.len == 3, "SIZE_MAX-1 put: failed %d len %zu",
+          w.failed, w.len);
+    bytes_writer_done(&w);
+
+    ByteWriter ok;
+    bytes_writer_init(&ok);
+    bytes_put_u32(&ok, 0x01020304u);
+    bytes_put_f64(&ok, -2.5);
+    bytes_put_i64(&ok, -7);
+    CHECK(!ok.failed && ok.len == 20 && ok.buf[0] == 4 && ok.buf[3] == 1,
+          "little-endian u32");
+    ByteReader r;
+    bytes_reader_init(&r, ok.buf, ok.len);
+    CHECK(bytes_get_u32(&r) == 0x01020304u && bytes_get_f64(&r) == -2.5 &&
+              bytes_get_i64(&r) == -7 && !r.failed && r.left == 0,
+          "round trip");
+    CHECK(bytes_get_u32(&r) == 0 && r.failed, "read past the end");
+    bytes_writer_done(&ok);
+}
+
 int main(void)
 {
     ControllerShape product = { 100, 0.0f, 0.0f, NB };
@@ -271,5 +309,6 @@ int main(void)
     gradient_check(shaped, 6, 12);
     sampling_checks();
     adam_checks();
+    bytes_checks();
     return check_exit("test_controller");
 }
