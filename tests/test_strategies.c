@@ -216,6 +216,19 @@ static void proposal_checks(void)
         strategy_propose(s, &p, &err);
         CHECK(strategy_observe(s, &p, NAN, &err) == NV_ERR_USAGE, "NaN reward");
         CHECK(strategy_observe(s, &p, 1.5, &err) == NV_ERR_USAGE, "reward 1.5");
+        if (kind == STRATEGY_EVOLUTION) {
+            /* a genotype outside the space (decisions fine): refused, and
+             * err's status agrees with the status returned */
+            Proposal q = p;
+            q.genotype.cells[1].blocks[2].op1 = 200;
+            nv_error_clear(&err);
+            CHECK(strategy_observe(s, &q, 0.5, &err) == NV_ERR_USAGE &&
+                      err.status == NV_ERR_USAGE &&
+                      strstr(err.msg, "evolution: observed proposal") &&
+                      strstr(err.msg, "reduce block 2"),
+                  "bad genotype observed: status %d, '%s'", (int)err.status,
+                  err.msg);
+        }
         CHECK(strategy_observe(s, &p, 0.0, &err) == NV_OK, "%s", err.msg);
         strategy_free(s);
     }
