@@ -407,7 +407,10 @@ size_t geno_format_cell(const Genotype *g, int cell, char *buf, size_t n)
         buf[0] = '\0';
     for (int b = 0; b < GENO_BLOCKS; b++) {
         const GenoBlock *k = &c.cells[cell].blocks[b];
-        int w = snprintf(buf + len, len < n ? n - len : 0, "%s%d %d %s %s %s",
+        /* past the end (or with no buffer) only measure: buf + len would
+         * point outside the array */
+        int w = snprintf(len < n ? buf + len : NULL, len < n ? n - len : 0,
+                         "%s%d %d %s %s %s",
                          b ? "; " : "", k->in1, k->in2, geno_op_name(k->op1),
                          geno_op_name(k->op2), geno_comb_name(k->comb));
         len += (size_t)w;
