@@ -420,9 +420,15 @@ static NvStatus load_cifar(const char *dir, DatasetPart part, Dataset **out,
     if (!*dir)
         return nv_error_set(err, NV_ERR_USAGE,
                             "cifar10: needs a directory (cifar10:DIR)");
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+    if (stat(dir, &sb) != 0)
         return nv_error_set(err, NV_ERR_NOT_FOUND,
-                            "%s: no such directory (cifar10:DIR names the "
+                            "%s: %s (cifar10:DIR names the directory of the "
+                            "CIFAR-10 binary batches)", dir,
+                            errno == ENOENT ? "no such directory"
+                                            : strerror(errno));
+    if (!S_ISDIR(sb.st_mode))
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "%s: not a directory (cifar10:DIR names the "
                             "directory of the CIFAR-10 binary batches)", dir);
     if ((st = cifar_read_part(dir, DATASET_TRAIN, &px, &lb, &n, err)) != NV_OK)
         return st;

@@ -462,6 +462,10 @@ static void test_cifar(void)
                 "no such directory");
     expect_fail("cifar10:", DATASET_TRAIN, NV_ERR_USAGE, "cifar10",
                 "directory");
+    /* a file is not a directory, and is not called missing */
+    snprintf(spec, sizeof spec, "cifar10:%s/test_batch.bin", dir);
+    expect_fail(spec, DATASET_TRAIN, NV_ERR_USAGE, "test_batch.bin",
+                "not a directory");
 }
 
 int main(void)
