@@ -1,0 +1,246 @@
+/* scr_searches.c - the first screen: every search in the database (name,
+ * strategy, samples of budget, best reward, state, date), sortable and
+ * filterable; `n` starts a new one.  An empty database greets a newcomer
+ * with what to press. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "screens.h"
+#include "table.h"
+
+#define MAX_SEARCHES 1000
+
+typedef struct {
+    Screen base;
+    Table table;
+    UiSearch *rows;
+    size_t n;
+} SearchesScreen;
+
+static const TableColumn columns[] = {
+    { "id", 5, 1 },      { "name", 24, 0 },  { "strategy", 10, 0 },
+    { "samples", 11, 1 }, { "best", 8, 1 },  { "state", 13, 0 },
+    { "created", 17, 0 },
+};
+enum { NCOLS = sizeof columns / sizeof columns[0] };
+
+static UiRole state_role(const char *state)
+{
+    if (!strcmp(state, "running") || !strcmp(state, "done"))
+        return UI_ROLE_NORMAL;
+    if (!strcmp(state, "failed"))
+        return UI_ROLE_BAD;
+    return UI_ROLE_WARN;
+}
+
+static void reload(SearchesScreen *ss, App *a)
+{
+    UiSearch *buf = malloc(MAX_SEARCHES * sizeof *buf);
+    if (!buf)
+        return;
+    size_t n = ui_data_searches(a->data, buf, MAX_SEARCHES);
+    table_clear(&ss->table);
+    for (size_t i = 0; i < n; i++) {
+        const UiSearch *s = &buf[i];
+        char id[24], samples[48], best[24], created[32];
+        snprintf(id, sizeof id, "%lld", (long long)s->id);
+        snprintf(samples, sizeof samples, "%lld/%lld", (long long)s->samples,
+                 (long long)s->budget);
+        if (s->best >= 0)
+            snprintf(best, sizeof best, "%.4f", s->best);
+        else
+            snprintf(best, sizeof best, "-");
+        time_t t = (time_t)s->created;
+        struct tm tm;
+        localtime_r(&t, &tm);
+        strftime(created, sizeof created, "%Y-%m-%d %H:%M", &tm);
+        const char *text[NCOLS] = { id, s->name, s->strategy, samples, best,
+                                    s->state, created };
+        double key[NCOLS] = { (double)s->id, NAN, NAN, (double)s->samples,
+                              s->best, NAN, (double)s->created };
+        table_add_row(&ss->table, s->id, text, key, state_role(s->state));
+    }
+    free(ss->rows);
+    ss->rows = buf;
+    ss->n = n;
+    table_update(&ss->table);
+}
+
+static void draw_greeting(App *a, UiGrid *g, int x, int y, int w)
+{
+    int r = y + 1;
+    ui_grid_text(g, x + 2, r++, "Welcome to nasview.", UI_ROLE_TITLE);
+    r++;
+    char line[600];
+    snprintf(line, sizeof line, "This database has no searches yet: %s",
+             a->cfg.db_path);
+    ui_grid_text(g, x + 2, r++, line, UI_ROLE_NORMAL);
+    r++;
+    if (!ui_data_available()) {
+        ui_grid_text(g, x + 2, r++,
+                     "This build of nasview cannot read databases yet "
+                     "(its store module is missing).", UI_ROLE_WARN);
+        r++;
+    }
+    if (a->cfg.read_only) {
+        ui_grid_text(g, x + 2, r++,
+                     "It is open read-only, so no search can start from here:",
+                     UI_ROLE_NORMAL);
+        ui_grid_text(g, x + 2, r++,
+                     "run nasview without --read-only, or `nasview search` "
+                     "in a shell.", UI_ROLE_NORMAL);
+    } else {
+        ui_grid_text(g, x + 2, r, "Press ", UI_ROLE_NORMAL);
+        ui_grid_text(g, x + 8, r, "n", UI_ROLE_CHOSEN);
+        ui_grid_text(g, x + 9, r++,
+                     " to start a first search: random search, 20 samples,",
+                     UI_ROLE_NORMAL);
+        ui_grid_text(g, x + 2, r++,
+                     "on Fashion-MNIST with the small proxy (N=1, F=8, 1 epoch)."
+                     , UI_ROLE_NORMAL);
+        ui_grid_text(g, x + 2, r++,
+                     "The form lets you change every setting before it starts.",
+                     UI_ROLE_NORMAL);
+    }
+    r++;
+    ui_grid_text(g, x + 2, r++, "Press ? for every key, q to quit.",
+                 UI_ROLE_DIM);
+    (void)w;
+}
+
+static void searches_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w,
+                          int h)
+{
+    SearchesScreen *ss = (SearchesScreen *)s;
+    char title[700];
+    snprintf(title, sizeof title, "nasview \u2014 searches in %s%s",
+             a->cfg.db_path, a->cfg.read_only ? " (read-only)" : "");
+    ui_grid_text(g, x, y, title, UI_ROLE_TITLE);
+    if (ss->table.nrows == 0) {
+        draw_greeting(a, g, x, y + 1, w);
+        return;
+    }
+    if (ss->table.filter[0]) {
+        char f[200];
+        snprintf(f, sizeof f, "filter: %s (%zu of %zu)", ss->table.filter,
+                 ss->table.nview, ss->table.nrows);
+        ui_grid_text(g, x + w - ui_utf8_width(f) - 1, y, f, UI_ROLE_WARN);
+    }
+    table_draw(&ss->table, g, x, y + 2, w, h - 2, !a->cfg.utf8);
+}
+
+static void filter_done(App *a, Screen *owner, const char *text)
+{
+    SearchesScreen *ss = (SearchesScreen *)owner;
+    if (text)
+        table_set_filter(&ss->table, text);
+    a->dirty = 1;
+}
+
+static int searches_key(Screen *s, App *a, int key)
+{
+    SearchesScreen *ss = (SearchesScreen *)s;
+    Table *t = &ss->table;
+    switch (key) {
+    case 'j': case UI_KEY_DOWN: table_move(t, 1); return 1;
+    case 'k': case UI_KEY_UP: table_move(t, -1); return 1;
+    case UI_KEY_NPAGE: table_move(t, 10); return 1;
+    case UI_KEY_PPAGE: table_move(t, -10); return 1;
+    case 'g': case UI_KEY_HOME: table_jump(t, 0); return 1;
+    case 'G': case UI_KEY_END: table_jump(t, 1); return 1;
+    case 's': table_sort(t, t->sort_col + 1, t->sort_desc); return 1;
+    case 'S': table_sort(t, t->sort_col, !t->sort_desc); return 1;
+    case '/': app_prompt(a, s, "Filter:", t->filter, filter_done); return 1;
+    case 'n':
+        if (a->cfg.read_only) {
+            app_message(a, 1, "read-only: start nasview without --read-only "
+                              "to run a search");
+            return 1;
+        }
+        app_push(a, scr_form_new(a));
+        return 1;
+    case UI_KEY_ESC:
+        if (t->filter[0]) {
+            table_set_filter(t, "");
+            return 1;
+        }
+        return 0;
+    case '\r': case '\n': case UI_KEY_ENTER:
+        if (table_current(t))
+            app_message(a, 0, "this build cannot open a search yet");
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int searches_tick(Screen *s, App *a)
+{
+    if (!ui_data_changed(a->data))
+        return 0;
+    reload((SearchesScreen *)s, a);
+    return 1;
+}
+
+static const UiKey keys_rw[] = {
+    { "j / k, arrows", "move" },
+    { "g / G, PgUp/PgDn", "first / last, page" },
+    { "Enter", "open the search (live view)" },
+    { "n", "start a new search (a form)" },
+    { "s / S", "sort by the next column / reverse" },
+    { "/", "filter (Esc clears it)" },
+    { "q", "quit (running searches keep running)" },
+    { NULL, NULL },
+};
+static const UiKey keys_ro[] = {
+    { "j / k, arrows", "move" },
+    { "g / G, PgUp/PgDn", "first / last, page" },
+    { "Enter", "open the search (live view)" },
+    { "s / S", "sort by the next column / reverse" },
+    { "/", "filter (Esc clears it)" },
+    { "q", "quit" },
+    { NULL, NULL },
+};
+
+static const UiKey *searches_keys(Screen *s, App *a)
+{
+    (void)s;
+    return a->cfg.read_only ? keys_ro : keys_rw;
+}
+
+static const char *searches_hint(Screen *s, App *a)
+{
+    (void)s;
+    return a->cfg.read_only ? "Enter open  s sort  / filter  q quit"
+                            : "Enter open  n new search  s sort  / filter  q quit";
+}
+
+static void searches_free(Screen *s)
+{
+    SearchesScreen *ss = (SearchesScreen *)s;
+    table_done(&ss->table);
+    free(ss->rows);
+    free(ss);
+}
+
+static const ScreenOps searches_ops = {
+    "Searches", searches_draw, searches_key, searches_tick,
+    searches_keys, searches_hint, searches_free,
+};
+
+Screen *scr_searches_new(App *a)
+{
+    (void)a;
+    SearchesScreen *ss = calloc(1, sizeof *ss);
+    if (!ss)
+        return NULL;
+    ss->base.ops = &searches_ops;
+    table_init(&ss->table, columns, NCOLS);
+    ss->table.sort_desc = 1; /* newest first */
+    return &ss->base;
+}
