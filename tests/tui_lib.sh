@@ -46,6 +46,20 @@ $(tui_screen)"
     return 1
 }
 
+# tui_wait_re REGEX WHAT: as tui_wait, for an extended regular expression.
+tui_wait_re() {
+    i=0
+    while [ "$i" -lt "$TUI_TRIES" ]; do
+        tui_screen | grep -Eq "$1" && return 0
+        tm has-session 2>/dev/null || break
+        sleep 0.1
+        i=$((i + 1))
+    done
+    fail "$2: screen never matched /$1/; it shows:
+$(tui_screen)"
+    return 1
+}
+
 tui_wait_not() {
     i=0
     while [ "$i" -lt "$TUI_TRIES" ]; do

@@ -39,6 +39,7 @@ void app_pop(App *a)
         a->prompt = 0;
     s->ops->free(s);
     a->dirty = 1;
+    ui_data_touch(a->data);
     if (a->depth == 0)
         a->quit = 1;
 }

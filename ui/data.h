@@ -1,8 +1,12 @@
-/* data.h - what the screens read from the database, in the UI's own
- * terms.  This is the one place the UI meets the store module (src/
- * store.h); it never talks SQLite itself.  The database is opened
- * read-only; a file that does not exist yet reads as empty and is picked
- * up when it appears.  Every call is a bounded query.
+/* data.h - the UI's connection to the database: the one place the UI
+ * meets the store module (src/store.h); it never talks SQLite itself.
+ *
+ * The database is opened read-only (STORE_READ).  A file that does not
+ * exist yet reads as empty and is opened when it appears (a search started
+ * from the UI creates it).  A foreign or damaged file is never touched:
+ * ui_data_problem() says what is wrong and the screens show it.  Every
+ * query is bounded by its caller (limits, keyset paging); ui_data_changed()
+ * tells whether there is anything new to query at all.
  * No curses here. */
 #ifndef NASVIEW_UI_DATA_H
 #define NASVIEW_UI_DATA_H
@@ -10,42 +14,41 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "genotype.h"
 #include "nv_error.h"
+#include "store.h"
 
 typedef struct UiData UiData;
 
-typedef struct {
-    int64_t id;
-    char name[64];
-    char strategy[16];     /* "rl", "random", "evolution" */
-    char state[16];        /* running, paused, done, interrupted, stale, failed */
-    int64_t budget;
-    int64_t samples;       /* finished samples */
-    double best;           /* best reward so far, or -1 */
-    int64_t created;       /* unix seconds */
-    int pid;               /* of the search process, 0 when none */
-} UiSearch;
-
-/* ui_data_open - open path read-only.  A missing file is not an error: it
- * reads as an empty database until it appears.  A foreign or damaged file
- * fails with the store's message.  Owned by the caller (ui_data_close). */
+/* ui_data_open - prepare to read path; opens it now when it exists.
+ * Fails only when memory runs out.  Owned by the caller (ui_data_close). */
 UiData *ui_data_open(const char *path, NvError *err);
 
 /* ui_data_close - release d; NULL is a no-op. */
 void ui_data_close(UiData *d);
 
-/* ui_data_available - 1 when this build can read databases (the store
- * module is present), else 0 and the screens say so. */
-int ui_data_available(void);
+/* ui_data_store - the open store, or NULL while the file is missing or
+ * unreadable.  Owned by d. */
+Store *ui_data_store(UiData *d);
 
-/* ui_data_changed - 1 when the database changed since the last call (or on
- * the first call), judged by the store's change counter, so screens only
- * query when there is news. */
+/* ui_data_problem - why the file cannot be read ("" when it can, or when
+ * it simply does not exist yet).  Owned by d. */
+const char *ui_data_problem(const UiData *d);
+
+/* ui_data_changed - 1 when the database changed since the last call (the
+ * first call, the file appearing, or the store's change counter moving),
+ * else 0.  Cheap: one PRAGMA per call, or one stat() while missing. */
 int ui_data_changed(UiData *d);
 
-/* ui_data_searches - every search, newest first, at most max; returns the
- * number written to out. */
-size_t ui_data_searches(UiData *d, UiSearch *out, size_t max);
+/* ui_data_touch - make the next ui_data_changed() report a change (a
+ * screen that comes back on top must refresh). */
+void ui_data_touch(UiData *d);
+
+/* ui_search_state - the state a person should see: the store's status
+ * name ("running", "paused", "done", "interrupted", "failed", "stale"). */
+const char *ui_search_state(const StoreSearch *s);
+
+/* ui_search_controllable - 1 when the search's process runs on this host
+ * and is alive, so it can be paused, resumed or stopped by signal. */
+int ui_search_controllable(const StoreSearch *s);
 
 #endif

@@ -123,6 +123,21 @@ int ui_grid_text(UiGrid *g, int x, int y, const char *utf8, UiRole role)
     return n;
 }
 
+int ui_grid_text_clip(UiGrid *g, int x, int y, int end, const char *utf8,
+                      UiRole role)
+{
+    const unsigned char *s = (const unsigned char *)utf8;
+    int n = 0;
+    while (*s) {
+        uint32_t cp = ui_utf8_next(&s);
+        if (x + n >= g->width || x + n >= end)
+            break;
+        ui_grid_put(g, x + n, y, cp, role);
+        n++;
+    }
+    return n;
+}
+
 char *ui_grid_to_utf8(const UiGrid *g)
 {
     size_t cap = (size_t)g->height * ((size_t)g->width * 4 + 1) + 1, len = 0;

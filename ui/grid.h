@@ -57,6 +57,11 @@ const UiGridCell *ui_grid_at(const UiGrid *g, int x, int y);
  * right edge; returns the number of cells written. */
 int ui_grid_text(UiGrid *g, int x, int y, const char *utf8, UiRole role);
 
+/* ui_grid_text_clip - as ui_grid_text, but nothing at or right of
+ * column end is written. */
+int ui_grid_text_clip(UiGrid *g, int x, int y, int end, const char *utf8,
+                      UiRole role);
+
 /* ui_grid_to_utf8 - the grid as text, one line per row, trailing blanks
  * trimmed, each row ending in '\n'.  malloc'ed, owned by the caller; NULL
  * on allocation failure. */

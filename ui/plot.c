@@ -216,7 +216,8 @@ void plot_draw(UiGrid *g, int x, int y, int w, int h, const RewardSeries *s,
 
     double lo = s->reward[from], hi = lo;
     for (size_t i = from; i < to; i++) {
-        double v[3] = { s->reward[i], s->avg[i], s->best[i] };
+        double v[3] = { s->reward[i], opt->hide_avg ? s->reward[i] : s->avg[i],
+                        opt->hide_best ? s->reward[i] : s->best[i] };
         for (int k = 0; k < 3; k++) {
             if (!isfinite(v[k]))
                 continue;
@@ -236,15 +237,12 @@ void plot_draw(UiGrid *g, int x, int y, int w, int h, const RewardSeries *s,
 #define DY(v) ((int)lround((hi - (isfinite(v) ? (v) : lo)) / (hi - lo) * (r.dh - 1)))
     for (size_t i = from; i < to; i++) {
         raster_set(&r, DX(i), DY(s->reward[i]), DOT_SCATTER);
-        if (i > from) {
-            raster_line(&r, DX(i - 1), DY(s->avg[i - 1]), DX(i), DY(s->avg[i]),
-                        DOT_AVG);
-            raster_line(&r, DX(i - 1), DY(s->best[i - 1]), DX(i),
-                        DY(s->best[i]), DOT_BEST);
-        } else {
-            raster_set(&r, DX(i), DY(s->avg[i]), DOT_AVG);
-            raster_set(&r, DX(i), DY(s->best[i]), DOT_BEST);
-        }
+        size_t p = i > from ? i - 1 : i;
+        if (!opt->hide_avg)
+            raster_line(&r, DX(p), DY(s->avg[p]), DX(i), DY(s->avg[i]), DOT_AVG);
+        if (!opt->hide_best)
+            raster_line(&r, DX(p), DY(s->best[p]), DX(i), DY(s->best[i]),
+                        DOT_BEST);
     }
     uint8_t on[8];
     for (int cy = 0; cy < ph; cy++)

@@ -58,6 +58,8 @@ typedef struct {
     int mark;            /* sample index to mark on the x axis, or -1 */
     const char *y_unit;  /* e.g. "val acc" */
     const char *x_unit;  /* e.g. "samples" */
+    int hide_best;       /* do not draw the best-so-far line */
+    int hide_avg;        /* do not draw the moving average */
 } PlotOptions;
 
 /* plot_draw - draw s[from, to) into the w x h area of g at (x, y): y labels

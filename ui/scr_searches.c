@@ -13,61 +13,66 @@
 #include "screens.h"
 #include "table.h"
 
-#define MAX_SEARCHES 1000
-
 typedef struct {
     Screen base;
     Table table;
-    UiSearch *rows;
-    size_t n;
 } SearchesScreen;
 
 static const TableColumn columns[] = {
-    { "id", 5, 1 },      { "name", 24, 0 },  { "strategy", 10, 0 },
-    { "samples", 11, 1 }, { "best", 8, 1 },  { "state", 13, 0 },
+    { "id", 5, 1 },      { "name", 26, 0 },  { "strategy", 10, 0 },
+    { "samples", 13, 1 }, { "best", 8, 1 },  { "state", 13, 0 },
     { "created", 17, 0 },
 };
 enum { NCOLS = sizeof columns / sizeof columns[0] };
 
-static UiRole state_role(const char *state)
+static UiRole state_role(SearchStatus st)
 {
-    if (!strcmp(state, "running") || !strcmp(state, "done"))
-        return UI_ROLE_NORMAL;
-    if (!strcmp(state, "failed"))
-        return UI_ROLE_BAD;
-    return UI_ROLE_WARN;
+    switch (st) {
+    case SEARCH_RUNNING: return UI_ROLE_GOOD;
+    case SEARCH_DONE: return UI_ROLE_NORMAL;
+    case SEARCH_FAILED: return UI_ROLE_BAD;
+    default: return UI_ROLE_WARN;
+    }
 }
 
+/* The list of searches is small (one row per search, not per sample), so
+ * it is read whole whenever the file changed. */
 static void reload(SearchesScreen *ss, App *a)
 {
-    UiSearch *buf = malloc(MAX_SEARCHES * sizeof *buf);
-    if (!buf)
-        return;
-    size_t n = ui_data_searches(a->data, buf, MAX_SEARCHES);
+    Store *st = ui_data_store(a->data);
     table_clear(&ss->table);
+    if (!st) {
+        table_update(&ss->table);
+        return;
+    }
+    StoreSearch *rows = NULL;
+    size_t n = 0;
+    NvError err;
+    if (store_search_list(st, &rows, &n, &err) != NV_OK) {
+        app_message(a, 1, "%s", err.msg);
+        return;
+    }
     for (size_t i = 0; i < n; i++) {
-        const UiSearch *s = &buf[i];
+        const StoreSearch *s = &rows[i];
         char id[24], samples[48], best[24], created[32];
         snprintf(id, sizeof id, "%lld", (long long)s->id);
-        snprintf(samples, sizeof samples, "%lld/%lld", (long long)s->samples,
-                 (long long)s->budget);
-        if (s->best >= 0)
-            snprintf(best, sizeof best, "%.4f", s->best);
-        else
+        snprintf(samples, sizeof samples, "%d/%d", s->samples_done, s->budget);
+        if (isnan(s->best_reward))
             snprintf(best, sizeof best, "-");
+        else
+            snprintf(best, sizeof best, "%.4f", s->best_reward);
         time_t t = (time_t)s->created;
         struct tm tm;
         localtime_r(&t, &tm);
         strftime(created, sizeof created, "%Y-%m-%d %H:%M", &tm);
         const char *text[NCOLS] = { id, s->name, s->strategy, samples, best,
-                                    s->state, created };
-        double key[NCOLS] = { (double)s->id, NAN, NAN, (double)s->samples,
-                              s->best, NAN, (double)s->created };
-        table_add_row(&ss->table, s->id, text, key, state_role(s->state));
+                                    ui_search_state(s), created };
+        double key[NCOLS] = { (double)s->id, NAN, NAN, (double)s->samples_done,
+                              isnan(s->best_reward) ? -1 : s->best_reward, NAN,
+                              (double)s->created };
+        table_add_row(&ss->table, s->id, text, key, state_role(s->status));
     }
-    free(ss->rows);
-    ss->rows = buf;
-    ss->n = n;
+    free(rows);
     table_update(&ss->table);
 }
 
@@ -81,11 +86,12 @@ static void draw_greeting(App *a, UiGrid *g, int x, int y, int w)
              a->cfg.db_path);
     ui_grid_text(g, x + 2, r++, line, UI_ROLE_NORMAL);
     r++;
-    if (!ui_data_available()) {
-        ui_grid_text(g, x + 2, r++,
-                     "This build of nasview cannot read databases yet "
-                     "(its store module is missing).", UI_ROLE_WARN);
-        r++;
+    if (ui_data_problem(a->data)[0]) {
+        ui_grid_text(g, x + 2, r++, "This file cannot be read:", UI_ROLE_BAD);
+        ui_grid_text(g, x + 2, r++, ui_data_problem(a->data), UI_ROLE_BAD);
+        ui_grid_text(g, x + 2, r++, "It is left untouched. Start nasview with "
+                     "--db FILE to use another database.", UI_ROLE_NORMAL);
+        return;
     }
     if (a->cfg.read_only) {
         ui_grid_text(g, x + 2, r++,
@@ -172,7 +178,7 @@ static int searches_key(Screen *s, App *a, int key)
         return 0;
     case '\r': case '\n': case UI_KEY_ENTER:
         if (table_current(t))
-            app_message(a, 0, "this build cannot open a search yet");
+            app_push(a, scr_live_new(a, table_current(t)->id));
         return 1;
     default:
         return 0;
@@ -224,7 +230,6 @@ static void searches_free(Screen *s)
 {
     SearchesScreen *ss = (SearchesScreen *)s;
     table_done(&ss->table);
-    free(ss->rows);
     free(ss);
 }
 

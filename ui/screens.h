@@ -18,4 +18,16 @@ Screen *scr_searches_new(App *a);
 /* scr_form_new - the form that starts a new search. */
 Screen *scr_form_new(App *a);
 
+/* scr_live_new - the live view of search id: header, the child in
+ * training, the reward plot, the sample's cell and its decisions. */
+Screen *scr_live_new(App *a, int64_t search_id);
+
+/* scr_samples_new - the samples of search id as a sortable, filterable
+ * table. */
+Screen *scr_samples_new(App *a, int64_t search_id);
+
+/* scr_detail_new - one sample: both cells, the 50 decisions with their
+ * distributions, its training curve, its genotype; SVG export. */
+Screen *scr_detail_new(App *a, int64_t search_id, int idx);
+
 #endif

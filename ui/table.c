@@ -14,6 +14,7 @@ void table_init(Table *t, const TableColumn *cols, int ncols)
     memset(t, 0, sizeof *t);
     t->cols = cols;
     t->ncols = ncols;
+    t->keep_id = -1;
 }
 
 static void row_free(Table *t, TableRow *r)
@@ -31,6 +32,15 @@ void table_clear(Table *t)
     t->nrows = 0;
     t->nview = 0;
     t->cursor = t->top = 0;
+}
+
+void table_truncate(Table *t, size_t n)
+{
+    if (t->nview && t->keep_id < 0)
+        t->keep_id = t->rows[t->view[t->cursor]].id;
+    while (t->nrows > n)
+        row_free(t, &t->rows[--t->nrows]);
+    t->nview = 0; /* rebuilt by table_update; the cursor row may be gone */
 }
 
 void table_done(Table *t)
@@ -130,10 +140,11 @@ static int sort_item_cmp(const void *pa, const void *pb)
 
 void table_update(Table *t)
 {
-    int64_t keep = -1;
-    int had = t->nview > 0;
-    if (had)
+    int64_t keep = t->keep_id;
+    int had = t->nview > 0 || keep >= 0;
+    if (t->nview > 0)
         keep = t->rows[t->view[t->cursor]].id;
+    t->keep_id = -1;
     SortItem *items = malloc((t->nrows ? t->nrows : 1) * sizeof *items);
     if (!items)
         return;

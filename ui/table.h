@@ -45,6 +45,7 @@ typedef struct {
     int sort_col, sort_desc;
     char filter[TABLE_FILTER_MAX];
     size_t cursor, top;
+    int64_t keep_id;       /* cursor row across table_truncate, or -1 */
 } Table;
 
 /* table_init - an empty table over cols[0..ncols) (kept by pointer). */
@@ -62,6 +63,10 @@ void table_clear(Table *t);
  * of memory. */
 int table_add_row(Table *t, int64_t id, const char *const *text,
                   const double *key, UiRole role);
+
+/* table_truncate - drop rows[n..nrows) (the newest ones: rows keep the
+ * order they were added in).  Call table_update afterwards. */
+void table_truncate(Table *t, size_t n);
 
 /* table_update - rebuild the view (filter, sort), keeping the cursor on
  * the same row id when it is still visible. */
