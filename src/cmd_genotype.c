@@ -5,13 +5,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cell_graph.h"
 #include "cli.h"
 #include "genotype.h"
 #include "jsonw.h"
+#include "train.h"
 
 static const char usage[] =
     "Usage: nasview genotype (TEXT | nasnet-a) [--format table|json]\n"
-    "                        [--svg FILE] [--dot FILE]\n"
+    "                        [--svg FILE] [--dot FILE] [--cell normal|reduce|both]\n"
     "                        [--F n] [--N n] [--input CxHxW] [--classes n]\n"
     "Check a genotype and print its canonical form, its hash and, per cell,\n"
     "the blocks and the hidden states concatenated at the output.\n"
@@ -21,13 +23,16 @@ static const char usage[] =
     "comb: add or concat); 'nasnet-a' names the built-in NASNet-A.\n"
     "\n"
     "  --format F   table (default) or json\n"
-    "  --svg FILE   draw both cells as SVG ('-' for stdout)\n"
-    "  --dot FILE   write both cells as Graphviz DOT ('-' for stdout)\n"
+    "  --svg FILE   draw the cells as SVG ('-' for stdout) instead of printing\n"
+    "  --dot FILE   write the cells as Graphviz DOT ('-' for stdout)\n"
+    "  --cell C     which cells --svg/--dot draw: normal, reduce or both\n"
+    "               (default both)\n"
     "  --F n --N n --input CxHxW --classes n\n"
     "               size of the child network to measure (parameters,\n"
     "               mult-adds)\n";
 
-enum { OPT_FORMAT = 1, OPT_SVG, OPT_DOT, OPT_F, OPT_N, OPT_INPUT, OPT_CLASSES };
+enum { OPT_FORMAT = 1, OPT_SVG, OPT_DOT, OPT_F, OPT_N, OPT_INPUT, OPT_CLASSES,
+       OPT_CELL };
 
 static const struct option opts[] = {
     { "format", required_argument, NULL, OPT_FORMAT },
@@ -37,6 +42,7 @@ static const struct option opts[] = {
     { "N", required_argument, NULL, OPT_N },
     { "input", required_argument, NULL, OPT_INPUT },
     { "classes", required_argument, NULL, OPT_CLASSES },
+    { "cell", required_argument, NULL, OPT_CELL },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -55,7 +61,26 @@ static void print_concat_json(FILE *f, unsigned mask)
     fputc(']', f);
 }
 
-static void print_json(const Genotype *g)
+/* The child network size that params/mult_adds are measured at; the
+ * search proxy's (SPEC.md section 3) unless options say otherwise. */
+typedef struct {
+    long F, N, classes;
+    int c, h, w;
+    int given; /* any of --F --N --input --classes was used */
+    int64_t params, mult_adds;
+} ChildSize;
+
+static void print_size_json(const ChildSize *z)
+{
+    printf(",\"size\":{\"F\":%ld,\"N\":%ld,\"input\":\"%dx%dx%d\","
+           "\"classes\":%ld,\"default\":%s},\"params\":%lld,"
+           "\"mult_adds\":%lld",
+           z->F, z->N, z->c, z->h, z->w, z->classes,
+           z->given ? "false" : "true", (long long)z->params,
+           (long long)z->mult_adds);
+}
+
+static void print_json(const Genotype *g, const ChildSize *z)
 {
     char text[GENO_TEXT_MAX], hash[17];
     geno_format(g, text, sizeof text);
@@ -83,10 +108,11 @@ static void print_json(const Genotype *g)
         print_concat_json(stdout, geno_cell_output_mask(g, c));
         fputc('}', stdout);
     }
+    print_size_json(z);
     fputs("}\n", stdout);
 }
 
-static void print_table(const Genotype *g)
+static void print_table(const Genotype *g, const ChildSize *z)
 {
     char text[GENO_TEXT_MAX], hash[17];
     Genotype canon = *g;
@@ -113,13 +139,33 @@ static void print_table(const Genotype *g)
             }
         printf(")\n");
     }
+    printf("\nchild      F=%ld N=%ld, input %dx%dx%d, %ld classes%s\n"
+           "params     %lld\nmult_adds  %lld per image\n",
+           z->F, z->N, z->c, z->h, z->w, z->classes,
+           z->given ? "" : " (search proxy default)", (long long)z->params,
+           (long long)z->mult_adds);
+}
+
+/* Write the --svg and --dot drawings; returns an exit status. */
+static int write_drawings(const Genotype *g, const char *svg, const char *dot,
+                          CellSelect cells)
+{
+    NvError err;
+    nv_error_clear(&err);
+    if (svg && cell_render_file(g, cells, RENDER_FORMAT_SVG, svg, &err) != NV_OK)
+        return cli_fail("genotype", &err);
+    if (dot && cell_render_file(g, cells, RENDER_FORMAT_DOT, dot, &err) != NV_OK)
+        return cli_fail("genotype", &err);
+    return CLI_EXIT_OK;
 }
 
 int cmd_genotype(int argc, char **argv)
 {
     OutputFormat format = FORMAT_TABLE;
-    const char *later = NULL;
+    const char *svg = NULL, *dot = NULL, *cell_opt = NULL;
+    CellSelect cells = CELL_SELECT_BOTH;
     int c, rc;
+    ChildSize z = { 8, 1, 10, 1, 28, 28, 0, 0, 0 };
 
     optind = 0;
     opterr = 0;
@@ -133,15 +179,45 @@ int cmd_genotype(int argc, char **argv)
                 return rc;
             break;
         case OPT_SVG:
+            svg = optarg;
+            break;
         case OPT_DOT:
-            later = "drawing comes with the Graphviz renderer";
+            dot = optarg;
             break;
+        case OPT_CELL: {
+            NvError cerr;
+            if (cell_select_parse(optarg, &cells, &cerr) != NV_OK)
+                return cli_usage_error("genotype", "%s", cerr.msg);
+            cell_opt = optarg;
+            break;
+        }
         case OPT_F:
-        case OPT_N:
-        case OPT_INPUT:
-        case OPT_CLASSES:
-            later = "parameter counts come with the training engine";
+            if ((rc = cli_parse_long("genotype", "--F", optarg, 1, 1024, &z.F)))
+                return rc;
+            z.given = 1;
             break;
+        case OPT_N:
+            if ((rc = cli_parse_long("genotype", "--N", optarg, 1, 64, &z.N)))
+                return rc;
+            z.given = 1;
+            break;
+        case OPT_CLASSES:
+            if ((rc = cli_parse_long("genotype", "--classes", optarg, 2, 256,
+                                     &z.classes)))
+                return rc;
+            z.given = 1;
+            break;
+        case OPT_INPUT: {
+            char tail;
+            if (sscanf(optarg, "%dx%dx%d%c", &z.c, &z.h, &z.w, &tail) != 3 ||
+                z.c < 1 || z.c > 4096 || z.h < 1 || z.h > 4096 || z.w < 1 ||
+                z.w > 4096)
+                return cli_usage_error("genotype",
+                                       "--input '%s' is not CxHxW (e.g. 3x32x32)",
+                                       optarg);
+            z.given = 1;
+            break;
+        }
         case ':':
             return cli_usage_error("genotype", "option '%s' needs a value",
                                    argv[optind - 1]);
@@ -157,17 +233,25 @@ int cmd_genotype(int argc, char **argv)
                                "unexpected argument '%s' (quote the genotype "
                                "text as one argument)",
                                argv[optind + 1]);
-    if (later)
-        return cli_not_available("genotype", later);
+    if (cell_opt && !svg && !dot)
+        return cli_usage_error("genotype", "--cell only applies to --svg and --dot");
+    if (svg && dot && strcmp(svg, "-") == 0 && strcmp(dot, "-") == 0)
+        return cli_usage_error("genotype",
+                               "--svg and --dot cannot both write to stdout");
 
     Genotype g;
     NvError err;
     nv_error_clear(&err);
     if (geno_resolve(argv[optind], &g, &err) != NV_OK)
         return cli_fail("genotype", &err);
+    if (svg || dot)
+        return write_drawings(&g, svg, dot, cells);
+    if (train_measure(&g, (int)z.F, (int)z.N, z.c, z.h, z.w, (int)z.classes,
+                      &z.params, &z.mult_adds, &err) != NV_OK)
+        return cli_fail("genotype", &err);
     if (format == FORMAT_JSON)
-        print_json(&g);
+        print_json(&g, &z);
     else
-        print_table(&g);
+        print_table(&g, &z);
     return CLI_EXIT_OK;
 }
