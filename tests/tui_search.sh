@@ -10,6 +10,10 @@
 FAKE="$BUILDDIR/tests/tui_fake_search"
 DB="$TMP/nasview.db"
 export TUI_ENV="NASVIEW_SEARCH_EXE=$FAKE"
+# Whatever happens, no stand-in search outlives the test.
+trap 'for p in $(sqlite3 "$DB" "SELECT pid FROM searches" 2>/dev/null); do
+          kill "$p" 2>/dev/null; done
+      tm kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
 
 tui_start --db "$DB"
 tui_wait "Welcome to nasview." "greeting"
@@ -21,8 +25,7 @@ tui_keys Down C-u 4 0 0 Down Down Down Down Down Down Down Down C-u
 tui_keys -l "tui-test"
 tui_keys Enter
 tui_wait "started search tui-test" "started message names the search"
-tui_wait "tui-test" "search listed"
-tui_wait "random" "strategy listed"
+tui_wait_re "tui-test +random +[0-9]+/400" "search listed with strategy and samples"
 ls "$DB".search-*.log >/dev/null 2>&1 || fail "no search log next to the database"
 
 # The live view fills in.
@@ -33,8 +36,11 @@ tui_wait "[running]" "state"
 tui_wait "child #" "progress of the child in training"
 tui_wait "Reward of every sample" "plot title"
 tui_wait "samples" "plot x axis"
-tui_wait "b0 = " "cell blocks"
-tui_wait "out = concat(" "cell output"
+tui_wait "Normal cell of sample #" "cell title"
+tui_wait "─►" "cell drawn with boxes and arrows"
+tui_wait_re "\\((h-1|h\\(i-1\\))\\)" "cell input node"
+tui_wait_re "\\(out(put concat)?\\)" "cell output node"
+tui_wait_re "(sep|max|avg|c[0-9]|id|sep_conv|max_pool|avg_pool|conv|identity)" "op names in the cell"
 tui_wait "Decisions" "decisions"
 tui_wait "N b0 in1" "first decision"
 tui_keys t
@@ -112,7 +118,8 @@ tui_wait "Export both cells as SVG to:" "export asks for a path"
 tui_keys C-u
 tui_keys -l "$TMP/cells.svg"
 tui_keys Enter
-tui_wait "cells.svg" "export says where (or why not)"
+tui_wait "exported both cells as SVG to $TMP/cells.svg" "export says where"
+grep -q "<svg" "$TMP/cells.svg" || fail "no SVG written"
 tui_keys q Escape
 tui_wait "Samples of tui-test" "back to samples, filter cleared"
 tui_keys q

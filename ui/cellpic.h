@@ -16,6 +16,7 @@ typedef struct {
     int w[GENO_CELLS], h[GENO_CELLS];
     char key[GENO_CELLS][GENO_TEXT_MAX]; /* genotype text they show */
     int failed;              /* the renderer failed: text from now on */
+    char why[NV_ERROR_MAX];  /* and why */
 } CellPics;
 
 /* cellpics_init / cellpics_done - an empty cache; release it. */

@@ -235,30 +235,34 @@ static void live_draw(Screen *scr, App *a, UiGrid *g, int x, int y, int w, int h
     }
     draw_header(ls, g, x, y, w);
     draw_progress(ls, a, g, x, y + 1, w);
+    /* Top: reward plot | decisions.  Bottom, full width: the cell, which
+     * needs about 12 rows to be drawn as boxes with whole op names. */
     int body = y + 3, bh = h - 4;
+    int ch = bh / 2 + 1;
+    if (ch > 20)
+        ch = 20;
+    int th = bh - ch;
     int lw = w / 2, rx = x + lw + 1, rw = w - lw - 1;
-    int ph = bh / 2;
     int tx = x + ui_grid_text(g, x, body - 1, "Reward of every sample", UI_ROLE_TITLE);
     tx += ui_grid_text_clip(g, tx, body - 1, x + lw, "  best so far", UI_ROLE_BEST);
     tx += ui_grid_text_clip(g, tx, body - 1, x + lw, ", average", UI_ROLE_AVG);
     ui_grid_text_clip(g, tx, body - 1, x + lw, ", each", UI_ROLE_SCATTER);
     PlotOptions po = { a->cfg.plot_mode, 0, ls->series.n,
                        -1, "acc", "samples", 0, 0 };
-    plot_draw(g, x, body, lw, ph, &ls->series, &po);
+    plot_draw(g, x, body, lw, th, &ls->series, &po);
+    cellview_decisions_title(g, rx, body - 1, rw);
+    if (ls->dec_top > ls->ndec - th)
+        ls->dec_top = ls->ndec - th > 0 ? ls->ndec - th : 0;
+    cellview_decisions(g, rx, body, rw, th, ls->dec, ls->ndec, ls->dec_top, -1,
+                       a->cfg.plot_mode);
     char title[128];
-    int cy = body + ph + 1;
+    int cy = body + th;
     snprintf(title, sizeof title, "%s cell of sample #%d  (t toggles)",
              ls->cell == GENO_CELL_NORMAL ? "Normal" : "Reduction", ls->shown);
     ui_grid_text(g, x, cy, ls->shown >= 0 ? title : "Cell", UI_ROLE_TITLE);
     if (ls->geno_ok)
-        cellpics_draw(&ls->pics, g, x, cy + 1, lw, y + h - 1 - (cy + 1),
+        cellpics_draw(&ls->pics, g, x, cy + 1, w, y + h - 1 - (cy + 1),
                       &ls->geno, ls->cell);
-    cellview_decisions_title(g, rx, body - 1, rw);
-    int dh = y + h - 1 - body;
-    if (ls->dec_top > ls->ndec - dh)
-        ls->dec_top = ls->ndec - dh > 0 ? ls->ndec - dh : 0;
-    cellview_decisions(g, rx, body, rw, dh, ls->dec, ls->ndec, ls->dec_top, -1,
-                       a->cfg.plot_mode);
     draw_status(ls, a, g, x, y + h - 1, w);
 }
 
