@@ -49,6 +49,13 @@ tui_wait "New search" "help closed on Esc"
 tui_keys Escape
 tui_wait "Welcome to nasview." "form cancelled"
 
+# A search process that ends before it starts: the reason is shown.
+TUI_ENV="NASVIEW_SEARCH_EXE=/bin/false" tui_start --db "$DB"
+tui_wait "Welcome to nasview." "restart with a failing search program"
+tui_keys n Enter
+tui_wait "ended before it started" "failed start reported"
+tui_wait "ended before it started: no output" "says what the log said"
+
 # Resizing re-lays the screen; too small gets a message with the size.
 for size in "120 40" "80 24" "70 20"; do
     set -- $size

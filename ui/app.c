@@ -54,6 +54,7 @@ void app_started_search(App *a, const char *name, int pid, const char *log)
     snprintf(a->started_name, sizeof a->started_name, "%s", name);
     snprintf(a->started_log, sizeof a->started_log, "%s", log);
     a->started_pid = pid;
+    a->started_pending = 1;
     app_message(a, 0, "started search %s (pid %d); its output goes to %s",
                 name, pid, log);
 }

@@ -107,6 +107,7 @@ struct App {
     char started_name[256];
     char started_log[4200];
     int started_pid;
+    int started_pending;    /* started, not yet seen in the database */
 };
 
 /* app_run - the whole UI: initialise curses (signal handlers must already
@@ -137,8 +138,9 @@ void app_prompt(App *a, Screen *owner, const char *label, const char *initial,
 void app_confirm(App *a, Screen *owner, const char *question, PromptFn fn);
 
 /* app_started_search - record that this UI started search `name` (process
- * pid, output in log): shown until it appears in the database, and
- * mentioned when quitting, since it keeps running. */
+ * pid, output in log): the searches screen opens its live view when it
+ * appears in the database, or shows the log's last line if the process
+ * ends first; quitting mentions it, since it keeps running. */
 void app_started_search(App *a, const char *name, int pid, const char *log);
 
 /* app_top - the screen on top of the stack (NULL when empty). */

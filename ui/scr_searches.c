@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "screens.h"
+#include "spawn.h"
 #include "table.h"
 
 typedef struct {
@@ -185,12 +186,54 @@ static int searches_key(Screen *s, App *a, int key)
     }
 }
 
+static int find_name(SearchesScreen *ss, const char *name, int64_t *id)
+{
+    for (size_t i = 0; i < ss->table.nrows; i++)
+        if (!strcmp(ss->table.rows[i].text[1], name)) {
+            *id = ss->table.rows[i].id;
+            return 1;
+        }
+    return 0;
+}
+
+/* A search started from the form: open its live view as soon as it is in
+ * the database; if its process ended before that, say why (the last line
+ * of its log). */
+static int follow_started(SearchesScreen *ss, App *a)
+{
+    int64_t id;
+    if (find_name(ss, a->started_name, &id)) {
+        a->started_pending = 0;
+        app_push(a, scr_live_new(a, id));
+        return 1;
+    }
+    if (spawn_alive(a->started_pid))
+        return 0;
+    ui_data_touch(a->data);
+    ui_data_changed(a->data);
+    reload(ss, a);
+    if (find_name(ss, a->started_name, &id)) {
+        a->started_pending = 0;
+        app_push(a, scr_live_new(a, id));
+        return 1;
+    }
+    char tail[300];
+    spawn_log_tail(a->started_log, tail, sizeof tail);
+    app_message(a, 1, "search %s ended before it started: %s (log: %s)",
+                a->started_name, tail[0] ? tail : "no output", a->started_log);
+    a->started_pending = 0;
+    return 1;
+}
+
 static int searches_tick(Screen *s, App *a)
 {
-    if (!ui_data_changed(a->data))
-        return 0;
-    reload((SearchesScreen *)s, a);
-    return 1;
+    SearchesScreen *ss = (SearchesScreen *)s;
+    int changed = ui_data_changed(a->data);
+    if (changed)
+        reload(ss, a);
+    if (a->started_pending && follow_started(ss, a))
+        return 1;
+    return changed;
 }
 
 static const UiKey keys_rw[] = {
