@@ -19,7 +19,8 @@ struct Store {
  * Returns NV_ERR_DB. */
 NvStatus store_db_fail(const Store *s, NvError *err, const char *what);
 
-/* store_pid_alive - whether process pid exists on this machine. */
+/* store_pid_alive - whether process pid exists on this machine (an exited,
+ * unreaped one, a zombie, does not count). */
 int store_pid_alive(int64_t pid);
 
 /* store_col_text - column i of st as text into buf (size n); "" for NULL. */

@@ -17,6 +17,8 @@
 typedef struct {
     Screen base;
     Table table;
+    int64_t watch[32];     /* processes of running searches on this host */
+    int nwatch;
 } SearchesScreen;
 
 static const TableColumn columns[] = {
@@ -42,6 +44,7 @@ static void reload(SearchesScreen *ss, App *a)
 {
     Store *st = ui_data_store(a->data);
     table_clear(&ss->table);
+    ss->nwatch = 0;
     if (!st) {
         table_update(&ss->table);
         return;
@@ -55,6 +58,9 @@ static void reload(SearchesScreen *ss, App *a)
     }
     for (size_t i = 0; i < n; i++) {
         const StoreSearch *s = &rows[i];
+        int cap = (int)(sizeof ss->watch / sizeof ss->watch[0]);
+        if (ui_search_watched(s) && ss->nwatch < cap)
+            ss->watch[ss->nwatch++] = s->pid;
         char id[24], samples[48], best[24], created[32];
         snprintf(id, sizeof id, "%lld", (long long)s->id);
         snprintf(samples, sizeof samples, "%d/%d", s->samples_done, s->budget);
@@ -229,6 +235,9 @@ static int searches_tick(Screen *s, App *a)
 {
     SearchesScreen *ss = (SearchesScreen *)s;
     int changed = ui_data_changed(a->data);
+    /* A search's process that died without a word: show it stale. */
+    for (int i = 0; i < ss->nwatch && !changed; i++)
+        changed = ui_pid_gone(ss->watch[i]);
     if (changed)
         reload(ss, a);
     if (a->started_pending && follow_started(ss, a))
