@@ -218,6 +218,12 @@ double stats_t_quantile(double p, double df)
 
 void stats_summarize(const double *x, size_t n, StatsSummary *out)
 {
+    stats_summarize_t(x, n, n > 1 ? stats_t_quantile(0.975, (double)(n - 1)) : 0,
+                      out);
+}
+
+void stats_summarize_t(const double *x, size_t n, double tq, StatsSummary *out)
+{
     double mean = 0, ss = 0;
     int equal = 1;
     memset(out, 0, sizeof *out);
@@ -237,8 +243,7 @@ void stats_summarize(const double *x, size_t n, StatsSummary *out)
         ss += (x[i] - mean) * (x[i] - mean);
     out->sd = sqrt(ss / (double)(n - 1));
     if (out->sd > 0) {
-        double half = stats_t_quantile(0.975, (double)(n - 1)) * out->sd /
-                      sqrt((double)n);
+        double half = tq * out->sd / sqrt((double)n);
         out->lo = mean - half;
         out->hi = mean + half;
     }

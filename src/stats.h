@@ -72,6 +72,10 @@ typedef struct {
  * is not clipped to [0,1]. */
 void stats_summarize(const double *x, size_t n, StatsSummary *out);
 
+/* stats_summarize_t - the same with the quantile given: tq must be
+ * stats_t_quantile(0.975, n - 1) (for many summaries of the same n). */
+void stats_summarize_t(const double *x, size_t n, double tq, StatsSummary *out);
+
 /* stats_normal_cdf - P(Z <= z) for a standard normal Z. */
 double stats_normal_cdf(double z);
 
