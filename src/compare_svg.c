@@ -11,7 +11,7 @@
 
 /* Geometry in SVG user units (pixels). */
 enum {
-    SVG_W = 1260,
+    SVG_W = 1290,
     SVG_H = 540,
     PANEL_X0 = 80,   /* left edge of the first plot area */
     PANEL_W = 330,   /* width of one plot area */

@@ -46,15 +46,14 @@ NvStatus stats_dedup(const double *reward, const uint64_t *key, size_t n,
         qsort(ki, n, sizeof *ki, keyidx_cmp);
         /* Within a run of equal keys the first (sorted by index) is the
          * architecture's first training; the rest reuse its reward. */
-        for (size_t i = 1; i < n; i++) {
-            size_t first = i;
-            while (first > 0 && ki[first - 1].key == ki[i].key)
-                first--;
-            if (first < i) {
-                out[ki[i].idx] = reward[ki[first].idx];
-                dup[ki[i].idx] = 1;
-                count++;
+        for (size_t i = 1, first = 0; i < n; i++) {
+            if (ki[i].key != ki[first].key) {
+                first = i;
+                continue;
             }
+            out[ki[i].idx] = reward[ki[first].idx];
+            dup[ki[i].idx] = 1;
+            count++;
         }
         free(ki);
     }
@@ -251,15 +250,23 @@ void stats_summarize_t(const double *x, size_t n, double tq, StatsSummary *out)
 
 /* ---- between two strategies ---------------------------------------- */
 
-double stats_a12(const double *a, size_t na, const double *b, size_t nb)
+/* U of a: pairs in which a wins, ties counting half (an exact multiple
+ * of 0.5 in a double for any realistic n). */
+static double count_wins(const double *a, size_t na, const double *b,
+                         size_t nb)
 {
     double wins = 0;
-    if (na == 0 || nb == 0)
-        return 0.5;
     for (size_t i = 0; i < na; i++)
         for (size_t j = 0; j < nb; j++)
             wins += a[i] > b[j] ? 1.0 : a[i] == b[j] ? 0.5 : 0.0;
-    return wins / ((double)na * (double)nb);
+    return wins;
+}
+
+double stats_a12(const double *a, size_t na, const double *b, size_t nb)
+{
+    if (na == 0 || nb == 0)
+        return 0.5;
+    return count_wins(a, na, b, nb) / ((double)na * (double)nb);
 }
 
 const char *stats_a12_magnitude(double a12)
@@ -344,8 +351,8 @@ NvStatus stats_mann_whitney(const double *a, size_t na, const double *b,
     if (na == 0 || nb == 0)
         return NV_OK;
 
-    out->a12 = stats_a12(a, na, b, nb);
-    out->u1 = out->a12 * n1 * n2;
+    out->u1 = count_wins(a, na, b, nb);
+    out->a12 = out->u1 / (n1 * n2);
     out->u2 = n1 * n2 - out->u1;
     mean = n1 * n2 / 2.0;
 

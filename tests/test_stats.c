@@ -88,6 +88,15 @@ static void test_dedup(void)
         CHECK(NEAR(top[i], top2_want[i], 1e-12), "top2dup[%d] = %g", i, top[i]);
     CHECK(NEAR(stats_auc(out, 5, 5), 0.62, 1e-12), "auc with duplicates");
 
+    /* one architecture sampled three times: 0.2 then two reuses of 0.2 */
+    {
+        const double r3[3] = { 0.2, 0.9, 0.4 };
+        const uint64_t k3[3] = { 7, 7, 7 };
+        CHECK(stats_dedup(r3, k3, 3, out, dup, &ndup, &err) == NV_OK, "x3");
+        CHECK(ndup == 2 && out[0] == 0.2 && out[1] == 0.2 && out[2] == 0.2 &&
+                  !dup[0] && dup[1] && dup[2],
+              "three of one: %zu %g %g", ndup, out[1], out[2]);
+    }
     /* no keys: a copy, nothing flagged */
     CHECK(stats_dedup(r, NULL, 5, out, dup, &ndup, &err) == NV_OK, "nokey");
     CHECK(ndup == 0 && out[4] == 0.9 && dup[4] == 0, "no keys, no dups");
