@@ -77,7 +77,7 @@ void compare_report_table(FILE *f, const Comparison *c)
             "probability that a run of the first beats a run of the second.\n",
             compare_metric_label(c->metric), c->budget);
     fprintf(f, "%-28s %-10s %8s %9s %-7s %5s  %s\n", "pair", "n", "U", "p",
-            "p from", "A12", "effect");
+            "test", "A12", "effect");
     for (size_t i = 0; i < c->npair; i++) {
         const ComparePair *p = &c->pair[i];
         char pair[64], n[32];

@@ -158,6 +158,29 @@ static void draw_axes(FILE *f, const Frame *fr, const char *title)
             fr->px - 48, fr->py + PLOT_H / 2.0);
 }
 
+/* One value of a step curve: held from sample idx[j] until the next drawn
+ * sample, where it jumps (a value exists only after whole samples, so
+ * lines between them would invent values). */
+static void step_points(FILE *f, const Frame *fr, const size_t *idx, size_t m,
+                        const StatsSummary *s, int which, int backward)
+{
+#define VAL(i) (which == 0 ? s[i].mean : which < 0 ? s[i].lo : s[i].hi)
+    for (size_t t = 0; t < m; t++) {
+        size_t j = backward ? m - 1 - t : t;
+        double x = fx(fr, (double)(idx[j] + 1));
+        if (!backward) {
+            if (j > 0)
+                fprintf(f, "%.1f,%.1f ", x, fy(fr, VAL(idx[j - 1])));
+            fprintf(f, "%.1f,%.1f ", x, fy(fr, VAL(idx[j])));
+        } else {
+            fprintf(f, "%.1f,%.1f ", x, fy(fr, VAL(idx[j])));
+            if (j > 0)
+                fprintf(f, "%.1f,%.1f ", x, fy(fr, VAL(idx[j - 1])));
+        }
+    }
+#undef VAL
+}
+
 static void draw_group(FILE *f, const Frame *fr, const StatsSummary *s,
                        size_t n, const char *color)
 {
@@ -168,20 +191,14 @@ static void draw_group(FILE *f, const Frame *fr, const StatsSummary *s,
         fprintf(f, "<polygon fill=\"%s\" fill-opacity=\"0.18\" stroke=\"none\" "
                    "points=\"",
                 color);
-        for (size_t j = 0; j < m; j++)
-            fprintf(f, "%.1f,%.1f ", fx(fr, (double)(idx[j] + 1)),
-                    fy(fr, s[idx[j]].lo));
-        for (size_t j = m; j-- > 0;)
-            fprintf(f, "%.1f,%.1f ", fx(fr, (double)(idx[j] + 1)),
-                    fy(fr, s[idx[j]].hi));
+        step_points(f, fr, idx, m, s, -1, 0);
+        step_points(f, fr, idx, m, s, 1, 1);
         fputs("\"/>\n", f);
     }
     fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
                "points=\"",
             color);
-    for (size_t j = 0; j < m; j++)
-        fprintf(f, "%.1f,%.1f ", fx(fr, (double)(idx[j] + 1)),
-                fy(fr, s[idx[j]].mean));
+    step_points(f, fr, idx, m, s, 0, 0);
     fputs("\"/>\n", f);
     if (n <= 40)
         for (size_t i = 0; i < n; i++)
