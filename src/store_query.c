@@ -1,0 +1,541 @@
+/* store_query.c - every read of the nasview database: searches with their
+ * summaries, pages of samples, one sample with its decisions and curve,
+ * the live progress row, strategy snapshots.  Reads never write; each is
+ * one statement (or a few) on the caller's connection.  See store.h. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_db.h"
+
+/* ---- searches -------------------------------------------------------------- */
+
+#define SEARCH_COLUMNS                                                        \
+    "id, name, strategy, seed, budget, dataset, F, N, epochs, train_size, "   \
+    "val_size, batch, lr, threads, retrain_duplicates, settings, status, "    \
+    "pid, host, created, updated, finished, version, message, samples_done, " \
+    "best_reward, best_idx"
+
+static SearchStatus parse_search_status(const char *t)
+{
+    for (int i = 0; i < SEARCH_STALE; i++)
+        if (strcmp(t, store_search_status_name((SearchStatus)i)) == 0)
+            return (SearchStatus)i;
+    return SEARCH_FAILED;
+}
+
+static void read_search(const Store *s, sqlite3_stmt *st, StoreSearch *o)
+{
+    char status[16];
+    memset(o, 0, sizeof *o);
+    o->id = sqlite3_column_int64(st, 0);
+    store_col_text(st, 1, o->name, sizeof o->name);
+    store_col_text(st, 2, o->strategy, sizeof o->strategy);
+    o->seed = (uint64_t)sqlite3_column_int64(st, 3);
+    o->budget = sqlite3_column_int(st, 4);
+    store_col_text(st, 5, o->dataset, sizeof o->dataset);
+    o->F = sqlite3_column_int(st, 6);
+    o->N = sqlite3_column_int(st, 7);
+    o->epochs = sqlite3_column_int(st, 8);
+    o->train_size = sqlite3_column_int64(st, 9);
+    o->val_size = sqlite3_column_int64(st, 10);
+    o->batch = sqlite3_column_int(st, 11);
+    o->lr = sqlite3_column_double(st, 12);
+    o->threads = sqlite3_column_int(st, 13);
+    o->retrain_duplicates = sqlite3_column_int(st, 14);
+    store_col_text(st, 15, o->settings, sizeof o->settings);
+    store_col_text(st, 16, status, sizeof status);
+    o->status = parse_search_status(status);
+    o->pid = store_col_int(st, 17, 0);
+    store_col_text(st, 18, o->host, sizeof o->host);
+    o->created = store_col_int(st, 19, 0);
+    o->updated = store_col_int(st, 20, 0);
+    o->finished = store_col_int(st, 21, 0);
+    store_col_text(st, 22, o->version, sizeof o->version);
+    store_col_text(st, 23, o->message, sizeof o->message);
+    o->samples_done = sqlite3_column_int(st, 24);
+    o->best_reward = store_col_real(st, 25);
+    o->best_idx = (int)store_col_int(st, 26, -1);
+    /* Invariant 5: a vanished process makes a running search stale. */
+    if ((o->status == SEARCH_RUNNING || o->status == SEARCH_PAUSED) &&
+        strcmp(o->host, s->host) == 0 && !store_pid_alive(o->pid)) {
+        o->status = SEARCH_STALE;
+        snprintf(o->message, sizeof o->message,
+                 "its process %lld vanished; resume it with --resume",
+                 (long long)o->pid);
+    }
+}
+
+NvStatus store_search_list(Store *s, StoreSearch **out, size_t *n,
+                           NvError *err)
+{
+    sqlite3_stmt *st;
+    StoreSearch *rows = NULL;
+    size_t cap = 0, len = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT " SEARCH_COLUMNS " FROM searches ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_db_fail(s, err, "cannot list searches");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (len == cap) {
+            size_t ncap = cap ? 2 * cap : 16;
+            StoreSearch *nr = realloc(rows, ncap * sizeof *rows);
+            if (!nr) {
+                sqlite3_finalize(st);
+                free(rows);
+                return nv_error_set(err, NV_ERR_NOMEM,
+                                    "out of memory listing searches");
+            }
+            rows = nr;
+            cap = ncap;
+        }
+        read_search(s, st, &rows[len++]);
+    }
+    if (rc != SQLITE_DONE) {
+        NvStatus r = store_db_fail(s, err, "cannot list searches");
+        sqlite3_finalize(st);
+        free(rows);
+        return r;
+    }
+    sqlite3_finalize(st);
+    *out = rows;
+    *n = len;
+    return NV_OK;
+}
+
+/* search_by - one search where `where` (binding ?1 to text or id) holds. */
+static NvStatus search_by(Store *s, const char *where, const char *name,
+                          int64_t id, StoreSearch *out, int *found,
+                          NvError *err)
+{
+    sqlite3_stmt *st;
+    char sql[512];
+    int rc;
+    snprintf(sql, sizeof sql, "SELECT " SEARCH_COLUMNS " FROM searches WHERE %s",
+             where);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_db_fail(s, err, "cannot read a search");
+    if (name)
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st);
+    *found = rc == SQLITE_ROW;
+    if (*found)
+        read_search(s, st, out);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_db_fail(s, err, "cannot read a search");
+    return NV_OK;
+}
+
+NvStatus store_search_get(Store *s, int64_t id, StoreSearch *out,
+                          NvError *err)
+{
+    int found;
+    NvStatus r = search_by(s, "id = ?1", NULL, id, out, &found, err);
+    if (r == NV_OK && !found)
+        r = nv_error_set(err, NV_ERR_NOT_FOUND, "%s: no search with id %lld",
+                         s->path, (long long)id);
+    return r;
+}
+
+NvStatus store_search_find(Store *s, const char *key, StoreSearch *out,
+                           NvError *err)
+{
+    int found = 0;
+    NvStatus r = search_by(s, "name = ?1", key, 0, out, &found, err);
+    if (r || found)
+        return r;
+    if (key[0] && strspn(key, "0123456789") == strlen(key) && strlen(key) < 19) {
+        r = search_by(s, "id = ?1", NULL, strtoll(key, NULL, 10), out, &found,
+                      err);
+        if (r || found)
+            return r;
+    }
+    return nv_error_set(err, NV_ERR_NOT_FOUND,
+                        "%s: no search named or numbered '%s' ('nasview ls' "
+                        "lists them)",
+                        s->path, key);
+}
+
+NvStatus store_search_params(Store *s, int64_t id, StoreParamFn fn, void *ctx,
+                             NvError *err)
+{
+    sqlite3_stmt *st;
+    NvStatus r = NV_OK;
+    int rc;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT j.key, j.value FROM searches, "
+                           "json_each(searches.settings, '$.strategy_params') "
+                           "AS j WHERE searches.id = ?1 ORDER BY j.id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_db_fail(s, err, "cannot read the strategy's settings");
+    sqlite3_bind_int64(st, 1, id);
+    while (r == NV_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(st, 0);
+        const char *v = (const char *)sqlite3_column_text(st, 1);
+        r = fn(k ? k : "", v ? v : "", ctx, err);
+    }
+    if (r == NV_OK && rc != SQLITE_DONE)
+        r = store_db_fail(s, err, "cannot read the strategy's settings");
+    sqlite3_finalize(st);
+    return r;
+}
+
+/* ---- samples --------------------------------------------------------------- */
+
+#define SAMPLE_COLUMNS                                                       \
+    "search_id, idx, genotype, hash, status, reward, train_loss, params, "   \
+    "mult_adds, seconds, duplicate_of, log_prob, entropy, created, "         \
+    "finished, message"
+
+static SampleStatus parse_sample_status(const char *t)
+{
+    for (int i = 0; i <= SAMPLE_FAILED; i++)
+        if (strcmp(t, store_sample_status_name((SampleStatus)i)) == 0)
+            return (SampleStatus)i;
+    return SAMPLE_FAILED;
+}
+
+static void read_sample(sqlite3_stmt *st, StoreSample *o)
+{
+    char status[16];
+    memset(o, 0, sizeof *o);
+    o->search_id = sqlite3_column_int64(st, 0);
+    o->idx = sqlite3_column_int(st, 1);
+    store_col_text(st, 2, o->genotype, sizeof o->genotype);
+    store_col_text(st, 3, o->hash, sizeof o->hash);
+    store_col_text(st, 4, status, sizeof status);
+    o->status = parse_sample_status(status);
+    o->reward = store_col_real(st, 5);
+    o->train_loss = store_col_real(st, 6);
+    o->params = store_col_int(st, 7, -1);
+    o->mult_adds = store_col_int(st, 8, -1);
+    o->seconds = store_col_real(st, 9);
+    o->duplicate_of = (int)store_col_int(st, 10, -1);
+    o->log_prob = store_col_real(st, 11);
+    o->entropy = store_col_real(st, 12);
+    o->created = store_col_int(st, 13, 0);
+    o->finished = store_col_int(st, 14, 0);
+    store_col_text(st, 15, o->message, sizeof o->message);
+}
+
+/* Sort keys; unknown values sort as -1 (store.h). */
+static const char *const order_key[] = {
+    "idx", "coalesce(reward, -1.0)", "coalesce(params, -1)"
+};
+
+static double key_of(StoreOrder order, const StoreSample *x)
+{
+    switch (order) {
+    case STORE_ORDER_REWARD:
+        return isnan(x->reward) ? -1.0 : x->reward;
+    case STORE_ORDER_PARAMS:
+        return (double)x->params;
+    default:
+        return x->idx;
+    }
+}
+
+NvStatus store_samples(Store *s, int64_t search_id, const StoreSampleQuery *q,
+                       StoreSample **out, size_t *n, NvError *err)
+{
+    StoreSampleQuery all = { STORE_ORDER_IDX, 0, 0, NULL };
+    sqlite3_stmt *st;
+    StoreSample *rows = NULL;
+    size_t cap = 0, len = 0;
+    char sql[768];
+    const char *key, *dir, *cmp;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (!q)
+        q = &all;
+    if ((unsigned)q->order > STORE_ORDER_PARAMS)
+        return nv_error_set(err, NV_ERR_USAGE, "unknown sample order %d",
+                            (int)q->order);
+    key = order_key[q->order];
+    dir = q->descending ? "DESC" : "ASC";
+    cmp = q->descending ? "<" : ">";
+    /* Keyset: rows after (key, idx) of the last row seen, ties by idx. */
+    if (q->order == STORE_ORDER_IDX)
+        snprintf(sql, sizeof sql,
+                 "SELECT " SAMPLE_COLUMNS " FROM samples WHERE search_id = ?1 "
+                 "AND (?2 = 0 OR idx %s ?4) ORDER BY idx %s LIMIT ?5",
+                 cmp, dir);
+    else
+        snprintf(sql, sizeof sql,
+                 "SELECT " SAMPLE_COLUMNS " FROM samples WHERE search_id = ?1 "
+                 "AND (?2 = 0 OR %s %s ?3 OR (%s = ?3 AND idx > ?4)) "
+                 "ORDER BY %s %s, idx ASC LIMIT ?5",
+                 key, cmp, key, key, dir);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_db_fail(s, err, "cannot list samples");
+    sqlite3_bind_int64(st, 1, search_id);
+    sqlite3_bind_int(st, 2, q->after != NULL);
+    if (q->after) {
+        sqlite3_bind_double(st, 3, key_of(q->order, q->after));
+        sqlite3_bind_int(st, 4, q->after->idx);
+    }
+    sqlite3_bind_int(st, 5, q->limit > 0 ? q->limit : -1);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (len == cap) {
+            size_t ncap = cap ? 2 * cap : 64;
+            StoreSample *nr = realloc(rows, ncap * sizeof *rows);
+            if (!nr) {
+                sqlite3_finalize(st);
+                free(rows);
+                return nv_error_set(err, NV_ERR_NOMEM,
+                                    "out of memory listing samples");
+            }
+            rows = nr;
+            cap = ncap;
+        }
+        read_sample(st, &rows[len++]);
+    }
+    if (rc != SQLITE_DONE) {
+        NvStatus r = store_db_fail(s, err, "cannot list samples");
+        sqlite3_finalize(st);
+        free(rows);
+        return r;
+    }
+    sqlite3_finalize(st);
+    *out = rows;
+    *n = len;
+    return NV_OK;
+}
+
+/* parse_probs - the JSON array of a decision into d->probs. */
+static void parse_probs(const char *text, StoreDecision *d)
+{
+    const char *p = text ? strchr(text, '[') : NULL;
+    int v = 0;
+    memset(d->probs, 0, sizeof d->probs);
+    if (!p)
+        return;
+    p++;
+    while (v < GENO_MAX_SUPPORT) {
+        char *end;
+        double x = strtod(p, &end);
+        if (end == p)
+            break;
+        d->probs[v++] = (float)x;
+        p = end;
+        while (*p == ' ' || *p == ',')
+            p++;
+    }
+}
+
+NvStatus store_sample_get(Store *s, int64_t search_id, int idx,
+                          StoreSample *out, StoreDecision *dec, int *n_dec,
+                          NvError *err)
+{
+    sqlite3_stmt *st;
+    int rc, found;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT " SAMPLE_COLUMNS " FROM samples WHERE "
+                           "search_id = ?1 AND idx = ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_db_fail(s, err, "cannot read a sample");
+    sqlite3_bind_int64(st, 1, search_id);
+    sqlite3_bind_int(st, 2, idx);
+    rc = sqlite3_step(st);
+    found = rc == SQLITE_ROW;
+    if (found)
+        read_sample(st, out);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_db_fail(s, err, "cannot read a sample");
+    if (!found)
+        return nv_error_set(err, NV_ERR_NOT_FOUND,
+                            "%s: search %lld has no sample %d", s->path,
+                            (long long)search_id, idx);
+    if (!dec)
+        return NV_OK;
+    *n_dec = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT step, chosen, probs FROM decisions WHERE "
+                           "search_id = ?1 AND sample_idx = ?2 ORDER BY step",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_db_fail(s, err, "cannot read decisions");
+    sqlite3_bind_int64(st, 1, search_id);
+    sqlite3_bind_int(st, 2, idx);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n_dec < GENO_DECISIONS) {
+        StoreDecision *d = &dec[*n_dec];
+        int t = sqlite3_column_int(st, 0);
+        if (t < 0 || t >= GENO_DECISIONS)
+            continue;
+        d->step = t;
+        geno_decision_locate(t, &d->cell, &d->block, &d->field);
+        d->support = geno_decision_support(t);
+        d->chosen = sqlite3_column_int(st, 1);
+        parse_probs((const char *)sqlite3_column_text(st, 2), d);
+        (*n_dec)++;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_db_fail(s, err, "cannot read decisions");
+    return NV_OK;
+}
+
+#define PROGRESS_COLUMNS                                                    \
+    "sample_idx, epoch, epochs, step, steps, loss, acc, images_per_s, "     \
+    "elapsed_s, eta_s, evaluating, epoch_end, time"
+
+static void read_progress(sqlite3_stmt *st, StoreProgress *p)
+{
+    p->sample_idx = sqlite3_column_int(st, 0);
+    p->epoch = sqlite3_column_int(st, 1);
+    p->epochs = sqlite3_column_int(st, 2);
+    p->step = sqlite3_column_int64(st, 3);
+    p->steps = sqlite3_column_int64(st, 4);
+    p->loss = store_col_real(st, 5);
+    p->acc = store_col_real(st, 6);
+    p->images_per_s = store_col_real(st, 7);
+    p->elapsed_s = store_col_real(st, 8);
+    p->eta_s = store_col_real(st, 9);
+    p->evaluating = sqlite3_column_int(st, 10);
+    p->epoch_end = sqlite3_column_int(st, 11);
+    p->time = sqlite3_column_int64(st, 12);
+}
+
+NvStatus store_sample_curve(Store *s, int64_t search_id, int idx,
+                            StoreProgress **out, size_t *n, NvError *err)
+{
+    sqlite3_stmt *st;
+    StoreProgress *rows = NULL;
+    size_t cap = 0, len = 0;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT " PROGRESS_COLUMNS " FROM progress WHERE "
+                           "search_id = ?1 AND sample_idx = ?2 ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_db_fail(s, err, "cannot read a training curve");
+    sqlite3_bind_int64(st, 1, search_id);
+    sqlite3_bind_int(st, 2, idx);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (len == cap) {
+            size_t ncap = cap ? 2 * cap : 64;
+            StoreProgress *nr = realloc(rows, ncap * sizeof *rows);
+            if (!nr) {
+                sqlite3_finalize(st);
+                free(rows);
+                return nv_error_set(err, NV_ERR_NOMEM,
+                                    "out of memory reading a curve");
+            }
+            rows = nr;
+            cap = ncap;
+        }
+        read_progress(st, &rows[len++]);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(rows);
+        return store_db_fail(s, err, "cannot read a training curve");
+    }
+    *out = rows;
+    *n = len;
+    return NV_OK;
+}
+
+NvStatus store_progress_live(Store *s, int64_t search_id, StoreProgress *out,
+                             int *found, NvError *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    *found = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT " PROGRESS_COLUMNS " FROM progress WHERE "
+                           "search_id = ?1 AND sample_idx = (SELECT max(idx) "
+                           "FROM samples WHERE search_id = ?1 AND status = "
+                           "'running') ORDER BY id DESC LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_db_fail(s, err, "cannot read live progress");
+    sqlite3_bind_int64(st, 1, search_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        read_progress(st, out);
+        *found = 1;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_db_fail(s, err, "cannot read live progress");
+    return NV_OK;
+}
+
+NvStatus store_find_trained(Store *s, int64_t search_id, const char *hash,
+                            StoreSample *out, int *found, NvError *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    *found = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT " SAMPLE_COLUMNS " FROM samples WHERE "
+                           "search_id = ?1 AND hash = ?2 AND status IN "
+                           "('done', 'diverged') ORDER BY idx LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_db_fail(s, err, "cannot look for a duplicate");
+    sqlite3_bind_int64(st, 1, search_id);
+    sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        read_sample(st, out);
+        *found = 1;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_db_fail(s, err, "cannot look for a duplicate");
+    return NV_OK;
+}
+
+NvStatus store_state_load(Store *s, int64_t search_id, int *after_sample,
+                          uint8_t **state, size_t *len, NvError *err)
+{
+    sqlite3_stmt *st;
+    NvStatus r = NV_OK;
+    int rc;
+    *state = NULL;
+    *len = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT after_sample, state FROM strategy_state "
+                           "WHERE search_id = ?1 ORDER BY after_sample DESC "
+                           "LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_db_fail(s, err, "cannot read the strategy state");
+    sqlite3_bind_int64(st, 1, search_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        int n = sqlite3_column_bytes(st, 1);
+        const void *b = sqlite3_column_blob(st, 1);
+        *after_sample = sqlite3_column_int(st, 0);
+        *state = malloc(n > 0 ? (size_t)n : 1);
+        if (!*state)
+            r = nv_error_set(err, NV_ERR_NOMEM, "out of memory reading state");
+        else {
+            if (n > 0)
+                memcpy(*state, b, (size_t)n);
+            *len = (size_t)n;
+        }
+    } else if (rc == SQLITE_DONE) {
+        r = nv_error_set(err, NV_ERR_NOT_FOUND,
+                         "%s: search %lld has no saved strategy state",
+                         s->path, (long long)search_id);
+    } else {
+        r = store_db_fail(s, err, "cannot read the strategy state");
+    }
+    sqlite3_finalize(st);
+    return r;
+}
