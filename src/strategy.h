@@ -57,6 +57,43 @@ StrategyConfig strategy_config_default(StrategyKind kind, uint64_t seed);
 const char *strategy_kind_name(StrategyKind kind);
 NvStatus strategy_kind_parse(const char *name, StrategyKind *out, NvError *err);
 
+/* One tunable setting, for the CLI's option list and the man page: its
+ * name (also the long option, --NAME), the strategies it applies to, its
+ * default and paper value as text, accepted values, one line of help. */
+typedef struct {
+    const char *name;    /* "lr" */
+    const char *applies; /* "rl", "evolution" */
+    const char *def;     /* default, as strategy_config_set accepts it */
+    const char *paper;   /* the paper's value, or "-" */
+    const char *range;   /* accepted values, in words */
+    const char *help;    /* one line */
+} StrategyParam;
+
+/* strategy_params - the table of every setting strategy_config_set knows,
+ * in a stable order; *n receives its length.  Static, never freed. */
+const StrategyParam *strategy_params(int *n);
+
+/* strategy_config_set - set one named setting from text (names as in
+ * strategy_params; '_' may stand for '-').  "preset" takes "paper" (every
+ * RL setting to the paper's value) or "default"; it overwrites the RL
+ * settings, so give it before the others.  Range-checks the value:
+ * NV_ERR_USAGE naming the setting, the value and what is accepted; cfg is
+ * unchanged on failure. */
+NvStatus strategy_config_set(StrategyConfig *cfg, const char *name,
+                             const char *value, NvError *err);
+
+/* strategy_config_validate - NV_OK when every setting is in range and they
+ * agree with each other (tournament <= population); NV_ERR_USAGE
+ * otherwise.  strategy_new calls it. */
+NvStatus strategy_config_validate(const StrategyConfig *cfg, NvError *err);
+
+/* strategy_config_describe - every setting of cfg as one JSON object
+ * ({"strategy":"rl","seed":1,"update":"ppo",...}; keys are the setting
+ * names with '_' for '-') into buf (size n, NUL-terminated, 1024 bytes is
+ * always enough).  Returns the length it needed, like snprintf. */
+size_t strategy_config_describe(const StrategyConfig *cfg, char *buf,
+                                size_t n);
+
 typedef struct {
     Genotype genotype;                              /* as sampled */
     int decisions[GENO_DECISIONS];                  /* chosen values */
@@ -66,6 +103,11 @@ typedef struct {
 } Proposal;
 
 typedef struct Strategy Strategy;
+
+/* RNG streams (rng_seed's second argument) a strategy draws from its seed:
+ * proposals and controller initialisation never share numbers. */
+#define STRATEGY_STREAM_PROPOSE 0x5354u
+#define STRATEGY_STREAM_INIT 0x5355u
 
 /* strategy_new - a fresh strategy; NULL with err filled on failure.  The
  * caller owns the result (strategy_free). */

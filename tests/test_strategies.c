@@ -1,0 +1,424 @@
+/* test_strategies.c - the three strategies behind strategy.h: settings and
+ * their table, probability vectors of every proposal, learning on the
+ * synthetic objective against random search, aging in evolution, save and
+ * restore mid-run (byte-identical continuation), determinism, and hostile
+ * snapshots. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "strategy.h"
+#include "synthetic.h"
+
+/* ---- settings ----------------------------------------------------------- */
+
+static void config_checks(void)
+{
+    NvError err;
+    int n;
+    const StrategyParam *tab = strategy_params(&n);
+    StrategyConfig def = strategy_config_default(STRATEGY_RL, 5);
+    CHECK(strategy_config_validate(&def, &err) == NV_OK, "defaults: %s",
+          err.msg);
+    for (int i = 0; i < n; i++) {
+        StrategyConfig c = def;
+        CHECK(strategy_config_set(&c, tab[i].name, tab[i].def, &err) == NV_OK,
+              "%s=%s: %s", tab[i].name, tab[i].def, err.msg);
+        CHECK(memcmp(&c, &def, sizeof c) == 0,
+              "the table's default of %s (%s) is not the default",
+              tab[i].name, tab[i].def);
+        CHECK(tab[i].help && *tab[i].help && tab[i].range && *tab[i].range,
+              "%s lacks help", tab[i].name);
+    }
+    /* The paper's values, each one flag away, and all at once. */
+    StrategyConfig c = def;
+    CHECK(strategy_config_set(&c, "preset", "paper", &err) == NV_OK, "%s",
+          err.msg);
+    CHECK(c.lr == 3.5e-4f && c.entropy_weight == 1e-5f && c.ppo_batch == 20 &&
+              c.ppo_clip == 0.2f && c.baseline_decay == 0.95f &&
+              c.lstm_hidden == 100 && c.update == RL_PPO,
+          "paper preset: lr %g ent %g M %d", (double)c.lr,
+          (double)c.entropy_weight, c.ppo_batch);
+    for (int i = 0; i < n; i++) {
+        StrategyConfig p = def;
+        if (strcmp(tab[i].paper, "-") == 0 || strcmp(tab[i].name, "preset") == 0)
+            continue;
+        CHECK(strategy_config_set(&p, tab[i].name, tab[i].paper, &err) == NV_OK,
+              "paper %s=%s: %s", tab[i].name, tab[i].paper, err.msg);
+    }
+    /* Every setting by name, with '_' for '-'. */
+    c = def;
+    CHECK(strategy_config_set(&c, "update", "reinforce", NULL) == NV_OK &&
+              c.update == RL_REINFORCE, "update");
+    CHECK(strategy_config_set(&c, "entropy_weight", "0.25", NULL) == NV_OK &&
+              c.entropy_weight == 0.25f, "entropy_weight alias");
+    CHECK(strategy_config_set(&c, "ppo-epochs", "7", NULL) == NV_OK &&
+              c.ppo_epochs == 7, "ppo-epochs");
+    CHECK(strategy_config_set(&c, "temperature", "1.5", NULL) == NV_OK &&
+              c.temperature == 1.5f, "temperature");
+    CHECK(strategy_config_set(&c, "tanh-c", "2.5", NULL) == NV_OK &&
+              c.tanh_c == 2.5f, "tanh-c");
+    CHECK(strategy_config_set(&c, "population", "50", NULL) == NV_OK &&
+              strategy_config_set(&c, "tournament", "10", NULL) == NV_OK &&
+              c.population == 50 && c.tournament == 10, "evolution sizes");
+    /* Refusals leave the config unchanged and say why. */
+    static const char *const bad[][2] = {
+        { "lr", "0" },          { "lr", "2" },          { "lr", "fast" },
+        { "lr", "" },           { "lr", "nan" },        { "ppo-batch", "0" },
+        { "ppo-batch", "3.5" }, { "ppo-epochs", "101" }, { "ppo-clip", "0" },
+        { "temperature", "-1" }, { "temperature", "0.001" },
+        { "tanh-c", "1000" },   { "baseline-decay", "1" },
+        { "entropy-weight", "-0.1" }, { "lstm-hidden", "0" },
+        { "population", "1" },  { "tournament", "0" },  { "update", "sgd" },
+        { "preset", "nasnet" }, { "learning-rate", "0.1" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        StrategyConfig b = def;
+        nv_error_clear(&err);
+        CHECK(strategy_config_set(&b, bad[i][0], bad[i][1], &err) ==
+                      NV_ERR_USAGE &&
+                  memcmp(&b, &def, sizeof b) == 0 &&
+                  strstr(err.msg, bad[i][0]) != NULL,
+              "%s=%s accepted or unclear: '%s'", bad[i][0], bad[i][1],
+              err.msg);
+    }
+    /* Cross-field check at construction. */
+    c = strategy_config_default(STRATEGY_EVOLUTION, 1);
+    c.tournament = c.population + 1;
+    CHECK(strategy_new(&c, &err) == NULL && err.status == NV_ERR_USAGE &&
+              strstr(err.msg, "tournament"),
+          "tournament > population accepted: %s", err.msg);
+    /* Kinds. */
+    StrategyKind k;
+    CHECK(strategy_kind_parse("evolution", &k, &err) == NV_OK &&
+              k == STRATEGY_EVOLUTION, "parse evolution");
+    CHECK(strategy_kind_parse("ga", &k, &err) == NV_ERR_USAGE, "parse ga");
+    CHECK(strcmp(strategy_kind_name(STRATEGY_RANDOM), "random") == 0, "name");
+    /* The JSON description holds every setting. */
+    char buf[1024];
+    size_t len = strategy_config_describe(&def, buf, sizeof buf);
+    CHECK(len > 0 && len < sizeof buf, "describe length %zu", len);
+    static const char *const keys[] = {
+        "\"strategy\":\"rl\"", "\"seed\":5", "\"update\":\"ppo\"",
+        "\"lstm_hidden\":100", "\"lr\":0.01,", "\"entropy_weight\":",
+        "\"baseline_decay\":0.95,", "\"ppo_batch\":", "\"ppo_epochs\":",
+        "\"ppo_clip\":0.2,", "\"temperature\":0,", "\"tanh_c\":0,",
+        "\"population\":", "\"tournament\":",
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        CHECK(strstr(buf, keys[i]) != NULL, "describe lacks %s: %s", keys[i],
+              buf);
+    CHECK(buf[0] == '{' && buf[len - 1] == '}', "describe: %s", buf);
+    CHECK(strategy_config_describe(&def, buf, 10) == len && strlen(buf) == 9,
+          "describe into a short buffer");
+}
+
+/* ---- proposals ---------------------------------------------------------- */
+
+static StrategyConfig small_cfg(StrategyKind kind, uint64_t seed)
+{
+    StrategyConfig c = strategy_config_default(kind, seed);
+    c.lstm_hidden = 32; /* learning tests: smaller and faster */
+    return c;
+}
+
+/* Check invariant 3 and the consistency of one proposal. */
+static void check_proposal(const Proposal *p, const char *who, int i)
+{
+    int d[GENO_DECISIONS];
+    double lp = 0, en = 0;
+    NvError err;
+    CHECK(geno_validate(&p->genotype, &err) == NV_OK, "%s %d: %s", who, i,
+          err.msg);
+    geno_to_decisions(&p->genotype, d);
+    CHECK(memcmp(d, p->decisions, sizeof d) == 0,
+          "%s %d: decisions differ from the genotype", who, i);
+    for (int t = 0; t < GENO_DECISIONS; t++) {
+        int S = geno_decision_support(t);
+        double sum = 0;
+        CHECK(p->decisions[t] >= 0 && p->decisions[t] < S,
+              "%s %d: decision %d = %d outside support %d", who, i, t,
+              p->decisions[t], S);
+        for (int v = 0; v < GENO_MAX_SUPPORT; v++) {
+            float q = p->probs[t][v];
+            if (v >= S)
+                CHECK(q == 0.0f, "%s %d: p[%d][%d] = %g past the support",
+                      who, i, t, v, (double)q);
+            CHECK(q >= 0.0f && q <= 1.0f, "%s %d: p[%d][%d] = %g", who, i, t,
+                  v, (double)q);
+            sum += q;
+            if (q > 0)
+                en -= q * log(q);
+        }
+        CHECK(fabs(sum - 1.0) < 1e-5, "%s %d: decision %d sums to %.7f", who,
+              i, t, sum);
+        CHECK(p->probs[t][p->decisions[t]] > 0.0f,
+              "%s %d: chose %d at probability 0", who, i, p->decisions[t]);
+        lp += log(p->probs[t][p->decisions[t]]);
+    }
+    CHECK(fabs(lp - p->log_prob) < 1e-3 && fabs(en - p->entropy) < 1e-3,
+          "%s %d: log_prob %g/%g entropy %g/%g", who, i, p->log_prob, lp,
+          p->entropy, en);
+}
+
+static void proposal_checks(void)
+{
+    NvError err;
+    Synthetic o;
+    synthetic_init(&o, 3);
+    for (int kind = 0; kind < 3; kind++) {
+        StrategyConfig c = small_cfg((StrategyKind)kind, 21);
+        c.population = 8;
+        c.tournament = 3;
+        c.ppo_batch = 4;
+        Strategy *s = strategy_new(&c, &err);
+        CHECK(s != NULL, "%s: %s", strategy_kind_name(c.kind), err.msg);
+        if (!s)
+            continue;
+        Proposal hist[40];
+        for (int i = 0; i < 40; i++) {
+            Proposal *p = &hist[i];
+            CHECK(strategy_propose(s, p, &err) == NV_OK, "%s", err.msg);
+            check_proposal(p, strategy_kind_name(c.kind), i);
+            if (kind == STRATEGY_RANDOM || (kind == STRATEGY_EVOLUTION && i < 8))
+                for (int t = 0; t < GENO_DECISIONS; t++) {
+                    int S = geno_decision_support(t);
+                    for (int v = 0; v < S; v++)
+                        CHECK(p->probs[t][v] == 1.0f / (float)S,
+                              "uniform expected at %d/%d/%d", i, t, v);
+                }
+            if (kind == STRATEGY_EVOLUTION && i >= 8) {
+                /* one-hot everywhere except at most one decision, and the
+                 * parent is one of the last P observed (the oldest left) */
+                int spread = 0, near = 0;
+                for (int t = 0; t < GENO_DECISIONS; t++)
+                    spread += p->probs[t][p->decisions[t]] != 1.0f;
+                CHECK(spread <= 1, "evolution %d: %d mutated decisions", i,
+                      spread);
+                for (int j = i - 8; j < i; j++) {
+                    int diff = 0;
+                    for (int t = 0; t < GENO_DECISIONS; t++)
+                        diff += hist[j].decisions[t] != p->decisions[t];
+                    near |= diff <= 1;
+                }
+                CHECK(near, "evolution %d: no parent among the last 8", i);
+            }
+            CHECK(strategy_observe(s, p, synthetic_reward(&o, p->decisions),
+                                   &err) == NV_OK, "%s", err.msg);
+        }
+        /* observe without a proposal, bad rewards */
+        CHECK(strategy_observe(s, &hist[0], 0.5, &err) == NV_ERR_USAGE,
+              "observe without propose accepted");
+        Proposal p;
+        strategy_propose(s, &p, &err);
+        CHECK(strategy_observe(s, &p, NAN, &err) == NV_ERR_USAGE, "NaN reward");
+        CHECK(strategy_observe(s, &p, 1.5, &err) == NV_ERR_USAGE, "reward 1.5");
+        CHECK(strategy_observe(s, &p, 0.0, &err) == NV_OK, "%s", err.msg);
+        strategy_free(s);
+    }
+    strategy_free(NULL);
+}
+
+/* ---- learning ----------------------------------------------------------- */
+
+static void learning_checks(void)
+{
+    const int budget = 300, seeds = 3;
+    for (int sd = 1; sd <= seeds; sd++) {
+        Synthetic o;
+        double rb, rm;
+        synthetic_init(&o, 100 + (uint64_t)sd);
+        StrategyConfig rc = strategy_config_default(STRATEGY_RANDOM, (uint64_t)sd);
+        CHECK(synthetic_run(&rc, &o, budget, &rb, &rm, NULL) == 0, "random");
+        const char *names[3] = { "ppo", "reinforce", "evolution" };
+        for (int k = 0; k < 3; k++) {
+            StrategyConfig c = small_cfg(k == 2 ? STRATEGY_EVOLUTION
+                                                : STRATEGY_RL,
+                                         (uint64_t)sd);
+            if (k == 1)
+                c.update = RL_REINFORCE;
+            double b, m;
+            CHECK(synthetic_run(&c, &o, budget, &b, &m, NULL) == 0, "%s",
+                  names[k]);
+            printf("seed %d, %d samples: %-9s best %.2f mean %.3f | random "
+                   "best %.2f mean %.3f\n",
+                   sd, budget, names[k], b, m, rb, rm);
+            CHECK(b >= rb + 0.1 && m >= rm + 0.1,
+                  "seed %d: %s best %.2f mean %.3f not clearly above random's "
+                  "%.2f %.3f",
+                  sd, names[k], b, m, rb, rm);
+        }
+    }
+}
+
+/* ---- determinism and snapshots ------------------------------------------ */
+
+static int same_proposal(const Proposal *a, const Proposal *b)
+{
+    return memcmp(&a->genotype, &b->genotype, sizeof a->genotype) == 0 &&
+           memcmp(a->decisions, b->decisions, sizeof a->decisions) == 0 &&
+           memcmp(a->probs, b->probs, sizeof a->probs) == 0 &&
+           memcmp(&a->log_prob, &b->log_prob, sizeof a->log_prob) == 0 &&
+           memcmp(&a->entropy, &b->entropy, sizeof a->entropy) == 0;
+}
+
+/* Drive s for n steps on o; record proposals into out (may be NULL).  When
+ * half is set, the last step proposes but does not observe. */
+static void drive(Strategy *s, const Synthetic *o, int n, Proposal *out)
+{
+    NvError err;
+    for (int i = 0; i < n; i++) {
+        Proposal p;
+        if (strategy_propose(s, &p, &err) != NV_OK) {
+            CHECK(0, "propose: %s", err.msg);
+            return;
+        }
+        if (out)
+            out[i] = p;
+        CHECK(strategy_observe(s, &p, synthetic_reward(o, p.decisions),
+                               &err) == NV_OK, "observe: %s", err.msg);
+    }
+}
+
+static void snapshot_checks(void)
+{
+    NvError err;
+    Synthetic o;
+    synthetic_init(&o, 9);
+    enum { BEFORE = 27, AFTER = 30 };
+    for (int kind = 0; kind < 4; kind++) {
+        StrategyConfig c =
+            small_cfg(kind == 3 ? STRATEGY_RL : (StrategyKind)kind, 77);
+        c.ppo_batch = 10;     /* 27 observed: 7 pending at the snapshot */
+        c.population = 10;
+        c.tournament = 3;
+        if (kind == 3)
+            c.update = RL_REINFORCE;
+        const char *who = kind == 3 ? "reinforce" : strategy_kind_name(c.kind);
+        Strategy *a = strategy_new(&c, &err), *b = strategy_new(&c, &err);
+        Strategy *twin = strategy_new(&c, &err);
+        CHECK(a && b && twin, "%s: %s", who, err.msg);
+        if (!a || !b || !twin)
+            return;
+        Proposal pa[BEFORE], pb[BEFORE];
+        drive(a, &o, BEFORE, pa);
+        drive(twin, &o, BEFORE, pb);
+        int same = 1;
+        for (int i = 0; i < BEFORE; i++)
+            same &= same_proposal(&pa[i], &pb[i]);
+        CHECK(same, "%s: same seed, different proposals", who);
+
+        /* a snapshot with one proposal outstanding */
+        Proposal open_a;
+        strategy_propose(a, &open_a, &err);
+        uint8_t *buf = NULL;
+        size_t len = 0;
+        CHECK(strategy_save(a, &buf, &len, &err) == NV_OK, "%s save: %s", who,
+              err.msg);
+        if (!buf)
+            return;
+        /* hostile snapshots are refused and change nothing */
+        uint8_t *bad = malloc(len);
+        const size_t cuts[] = { 0, 1, 7, 8, 23, 24, 60, len / 2, len - 5,
+                                len - 1 };
+        for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+            nv_error_clear(&err);
+            CHECK(strategy_load(b, buf, cuts[i], &err) == NV_ERR_FORMAT &&
+                      err.msg[0],
+                  "%s: truncated at %zu accepted", who, cuts[i]);
+        }
+        for (size_t at = 0; at < len; at += len / 13 + 1) {
+            memcpy(bad, buf, len);
+            bad[at] ^= 0x40;
+            CHECK(strategy_load(b, bad, len, &err) == NV_ERR_FORMAT,
+                  "%s: byte %zu flipped accepted", who, at);
+        }
+        memcpy(bad, buf, len);
+        bad[8] = 99; /* version */
+        CHECK(strategy_load(b, bad, len, &err) == NV_ERR_FORMAT &&
+                  strstr(err.msg, "version"), "%s: version: %s", who, err.msg);
+        CHECK(strategy_load(b, (const uint8_t *)"SQLite format 3\0 and so on, "
+                            "anything", 36, &err) == NV_ERR_FORMAT &&
+                  strstr(err.msg, "not a nasview strategy"),
+              "%s: foreign bytes: %s", who, err.msg);
+        free(bad);
+        /* a snapshot from another kind or other settings */
+        StrategyConfig other = c;
+        other.kind = (StrategyKind)((c.kind + 1) % 3);
+        Strategy *o2 = strategy_new(&other, &err);
+        CHECK(o2 && strategy_load(o2, buf, len, &err) == NV_ERR_FORMAT &&
+                  strstr(err.msg, strategy_kind_name(c.kind)),
+              "%s: loaded into %s: %s", who, strategy_kind_name(other.kind),
+              err.msg);
+        strategy_free(o2);
+        other = c;
+        other.lr *= 2.0f;
+        other.population += 1;
+        o2 = strategy_new(&other, &err);
+        CHECK(o2 && strategy_load(o2, buf, len, &err) == NV_ERR_FORMAT &&
+                  strstr(err.msg, "differs"),
+              "%s: other settings: %s", who, err.msg);
+        strategy_free(o2);
+
+        /* b, after all those refusals, is still a fresh strategy */
+        Proposal fresh, first;
+        strategy_free(twin);
+        twin = strategy_new(&c, &err);
+        strategy_propose(b, &fresh, &err);
+        strategy_propose(twin, &first, &err);
+        CHECK(same_proposal(&fresh, &first), "%s: a refused load changed state",
+              who);
+        strategy_free(b);
+        b = strategy_new(&c, &err);
+
+        /* the real restore: b continues exactly as a does */
+        CHECK(strategy_load(b, buf, len, &err) == NV_OK, "%s load: %s", who,
+              err.msg);
+        uint8_t *buf2 = NULL;
+        size_t len2 = 0;
+        strategy_save(b, &buf2, &len2, &err);
+        CHECK(len2 == len && buf2 && memcmp(buf, buf2, len) == 0,
+              "%s: save(load(x)) != x", who);
+        free(buf2);
+        double r = synthetic_reward(&o, open_a.decisions);
+        CHECK(strategy_observe(a, &open_a, r, &err) == NV_OK, "%s", err.msg);
+        CHECK(strategy_observe(b, &open_a, r, &err) == NV_OK, "%s", err.msg);
+        Proposal ca[AFTER], cb[AFTER];
+        drive(a, &o, AFTER, ca);
+        drive(b, &o, AFTER, cb);
+        int first_diff = -1;
+        for (int i = AFTER - 1; i >= 0; i--)
+            if (!same_proposal(&ca[i], &cb[i]))
+                first_diff = i;
+        CHECK(first_diff < 0, "%s: restored run differs at proposal %d", who,
+              first_diff);
+        /* and it did not stand still: proposals change over the run */
+        CHECK(!same_proposal(&ca[0], &ca[AFTER - 1]), "%s: constant proposals",
+              who);
+        free(buf);
+        strategy_free(a);
+        strategy_free(b);
+        strategy_free(twin);
+    }
+    /* different seeds, different proposals */
+    StrategyConfig c1 = small_cfg(STRATEGY_RL, 1), c2 = small_cfg(STRATEGY_RL, 2);
+    Strategy *s1 = strategy_new(&c1, &err), *s2 = strategy_new(&c2, &err);
+    Proposal p1, p2;
+    strategy_propose(s1, &p1, &err);
+    strategy_propose(s2, &p2, &err);
+    CHECK(!same_proposal(&p1, &p2), "seeds 1 and 2 propose the same");
+    strategy_free(s1);
+    strategy_free(s2);
+}
+
+int main(void)
+{
+    config_checks();
+    proposal_checks();
+    snapshot_checks();
+    learning_checks();
+    return check_exit("test_strategies");
+}
