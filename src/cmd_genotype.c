@@ -5,13 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cell_graph.h"
 #include "cli.h"
 #include "genotype.h"
 #include "jsonw.h"
 
 static const char usage[] =
     "Usage: nasview genotype (TEXT | nasnet-a) [--format table|json]\n"
-    "                        [--svg FILE] [--dot FILE]\n"
+    "                        [--svg FILE] [--dot FILE] [--cell normal|reduce|both]\n"
     "                        [--F n] [--N n] [--input CxHxW] [--classes n]\n"
     "Check a genotype and print its canonical form, its hash and, per cell,\n"
     "the blocks and the hidden states concatenated at the output.\n"
@@ -21,13 +22,16 @@ static const char usage[] =
     "comb: add or concat); 'nasnet-a' names the built-in NASNet-A.\n"
     "\n"
     "  --format F   table (default) or json\n"
-    "  --svg FILE   draw both cells as SVG ('-' for stdout)\n"
-    "  --dot FILE   write both cells as Graphviz DOT ('-' for stdout)\n"
+    "  --svg FILE   draw the cells as SVG ('-' for stdout) instead of printing\n"
+    "  --dot FILE   write the cells as Graphviz DOT ('-' for stdout)\n"
+    "  --cell C     which cells --svg/--dot draw: normal, reduce or both\n"
+    "               (default both)\n"
     "  --F n --N n --input CxHxW --classes n\n"
     "               size of the child network to measure (parameters,\n"
     "               mult-adds)\n";
 
-enum { OPT_FORMAT = 1, OPT_SVG, OPT_DOT, OPT_F, OPT_N, OPT_INPUT, OPT_CLASSES };
+enum { OPT_FORMAT = 1, OPT_SVG, OPT_DOT, OPT_F, OPT_N, OPT_INPUT, OPT_CLASSES,
+       OPT_CELL };
 
 static const struct option opts[] = {
     { "format", required_argument, NULL, OPT_FORMAT },
@@ -37,6 +41,7 @@ static const struct option opts[] = {
     { "N", required_argument, NULL, OPT_N },
     { "input", required_argument, NULL, OPT_INPUT },
     { "classes", required_argument, NULL, OPT_CLASSES },
+    { "cell", required_argument, NULL, OPT_CELL },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -115,10 +120,24 @@ static void print_table(const Genotype *g)
     }
 }
 
+/* Write the --svg and --dot drawings; returns an exit status. */
+static int write_drawings(const Genotype *g, const char *svg, const char *dot,
+                          CellSelect cells)
+{
+    NvError err;
+    nv_error_clear(&err);
+    if (svg && cell_render_file(g, cells, RENDER_FORMAT_SVG, svg, &err) != NV_OK)
+        return cli_fail("genotype", &err);
+    if (dot && cell_render_file(g, cells, RENDER_FORMAT_DOT, dot, &err) != NV_OK)
+        return cli_fail("genotype", &err);
+    return CLI_EXIT_OK;
+}
+
 int cmd_genotype(int argc, char **argv)
 {
     OutputFormat format = FORMAT_TABLE;
-    const char *later = NULL;
+    const char *later = NULL, *svg = NULL, *dot = NULL, *cell_opt = NULL;
+    CellSelect cells = CELL_SELECT_BOTH;
     int c, rc;
 
     optind = 0;
@@ -133,9 +152,18 @@ int cmd_genotype(int argc, char **argv)
                 return rc;
             break;
         case OPT_SVG:
-        case OPT_DOT:
-            later = "drawing comes with the Graphviz renderer";
+            svg = optarg;
             break;
+        case OPT_DOT:
+            dot = optarg;
+            break;
+        case OPT_CELL: {
+            NvError cerr;
+            if (cell_select_parse(optarg, &cells, &cerr) != NV_OK)
+                return cli_usage_error("genotype", "%s", cerr.msg);
+            cell_opt = optarg;
+            break;
+        }
         case OPT_F:
         case OPT_N:
         case OPT_INPUT:
@@ -159,12 +187,19 @@ int cmd_genotype(int argc, char **argv)
                                argv[optind + 1]);
     if (later)
         return cli_not_available("genotype", later);
+    if (cell_opt && !svg && !dot)
+        return cli_usage_error("genotype", "--cell only applies to --svg and --dot");
+    if (svg && dot && strcmp(svg, "-") == 0 && strcmp(dot, "-") == 0)
+        return cli_usage_error("genotype",
+                               "--svg and --dot cannot both write to stdout");
 
     Genotype g;
     NvError err;
     nv_error_clear(&err);
     if (geno_resolve(argv[optind], &g, &err) != NV_OK)
         return cli_fail("genotype", &err);
+    if (svg || dot)
+        return write_drawings(&g, svg, dot, cells);
     if (format == FORMAT_JSON)
         print_json(&g);
     else
