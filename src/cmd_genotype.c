@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "genotype.h"
 #include "jsonw.h"
+#include "train.h"
 
 static const char usage[] =
     "Usage: nasview genotype (TEXT | nasnet-a) [--format table|json]\n"
@@ -60,7 +61,26 @@ static void print_concat_json(FILE *f, unsigned mask)
     fputc(']', f);
 }
 
-static void print_json(const Genotype *g)
+/* The child network size that params/mult_adds are measured at; the
+ * search proxy's (SPEC.md section 3) unless options say otherwise. */
+typedef struct {
+    long F, N, classes;
+    int c, h, w;
+    int given; /* any of --F --N --input --classes was used */
+    int64_t params, mult_adds;
+} ChildSize;
+
+static void print_size_json(const ChildSize *z)
+{
+    printf(",\"size\":{\"F\":%ld,\"N\":%ld,\"input\":\"%dx%dx%d\","
+           "\"classes\":%ld,\"default\":%s},\"params\":%lld,"
+           "\"mult_adds\":%lld",
+           z->F, z->N, z->c, z->h, z->w, z->classes,
+           z->given ? "false" : "true", (long long)z->params,
+           (long long)z->mult_adds);
+}
+
+static void print_json(const Genotype *g, const ChildSize *z)
 {
     char text[GENO_TEXT_MAX], hash[17];
     geno_format(g, text, sizeof text);
@@ -88,10 +108,11 @@ static void print_json(const Genotype *g)
         print_concat_json(stdout, geno_cell_output_mask(g, c));
         fputc('}', stdout);
     }
+    print_size_json(z);
     fputs("}\n", stdout);
 }
 
-static void print_table(const Genotype *g)
+static void print_table(const Genotype *g, const ChildSize *z)
 {
     char text[GENO_TEXT_MAX], hash[17];
     Genotype canon = *g;
@@ -118,6 +139,11 @@ static void print_table(const Genotype *g)
             }
         printf(")\n");
     }
+    printf("\nchild      F=%ld N=%ld, input %dx%dx%d, %ld classes%s\n"
+           "params     %lld\nmult_adds  %lld per image\n",
+           z->F, z->N, z->c, z->h, z->w, z->classes,
+           z->given ? "" : " (search proxy default)", (long long)z->params,
+           (long long)z->mult_adds);
 }
 
 /* Write the --svg and --dot drawings; returns an exit status. */
@@ -136,9 +162,10 @@ static int write_drawings(const Genotype *g, const char *svg, const char *dot,
 int cmd_genotype(int argc, char **argv)
 {
     OutputFormat format = FORMAT_TABLE;
-    const char *later = NULL, *svg = NULL, *dot = NULL, *cell_opt = NULL;
+    const char *svg = NULL, *dot = NULL, *cell_opt = NULL;
     CellSelect cells = CELL_SELECT_BOTH;
     int c, rc;
+    ChildSize z = { 8, 1, 10, 1, 28, 28, 0, 0, 0 };
 
     optind = 0;
     opterr = 0;
@@ -165,11 +192,32 @@ int cmd_genotype(int argc, char **argv)
             break;
         }
         case OPT_F:
-        case OPT_N:
-        case OPT_INPUT:
-        case OPT_CLASSES:
-            later = "parameter counts come with the training engine";
+            if ((rc = cli_parse_long("genotype", "--F", optarg, 1, 1024, &z.F)))
+                return rc;
+            z.given = 1;
             break;
+        case OPT_N:
+            if ((rc = cli_parse_long("genotype", "--N", optarg, 1, 64, &z.N)))
+                return rc;
+            z.given = 1;
+            break;
+        case OPT_CLASSES:
+            if ((rc = cli_parse_long("genotype", "--classes", optarg, 2, 256,
+                                     &z.classes)))
+                return rc;
+            z.given = 1;
+            break;
+        case OPT_INPUT: {
+            char tail;
+            if (sscanf(optarg, "%dx%dx%d%c", &z.c, &z.h, &z.w, &tail) != 3 ||
+                z.c < 1 || z.c > 4096 || z.h < 1 || z.h > 4096 || z.w < 1 ||
+                z.w > 4096)
+                return cli_usage_error("genotype",
+                                       "--input '%s' is not CxHxW (e.g. 3x32x32)",
+                                       optarg);
+            z.given = 1;
+            break;
+        }
         case ':':
             return cli_usage_error("genotype", "option '%s' needs a value",
                                    argv[optind - 1]);
@@ -185,8 +233,6 @@ int cmd_genotype(int argc, char **argv)
                                "unexpected argument '%s' (quote the genotype "
                                "text as one argument)",
                                argv[optind + 1]);
-    if (later)
-        return cli_not_available("genotype", later);
     if (cell_opt && !svg && !dot)
         return cli_usage_error("genotype", "--cell only applies to --svg and --dot");
     if (svg && dot && strcmp(svg, "-") == 0 && strcmp(dot, "-") == 0)
@@ -200,9 +246,12 @@ int cmd_genotype(int argc, char **argv)
         return cli_fail("genotype", &err);
     if (svg || dot)
         return write_drawings(&g, svg, dot, cells);
+    if (train_measure(&g, (int)z.F, (int)z.N, z.c, z.h, z.w, (int)z.classes,
+                      &z.params, &z.mult_adds, &err) != NV_OK)
+        return cli_fail("genotype", &err);
     if (format == FORMAT_JSON)
-        print_json(&g);
+        print_json(&g, &z);
     else
-        print_table(&g);
+        print_table(&g, &z);
     return CLI_EXIT_OK;
 }

@@ -1,30 +1,312 @@
-/* cmd_train.c - `nasview train`: parses its options; the training engine is not built yet. */
+/* cmd_train.c - `nasview train`: train one architecture on a dataset's
+ * seeded train/validation split and report its accuracy (and the test
+ * accuracy with --test).  A live progress line goes to stderr when it is a
+ * terminal; Ctrl-C stops training cleanly (exit status 130). */
 #include "config.h"
 
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "dataset.h"
+#include "genotype.h"
+#include "jsonw.h"
+#include "train.h"
 
 static const char usage[] =
-"Usage: nasview train --genotype (TEXT | nasnet-a) [--F n] [--N n] [--epochs n]\n"
-    "                     [--train-size n] [--dataset D] [--seed S] [--test]\n"
-    "                     [--format table|json]\n"
-    "Train one architecture and report its validation (and test) accuracy.\n";
+    "Usage: nasview train --genotype (TEXT | nasnet-a) [--F n] [--N n]\n"
+    "                     [--epochs n] [--train-size n] [--val-size n]\n"
+    "                     [--batch n] [--lr x] [--dataset D] [--seed S]\n"
+    "                     [--threads n] [--test] [--format table|json]\n"
+    "Train one architecture and report its validation (and test) accuracy.\n"
+    "\n"
+    "  --genotype G     the architecture (text form, or nasnet-a)\n"
+    "  --F n --N n      filters of the first stack (8), normal cells per\n"
+    "                   stack (1)\n"
+    "  --epochs n       passes over the training subset (1)\n"
+    "  --train-size n   images in the training subset (10000)\n"
+    "  --val-size n     images in the validation subset (5000)\n"
+    "  --batch n        minibatch size (64)\n"
+    "  --lr x           initial learning rate, cosine-annealed to 0 (0.05)\n"
+    "  --dataset D      fashion-mnist (default), cifar10:DIR or a directory\n"
+    "                   of IDX files\n"
+    "  --seed S         split, weight initialisation and batch order (1)\n"
+    "  --threads n      worker threads (1; results are reproducible for a\n"
+    "                   given count)\n"
+    "  --test           also score the test images\n"
+    "  --format F       table (default) or json (one object on the last line)\n";
+
+enum { OPT_GENOTYPE = 1, OPT_F, OPT_N, OPT_EPOCHS, OPT_TRAIN_SIZE,
+       OPT_VAL_SIZE, OPT_BATCH, OPT_LR, OPT_DATASET, OPT_SEED, OPT_THREADS,
+       OPT_TEST, OPT_FORMAT };
 
 static const struct option opts[] = {
-    { "genotype", required_argument, NULL, 1 },
-    { "F", required_argument, NULL, 2 },
-    { "N", required_argument, NULL, 3 },
-    { "epochs", required_argument, NULL, 4 },
-    { "train-size", required_argument, NULL, 5 },
-    { "dataset", required_argument, NULL, 6 },
-    { "seed", required_argument, NULL, 7 },
-    { "test", no_argument, NULL, 8 },
-    { "format", required_argument, NULL, 9 },
+    { "genotype", required_argument, NULL, OPT_GENOTYPE },
+    { "F", required_argument, NULL, OPT_F },
+    { "N", required_argument, NULL, OPT_N },
+    { "epochs", required_argument, NULL, OPT_EPOCHS },
+    { "train-size", required_argument, NULL, OPT_TRAIN_SIZE },
+    { "val-size", required_argument, NULL, OPT_VAL_SIZE },
+    { "batch", required_argument, NULL, OPT_BATCH },
+    { "lr", required_argument, NULL, OPT_LR },
+    { "dataset", required_argument, NULL, OPT_DATASET },
+    { "seed", required_argument, NULL, OPT_SEED },
+    { "threads", required_argument, NULL, OPT_THREADS },
+    { "test", no_argument, NULL, OPT_TEST },
+    { "format", required_argument, NULL, OPT_FORMAT },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
 
+/* The one piece of global state: a signal handler can only reach a
+ * global.  Set by SIGINT/SIGTERM, polled by the progress callback. */
+static volatile sig_atomic_t train_stop_signal;
+
+static void train_on_signal(int sig)
+{
+    train_stop_signal = sig;
+}
+
+typedef struct {
+    int tty;       /* draw the progress line */
+    int64_t steps; /* per epoch, for the batch counter */
+} ProgressCtx;
+
+static int train_progress(const TrainProgress *p, void *vctx)
+{
+    const ProgressCtx *ctx = vctx;
+    if (ctx->tty) {
+        if (p->evaluating)
+            fprintf(stderr, "\r\033[Kepoch %d/%d  evaluating...", p->epoch + 1,
+                    p->epochs);
+        else {
+            int64_t per = p->steps / (p->epochs > 0 ? p->epochs : 1);
+            int64_t in_epoch = per > 0 ? (p->step - 1) % per + 1 : p->step;
+            fprintf(stderr,
+                    "\r\033[Kepoch %d/%d  batch %lld/%lld  loss %.4f  acc %.3f"
+                    "  %.0f images/s  ETA %.0fs",
+                    p->epoch + 1, p->epochs, (long long)in_epoch,
+                    (long long)per, p->loss, p->train_acc, p->images_per_s,
+                    p->eta_s);
+        }
+        fflush(stderr);
+    }
+    return train_stop_signal != 0;
+}
+
+static void print_json(const Genotype *g, const TrainConfig *cfg,
+                       const char *dataset, long train_n, long val_n,
+                       const TrainResult *r)
+{
+    char text[GENO_TEXT_MAX], hash[17];
+    geno_format(g, text, sizeof text);
+    geno_hash_hex(g, hash);
+    fputs("{\"genotype\":", stdout);
+    json_string(stdout, text);
+    fputs(",\"hash\":", stdout);
+    json_string(stdout, hash);
+    fputs(",\"dataset\":", stdout);
+    json_string(stdout, dataset);
+    printf(",\"F\":%d,\"N\":%d,\"epochs\":%d,\"batch\":%d,\"train_size\":%ld,"
+           "\"val_size\":%ld,\"seed\":%llu,\"threads\":%d,\"lr\":",
+           cfg->F, cfg->N, cfg->epochs, cfg->batch, train_n, val_n,
+           (unsigned long long)cfg->seed, cfg->threads);
+    json_number(stdout, cfg->lr);
+    printf(",\"params\":%lld,\"mult_adds\":%lld,\"val_acc\":",
+           (long long)r->params, (long long)r->mult_adds);
+    json_number(stdout, r->val_acc);
+    fputs(",\"test_acc\":", stdout);
+    if (r->test_acc < 0.0f)
+        fputs("null", stdout);
+    else
+        json_number(stdout, r->test_acc);
+    fputs(",\"train_loss\":", stdout);
+    json_number(stdout, r->train_loss);
+    fputs(",\"seconds\":", stdout);
+    json_number(stdout, r->seconds);
+    printf(",\"diverged\":%s,\"interrupted\":%s}\n",
+           r->diverged ? "true" : "false", r->interrupted ? "true" : "false");
+}
+
+static void print_table(const Genotype *g, const TrainConfig *cfg,
+                        const char *dataset, long train_n, long val_n,
+                        const Dataset *test, const TrainResult *r)
+{
+    char text[GENO_TEXT_MAX];
+    geno_format(g, text, sizeof text);
+    printf("genotype     %s\n", text);
+    printf("child        F=%d N=%d, %lld parameters, %.2fM mult-adds per image\n",
+           cfg->F, cfg->N, (long long)r->params, (double)r->mult_adds / 1e6);
+    printf("data         %s: %ld train, %ld validation", dataset, train_n,
+           val_n);
+    if (test)
+        printf(", %lld test", (long long)test->n);
+    printf(" (seed %llu)\n", (unsigned long long)cfg->seed);
+    printf("training     %d epoch%s, batch %d, lr %g, %d thread%s, %.1f s\n",
+           cfg->epochs, cfg->epochs == 1 ? "" : "s", cfg->batch, cfg->lr,
+           cfg->threads, cfg->threads == 1 ? "" : "s", r->seconds);
+    if (r->diverged) {
+        printf("diverged     the loss became NaN or infinite; reward 0\n");
+        return;
+    }
+    if (r->interrupted) {
+        printf("interrupted  training was stopped before it finished\n");
+        return;
+    }
+    printf("train loss   %.4f (mean over the last epoch)\n", r->train_loss);
+    printf("val_acc      %.4f\n", r->val_acc);
+    if (r->test_acc >= 0.0f)
+        printf("test_acc     %.4f\n", r->test_acc);
+}
+
 int cmd_train(int argc, char **argv)
 {
-    return cli_stub_command("train", usage, opts, 0, 0, argc, argv,
-                            "the training engine is not built yet");
+    TrainConfig cfg = train_config_default();
+    const char *gtext = NULL, *dataset = "fashion-mnist";
+    long F = cfg.F, N = cfg.N, epochs = cfg.epochs, batch = cfg.batch,
+         threads = cfg.threads, train_n = 10000, val_n = 5000;
+    double lr = cfg.lr;
+    uint64_t seed = cfg.seed;
+    int want_test = 0, c, rc;
+    OutputFormat format = FORMAT_TABLE;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(usage, stdout);
+            return CLI_EXIT_OK;
+        case OPT_GENOTYPE:
+            gtext = optarg;
+            break;
+        case OPT_F:
+            if ((rc = cli_parse_long("train", "--F", optarg, 1, 1024, &F)))
+                return rc;
+            break;
+        case OPT_N:
+            if ((rc = cli_parse_long("train", "--N", optarg, 1, 64, &N)))
+                return rc;
+            break;
+        case OPT_EPOCHS:
+            if ((rc = cli_parse_long("train", "--epochs", optarg, 1, 10000,
+                                     &epochs)))
+                return rc;
+            break;
+        case OPT_TRAIN_SIZE:
+            if ((rc = cli_parse_long("train", "--train-size", optarg, 2,
+                                     100000000, &train_n)))
+                return rc;
+            break;
+        case OPT_VAL_SIZE:
+            if ((rc = cli_parse_long("train", "--val-size", optarg, 1,
+                                     100000000, &val_n)))
+                return rc;
+            break;
+        case OPT_BATCH:
+            if ((rc = cli_parse_long("train", "--batch", optarg, 2, 65536,
+                                     &batch)))
+                return rc;
+            break;
+        case OPT_LR:
+            if ((rc = cli_parse_double("train", "--lr", optarg, 0.0, 100.0,
+                                       &lr)))
+                return rc;
+            break;
+        case OPT_DATASET:
+            dataset = optarg;
+            break;
+        case OPT_SEED:
+            if ((rc = cli_parse_u64("train", "--seed", optarg, &seed)))
+                return rc;
+            break;
+        case OPT_THREADS:
+            if ((rc = cli_parse_long("train", "--threads", optarg, 1, 256,
+                                     &threads)))
+                return rc;
+            break;
+        case OPT_TEST:
+            want_test = 1;
+            break;
+        case OPT_FORMAT:
+            if ((rc = cli_parse_format("train", optarg, 3, &format)))
+                return rc;
+            break;
+        case ':':
+            return cli_usage_error("train", "option '%s' needs a value",
+                                   argv[optind - 1]);
+        default:
+            return cli_usage_error("train", "unknown option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("train", "unexpected argument '%s'",
+                               argv[optind]);
+    if (!gtext)
+        return cli_usage_error("train",
+                               "missing --genotype (TEXT or nasnet-a)");
+
+    Genotype g;
+    NvError err;
+    nv_error_clear(&err);
+    if (geno_resolve(gtext, &g, &err) != NV_OK)
+        return cli_fail("train", &err);
+    cfg.F = (int)F;
+    cfg.N = (int)N;
+    cfg.epochs = (int)epochs;
+    cfg.batch = (int)batch;
+    cfg.threads = (int)threads;
+    cfg.lr = (float)lr;
+    cfg.seed = seed;
+
+    Dataset *full = NULL, *train = NULL, *val = NULL, *test = NULL;
+    if (dataset_load(dataset, DATASET_TRAIN, &full, &err) != NV_OK ||
+        dataset_split(full, train_n, val_n, seed, &train, &val, &err) !=
+            NV_OK ||
+        (want_test && dataset_load(dataset, DATASET_TEST, &test, &err) !=
+                          NV_OK)) {
+        dataset_free(full);
+        dataset_free(train);
+        dataset_free(val);
+        return cli_fail("train", &err);
+    }
+    dataset_free(full);
+
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = train_on_signal;
+    sigemptyset(&sa.sa_mask);
+    train_stop_signal = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+
+    ProgressCtx pctx = { isatty(STDERR_FILENO), 0 };
+    TrainResult r;
+    NvStatus st = train_child(&g, &cfg, train, val, test, train_progress,
+                              &pctx, &r, &err);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (pctx.tty)
+        fputs("\r\033[K", stderr);
+    if (st == NV_OK) {
+        if (format == FORMAT_JSON)
+            print_json(&g, &cfg, dataset, train_n, val_n, &r);
+        else
+            print_table(&g, &cfg, dataset, train_n, val_n, test, &r);
+    }
+    dataset_free(train);
+    dataset_free(val);
+    dataset_free(test);
+    fflush(stdout);
+    if (st != NV_OK)
+        return cli_fail("train", &err);
+    if (r.interrupted && train_stop_signal) {
+        fprintf(stderr, "nasview train: stopped by signal\n");
+        return 128 + (int)train_stop_signal;
+    }
+    return CLI_EXIT_OK;
 }

@@ -1,0 +1,177 @@
+/* child.c - builds SPEC.md section 2's child network from a genotype:
+ * operations (section 1's table), cells with their preprocessing, strides
+ * and output concat, and the stem/stacks/head around them. */
+#include "config.h"
+
+#include "child.h"
+
+/* ReLU - conv 1x1 (stride s) - BN, C_in -> C. */
+static Tensor *relu_conv_bn(Net *net, Tensor *x, int C, int s)
+{
+    return net_bn(net, net_conv(net, x, C, 1, 1, s, s, 0, 0, 1, 1, 1));
+}
+
+/* Factorized reduce with its BN, C_in -> C. */
+static Tensor *factred_bn(Net *net, Tensor *x, int C)
+{
+    return net_bn(net, net_factred(net, x, C));
+}
+
+static Tensor *pool_op(Net *net, Tensor *x, int max, int k, int C, int s)
+{
+    Tensor *t = net_pool(net, x, max, k, s);
+    if (t && x->c != C)
+        t = relu_conv_bn(net, t, C, 1);
+    return t;
+}
+
+static Tensor *sep_conv(Net *net, Tensor *x, int k, int C, int s)
+{
+    Tensor *t = net_dwconv(net, x, k, s, 1);
+    t = net_bn(net, net_conv(net, t, C, 1, 1, 1, 1, 0, 0, 1, 1, 0));
+    t = net_dwconv(net, t, k, 1, 1);
+    return net_bn(net, net_conv(net, t, C, 1, 1, 1, 1, 0, 0, 1, 1, 0));
+}
+
+/* One operation of SPEC.md section 1 on x, C_in -> C channels, stride s. */
+static Tensor *child_op(Net *net, int op, Tensor *x, int C, int s)
+{
+    Tensor *t;
+    if (!x)
+        return NULL;
+    switch (op) {
+    case GENO_OP_IDENTITY:
+        if (s == 1)
+            return x->c == C ? x : relu_conv_bn(net, x, C, 1);
+        return factred_bn(net, x, C);
+    case GENO_OP_CONV_1X3_3X1:
+    case GENO_OP_CONV_1X7_7X1: {
+        int k = op == GENO_OP_CONV_1X3_3X1 ? 3 : 7;
+        t = net_conv(net, x, C, 1, k, 1, s, 0, k / 2, 1, 1, 1);
+        t = net_conv(net, t, C, k, 1, s, 1, k / 2, 0, 1, 1, 0);
+        return net_bn(net, t);
+    }
+    case GENO_OP_DIL_CONV_3X3:
+        return net_bn(net, net_conv(net, x, C, 3, 3, s, s, 2, 2, 2, 2, 1));
+    case GENO_OP_AVG_POOL_3X3:
+        return pool_op(net, x, 0, 3, C, s);
+    case GENO_OP_MAX_POOL_3X3:
+        return pool_op(net, x, 1, 3, C, s);
+    case GENO_OP_MAX_POOL_5X5:
+        return pool_op(net, x, 1, 5, C, s);
+    case GENO_OP_MAX_POOL_7X7:
+        return pool_op(net, x, 1, 7, C, s);
+    case GENO_OP_CONV_1X1:
+        return relu_conv_bn(net, x, C, s);
+    case GENO_OP_CONV_3X3:
+        return net_bn(net, net_conv(net, x, C, 3, 3, s, s, 1, 1, 1, 1, 1));
+    case GENO_OP_SEP_CONV_3X3:
+        return sep_conv(net, x, 3, C, s);
+    case GENO_OP_SEP_CONV_5X5:
+        return sep_conv(net, x, 5, C, s);
+    case GENO_OP_SEP_CONV_7X7:
+        return sep_conv(net, x, 7, C, s);
+    default:
+        net_fail(net, NV_ERR_USAGE, "operation index out of range");
+        return NULL;
+    }
+}
+
+/* One cell (kind 0 normal, 1 reduction) of C channels on (h(i-1), h(i)). */
+static Tensor *child_cell(Net *net, const Genotype *g, int kind, Tensor *hpp,
+                          Tensor *hp, int C)
+{
+    Tensor *st[GENO_STATES] = { NULL };
+    if (!hpp || !hp)
+        return NULL;
+    st[0] = hpp->h != hp->h || hpp->w != hp->w ? factred_bn(net, hpp, C)
+                                               : relu_conv_bn(net, hpp, C, 1);
+    st[1] = relu_conv_bn(net, hp, C, 1);
+    for (int b = 0; b < GENO_BLOCKS; b++) {
+        const GenoBlock *k = &g->cells[kind].blocks[b];
+        int s1 = kind == GENO_CELL_REDUCE && k->in1 < 2 ? 2 : 1;
+        int s2 = kind == GENO_CELL_REDUCE && k->in2 < 2 ? 2 : 1;
+        Tensor *a = child_op(net, k->op1, st[k->in1], C, s1);
+        Tensor *c = child_op(net, k->op2, st[k->in2], C, s2);
+        if (k->comb == GENO_COMB_ADD) {
+            st[2 + b] = net_add(net, a, c);
+        } else {
+            Tensor *two[2] = { a, c };
+            st[2 + b] = a && c ? net_concat(net, two, 2) : NULL;
+        }
+        if (!st[2 + b])
+            return NULL;
+    }
+    unsigned mask = geno_cell_output_mask(g, kind);
+    Tensor *outs[GENO_STATES];
+    int n = 0;
+    for (int s = 0; s < GENO_STATES; s++) {
+        if (!(mask & (1u << s)))
+            continue;
+        Tensor *t = st[s];
+        if (kind == GENO_CELL_REDUCE && s < 2)
+            t = factred_bn(net, t, t ? t->c : 2);
+        if (!t)
+            return NULL;
+        outs[n++] = t;
+    }
+    return n == 1 ? outs[0] : net_concat(net, outs, n);
+}
+
+NvStatus child_build(const Genotype *g, const ChildShape *sh, int max_batch,
+                     Net **out, Tensor **input, Tensor **logits, NvError *err)
+{
+    *out = NULL;
+    if (geno_validate(g, err) != NV_OK)
+        return err ? err->status : NV_ERR_PARSE;
+    if (sh->F < 1 || sh->N < 1 || sh->classes < 2 || sh->c < 1 ||
+        sh->c > 4096 || max_batch < 1)
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "child network needs F >= 1, N >= 1, at least 2 "
+                            "classes and 1..4096 input channels (got F=%d "
+                            "N=%d classes=%d channels=%d)",
+                            sh->F, sh->N, sh->classes, sh->c);
+    if (sh->h < 4 || sh->w < 4 || sh->h > 4096 || sh->w > 4096)
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "input %dx%d is too small or too large: two "
+                            "reductions need at least 4x4 (at most 4096)",
+                            sh->h, sh->w);
+    Net *net = net_new(max_batch);
+    if (!net)
+        return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
+    Tensor *x = net_input(net, sh->c, sh->h, sh->w);
+    Tensor *stem = net_bn(net, net_conv(net, x, 3 * sh->F, 3, 3, 1, 1, 1, 1,
+                                        1, 1, 0));
+    Tensor *hpp = stem, *hp = stem;
+    int C = sh->F;
+    for (int stack = 0; stack < 3; stack++) {
+        if (stack > 0) {
+            C *= 2;
+            Tensor *o = child_cell(net, g, GENO_CELL_REDUCE, hpp, hp, C);
+            hpp = hp;
+            hp = o;
+        }
+        for (int i = 0; i < sh->N; i++) {
+            Tensor *o = child_cell(net, g, GENO_CELL_NORMAL, hpp, hp, C);
+            hpp = hp;
+            hp = o;
+        }
+    }
+    Tensor *y = net_linear(net, net_gap(net, hp, 1), sh->classes);
+    if (!y) {
+        NvError e;
+        nv_error_clear(&e);
+        /* net_finish reports the sticky error */
+        NvStatus st = net_finish(net, 0, &e);
+        if (st == NV_OK)
+            st = nv_error_set(&e, NV_ERR_RUNTIME, "building the network failed");
+        if (err)
+            *err = e;
+        net_free(net);
+        return st;
+    }
+    *input = x;
+    *logits = y;
+    *out = net;
+    return NV_OK;
+}

@@ -1,0 +1,26 @@
+/* child.h - the child network of SPEC.md section 2 for a genotype: stem,
+ * three stacks of N normal cells separated by two reduction cells, head.
+ * It only builds the layer graph (network.h); training is train.c's. */
+#ifndef NASVIEW_CHILD_H
+#define NASVIEW_CHILD_H
+
+#include "genotype.h"
+#include "network.h"
+#include "nv_error.h"
+
+typedef struct {
+    int F, N;          /* filters of the first stack, normal cells per stack */
+    int c, h, w;       /* input image shape */
+    int classes;
+} ChildShape;
+
+/* child_build - build (but do not finish) the child network of g into a new
+ * network for batches of up to max_batch images.  *input receives the
+ * image tensor, *logits the [classes] output.  Returns NV_OK and *out (the
+ * caller owns it: net_free), or NV_ERR_USAGE for impossible shapes (F, N,
+ * classes below 1, an image too small for two reductions), NV_ERR_NOMEM. */
+NvStatus child_build(const Genotype *g, const ChildShape *shape,
+                     int max_batch, Net **out, Tensor **input,
+                     Tensor **logits, NvError *err);
+
+#endif

@@ -1,0 +1,478 @@
+/* dwconv.c - depthwise convolution and average pooling on whole planes.
+ *
+ * An input plane is zero-padded (and ReLU'd) into s*s "phase planes" of
+ * width qw (for stride 2: even/odd rows x even/odd columns).  Then every
+ * tap (ki, kj) is one contiguous run over the whole plane,
+ *     Y[i] += w[ki][kj] * P[phase(ki, kj)][i + (ki/s)*qw + kj/s],
+ * i in [0, oh*qw): output rows are computed qw wide and the columns past
+ * ow are dropped (forward) or held at zero (backward).  The forward kernel
+ * keeps a block of Y in registers over all taps.  For stride 1 the input
+ * gradient is the same kernel on the padded output gradient with the
+ * kernel flipped; for stride 2 it is scattered tap by tap.  A tap's weight
+ * gradient is one dot product. */
+#include "config.h"
+
+/* GCC's -O2 vectorises only loops whose trip count is a known multiple of
+ * the vector width; these rows need the dynamic cost model.  Clang
+ * vectorises them as they are. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("vect-cost-model=dynamic")
+#endif
+
+#include <string.h>
+
+#include "dwconv.h"
+#include "vecops.h"
+
+#define DW_BLOCK 32
+
+/* Full unrolling of the loops over a kernel row, so its accumulators stay
+ * in registers (GCC does not unroll them by itself at -O2). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define DW_UNROLL _Pragma("GCC unroll 11")
+#else
+#define DW_UNROLL
+#endif
+#define DW_MAX_TAPS (DWCONV_MAX_K * DWCONV_MAX_K)
+
+typedef struct {
+    int qw, qh;   /* phase plane width and height */
+    size_t qsize; /* floats per phase plane, with slack for the last taps */
+    size_t ylen;  /* oh * qw */
+} DwPlan;
+
+DwShape dwconv_shape_make(int c, int k, int stride, int h, int w)
+{
+    DwShape s = { c, k, stride, k / 2, h, w, 0, 0 };
+    s.oh = (h + 2 * s.p - k) / stride + 1;
+    s.ow = (w + 2 * s.p - k) / stride + 1;
+    return s;
+}
+
+static DwPlan dw_plan(const DwShape *s)
+{
+    DwPlan p;
+    int ph = s->h + 2 * s->p, pw = s->w + 2 * s->p;
+    p.qw = (pw + s->s - 1) / s->s;
+    p.qh = (ph + s->s - 1) / s->s;
+    p.qsize = (size_t)(p.qh + 1) * p.qw + (size_t)s->k + DW_BLOCK;
+    p.ylen = (size_t)s->oh * p.qw;
+    return p;
+}
+
+size_t dwconv_workspace(const DwShape *s)
+{
+    DwPlan p = dw_plan(s);
+    return 2 * (size_t)s->s * s->s * p.qsize + p.ylen + DW_BLOCK;
+}
+
+/* Row helpers with restrict pointers, so they vectorise. */
+static inline void row_copy_relu(float *restrict d, const float *restrict s,
+                                 int n)
+{
+    for (int j = 0; j < n; j++)
+        d[j] = s[j] < 0.0f ? 0.0f : s[j]; /* NaN stays NaN */
+}
+
+static inline void row_add(float *restrict d, const float *restrict s, int n)
+{
+    for (int j = 0; j < n; j++)
+        d[j] += s[j];
+}
+
+static inline void row_add_masked(float *restrict d, const float *restrict x,
+                                  const float *restrict s, int n)
+{
+    for (int j = 0; j < n; j++)
+        d[j] += x[j] > 0.0f ? s[j] : 0.0f;
+}
+
+/* d[i] = (relu of) s[2i] for i < n. */
+static inline void row_split2(float *restrict d, const float *restrict s,
+                              int n, int relu)
+{
+    if (relu)
+        for (int i = 0; i < n; i++)
+            d[i] = s[2 * i] < 0.0f ? 0.0f : s[2 * i];
+    else
+        for (int i = 0; i < n; i++)
+            d[i] = s[2 * i];
+}
+
+/* d[2i] += s[i] (masked by x[2i] > 0 when x is not NULL) for i < n. */
+static inline void row_merge2(float *restrict d, const float *restrict x,
+                              const float *restrict s, int n)
+{
+    if (x)
+        for (int i = 0; i < n; i++)
+            d[2 * i] += x[2 * i] > 0.0f ? s[i] : 0.0f;
+    else
+        for (int i = 0; i < n; i++)
+            d[2 * i] += s[i];
+}
+
+/* Zero-padded, optionally ReLU'd phase planes of plane x [h][w] into P. */
+static void dw_phase(const DwShape *s, const DwPlan *q, int relu,
+                     const float *x, float *P)
+{
+    if (s->s == 1) {
+        /* only the border is zeroed: the interior is overwritten */
+        const int qw = q->qw, p = s->p;
+        memset(P, 0, sizeof(float) * ((size_t)p * qw + p));
+        for (int i = 0; i < s->h; i++) {
+            float *dst = P + (size_t)(i + p) * qw + p;
+            const float *src = x + (size_t)i * s->w;
+            if (relu)
+                row_copy_relu(dst, src, s->w);
+            else
+                memcpy(dst, src, sizeof(float) * s->w);
+            /* right border of this row and left border of the next */
+            memset(dst + s->w, 0, sizeof(float) * (size_t)(2 * p));
+        }
+        size_t used = (size_t)(s->h + p) * qw + p;
+        memset(P + used, 0, sizeof(float) * (q->qsize - used));
+        return;
+    }
+    memset(P, 0, sizeof(float) * q->qsize * s->s * s->s);
+    /* stride 2: input column j goes to column (j+p)/2 of the phase plane
+     * of parity (j+p)%2; split each row into its two parities */
+    const int j0 = s->p & 1; /* first j with (j+p) even */
+    for (int i = 0; i < s->h; i++) {
+        int r = i + s->p;
+        const float *src = x + (size_t)i * s->w;
+        float *even = P + (size_t)((r & 1) * 2) * q->qsize +
+                      (size_t)(r >> 1) * q->qw;
+        float *odd = even + q->qsize;
+        row_split2(even + (j0 + s->p) / 2, src + j0, (s->w - j0 + 1) / 2, relu);
+        row_split2(odd + (1 - j0 + s->p) / 2, src + 1 - j0,
+                   (s->w - (1 - j0) + 1) / 2, relu);
+    }
+}
+
+/* Offset of tap (ki, kj) in the phase planes. */
+static inline size_t dw_tap(const DwShape *s, const DwPlan *q, int ki, int kj)
+{
+    return (size_t)((ki % s->s) * s->s + kj % s->s) * q->qsize +
+           (size_t)(ki / s->s) * q->qw + (size_t)(kj / s->s);
+}
+
+/* Y[i0 .. i0+8V) = sum over taps t of w[t] * P[off[t] + i]: V vectors
+ * held in registers over all taps (V independent FMA chains). */
+static inline __attribute__((always_inline)) void
+dw_block(const float *P, const size_t *off, const float *w, int taps,
+         size_t i0, float *Y, const int V)
+{
+    VecF a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 };
+    VecF a4 = { 0 }, a5 = { 0 }, a6 = { 0 }, a7 = { 0 };
+    for (int t = 0; t < taps; t++) {
+        VecF wv = { 0 };
+        wv += w[t];
+        const float *src = P + off[t] + i0;
+        a0 += wv * vec_load(src);
+        if (V > 1)
+            a1 += wv * vec_load(src + VEC_W);
+        if (V > 2) {
+            a2 += wv * vec_load(src + 2 * VEC_W);
+            a3 += wv * vec_load(src + 3 * VEC_W);
+        }
+        if (V > 4) {
+            a4 += wv * vec_load(src + 4 * VEC_W);
+            a5 += wv * vec_load(src + 5 * VEC_W);
+            a6 += wv * vec_load(src + 6 * VEC_W);
+            a7 += wv * vec_load(src + 7 * VEC_W);
+        }
+    }
+    VecF out[8] = { a0, a1, a2, a3, a4, a5, a6, a7 };
+    memcpy(Y + i0, out, sizeof(VecF) * (size_t)V);
+}
+
+/* Y[i] = sum over taps t of w[t] * P[tap(t) + i], i in [0, q->ylen):
+ * blocks of 64 floats, then of 16.  The planes have DW_BLOCK floats of
+ * slack, so the last block may run past ylen into Y's own slack. */
+static void dw_plane_conv(const DwShape *s, const DwPlan *q, const float *P,
+                          const float *w, float *Y)
+{
+    const int k = s->k, taps = k * k;
+    size_t off[DW_MAX_TAPS];
+    for (int ki = 0; ki < k; ki++)
+        for (int kj = 0; kj < k; kj++)
+            off[ki * k + kj] = dw_tap(s, q, ki, kj);
+    size_t i0 = 0;
+    for (; i0 + 8 * VEC_W <= q->ylen; i0 += 8 * VEC_W)
+        dw_block(P, off, w, taps, i0, Y, 8);
+    for (; i0 < q->ylen; i0 += 2 * VEC_W)
+        dw_block(P, off, w, taps, i0, Y, 2);
+}
+
+static inline void row_axpy(float *restrict y, const float *restrict x,
+                            float a, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        y[i] += a * x[i];
+}
+
+void dwconv_forward(const DwShape *s, int n, int relu_in, const float *x,
+                    const float *w, float *y, float *ws)
+{
+    const DwPlan q = dw_plan(s);
+    const int k = s->k;
+    const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    float *P = ws, *Y = ws + 2 * q.qsize * s->s * s->s;
+    for (int c = 0; c < s->c; c++) {
+        const float *wc = w + (size_t)c * k * k;
+        for (int b = 0; b < n; b++) {
+            size_t pi = (size_t)c * n + b;
+            dw_phase(s, &q, relu_in, x + pi * plane, P);
+            dw_plane_conv(s, &q, P, wc, Y);
+            float *yp = y + pi * oplane;
+            for (int oy = 0; oy < s->oh; oy++)
+                memcpy(yp + (size_t)oy * s->ow, Y + (size_t)oy * q.qw,
+                       sizeof(float) * s->ow);
+        }
+    }
+}
+
+/* dx plane += the gradient of the padded input held in D (stride 1: a
+ * plain padded plane; stride 2: phase planes), masked by x > 0 if relu. */
+static void dw_unpad_add(const DwShape *s, const DwPlan *q, int relu,
+                         const float *D, int direct, const float *xp,
+                         float *dxp)
+{
+    for (int i = 0; i < s->h; i++) {
+        const float *xr = relu ? xp + (size_t)i * s->w : NULL;
+        float *dr = dxp + (size_t)i * s->w;
+        if (direct) { /* D is [h][qw] without padding offset */
+            const float *src = D + (size_t)i * q->qw;
+            if (relu)
+                row_add_masked(dr, xr, src, s->w);
+            else
+                row_add(dr, src, s->w);
+            continue;
+        }
+        int r = i + s->p;
+        const int j0 = s->p & 1;
+        const float *even = D + (size_t)((r & 1) * 2) * q->qsize +
+                            (size_t)(r >> 1) * q->qw;
+        const float *odd = even + q->qsize;
+        row_merge2(dr + j0, relu ? xr + j0 : NULL, even + (j0 + s->p) / 2,
+                   (s->w - j0 + 1) / 2);
+        row_merge2(dr + 1 - j0, relu ? xr + 1 - j0 : NULL,
+                   odd + (1 - j0 + s->p) / 2, (s->w - (1 - j0) + 1) / 2);
+    }
+}
+
+/* dx (one plane) += transposed convolution of dy (one plane) with wc. */
+static void dw_plane_dx(const DwShape *s, const DwPlan *q, int relu,
+                        const float *wc, const float *dyp, const float *Ydy,
+                        const float *xp, float *dxp, float *buf, float *Y)
+{
+    const int k = s->k;
+    if (s->s == 1) {
+        /* correlate the padded gradient with the flipped kernel */
+        float flip[DW_MAX_TAPS];
+        for (int t = 0; t < k * k; t++)
+            flip[t] = wc[k * k - 1 - t];
+        dw_phase(s, q, 0, dyp, buf); /* oh == h, ow == w at stride 1 */
+        dw_plane_conv(s, q, buf, flip, Y);
+        dw_unpad_add(s, q, relu, Y, 1, xp, dxp);
+        return;
+    }
+    memset(buf, 0, sizeof(float) * q->qsize * 4);
+    for (int ki = 0; ki < k; ki++)
+        for (int kj = 0; kj < k; kj++)
+            row_axpy(buf + dw_tap(s, q, ki, kj), Ydy, wc[ki * k + kj], q->ylen);
+    dw_unpad_add(s, q, relu, buf, 0, xp, dxp);
+}
+
+/* dw[t] += sum_i Y[i] * P[tap(t) + i] for every tap t: per kernel row, a
+ * block of Y stays in registers against that row's k taps.  Y and P carry
+ * zeros past ylen up to a whole block.  Inlined for constant k so the k
+ * accumulators live in registers. */
+static inline __attribute__((always_inline)) void
+dw_plane_dw_k(const DwShape *s, const DwPlan *q, const float *Y,
+              const float *P, float *dwc, const int k)
+{
+    for (int ki = 0; ki < k; ki++) {
+        VecF acc0[DWCONV_MAX_K] = { { 0 } }, acc1[DWCONV_MAX_K] = { { 0 } };
+        size_t off[DWCONV_MAX_K] = { 0 };
+        DW_UNROLL
+        for (int kj = 0; kj < k; kj++)
+            off[kj] = dw_tap(s, q, ki, kj);
+        for (size_t i = 0; i < q->ylen; i += 2 * VEC_W) {
+            VecF y0 = vec_load(Y + i), y1 = vec_load(Y + i + VEC_W);
+            DW_UNROLL
+            for (int kj = 0; kj < k; kj++) {
+                acc0[kj] += y0 * vec_load(P + off[kj] + i);
+                acc1[kj] += y1 * vec_load(P + off[kj] + i + VEC_W);
+            }
+        }
+        DW_UNROLL
+        for (int kj = 0; kj < k; kj++)
+            dwc[ki * k + kj] += vec_hsum(acc0[kj] + acc1[kj]);
+    }
+}
+
+static void dw_plane_dw(const DwShape *s, const DwPlan *q, const float *Y,
+                        const float *P, float *dwc)
+{
+    switch (s->k) {
+    case 3:
+        dw_plane_dw_k(s, q, Y, P, dwc, 3);
+        break;
+    case 5:
+        dw_plane_dw_k(s, q, Y, P, dwc, 5);
+        break;
+    case 7:
+        dw_plane_dw_k(s, q, Y, P, dwc, 7);
+        break;
+    default:
+        dw_plane_dw_k(s, q, Y, P, dwc, s->k);
+        break;
+    }
+}
+
+void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
+                     const float *w, const float *dy, float *dx, float *dw,
+                     float *ws)
+{
+    const DwPlan q = dw_plan(s);
+    const int k = s->k;
+    const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    const size_t planes = q.qsize * s->s * s->s;
+    float *P = ws, *buf = ws + planes, *Y = ws + 2 * planes;
+    for (int c = 0; c < s->c; c++) {
+        const float *wc = w + (size_t)c * k * k;
+        float *dwc = dw ? dw + (size_t)c * k * k : NULL;
+        for (int b = 0; b < n; b++) {
+            size_t pi = (size_t)c * n + b;
+            const float *dyp = dy + pi * oplane;
+            if (dwc || s->s != 1) {
+                /* dy spread to rows of width qw, zero past ow and up to a
+                 * whole block past ylen */
+                for (int oy = 0; oy < s->oh; oy++) {
+                    float *yr = Y + (size_t)oy * q.qw;
+                    memcpy(yr, dyp + (size_t)oy * s->ow, sizeof(float) * s->ow);
+                    memset(yr + s->ow, 0, sizeof(float) * (size_t)(q.qw - s->ow));
+                }
+                memset(Y + q.ylen, 0, sizeof(float) * DW_BLOCK);
+            }
+            if (dwc) {
+                dw_phase(s, &q, relu_in, x + pi * plane, P);
+                dw_plane_dw(s, &q, Y, P, dwc);
+            }
+            if (dx)
+                dw_plane_dx(s, &q, relu_in, wc, dyp, Y, x + pi * plane,
+                            dx + pi * plane, buf, Y);
+        }
+    }
+}
+
+/* Number of window rows (or columns) of output o that fall inside [0, n). */
+static inline int dw_count(int o, int stride, int p, int k, int n)
+{
+    int a = o * stride - p, b = a + k;
+    if (a < 0)
+        a = 0;
+    if (b > n)
+        b = n;
+    return b - a;
+}
+
+void dwconv_avg_forward(const DwShape *s, int n, const float *x, float *y,
+                        float *ws)
+{
+    const DwPlan q = dw_plan(s);
+    const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    float ones[DW_MAX_TAPS];
+    for (int t = 0; t < s->k * s->k; t++)
+        ones[t] = 1.0f;
+    float *P = ws, *Y = ws + 2 * q.qsize * s->s * s->s;
+    for (size_t pi = 0; pi < (size_t)s->c * n; pi++) {
+        dw_phase(s, &q, 0, x + pi * plane, P);
+        dw_plane_conv(s, &q, P, ones, Y);
+        float *yp = y + pi * oplane;
+        for (int oy = 0; oy < s->oh; oy++) {
+            int rc = dw_count(oy, s->s, s->p, s->k, s->h);
+            for (int ox = 0; ox < s->ow; ox++)
+                yp[(size_t)oy * s->ow + ox] =
+                    Y[(size_t)oy * q.qw + ox] /
+                    (float)(rc * dw_count(ox, s->s, s->p, s->k, s->w));
+        }
+    }
+}
+
+void dwconv_avg_backward(const DwShape *s, int n, const float *dy, float *dx,
+                         float *ws)
+{
+    const DwPlan q = dw_plan(s);
+    const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    const size_t planes = q.qsize * s->s * s->s;
+    float ones[DW_MAX_TAPS];
+    for (int t = 0; t < s->k * s->k; t++)
+        ones[t] = 1.0f;
+    /* P holds dy / count as an [oh][ow] plane (stride 1) or spread to
+     * rows of width qw (stride 2) */
+    float *P = ws, *buf = ws + planes, *Y = ws + 2 * planes;
+    for (size_t pi = 0; pi < (size_t)s->c * n; pi++) {
+        const float *dyp = dy + pi * oplane;
+        float *scaled = s->s == 1 ? P : Y;
+        size_t stride = s->s == 1 ? (size_t)s->ow : (size_t)q.qw;
+        if (s->s != 1)
+            memset(Y, 0, sizeof(float) * q.ylen);
+        for (int oy = 0; oy < s->oh; oy++) {
+            int rc = dw_count(oy, s->s, s->p, s->k, s->h);
+            for (int ox = 0; ox < s->ow; ox++)
+                scaled[(size_t)oy * stride + ox] =
+                    dyp[(size_t)oy * s->ow + ox] /
+                    (float)(rc * dw_count(ox, s->s, s->p, s->k, s->w));
+        }
+        dw_plane_dx(s, &q, 0, ones, P, Y, NULL, dx + pi * plane, buf, Y);
+    }
+}
+
+void dwconv_forward_naive(const DwShape *s, int n, int relu_in,
+                          const float *x, const float *w, float *y)
+{
+    for (int c = 0; c < s->c; c++)
+        for (int b = 0; b < n; b++)
+            for (int oy = 0; oy < s->oh; oy++)
+                for (int ox = 0; ox < s->ow; ox++) {
+                    double acc = 0.0;
+                    for (int ki = 0; ki < s->k; ki++)
+                        for (int kj = 0; kj < s->k; kj++) {
+                            int iy = oy * s->s - s->p + ki, ix = ox * s->s - s->p + kj;
+                            if (iy < 0 || iy >= s->h || ix < 0 || ix >= s->w)
+                                continue;
+                            float v = x[(((size_t)c * n + b) * s->h + iy) * s->w + ix];
+                            if (relu_in && v < 0.0f)
+                                v = 0.0f;
+                            acc += (double)v * w[(c * s->k + ki) * s->k + kj];
+                        }
+                    y[(((size_t)c * n + b) * s->oh + oy) * s->ow + ox] = (float)acc;
+                }
+}
+
+void dwconv_backward_naive(const DwShape *s, int n, int relu_in,
+                           const float *x, const float *w, const float *dy,
+                           float *dx, float *dw)
+{
+    for (int c = 0; c < s->c; c++)
+        for (int b = 0; b < n; b++)
+            for (int oy = 0; oy < s->oh; oy++)
+                for (int ox = 0; ox < s->ow; ox++) {
+                    float g = dy[(((size_t)c * n + b) * s->oh + oy) * s->ow + ox];
+                    for (int ki = 0; ki < s->k; ki++)
+                        for (int kj = 0; kj < s->k; kj++) {
+                            int iy = oy * s->s - s->p + ki, ix = ox * s->s - s->p + kj;
+                            if (iy < 0 || iy >= s->h || ix < 0 || ix >= s->w)
+                                continue;
+                            size_t xi = (((size_t)c * n + b) * s->h + iy) * s->w + ix;
+                            int wi = (c * s->k + ki) * s->k + kj;
+                            float v = x[xi];
+                            if (dw)
+                                dw[wi] += g * ((relu_in && v < 0.0f) ? 0.0f : v);
+                            if (dx && (!relu_in || v > 0.0f))
+                                dx[xi] += g * w[wi];
+                        }
+                }
+}

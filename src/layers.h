@@ -1,0 +1,130 @@
+/* layers.h - the layer kinds of the training engine and the tensors they
+ * read and write.
+ *
+ * A Tensor is a view into one of the network's arenas (network.c plans
+ * them once); activations are channel-major with the batch kept together,
+ * x[c][n][h][w], where n is the batch size of the current call.  Every layer
+ * kind is a forward/backward pair behind a small const table of function
+ * pointers (layer_kinds[]); each kind keeps its own private struct whose
+ * first member is the Layer header.  Backward passes ACCUMULATE into the
+ * gradient buffers (g) of their inputs and parameters.  Shapes are fixed
+ * when a layer is made; kernels never fail. */
+#ifndef NASVIEW_LAYERS_H
+#define NASVIEW_LAYERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conv.h"
+#include "dwconv.h"
+#include "parallel.h"
+#include "pool.h"
+
+typedef enum { TENSOR_ACT = 0, TENSOR_PARAM, TENSOR_STATE, TENSOR_ROLES } TensorRole;
+
+typedef enum {
+    TENSOR_INIT_ZERO = 0, /* zeros */
+    TENSOR_INIT_ONE,      /* ones (BN scale, running variance) */
+    TENSOR_INIT_UNIFORM   /* uniform in [-1/sqrt(fan_in), 1/sqrt(fan_in)] */
+} TensorInit;
+
+typedef struct Tensor {
+    int c, h, w;       /* per-image shape (parameters: c = count, h = w = 1) */
+    TensorRole role;
+    size_t size;       /* floats reserved: c*h*w times the largest batch */
+    size_t off;        /* offset in its role's arena */
+    float *x;          /* values; set when the network is finished */
+    float *g;          /* gradient (activations, parameters), else NULL */
+    TensorInit init;
+    int fan_in;
+    int id;            /* index in its network, for the memory plan */
+} Tensor;
+
+typedef enum {
+    LAYER_CONV = 0, /* any kernel/stride/padding/dilation, optional input ReLU */
+    LAYER_DWCONV,   /* depthwise k x k, optional input ReLU */
+    LAYER_BN,       /* batch normalisation */
+    LAYER_AVGPOOL,
+    LAYER_MAXPOOL,
+    LAYER_RELU,
+    LAYER_ADD,
+    LAYER_CONCAT,
+    LAYER_FACTRED,  /* factorized reduce: ReLU, two shifted 1x1/2 convs, concat */
+    LAYER_GAP,      /* global average pool, optional input ReLU */
+    LAYER_LINEAR,   /* fully connected with bias */
+    LAYER_KINDS
+} LayerKindId;
+
+/* What a layer call knows about the call: batch size, mode, scratch and
+ * threads.  Kinds split their work into parts that depend only on the
+ * thread count (channel ranges, image ranges), so results are the same on
+ * every run with the same count. */
+typedef struct {
+    int n;              /* images in this batch (<= the planned maximum) */
+    int train;          /* 1: batch statistics (BN), running-stat updates */
+    float *ws;          /* shared scratch: the largest workspace() */
+    float *tws;         /* thread t's scratch: tws + t * tws_stride */
+    size_t tws_stride;  /* the largest thread_workspace() */
+    ParallelPool *pool; /* NULL: one thread */
+    long split_work;    /* layers with less work run on one thread */
+} LayerCtx;
+
+/* Default LayerCtx.split_work: waking the other threads costs tens of
+ * microseconds, as much as a small layer's work.  Units: floats touched,
+ * or multiply-adds / 8 for convolutions.  The choice depends only on the
+ * shapes, so results stay reproducible for a given thread count. */
+#define LAYER_SPLIT_WORK (1L << 18)
+
+typedef struct Layer {
+    LayerKindId kind;
+} Layer;
+
+typedef struct {
+    const char *name;
+    void (*forward)(Layer *l, const LayerCtx *cx);
+    void (*backward)(Layer *l, const LayerCtx *cx);
+    /* multiply-adds of one image's forward pass */
+    int64_t (*mult_adds)(const Layer *l);
+    /* floats of scratch shared by all threads, for a batch of n */
+    size_t (*workspace)(const Layer *l, int n);
+    /* floats of scratch each thread needs of its own */
+    size_t (*thread_workspace)(const Layer *l);
+    /* whether backward reads the input values (else they may be reused
+     * once forward has passed) */
+    int keeps_input;
+} LayerKind;
+
+extern const LayerKind layer_kinds[LAYER_KINDS];
+
+/* Constructors: each returns a new layer owned by the caller (free()), or
+ * NULL when out of memory.  The tensors are borrowed and must outlive it;
+ * their shapes must already agree (network.c checks them). */
+Layer *layer_conv_new(const ConvShape *s, int relu_in, Tensor *x, Tensor *w,
+                      Tensor *y);
+Layer *layer_dwconv_new(const DwShape *s, int relu_in, Tensor *x, Tensor *w,
+                        Tensor *y);
+/* mean/invstd: STATE tensors of c floats written by the training pass;
+ * run_mean/run_var: running statistics (STATE). */
+Layer *layer_bn_new(Tensor *x, Tensor *gamma, Tensor *beta, Tensor *mean,
+                    Tensor *invstd, Tensor *run_mean, Tensor *run_var,
+                    Tensor *y);
+Layer *layer_pool_new(int max, const PoolShape *s, Tensor *x, Tensor *y);
+Layer *layer_relu_new(Tensor *x, Tensor *y);
+Layer *layer_add_new(Tensor *a, Tensor *b, Tensor *y);
+#define LAYER_CONCAT_MAX 8
+Layer *layer_concat_new(Tensor *const *xs, int k, Tensor *y);
+/* a: 1x1/2 conv to the first y->c/2 channels; b: the same on the input
+ * shifted by one pixel, to the rest.  wa [ca][cin], wb [c-ca][cin]. */
+Layer *layer_factred_new(Tensor *x, Tensor *wa, Tensor *wb, Tensor *y);
+Layer *layer_gap_new(int relu_in, Tensor *x, Tensor *y);
+/* y [out][n] = w [out][in] x [in][n] + b [out] */
+Layer *layer_linear_new(Tensor *x, Tensor *w, Tensor *b, Tensor *y);
+
+/* loss_softmax_xent - mean cross-entropy of logits [k][n] (channel-major)
+ * against labels[n]; adds d(mean loss)/d(logits) to dlogits when it is not
+ * NULL; counts correct top-1 predictions into *correct when not NULL.
+ * Returns the mean loss (NaN/inf when the logits are). */
+float loss_softmax_xent(const float *logits, int k, int n,
+                        const uint8_t *labels, float *dlogits, int *correct);
+
+#endif

@@ -1,0 +1,770 @@
+/* network.c - layer list, shape bookkeeping and the one-time memory plan of
+ * a network; forward/backward drivers.  It knows nothing of cells or
+ * genotypes (child.c) nor of optimisers and data (train.c).
+ *
+ * Invariants:
+ * 1. Tensors and layers are created only while building; after
+ *    net_finish() every tensor's x (and g) points into an arena and no
+ *    function here allocates.
+ * 2. Layers run in creation order forward and in reverse order backward,
+ *    so a layer only reads tensors made before it.
+ * 3. Activation tensors hold room for max_batch images; a call with n
+ *    images uses the first c*n*h*w floats, channel-major.
+ * 4. Activation values all live for the whole step; activation gradients
+ *    share memory.  Backward step t runs layer nlayers-1-t.  The gradient
+ *    of tensor T is live from the step of its last reader (when it is first
+ *    accumulated into; it is zeroed just before) to the step of its
+ *    producer (when it is last read), and two tensors share memory only
+ *    when those intervals do not overlap.  Tensors no layer reads (the
+ *    output) are live from net_zero_grad() on; the input until the end.
+ * 5. Activation values live from their producer's forward step to their
+ *    last reader's, unless a reader's backward reads them again
+ *    (LayerKind.keeps_input) or nobody reads them (the output): those live
+ *    through the backward pass.  Values that do not overlap share memory.
+ *    The input tensor is live from the start. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "memplan.h"
+#include "network.h"
+#include "parallel.h"
+#include "rng.h"
+
+#define NET_ALIGN_FLOATS 16 /* 64-byte alignment of every view */
+
+/* What a layer reads and writes, for the gradient memory plan. */
+typedef struct {
+    Tensor *out;
+    Tensor *in[LAYER_CONCAT_MAX];
+    int nin;
+} LayerIO;
+
+struct Net {
+    int max_batch;
+    int threads;
+    Tensor **tensors;
+    int ntensors, captensors;
+    Layer **layers;
+    LayerIO *io;
+    int nlayers, caplayers;
+    /* gradient plan: before backward step t (layer nlayers-1-t) zero the
+     * gradients zero_list[zero_start[t] .. zero_start[t+1]); tensors
+     * no layer reads are zeroed by net_zero_grad */
+    Tensor **zero_list;
+    int *zero_start;
+    Tensor **unread;
+    int nunread;
+    size_t nact_g;
+    NvStatus failed;
+    char failmsg[NV_ERROR_MAX];
+    /* arenas (after net_finish) */
+    float *act, *act_g, *par, *par_g, *par_m, *state, *ws, *tws;
+    size_t nact, npar, nstate, nws, ntws;
+    ParallelPool *pool;
+    long split_work;
+    int finished;
+    int profile;
+    double prof_secs[LAYER_KINDS];
+    int64_t prof_calls[LAYER_KINDS];
+};
+
+Net *net_new(int max_batch)
+{
+    if (max_batch < 1)
+        return NULL;
+    Net *net = calloc(1, sizeof *net);
+    if (!net)
+        return NULL;
+    net->max_batch = max_batch;
+    net->threads = 1;
+    net->split_work = LAYER_SPLIT_WORK;
+    return net;
+}
+
+void net_free(Net *net)
+{
+    if (!net)
+        return;
+    for (int i = 0; i < net->ntensors; i++)
+        free(net->tensors[i]);
+    for (int i = 0; i < net->nlayers; i++)
+        free(net->layers[i]);
+    free(net->tensors);
+    free(net->layers);
+    free(net->io);
+    free(net->zero_list);
+    free(net->zero_start);
+    free(net->unread);
+    free(net->act);
+    free(net->act_g);
+    free(net->par);
+    free(net->par_g);
+    free(net->par_m);
+    free(net->state);
+    free(net->ws);
+    free(net->tws);
+    parallel_free(net->pool);
+    free(net);
+}
+
+void net_fail(Net *net, NvStatus status, const char *msg)
+{
+    if (!net || net->failed)
+        return;
+    net->failed = status;
+    snprintf(net->failmsg, sizeof net->failmsg, "%s", msg);
+}
+
+static Tensor *net_tensor(Net *net, TensorRole role, int c, int h, int w,
+                          TensorInit init, int fan_in)
+{
+    if (net->failed)
+        return NULL;
+    if (net->finished) {
+        net_fail(net, NV_ERR_RUNTIME, "network changed after it was finished");
+        return NULL;
+    }
+    if (c < 1 || h < 1 || w < 1) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "a layer's output would be %dx%dx%d: the input is too small "
+                 "for this network", c, h, w);
+        net_fail(net, NV_ERR_USAGE, msg);
+        return NULL;
+    }
+    if (net->ntensors == net->captensors) {
+        int cap = net->captensors ? 2 * net->captensors : 64;
+        Tensor **p = realloc(net->tensors, sizeof *p * (size_t)cap);
+        if (!p) {
+            net_fail(net, NV_ERR_NOMEM, "out of memory building the network");
+            return NULL;
+        }
+        net->tensors = p;
+        net->captensors = cap;
+    }
+    Tensor *t = calloc(1, sizeof *t);
+    if (!t) {
+        net_fail(net, NV_ERR_NOMEM, "out of memory building the network");
+        return NULL;
+    }
+    t->c = c;
+    t->h = h;
+    t->w = w;
+    t->role = role;
+    t->size = (size_t)c * h * w * (role == TENSOR_ACT ? (size_t)net->max_batch : 1);
+    t->init = init;
+    t->fan_in = fan_in;
+    t->id = net->ntensors;
+    net->tensors[net->ntensors++] = t;
+    return t;
+}
+
+static Tensor *net_act(Net *net, int c, int h, int w)
+{
+    return net_tensor(net, TENSOR_ACT, c, h, w, TENSOR_INIT_ZERO, 0);
+}
+
+static Tensor *net_param(Net *net, int count, TensorInit init, int fan_in)
+{
+    return net_tensor(net, TENSOR_PARAM, count, 1, 1, init, fan_in);
+}
+
+static Tensor *net_state(Net *net, int count, TensorInit init)
+{
+    return net_tensor(net, TENSOR_STATE, count, 1, 1, init, 0);
+}
+
+/* Append layer l (NULL means out of memory) reading ins[0..nin) and
+ * writing out; returns out unless the network has failed. */
+static Tensor *net_add_layer(Net *net, Layer *l, Tensor *out,
+                             Tensor *const *ins, int nin)
+{
+    if (net->failed) {
+        free(l);
+        return NULL;
+    }
+    if (!l) {
+        net_fail(net, NV_ERR_NOMEM, "out of memory building the network");
+        return NULL;
+    }
+    if (net->nlayers == net->caplayers) {
+        int cap = net->caplayers ? 2 * net->caplayers : 64;
+        Layer **p = realloc(net->layers, sizeof *p * (size_t)cap);
+        if (!p) {
+            free(l);
+            net_fail(net, NV_ERR_NOMEM, "out of memory building the network");
+            return NULL;
+        }
+        net->layers = p;
+        LayerIO *io = realloc(net->io, sizeof *io * (size_t)cap);
+        if (!io) {
+            free(l);
+            net_fail(net, NV_ERR_NOMEM, "out of memory building the network");
+            return NULL;
+        }
+        net->io = io;
+        net->caplayers = cap;
+    }
+    LayerIO *io = &net->io[net->nlayers];
+    io->out = out;
+    io->nin = nin;
+    for (int i = 0; i < nin; i++)
+        io->in[i] = ins[i];
+    net->layers[net->nlayers++] = l;
+    return out;
+}
+
+Tensor *net_input(Net *net, int c, int h, int w)
+{
+    return net_act(net, c, h, w);
+}
+
+Tensor *net_conv(Net *net, Tensor *x, int cout, int kh, int kw, int sh,
+                 int sw, int ph, int pw, int dh, int dw, int relu)
+{
+    if (!x || net->failed)
+        return NULL;
+    ConvShape s = conv_shape_make(x->c, cout, kh, kw, sh, sw, ph, pw, dh, dw,
+                                  x->h, x->w);
+    Tensor *w = net_param(net, cout * x->c * kh * kw, TENSOR_INIT_UNIFORM,
+                          x->c * kh * kw);
+    Tensor *y = net_act(net, cout, s.oh, s.ow);
+    if (!w || !y)
+        return NULL;
+    return net_add_layer(net, layer_conv_new(&s, relu, x, w, y), y, &x, 1);
+}
+
+Tensor *net_dwconv(Net *net, Tensor *x, int k, int stride, int relu)
+{
+    if (!x || net->failed)
+        return NULL;
+    DwShape s = dwconv_shape_make(x->c, k, stride, x->h, x->w);
+    Tensor *w = net_param(net, x->c * k * k, TENSOR_INIT_UNIFORM, k * k);
+    Tensor *y = net_act(net, x->c, s.oh, s.ow);
+    if (!w || !y)
+        return NULL;
+    return net_add_layer(net, layer_dwconv_new(&s, relu, x, w, y), y, &x, 1);
+}
+
+Tensor *net_bn(Net *net, Tensor *x)
+{
+    if (!x || net->failed)
+        return NULL;
+    Tensor *gamma = net_param(net, x->c, TENSOR_INIT_ONE, 0);
+    Tensor *beta = net_param(net, x->c, TENSOR_INIT_ZERO, 0);
+    Tensor *mean = net_state(net, x->c, TENSOR_INIT_ZERO);
+    Tensor *invstd = net_state(net, x->c, TENSOR_INIT_ONE);
+    Tensor *rm = net_state(net, x->c, TENSOR_INIT_ZERO);
+    Tensor *rv = net_state(net, x->c, TENSOR_INIT_ONE);
+    Tensor *y = net_act(net, x->c, x->h, x->w);
+    if (!gamma || !beta || !mean || !invstd || !rm || !rv || !y)
+        return NULL;
+    return net_add_layer(
+        net, layer_bn_new(x, gamma, beta, mean, invstd, rm, rv, y), y, &x, 1);
+}
+
+Tensor *net_pool(Net *net, Tensor *x, int max, int k, int stride)
+{
+    if (!x || net->failed)
+        return NULL;
+    PoolShape s = pool_shape_make(x->c, k, stride, x->h, x->w);
+    Tensor *y = net_act(net, x->c, s.oh, s.ow);
+    if (!y)
+        return NULL;
+    return net_add_layer(net, layer_pool_new(max, &s, x, y), y, &x, 1);
+}
+
+Tensor *net_relu(Net *net, Tensor *x)
+{
+    if (!x || net->failed)
+        return NULL;
+    Tensor *y = net_act(net, x->c, x->h, x->w);
+    if (!y)
+        return NULL;
+    return net_add_layer(net, layer_relu_new(x, y), y, &x, 1);
+}
+
+Tensor *net_add(Net *net, Tensor *a, Tensor *b)
+{
+    if (!a || !b || net->failed)
+        return NULL;
+    if (a->c != b->c || a->h != b->h || a->w != b->w) {
+        net_fail(net, NV_ERR_USAGE, "add of tensors of different shapes");
+        return NULL;
+    }
+    Tensor *y = net_act(net, a->c, a->h, a->w);
+    if (!y)
+        return NULL;
+    Tensor *ins[2] = { a, b };
+    return net_add_layer(net, layer_add_new(a, b, y), y, ins, 2);
+}
+
+Tensor *net_concat(Net *net, Tensor *const *xs, int k)
+{
+    if (net->failed || k < 1 || k > LAYER_CONCAT_MAX) {
+        net_fail(net, NV_ERR_USAGE, "concat of too many or no tensors");
+        return NULL;
+    }
+    int c = 0;
+    for (int i = 0; i < k; i++) {
+        if (!xs[i])
+            return NULL;
+        if (xs[i]->h != xs[0]->h || xs[i]->w != xs[0]->w) {
+            net_fail(net, NV_ERR_USAGE,
+                     "concat of tensors of different spatial sizes");
+            return NULL;
+        }
+        c += xs[i]->c;
+    }
+    Tensor *y = net_act(net, c, xs[0]->h, xs[0]->w);
+    if (!y)
+        return NULL;
+    return net_add_layer(net, layer_concat_new(xs, k, y), y, xs, k);
+}
+
+Tensor *net_factred(Net *net, Tensor *x, int cout)
+{
+    if (!x || net->failed)
+        return NULL;
+    if (cout < 2) {
+        net_fail(net, NV_ERR_USAGE, "factorized reduce needs at least 2 channels");
+        return NULL;
+    }
+    int ca = cout / 2, cb = cout - ca;
+    Tensor *wa = net_param(net, ca * x->c, TENSOR_INIT_UNIFORM, x->c);
+    Tensor *wb = net_param(net, cb * x->c, TENSOR_INIT_UNIFORM, x->c);
+    Tensor *y = net_act(net, cout, (x->h - 1) / 2 + 1, (x->w - 1) / 2 + 1);
+    if (!wa || !wb || !y)
+        return NULL;
+    return net_add_layer(net, layer_factred_new(x, wa, wb, y), y, &x, 1);
+}
+
+Tensor *net_gap(Net *net, Tensor *x, int relu)
+{
+    if (!x || net->failed)
+        return NULL;
+    Tensor *y = net_act(net, x->c, 1, 1);
+    if (!y)
+        return NULL;
+    return net_add_layer(net, layer_gap_new(relu, x, y), y, &x, 1);
+}
+
+Tensor *net_linear(Net *net, Tensor *x, int out)
+{
+    if (!x || net->failed)
+        return NULL;
+    int in = x->c * x->h * x->w;
+    if (x->h != 1 || x->w != 1) {
+        net_fail(net, NV_ERR_USAGE, "linear layer needs a 1x1 input");
+        return NULL;
+    }
+    Tensor *w = net_param(net, out * in, TENSOR_INIT_UNIFORM, in);
+    Tensor *b = net_param(net, out, TENSOR_INIT_UNIFORM, in);
+    Tensor *y = net_act(net, out, 1, 1);
+    if (!w || !b || !y)
+        return NULL;
+    return net_add_layer(net, layer_linear_new(x, w, b, y), y, &x, 1);
+}
+
+static int net_is_unread(const Net *net, int id)
+{
+    for (int i = 0; i < net->nunread; i++)
+        if (net->unread[i]->id == id)
+            return 1;
+    return 0;
+}
+
+/* Invariants 4 and 5: lifetimes of activation values and gradients, their
+ * placement (memplan.c) and the gradient zeroing lists.  Sets voff[id] and
+ * goff[id] and the two arena sizes. */
+static int net_plan(Net *net, size_t *voff, size_t *goff)
+{
+    const int L = net->nlayers, T = net->ntensors;
+    MemSlot *vs = malloc(sizeof *vs * (size_t)(T ? T : 1));
+    MemSlot *gs = malloc(sizeof *gs * (size_t)(T ? T : 1));
+    int *ids = malloc(sizeof *ids * (size_t)(T ? T : 1));
+    int *sidx = malloc(sizeof *sidx * (size_t)(T ? T : 1));
+    char *kept = calloc((size_t)(T ? T : 1), 1);
+    net->zero_start = calloc((size_t)L + 2, sizeof *net->zero_start);
+    net->zero_list = malloc(sizeof *net->zero_list * (size_t)(T ? T : 1));
+    net->unread = malloc(sizeof *net->unread * (size_t)(T ? T : 1));
+    int rc = -1;
+    if (!vs || !gs || !ids || !sidx || !kept || !net->zero_start ||
+        !net->zero_list || !net->unread)
+        goto out;
+    int ns = 0;
+    for (int i = 0; i < T; i++) {
+        Tensor *t = net->tensors[i];
+        sidx[i] = -1;
+        if (t->role != TENSOR_ACT)
+            continue;
+        size_t size = (t->size + NET_ALIGN_FLOATS - 1) / NET_ALIGN_FLOATS *
+                      NET_ALIGN_FLOATS;
+        sidx[i] = ns;
+        ids[ns] = i;
+        /* values: forward step i runs layer i; 2L stands for "through the
+         * backward pass".  Gradients: backward step t runs layer L-1-t. */
+        vs[ns] = (MemSlot){ 0, -1, size, 0 };
+        gs[ns] = (MemSlot){ L, L - 1, size, 0 };
+        ns++;
+    }
+    for (int l = 0; l < L; l++) {
+        const LayerIO *io = &net->io[l];
+        const int keeps = layer_kinds[net->layers[l]->kind].keeps_input;
+        int bt = L - 1 - l;
+        int o = sidx[io->out->id];
+        vs[o].start = l;
+        gs[o].end = bt;
+        for (int k = 0; k < io->nin; k++) {
+            int s = sidx[io->in[k]->id];
+            if (l > vs[s].end)
+                vs[s].end = l;
+            if (keeps)
+                kept[io->in[k]->id] = 1;
+            if (bt < gs[s].start)
+                gs[s].start = bt;
+        }
+    }
+    net->nunread = 0;
+    for (int s = 0; s < ns; s++) {
+        if (vs[s].end < 0 || kept[ids[s]])
+            vs[s].end = 2 * L; /* the output, or read again by backward */
+        if (gs[s].start == L) {
+            gs[s].start = 0;
+            net->unread[net->nunread++] = net->tensors[ids[s]];
+        }
+    }
+    if ((net->nact = memplan_place(vs, ns)) == (size_t)-1 ||
+        (net->nact_g = memplan_place(gs, ns)) == (size_t)-1)
+        goto out;
+    for (int s = 0; s < ns; s++) {
+        voff[ids[s]] = vs[s].off;
+        goff[ids[s]] = gs[s].off;
+    }
+    /* zeroing lists, by start step; unread gradients are net_zero_grad's */
+    int nz = 0;
+    for (int t = 0; t <= L; t++) {
+        net->zero_start[t] = nz;
+        for (int s = 0; s < ns; s++)
+            if (gs[s].start == t && !(t == 0 && net_is_unread(net, ids[s])))
+                net->zero_list[nz++] = net->tensors[ids[s]];
+    }
+    net->zero_start[L + 1] = nz;
+    rc = 0;
+out:
+    free(vs);
+    free(gs);
+    free(ids);
+    free(sidx);
+    free(kept);
+    return rc;
+}
+
+static float *net_alloc(size_t n)
+{
+    void *p = NULL;
+    if (n == 0)
+        n = NET_ALIGN_FLOATS;
+    if (posix_memalign(&p, 64, n * sizeof(float)))
+        return NULL;
+    memset(p, 0, n * sizeof(float));
+    return p;
+}
+
+static void net_init_values(const Tensor *t, float *x, Rng *rng)
+{
+    switch (t->init) {
+    case TENSOR_INIT_ZERO:
+        memset(x, 0, sizeof(float) * t->size);
+        break;
+    case TENSOR_INIT_ONE:
+        for (size_t i = 0; i < t->size; i++)
+            x[i] = 1.0f;
+        break;
+    case TENSOR_INIT_UNIFORM: {
+        float b = 1.0f / sqrtf((float)(t->fan_in > 0 ? t->fan_in : 1));
+        for (size_t i = 0; i < t->size; i++)
+            x[i] = rng_uniformf(rng, -b, b);
+        break;
+    }
+    }
+}
+
+NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
+{
+    if (net->failed)
+        return nv_error_set(err, net->failed, "%s", net->failmsg);
+    if (net->finished)
+        return NV_OK;
+    size_t next[TENSOR_ROLES] = { 0, 0, 0 };
+    for (int i = 0; i < net->ntensors; i++) {
+        Tensor *t = net->tensors[i];
+        t->off = next[t->role];
+        next[t->role] += (t->size + NET_ALIGN_FLOATS - 1) / NET_ALIGN_FLOATS *
+                         NET_ALIGN_FLOATS;
+    }
+    net->nstate = next[TENSOR_STATE];
+    /* parameters are packed without gaps so the optimiser sees one array
+     * of exactly net_param_count() floats */
+    size_t np = 0;
+    for (int i = 0; i < net->ntensors; i++) {
+        Tensor *t = net->tensors[i];
+        if (t->role == TENSOR_PARAM) {
+            t->off = np;
+            np += t->size;
+        }
+    }
+    net->npar = np;
+    net->nws = 0;
+    net->ntws = 0;
+    for (int i = 0; i < net->nlayers; i++) {
+        const Layer *l = net->layers[i];
+        size_t w = layer_kinds[l->kind].workspace(l, net->max_batch);
+        size_t t = layer_kinds[l->kind].thread_workspace(l);
+        if (w > net->nws)
+            net->nws = w;
+        if (t > net->ntws)
+            net->ntws = t;
+    }
+    net->ntws = (net->ntws + NET_ALIGN_FLOATS - 1) / NET_ALIGN_FLOATS *
+                NET_ALIGN_FLOATS;
+    size_t *goff = calloc((size_t)net->ntensors + 1, sizeof *goff);
+    size_t *voff = calloc((size_t)net->ntensors + 1, sizeof *voff);
+    if (!goff || !voff || net_plan(net, voff, goff)) {
+        free(goff);
+        free(voff);
+        return nv_error_set(err, NV_ERR_NOMEM,
+                            "out of memory planning the network");
+    }
+    net->act = net_alloc(net->nact);
+    net->act_g = net_alloc(net->nact_g);
+    net->par = net_alloc(net->npar);
+    net->par_g = net_alloc(net->npar);
+    net->par_m = net_alloc(net->npar);
+    net->state = net_alloc(net->nstate);
+    net->ws = net_alloc(net->nws);
+    net->tws = net_alloc(net->ntws * (size_t)net->threads);
+    if (net->threads > 1 && !(net->pool = parallel_new(net->threads)))
+        net->threads = 1;
+    if (!net->tws || !net->act || !net->act_g || !net->par || !net->par_g || !net->par_m ||
+        !net->state || !net->ws) {
+        free(goff);
+        free(voff);
+        return nv_error_set(err, NV_ERR_NOMEM,
+                            "out of memory allocating the network (%zu MiB)",
+                            net_bytes(net) >> 20);
+    }
+    Rng rng;
+    rng_seed(&rng, seed, 3);
+    for (int i = 0; i < net->ntensors; i++) {
+        Tensor *t = net->tensors[i];
+        switch (t->role) {
+        case TENSOR_ACT:
+            t->x = net->act + voff[t->id];
+            t->g = net->act_g + goff[t->id];
+            break;
+        case TENSOR_PARAM:
+            t->x = net->par + t->off;
+            t->g = net->par_g + t->off;
+            net_init_values(t, t->x, &rng);
+            break;
+        case TENSOR_STATE:
+        default:
+            t->x = net->state + t->off;
+            t->g = NULL;
+            net_init_values(t, t->x, &rng);
+            break;
+        }
+    }
+    free(goff);
+    free(voff);
+    net->finished = 1;
+    return NV_OK;
+}
+
+void net_set_input(Net *net, Tensor *t, const float *nchw, int n)
+{
+    (void)net;
+    const size_t hw = (size_t)t->h * t->w;
+    for (int c = 0; c < t->c; c++)
+        for (int b = 0; b < n; b++)
+            memcpy(t->x + ((size_t)c * n + b) * hw,
+                   nchw + ((size_t)b * t->c + c) * hw, sizeof(float) * hw);
+}
+
+/* Profiling counts this thread's CPU time, not wall time: on a shared
+ * machine wall time measures the neighbours as much as the layer. */
+static double net_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static LayerCtx net_ctx(Net *net, int n, int train)
+{
+    LayerCtx cx = { n, train, net->ws, net->tws, net->ntws, net->pool,
+                    net->split_work };
+    return cx;
+}
+
+void net_forward(Net *net, int n, int train)
+{
+    LayerCtx cx = net_ctx(net, n, train);
+    for (int i = 0; i < net->nlayers; i++) {
+        Layer *l = net->layers[i];
+        if (net->profile) {
+            double t0 = net_now();
+            layer_kinds[l->kind].forward(l, &cx);
+            net->prof_secs[l->kind] += net_now() - t0;
+            net->prof_calls[l->kind]++;
+        } else {
+            layer_kinds[l->kind].forward(l, &cx);
+        }
+    }
+}
+
+void net_zero_grad(Net *net)
+{
+    for (int i = 0; i < net->nunread; i++)
+        memset(net->unread[i]->g, 0, sizeof(float) * net->unread[i]->size);
+    memset(net->par_g, 0, sizeof(float) * net->npar);
+}
+
+typedef struct {
+    Net *net;
+    int step, n;
+} ZeroJob;
+
+/* Zero part `part` of every gradient first used at backward step job->step. */
+static void net_zero_part(void *arg, int part, int parts)
+{
+    const ZeroJob *job = arg;
+    const Net *net = job->net;
+    for (int z = net->zero_start[job->step]; z < net->zero_start[job->step + 1];
+         z++) {
+        Tensor *g = net->zero_list[z];
+        long lo, hi;
+        parallel_range((long)g->c * job->n * g->h * g->w, part, parts, &lo, &hi);
+        memset(g->g + lo, 0, sizeof(float) * (size_t)(hi - lo));
+    }
+}
+
+void net_backward(Net *net, int n)
+{
+    LayerCtx cx = net_ctx(net, n, 1);
+    for (int i = net->nlayers - 1; i >= 0; i--) {
+        Layer *l = net->layers[i];
+        int t = net->nlayers - 1 - i;
+        if (net->zero_start[t + 1] > net->zero_start[t]) {
+            ZeroJob job = { net, t, n };
+            long work = 0;
+            for (int z = net->zero_start[t]; z < net->zero_start[t + 1]; z++)
+                work += (long)net->zero_list[z]->c * n * net->zero_list[z]->h *
+                        net->zero_list[z]->w;
+            if (work < net->split_work)
+                net_zero_part(&job, 0, 1);
+            else
+                parallel_run(net->pool, net_zero_part, &job);
+        }
+        if (net->profile) {
+            double t0 = net_now();
+            layer_kinds[l->kind].backward(l, &cx);
+            net->prof_secs[l->kind] += net_now() - t0;
+        } else {
+            layer_kinds[l->kind].backward(l, &cx);
+        }
+    }
+}
+
+int64_t net_param_count(const Net *net)
+{
+    int64_t n = 0;
+    for (int i = 0; i < net->ntensors; i++)
+        if (net->tensors[i]->role == TENSOR_PARAM)
+            n += (int64_t)net->tensors[i]->size;
+    return n;
+}
+
+int64_t net_mult_adds(const Net *net)
+{
+    int64_t m = 0;
+    for (int i = 0; i < net->nlayers; i++)
+        m += layer_kinds[net->layers[i]->kind].mult_adds(net->layers[i]);
+    return m;
+}
+
+size_t net_bytes(const Net *net)
+{
+    return sizeof(float) * (net->nact + net->nact_g + 3 * net->npar +
+                            net->nstate + net->nws +
+                            net->ntws * (size_t)net->threads);
+}
+
+int net_max_batch(const Net *net)
+{
+    return net->max_batch;
+}
+
+void net_params(Net *net, float **w, float **g, float **m)
+{
+    *w = net->par;
+    *g = net->par_g;
+    *m = net->par_m;
+}
+
+NvStatus net_set_threads(Net *net, int threads, NvError *err)
+{
+    if (threads < 1)
+        threads = 1;
+    if (threads == net->threads)
+        return NV_OK;
+    if (!net->finished) {
+        net->threads = threads;
+        return NV_OK;
+    }
+    float *tws = net_alloc(net->ntws * (size_t)threads);
+    ParallelPool *pool = threads > 1 ? parallel_new(threads) : NULL;
+    if (!tws || (threads > 1 && !pool)) {
+        free(tws);
+        parallel_free(pool);
+        return nv_error_set(err, NV_ERR_RUNTIME,
+                            "cannot start %d worker threads", threads);
+    }
+    free(net->tws);
+    parallel_free(net->pool);
+    net->tws = tws;
+    net->pool = pool;
+    net->threads = threads;
+    return NV_OK;
+}
+
+void net_set_split_work(Net *net, long work)
+{
+    net->split_work = work < 0 ? 0 : work;
+}
+
+void net_profile(Net *net, int enable)
+{
+    net->profile = enable;
+}
+
+void net_profile_read(const Net *net, double secs[LAYER_KINDS],
+                      int64_t calls[LAYER_KINDS])
+{
+    for (int k = 0; k < LAYER_KINDS; k++) {
+        secs[k] = net->prof_secs[k];
+        calls[k] = net->prof_calls[k];
+    }
+}
+
+void net_profile_reset(Net *net)
+{
+    memset(net->prof_secs, 0, sizeof net->prof_secs);
+    memset(net->prof_calls, 0, sizeof net->prof_calls);
+}

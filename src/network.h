@@ -1,0 +1,108 @@
+/* network.h - a feed-forward network of layers (layers.h) with its memory
+ * planned once.
+ *
+ * Building: net_new(), then net_input() and the net_* layer functions in
+ * execution order, each returning its output tensor; then net_finish()
+ * allocates one arena per role (activations, their gradients, parameters,
+ * parameter gradients, optimiser state, running statistics, workspace),
+ * binds every tensor to a view of it and initialises the parameters from a
+ * seed.  Nothing is allocated after that: forward, backward and the
+ * optimiser only use those arenas.
+ *
+ * Builder errors are sticky (as SQLite's): a failed allocation or a shape
+ * that does not fit marks the network failed, later builder calls return
+ * NULL, and net_finish() reports the first error.
+ *
+ * Activations are channel-major x[c][n][h][w]; net_set_input() converts the
+ * outside world's NCHW.  Not thread-safe; one network per thread. */
+#ifndef NASVIEW_NETWORK_H
+#define NASVIEW_NETWORK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "layers.h"
+#include "nv_error.h"
+
+typedef struct Net Net;
+
+/* net_new - an empty network for batches of up to max_batch images.
+ * Returns NULL when out of memory; free with net_free. */
+Net *net_new(int max_batch);
+
+/* net_free - release the network, its layers and arenas; NULL is a no-op. */
+void net_free(Net *net);
+
+/* Builders: each returns the output tensor (owned by net) or NULL once the
+ * network has failed. */
+Tensor *net_input(Net *net, int c, int h, int w);
+/* general convolution, no bias; relu applies ReLU to the input first */
+Tensor *net_conv(Net *net, Tensor *x, int cout, int kh, int kw, int sh,
+                 int sw, int ph, int pw, int dh, int dw, int relu);
+/* depthwise k x k, padding k/2 */
+Tensor *net_dwconv(Net *net, Tensor *x, int k, int stride, int relu);
+Tensor *net_bn(Net *net, Tensor *x);
+/* k x k pooling, padding k/2; max or average (padding not counted) */
+Tensor *net_pool(Net *net, Tensor *x, int max, int k, int stride);
+Tensor *net_relu(Net *net, Tensor *x);
+Tensor *net_add(Net *net, Tensor *a, Tensor *b);
+/* channel concat of k (1..LAYER_CONCAT_MAX) tensors of one spatial size */
+Tensor *net_concat(Net *net, Tensor *const *xs, int k);
+/* factorized reduce without its BN: ReLU, 1x1/2 conv to floor(cout/2)
+ * channels, the same on the input shifted by a pixel to the rest, concat */
+Tensor *net_factred(Net *net, Tensor *x, int cout);
+Tensor *net_gap(Net *net, Tensor *x, int relu);
+Tensor *net_linear(Net *net, Tensor *x, int out);
+
+/* net_fail - mark the network failed with a message (used by builders of
+ * bigger structures, e.g. child.c, for shape errors). */
+void net_fail(Net *net, NvStatus status, const char *msg);
+
+/* net_finish - plan and allocate the arenas, initialise parameters from
+ * seed.  Fails with the first builder error, or NV_ERR_NOMEM. */
+NvStatus net_finish(Net *net, uint64_t seed, NvError *err);
+
+/* net_set_input - copy n images [n][c][h][w] (NCHW) into input tensor t. */
+void net_set_input(Net *net, Tensor *t, const float *nchw, int n);
+
+/* net_forward - run every layer on a batch of n (<= max_batch) images;
+ * train selects batch statistics for BN and updates its running ones. */
+void net_forward(Net *net, int n, int train);
+
+/* net_zero_grad - zero every activation and parameter gradient. */
+void net_zero_grad(Net *net);
+
+/* net_backward - run every layer's backward pass in reverse order; the
+ * caller has zeroed gradients and set the output's gradient. */
+void net_backward(Net *net, int n);
+
+/* Sizes of the built network. */
+int64_t net_param_count(const Net *net);
+int64_t net_mult_adds(const Net *net); /* one image, forward */
+size_t net_bytes(const Net *net);      /* all arenas together */
+int net_max_batch(const Net *net);
+
+/* net_params - the parameter arena: *w values, *g gradients, *m optimiser
+ * state (momentum), each net_param_count() floats, owned by net. */
+void net_params(Net *net, float **w, float **g, float **m);
+
+/* net_set_threads - threads the layers split their work over (>= 1; the
+ * caller's thread is one of them).  Each kind splits into fixed parts, so a
+ * given count gives the same results on every run.  Before net_finish it
+ * only records the count.  Fails (NV_ERR_RUNTIME) when threads cannot be
+ * started; the network then keeps its previous count. */
+NvStatus net_set_threads(Net *net, int threads, NvError *err);
+
+/* net_set_split_work - layers with less work than this (LayerCtx.split_work
+ * units) run on one thread; 0 splits every layer (tests use it to exercise
+ * the threaded paths on small networks). */
+void net_set_split_work(Net *net, long work);
+
+/* Per-kind timing, for `nasview bench`: when enabled, forward and backward
+ * add each layer's CPU time (of the calling thread) to secs[kind]. */
+void net_profile(Net *net, int enable);
+void net_profile_read(const Net *net, double secs[LAYER_KINDS],
+                      int64_t calls[LAYER_KINDS]);
+void net_profile_reset(Net *net);
+
+#endif

@@ -1,0 +1,35 @@
+/* pool.h - average and max pooling (k x k, padding k/2, stride s) on
+ * channel-major activations x[c][n][h][w].
+ * Average pooling does not count padding.  Max pooling's backward finds the
+ * (first) maximum of each window again instead of storing indices.
+ * Backward functions ACCUMULATE into dx. */
+#ifndef NASVIEW_POOL_H
+#define NASVIEW_POOL_H
+
+#include <stddef.h>
+
+typedef struct {
+    int c, k, s, p, h, w, oh, ow;
+} PoolShape;
+
+/* pool_shape_make - a k x k pool, padding k/2, the given stride. */
+PoolShape pool_shape_make(int c, int k, int stride, int h, int w);
+
+/* pool_workspace - floats of scratch avgpool_forward/_backward need. */
+size_t pool_workspace(const PoolShape *s);
+
+/* y [c][n][oh][ow] (overwritten) from x [c][n][h][w]. */
+void avgpool_forward(const PoolShape *s, int n, const float *x, float *y,
+                     float *ws);
+void avgpool_backward(const PoolShape *s, int n, const float *dy, float *dx,
+                      float *ws);
+/* Naive references of the two above (direct window loops). */
+void avgpool_forward_naive(const PoolShape *s, int n, const float *x,
+                           float *y);
+void avgpool_backward_naive(const PoolShape *s, int n, const float *dy,
+                            float *dx);
+void maxpool_forward(const PoolShape *s, int n, const float *x, float *y);
+void maxpool_backward(const PoolShape *s, int n, const float *x,
+                      const float *dy, float *dx);
+
+#endif

@@ -1,0 +1,149 @@
+/* test_conv.c - the optimised kernels against their naive references:
+ * im2col+sgemm convolution over many kernel/stride/padding/dilation
+ * combinations (with and without the fused input ReLU), the depthwise
+ * convolution and average pooling on plane kernels; backward passes must
+ * accumulate. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "conv.h"
+#include "dwconv.h"
+#include "pool.h"
+#include "rng.h"
+
+static float *rand_buf(Rng *r, size_t n)
+{
+    float *p = malloc(sizeof(float) * (n ? n : 1));
+    for (size_t i = 0; i < n; i++)
+        p[i] = rng_uniformf(r, -1.0f, 1.0f);
+    return p;
+}
+
+static float *copy_buf(const float *a, size_t n)
+{
+    float *p = malloc(sizeof(float) * (n ? n : 1));
+    memcpy(p, a, sizeof(float) * n);
+    return p;
+}
+
+/* max |a-b| relative to 1 + max |b| */
+static double max_diff(const float *a, const float *b, size_t n)
+{
+    double m = 0.0, s = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double d = fabs((double)a[i] - b[i]);
+        if (d > m)
+            m = d;
+        if (fabs(b[i]) > s)
+            s = fabs(b[i]);
+    }
+    return m / (1.0 + s);
+}
+
+static void check_conv(Rng *r, ConvShape s, int n, int relu)
+{
+    size_t nx = (size_t)s.cin * n * s.h * s.w;
+    size_t ny = (size_t)s.cout * n * s.oh * s.ow;
+    size_t nw = (size_t)s.cout * s.cin * s.kh * s.kw;
+    float *x = rand_buf(r, nx), *w = rand_buf(r, nw), *dy = rand_buf(r, ny);
+    float *y1 = calloc(ny, sizeof(float)), *y2 = calloc(ny, sizeof(float));
+    float *ws = calloc(conv_workspace(&s, n) + 1, sizeof(float));
+    float *dx1 = rand_buf(r, nx), *dx2 = copy_buf(dx1, nx);
+    float *dw1 = rand_buf(r, nw), *dw2 = copy_buf(dw1, nw);
+    conv_forward(&s, n, relu, x, w, y1, ws);
+    conv_forward_naive(&s, n, relu, x, w, y2);
+    conv_backward(&s, n, relu, x, w, dy, dx1, dw1, ws);
+    conv_backward_naive(&s, n, relu, x, w, dy, dx2, dw2);
+    double ey = max_diff(y1, y2, ny), ex = max_diff(dx1, dx2, nx),
+           ew = max_diff(dw1, dw2, nw);
+    CHECK(ey < 1e-5 && ex < 1e-5 && ew < 1e-5,
+          "conv %dx%d s%d,%d p%d,%d d%d,%d %dx%d cin %d cout %d relu %d: "
+          "y %g dx %g dw %g", s.kh, s.kw, s.sh, s.sw, s.ph, s.pw, s.dh, s.dw,
+          s.h, s.w, s.cin, s.cout, relu, ey, ex, ew);
+    free(x); free(w); free(dy); free(y1); free(y2); free(ws);
+    free(dx1); free(dx2); free(dw1); free(dw2);
+}
+
+static void check_dw(Rng *r, DwShape s, int n, int relu)
+{
+    size_t nx = (size_t)s.c * n * s.h * s.w, ny = (size_t)s.c * n * s.oh * s.ow;
+    size_t nw = (size_t)s.c * s.k * s.k;
+    float *x = rand_buf(r, nx), *w = rand_buf(r, nw), *dy = rand_buf(r, ny);
+    float *y1 = calloc(ny, sizeof(float)), *y2 = calloc(ny, sizeof(float));
+    float *ws = calloc(dwconv_workspace(&s), sizeof(float));
+    float *dx1 = rand_buf(r, nx), *dx2 = copy_buf(dx1, nx);
+    float *dw1 = rand_buf(r, nw), *dw2 = copy_buf(dw1, nw);
+    dwconv_forward(&s, n, relu, x, w, y1, ws);
+    dwconv_forward_naive(&s, n, relu, x, w, y2);
+    dwconv_backward(&s, n, relu, x, w, dy, dx1, dw1, ws);
+    dwconv_backward_naive(&s, n, relu, x, w, dy, dx2, dw2);
+    double ey = max_diff(y1, y2, ny), ex = max_diff(dx1, dx2, nx),
+           ew = max_diff(dw1, dw2, nw);
+    CHECK(ey < 1e-5 && ex < 1e-5 && ew < 1e-5,
+          "dwconv k%d s%d %dx%d c %d relu %d: y %g dx %g dw %g", s.k, s.s,
+          s.h, s.w, s.c, relu, ey, ex, ew);
+    free(x); free(w); free(dy); free(y1); free(y2); free(ws);
+    free(dx1); free(dx2); free(dw1); free(dw2);
+}
+
+static void check_avg(Rng *r, PoolShape s, int n)
+{
+    size_t nx = (size_t)s.c * n * s.h * s.w, ny = (size_t)s.c * n * s.oh * s.ow;
+    float *x = rand_buf(r, nx), *dy = rand_buf(r, ny);
+    float *y1 = calloc(ny, sizeof(float)), *y2 = calloc(ny, sizeof(float));
+    float *ws = calloc(pool_workspace(&s), sizeof(float));
+    float *dx1 = rand_buf(r, nx), *dx2 = copy_buf(dx1, nx);
+    avgpool_forward(&s, n, x, y1, ws);
+    avgpool_forward_naive(&s, n, x, y2);
+    avgpool_backward(&s, n, dy, dx1, ws);
+    avgpool_backward_naive(&s, n, dy, dx2);
+    double ey = max_diff(y1, y2, ny), ex = max_diff(dx1, dx2, nx);
+    CHECK(ey < 1e-5 && ex < 1e-5, "avgpool k%d s%d %dx%d: y %g dx %g", s.k,
+          s.s, s.h, s.w, ey, ex);
+    free(x); free(dy); free(y1); free(y2); free(ws); free(dx1); free(dx2);
+}
+
+int main(void)
+{
+    Rng r;
+    rng_seed(&r, 42, 0);
+    /* kh kw sh sw ph pw dh dw */
+    static const int cases[][8] = {
+        { 1, 1, 1, 1, 0, 0, 1, 1 }, { 1, 1, 2, 2, 0, 0, 1, 1 },
+        { 3, 3, 1, 1, 1, 1, 1, 1 }, { 3, 3, 2, 2, 1, 1, 1, 1 },
+        { 1, 3, 1, 2, 0, 1, 1, 1 }, { 3, 1, 2, 1, 1, 0, 1, 1 },
+        { 1, 7, 1, 1, 0, 3, 1, 1 }, { 7, 1, 1, 1, 3, 0, 1, 1 },
+        { 3, 3, 1, 1, 2, 2, 2, 2 }, { 3, 3, 2, 2, 2, 2, 2, 2 },
+        { 5, 5, 2, 2, 2, 2, 1, 1 }, { 1, 1, 2, 2, -1, -1, 1, 1 },
+    };
+    static const int sizes[][2] = { { 7, 7 }, { 8, 6 }, { 5, 9 } };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (size_t j = 0; j < 3; j++)
+            for (int relu = 0; relu < 2; relu++) {
+                const int *c = cases[i];
+                ConvShape s = conv_shape_make(3, 4, c[0], c[1], c[2], c[3],
+                                              c[4], c[5], c[6], c[7],
+                                              sizes[j][0], sizes[j][1]);
+                if (c[4] < 0) { /* the shifted path of factorized reduce */
+                    s.oh = (s.h - 1) / 2 + 1;
+                    s.ow = (s.w - 1) / 2 + 1;
+                }
+                check_conv(&r, s, 3, relu);
+            }
+    for (int k = 3; k <= 7; k += 2)
+        for (int st = 1; st <= 2; st++)
+            for (size_t j = 0; j < 3; j++)
+                for (int relu = 0; relu < 2; relu++)
+                    check_dw(&r, dwconv_shape_make(3, k, st, sizes[j][0],
+                                                   sizes[j][1]), 2, relu);
+    for (int k = 3; k <= 5; k += 2)
+        for (int st = 1; st <= 2; st++)
+            for (size_t j = 0; j < 3; j++)
+                check_avg(&r, pool_shape_make(3, k, st, sizes[j][0],
+                                              sizes[j][1]), 2);
+    return check_exit("test_conv");
+}

@@ -1,0 +1,230 @@
+/* test_network.c - the child network of SPEC.md section 2: its size
+ * (NASNet-A has 211,258 parameters at F=16, N=1, 1x28x28, 10 classes),
+ * shape errors, and finite-difference gradient checks of whole networks
+ * (NASNet-A and genotypes that use all 13 operations, both combine modes
+ * and an unused h(i-1) in the reduction cell) through the real loss.
+ *
+ * Inside a whole network ReLU and max kinks cannot be placed by hand, so
+ * each checked coordinate also compares its one-sided differences: when
+ * they disagree a kink lies within the step and the coordinate is skipped
+ * (at most a quarter may be).  Thousands of ReLUs downstream of any
+ * coordinate make the loss piecewise smooth on a fine scale, so a few
+ * percent of coordinates may still disagree; a wrong layer gradient makes
+ * every coordinate feeding it disagree. */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "child.h"
+#include "rng.h"
+
+#define GC_BATCH 4
+#define GC_EPS 1e-3f
+
+/* Uses every operation, concat and add, and leaves h(i-1) unused in the
+ * reduction cell (so it goes through factorized reduce). */
+static const char *const all_ops =
+    "normal: 1 0 identity conv_1x3_3x1 concat; 2 1 conv_1x7_7x1 dil_conv_3x3 add; "
+    "3 0 avg_pool_3x3 max_pool_3x3 concat; 4 2 max_pool_5x5 max_pool_7x7 add; "
+    "5 1 conv_1x1 conv_3x3 add | reduce: 1 1 sep_conv_3x3 sep_conv_5x5 concat; "
+    "2 1 sep_conv_7x7 identity add; 3 2 identity avg_pool_3x3 concat; "
+    "1 1 max_pool_3x3 conv_1x1 add; 4 5 identity sep_conv_3x3 add";
+
+/* Unused h(i) in both cells, identity on h(i) strided, concat outputs fed
+ * to pools and identities. */
+static const char *const unused_hi =
+    "normal: 0 0 sep_conv_3x3 identity concat; 2 0 identity max_pool_3x3 add; "
+    "3 2 avg_pool_3x3 conv_1x1 concat; 4 0 identity sep_conv_5x5 add; "
+    "5 3 dil_conv_3x3 identity concat | reduce: 0 0 max_pool_5x5 identity concat; "
+    "2 0 identity conv_3x3 add; 3 2 max_pool_7x7 identity add; "
+    "4 3 conv_1x7_7x1 avg_pool_3x3 concat; 5 0 conv_1x3_3x1 sep_conv_7x7 add";
+
+static int64_t params_of(const Genotype *g, int F, int N, int c, int h, int w,
+                         int classes)
+{
+    ChildShape sh = { F, N, c, h, w, classes };
+    Net *net;
+    Tensor *in, *out;
+    NvError err;
+    if (child_build(g, &sh, 1, &net, &in, &out, &err) != NV_OK) {
+        fprintf(stderr, "build: %s\n", err.msg);
+        return -1;
+    }
+    int64_t p = net_param_count(net);
+    net_free(net);
+    return p;
+}
+
+static double net_loss(Net *net, Tensor *logits, const uint8_t *labels)
+{
+    net_forward(net, GC_BATCH, 1);
+    return loss_softmax_xent(logits->x, logits->c, GC_BATCH, labels, NULL,
+                             NULL);
+}
+
+static void check_coords(const char *name, const char *what, Net *net,
+                         Tensor *logits, const uint8_t *labels, float *v,
+                         const float *ga, size_t n, size_t samples)
+{
+    size_t step = n > samples ? n / samples : 1;
+    int bad = 0, kinks = 0, total = 0;
+    for (size_t i = 0; i < n; i += step) {
+        float keep = v[i];
+        double l0 = net_loss(net, logits, labels);
+        v[i] = keep + GC_EPS;
+        double lp = net_loss(net, logits, labels);
+        v[i] = keep - GC_EPS;
+        double lm = net_loss(net, logits, labels);
+        v[i] = keep;
+        total++;
+        double fp = (lp - l0) / GC_EPS, fm = (l0 - lm) / GC_EPS;
+        if (fabs(fp - fm) > 4e-3 + 0.1 * fmax(fabs(fp), fabs(fm))) {
+            kinks++;
+            continue;
+        }
+        double num = (lp - lm) / (2.0 * GC_EPS), an = ga[i];
+        if (fabs(num - an) > 3e-3 + 0.1 * fmax(fabs(num), fabs(an)) &&
+            bad++ < 3)
+            fprintf(stderr, "%s %s[%zu]: analytic %g numeric %g\n", name, what,
+                    i, an, num);
+    }
+    fprintf(stderr, "%s %s: %d checked, %d at kinks, %d off\n", name, what,
+            total, kinks, bad);
+    CHECK(bad * 25 <= total, "%s: %d of %d %s gradients off", name, bad,
+          total, what);
+    CHECK(kinks * 4 <= total, "%s: %d of %d %s coordinates at kinks", name,
+          kinks, total, what);
+}
+
+static void gradcheck_child(const char *name, const Genotype *g)
+{
+    ChildShape sh = { 2, 1, 2, 8, 8, 5 };
+    Net *net;
+    Tensor *x, *logits;
+    NvError err;
+    if (child_build(g, &sh, GC_BATCH, &net, &x, &logits, &err) != NV_OK ||
+        net_finish(net, 11, &err) != NV_OK) {
+        CHECK(0, "%s: %s", name, err.msg);
+        net_free(net);
+        return;
+    }
+    Rng r;
+    rng_seed(&r, 3, 0);
+    size_t nx = (size_t)x->c * GC_BATCH * x->h * x->w;
+    for (size_t i = 0; i < nx; i++)
+        x->x[i] = rng_uniformf(&r, -1.5f, 1.5f);
+    uint8_t labels[GC_BATCH] = { 1, 4, 0, 2 };
+    net_forward(net, GC_BATCH, 1);
+    net_zero_grad(net);
+    loss_softmax_xent(logits->x, logits->c, GC_BATCH, labels, logits->g, NULL);
+    net_backward(net, GC_BATCH);
+    float *pw, *pg, *pm;
+    net_params(net, &pw, &pg, &pm);
+    size_t np = (size_t)net_param_count(net);
+    float *gp = malloc(sizeof(float) * np), *gx = malloc(sizeof(float) * nx);
+    memcpy(gp, pg, sizeof(float) * np);
+    memcpy(gx, x->g, sizeof(float) * nx);
+    check_coords(name, "input", net, logits, labels, x->x, gx, nx, 40);
+    check_coords(name, "param", net, logits, labels, pw, gp, np, 150);
+    free(gp);
+    free(gx);
+    net_free(net);
+}
+
+/* Two threads split every layer differently from one, but compute the
+ * same function: forward and gradients agree to rounding, and two runs
+ * with two threads agree exactly. */
+static void check_threads(const Genotype *g)
+{
+    ChildShape sh = { 4, 1, 1, 12, 12, 10 };
+    Net *net[3];
+    Tensor *x[3], *lo[3];
+    NvError err;
+    float *grads[3];
+    uint8_t labels[GC_BATCH] = { 1, 4, 0, 9 };
+    Rng r;
+    for (int i = 0; i < 3; i++) {
+        CHECK(child_build(g, &sh, GC_BATCH, &net[i], &x[i], &lo[i], &err) ==
+                      NV_OK &&
+                  net_set_threads(net[i], i == 0 ? 1 : 2, &err) == NV_OK &&
+                  (net_set_split_work(net[i], 0), 1) &&
+                  net_finish(net[i], 5, &err) == NV_OK,
+              "threads build: %s", err.msg);
+        rng_seed(&r, 8, 0);
+        size_t nx = (size_t)GC_BATCH * 144;
+        for (size_t k = 0; k < nx; k++)
+            x[i]->x[k] = rng_uniformf(&r, -1, 1);
+        net_forward(net[i], GC_BATCH, 1);
+        net_zero_grad(net[i]);
+        loss_softmax_xent(lo[i]->x, 10, GC_BATCH, labels, lo[i]->g, NULL);
+        net_backward(net[i], GC_BATCH);
+        float *w, *m;
+        net_params(net[i], &w, &grads[i], &m);
+    }
+    size_t np = (size_t)net_param_count(net[0]);
+    double maxd = 0.0, maxg = 0.0;
+    for (size_t k = 0; k < np; k++) {
+        maxd = fmax(maxd, fabs((double)grads[0][k] - grads[1][k]));
+        maxg = fmax(maxg, fabs((double)grads[0][k]));
+    }
+    CHECK(maxd <= 1e-4 * (1.0 + maxg), "1 vs 2 threads: gradients differ by %g",
+          maxd);
+    CHECK(memcmp(grads[1], grads[2], sizeof(float) * np) == 0,
+          "2 threads twice: bit-identical gradients");
+    for (int k = 0; k < 10 * GC_BATCH; k++)
+        CHECK(fabsf(lo[0]->x[k] - lo[1]->x[k]) < 1e-4f, "logit %d: %g vs %g",
+              k, lo[0]->x[k], lo[1]->x[k]);
+    for (int i = 0; i < 3; i++)
+        net_free(net[i]);
+}
+
+int main(void)
+{
+    NvError err;
+    Genotype a, b;
+    int64_t p = params_of(geno_nasnet_a(), 16, 1, 1, 28, 28, 10);
+    CHECK(p == 211258, "NASNet-A F=16 N=1 has %lld parameters", (long long)p);
+
+    CHECK(geno_parse(all_ops, &a, &err) == NV_OK, "parse: %s", err.msg);
+    CHECK(geno_parse(unused_hi, &b, &err) == NV_OK, "parse: %s", err.msg);
+    /* the reduction cell of all_ops concatenates FR(h(i-1)) and b4 */
+    CHECK(geno_cell_output_mask(&a, GENO_CELL_REDUCE) == ((1u << 0) | (1u << 6)),
+          "all_ops reduce mask %x", geno_cell_output_mask(&a, GENO_CELL_REDUCE));
+    CHECK(geno_cell_output_mask(&b, GENO_CELL_REDUCE) & (1u << 1),
+          "unused_hi leaves h(i) unused");
+
+    /* sizes grow with F and N, inputs of any size and channel count */
+    int64_t p8 = params_of(&a, 8, 1, 3, 32, 32, 10);
+    int64_t p8n2 = params_of(&a, 8, 2, 3, 32, 32, 10);
+    CHECK(p8 > 0 && p8n2 > p8, "params F=8: %lld, N=2: %lld", (long long)p8,
+          (long long)p8n2);
+    CHECK(params_of(&b, 4, 1, 1, 9, 7, 3) > 0, "odd input sizes build");
+
+    /* impossible shapes are usage errors with a message */
+    ChildShape bad = { 8, 1, 1, 3, 3, 10 };
+    Net *net = NULL;
+    Tensor *in, *out;
+    CHECK(child_build(&a, &bad, 4, &net, &in, &out, &err) == NV_ERR_USAGE &&
+              net == NULL && strstr(err.msg, "too small"),
+          "3x3 input refused: %s", err.msg);
+    ChildShape zero = { 0, 1, 1, 28, 28, 10 };
+    CHECK(child_build(&a, &zero, 4, &net, &in, &out, &err) == NV_ERR_USAGE,
+          "F=0 refused");
+
+    check_threads(geno_nasnet_a());
+    check_threads(&a);
+    gradcheck_child("nasnet-a", geno_nasnet_a());
+    gradcheck_child("all-ops", &a);
+    gradcheck_child("unused-h(i)", &b);
+    Rng r;
+    rng_seed(&r, 2024, 0);
+    for (int i = 0; i < 2; i++) {
+        Genotype g;
+        geno_sample_uniform(&g, &r);
+        gradcheck_child("random", &g);
+    }
+    return check_exit("test_network");
+}
