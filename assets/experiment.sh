@@ -92,15 +92,23 @@ nstrat=$#
 
 log() { echo "[$(date -u +%H:%M:%S)] $*"; }
 
+# Searches in flight; Ctrl-C or SIGTERM stops them all (each search stores
+# what it finished; `nasview search --resume NAME` continues one).
+pids=()
+names=()
+failed=0
+trap 'log "stopping..."; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait; exit 130' INT TERM
+
 # --- budget: time a 2-sample search when none is given ---------------------
 if [ -z "$budget" ]; then
     log "timing a 2-sample random search to size the budget..."
     t0=$(date +%s.%N)
-    if ! "$nasview" search --db "$out/calibrate.db" --strategy random \
+    "$nasview" search --db "$out/calibrate.db" --strategy random \
         --budget 2 --seed 999 --threads 1 --name calibrate "${extra[@]}" \
-        >"$out/logs/calibrate.log" 2>&1; then
-        die "the timing search failed; see $out/logs/calibrate.log"
-    fi
+        >"$out/logs/calibrate.log" 2>&1 &
+    pids=($!)
+    wait "${pids[0]}" || die "the timing search failed; see $out/logs/calibrate.log"
+    pids=()
     t1=$(date +%s.%N)
     # seconds per child on one core, and the budget that fills the target:
     # total child time = strategies * seeds * budget * t, spread over jobs.
@@ -116,10 +124,6 @@ total=$((nstrat * seeds))
 log "$total searches ($strategies; seeds $first_seed..$((first_seed + seeds - 1))), budget $budget each, $jobs at a time; output in $out"
 
 # --- run the searches, JOBS at a time ---------------------------------------
-pids=()
-names=()
-failed=0
-trap 'log "stopping..."; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait; exit 130' INT TERM
 
 reap() { # wait for one search to end; record failures
     local i p
