@@ -1,6 +1,7 @@
 /* bytes.c - little-endian writer and reader (see bytes.h). */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,12 @@ void bytes_put(ByteWriter *w, const void *data, size_t n)
 {
     if (w->failed || n == 0)
         return;
+    /* w->len + n must not wrap (it would pass the capacity test and copy
+     * past the buffer), nor the doubling below */
+    if (n > SIZE_MAX / 2 - w->len) {
+        w->failed = 1;
+        return;
+    }
     if (w->len + n > w->cap) {
         size_t cap = w->cap ? w->cap : 256;
         while (cap < w->len + n)

@@ -1,6 +1,7 @@
 /* canvas.c - a character grid with colour roles (see canvas.h). */
 #include "config.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,7 +9,8 @@
 
 Canvas *canvas_new(int width, int height)
 {
-    if (width < 1 || height < 1)
+    /* cells are indexed with int (y * width + x) */
+    if (width < 1 || height < 1 || width > INT_MAX / height)
         return NULL;
     Canvas *c = malloc(sizeof *c);
     if (!c)

@@ -34,7 +34,8 @@ typedef struct {
     CanvasCell *cells; /* [height][width], owned by the Canvas */
 } Canvas;
 
-/* canvas_new - a blank width x height canvas (both >= 1); NULL on failure.
+/* canvas_new - a blank width x height canvas (both >= 1, at most INT_MAX
+ * cells); NULL on failure.
  * The caller owns it (canvas_free). */
 Canvas *canvas_new(int width, int height);
 

@@ -492,6 +492,9 @@ NvStatus cell_render_data(CellRender *r, const Genotype *g, CellSelect which,
     if (which != CELL_SELECT_NORMAL && which != CELL_SELECT_REDUCE &&
         which != CELL_SELECT_BOTH)
         return nv_error_set(err, NV_ERR_USAGE, "no cell selection %d", (int)which);
+    if (fmt != RENDER_FORMAT_SVG && fmt != RENDER_FORMAT_DOT)
+        return nv_error_set(err, NV_ERR_USAGE, "no render format %d (svg or dot)",
+                            (int)fmt);
     if ((st = geno_validate(g, err)) != NV_OK)
         return st;
     Agraph_t *gr = graph_picture(g, which);

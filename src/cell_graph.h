@@ -115,7 +115,7 @@ NvStatus cell_render_layout(CellRender *r, const Genotype *g, int cell,
  * or DOT (Graphviz's own writer) into a malloc'ed, NUL-terminated buffer
  * *data of *len bytes, owned by the caller (free()).  r may be NULL.
  * Errors as cell_render_layout, plus NV_ERR_DEPENDENCY when the svg
- * renderer cannot be loaded. */
+ * renderer cannot be loaded and NV_ERR_USAGE for a bad which or fmt. */
 NvStatus cell_render_data(CellRender *r, const Genotype *g, CellSelect which,
                           RenderFormat fmt, char **data, size_t *len,
                           NvError *err);

@@ -1,6 +1,7 @@
 /* cli.c - helpers shared by the subcommands (see cli.h). */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,7 +54,12 @@ int cli_parse_u64(const char *cmd, const char *opt, const char *val,
     char *end;
     unsigned long long v;
     errno = 0;
-    if (val[0] == '-')
+    /* strtoull skips leading blanks and then negates a '-': " -1" would
+     * read as 18446744073709551615 */
+    const char *p = val;
+    while (isspace((unsigned char)*p))
+        p++;
+    if (*p == '-')
         return cli_usage_error(cmd, "%s '%s' must not be negative", opt, val);
     v = strtoull(val, &end, 10);
     if (errno || end == val || *end != '\0')

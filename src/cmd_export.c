@@ -1,26 +1,242 @@
-/* cmd_export.c - `nasview export`: parses its options; the database store is not built yet. */
+/* cmd_export.c - `nasview export SEARCH [SAMPLE]`: every sample of a search
+ * (or one sample with its decisions and curve) as CSV or JSON, or one
+ * sample's cells as SVG or DOT through the cell renderer (cell_graph.h).
+ * A table is written to FILE.tmp and renamed, so a failure leaves no
+ * half-written file; '-' writes to standard output. */
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cell_graph.h"
 #include "cli.h"
+#include "report.h"
+#include "store.h"
 
 static const char usage[] =
-"Usage: nasview export [--db FILE] SEARCH [SAMPLE] (--svg FILE | --dot FILE |\n"
-    "                      --csv FILE | --json FILE) [--cell normal|reduce|both]\n"
-    "Write a search's samples as CSV/JSON, or a sample's cells as SVG/DOT.\n";
+    "Usage: nasview export [--db FILE] SEARCH [SAMPLE] (--csv FILE |\n"
+    "                      --json FILE | --svg FILE | --dot FILE)\n"
+    "                      [--cell normal|reduce|both]\n"
+    "Write a search's samples as CSV or JSON (with SAMPLE: that sample, its\n"
+    "decisions and, in JSON, its training curve), or a sample's cells as\n"
+    "SVG or Graphviz DOT (SAMPLE defaults to the best one).  FILE '-' is\n"
+    "standard output.\n";
+
+enum { OPT_DB = 1, OPT_SVG, OPT_DOT, OPT_CSV, OPT_JSON, OPT_CELL };
 
 static const struct option opts[] = {
-    { "db", required_argument, NULL, 1 },
-    { "svg", required_argument, NULL, 2 },
-    { "dot", required_argument, NULL, 3 },
-    { "csv", required_argument, NULL, 4 },
-    { "json", required_argument, NULL, 5 },
-    { "cell", required_argument, NULL, 6 },
+    { "db", required_argument, NULL, OPT_DB },
+    { "svg", required_argument, NULL, OPT_SVG },
+    { "dot", required_argument, NULL, OPT_DOT },
+    { "csv", required_argument, NULL, OPT_CSV },
+    { "json", required_argument, NULL, OPT_JSON },
+    { "cell", required_argument, NULL, OPT_CELL },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
 
+/* write_table - the CSV or JSON export of search s (one sample when
+ * idx >= 0) into f. */
+static NvStatus write_table(FILE *f, Store *st, const StoreSearch *s, int idx,
+                            int json, NvError *err)
+{
+    NvStatus r;
+    if (idx >= 0) {
+        StoreSample x;
+        StoreDecision dec[GENO_DECISIONS];
+        StoreProgress *curve = NULL;
+        size_t n = 0;
+        int n_dec = 0;
+        if ((r = store_sample_get(st, s->id, idx, &x, dec, &n_dec, err)) ||
+            (r = store_sample_curve(st, s->id, idx, &curve, &n, err)))
+            return r;
+        if (json) {
+            fputs("{\"search\":", f);
+            report_search_json(f, s);
+            fputs(",\"sample\":", f);
+            report_sample_json(f, &x, dec, n_dec);
+            fputs(",\"curve\":", f);
+            report_curve_json(f, curve, n);
+            fputs("}\n", f);
+        } else {
+            report_decisions_csv(f, dec, n_dec);
+        }
+        free(curve);
+        return NV_OK;
+    }
+    /* All samples, a page at a time (bounded memory for long searches). */
+    StoreSample last;
+    StoreSampleQuery q = { STORE_ORDER_IDX, 0, 256, NULL };
+    int first = 1;
+    if (json) {
+        fputs("{\"search\":", f);
+        report_search_json(f, s);
+        fputs(",\"samples\":[", f);
+    }
+    for (;;) {
+        StoreSample *rows = NULL;
+        size_t n = 0;
+        if ((r = store_samples(st, s->id, &q, &rows, &n, err)))
+            return r;
+        if (!json)
+            report_samples_csv(f, rows, n, 1, first);
+        for (size_t i = 0; json && i < n; i++) {
+            StoreDecision dec[GENO_DECISIONS];
+            StoreSample x;
+            int n_dec = 0;
+            if ((r = store_sample_get(st, s->id, rows[i].idx, &x, dec, &n_dec,
+                                      err))) {
+                free(rows);
+                return r;
+            }
+            if (!first || i > 0)
+                fputc(',', f);
+            report_sample_json(f, &x, dec, n_dec);
+        }
+        first = 0;
+        if (n > 0)
+            last = rows[n - 1];
+        free(rows);
+        if (n < (size_t)q.limit)
+            break;
+        q.after = &last;
+    }
+    if (json)
+        fputs("]}\n", f);
+    return NV_OK;
+}
+
+static NvStatus export_table(Store *st, const StoreSearch *s, int idx,
+                             int json, const char *file, NvError *err)
+{
+    char tmp[4200];
+    FILE *f;
+    NvStatus r;
+    if (strcmp(file, "-") == 0) {
+        r = write_table(stdout, st, s, idx, json, err);
+        if (r == NV_OK && fflush(stdout) != 0)
+            r = nv_error_set(err, NV_ERR_IO, "cannot write standard output: %s",
+                             strerror(errno));
+        return r;
+    }
+    snprintf(tmp, sizeof tmp, "%s.tmp", file);
+    if (!(f = fopen(tmp, "w")))
+        return nv_error_set(err, NV_ERR_IO, "cannot write %s: %s", tmp,
+                            strerror(errno));
+    r = write_table(f, st, s, idx, json, err);
+    if (ferror(f) && r == NV_OK)
+        r = nv_error_set(err, NV_ERR_IO, "cannot write %s: %s", tmp,
+                         strerror(errno));
+    if (fclose(f) != 0 && r == NV_OK)
+        r = nv_error_set(err, NV_ERR_IO, "cannot write %s: %s", tmp,
+                         strerror(errno));
+    if (r == NV_OK && rename(tmp, file) != 0)
+        r = nv_error_set(err, NV_ERR_IO, "cannot rename %s to %s: %s", tmp,
+                         file, strerror(errno));
+    if (r != NV_OK)
+        remove(tmp);
+    return r;
+}
+
+/* export_picture - a sample's cells as SVG or DOT (the renderer's job). */
+static NvStatus export_picture(Store *st, const StoreSearch *s, int idx,
+                               int svg, const char *cell, const char *file,
+                               NvError *err)
+{
+    StoreSample x;
+    NvStatus r;
+    if (idx < 0) {
+        if (s->best_idx < 0)
+            return nv_error_set(err, NV_ERR_NOT_FOUND,
+                                "search '%s' has no finished sample yet",
+                                s->name);
+        idx = s->best_idx;
+    }
+    if ((r = store_sample_get(st, s->id, idx, &x, NULL, NULL, err)))
+        return r;
+    Genotype g;
+    CellSelect which = CELL_SELECT_BOTH;
+    if ((r = geno_parse(x.genotype, &g, err)) ||
+        (cell && (r = cell_select_parse(cell, &which, err))))
+        return r;
+    return cell_render_file(&g, which, svg ? RENDER_FORMAT_SVG
+                                           : RENDER_FORMAT_DOT,
+                            file, err);
+}
+
 int cmd_export(int argc, char **argv)
 {
-    return cli_stub_command("export", usage, opts, 1, 2, argc, argv,
-                            "the database store is not built yet");
+    const char *db = NULL, *file = NULL, *cell = NULL;
+    char dbbuf[4096];
+    int kind = 0, c, rc;
+    long idx = -1;
+    NvError err;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(usage, stdout);
+            return CLI_EXIT_OK;
+        case OPT_DB:
+            db = optarg;
+            break;
+        case OPT_SVG:
+        case OPT_DOT:
+        case OPT_CSV:
+        case OPT_JSON:
+            if (kind)
+                return cli_usage_error("export", "give one of --csv, --json, "
+                                                 "--svg, --dot");
+            kind = c;
+            file = optarg;
+            break;
+        case OPT_CELL:
+            cell = optarg;
+            break;
+        case ':':
+            return cli_usage_error("export", "option '%s' needs a value",
+                                   argv[optind - 1]);
+        default:
+            return cli_usage_error("export", "unknown option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("export", "missing argument (SEARCH)");
+    if (argc - optind > 2)
+        return cli_usage_error("export", "unexpected argument '%s'",
+                               argv[optind + 2]);
+    if (!kind)
+        return cli_usage_error("export", "say what to write: --csv FILE, "
+                                         "--json FILE, --svg FILE or --dot FILE");
+    if (cell && kind != OPT_SVG && kind != OPT_DOT)
+        return cli_usage_error("export", "--cell goes with --svg or --dot");
+    if (argc - optind == 2 &&
+        (rc = cli_parse_long("export", "SAMPLE", argv[optind + 1], 0,
+                             100000000, &idx)))
+        return rc;
+    nv_error_clear(&err);
+    if (!db) {
+        if (cli_default_db(dbbuf, sizeof dbbuf, 0, &err))
+            return cli_fail("export", &err);
+        db = dbbuf;
+    }
+    Store *st = NULL;
+    StoreSearch s;
+    NvStatus r = store_open(db, STORE_READ, &st, &err);
+    if (r == NV_OK)
+        r = store_search_find(st, argv[optind], &s, &err);
+    if (r == NV_OK) {
+        if (kind == OPT_CSV || kind == OPT_JSON)
+            r = export_table(st, &s, (int)idx, kind == OPT_JSON, file, &err);
+        else
+            r = export_picture(st, &s, (int)idx, kind == OPT_SVG, cell, file,
+                               &err);
+    }
+    store_close(st);
+    return r ? cli_fail("export", &err) : CLI_EXIT_OK;
 }

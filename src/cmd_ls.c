@@ -1,11 +1,20 @@
-/* cmd_ls.c - `nasview ls`: parses its options; the database store is not built yet. */
+/* cmd_ls.c - `nasview ls`: every search in the database with its strategy,
+ * seed, samples done of the budget, best reward, status and creation time. */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "cli.h"
+#include "report.h"
+#include "store.h"
 
 static const char usage[] =
-"Usage: nasview ls [--db FILE] [--format table|json|csv]\n"
-    "List every search in the database.\n";
+    "Usage: nasview ls [--db FILE] [--format table|json|csv]\n"
+    "List every search in the database: id, name, strategy, seed, samples\n"
+    "done of the budget, best reward, status (running, paused, done,\n"
+    "interrupted, failed, or stale when its process vanished) and creation\n"
+    "time (UTC).\n";
 
 static const struct option opts[] = {
     { "db", required_argument, NULL, 1 },
@@ -14,8 +23,77 @@ static const struct option opts[] = {
     { NULL, 0, NULL, 0 },
 };
 
+static void print(OutputFormat fmt, const StoreSearch *rows, size_t n)
+{
+    if (fmt == FORMAT_JSON) {
+        fputc('[', stdout);
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                fputc(',', stdout);
+            report_search_json(stdout, &rows[i]);
+        }
+        fputs("]\n", stdout);
+    } else if (fmt == FORMAT_CSV) {
+        report_searches_csv(stdout, rows, n);
+    } else {
+        report_searches_table(stdout, rows, n);
+    }
+}
+
 int cmd_ls(int argc, char **argv)
 {
-    return cli_stub_command("ls", usage, opts, 0, 0, argc, argv,
-                            "the database store is not built yet");
+    OutputFormat fmt = FORMAT_TABLE;
+    const char *db = NULL;
+    char dbbuf[4096];
+    NvError err;
+    int c, rc;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(usage, stdout);
+            return CLI_EXIT_OK;
+        case 1:
+            db = optarg;
+            break;
+        case 2:
+            if ((rc = cli_parse_format("ls", optarg, 7, &fmt)))
+                return rc;
+            break;
+        case ':':
+            return cli_usage_error("ls", "option '%s' needs a value",
+                                   argv[optind - 1]);
+        default:
+            return cli_usage_error("ls", "unknown option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("ls", "unexpected argument '%s'", argv[optind]);
+    nv_error_clear(&err);
+    if (!db) {
+        if (cli_default_db(dbbuf, sizeof dbbuf, 0, &err))
+            return cli_fail("ls", &err);
+        db = dbbuf;
+    }
+    Store *st = NULL;
+    StoreSearch *rows = NULL;
+    size_t n = 0;
+    NvStatus r = store_open(db, STORE_READ, &st, &err);
+    if (r == NV_ERR_NOT_FOUND) {
+        /* No database yet is an empty list, said once on stderr. */
+        fprintf(stderr, "nasview ls: %s\n", err.msg);
+        print(fmt, NULL, 0);
+        return CLI_EXIT_OK;
+    }
+    if (r || (r = store_search_list(st, &rows, &n, &err))) {
+        store_close(st);
+        return cli_fail("ls", &err);
+    }
+    print(fmt, rows, n);
+    free(rows);
+    store_close(st);
+    return CLI_EXIT_OK;
 }

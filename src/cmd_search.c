@@ -1,35 +1,360 @@
-/* cmd_search.c - `nasview search`: parses its options; the search loop comes with the store. */
+/* cmd_search.c - `nasview search`: run a search headless, or resume one.
+ * Turns SIGINT/SIGTERM into a stop and SIGUSR1/SIGUSR2 into pause/resume
+ * for the loop (search.c), and dies by the stopping signal at the end so
+ * the exit status is 130/143. */
 #include "config.h"
 
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cli.h"
+#include "search.h"
+#include "store.h"
 
 static const char usage[] =
-"Usage: nasview search [--db FILE] --strategy rl|random|evolution --budget N\n"
-    "                      --seed S [--name NAME] [--F n] [--N n] [--epochs n]\n"
+    "Usage: nasview search [--db FILE] --strategy rl|random|evolution\n"
+    "                      --budget N --seed S [--name NAME]\n"
+    "                      [--F n] [--N n] [--epochs n] [--batch n] [--lr x]\n"
     "                      [--train-size n] [--val-size n] [--dataset D]\n"
-    "                      [--threads n] [--resume SEARCH]\n"
-    "Run a search headless and store every sample in the database.\n";
+    "                      [--threads n] [--retrain-duplicates]\n"
+    "                      [--set NAME=VALUE]...\n"
+    "       nasview search [--db FILE] --resume SEARCH\n"
+    "Run a search headless and store every sample in the database.\n"
+    "\n"
+    "  --strategy S      rl (LSTM controller), random, or evolution\n"
+    "  --budget N        children to train\n"
+    "  --seed S          the one seed of everything (proposals, data split,\n"
+    "                    weights, batch order)\n"
+    "  --name NAME       unique name (default STRATEGY-SEED)\n"
+    "  --F n --N n       child network: filters of the first stack (8) and\n"
+    "                    normal cells per stack (1)\n"
+    "  --epochs n        epochs per child (1)\n"
+    "  --batch n --lr x  minibatch (64) and initial learning rate (0.05)\n"
+    "  --train-size n    images in the train subset (10000)\n"
+    "  --val-size n      images in the validation subset (5000)\n"
+    "  --dataset D       fashion-mnist (default), cifar10:DIR, or an IDX DIR\n"
+    "  --threads n       OpenBLAS threads (1)\n"
+    "  --retrain-duplicates  train an architecture again instead of reusing\n"
+    "                    the reward of an equal one from the same search\n"
+    "  --set NAME=VALUE  a strategy setting (see nasview(1), STRATEGIES);\n"
+    "  --NAME VALUE      the same (but --lr is the child's learning rate)\n"
+    "  --resume SEARCH   continue a stopped search (name or id) exactly\n"
+    "\n"
+    "Ctrl-C or SIGTERM stops (exit 130/143; resume later); SIGUSR1 pauses\n"
+    "between batches and SIGUSR2 resumes.\n";
 
-static const struct option opts[] = {
-    { "db", required_argument, NULL, 1 },
-    { "strategy", required_argument, NULL, 2 },
-    { "budget", required_argument, NULL, 3 },
-    { "seed", required_argument, NULL, 4 },
-    { "name", required_argument, NULL, 5 },
-    { "F", required_argument, NULL, 6 },
-    { "N", required_argument, NULL, 7 },
-    { "epochs", required_argument, NULL, 8 },
-    { "train-size", required_argument, NULL, 9 },
-    { "val-size", required_argument, NULL, 10 },
-    { "dataset", required_argument, NULL, 11 },
-    { "threads", required_argument, NULL, 12 },
-    { "resume", required_argument, NULL, 13 },
+/* Strategy settings are options too (--update, --ppo-batch, ...), with
+ * values OPT_PARAM + their index in strategy_params(); --lr stays the
+ * child's learning rate (the controller's is --set lr=X). */
+#define OPT_PARAM 1000
+
+enum {
+    OPT_DB = 1, OPT_STRATEGY, OPT_BUDGET, OPT_SEED, OPT_NAME, OPT_F, OPT_N,
+    OPT_EPOCHS, OPT_TRAIN_SIZE, OPT_VAL_SIZE, OPT_DATASET, OPT_THREADS,
+    OPT_RESUME, OPT_BATCH, OPT_LR, OPT_RETRAIN, OPT_SET
+};
+
+static const struct option fixed_opts[] = {
+    { "db", required_argument, NULL, OPT_DB },
+    { "strategy", required_argument, NULL, OPT_STRATEGY },
+    { "budget", required_argument, NULL, OPT_BUDGET },
+    { "seed", required_argument, NULL, OPT_SEED },
+    { "name", required_argument, NULL, OPT_NAME },
+    { "F", required_argument, NULL, OPT_F },
+    { "N", required_argument, NULL, OPT_N },
+    { "epochs", required_argument, NULL, OPT_EPOCHS },
+    { "train-size", required_argument, NULL, OPT_TRAIN_SIZE },
+    { "val-size", required_argument, NULL, OPT_VAL_SIZE },
+    { "dataset", required_argument, NULL, OPT_DATASET },
+    { "threads", required_argument, NULL, OPT_THREADS },
+    { "resume", required_argument, NULL, OPT_RESUME },
+    { "batch", required_argument, NULL, OPT_BATCH },
+    { "lr", required_argument, NULL, OPT_LR },
+    { "retrain-duplicates", no_argument, NULL, OPT_RETRAIN },
+    { "set", required_argument, NULL, OPT_SET },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
 
+/* Signal flags: the only state a handler may touch. */
+static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t pause_wanted;
+
+static void on_stop(int sig)
+{
+    if (stop_signal) {
+        /* A second Ctrl-C: leave at once (the file stays consistent). */
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    stop_signal = sig;
+}
+
+static void on_pause(int sig)
+{
+    pause_wanted = sig == SIGUSR1;
+}
+
+static void install_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART; /* file I/O carries on; the loop polls flags */
+    sa.sa_handler = on_stop;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_pause;
+    sigaction(SIGUSR1, &sa, NULL);
+    sigaction(SIGUSR2, &sa, NULL);
+}
+
+/* build_options - the fixed options plus one per strategy setting; the
+ * result is malloc'ed, owned by the caller (free). */
+static struct option *build_options(void)
+{
+    int np = 0, nf = (int)(sizeof fixed_opts / sizeof fixed_opts[0]) - 1, k;
+    const StrategyParam *params = strategy_params(&np);
+    struct option *o = calloc((size_t)(nf + np + 1), sizeof *o);
+    if (!o)
+        return NULL;
+    memcpy(o, fixed_opts, (size_t)nf * sizeof *o);
+    k = nf;
+    for (int i = 0; i < np; i++) {
+        if (strcmp(params[i].name, "lr") == 0)
+            continue;
+        o[k].name = params[i].name;
+        o[k].has_arg = required_argument;
+        o[k].val = OPT_PARAM + i;
+        k++;
+    }
+    return o;
+}
+
+static int run_search(int argc, char **argv, const struct option *opts);
+
 int cmd_search(int argc, char **argv)
 {
-    return cli_stub_command("search", usage, opts, 0, 0, argc, argv,
-                            "the search loop comes with the store");
+    struct option *opts = build_options();
+    int rc;
+    if (!opts) {
+        fprintf(stderr, "nasview search: out of memory\n");
+        return CLI_EXIT_FAIL;
+    }
+    rc = run_search(argc, argv, opts);
+    free(opts);
+    return rc;
+}
+
+static int run_search(int argc, char **argv, const struct option *opts)
+{
+    const char *db = NULL, *resume = NULL, *strategy = NULL;
+    char dbbuf[4096];
+    const char *set_names[64], *sets[64];
+    char set_buf[64][64];
+    int nsets = 0, have_budget = 0, have_seed = 0, settings_given = 0;
+    long v;
+    double x;
+    uint64_t seed = 0;
+    SearchConfig cfg;
+    StrategyKind kind = STRATEGY_RANDOM;
+    NvError err;
+    int c, rc;
+
+    memset(&cfg, 0, sizeof cfg);
+    /* Proxy flags are collected first, applied once the kind is known. */
+    struct { int opt; const char *val; } later[32];
+    int nlater = 0;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(usage, stdout);
+            return CLI_EXIT_OK;
+        case OPT_DB:
+            db = optarg;
+            break;
+        case OPT_RESUME:
+            resume = optarg;
+            break;
+        case OPT_STRATEGY:
+            strategy = optarg;
+            settings_given = 1;
+            break;
+        case OPT_SEED:
+            if ((rc = cli_parse_u64("search", "--seed", optarg, &seed)))
+                return rc;
+            have_seed = 1;
+            settings_given = 1;
+            break;
+        case OPT_SET: {
+            const char *eq = strchr(optarg, '=');
+            size_t len = eq ? (size_t)(eq - optarg) : 0;
+            if (nsets == 64)
+                return cli_usage_error("search", "too many settings");
+            if (!eq || len == 0 || len >= sizeof set_buf[0])
+                return cli_usage_error("search", "--set wants NAME=VALUE, not "
+                                                 "'%s'",
+                                       optarg);
+            memcpy(set_buf[nsets], optarg, len);
+            set_buf[nsets][len] = '\0';
+            set_names[nsets] = set_buf[nsets];
+            sets[nsets++] = eq + 1;
+            settings_given = 1;
+            break;
+        }
+        case OPT_BUDGET:
+            have_budget = 1;
+            /* fall through */
+        case OPT_NAME: case OPT_F: case OPT_N: case OPT_EPOCHS:
+        case OPT_TRAIN_SIZE: case OPT_VAL_SIZE: case OPT_DATASET:
+        case OPT_THREADS: case OPT_BATCH: case OPT_LR: case OPT_RETRAIN:
+            if (nlater == 32)
+                return cli_usage_error("search", "too many options");
+            later[nlater].opt = c;
+            later[nlater++].val = optarg;
+            settings_given = 1;
+            break;
+        case ':':
+            return cli_usage_error("search", "option '%s' needs a value",
+                                   argv[optind - 1]);
+        default:
+            if (c >= OPT_PARAM) {
+                int np = 0;
+                const StrategyParam *params = strategy_params(&np);
+                if (nsets == 64 || c - OPT_PARAM >= np)
+                    return cli_usage_error("search", "too many settings");
+                set_names[nsets] = params[c - OPT_PARAM].name;
+                sets[nsets++] = optarg;
+                settings_given = 1;
+                break;
+            }
+            return cli_usage_error("search", "unknown option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("search", "unexpected argument '%s'",
+                               argv[optind]);
+    if (resume && settings_given)
+        return cli_usage_error("search",
+                               "--resume takes no settings: a search resumes "
+                               "with the settings it was started with");
+    nv_error_clear(&err);
+    if (!resume) {
+        if (!strategy)
+            return cli_usage_error("search", "missing --strategy (rl, random "
+                                             "or evolution)");
+        if (!have_budget)
+            return cli_usage_error("search", "missing --budget N");
+        if (!have_seed)
+            return cli_usage_error("search", "missing --seed S");
+        if (strategy_kind_parse(strategy, &kind, &err))
+            return cli_fail("search", &err);
+        cfg = search_config_default(kind, seed);
+        for (int i = 0; i < nlater; i++) {
+            const char *val = later[i].val;
+            switch (later[i].opt) {
+            case OPT_NAME:
+                if (!val[0] || strlen(val) >= sizeof cfg.name)
+                    return cli_usage_error("search", "--name must have 1 to "
+                                                     "%zu characters",
+                                           sizeof cfg.name - 1);
+                snprintf(cfg.name, sizeof cfg.name, "%s", val);
+                break;
+            case OPT_DATASET:
+                if (strlen(val) >= sizeof cfg.dataset)
+                    return cli_usage_error("search", "--dataset is too long");
+                snprintf(cfg.dataset, sizeof cfg.dataset, "%s", val);
+                break;
+            case OPT_RETRAIN:
+                cfg.retrain_duplicates = 1;
+                break;
+            case OPT_LR:
+                if ((rc = cli_parse_double("search", "--lr", val, 1e-9, 10, &x)))
+                    return rc;
+                cfg.train.lr = (float)x;
+                break;
+            default: {
+                static const struct { int opt; const char *name; long lo, hi; }
+                    ints[] = {
+                        { OPT_BUDGET, "--budget", 1, 1000000 },
+                        { OPT_F, "--F", 1, 4096 },
+                        { OPT_N, "--N", 1, 64 },
+                        { OPT_EPOCHS, "--epochs", 1, 10000 },
+                        { OPT_TRAIN_SIZE, "--train-size", 1, 100000000 },
+                        { OPT_VAL_SIZE, "--val-size", 1, 100000000 },
+                        { OPT_THREADS, "--threads", 1, 1024 },
+                        { OPT_BATCH, "--batch", 1, 65536 },
+                    };
+                for (size_t k = 0; k < sizeof ints / sizeof ints[0]; k++) {
+                    if (ints[k].opt != later[i].opt)
+                        continue;
+                    if ((rc = cli_parse_long("search", ints[k].name, val,
+                                             ints[k].lo, ints[k].hi, &v)))
+                        return rc;
+                    switch (ints[k].opt) {
+                    case OPT_BUDGET: cfg.budget = (int)v; break;
+                    case OPT_F: cfg.train.F = (int)v; break;
+                    case OPT_N: cfg.train.N = (int)v; break;
+                    case OPT_EPOCHS: cfg.train.epochs = (int)v; break;
+                    case OPT_TRAIN_SIZE: cfg.train_size = v; break;
+                    case OPT_VAL_SIZE: cfg.val_size = v; break;
+                    case OPT_THREADS: cfg.train.threads = (int)v; break;
+                    case OPT_BATCH: cfg.train.batch = (int)v; break;
+                    default: break;
+                    }
+                }
+            }
+            }
+        }
+        /* In the order given: a preset first, then what it changes. */
+        for (int i = 0; i < nsets; i++)
+            if (strategy_config_set(&cfg.strategy, set_names[i], sets[i], &err))
+                return cli_fail("search", &err);
+    }
+
+    if (!db) {
+        if (cli_default_db(dbbuf, sizeof dbbuf, 1, &err))
+            return cli_fail("search", &err);
+        db = dbbuf;
+    }
+    Store *st = NULL;
+    if (store_open(db, STORE_WRITE, &st, &err))
+        return cli_fail("search", &err);
+
+    install_handlers();
+    SearchHooks hooks = { &stop_signal, &pause_wanted,
+                          isatty(STDERR_FILENO) ? stderr : NULL };
+    int64_t id = 0;
+    NvStatus r = resume ? search_resume(st, resume, &hooks, &id, &err)
+                        : search_run(st, &cfg, &hooks, &id, &err);
+    StoreSearch row;
+    NvError e2;
+    int have_row = id > 0 && store_search_get(st, id, &row, &e2) == NV_OK;
+    store_close(st);
+    if (r == NV_OK) {
+        if (hooks.human && have_row)
+            fprintf(stderr, "search '%s' done: %d samples, best reward %.4f "
+                            "(sample %d)\n",
+                    row.name, row.samples_done, row.best_reward, row.best_idx);
+        return CLI_EXIT_OK;
+    }
+    if (r == NV_ERR_INTERRUPTED && stop_signal) {
+        int sig = stop_signal;
+        fprintf(stderr, "nasview search: %s; resume with 'nasview search "
+                        "--resume %s'\n",
+                err.msg, have_row ? row.name : "NAME");
+        fflush(NULL);
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return 128 + sig;
+    }
+    return cli_fail("search", &err);
 }

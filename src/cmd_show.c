@@ -1,11 +1,21 @@
-/* cmd_show.c - `nasview show`: parses its options; the database store is not built yet. */
+/* cmd_show.c - `nasview show SEARCH [SAMPLE]`: a search's settings and its
+ * samples ranked by reward, or one sample with its genotype, result,
+ * training curve and 50 decisions. */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "cli.h"
+#include "report.h"
+#include "store.h"
 
 static const char usage[] =
-"Usage: nasview show [--db FILE] SEARCH [SAMPLE] [--format table|json|csv]\n"
-    "Show a search (settings, ranked samples) or one of its samples.\n";
+    "Usage: nasview show [--db FILE] SEARCH [SAMPLE] [--format table|json|csv]\n"
+    "Show a search (by name or id): its settings and its samples ranked by\n"
+    "reward.  With SAMPLE (its index, from 0): the genotype, the result, the\n"
+    "training curve and the 50 decisions with the probability of the chosen\n"
+    "value.  CSV gives the sample table, or a sample's decisions.\n";
 
 static const struct option opts[] = {
     { "db", required_argument, NULL, 1 },
@@ -14,8 +24,137 @@ static const struct option opts[] = {
     { NULL, 0, NULL, 0 },
 };
 
+static int show_search(Store *st, const StoreSearch *s, OutputFormat fmt)
+{
+    StoreSampleQuery q = { STORE_ORDER_REWARD, 1, 0, NULL };
+    StoreSample *rows = NULL;
+    size_t n = 0;
+    NvError err;
+    if (store_samples(st, s->id, &q, &rows, &n, &err))
+        return cli_fail("show", &err);
+    if (fmt == FORMAT_JSON) {
+        fputs("{\"search\":", stdout);
+        report_search_json(stdout, s);
+        fputs(",\"samples\":[", stdout);
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                fputc(',', stdout);
+            report_sample_json(stdout, &rows[i], NULL, 0);
+        }
+        fputs("]}\n", stdout);
+    } else if (fmt == FORMAT_CSV) {
+        report_samples_csv(stdout, rows, n, 1, 1);
+    } else {
+        report_search_table(stdout, s);
+        fputc('\n', stdout);
+        report_samples_table(stdout, rows, n);
+    }
+    free(rows);
+    return CLI_EXIT_OK;
+}
+
+static int show_sample(Store *st, const StoreSearch *s, const char *which,
+                       OutputFormat fmt)
+{
+    StoreSample x;
+    StoreDecision dec[GENO_DECISIONS];
+    StoreProgress *curve = NULL;
+    size_t n = 0;
+    int n_dec = 0, rc;
+    long idx;
+    NvError err;
+
+    if ((rc = cli_parse_long("show", "SAMPLE", which, 0, 100000000, &idx)))
+        return rc;
+    if (store_sample_get(st, s->id, (int)idx, &x, dec, &n_dec, &err) ||
+        store_sample_curve(st, s->id, (int)idx, &curve, &n, &err))
+        return cli_fail("show", &err);
+    if (fmt == FORMAT_JSON) {
+        fputs("{\"search\":", stdout);
+        report_search_json(stdout, s);
+        fputs(",\"sample\":", stdout);
+        report_sample_json(stdout, &x, dec, n_dec);
+        fputs(",\"curve\":", stdout);
+        report_curve_json(stdout, curve, n);
+        fputs("}\n", stdout);
+    } else if (fmt == FORMAT_CSV) {
+        report_decisions_csv(stdout, dec, n_dec);
+    } else {
+        char c[40], e[40];
+        report_time(x.created, c, sizeof c);
+        report_time(x.finished, e, sizeof e);
+        printf("search      %lld  %s\n", (long long)s->id, s->name);
+        printf("sample      %d  %s%s%s\n", x.idx,
+               store_sample_status_name(x.status), x.message[0] ? ": " : "",
+               x.message);
+        printf("genotype    %s\n", x.genotype);
+        printf("hash        %s\n", x.hash);
+        printf("reward      %.4f   train loss %.4f\n", x.reward, x.train_loss);
+        printf("size        %lld parameters, %lld mult-adds per image\n",
+               (long long)x.params, (long long)x.mult_adds);
+        printf("time        %.1f s (created %s, finished %s UTC)\n", x.seconds,
+               c, e);
+        printf("controller  log-probability %.4f, entropy %.4f nats\n",
+               x.log_prob, x.entropy);
+        printf("\ntraining curve\n");
+        report_curve_table(stdout, curve, n);
+        printf("\ndecisions\n");
+        report_decisions_table(stdout, dec, n_dec);
+    }
+    free(curve);
+    return CLI_EXIT_OK;
+}
+
 int cmd_show(int argc, char **argv)
 {
-    return cli_stub_command("show", usage, opts, 1, 2, argc, argv,
-                            "the database store is not built yet");
+    OutputFormat fmt = FORMAT_TABLE;
+    const char *db = NULL;
+    char dbbuf[4096];
+    NvError err;
+    int c, rc;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(usage, stdout);
+            return CLI_EXIT_OK;
+        case 1:
+            db = optarg;
+            break;
+        case 2:
+            if ((rc = cli_parse_format("show", optarg, 7, &fmt)))
+                return rc;
+            break;
+        case ':':
+            return cli_usage_error("show", "option '%s' needs a value",
+                                   argv[optind - 1]);
+        default:
+            return cli_usage_error("show", "unknown option '%s'",
+                                   argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("show", "missing argument (SEARCH)");
+    if (argc - optind > 2)
+        return cli_usage_error("show", "unexpected argument '%s'",
+                               argv[optind + 2]);
+    nv_error_clear(&err);
+    if (!db) {
+        if (cli_default_db(dbbuf, sizeof dbbuf, 0, &err))
+            return cli_fail("show", &err);
+        db = dbbuf;
+    }
+    Store *st = NULL;
+    StoreSearch s;
+    if (store_open(db, STORE_READ, &st, &err) ||
+        store_search_find(st, argv[optind], &s, &err)) {
+        store_close(st);
+        return cli_fail("show", &err);
+    }
+    rc = argc - optind == 2 ? show_sample(st, &s, argv[optind + 1], fmt)
+                            : show_search(st, &s, fmt);
+    store_close(st);
+    return rc;
 }

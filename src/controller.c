@@ -179,6 +179,11 @@ size_t controller_tensor(const Controller *c, int i, char *name, size_t n,
                          int *rows, int *cols)
 {
     const int H = c->H;
+    if (i < 0 || i >= controller_tensor_count(c)) {
+        snprintf(name, n, "?");
+        *rows = *cols = 0;
+        return 0;
+    }
     if (i == 0) {
         snprintf(name, n, "start");
         *rows = 1, *cols = H;
@@ -203,11 +208,6 @@ size_t controller_tensor(const Controller *c, int i, char *name, size_t n,
     }
     i -= 2;
     int t = i / 2;
-    if (t < 0 || t >= T_STEPS) {
-        snprintf(name, n, "?");
-        *rows = *cols = 0;
-        return 0;
-    }
     if (i % 2 == 0) {
         snprintf(name, n, "cls.W[%d]", t);
         *rows = c->support[t], *cols = H;

@@ -60,7 +60,8 @@ void controller_zero_grad(Controller *c);
  * parameter vector: "start", "emb[t]" (t = 0..48: the embedding rows of
  * decision t's values, read at step t+1), "lstm.W", "lstm.b", "cls.W[t]",
  * "cls.b[t]" (t = 0..49).  Writes the name into name (size n), returns the
- * offset into the parameter vector and sets *rows, *cols. */
+ * offset into the parameter vector and sets *rows, *cols.  An i outside
+ * 0..controller_tensor_count-1 gives "?", 0 x 0 and offset 0. */
 int controller_tensor_count(const Controller *c);
 size_t controller_tensor(const Controller *c, int i, char *name, size_t n,
                          int *rows, int *cols);

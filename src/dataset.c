@@ -124,15 +124,24 @@ static NvStatus need_file(const char *dir, const char *base, int is_default,
                         is_default ? INSTALL_HINT : "");
 }
 
+/* check_images - the file at path (header in a) holds images, not labels. */
+static NvStatus check_images(const char *path, const IdxArray *a, NvError *err)
+{
+    if (a->magic == IDX_MAGIC_LABELS)
+        return nv_error_set(err, NV_ERR_FORMAT,
+                            "%s: holds labels (magic 0x%08x) where images "
+                            "were expected", path, (unsigned)a->magic);
+    return NV_OK;
+}
+
 /* check_pair - the images file holds images, the labels file labels, and
  * both count the same examples. */
 static NvStatus check_pair(const char *ipath, const IdxArray *im,
                            const char *lpath, const IdxArray *lb, NvError *err)
 {
-    if (im->magic == IDX_MAGIC_LABELS)
-        return nv_error_set(err, NV_ERR_FORMAT,
-                            "%s: holds labels (magic 0x%08x) where images "
-                            "were expected", ipath, (unsigned)im->magic);
+    NvStatus st = check_images(ipath, im, err);
+    if (st != NV_OK)
+        return st;
     if (lb->magic != IDX_MAGIC_LABELS)
         return nv_error_set(err, NV_ERR_FORMAT,
                             "%s: holds images (magic 0x%08x) where labels "
@@ -177,12 +186,9 @@ static NvStatus read_pair(const char *dir, const char *prefix, int is_default,
         return st;
     /* the images header first: a bad header or a mismatch is reported
      * before 47 MB are inflated */
-    if ((st = idx_read_header_file(ipath, im, err)) != NV_OK)
+    if ((st = idx_read_header_file(ipath, im, err)) != NV_OK ||
+        (st = check_images(ipath, im, err)) != NV_OK)
         return st;
-    if (im->magic == IDX_MAGIC_LABELS)
-        return nv_error_set(err, NV_ERR_FORMAT,
-                            "%s: holds labels (magic 0x%08x) where images "
-                            "were expected", ipath, (unsigned)im->magic);
     if ((st = idx_read_file(lpath, lb, err)) != NV_OK ||
         (st = check_pair(ipath, im, lpath, lb, err)) != NV_OK ||
         (st = idx_read_file(ipath, im, err)) != NV_OK ||
@@ -205,12 +211,9 @@ static NvStatus check_test_headers(const char *dir, const char *train_ipath,
 
     if (!find_file(dir, "t10k-images-idx3-ubyte", ipath, sizeof ipath))
         return NV_OK;
-    if ((st = idx_read_header_file(ipath, &im, err)) != NV_OK)
+    if ((st = idx_read_header_file(ipath, &im, err)) != NV_OK ||
+        (st = check_images(ipath, &im, err)) != NV_OK)
         return st;
-    if (im.magic == IDX_MAGIC_LABELS)
-        return nv_error_set(err, NV_ERR_FORMAT,
-                            "%s: holds labels (magic 0x%08x) where images "
-                            "were expected", ipath, (unsigned)im.magic);
     if ((st = check_shape(ipath, &im, train_ipath, train_im, err)) != NV_OK)
         return st;
     if (!find_file(dir, "t10k-labels-idx1-ubyte", lpath, sizeof lpath))
@@ -417,9 +420,15 @@ static NvStatus load_cifar(const char *dir, DatasetPart part, Dataset **out,
     if (!*dir)
         return nv_error_set(err, NV_ERR_USAGE,
                             "cifar10: needs a directory (cifar10:DIR)");
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+    if (stat(dir, &sb) != 0)
         return nv_error_set(err, NV_ERR_NOT_FOUND,
-                            "%s: no such directory (cifar10:DIR names the "
+                            "%s: %s (cifar10:DIR names the directory of the "
+                            "CIFAR-10 binary batches)", dir,
+                            errno == ENOENT ? "no such directory"
+                                            : strerror(errno));
+    if (!S_ISDIR(sb.st_mode))
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "%s: not a directory (cifar10:DIR names the "
                             "directory of the CIFAR-10 binary batches)", dir);
     if ((st = cifar_read_part(dir, DATASET_TRAIN, &px, &lb, &n, err)) != NV_OK)
         return st;
@@ -521,7 +530,10 @@ NvStatus dataset_split(const Dataset *full, int64_t train_n, int64_t val_n,
     int32_t *perm;
 
     *train = *val = NULL;
-    if (train_n < 0 || val_n < 0 || train_n + val_n > full->n)
+    /* train_n > n - val_n, not train_n + val_n > n: the sum of two
+     * user-given sizes may overflow */
+    if (train_n < 0 || val_n < 0 || val_n > full->n ||
+        train_n > full->n - val_n)
         return nv_error_set(err, NV_ERR_USAGE,
                             "cannot take %lld training and %lld validation "
                             "images from %s: its training part has only "

@@ -160,8 +160,9 @@ NvStatus geno_validate(const Genotype *g, NvError *err)
 
 /* ---- parsing ------------------------------------------------------------ */
 
-/* Copy the next whitespace-delimited token of [*p, end) into tok; advance. */
-static int next_token(const char **p, const char *end, char *tok, size_t n)
+/* Copy the next whitespace-delimited token of [*p, end) into tok (cut to
+ * n-1 bytes); advance.  Returns the token's full length, 0 when none. */
+static size_t next_token(const char **p, const char *end, char *tok, size_t n)
 {
     const char *s = *p;
     while (s < end && isspace((unsigned char)*s))
@@ -173,11 +174,12 @@ static int next_token(const char **p, const char *end, char *tok, size_t n)
     *p = t;
     if (len == 0)
         return 0;
+    size_t full = len;
     if (len >= n)
         len = n - 1;
     memcpy(tok, s, len);
     tok[len] = '\0';
-    return 1;
+    return full;
 }
 
 static NvStatus parse_input(const char *tok, int cell, int block, int field,
@@ -226,9 +228,11 @@ static NvStatus parse_block(const char *s, const char *end, int cell, int block,
                             GenoBlock *b, NvError *err)
 {
     char tok[GENO_FIELDS + 1][48];
+    size_t tlen[GENO_FIELDS + 1];
     int n = 0;
     const char *p = s;
-    while (n < GENO_FIELDS + 1 && next_token(&p, end, tok[n], sizeof tok[n]))
+    while (n < GENO_FIELDS + 1 &&
+           (tlen[n] = next_token(&p, end, tok[n], sizeof tok[n])) > 0)
         n++;
     if (n == 0)
         return nv_error_set(err, NV_ERR_PARSE,
@@ -241,6 +245,14 @@ static NvStatus parse_block(const char *s, const char *end, int cell, int block,
                             "comb), found %s%d",
                             cell_names[cell], block, n > GENO_FIELDS ? "more than " : "",
                             n > GENO_FIELDS ? GENO_FIELDS : n);
+    /* A cut token could read as something else ("000...01" as 0). */
+    for (int k = 0; k < GENO_FIELDS; k++)
+        if (tlen[k] >= sizeof tok[k])
+            return nv_error_set(err, NV_ERR_PARSE,
+                                "%s block %d: %s '%.20s...' is %zu characters "
+                                "long; no field is longer than %zu",
+                                cell_names[cell], block, field_names[k], tok[k],
+                                tlen[k], sizeof tok[k] - 1);
     NvStatus st;
     if ((st = parse_input(tok[0], cell, block, GENO_FIELD_IN1, &b->in1, err)) ||
         (st = parse_input(tok[1], cell, block, GENO_FIELD_IN2, &b->in2, err)) ||
@@ -395,7 +407,10 @@ size_t geno_format_cell(const Genotype *g, int cell, char *buf, size_t n)
         buf[0] = '\0';
     for (int b = 0; b < GENO_BLOCKS; b++) {
         const GenoBlock *k = &c.cells[cell].blocks[b];
-        int w = snprintf(buf + len, len < n ? n - len : 0, "%s%d %d %s %s %s",
+        /* past the end (or with no buffer) only measure: buf + len would
+         * point outside the array */
+        int w = snprintf(len < n ? buf + len : NULL, len < n ? n - len : 0,
+                         "%s%d %d %s %s %s",
                          b ? "; " : "", k->in1, k->in2, geno_op_name(k->op1),
                          geno_op_name(k->op2), geno_comb_name(k->comb));
         len += (size_t)w;

@@ -130,11 +130,14 @@ void geno_canonicalize(Genotype *g);
 int geno_equal(const Genotype *a, const Genotype *b);
 
 /* geno_format - write the canonical text of g into buf (size n, at least
- * GENO_TEXT_MAX is always enough).  Returns the length written. */
+ * GENO_TEXT_MAX is always enough), cut and NUL-terminated when n is
+ * smaller, like snprintf; buf may be NULL when n is 0.  Returns the length
+ * of the whole text. */
 size_t geno_format(const Genotype *g, char *buf, size_t n);
 
 /* geno_format_cell - the canonical text of one cell's blocks only
- * ("1 0 sep_conv_5x5 sep_conv_3x3 add; ..."). Returns the length. */
+ * ("1 0 sep_conv_5x5 sep_conv_3x3 add; ..."), into buf (size n) as
+ * geno_format does.  Returns the length of the whole text. */
 size_t geno_format_cell(const Genotype *g, int cell, char *buf, size_t n);
 
 /* geno_hash - 64-bit FNV-1a hash of the canonical text: the identity of a

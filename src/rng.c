@@ -61,7 +61,11 @@ double rng_uniform(Rng *r)
 
 float rng_uniformf(Rng *r, float lo, float hi)
 {
-    return lo + (hi - lo) * (float)rng_uniform(r);
+    float x = lo + (hi - lo) * (float)rng_uniform(r);
+    /* A draw within 2^-25 of 1 rounds to 1.0f as a float (and the sum can
+     * round up too), which gave hi itself: keep the interval open there.
+     * Every other draw is unchanged, so seeded streams stay the same. */
+    return x < hi ? x : nextafterf(hi, lo);
 }
 
 double rng_normal(Rng *r)

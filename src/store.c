@@ -268,6 +268,9 @@ static NvStatus inspect(const char *path, FileInfo *fi, NvError *err)
         return r;
     }
     sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+    /* One read transaction: every pragma and table from one snapshot, even
+     * while another process creates the schema. */
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
     rc = read_info(db, fi);
     if ((rc & 0xff) == SQLITE_NOTADB) {
         r = nv_error_set(err, NV_ERR_DB,
@@ -291,6 +294,7 @@ static NvStatus inspect(const char *path, FileInfo *fi, NvError *err)
         }
         sqlite3_finalize(st);
     }
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(db);
     return r;
 }
@@ -387,6 +391,32 @@ static NvStatus open_conn(Store *s, int flags, NvError *err)
     return NV_OK;
 }
 
+/* use_wal - switch the file to WAL mode (persistent) unless it is in it.
+ * The switch needs the file to itself and SQLite does not wait for that
+ * with the busy timeout, so two processes creating one file at the same
+ * moment retry here for up to STORE_BUSY_TIMEOUT_MS. */
+static NvStatus use_wal(Store *s, NvError *err)
+{
+    for (int waited = 0;; waited += 20) {
+        sqlite3_stmt *st;
+        int rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1,
+                                    &st, NULL);
+        const unsigned char *mode = NULL;
+        if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+            mode = sqlite3_column_text(st, 0);
+        int ok = mode && strcmp((const char *)mode, "wal") == 0;
+        sqlite3_finalize(st);
+        if (ok)
+            return NV_OK;
+        if (((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED &&
+             rc != SQLITE_ROW) ||
+            waited >= STORE_BUSY_TIMEOUT_MS)
+            return store_db_fail(s, err, "cannot switch to WAL mode");
+        struct timespec ts = { 0, 20 * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+}
+
 /* upgrade - steps 2 for a file that exists or is to be created, through a
  * writing connection (s->db afterwards, still open). */
 static NvStatus open_writer(Store *s, NvError *err)
@@ -394,8 +424,7 @@ static NvStatus open_writer(Store *s, NvError *err)
     NvStatus r;
     if ((r = open_conn(s, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err)))
         return r;
-    if ((r = exec(s, "PRAGMA journal_mode = WAL", "cannot switch to WAL",
-                  err)) ||
+    if ((r = use_wal(s, err)) ||
         (r = exec(s, "PRAGMA synchronous = NORMAL", "cannot set synchronous",
                   err)) ||
         (r = exec(s, "PRAGMA foreign_keys = ON", "cannot enable foreign keys",

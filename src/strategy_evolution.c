@@ -109,6 +109,8 @@ static NvStatus evo_observe(Strategy *s, const Proposal *p, double reward,
     Member m;
     if (geno_validate(&p->genotype, err) != NV_OK) {
         nv_error_prefix(err, "evolution: observed proposal");
+        if (err)
+            err->status = NV_ERR_USAGE; /* the status returned, not PARSE */
         return NV_ERR_USAGE;
     }
     m.g = p->genotype;

@@ -363,6 +363,40 @@ static void test_sizes(CellRender *r)
     canvas_free(c);
 }
 
+/* The canvas itself: sizes, clipping, UTF-8 in and out. */
+static void test_canvas(void)
+{
+    CHECK(canvas_new(0, 5) == NULL && canvas_new(5, -1) == NULL,
+          "empty canvas made");
+    /* more cells than an int counts: refused, not wrapped */
+    CHECK(canvas_new(46341, 46341) == NULL, "46341x46341 canvas made");
+    Canvas *c = canvas_new(6, 3);
+    CHECK(c != NULL, "canvas_new(6, 3)");
+    if (!c)
+        return;
+    /* clipped at the right edge; the count is of cells written */
+    CHECK(canvas_text(c, 2, 0, "abcdef", CANVAS_ROLE_TEXT) == 4, "clip count");
+    /* multi-byte characters are one cell each; invalid bytes become
+     * U+FFFD; a sequence cut by the end of the string stops there */
+    CHECK(canvas_text(c, 0, 1, "\xe2\x94\x80\xff\xc3", CANVAS_ROLE_EDGE) == 3,
+          "utf-8 count");
+    CHECK(c->cells[6].ch == 0x2500 && c->cells[7].ch == 0xfffd &&
+              c->cells[8].ch == 0xfffd && c->cells[6].role == CANVAS_ROLE_EDGE,
+          "utf-8 decode %x %x %x", c->cells[6].ch, c->cells[7].ch,
+          c->cells[8].ch);
+    canvas_put(c, -1, 0, 'x', CANVAS_ROLE_TEXT);
+    canvas_put(c, 6, 0, 'x', CANVAS_ROLE_TEXT);
+    canvas_put(c, 0, 3, 'x', CANVAS_ROLE_TEXT);
+    canvas_put(c, 5, 2, 0x1F600, CANVAS_ROLE_TEXT);
+    char *text = canvas_to_utf8(c);
+    CHECK(text && strcmp(text, "  abcd\n\xe2\x94\x80\xef\xbf\xbd\xef\xbf\xbd\n"
+                               "     \xf0\x9f\x98\x80\n") == 0,
+          "canvas text:\n%s", text ? text : "(null)");
+    free(text);
+    canvas_free(c);
+    canvas_free(NULL);
+}
+
 int main(void)
 {
     CellRender *r = NULL;
@@ -370,6 +404,7 @@ int main(void)
     CHECK(cell_render_new(&r, &err) == NV_OK, "%s", err.msg);
     if (!r)
         return check_exit("test_cell_draw");
+    test_canvas();
     test_golden(r);
     test_roles(r);
     test_random(r);

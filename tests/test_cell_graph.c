@@ -311,6 +311,15 @@ static void test_hostile(CellRender *r)
     CHECK(cell_render_data(r, &g, CELL_SELECT_BOTH, RENDER_FORMAT_SVG, &data, &len,
                            &err) == NV_ERR_PARSE && data == NULL,
           "bad svg");
+    /* a format or selection outside the enums is refused, not guessed */
+    data = (char *)1;
+    CHECK(cell_render_data(r, geno_nasnet_a(), CELL_SELECT_BOTH,
+                           (RenderFormat)7, &data, &len, &err) == NV_ERR_USAGE &&
+              data == NULL && strstr(err.msg, "format"),
+          "render format 7 accepted: %s", err.msg);
+    CHECK(cell_render_data(r, geno_nasnet_a(), (CellSelect)3, RENDER_FORMAT_DOT,
+                           &data, &len, &err) == NV_ERR_USAGE && data == NULL,
+          "cell selection 3 accepted: %s", err.msg);
     snprintf(file, sizeof file, "%s/cell.svg", dir);
     CHECK(cell_render_file(&g, CELL_SELECT_BOTH, RENDER_FORMAT_SVG, file, &err) ==
               NV_ERR_PARSE,

@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include "adam.h"
+#include "bytes.h"
 #include "check.h"
 #include "controller.h"
+#include "lstm.h"
 
 #define NB 3
 
@@ -182,6 +184,33 @@ static void sampling_checks(void)
               "initial weights in [%g, %g]", (double)lo, (double)hi);
         controller_free(c);
     }
+    /* The tensors tile the parameter vector exactly, in order; indices
+     * outside the table name nothing (and read nothing out of bounds). */
+    rng_seed(&rng, 10, 1);
+    c = controller_new(shape, &rng, &err);
+    if (c) {
+        size_t next = 0;
+        char name[32];
+        int rows, cols, k, count = controller_tensor_count(c);
+        for (k = 0; k < count; k++) {
+            size_t off = controller_tensor(c, k, name, sizeof name, &rows,
+                                           &cols);
+            CHECK(off == next && rows > 0 && cols > 0 && name[0] != '?',
+                  "tensor %d (%s) at %zu, expected %zu", k, name, off, next);
+            next = off + (size_t)rows * (size_t)cols;
+        }
+        CHECK(next == controller_param_count(c), "tensors cover %zu of %zu",
+              next, controller_param_count(c));
+        const int outside[] = { -1, -1000, count, count + 7 };
+        for (k = 0; k < 4; k++) {
+            size_t off = controller_tensor(c, outside[k], name, sizeof name,
+                                           &rows, &cols);
+            CHECK(off == 0 && rows == 0 && cols == 0 && strcmp(name, "?") == 0,
+                  "tensor %d: %s %dx%d at %zu", outside[k], name, rows, cols,
+                  off);
+        }
+        controller_free(c);
+    }
     /* Bad shapes are refused with a message. */
     ControllerShape bad = { 0, 0, 0, 1 };
     CHECK(controller_new(bad, &rng, &err) == NULL &&
@@ -205,6 +234,121 @@ static void adam_checks(void)
               (double)x[i]);
     CHECK(a.t == 2000, "adam steps %lld", (long long)a.t);
     adam_done(&a);
+
+    /* Exactness: a few steps against the textbook update in double
+     * (Kingma & Ba 2015, Algorithm 1), with gradients of every scale; the
+     * tiny ones are where eps and the bias corrections show.  Converging
+     * on a quadratic (above) would not notice a missing correction. */
+    enum { N = 4, STEPS = 6 };
+    const double lr = 0.05, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+    double ref[N] = { 0.3, -1.2, 2.0, 0.0 }, m[N] = { 0 }, v[N] = { 0 };
+    float th[N], gr[N];
+    for (int i = 0; i < N; i++)
+        th[i] = (float)ref[i];
+    CHECK(adam_init(&a, N) == 0, "adam_init");
+    for (int t = 1; t <= STEPS; t++) {
+        const float grads[N] = { 0.5f * (float)t, -3e-2f, 1e-9f * (float)t,
+                                 t % 2 ? 1.0f : -1.0f };
+        for (int i = 0; i < N; i++) {
+            gr[i] = grads[i];
+            m[i] = b1 * m[i] + (1 - b1) * grads[i];
+            v[i] = b2 * v[i] + (1 - b2) * (double)grads[i] * grads[i];
+            double mh = m[i] / (1 - pow(b1, t)), vh = v[i] / (1 - pow(b2, t));
+            ref[i] -= lr * mh / (sqrt(vh) + eps);
+        }
+        adam_step(&a, th, gr, (float)lr);
+        for (int i = 0; i < N; i++)
+            CHECK(fabs(th[i] - ref[i]) <= 1e-6 + 1e-5 * fabs(ref[i]),
+                  "adam step %d theta[%d] = %.9g, textbook %.9g", t, i,
+                  (double)th[i], ref[i]);
+    }
+    adam_done(&a);
+}
+
+/* lstm_step_forward against the textbook LSTM written out in double
+ * loops (STYLE.md: every optimised kernel keeps a naive reference).  The
+ * finite-difference check only shows forward and backward agree; this
+ * pins what they compute: gate order i, f, g, o over rows of W, inputs
+ * [x ; h_prev], c = f c_prev + i g, h = o tanh(c). */
+static void lstm_reference_checks(void)
+{
+    enum { I = 5, H = 4, NBR = 3, K = I + H, G = 4 * H };
+    float W[G * K], b[G], xh[NBR * K], cp[NBR * H];
+    float gates[NBR * G], c[NBR * H], tc[NBR * H], h[NBR * H];
+    Rng rng;
+    rng_seed(&rng, 21, 1);
+    for (int i = 0; i < G * K; i++)
+        W[i] = rng_uniformf(&rng, -1.0f, 1.0f);
+    for (int i = 0; i < G; i++)
+        b[i] = rng_uniformf(&rng, -0.5f, 0.5f);
+    for (int i = 0; i < NBR * K; i++)
+        xh[i] = rng_uniformf(&rng, -1.0f, 1.0f);
+    for (int i = 0; i < NBR * H; i++)
+        cp[i] = rng_uniformf(&rng, -2.0f, 2.0f);
+    LstmShape ls = { I, H };
+    lstm_step_forward(ls, NBR, W, b, xh, cp, gates, c, tc, h);
+    double worst = 0;
+    for (int r = 0; r < NBR; r++)
+        for (int j = 0; j < H; j++) {
+            double z[4];
+            for (int q = 0; q < 4; q++) {
+                z[q] = b[q * H + j];
+                for (int k = 0; k < K; k++)
+                    z[q] += (double)W[(q * H + j) * K + k] * xh[r * K + k];
+            }
+            double ig = 1 / (1 + exp(-z[0])), fg = 1 / (1 + exp(-z[1]));
+            double gg = tanh(z[2]), og = 1 / (1 + exp(-z[3]));
+            double cn = fg * cp[r * H + j] + ig * gg, hn = og * tanh(cn);
+            const double want[7] = { ig, fg, gg, og, cn, tanh(cn), hn };
+            const float got[7] = { gates[r * G + j], gates[r * G + H + j],
+                                   gates[r * G + 2 * H + j],
+                                   gates[r * G + 3 * H + j], c[r * H + j],
+                                   tc[r * H + j], h[r * H + j] };
+            for (int q = 0; q < 7; q++) {
+                double d = fabs(got[q] - want[q]);
+                worst = d > worst ? d : worst;
+                CHECK(d < 1e-5, "lstm row %d unit %d value %d: %.8f, "
+                      "reference %.8f", r, j, q, (double)got[q], want[q]);
+            }
+        }
+    printf("lstm forward vs naive reference: worst difference %.2g\n", worst);
+}
+
+/* The snapshot byte writer and reader at their limits. */
+static void bytes_checks(void)
+{
+    ByteWriter w;
+    const uint8_t three[3] = { 1, 2, 3 };
+    bytes_writer_init(&w);
+    bytes_put(&w, three, 3);
+    /* a length that would wrap len + n is a failure, not a huge copy */
+    bytes_put(&w, three, SIZE_MAX);
+    CHECK(w.failed && w.len == 3, "SIZE_MAX put: failed %d len %zu", w.failed,
+          w.len);
+    bytes_put(&w, three, 3);
+    CHECK(w.len == 3, "a put after a failure wrote");
+    bytes_writer_done(&w);
+    bytes_writer_init(&w);
+    bytes_put(&w, three, 3);
+    bytes_put(&w, three, SIZE_MAX - 1);
+    CHECK(w.failed && w.len == 3, "SIZE_MAX-1 put: failed %d len %zu",
+          w.failed, w.len);
+    bytes_writer_done(&w);
+
+    ByteWriter ok;
+    bytes_writer_init(&ok);
+    bytes_put_u32(&ok, 0x01020304u);
+    bytes_put_f64(&ok, -2.5);
+    bytes_put_i64(&ok, -7);
+    CHECK(!ok.failed && ok.len == 20 && ok.buf[0] == 4 && ok.buf[3] == 1,
+          "little-endian u32");
+    ByteReader r;
+    bytes_reader_init(&r, ok.buf, ok.len);
+    CHECK(bytes_get_u32(&r) == 0x01020304u && bytes_get_f64(&r) == -2.5 &&
+              bytes_get_i64(&r) == -7 && !r.failed && r.left == 0,
+          "round trip");
+    CHECK(bytes_get_u32(&r) == 0 && r.failed, "read past the end");
+    bytes_writer_done(&ok);
 }
 
 int main(void)
@@ -215,5 +359,7 @@ int main(void)
     gradient_check(shaped, 6, 12);
     sampling_checks();
     adam_checks();
+    bytes_checks();
+    lstm_reference_checks();
     return check_exit("test_controller");
 }

@@ -342,6 +342,13 @@ static void test_split(void)
           strstr(err.msg, "1001"), "message: %s", err.msg);
     CHECK(dataset_split(full, -1, 5, 1, &a3, &v3, &err) == NV_ERR_USAGE,
           "negative size accepted");
+    /* sizes whose sum overflows int64 are refused, not wrapped */
+    CHECK(dataset_split(full, INT64_MAX, 1, 1, &a3, &v3, &err) ==
+              NV_ERR_USAGE && a3 == NULL,
+          "train size INT64_MAX accepted: %s", err.msg);
+    CHECK(dataset_split(full, 1, INT64_MAX, 1, &a3, &v3, &err) ==
+              NV_ERR_USAGE && a3 == NULL,
+          "validation size INT64_MAX accepted: %s", err.msg);
 
     dataset_free(a);
     dataset_free(v);

@@ -220,6 +220,13 @@ static void test_hostile_idx(void)
     snprintf(f, sizeof f, "%s/t10k-labels-idx1-ubyte", dir);
     expect_fail(dir, DATASET_TEST, NV_ERR_FORMAT, f, "holds images");
     expect_fail(dir, DATASET_TRAIN, NV_ERR_FORMAT, f, "holds images");
+    /* the test part's images file holding labels: refused whichever part
+     * is loaded (the training part checks the test headers too) */
+    good_idx(dir);
+    write_idx(dir, "t10k-images-idx3-ubyte.gz", 0x801, 1, 6, 0, 0, 0, 6, 3);
+    snprintf(f, sizeof f, "%s/t10k-images-idx3-ubyte.gz", dir);
+    expect_fail(dir, DATASET_TEST, NV_ERR_FORMAT, f, "holds labels");
+    expect_fail(dir, DATASET_TRAIN, NV_ERR_FORMAT, f, "holds labels");
 
     /* label and image counts differ */
     fresh_dir(dir, sizeof dir, "count");
@@ -455,6 +462,10 @@ static void test_cifar(void)
                 "no such directory");
     expect_fail("cifar10:", DATASET_TRAIN, NV_ERR_USAGE, "cifar10",
                 "directory");
+    /* a file is not a directory, and is not called missing */
+    snprintf(spec, sizeof spec, "cifar10:%s/test_batch.bin", dir);
+    expect_fail(spec, DATASET_TRAIN, NV_ERR_USAGE, "test_batch.bin",
+                "not a directory");
 }
 
 int main(void)

@@ -64,7 +64,21 @@ static void test_nasnet_a(void)
     NvError err;
     CHECK(geno_parse(line, &g, &err) == NV_OK, "asset does not parse: %s",
           err.msg);
-    geno_format(geno_nasnet_a(), text, sizeof text);
+    size_t full = geno_format(geno_nasnet_a(), text, sizeof text);
+    /* measuring and cutting, like snprintf */
+    char cut[12], cell[GENO_TEXT_MAX];
+    CHECK(geno_format(geno_nasnet_a(), NULL, 0) == full, "measure");
+    CHECK(geno_format(geno_nasnet_a(), cut, sizeof cut) == full &&
+              strlen(cut) == sizeof cut - 1 &&
+              strncmp(cut, text, sizeof cut - 1) == 0,
+          "cut text '%s'", cut);
+    size_t clen = geno_format_cell(geno_nasnet_a(), 1, cell, sizeof cell);
+    CHECK(clen == strlen(cell) && strstr(text, cell) != NULL, "cell text");
+    CHECK(geno_format_cell(geno_nasnet_a(), 1, NULL, 0) == clen &&
+              geno_format_cell(geno_nasnet_a(), 1, cut, sizeof cut) == clen &&
+              strncmp(cut, cell, sizeof cut - 1) == 0 &&
+              strlen(cut) == sizeof cut - 1,
+          "cell measure and cut '%s'", cut);
     CHECK(strcmp(text, line) == 0, "built-in NASNet-A differs from asset:\n%s\n%s",
           text, line);
     CHECK(memcmp(&g, geno_nasnet_a(), sizeof g) == 0, "parsed != built-in");
@@ -219,6 +233,15 @@ static void test_malformed(void)
           "identity add; 1 0 identity identity add; 1 0 identity identity add",
           "normal block 1: empty" },
         { "normal: | reduce:", "normal cell: no blocks" },
+        /* a token longer than the parser's buffer is refused, not cut: cut
+         * to 47 characters this in1 would read as 0 */
+        { "normal: 1 0 identity identity add; 1 0 identity identity add; 1 0 "
+          "identity identity add; 1 0 identity identity add; 1 0 identity "
+          "identity add | reduce: 1 0 identity identity add; 1 0 identity "
+          "identity add; 1 0 identity identity add; "
+          "000000000000000000000000000000000000000000000000000001 0 identity "
+          "identity add; 1 0 identity identity add",
+          "reduce block 3: in1 '00000000000000000000...' is 54 characters" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         Genotype g;

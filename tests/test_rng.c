@@ -8,6 +8,69 @@
 #include "check.h"
 #include "rng.h"
 
+/* Load the state words s[0..3] through the public byte form. */
+static void load_words(Rng *r, const uint64_t s[4])
+{
+    uint8_t bytes[RNG_STATE_BYTES];
+    for (int i = 0; i < 4; i++)
+        for (int k = 0; k < 8; k++)
+            bytes[8 * i + k] = (uint8_t)(s[i] >> (8 * k));
+    rng_load(r, bytes);
+}
+
+/* The inverse of an odd number modulo 2^64 (Newton's iteration). */
+static uint64_t inverse_odd(uint64_t a)
+{
+    uint64_t x = a;
+    for (int i = 0; i < 6; i++)
+        x *= 2 - a * x;
+    return x;
+}
+
+/* A state whose next output is all ones: the largest draw there is.
+ * xoshiro256** outputs rotl(s[1] * 5, 7) * 9, so solve for s[1]. */
+static void load_largest(Rng *r)
+{
+    uint64_t x = UINT64_MAX * inverse_odd(9);
+    uint64_t y = x >> 7 | x << 57;
+    const uint64_t s[4] = { 1, y * inverse_odd(5), 3, 4 };
+    load_words(r, s);
+}
+
+static void extreme_checks(void)
+{
+    Rng r;
+    /* Known answers of the reference xoshiro256** from state {1,2,3,4}:
+     * the stream (and so every stored search) stays the same. */
+    const uint64_t s[4] = { 1, 2, 3, 4 };
+    load_words(&r, s);
+    CHECK(rng_next(&r) == 11520u, "xoshiro256** output 1");
+    CHECK(rng_next(&r) == 0u, "xoshiro256** output 2");
+    CHECK(rng_next(&r) == 1509978240u, "xoshiro256** output 3");
+
+    load_largest(&r);
+    CHECK(rng_next(&r) == UINT64_MAX, "crafted state");
+    load_largest(&r);
+    double u = rng_uniform(&r);
+    CHECK(u < 1.0, "largest uniform draw %.17g", u);
+    /* (float)u rounds to 1.0f: the result must still stay below hi */
+    static const float range[][2] = {
+        { -0.1f, 0.1f }, { 0.0f, 1.0f }, { -1.0f, 3.0f }, { 5.0f, 5.5f },
+    };
+    for (size_t i = 0; i < sizeof range / sizeof range[0]; i++) {
+        load_largest(&r);
+        float f = rng_uniformf(&r, range[i][0], range[i][1]);
+        CHECK(f >= range[i][0] && f < range[i][1],
+              "rng_uniformf(%g, %g) gave %.9g, outside [lo, hi)",
+              (double)range[i][0], (double)range[i][1], (double)f);
+    }
+    rng_seed(&r, 3, 0);
+    for (int i = 0; i < 1000; i++) {
+        float f = rng_uniformf(&r, -0.1f, 0.1f);
+        CHECK(f >= -0.1f && f < 0.1f, "rng_uniformf gave %.9g", (double)f);
+    }
+}
+
 int main(void)
 {
     Rng a, b;
@@ -65,5 +128,6 @@ int main(void)
         seen[idx[i]]++;
     for (int i = 0; i < 100; i++)
         CHECK(seen[i] == 1, "shuffle lost or doubled %d", i);
+    extreme_checks();
     return check_exit("test_rng");
 }

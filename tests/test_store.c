@@ -440,6 +440,59 @@ static void test_stale(void)
     }
 }
 
+/* Three processes creating the same new file at the same moment: one
+ * creates the schema, none fails or takes it for a foreign file. */
+static void test_concurrent_create(void)
+{
+    for (int round = 0; round < 12; round++) {
+        char p[512];
+        pid_t pids[3];
+        int gate[2];
+        snprintf(p, sizeof p, "%s/race%d.db", dir, round);
+        CHECK(pipe(gate) == 0, "pipe");
+        for (int k = 0; k < 3; k++) {
+            pids[k] = fork();
+            if (pids[k] == 0) {
+                Store *w = NULL;
+                StoreSearch in;
+                NvError err;
+                int64_t id;
+                char name[32], go;
+                close(gate[1]);
+                /* All three start when the parent closes the gate. */
+                if (read(gate[0], &go, 1) < 0)
+                    _exit(2);
+                snprintf(name, sizeof name, "racer-%d", k);
+                fill_search(&in, name);
+                if (store_open(p, STORE_WRITE, &w, &err) ||
+                    store_search_create(w, &in, &id, &err)) {
+                    fprintf(stderr, "racer %d: %s\n", k, err.msg);
+                    _exit(1);
+                }
+                store_close(w);
+                _exit(0);
+            }
+        }
+        close(gate[0]);
+        close(gate[1]);
+        for (int k = 0; k < 3; k++) {
+            int wst = 0;
+            CHECK(waitpid(pids[k], &wst, 0) == pids[k] && WIFEXITED(wst) &&
+                      WEXITSTATUS(wst) == 0,
+                  "round %d: racer %d failed", round, k);
+        }
+        Store *r = NULL;
+        NvError err;
+        StoreSearch *list = NULL;
+        size_t n = 0;
+        CHECK(store_open(p, STORE_READ, &r, &err) == NV_OK &&
+                  store_search_list(r, &list, &n, &err) == NV_OK && n == 3,
+              "round %d: three searches (%zu) %s", round, n, err.msg);
+        free(list);
+        store_close(r);
+    }
+}
+
 static void test_hostile(void)
 {
     char p[512], good[512];
@@ -494,6 +547,12 @@ static void test_hostile(void)
     spit(p, b, n);
     expect_refused(p, "damaged");
 
+    /* Truncated after the first page: the other pages are missing. */
+    path_in(p, sizeof p, "half.db");
+    b[4096 + 8] = b[8]; /* any bytes: only the first page is kept */
+    spit(p, b, 4096);
+    expect_refused(p, "damaged");
+
     /* Truncated in the middle of the first page. */
     path_in(p, sizeof p, "short.db");
     spit(p, b, 50);
@@ -527,6 +586,7 @@ int main(void)
     test_roundtrip();
     test_params();
     test_stale();
+    test_concurrent_create();
     test_hostile();
     if (!check_failures) {
         char cmd[300];

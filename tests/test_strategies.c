@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zlib.h>
+
 #include "check.h"
 #include "strategy.h"
 #include "synthetic.h"
@@ -216,6 +218,19 @@ static void proposal_checks(void)
         strategy_propose(s, &p, &err);
         CHECK(strategy_observe(s, &p, NAN, &err) == NV_ERR_USAGE, "NaN reward");
         CHECK(strategy_observe(s, &p, 1.5, &err) == NV_ERR_USAGE, "reward 1.5");
+        if (kind == STRATEGY_EVOLUTION) {
+            /* a genotype outside the space (decisions fine): refused, and
+             * err's status agrees with the status returned */
+            Proposal q = p;
+            q.genotype.cells[1].blocks[2].op1 = 200;
+            nv_error_clear(&err);
+            CHECK(strategy_observe(s, &q, 0.5, &err) == NV_ERR_USAGE &&
+                      err.status == NV_ERR_USAGE &&
+                      strstr(err.msg, "evolution: observed proposal") &&
+                      strstr(err.msg, "reduce block 2"),
+                  "bad genotype observed: status %d, '%s'", (int)err.status,
+                  err.msg);
+        }
         CHECK(strategy_observe(s, &p, 0.0, &err) == NV_OK, "%s", err.msg);
         strategy_free(s);
     }
@@ -414,9 +429,253 @@ static void snapshot_checks(void)
     strategy_free(s2);
 }
 
+/* ---- snapshots damaged behind a valid checksum ------------------------- */
+
+/* Offsets of strategy.c's layout: body length at 16, the kind's own state
+ * after header (24), settings (60), RNG (32) and the two counters (16). */
+enum { BODY_LEN_AT = 16, KIND_STATE_AT = 24 + 60 + 32 + 16 };
+
+/* Rewrite the body length and the CRC of snapshot buf[0..len), so that a
+ * deliberate change reaches the kind's loader instead of the checksum. */
+static void reseal(uint8_t *buf, size_t len)
+{
+    uint64_t body = len - 24 - 4;
+    for (int i = 0; i < 8; i++)
+        buf[BODY_LEN_AT + i] = (uint8_t)(body >> (8 * i));
+    uint32_t crc = (uint32_t)crc32(0L, buf, (uInt)(len - 4));
+    for (int i = 0; i < 4; i++)
+        buf[len - 4 + i] = (uint8_t)(crc >> (8 * i));
+}
+
+static void put_le(uint8_t *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* A strategy of config c after `observed` rewards, its snapshot in *buf
+ * (with room for one more byte); NULL on failure. */
+static Strategy *saved_after(const StrategyConfig *c, int observed,
+                             uint8_t **buf, size_t *len)
+{
+    NvError err;
+    Synthetic o;
+    synthetic_init(&o, 4);
+    Strategy *s = strategy_new(c, &err);
+    CHECK(s != NULL, "%s", err.msg);
+    if (!s)
+        return NULL;
+    drive(s, &o, observed, NULL);
+    uint8_t *b = NULL;
+    CHECK(strategy_save(s, &b, len, &err) == NV_OK, "%s", err.msg);
+    *buf = b ? realloc(b, *len + 1) : NULL;
+    if (!*buf) {
+        free(b);
+        strategy_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* Load a damaged copy of good (len bytes, plus `extra` appended zero
+ * bytes), changed by `edit` at `at`, into a fresh strategy: it must be
+ * refused with a message containing `want`, and the good snapshot must
+ * load afterwards. */
+static void expect_refused(const StrategyConfig *c, const uint8_t *good,
+                           size_t len, size_t at, const uint8_t *edit,
+                           size_t n, int extra, const char *want,
+                           const char *what)
+{
+    NvError err;
+    uint8_t *bad = malloc(len + 1);
+    Strategy *s = strategy_new(c, &err);
+    if (!bad || !s) {
+        CHECK(0, "%s: setup", what);
+        free(bad);
+        strategy_free(s);
+        return;
+    }
+    memcpy(bad, good, len);
+    if (extra) { /* one more byte before the CRC */
+        memmove(bad + len - 3, bad + len - 4, 4);
+        bad[len - 4] = 0;
+    }
+    if (n)
+        memcpy(bad + at, edit, n);
+    reseal(bad, len + (size_t)extra);
+    nv_error_clear(&err);
+    NvStatus st = strategy_load(s, bad, len + (size_t)extra, &err);
+    CHECK(st == NV_ERR_FORMAT && strstr(err.msg, want),
+          "%s: status %d, '%s'", what, (int)st, err.msg);
+    CHECK(strategy_load(s, good, len, &err) == NV_OK,
+          "%s: the good snapshot no longer loads: %s", what, err.msg);
+    free(bad);
+    strategy_free(s);
+}
+
+/* The kinds' own checks of loaded state: bit flips and truncations (in
+ * snapshot_checks) stop at the checksum or the length, so these only run
+ * on state that is damaged and then resealed. */
+static void resealed_checks(void)
+{
+    uint8_t *buf;
+    size_t len;
+    uint8_t v[8];
+    /* rl: 3 of 8 pending; from the end: CRC, 3 x 74 pending bytes, count,
+     * updates, have, baseline */
+    StrategyConfig c = small_cfg(STRATEGY_RL, 31);
+    c.lstm_hidden = 8;
+    c.ppo_batch = 8;
+    Strategy *s = saved_after(&c, 3, &buf, &len);
+    if (!s)
+        return;
+    {
+        NvError err;
+        Strategy *t = strategy_new(&c, &err);
+        uint8_t *copy = malloc(len);
+        memcpy(copy, buf, len);
+        reseal(copy, len); /* resealing an intact snapshot changes nothing */
+        CHECK(t && memcmp(copy, buf, len) == 0 &&
+                  strategy_load(t, copy, len, &err) == NV_OK,
+              "reseal of an intact snapshot: %s", err.msg);
+        free(copy);
+        strategy_free(t);
+    }
+    size_t pend = len - 4 - 3 * 74, count = pend - 4, have = count - 8 - 4,
+           baseline = have - 8;
+    put_le(v, 8, 4);
+    expect_refused(&c, buf, len, count, v, 4, 0, "damaged", "rl count = M");
+    put_le(v, 0x7ff8000000000000ull, 8);
+    expect_refused(&c, buf, len, baseline, v, 8, 0, "damaged",
+                   "rl NaN baseline");
+    put_le(v, 2, 4);
+    expect_refused(&c, buf, len, have, v, 4, 0, "damaged", "rl have = 2");
+    v[0] = 5; /* decision 4 is a comb: support 2 */
+    expect_refused(&c, buf, len, pend + 74 + 4, v, 1, 0, "pending",
+                   "rl decision outside its support");
+    put_le(v, 0x7fc00000u, 4);
+    expect_refused(&c, buf, len, KIND_STATE_AT + 8 + 4 * 5, v, 4, 0,
+                   "pending", "rl NaN parameter");
+    put_le(v, 12345, 8);
+    expect_refused(&c, buf, len, KIND_STATE_AT, v, 8, 0, "parameters",
+                   "rl parameter count");
+    expect_refused(&c, buf, len, 0, NULL, 0, 1, "pending", "rl extra byte");
+    free(buf);
+    strategy_free(s);
+
+    /* evolution: 3 members of 4; count, then 50 + 8 + 8 bytes a member */
+    c = small_cfg(STRATEGY_EVOLUTION, 32);
+    c.population = 4;
+    c.tournament = 2;
+    s = saved_after(&c, 3, &buf, &len);
+    if (!s)
+        return;
+    const size_t m0 = KIND_STATE_AT + 4;
+    put_le(v, 5, 4);
+    expect_refused(&c, buf, len, KIND_STATE_AT, v, 4, 0, "population of 5",
+                   "evolution count > population");
+    put_le(v, 0x3ff8000000000000ull, 8); /* 1.5 */
+    expect_refused(&c, buf, len, m0 + 66 + 50, v, 8, 0, "member 1",
+                   "evolution reward 1.5");
+    v[0] = 2; /* block 0's in1: states 0..1 */
+    expect_refused(&c, buf, len, m0, v, 1, 0, "member 0",
+                   "evolution decision outside its support");
+    expect_refused(&c, buf, len, 0, NULL, 0, 1, "unexpected bytes",
+                   "evolution extra byte");
+    free(buf);
+    strategy_free(s);
+
+    c = small_cfg(STRATEGY_RANDOM, 33);
+    s = saved_after(&c, 2, &buf, &len);
+    if (!s)
+        return;
+    expect_refused(&c, buf, len, 0, NULL, 0, 1, "unexpected bytes",
+                   "random extra byte");
+    free(buf);
+    strategy_free(s);
+}
+
+/* ---- advantage and baseline ------------------------------------------- */
+
+static double le_f64(const uint8_t *p)
+{
+    uint64_t u = 0;
+    double d;
+    for (int i = 0; i < 8; i++)
+        u |= (uint64_t)p[i] << (8 * i);
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+/* SPEC.md section 4 and strategy_rl.c invariant 2, read back from the
+ * snapshot (its tail is: baseline f64, have u32, updates i64, count u32,
+ * then per pending architecture 50 decision bytes, logp_old, reward and
+ * advantage as f64, then the CRC): advantage = reward - the baseline
+ * before it, baseline = d * baseline + (1 - d) * reward, the first reward
+ * starting the baseline.  Learning alone would not notice, say, the
+ * baseline being updated before the advantage is taken. */
+static void baseline_checks(void)
+{
+    NvError err;
+    const double rewards[] = { 0.40, 0.70, 0.10, 0.55, 0.90 };
+    enum { K = sizeof rewards / sizeof rewards[0], PEND = 50 + 3 * 8 };
+    for (int rule = 0; rule < 2; rule++) {
+        StrategyConfig c = small_cfg(STRATEGY_RL, 5);
+        c.update = rule ? RL_REINFORCE : RL_PPO;
+        c.ppo_batch = 8; /* no update: all K rewards stay pending */
+        c.baseline_decay = 0.8f;
+        Strategy *s = strategy_new(&c, &err);
+        CHECK(s != NULL, "%s", err.msg);
+        if (!s)
+            return;
+        Proposal p[K];
+        for (int i = 0; i < K; i++) {
+            CHECK(strategy_propose(s, &p[i], &err) == NV_OK, "%s", err.msg);
+            CHECK(strategy_observe(s, &p[i], rewards[i], &err) == NV_OK, "%s",
+                  err.msg);
+        }
+        uint8_t *buf = NULL;
+        size_t len = 0;
+        CHECK(strategy_save(s, &buf, &len, &err) == NV_OK, "%s", err.msg);
+        if (!buf || len < 4 + K * PEND + 24) {
+            CHECK(0, "snapshot of %zu bytes", len);
+            free(buf);
+            strategy_free(s);
+            return;
+        }
+        const uint8_t *pend = buf + len - 4 - K * PEND;
+        const uint8_t *tail = pend - 24;
+        const double d = (double)c.baseline_decay;
+        double b = rewards[0];
+        for (int i = 0; i < K; i++) {
+            const uint8_t *e = pend + i * PEND;
+            int same = 1;
+            for (int t = 0; t < GENO_DECISIONS; t++)
+                same &= e[t] == p[i].decisions[t];
+            CHECK(same, "pending %d: other decisions", i);
+            CHECK(le_f64(e + 50) == p[i].log_prob, "pending %d: logp_old", i);
+            CHECK(le_f64(e + 58) == rewards[i], "pending %d: reward", i);
+            double adv = le_f64(e + 66);
+            CHECK(fabs(adv - (rewards[i] - b)) < 1e-12,
+                  "%s: advantage %d is %.6f, reward %.2f - baseline %.6f = "
+                  "%.6f", rule ? "reinforce" : "ppo", i, adv, rewards[i], b,
+                  rewards[i] - b);
+            b = d * b + (1.0 - d) * rewards[i];
+        }
+        CHECK(fabs(le_f64(tail) - b) < 1e-12, "baseline %.6f, expected %.6f",
+              le_f64(tail), b);
+        CHECK(tail[20] == K && tail[8] == 1, "count %d, have %d", tail[20],
+              tail[8]);
+        free(buf);
+        strategy_free(s);
+    }
+}
+
 int main(void)
 {
     config_checks();
+    baseline_checks();
+    resealed_checks();
     proposal_checks();
     snapshot_checks();
     learning_checks();

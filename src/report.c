@@ -1,0 +1,382 @@
+/* report.c - tables, JSON and CSV of stored rows (see report.h). */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "genotype.h"
+#include "jsonw.h"
+#include "report.h"
+
+void report_time(long long t, char *buf, size_t n)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (t <= 0 || !gmtime_r(&tt, &tm)) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+static void iso_time(FILE *f, long long t)
+{
+    char buf[40];
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (t <= 0 || !gmtime_r(&tt, &tm)) {
+        fputs("null", f);
+        return;
+    }
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_string(f, buf);
+}
+
+static void csv_number(FILE *f, double x)
+{
+    if (!isnan(x))
+        fprintf(f, "%.9g", x);
+}
+
+static void csv_int(FILE *f, long long x)
+{
+    if (x >= 0)
+        fprintf(f, "%lld", x);
+}
+
+static void json_int_or_null(FILE *f, long long x)
+{
+    if (x >= 0)
+        fprintf(f, "%lld", x);
+    else
+        fputs("null", f);
+}
+
+void report_search_json(FILE *f, const StoreSearch *s)
+{
+    fprintf(f, "{\"id\":%lld,\"name\":", (long long)s->id);
+    json_string(f, s->name);
+    fputs(",\"strategy\":", f);
+    json_string(f, s->strategy);
+    fprintf(f, ",\"seed\":%llu,\"budget\":%d,\"samples_done\":%d,"
+               "\"best_reward\":",
+            (unsigned long long)s->seed, s->budget, s->samples_done);
+    json_number(f, s->best_reward);
+    fputs(",\"best_idx\":", f);
+    json_int_or_null(f, s->best_idx);
+    fputs(",\"status\":", f);
+    json_string(f, store_search_status_name(s->status));
+    fputs(",\"message\":", f);
+    json_string(f, s->message[0] ? s->message : NULL);
+    fputs(",\"dataset\":", f);
+    json_string(f, s->dataset);
+    fprintf(f, ",\"F\":%d,\"N\":%d,\"epochs\":%d,\"train_size\":%lld,"
+               "\"val_size\":%lld,\"batch\":%d,\"lr\":",
+            s->F, s->N, s->epochs, (long long)s->train_size,
+            (long long)s->val_size, s->batch);
+    json_number(f, s->lr);
+    fprintf(f, ",\"threads\":%d,\"retrain_duplicates\":%s,\"pid\":%lld,"
+               "\"host\":",
+            s->threads, s->retrain_duplicates ? "true" : "false",
+            (long long)s->pid);
+    json_string(f, s->host);
+    fputs(",\"created\":", f);
+    iso_time(f, s->created);
+    fputs(",\"updated\":", f);
+    iso_time(f, s->updated);
+    fputs(",\"finished\":", f);
+    iso_time(f, s->finished);
+    fputs(",\"version\":", f);
+    json_string(f, s->version);
+    /* The settings column is JSON that nasview wrote; a cell edited into
+     * something else is passed on as a string. */
+    fputs(",\"settings\":", f);
+    if (s->settings[0] == '{' && s->settings[strlen(s->settings) - 1] == '}')
+        fputs(s->settings, f);
+    else
+        json_string(f, s->settings);
+    fputc('}', f);
+}
+
+void report_searches_csv(FILE *f, const StoreSearch *rows, size_t n)
+{
+    fputs("id,name,strategy,seed,budget,samples_done,best_reward,best_idx,"
+          "status,dataset,F,N,epochs,train_size,val_size,batch,lr,threads,"
+          "created,finished,version\n", f);
+    for (size_t i = 0; i < n; i++) {
+        const StoreSearch *s = &rows[i];
+        char c[40], e[40];
+        report_time(s->created, c, sizeof c);
+        report_time(s->finished, e, sizeof e);
+        fprintf(f, "%lld,", (long long)s->id);
+        csv_field(f, s->name);
+        fprintf(f, ",%s,%llu,%d,%d,", s->strategy,
+                (unsigned long long)s->seed, s->budget, s->samples_done);
+        csv_number(f, s->best_reward);
+        fputc(',', f);
+        csv_int(f, s->best_idx);
+        fprintf(f, ",%s,", store_search_status_name(s->status));
+        csv_field(f, s->dataset);
+        fprintf(f, ",%d,%d,%d,%lld,%lld,%d,%.9g,%d,%s,%s,", s->F, s->N,
+                s->epochs, (long long)s->train_size, (long long)s->val_size,
+                s->batch, s->lr, s->threads, c, s->finished ? e : "");
+        csv_field(f, s->version);
+        fputc('\n', f);
+    }
+}
+
+void report_searches_table(FILE *f, const StoreSearch *rows, size_t n)
+{
+    int w = 4;
+    for (size_t i = 0; i < n; i++)
+        if ((int)strlen(rows[i].name) > w)
+            w = (int)strlen(rows[i].name);
+    fprintf(f, "%4s  %-*s  %-9s  %6s  %11s  %7s  %-11s  %s\n", "ID", w, "NAME",
+            "STRATEGY", "SEED", "SAMPLES", "BEST", "STATUS", "CREATED (UTC)");
+    for (size_t i = 0; i < n; i++) {
+        const StoreSearch *s = &rows[i];
+        char done[32], best[16], c[40];
+        snprintf(done, sizeof done, "%d/%d", s->samples_done, s->budget);
+        if (isnan(s->best_reward))
+            snprintf(best, sizeof best, "-");
+        else
+            snprintf(best, sizeof best, "%.4f", s->best_reward);
+        report_time(s->created, c, sizeof c);
+        fprintf(f, "%4lld  %-*s  %-9s  %6llu  %11s  %7s  %-11s  %s\n",
+                (long long)s->id, w, s->name, s->strategy,
+                (unsigned long long)s->seed, done, best,
+                store_search_status_name(s->status), c);
+    }
+}
+
+void report_search_table(FILE *f, const StoreSearch *s)
+{
+    char c[40], u[40], e[40];
+    report_time(s->created, c, sizeof c);
+    report_time(s->updated, u, sizeof u);
+    report_time(s->finished, e, sizeof e);
+    fprintf(f, "search      %lld  %s\n", (long long)s->id, s->name);
+    fprintf(f, "strategy    %s  seed %llu  budget %d\n", s->strategy,
+            (unsigned long long)s->seed, s->budget);
+    fprintf(f, "status      %s%s%s\n", store_search_status_name(s->status),
+            s->message[0] ? ": " : "", s->message);
+    fprintf(f, "samples     %d done", s->samples_done);
+    if (!isnan(s->best_reward))
+        fprintf(f, ", best reward %.4f (sample %d)", s->best_reward,
+                s->best_idx);
+    fputc('\n', f);
+    fprintf(f, "dataset     %s  train %lld  validation %lld\n", s->dataset,
+            (long long)s->train_size, (long long)s->val_size);
+    fprintf(f, "child       F=%d N=%d epochs %d batch %d lr %g threads %d%s\n",
+            s->F, s->N, s->epochs, s->batch, s->lr, s->threads,
+            s->retrain_duplicates ? "  (duplicates retrained)" : "");
+    fprintf(f, "settings    %s\n", s->settings);
+    fprintf(f, "process     %lld on %s, nasview %s\n", (long long)s->pid,
+            s->host, s->version);
+    fprintf(f, "time (UTC)  created %s  updated %s  finished %s\n", c, u, e);
+}
+
+void report_sample_json(FILE *f, const StoreSample *x, const StoreDecision *dec,
+                        int n_dec)
+{
+    fprintf(f, "{\"idx\":%d,\"status\":", x->idx);
+    json_string(f, store_sample_status_name(x->status));
+    fputs(",\"reward\":", f);
+    json_number(f, x->reward);
+    fputs(",\"train_loss\":", f);
+    json_number(f, x->train_loss);
+    fputs(",\"params\":", f);
+    json_int_or_null(f, x->params);
+    fputs(",\"mult_adds\":", f);
+    json_int_or_null(f, x->mult_adds);
+    fputs(",\"seconds\":", f);
+    json_number(f, x->seconds);
+    fputs(",\"duplicate_of\":", f);
+    json_int_or_null(f, x->duplicate_of);
+    fputs(",\"log_prob\":", f);
+    json_number(f, x->log_prob);
+    fputs(",\"entropy\":", f);
+    json_number(f, x->entropy);
+    fputs(",\"hash\":", f);
+    json_string(f, x->hash);
+    fputs(",\"genotype\":", f);
+    json_string(f, x->genotype);
+    fputs(",\"created\":", f);
+    iso_time(f, x->created);
+    fputs(",\"finished\":", f);
+    iso_time(f, x->finished);
+    fputs(",\"message\":", f);
+    json_string(f, x->message[0] ? x->message : NULL);
+    if (dec) {
+        fputs(",\"decisions\":[", f);
+        for (int t = 0; t < n_dec; t++) {
+            const StoreDecision *d = &dec[t];
+            fprintf(f, "%s{\"step\":%d,\"cell\":", t ? "," : "", d->step);
+            json_string(f, geno_cell_name(d->cell));
+            fprintf(f, ",\"block\":%d,\"field\":", d->block);
+            json_string(f, geno_field_name(d->field));
+            fprintf(f, ",\"chosen\":%d,\"label\":", d->chosen);
+            json_string(f, geno_decision_label(d->step, d->chosen));
+            fputs(",\"probs\":[", f);
+            for (int v = 0; v < d->support; v++) {
+                if (v)
+                    fputc(',', f);
+                json_number(f, d->probs[v]);
+            }
+            fputs("]}", f);
+        }
+        fputc(']', f);
+    }
+    fputc('}', f);
+}
+
+void report_samples_csv(FILE *f, const StoreSample *rows, size_t n,
+                        int with_genotype, int header)
+{
+    if (header) {
+        fputs("idx,status,reward,train_loss,params,mult_adds,seconds,"
+              "duplicate_of,log_prob,entropy,hash", f);
+        fputs(with_genotype ? ",genotype\n" : "\n", f);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const StoreSample *x = &rows[i];
+        fprintf(f, "%d,%s,", x->idx, store_sample_status_name(x->status));
+        csv_number(f, x->reward);
+        fputc(',', f);
+        csv_number(f, x->train_loss);
+        fputc(',', f);
+        csv_int(f, x->params);
+        fputc(',', f);
+        csv_int(f, x->mult_adds);
+        fputc(',', f);
+        csv_number(f, x->seconds);
+        fputc(',', f);
+        csv_int(f, x->duplicate_of);
+        fputc(',', f);
+        csv_number(f, x->log_prob);
+        fputc(',', f);
+        csv_number(f, x->entropy);
+        fprintf(f, ",%s", x->hash);
+        if (with_genotype) {
+            fputc(',', f);
+            csv_field(f, x->genotype);
+        }
+        fputc('\n', f);
+    }
+}
+
+/* fmt_or_dash - x with prec decimals and a unit, or "-" when unknown. */
+static void fmt_or_dash(char *buf, size_t n, int prec, const char *unit,
+                        double x)
+{
+    if (isnan(x))
+        snprintf(buf, n, "-");
+    else
+        snprintf(buf, n, "%.*f%s", prec, x, unit);
+}
+
+void report_samples_table(FILE *f, const StoreSample *rows, size_t n)
+{
+    fprintf(f, "%4s  %5s  %-11s  %7s  %9s  %8s  %s\n", "RANK", "IDX", "STATUS",
+            "REWARD", "PARAMS", "SECONDS", "HASH");
+    for (size_t i = 0; i < n; i++) {
+        const StoreSample *x = &rows[i];
+        char rw[16], sec[16], par[24];
+        fmt_or_dash(rw, sizeof rw, 4, "", x->reward);
+        fmt_or_dash(sec, sizeof sec, 1, "", x->seconds);
+        if (x->params >= 0)
+            snprintf(par, sizeof par, "%lld", (long long)x->params);
+        else
+            snprintf(par, sizeof par, "-");
+        fprintf(f, "%4zu  %5d  %-11s  %7s  %9s  %8s  %s\n", i + 1, x->idx,
+                store_sample_status_name(x->status), rw, par, sec, x->hash);
+    }
+}
+
+static int argmax(const StoreDecision *d)
+{
+    int best = 0;
+    for (int v = 1; v < d->support; v++)
+        if (d->probs[v] > d->probs[best])
+            best = v;
+    return best;
+}
+
+void report_decisions_table(FILE *f, const StoreDecision *dec, int n)
+{
+    fprintf(f, "%4s  %-6s  %5s  %-5s  %-13s  %6s  %-13s  %6s\n", "STEP", "CELL",
+            "BLOCK", "FIELD", "CHOSEN", "P", "MOST LIKELY", "P");
+    for (int t = 0; t < n; t++) {
+        const StoreDecision *d = &dec[t];
+        int m = argmax(d);
+        fprintf(f, "%4d  %-6s  %5d  %-5s  %-13s  %6.4f  %-13s  %6.4f\n",
+                d->step, geno_cell_name(d->cell), d->block,
+                geno_field_name(d->field),
+                geno_decision_label(d->step, d->chosen),
+                (double)d->probs[d->chosen], geno_decision_label(d->step, m),
+                (double)d->probs[m]);
+    }
+}
+
+void report_decisions_csv(FILE *f, const StoreDecision *dec, int n)
+{
+    fputs("step,cell,block,field,chosen,label,prob,probs\n", f);
+    for (int t = 0; t < n; t++) {
+        const StoreDecision *d = &dec[t];
+        char probs[GENO_MAX_SUPPORT * 18 + 4];
+        size_t len = 0;
+        probs[len++] = '[';
+        for (int v = 0; v < d->support; v++)
+            len += (size_t)snprintf(probs + len, sizeof probs - len, "%s%.9g",
+                                    v ? "," : "", (double)d->probs[v]);
+        snprintf(probs + len, sizeof probs - len, "]");
+        fprintf(f, "%d,%s,%d,%s,%d,", d->step, geno_cell_name(d->cell),
+                d->block, geno_field_name(d->field), d->chosen);
+        csv_field(f, geno_decision_label(d->step, d->chosen));
+        fprintf(f, ",%.9g,", (double)d->probs[d->chosen]);
+        csv_field(f, probs);
+        fputc('\n', f);
+    }
+}
+
+void report_curve_table(FILE *f, const StoreProgress *pts, size_t n)
+{
+    fprintf(f, "%5s  %11s  %8s  %7s  %8s\n", "EPOCH", "STEP", "LOSS", "ACC",
+            "ELAPSED");
+    for (size_t i = 0; i < n; i++) {
+        const StoreProgress *p = &pts[i];
+        char step[32], loss[16], acc[16], el[16];
+        snprintf(step, sizeof step, "%lld/%lld", (long long)p->step,
+                 (long long)p->steps);
+        fmt_or_dash(loss, sizeof loss, 4, "", p->loss);
+        fmt_or_dash(acc, sizeof acc, 4, "", p->acc);
+        fmt_or_dash(el, sizeof el, 1, " s", p->elapsed_s);
+        const char *note = p->epoch_end ? "  end of epoch"
+                                        : (p->evaluating ? "  validating" : "");
+        fprintf(f, "%5d  %11s  %8s  %7s  %8s%s\n", p->epoch + 1, step, loss,
+                acc, el, note);
+    }
+}
+
+void report_curve_json(FILE *f, const StoreProgress *pts, size_t n)
+{
+    fputc('[', f);
+    for (size_t i = 0; i < n; i++) {
+        const StoreProgress *p = &pts[i];
+        fprintf(f, "%s{\"epoch\":%d,\"epochs\":%d,\"step\":%lld,\"steps\":%lld,"
+                   "\"loss\":",
+                i ? "," : "", p->epoch, p->epochs, (long long)p->step,
+                (long long)p->steps);
+        json_number(f, p->loss);
+        fputs(",\"acc\":", f);
+        json_number(f, p->acc);
+        fputs(",\"elapsed_s\":", f);
+        json_number(f, p->elapsed_s);
+        fprintf(f, ",\"evaluating\":%s,\"epoch_end\":%s,\"time\":%lld}",
+                p->evaluating ? "true" : "false",
+                p->epoch_end ? "true" : "false", (long long)p->time);
+    }
+    fputc(']', f);
+}

@@ -1,0 +1,51 @@
+/* report.h - stored searches, samples, decisions and curves written for
+ * people (aligned tables) and programs (JSON, CSV with a header), shared by
+ * `nasview ls`, `show` and `export`.  Writes only; reads nothing. */
+#ifndef NASVIEW_REPORT_H
+#define NASVIEW_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "store.h"
+
+/* report_time - unix seconds t as "2026-11-28 09:40:12" (UTC) into buf
+ * (at least 24 bytes); "-" for 0. */
+void report_time(long long t, char *buf, size_t n);
+
+/* report_search_json - one search as a JSON object (settings, status,
+ * summary; the settings column embedded as an object). */
+void report_search_json(FILE *f, const StoreSearch *s);
+
+/* report_searches_csv - a CSV header and one row per search. */
+void report_searches_csv(FILE *f, const StoreSearch *rows, size_t n);
+
+/* report_searches_table - the aligned table of `nasview ls`. */
+void report_searches_table(FILE *f, const StoreSearch *rows, size_t n);
+
+/* report_search_table - one search's settings as "key  value" lines. */
+void report_search_table(FILE *f, const StoreSearch *s);
+
+/* report_sample_json - one sample as a JSON object; when dec is not NULL,
+ * with "decisions" (n_dec of them, each with its probability vector). */
+void report_sample_json(FILE *f, const StoreSample *x, const StoreDecision *dec,
+                        int n_dec);
+
+/* report_samples_csv - one CSV row per sample, after the header line when
+ * header is set; with_genotype adds the canonical genotype column. */
+void report_samples_csv(FILE *f, const StoreSample *rows, size_t n,
+                        int with_genotype, int header);
+
+/* report_samples_table - ranked samples (rank, idx, status, reward,
+ * params, seconds, hash). */
+void report_samples_table(FILE *f, const StoreSample *rows, size_t n);
+
+/* report_decisions_table / _csv / report_curve_* - one sample's 50
+ * decisions (chosen value, its probability, the most likely value) and
+ * its training curve. */
+void report_decisions_table(FILE *f, const StoreDecision *dec, int n);
+void report_decisions_csv(FILE *f, const StoreDecision *dec, int n);
+void report_curve_table(FILE *f, const StoreProgress *pts, size_t n);
+void report_curve_json(FILE *f, const StoreProgress *pts, size_t n);
+
+#endif

@@ -1,0 +1,63 @@
+/* search.h - the headless search loop: propose -> train the child -> store
+ * the sample -> observe, until the budget is spent, a stop is asked for or
+ * something fails.
+ *
+ * The loop owns no signal handlers and prints nothing unless asked: the
+ * caller (cmd_search.c) turns signals into the flags of SearchHooks.  All
+ * randomness comes from the search's seed through fixed RNG streams, so a
+ * resumed search makes exactly the proposals of an uninterrupted one
+ * (see the design comment in search.c). */
+#ifndef NASVIEW_SEARCH_H
+#define NASVIEW_SEARCH_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "nv_error.h"
+#include "store.h"
+#include "strategy.h"
+#include "train.h"
+
+typedef struct {
+    char name[STORE_NAME_MAX]; /* "" = "<strategy>-<seed>", made unique */
+    StrategyConfig strategy;   /* kind, seed and hyper-parameters */
+    TrainConfig train;         /* proxy: F, N, epochs, batch, lr, threads
+                                  (its seed is ignored: each child gets
+                                  its own from the search seed) */
+    int budget;                /* children to train */
+    char dataset[STORE_TEXT_MAX]; /* dataset_load spec */
+    int64_t train_size, val_size;
+    int retrain_duplicates;    /* train a known architecture again */
+} SearchConfig;
+
+typedef struct {
+    /* Non-zero: stop as soon as possible (the child in flight within a
+     * batch); the value is the signal number, reported in the message. */
+    const volatile sig_atomic_t *stop;
+    /* Non-zero: pause between batches (status paused, no transaction
+     * open) until it is zero again. */
+    const volatile sig_atomic_t *pause;
+    FILE *human; /* progress for a person (a terminal), or NULL: quiet */
+} SearchHooks;
+
+/* search_config_default - a search of kind with seed: SPEC.md's proxy
+ * defaults, budget 100, Fashion-MNIST with 10,000/5,000 images. */
+SearchConfig search_config_default(StrategyKind kind, uint64_t seed);
+
+/* search_run - create a new search in st (a STORE_WRITE store) from cfg
+ * and run it.  *id receives its id as soon as it exists (may be NULL).
+ * Returns NV_OK when the budget is spent (status done),
+ * NV_ERR_INTERRUPTED when hooks->stop ended it (status interrupted, the
+ * child in flight marked interrupted), or another error (status failed
+ * when the search exists, with the message). */
+NvStatus search_run(Store *st, const SearchConfig *cfg,
+                    const SearchHooks *hooks, int64_t *id, NvError *err);
+
+/* search_resume - continue the search named key (name or id) in st right
+ * after its last finished sample, with its stored settings.  Same returns
+ * as search_run; NV_ERR_USAGE when it is done or still alive elsewhere. */
+NvStatus search_resume(Store *st, const char *key, const SearchHooks *hooks,
+                       int64_t *id, NvError *err);
+
+#endif

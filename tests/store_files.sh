@@ -1,0 +1,176 @@
+#!/bin/sh
+# store_files.sh - the database through the real binary: ls, show and
+# export in every format on a filled database; foreign, damaged and newer
+# files refused and left byte-for-byte unchanged; a schema version 1 file
+# upgraded by the first reader.
+. "${SRCDIR:-.}/tests/lib.sh"
+FILL="$BUILDDIR/tests/store_fill"
+DB="$TMP/a.db"
+
+# --- no database yet: an empty list, not an error ---------------------------
+run "$NASVIEW" ls --db "$TMP/none.db"
+expect_status 0 "ls without a database"
+expect_err "no database at" "ls without a database"
+[ ! -e "$TMP/none.db" ] || fail "ls created a database"
+run "$NASVIEW" ls --db "$TMP/none.db" --format json
+expect_out "[]" "empty JSON list"
+
+# --- a filled database ----------------------------------------------------
+"$FILL" "$DB" alpha 6 3 >/dev/null || fail "store_fill alpha"
+"$FILL" "$DB" beta 3 4 >/dev/null || fail "store_fill beta"
+
+run "$NASVIEW" ls --db "$DB"
+expect_status 0 "ls"
+expect_out "alpha" "ls table"
+expect_out "6/6" "ls samples done/budget"
+expect_out "done" "ls status"
+run "$NASVIEW" ls --db "$DB" --format json
+expect_status 0 "ls json"
+expect_json "$out" "ls json"
+printf '%s' "$out" | python3 -c '
+import json, sys
+rows = json.load(sys.stdin)
+assert [r["name"] for r in rows] == ["alpha", "beta"], rows
+assert rows[0]["samples_done"] == 6 and rows[0]["status"] == "done"
+assert 0 <= rows[0]["best_reward"] <= 1
+assert rows[0]["dataset"] == "test, \"quoted\""
+' || fail "ls json content"
+run "$NASVIEW" ls --db "$DB" --format csv
+expect_status 0 "ls csv"
+printf '%s\n' "$out" | python3 -c '
+import csv, sys
+rows = list(csv.DictReader(sys.stdin))
+assert len(rows) == 2 and rows[1]["name"] == "beta", rows
+assert rows[0]["dataset"] == "test, \"quoted\"", rows[0]["dataset"]
+' || fail "ls csv content"
+
+run "$NASVIEW" show --db "$DB" alpha
+expect_status 0 "show by name"
+expect_out "RANK" "show table"
+expect_out "duplicate" "show lists the duplicate"
+run "$NASVIEW" show --db "$DB" 2 --format json
+expect_status 0 "show by id"
+expect_json "$out" "show json"
+printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["search"]["name"] == "beta"
+r = [s["reward"] for s in d["samples"]]
+assert r == sorted(r, reverse=True), r
+' || fail "show json ranks by reward"
+run "$NASVIEW" show --db "$DB" alpha --format csv
+expect_status 0 "show csv"
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 7 ] || fail "show csv: header + 6 rows: $out"
+
+run "$NASVIEW" show --db "$DB" alpha 0
+expect_status 0 "show sample"
+expect_out "genotype    normal:" "show sample genotype"
+expect_out "MOST LIKELY" "show sample decisions"
+expect_out "end of epoch" "show sample curve"
+run "$NASVIEW" show --db "$DB" alpha 1 --format json
+expect_json "$out" "show sample json"
+printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+s = d["sample"]
+assert s["status"] == "duplicate" and s["duplicate_of"] == 0
+assert len(s["decisions"]) == 50
+for x in s["decisions"]:
+    assert abs(sum(x["probs"]) - 1) < 1e-5, x
+    assert 0 <= x["chosen"] < len(x["probs"])
+assert len(d["curve"]) == 3 and d["curve"][-1]["epoch_end"]
+' || fail "show sample json content"
+run "$NASVIEW" show --db "$DB" alpha 0 --format csv
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 51 ] || fail "decisions csv: 51 lines"
+run "$NASVIEW" show --db "$DB" nosuch
+expect_status 1 "show unknown search"
+expect_err "no search named or numbered 'nosuch'" "show unknown search"
+run "$NASVIEW" show --db "$DB" alpha 99
+expect_status 1 "show unknown sample"
+expect_err "no sample 99" "show unknown sample"
+
+run "$NASVIEW" export --db "$DB" alpha --csv "$TMP/a.csv"
+expect_status 0 "export csv"
+python3 -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert [int(r["idx"]) for r in rows] == list(range(6)), rows
+assert all(r["genotype"].startswith("normal:") for r in rows)
+' "$TMP/a.csv" || fail "export csv content"
+run "$NASVIEW" export --db "$DB" alpha --json "$TMP/a.json"
+expect_status 0 "export json"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert len(d["samples"]) == 6
+assert all(len(s["decisions"]) == 50 for s in d["samples"])
+' "$TMP/a.json" || fail "export json content"
+run "$NASVIEW" export --db "$DB" alpha --json -
+expect_json "$out" "export json to stdout"
+run "$NASVIEW" export --db "$DB" alpha
+expect_status 2 "export without a format"
+# Cells as SVG (the best sample by default) and DOT.
+run "$NASVIEW" export --db "$DB" alpha --svg "$TMP/best.svg"
+expect_status 0 "export svg"
+python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' \
+    "$TMP/best.svg" || fail "export svg: not XML"
+run "$NASVIEW" export --db "$DB" alpha 3 --dot - --cell reduce
+expect_status 0 "export dot"
+expect_out "digraph" "export dot"
+run "$NASVIEW" export --db "$DB" alpha --csv - --cell reduce
+expect_status 2 "--cell without a picture"
+
+# --- what sqlite3 users see ------------------------------------------------
+[ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 3 ] || fail "schema version 3"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM decisions WHERE search_id = 1")" = 300 ] ||
+    fail "50 decisions per sample"
+[ "$(sqlite3 "$DB" "SELECT samples_done FROM search_summary WHERE name = 'alpha'")" = 6 ] ||
+    fail "search_summary view"
+[ "$(sqlite3 "$DB" "SELECT times FROM duplicates WHERE search_id = 1")" = 2 ] ||
+    fail "duplicates view"
+
+# --- hostile files: refused, unchanged -------------------------------------
+expect_refused() { # FILE WHAT MESSAGE
+    cp "$1" "$1.orig"
+    for c in "ls" "show x" "export x --csv $TMP/x.csv"; do
+        # shellcheck disable=SC2086
+        run "$NASVIEW" $c --db "$1"
+        expect_status 1 "$2: $c"
+        expect_err "$3" "$2: $c"
+    done
+    cmp -s "$1" "$1.orig" || fail "$2: the file changed"
+}
+printf 'just some text\n' > "$TMP/text.db"
+expect_refused "$TMP/text.db" "text file" "not an SQLite database"
+sqlite3 "$TMP/other.db" "CREATE TABLE accounts (id INTEGER, owner TEXT);
+    INSERT INTO accounts VALUES (1, 'me');" || fail "sqlite3"
+expect_refused "$TMP/other.db" "foreign database" "another program (tables: accounts)"
+cp "$DB" "$TMP/newer.db"
+sqlite3 "$TMP/newer.db" "PRAGMA user_version = 99" || fail "sqlite3"
+expect_refused "$TMP/newer.db" "newer schema" "schema version 99, newer"
+cp "$DB" "$TMP/damaged.db"
+sqlite3 "$TMP/damaged.db" "PRAGMA journal_mode = DELETE" >/dev/null
+size=$(wc -c < "$TMP/damaged.db")
+[ "$size" -gt 8192 ] || fail "damaged.db too small ($size)"
+printf 'XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX' |
+    dd of="$TMP/damaged.db" bs=1 seek=4100 conv=notrunc 2>/dev/null
+expect_refused "$TMP/damaged.db" "damaged file" "is damaged"
+
+# --- migration from schema version 1 ----------------------------------------
+V1="$TMP/v1.db"
+sqlite3 "$V1" < "$SRCDIR/db/schema.sql" || fail "sqlite3 schema.sql"
+sqlite3 "$V1" "INSERT INTO searches (name, strategy, seed, budget, dataset, F,
+    N, epochs, train_size, val_size, batch, lr, threads, status, created,
+    updated, version) VALUES ('old', 'rl', 5, 10, 'fashion-mnist', 8, 1, 1,
+    100, 50, 64, 0.05, 1, 'done', 1700000000, 1700000000, '0.0.1')"
+[ "$(sqlite3 "$V1" 'PRAGMA user_version')" = 1 ] || fail "v1 file is version 1"
+run "$NASVIEW" ls --db "$V1"
+expect_status 0 "ls on a version 1 file"
+expect_out "old" "version 1 rows survive"
+[ "$(sqlite3 "$V1" 'PRAGMA user_version')" = 3 ] || fail "upgraded to version 3"
+[ "$(sqlite3 "$V1" "SELECT name FROM search_summary")" = old ] ||
+    fail "views of migration 002 exist"
+[ "$(sqlite3 "$V1" "SELECT count(*) FROM sqlite_schema WHERE name = 'samples_by_reward_desc'")" = 1 ] ||
+    fail "index of migration 003 exists"
+
+finish

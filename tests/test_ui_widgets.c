@@ -1,0 +1,312 @@
+/* test_ui_widgets.c - the UI widgets' pure parts: braille and block
+ * encoding, the reward series' incremental aggregates, axis ranges, the
+ * plot's text, distribution bars and entropy, the progress bar, and the
+ * table's sorting, filtering and cursor. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bars.h"
+#include "check.h"
+#include "grid.h"
+#include "plot.h"
+#include "progress.h"
+#include "table.h"
+
+static void test_encoding(void)
+{
+    uint8_t on[8] = { 0 };
+    CHECK(plot_encode(PLOT_BRAILLE, on) == ' ', "blank braille cell");
+    on[0] = 1;
+    CHECK(plot_encode(PLOT_BRAILLE, on) == 0x2801, "dot 1");
+    memset(on, 1, 8);
+    CHECK(plot_encode(PLOT_BRAILLE, on) == 0x28ff, "all eight dots");
+    memset(on, 0, 8);
+    on[7] = 1; /* dx 1, dy 3: dot 8 */
+    CHECK(plot_encode(PLOT_BRAILLE, on) == 0x2880, "dot 8");
+    on[7] = 0;
+    on[6] = 1; /* dx 0, dy 3: dot 7 */
+    CHECK(plot_encode(PLOT_BRAILLE, on) == 0x2840, "dot 7");
+    on[6] = 0;
+    on[3] = 1; /* dx 1, dy 1: dot 5 */
+    CHECK(plot_encode(PLOT_BRAILLE, on) == 0x2810, "dot 5");
+    uint8_t q[4] = { 1, 1, 0, 0 };
+    CHECK(plot_encode(PLOT_BLOCK, q) == 0x2580, "upper half block");
+    uint8_t q2[4] = { 1, 0, 1, 0 };
+    CHECK(plot_encode(PLOT_BLOCK, q2) == 0x258c, "left half block");
+    uint8_t q3[4] = { 1, 1, 1, 1 };
+    CHECK(plot_encode(PLOT_BLOCK, q3) == 0x2588, "full block");
+    uint8_t a[2] = { 1, 1 };
+    CHECK(plot_encode(PLOT_ASCII, a) == ':', "ascii both");
+    uint8_t b[2] = { 0, 1 };
+    CHECK(plot_encode(PLOT_ASCII, b) == '.', "ascii lower");
+    int sx, sy;
+    plot_mode_dots(PLOT_BRAILLE, &sx, &sy);
+    CHECK(sx == 2 && sy == 4, "braille is 2x4");
+    plot_mode_dots(PLOT_ASCII, &sx, &sy);
+    CHECK(sx == 1 && sy == 2, "ascii is 1x2");
+}
+
+static void test_series(void)
+{
+    RewardSeries s;
+    reward_series_init(&s, 3);
+    const double r[] = { 0.5, 0.3, 0.7, 0.6, 0.1, 0.9 };
+    for (int i = 0; i < 6; i++)
+        CHECK(reward_series_push(&s, r[i]) == 0, "push %d", i);
+    CHECK(s.n == 6, "n %zu", s.n);
+    const double best[] = { 0.5, 0.5, 0.7, 0.7, 0.7, 0.9 };
+    const double avg[] = { 0.5, 0.4, 0.5, (0.3 + 0.7 + 0.6) / 3,
+                           (0.7 + 0.6 + 0.1) / 3, (0.6 + 0.1 + 0.9) / 3 };
+    for (int i = 0; i < 6; i++) {
+        CHECK(s.best[i] == best[i], "best[%d] %g", i, s.best[i]);
+        CHECK(fabs(s.avg[i] - avg[i]) < 1e-12, "avg[%d] %g vs %g", i, s.avg[i], avg[i]);
+    }
+    /* Best-so-far is monotone over a long, noisy series. */
+    reward_series_clear(&s);
+    unsigned x = 12345;
+    for (int i = 0; i < 10000; i++) {
+        x = x * 1103515245u + 12345u;
+        reward_series_push(&s, (x >> 16) % 1000 / 1000.0);
+    }
+    int mono = 1;
+    for (size_t i = 1; i < s.n; i++)
+        if (s.best[i] < s.best[i - 1])
+            mono = 0;
+    CHECK(mono && s.n == 10000, "best-so-far monotone over 10000 samples");
+    reward_series_done(&s);
+    CHECK(s.n == 0 && s.reward == NULL, "done empties");
+}
+
+static void test_range(void)
+{
+    double lo = 0.113, hi = 0.874;
+    plot_nice_range(&lo, &hi);
+    CHECK(fabs(lo - 0.1) < 1e-9 && fabs(hi - 0.9) < 1e-9, "range %g..%g", lo, hi);
+    lo = hi = 0.5;
+    plot_nice_range(&lo, &hi);
+    CHECK(lo < 0.5 && hi > 0.5, "flat range widened %g..%g", lo, hi);
+    lo = 0.81;
+    hi = 0.83;
+    plot_nice_range(&lo, &hi);
+    CHECK(lo <= 0.81 && hi >= 0.83 && hi - lo <= 0.05 + 1e-9, "tight %g..%g", lo, hi);
+}
+
+static int count_cp_range(const UiGrid *g, uint32_t lo, uint32_t hi, UiRole role)
+{
+    int n = 0;
+    for (int i = 0; i < g->width * g->height; i++)
+        if (g->cells[i].ch >= lo && g->cells[i].ch <= hi &&
+            (role == UI_ROLE_COUNT || g->cells[i].role == role))
+            n++;
+    return n;
+}
+
+static void test_plot(void)
+{
+    RewardSeries s;
+    reward_series_init(&s, 5);
+    for (int i = 0; i < 40; i++)
+        reward_series_push(&s, 0.2 + 0.015 * i + (i % 3) * 0.05);
+    UiGrid *g = ui_grid_new(60, 12);
+    PlotOptions o = { PLOT_BRAILLE, 0, s.n, -1, "acc", "samples", 0, 0 };
+    plot_draw(g, 0, 0, 60, 12, &s, &o);
+    char *txt = ui_grid_to_utf8(g);
+    CHECK(strstr(txt, "samples") != NULL, "x unit shown:\n%s", txt);
+    CHECK(strstr(txt, "40") != NULL, "last sample labelled:\n%s", txt);
+    CHECK(strstr(txt, "0.900") || strstr(txt, "0.800") || strstr(txt, "1.000"),
+          "top label:\n%s", txt);
+    CHECK(strstr(txt, "0.200") != NULL, "bottom label:\n%s", txt);
+    CHECK(count_cp_range(g, 0x2801, 0x28ff, UI_ROLE_BEST) > 5, "best line drawn");
+    CHECK(count_cp_range(g, 0x2801, 0x28ff, UI_ROLE_COUNT) > 20, "dots drawn");
+    free(txt);
+    /* The best-so-far line never goes down: its topmost dot row per column
+     * is non-increasing from left to right (row 0 is the top). */
+    int last_row = 1 << 30, ok = 1;
+    for (int x = 7; x < 60; x++) {
+        int top = -1;
+        for (int y = 0; y < 10 && top < 0; y++)
+            if (ui_grid_at(g, x, y)->role == UI_ROLE_BEST)
+                top = y;
+        if (top >= 0) {
+            if (top > last_row)
+                ok = 0;
+            last_row = top;
+        }
+    }
+    CHECK(ok, "best-so-far line is monotone on screen");
+    ui_grid_free(g);
+
+    g = ui_grid_new(40, 8);
+    o.mode = PLOT_ASCII;
+    plot_draw(g, 0, 0, 40, 8, &s, &o);
+    for (int i = 0; i < g->width * g->height; i++)
+        CHECK(g->cells[i].ch < 0x80, "ASCII plot has only ASCII");
+    ui_grid_free(g);
+
+    /* Without the best-so-far line no character has its role. */
+    g = ui_grid_new(60, 12);
+    o.mode = PLOT_BRAILLE;
+    o.hide_best = 1;
+    plot_draw(g, 0, 0, 60, 12, &s, &o);
+    CHECK(count_cp_range(g, 0x2801, 0x28ff, UI_ROLE_BEST) == 0, "best hidden");
+    CHECK(count_cp_range(g, 0x2801, 0x28ff, UI_ROLE_AVG) > 5, "average drawn");
+    ui_grid_free(g);
+
+    RewardSeries empty;
+    reward_series_init(&empty, 5);
+    g = ui_grid_new(40, 8);
+    PlotOptions e = { PLOT_BRAILLE, 0, 0, -1, "acc", "samples", 0, 0 };
+    plot_draw(g, 0, 0, 40, 8, &empty, &e);
+    txt = ui_grid_to_utf8(g);
+    CHECK(strstr(txt, "no samples yet") != NULL, "empty plot says so:\n%s", txt);
+    free(txt);
+    ui_grid_free(g);
+    reward_series_done(&s);
+}
+
+static const char *label_fn(int v, void *ctx)
+{
+    (void)ctx;
+    static const char *names[] = { "identity", "conv_3x3", "max_pool_3x3" };
+    return names[v];
+}
+
+static void test_bars(void)
+{
+    float uni[4] = { 0.25f, 0.25f, 0.25f, 0.25f };
+    CHECK(fabs(bars_entropy(uni, 4) - log(4)) < 1e-6, "uniform entropy ln 4");
+    float one[3] = { 1, 0, 0 };
+    CHECK(bars_entropy(one, 3) == 0, "one-hot entropy 0");
+    CHECK(bars_level(0) == 0 && bars_level(0.001) == 1 && bars_level(1) == 8,
+          "levels");
+    UiGrid *g = ui_grid_new(50, 3);
+    float p[3] = { 0.1f, 0.7f, 0.2f };
+    int rows = bars_draw(g, 0, 0, 50, 3, p, 3, 1, label_fn, NULL, PLOT_BRAILLE);
+    CHECK(rows == 3, "three rows");
+    char *txt = ui_grid_to_utf8(g);
+    CHECK(strstr(txt, "\u25b6 conv_3x3") != NULL, "chosen marked:\n%s", txt);
+    CHECK(strstr(txt, "70.0%") != NULL, "percentage:\n%s", txt);
+    free(txt);
+    CHECK(ui_grid_at(g, 2, 1)->role == UI_ROLE_CHOSEN, "chosen role");
+    ui_grid_free(g);
+    g = ui_grid_new(5, 1);
+    bars_spark(g, 0, 0, p, 3, 1, PLOT_BRAILLE);
+    CHECK(ui_grid_at(g, 1, 0)->ch == 0x2580 + 6, "spark 0.7 is 6/8 (%x)",
+          ui_grid_at(g, 1, 0)->ch);
+    CHECK(ui_grid_at(g, 1, 0)->role == UI_ROLE_CHOSEN, "spark chosen role");
+    ui_grid_free(g);
+}
+
+static void test_progress(void)
+{
+    UiGrid *g = ui_grid_new(40, 1);
+    progress_draw(g, 0, 0, 40, 0.5, "epoch 1/2", PLOT_ASCII);
+    char *txt = ui_grid_to_utf8(g);
+    CHECK(strstr(txt, "  50% epoch 1/2") != NULL, "label and percent: %s", txt);
+    CHECK(txt[0] == '[' && strchr(txt, ']'), "brackets: %s", txt);
+    int hashes = 0;
+    for (char *c = txt; *c; c++)
+        hashes += *c == '#';
+    CHECK(hashes == 11, "half of 22 cells filled: %d in %s", hashes, txt);
+    free(txt);
+    ui_grid_free(g);
+}
+
+static const TableColumn cols[] = { { "id", 4, 1 }, { "name", 10, 0 },
+                                    { "reward", 8, 1 } };
+
+static void test_table(void)
+{
+    Table t;
+    table_init(&t, cols, 3);
+    const char *names[] = { "alpha", "beta", "gamma", "delta", "Alphabet" };
+    const double rewards[] = { 0.5, 0.9, 0.1, 0.7, 0.3 };
+    for (int i = 0; i < 5; i++) {
+        char id[8], rw[16];
+        snprintf(id, sizeof id, "%d", i);
+        snprintf(rw, sizeof rw, "%.2f", rewards[i]);
+        const char *text[3] = { id, names[i], rw };
+        double key[3] = { i, NAN, rewards[i] };
+        CHECK(table_add_row(&t, i, text, key, UI_ROLE_NORMAL) == 0, "add");
+    }
+    table_update(&t);
+    CHECK(t.nview == 5 && table_current(&t)->id == 0, "by id");
+    table_sort(&t, 2, 1);
+    CHECK(t.rows[t.view[0]].id == 1 && t.rows[t.view[4]].id == 2,
+          "reward descending");
+    CHECK(table_current(&t)->id == 0, "cursor follows its row after sort");
+    table_sort(&t, 1, 0);
+    CHECK(!strcmp(t.rows[t.view[0]].text[1], "Alphabet"), "text sort");
+    table_set_filter(&t, "ALPHA");
+    CHECK(t.nview == 2, "filter is case-insensitive: %zu", t.nview);
+    table_jump(&t, 0);
+    int64_t first = table_current(&t)->id;
+    CHECK(table_next_match(&t, 1) && table_current(&t)->id != first, "n moves");
+    CHECK(table_next_match(&t, 1) && table_current(&t)->id == first, "n wraps");
+    CHECK(table_next_match(&t, -1) && table_current(&t)->id != first, "N moves");
+    table_set_filter(&t, "zzz");
+    CHECK(t.nview == 0 && table_current(&t) == NULL, "no match, empty view");
+    table_set_filter(&t, "");
+    CHECK(t.nview == 5, "filter cleared");
+    table_move(&t, 100);
+    CHECK(t.cursor == 4, "move clamps");
+    table_move(&t, -100);
+    CHECK(t.cursor == 0, "move clamps up");
+    UiGrid *g = ui_grid_new(30, 4);
+    table_sort(&t, 0, 0);
+    t.cursor = 4;
+    table_draw(&t, g, 0, 0, 30, 4, 0);
+    char *txt = ui_grid_to_utf8(g);
+    CHECK(strstr(txt, "id\u25b2") != NULL, "sort arrow in header:\n%s", txt);
+    CHECK(strstr(txt, "Alphabet") != NULL, "cursor row visible:\n%s", txt);
+    CHECK(t.top == 2, "scrolled to keep the cursor visible: top %zu", t.top);
+    free(txt);
+    ui_grid_free(g);
+    /* Rows arriving later keep the cursor on its row. */
+    t.cursor = 0;
+    int64_t keep = table_current(&t)->id;
+    table_sort(&t, 2, 1);
+    const char *text[3] = { "9", "omega", "0.99" };
+    double key[3] = { 9, NAN, 0.99 };
+    table_add_row(&t, 9, text, key, UI_ROLE_NORMAL);
+    table_update(&t);
+    CHECK(table_current(&t)->id == keep, "cursor kept over new rows");
+    CHECK(t.rows[t.view[0]].id == 9, "new best on top");
+    table_done(&t);
+}
+
+static void test_grid(void)
+{
+    UiGrid *g = ui_grid_new(6, 2);
+    CHECK(ui_grid_text(g, 4, 0, "h\u00e9llo", UI_ROLE_NORMAL) == 2, "clipped");
+    char *t = ui_grid_to_utf8(g);
+    CHECK(!strcmp(t, "    h\u00e9\n\n"), "utf8 out: '%s'", t);
+    free(t);
+    Canvas *c = canvas_new(3, 1);
+    canvas_text(c, 0, 0, "abc", CANVAS_ROLE_CONV);
+    ui_grid_blit_canvas(g, 0, 1, 2, 1, c, 1, 0);
+    CHECK(ui_grid_at(g, 0, 1)->ch == 'b' &&
+          ui_grid_at(g, 0, 1)->role == UI_ROLE_CANVAS + CANVAS_ROLE_CONV,
+          "canvas blitted with its role");
+    CHECK(ui_grid_at(g, 2, 1)->ch == ' ', "blit clipped to its window");
+    canvas_free(c);
+    ui_grid_free(g);
+    CHECK(ui_utf8_width("\u2801ab") == 3, "width in code points");
+}
+
+int main(void)
+{
+    test_encoding();
+    test_series();
+    test_range();
+    test_plot();
+    test_bars();
+    test_progress();
+    test_table();
+    test_grid();
+    return check_exit("test_ui_widgets");
+}

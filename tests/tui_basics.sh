@@ -1,0 +1,107 @@
+#!/bin/sh
+# tui_basics.sh - the terminal UI without any search: the empty-database
+# greeting, help, the new-search form, resizing (including too small),
+# read-only mode, NO_COLOR, Ctrl-L, quitting on q and on a signal with the
+# terminal restored, and refusing to run without a terminal.
+. "${SRCDIR:-.}/tests/lib.sh"
+. "${SRCDIR:-.}/tests/tui_lib.sh"
+
+DB="$TMP/empty.db"
+
+# Without a terminal it says what to use instead.
+run "$NASVIEW" --db "$DB" </dev/null
+expect_status 1 "no terminal"
+expect_err "needs a terminal" "no terminal"
+run "$NASVIEW" --help
+expect_status 0 "tui --help"
+expect_out "--read-only" "tui --help"
+run "$NASVIEW" --db
+expect_status 2 "--db without value"
+run "$NASVIEW" --bogus
+expect_status 2 "unknown option"
+
+tui_start --db "$DB"
+tui_wait "Welcome to nasview." "greeting"
+tui_wait "Press n to start a first search" "greeting says what to press"
+tui_wait "? help" "hint bar"
+
+# Help lists this screen's keys and the global ones; q closes it.
+tui_keys '?'
+tui_wait "Keys of the Searches screen" "help title"
+tui_wait "start a new search" "help lists n"
+tui_wait "Ctrl-L" "help lists global keys"
+tui_keys q
+tui_wait "Welcome to nasview." "help closed"
+
+# The form: defaults, moving, editing, validation, cancel.
+tui_keys n
+tui_wait "New search" "form"
+tui_wait "< random >" "default strategy"
+tui_wait "fashion-mnist" "default dataset"
+tui_keys Right
+tui_wait "< rl >" "strategy cycles"
+tui_keys Down C-u Enter
+tui_wait "Budget must be a whole number" "validation message"
+tui_keys '?'
+tui_wait "Keys of the New search screen" "help of the form"
+tui_keys Escape
+tui_wait "New search" "help closed on Esc"
+tui_keys Escape
+tui_wait "Welcome to nasview." "form cancelled"
+
+# A search process that ends before it starts: the reason is shown.
+TUI_ENV="NASVIEW_SEARCH_EXE=/bin/false" tui_start --db "$DB"
+tui_wait "Welcome to nasview." "restart with a failing search program"
+tui_keys n Enter
+tui_wait "ended before it started" "failed start reported"
+tui_wait "ended before it started: no output" "says what the log said"
+
+# Resizing re-lays the screen; too small gets a message with the size.
+for size in "120 40" "80 24" "70 20"; do
+    set -- $size
+    tui_resize "$1" "$2"
+    tui_wait "Welcome to nasview." "redrawn at $1x$2"
+done
+tui_resize 50 12
+tui_wait "Terminal too small: 50x12" "too-small message"
+tui_wait "needs at least" "says how big"
+tui_wait "70x20" "says the minimum size"
+tui_resize 100 30
+tui_wait "Welcome to nasview." "back to normal size"
+tui_keys C-l
+tui_wait "Welcome to nasview." "Ctrl-L redraw"
+
+# q quits with status 0 and the terminal restored (the shell's echo shows
+# up on a normal screen).
+tui_keys q
+tui_wait "[exit 0]" "q quits"
+
+# A signal quits too, with the terminal restored and the signal's status.
+tui_start --db "$DB"
+tui_wait "Welcome to nasview." "restart"
+pid=$(pgrep -n -f "nasview --db $DB" || true)
+if [ -n "$pid" ]; then
+    kill -TERM "$pid"
+    tui_wait "[exit 143]" "SIGTERM restores the terminal and exits 143"
+    tui_wait_not "Welcome to nasview." "alternate screen left"
+else
+    fail "could not find the nasview process"
+fi
+
+# Read-only hides writing actions.
+tui_start --db "$DB" --read-only
+tui_wait "(read-only)" "read-only title"
+tui_wait "open read-only, so no search can start" "read-only greeting"
+case "$(tui_screen)" in *"n new search"*) fail "read-only shows n" ;; esac
+tui_keys n
+tui_wait "read-only: start nasview without --read-only" "n refused"
+tui_keys q q
+tui_wait "[exit 0]" "quit read-only"
+
+# NO_COLOR and an ASCII locale still give a readable screen.
+TUI_ENV="NO_COLOR=1 LANG=C LC_ALL=C" tui_start --db "$DB"
+tui_wait "Welcome to nasview." "NO_COLOR, ASCII"
+tui_keys q
+tui_wait "[exit 0]" "quit NO_COLOR"
+
+finish

@@ -1,0 +1,188 @@
+#!/bin/sh
+# tui_search.sh - the terminal UI with searches: start one from the form
+# (a stand-in search process writing the real database), watch the live
+# view fill in, pause and resume it, quit while it runs and reopen, browse
+# its samples (sort, filter), open a sample, export its cells, stop it,
+# resize at every screen, check the database; then 10,000 samples.
+. "${SRCDIR:-.}/tests/lib.sh"
+. "${SRCDIR:-.}/tests/tui_lib.sh"
+
+FAKE="$BUILDDIR/tests/tui_fake_search"
+DB="$TMP/nasview.db"
+export TUI_ENV="NASVIEW_SEARCH_EXE=$FAKE"
+# Whatever happens, no stand-in search outlives the test.
+trap 'for p in $(sqlite3 "$DB" "SELECT pid FROM searches" 2>/dev/null); do
+          kill "$p" 2>/dev/null; done
+      tm kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+
+tui_start --db "$DB"
+tui_wait "Welcome to nasview." "greeting"
+
+# The form starts the search in the background.
+tui_keys n
+tui_wait "New search" "form"
+tui_keys Down C-u 4 0 0 Down Down Down Down Down Down Down Down C-u
+tui_keys -l "tui-test"
+tui_keys Enter
+tui_wait "started search tui-test" "started message names the search"
+ls "$DB".search-*.log >/dev/null 2>&1 || fail "no search log next to the database"
+
+# The live view opens by itself and fills in.
+tui_wait "tui-test  random  sample" "live header"
+tui_wait "of 400  elapsed" "sample k of budget"
+tui_wait "[running]" "state"
+tui_wait "child #" "progress of the child in training"
+tui_wait "Reward of every sample" "plot title"
+tui_wait "samples" "plot x axis"
+tui_wait "Normal cell of sample #" "cell title"
+tui_wait "─►" "cell drawn with boxes and arrows"
+tui_wait_re "\\((h-1|h\\(i-1\\))\\)" "cell input node"
+tui_wait_re "\\(out(put concat)?\\)" "cell output node"
+tui_wait_re "(sep|max|avg|c[0-9]|id|sep_conv|max_pool|avg_pool|conv|identity)" "op names in the cell"
+tui_wait "Decisions" "decisions"
+tui_wait "N b0 in1" "first decision"
+tui_keys t
+tui_wait "Reduction cell of sample" "t toggles the cell"
+tui_keys t
+tui_wait "Normal cell of sample" "t toggles back"
+
+# Pause and resume through the search process's signals.
+tui_keys p
+tui_wait "[paused]" "paused"
+tui_wait "press p to resume" "status line says how to resume"
+tui_keys p
+tui_wait "[running]" "resumed"
+
+# Step back through earlier samples and follow the newest again.
+tui_wait_re "sample ([2-9]|[1-9][0-9]+) of 400" "two samples done"
+tui_keys '['
+tui_wait "(selected; End follows the newest)" "stepped back"
+tui_keys End
+tui_wait_not "(selected; End" "following again"
+
+# Resizing the live view, including too small.
+for size in "120 40" "80 24" "70 20"; do
+    set -- $size
+    tui_resize "$1" "$2"
+    tui_wait "tui-test  random" "live view at $1x$2"
+done
+tui_resize 60 15
+tui_wait "Terminal too small: 60x15" "too small in the live view"
+tui_resize 100 30
+tui_wait "Reward of every sample" "live view back"
+
+# Quit while the search runs: nasview says it keeps running.
+tui_keys q
+tui_wait "id" "back to the searches"
+tui_keys q
+tui_wait "keeps running in the background" "quit asks, says the search goes on"
+tui_keys y
+tui_wait "[exit 0]" "quit"
+pid=$(sqlite3 "$DB" "SELECT pid FROM searches WHERE name = 'tui-test'")
+kill -0 "$pid" 2>/dev/null || fail "the search died with the UI"
+
+# Reopen: the live view picks the search up again.
+tui_start --db "$DB"
+tui_wait "tui-test" "reopened"
+tui_keys Enter
+tui_wait "tui-test  random  sample" "live again"
+tui_wait "[running]" "still running"
+
+# Samples: sort, filter, open one, export.
+tui_keys s
+tui_wait "Samples of tui-test" "samples screen"
+tui_wait "reward" "columns"
+tui_keys s s
+tui_wait "reward▼" "sorted by reward, best first"
+tui_keys S
+tui_wait "reward▲" "reversed"
+hash=$(sqlite3 "$DB" "SELECT hash FROM samples WHERE idx = 1")
+tui_keys / 
+tui_wait "Filter:" "filter prompt"
+tui_keys -l "$hash"
+tui_keys Enter
+tui_wait "filter: $hash (1 of" "filtered to one row"
+tui_keys n
+tui_keys Enter
+tui_wait "Sample #1 of tui-test" "sample detail"
+tui_wait "Normal cell" "both cells"
+tui_wait "Reduction cell" "both cells"
+tui_wait "entropy" "distribution of the selected decision"
+tui_wait "Training loss" "training curve"
+tui_keys j j
+tui_wait "normal b0 op1: entropy" "selected the third decision"
+tui_keys e
+tui_wait "Export both cells as SVG to:" "export asks for a path"
+tui_keys C-u
+tui_keys -l "$TMP/cells.svg"
+tui_keys Enter
+tui_wait "exported both cells as SVG to $TMP/cells.svg" "export says where"
+grep -q "<svg" "$TMP/cells.svg" || fail "no SVG written"
+tui_keys q Escape
+tui_wait "Samples of tui-test" "back to samples, filter cleared"
+tui_keys q
+tui_wait "Reward of every sample" "back to the live view"
+
+# Stop the search (asks first); the database says interrupted.
+tui_keys x
+tui_wait "Stop search tui-test?" "stop asks"
+tui_keys y
+tui_wait "[interrupted]" "stopped"
+tui_keys q q
+tui_wait "[exit 0]" "quit after stop"
+st=$(sqlite3 "$DB" "SELECT status FROM searches WHERE name = 'tui-test'")
+[ "$st" = interrupted ] || fail "search status after stop: $st"
+n=$(sqlite3 "$DB" "SELECT COUNT(*) FROM samples WHERE status = 'done'")
+[ "$n" -ge 3 ] || fail "only $n finished samples in the database"
+nd=$(sqlite3 "$DB" "SELECT COUNT(*) FROM decisions")
+[ "$nd" -ge 150 ] || fail "decisions missing: $nd"
+
+# Read-only: the live view hides pause and stop.
+tui_start --db "$DB" --read-only
+tui_wait "tui-test" "read-only list"
+tui_keys Enter
+tui_wait "Reward of every sample" "read-only live view"
+case "$(tui_screen)" in *"p pause"*) fail "read-only shows pause" ;; esac
+tui_keys p
+tui_wait "read-only: this view cannot control" "pause refused"
+tui_keys q q
+tui_wait "[exit 0]" "quit read-only"
+
+# 10,000 samples: the live view and the table stay usable.  One sample
+# comes from the stand-in; SQL copies it 9,999 times (fast, unlike 10,000
+# separate commits).
+BIG="$TMP/big.db"
+"$FAKE" --db "$BIG" --budget 1 --fill --name big >/dev/null ||
+    fail "could not write the first sample"
+sqlite3 "$BIG" "
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9999)
+INSERT INTO samples (search_id, idx, genotype, hash, status, reward,
+    train_loss, params, mult_adds, seconds, log_prob, entropy, created,
+    finished)
+SELECT s.search_id, n.i, s.genotype, s.hash, 'done',
+    0.5 + (n.i * 7919 % 4000) / 10000.0, s.train_loss, s.params + n.i,
+    s.mult_adds, s.seconds, s.log_prob, s.entropy, s.created, s.finished
+FROM n, samples s WHERE s.idx = 0;
+INSERT INTO decisions SELECT search_id, 9999, step, cell, block, field,
+    chosen, chosen_label, probs FROM decisions WHERE sample_idx = 0;
+UPDATE searches SET budget = 10000, samples_done = 10000,
+    best_reward = (SELECT max(reward) FROM samples),
+    best_idx = (SELECT idx FROM samples ORDER BY reward DESC, idx LIMIT 1);" ||
+    fail "could not copy the samples"
+tui_start --db "$BIG"
+tui_wait "10000/10000" "big search listed"
+tui_keys Enter
+tui_wait "sample 10000 of 10000" "live view of 10,000 samples"
+tui_wait "10000" "plot axis to 10000"
+tui_keys s
+tui_wait "Samples of big (10000)" "all 10,000 rows"
+tui_keys s s G
+tui_wait "reward▼" "10,000 rows sorted by reward"
+tui_keys /
+tui_keys -l "zzzz-no-such"
+tui_keys Enter
+tui_wait "No sample matches the filter" "empty filter result"
+tui_keys Escape q q q
+tui_wait "[exit 0]" "quit big"
+
+finish

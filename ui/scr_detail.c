@@ -1,0 +1,244 @@
+/* scr_detail.c - one sample: its numbers, genotype text, both cells, the
+ * 50 decisions (the selected one drawn as full bars with its entropy),
+ * and the child's training curve; `e` exports both cells as SVG. */
+#include "config.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bars.h"
+#include "cellview.h"
+#include "cellpic.h"
+#include "screens.h"
+
+typedef struct {
+    Screen base;
+    int64_t sid;
+    int idx;
+    int loaded;
+    char search_name[STORE_NAME_MAX];
+    StoreSample sample;
+    StoreDecision dec[GENO_DECISIONS];
+    int ndec;
+    Genotype geno;
+    int geno_ok;
+    RewardSeries curve;   /* loss of each progress point */
+    int sel;              /* selected decision */
+    int dec_top;
+    CellPics pics;        /* drawings of both cells, cached per size */
+} DetailScreen;
+
+static void load(DetailScreen *d, Store *st)
+{
+    NvError err;
+    d->loaded = store_sample_get(st, d->sid, d->idx, &d->sample, d->dec,
+                                 &d->ndec, &err) == NV_OK;
+    if (!d->loaded)
+        return;
+    d->geno_ok = geno_parse(d->sample.genotype, &d->geno, &err) == NV_OK;
+    StoreProgress *pts = NULL;
+    size_t n = 0;
+    reward_series_clear(&d->curve);
+    if (store_sample_curve(st, d->sid, d->idx, &pts, &n, &err) == NV_OK) {
+        for (size_t i = 0; i < n; i++)
+            if (isfinite(pts[i].loss))
+                reward_series_push(&d->curve, pts[i].loss);
+        free(pts);
+    }
+    cellpics_invalidate(&d->pics);
+}
+
+static int detail_tick(Screen *s, App *a)
+{
+    DetailScreen *d = (DetailScreen *)s;
+    if (!ui_data_changed(a->data))
+        return 0;
+    /* Only a sample still training changes. */
+    Store *st = ui_data_store(a->data);
+    if (st && (!d->loaded || d->sample.status == SAMPLE_RUNNING))
+        load(d, st);
+    return 1;
+}
+
+static const char *label_of(int v, void *ctx)
+{
+    const StoreDecision *dec = ctx;
+    const char *l = geno_decision_label(dec->step, v);
+    return l ? l : "?";
+}
+
+static void detail_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w, int h)
+{
+    DetailScreen *d = (DetailScreen *)s;
+    char line[1200];
+    if (!d->loaded) {
+        snprintf(line, sizeof line, "Sample #%d of %s is not in the database.",
+                 d->idx, d->search_name);
+        ui_grid_text(g, x, y, line, UI_ROLE_WARN);
+        return;
+    }
+    const StoreSample *sm = &d->sample;
+    char reward[32] = "-", params[32] = "-", madds[32] = "-", secs[32] = "-";
+    if (!isnan(sm->reward))
+        snprintf(reward, sizeof reward, "%.4f", sm->reward);
+    if (sm->params >= 0)
+        snprintf(params, sizeof params, "%lld", (long long)sm->params);
+    if (sm->mult_adds >= 0)
+        snprintf(madds, sizeof madds, "%lld", (long long)sm->mult_adds);
+    if (!isnan(sm->seconds))
+        snprintf(secs, sizeof secs, "%.1f s", sm->seconds);
+    snprintf(line, sizeof line, "Sample #%d of %s", sm->idx, d->search_name);
+    int cx = x + ui_grid_text(g, x, y, line, UI_ROLE_TITLE);
+    snprintf(line, sizeof line, "  %s  reward %s  params %s  mult-adds %s  %s  %s",
+             store_sample_status_name(sm->status), reward, params, madds, secs,
+             sm->hash);
+    ui_grid_text(g, cx, y, line, UI_ROLE_NORMAL);
+    /* The genotype text, wrapped over at most two lines. */
+    int gl = ui_utf8_width(sm->genotype);
+    for (int r = 0; r < 2 && r * w < gl; r++) {
+        snprintf(line, sizeof line, "%.*s", w, sm->genotype + r * w);
+        ui_grid_text(g, x, y + 1 + r, line, UI_ROLE_DIM);
+    }
+    int body = y + 4, bh = h - 4;
+    int lw = w / 2, rx = x + lw + 1, rw = w - lw - 1;
+    int ch = bh / 2;
+    for (int c = 0; c < GENO_CELLS; c++) {
+        int cy = body + c * ch;
+        ui_grid_text(g, x, cy, c == 0 ? "Normal cell" : "Reduction cell",
+                     UI_ROLE_TITLE);
+        if (d->geno_ok)
+            cellpics_draw(&d->pics, g, x, cy + 1, lw, ch - 1, &d->geno, c);
+    }
+    /* Right: decisions list, the selected one's bars, the training curve. */
+    int list_h = bh / 2 - 1;
+    cellview_decisions_title(g, rx, body, rw);
+    if (d->sel < d->dec_top)
+        d->dec_top = d->sel;
+    if (d->sel >= d->dec_top + list_h)
+        d->dec_top = d->sel - list_h + 1;
+    cellview_decisions(g, rx, body + 1, rw, list_h, d->dec, d->ndec, d->dec_top,
+                       d->sel, a->cfg.plot_mode);
+    int by = body + 1 + list_h;
+    if (d->sel < d->ndec) {
+        const StoreDecision *dc = &d->dec[d->sel];
+        snprintf(line, sizeof line, "%s b%d %s: entropy %.3f nats (max %.3f)",
+                 geno_cell_name(dc->cell), dc->block, geno_field_name(dc->field),
+                 bars_entropy(dc->probs, dc->support), log((double)dc->support));
+        ui_grid_text(g, rx, by, line, UI_ROLE_TITLE);
+        int rows = bars_draw(g, rx, by + 1, rw, y + h - (by + 1) - 7 > 2 ? y + h - (by + 1) - 7 : 2,
+                             dc->probs, dc->support, dc->chosen, label_of,
+                             (void *)dc, a->cfg.plot_mode);
+        by += 1 + rows;
+    }
+    int ph = y + h - by - 1;
+    if (ph >= 4) {
+        ui_grid_text(g, rx, by, "Training loss", UI_ROLE_TITLE);
+        PlotOptions po = { a->cfg.plot_mode, 0, d->curve.n, -1, "loss",
+                           "progress points", 1, 0 };
+        plot_draw(g, rx, by + 1, rw, ph, &d->curve, &po);
+    }
+}
+
+static void export_done(App *a, Screen *owner, const char *text)
+{
+    DetailScreen *d = (DetailScreen *)owner;
+    if (!text || !text[0])
+        return;
+    NvError err;
+    nv_error_clear(&err);
+    if (cellpics_export_svg(&d->geno, text, &err) != NV_OK) {
+        app_message(a, 1, "%s", err.msg);
+        return;
+    }
+    char abs[PATH_MAX];
+    if (!realpath(text, abs))
+        snprintf(abs, sizeof abs, "%s", text);
+    app_message(a, 0, "exported both cells as SVG to %s", abs);
+}
+
+static int detail_key(Screen *s, App *a, int key)
+{
+    DetailScreen *d = (DetailScreen *)s;
+    switch (key) {
+    case 'j': case UI_KEY_DOWN: if (d->sel + 1 < d->ndec) d->sel++; return 1;
+    case 'k': case UI_KEY_UP: if (d->sel > 0) d->sel--; return 1;
+    case UI_KEY_NPAGE: d->sel = d->sel + 10 < d->ndec ? d->sel + 10 : d->ndec - 1; return 1;
+    case UI_KEY_PPAGE: d->sel = d->sel > 10 ? d->sel - 10 : 0; return 1;
+    case 'g': case UI_KEY_HOME: d->sel = 0; return 1;
+    case 'G': case UI_KEY_END: d->sel = d->ndec ? d->ndec - 1 : 0; return 1;
+    case 'e':
+        if (!d->geno_ok)
+            return 1;
+        {
+            char path[PATH_MAX + 64], cwd[PATH_MAX];
+            if (!getcwd(cwd, sizeof cwd))
+                snprintf(cwd, sizeof cwd, ".");
+            snprintf(path, sizeof path, "%s/sample-%lld-%d.svg", cwd,
+                     (long long)d->sid, d->idx);
+            app_prompt(a, s, "Export both cells as SVG to:", path, export_done);
+        }
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static const UiKey keys[] = {
+    { "j / k, arrows", "select a decision (its bars show below)" },
+    { "g / G, PgUp/PgDn", "first / last decision, page" },
+    { "e", "export both cells as SVG (asks for the file)" },
+    { "q / Esc", "back" },
+    { NULL, NULL },
+};
+
+static const UiKey *detail_keys(Screen *s, App *a)
+{
+    (void)s;
+    (void)a;
+    return keys;
+}
+
+static const char *detail_hint(Screen *s, App *a)
+{
+    (void)s;
+    (void)a;
+    return "j/k decision  e export SVG  q back";
+}
+
+static void detail_free(Screen *s)
+{
+    DetailScreen *d = (DetailScreen *)s;
+    reward_series_done(&d->curve);
+    cellpics_done(&d->pics);
+    free(d);
+}
+
+static const ScreenOps detail_ops = {
+    "Sample", detail_draw, detail_key, detail_tick, detail_keys, detail_hint,
+    detail_free,
+};
+
+Screen *scr_detail_new(App *a, int64_t search_id, int idx)
+{
+    DetailScreen *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->base.ops = &detail_ops;
+    d->sid = search_id;
+    d->idx = idx;
+    reward_series_init(&d->curve, 1);
+    cellpics_init(&d->pics);
+    Store *st = ui_data_store(a->data);
+    if (st) {
+        StoreSearch s;
+        NvError err;
+        if (store_search_get(st, search_id, &s, &err) == NV_OK)
+            snprintf(d->search_name, sizeof d->search_name, "%s", s.name);
+        load(d, st);
+    }
+    return &d->base;
+}

@@ -1,0 +1,421 @@
+/* scr_live.c - the live view of one search: header (name, strategy,
+ * sample k of budget, elapsed, ETA, state), the child in training as a
+ * progress bar, every sample's reward (scatter, moving average, best so
+ * far), the current or selected sample's cell and its 50 decisions with
+ * their distributions, and a status line.  Pauses, resumes and stops the
+ * search process by signal (SIGUSR1, SIGUSR2, SIGTERM); never writes the
+ * database.
+ *
+ * Invariants:
+ *  1. Samples with idx < next_idx are final (a reward, or interrupted or
+ *     failed) and already in the series; each poll asks only for samples
+ *     after next_idx - 1 (keyset on idx, at most PAGE rows), so a poll
+ *     costs the same with 10 or 10,000 samples.
+ *  2. Nothing is queried when the store's change counter did not move. */
+#include "config.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cellpic.h"
+#include "cellview.h"
+#include "progress.h"
+#include "screens.h"
+
+#define PAGE 2000
+#define AVG_WINDOW 10
+
+typedef struct {
+    Screen base;
+    int64_t sid;
+    StoreSearch s;
+    int have_search;
+    RewardSeries series;
+    int next_idx;          /* invariant 1 */
+    int latest;            /* highest idx seen, -1 when none */
+    StoreProgress prog;
+    int prog_found;
+    int sel;               /* selected idx, -1 = follow the latest */
+    int shown;             /* idx of the loaded sample, -1 none */
+    StoreSample sample;
+    StoreDecision dec[GENO_DECISIONS];
+    int ndec;
+    Genotype geno;
+    int geno_ok;
+    int cell;              /* GENO_CELL_NORMAL or GENO_CELL_REDUCE */
+    int dec_top;
+    CellPics pics;
+} LiveScreen;
+
+static int sample_final(SampleStatus st)
+{
+    return st != SAMPLE_RUNNING;
+}
+
+static int sample_has_reward(SampleStatus st)
+{
+    return st == SAMPLE_DONE || st == SAMPLE_DIVERGED || st == SAMPLE_DUPLICATE;
+}
+
+static void load_sample(LiveScreen *ls, Store *st, int idx)
+{
+    NvError err;
+    ls->shown = -1;
+    ls->geno_ok = 0;
+    if (idx < 0)
+        return;
+    if (store_sample_get(st, ls->sid, idx, &ls->sample, ls->dec, &ls->ndec,
+                         &err) != NV_OK)
+        return;
+    ls->shown = idx;
+    ls->geno_ok = geno_parse(ls->sample.genotype, &ls->geno, &err) == NV_OK;
+}
+
+static void poll_samples(LiveScreen *ls, Store *st)
+{
+    for (;;) {
+        StoreSample after;
+        memset(&after, 0, sizeof after);
+        after.idx = ls->next_idx - 1;
+        StoreSampleQuery q = { STORE_ORDER_IDX, 0, PAGE,
+                               ls->next_idx > 0 ? &after : NULL };
+        StoreSample *rows = NULL;
+        size_t n = 0;
+        NvError err;
+        if (store_samples(st, ls->sid, &q, &rows, &n, &err) != NV_OK)
+            return;
+        int blocked = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (rows[i].idx > ls->latest)
+                ls->latest = rows[i].idx;
+            if (blocked || !sample_final(rows[i].status)) {
+                blocked = 1;
+                continue;
+            }
+            if (sample_has_reward(rows[i].status))
+                reward_series_push(&ls->series,
+                                   isnan(rows[i].reward) ? 0 : rows[i].reward);
+            ls->next_idx = rows[i].idx + 1;
+        }
+        free(rows);
+        if (blocked || n < PAGE)
+            return;
+    }
+}
+
+static int live_tick(Screen *scr, App *a)
+{
+    LiveScreen *ls = (LiveScreen *)scr;
+    if (!ui_data_changed(a->data))
+        return 0;
+    Store *st = ui_data_store(a->data);
+    if (!st)
+        return 1;
+    NvError err;
+    ls->have_search = store_search_get(st, ls->sid, &ls->s, &err) == NV_OK;
+    if (!ls->have_search)
+        return 1;
+    poll_samples(ls, st);
+    ls->prog_found = 0;
+    store_progress_live(st, ls->sid, &ls->prog, &ls->prog_found, &err);
+    load_sample(ls, st, ls->sel >= 0 ? ls->sel : ls->latest);
+    return 1;
+}
+
+static void fmt_duration(char *buf, size_t n, double s)
+{
+    if (!(s >= 0) || s > 1e9)
+        snprintf(buf, n, "-");
+    else if (s < 60)
+        snprintf(buf, n, "%ds", (int)s);
+    else if (s < 3600)
+        snprintf(buf, n, "%dm%02ds", (int)s / 60, (int)s % 60);
+    else
+        snprintf(buf, n, "%dh%02dm", (int)s / 3600, ((int)s % 3600) / 60);
+}
+
+static UiRole state_role(SearchStatus st)
+{
+    switch (st) {
+    case SEARCH_RUNNING: return UI_ROLE_GOOD;
+    case SEARCH_DONE: return UI_ROLE_TITLE;
+    case SEARCH_FAILED: return UI_ROLE_BAD;
+    default: return UI_ROLE_WARN;
+    }
+}
+
+static void draw_header(LiveScreen *ls, UiGrid *g, int x, int y, int w)
+{
+    const StoreSearch *s = &ls->s;
+    double end = s->finished > 0 ? (double)s->finished : (double)time(NULL);
+    double elapsed = end - (double)s->created;
+    char el[32], eta[32], line[512];
+    fmt_duration(el, sizeof el, elapsed);
+    if (s->status == SEARCH_RUNNING && s->samples_done > 0)
+        fmt_duration(eta, sizeof eta,
+                     elapsed / s->samples_done * (s->budget - s->samples_done));
+    else
+        snprintf(eta, sizeof eta, "-");
+    int cx = x + ui_grid_text(g, x, y, s->name, UI_ROLE_TITLE);
+    snprintf(line, sizeof line, "  %s  sample %d of %d  elapsed %s  ETA %s  ",
+             s->strategy, s->samples_done, s->budget, el, eta);
+    cx += ui_grid_text(g, cx, y, line, UI_ROLE_NORMAL);
+    snprintf(line, sizeof line, "[%s]", ui_search_state(s));
+    cx += ui_grid_text(g, cx, y, line, state_role(s->status));
+    if (!isnan(s->best_reward) && cx + 20 < x + w) {
+        snprintf(line, sizeof line, "  best %.4f (#%d)", s->best_reward, s->best_idx);
+        ui_grid_text(g, cx, y, line, UI_ROLE_BEST);
+    }
+}
+
+static void draw_progress(LiveScreen *ls, App *a, UiGrid *g, int x, int y, int w)
+{
+    if (!ls->prog_found) {
+        ui_grid_text(g, x, y, ls->s.status == SEARCH_RUNNING
+                     ? "child: waiting for the next one"
+                     : "child: none in training", UI_ROLE_DIM);
+        return;
+    }
+    const StoreProgress *p = &ls->prog;
+    char label[200];
+    snprintf(label, sizeof label, "child #%d  epoch %d/%d  batch %lld/%lld  loss %.4f%s",
+             p->sample_idx, p->epoch + 1, p->epochs, (long long)p->step,
+             (long long)p->steps, p->loss, p->evaluating ? "  evaluating" : "");
+    double frac = p->steps > 0 ? (double)p->step / (double)p->steps : 0;
+    progress_draw(g, x, y, w, frac, label, a->cfg.plot_mode);
+}
+
+static void draw_status(LiveScreen *ls, App *a, UiGrid *g, int x, int y, int w)
+{
+    char line[700];
+    if (ls->s.status == SEARCH_PAUSED) {
+        ui_grid_text(g, x, y, a->cfg.read_only ? "The search is paused."
+                     : "The search is paused: press p to resume it.", UI_ROLE_WARN);
+        return;
+    }
+    if (ls->s.status == SEARCH_STALE) {
+        ui_grid_text(g, x, y, "The search's process is gone (stale); "
+                     "`nasview search --resume` continues it.", UI_ROLE_WARN);
+        return;
+    }
+    if (ls->s.message[0]) {
+        snprintf(line, sizeof line, "%s: %s", ui_search_state(&ls->s), ls->s.message);
+        ui_grid_text(g, x, y, line, ls->s.status == SEARCH_FAILED ? UI_ROLE_BAD
+                                                                  : UI_ROLE_NORMAL);
+        return;
+    }
+    if (ls->shown < 0) {
+        ui_grid_text(g, x, y, "No sample yet.", UI_ROLE_DIM);
+        return;
+    }
+    const StoreSample *sm = &ls->sample;
+    char reward[32] = "-", params[32] = "-";
+    if (!isnan(sm->reward))
+        snprintf(reward, sizeof reward, "%.4f", sm->reward);
+    if (sm->params >= 0)
+        snprintf(params, sizeof params, "%lld", (long long)sm->params);
+    snprintf(line, sizeof line, "sample #%d  %s  reward %s  params %s%s",
+             sm->idx, store_sample_status_name(sm->status), reward, params,
+             ls->sel >= 0 ? "  (selected; End follows the newest)" : "");
+    ui_grid_text(g, x, y, line, UI_ROLE_NORMAL);
+    (void)w;
+}
+
+static void live_draw(Screen *scr, App *a, UiGrid *g, int x, int y, int w, int h)
+{
+    LiveScreen *ls = (LiveScreen *)scr;
+    if (!ls->have_search) {
+        ui_grid_text(g, x, y, "Waiting for the search to appear in the database...",
+                     UI_ROLE_DIM);
+        return;
+    }
+    draw_header(ls, g, x, y, w);
+    draw_progress(ls, a, g, x, y + 1, w);
+    /* Top: reward plot | decisions.  Bottom, full width: the cell, which
+     * needs about 12 rows to be drawn as boxes with whole op names. */
+    int body = y + 3, bh = h - 4;
+    int ch = bh / 2 + 1;
+    if (ch > 20)
+        ch = 20;
+    int th = bh - ch;
+    int lw = w / 2, rx = x + lw + 1, rw = w - lw - 1;
+    int tx = x + ui_grid_text(g, x, body - 1, "Reward of every sample", UI_ROLE_TITLE);
+    tx += ui_grid_text_clip(g, tx, body - 1, x + lw, "  best so far", UI_ROLE_BEST);
+    tx += ui_grid_text_clip(g, tx, body - 1, x + lw, ", average", UI_ROLE_AVG);
+    ui_grid_text_clip(g, tx, body - 1, x + lw, ", each", UI_ROLE_SCATTER);
+    PlotOptions po = { a->cfg.plot_mode, 0, ls->series.n,
+                       -1, "acc", "samples", 0, 0 };
+    plot_draw(g, x, body, lw, th, &ls->series, &po);
+    cellview_decisions_title(g, rx, body - 1, rw);
+    if (ls->dec_top > ls->ndec - th)
+        ls->dec_top = ls->ndec - th > 0 ? ls->ndec - th : 0;
+    cellview_decisions(g, rx, body, rw, th, ls->dec, ls->ndec, ls->dec_top, -1,
+                       a->cfg.plot_mode);
+    char title[128];
+    int cy = body + th;
+    snprintf(title, sizeof title, "%s cell of sample #%d  (t toggles)",
+             ls->cell == GENO_CELL_NORMAL ? "Normal" : "Reduction", ls->shown);
+    ui_grid_text(g, x, cy, ls->shown >= 0 ? title : "Cell", UI_ROLE_TITLE);
+    if (ls->geno_ok)
+        cellpics_draw(&ls->pics, g, x, cy + 1, w, y + h - 1 - (cy + 1),
+                      &ls->geno, ls->cell);
+    draw_status(ls, a, g, x, y + h - 1, w);
+}
+
+static void stop_answer(App *a, Screen *owner, const char *text)
+{
+    LiveScreen *ls = (LiveScreen *)owner;
+    if (!text)
+        return;
+    if (kill((pid_t)ls->s.pid, SIGTERM) == 0)
+        app_message(a, 0, "asked search %s to stop (SIGTERM)", ls->s.name);
+    else
+        app_message(a, 1, "could not signal process %lld", (long long)ls->s.pid);
+}
+
+static int control(LiveScreen *ls, App *a)
+{
+    if (a->cfg.read_only) {
+        app_message(a, 1, "read-only: this view cannot control the search");
+        return 0;
+    }
+    if (!ls->have_search || !ui_search_controllable(&ls->s)) {
+        app_message(a, 1, "the search is not running in a process on this machine");
+        return 0;
+    }
+    return 1;
+}
+
+static void step(LiveScreen *ls, App *a, int delta)
+{
+    int cur = ls->sel >= 0 ? ls->sel : ls->latest;
+    if (cur < 0)
+        return;
+    cur += delta;
+    if (cur < 0)
+        cur = 0;
+    ls->sel = cur >= ls->latest ? -1 : cur;
+    Store *st = ui_data_store(a->data);
+    if (st)
+        load_sample(ls, st, ls->sel >= 0 ? ls->sel : ls->latest);
+}
+
+static int live_key(Screen *scr, App *a, int key)
+{
+    LiveScreen *ls = (LiveScreen *)scr;
+    switch (key) {
+    case ' ': case 'p':
+        if (!control(ls, a))
+            return 1;
+        if (ls->s.status == SEARCH_PAUSED) {
+            kill((pid_t)ls->s.pid, SIGUSR2);
+            app_message(a, 0, "resuming %s", ls->s.name);
+        } else {
+            kill((pid_t)ls->s.pid, SIGUSR1);
+            app_message(a, 0, "pausing %s (after the current batch)", ls->s.name);
+        }
+        return 1;
+    case 'x':
+        if (control(ls, a)) {
+            char q[300];
+            snprintf(q, sizeof q, "Stop search %s? It can be resumed later.",
+                     ls->s.name);
+            app_confirm(a, scr, q, stop_answer);
+        }
+        return 1;
+    case '[': case UI_KEY_LEFT: case 'h': step(ls, a, -1); return 1;
+    case ']': case UI_KEY_RIGHT: case 'l': step(ls, a, 1); return 1;
+    case UI_KEY_END: case 'G': ls->sel = -1; step(ls, a, 0); return 1;
+    case UI_KEY_HOME: case 'g': ls->sel = 0; step(ls, a, 0); return 1;
+    case 't': ls->cell = !ls->cell; return 1;
+    case 'j': case UI_KEY_DOWN: ls->dec_top++; return 1;
+    case 'k': case UI_KEY_UP: if (ls->dec_top > 0) ls->dec_top--; return 1;
+    case UI_KEY_NPAGE: ls->dec_top += 10; return 1;
+    case UI_KEY_PPAGE: ls->dec_top = ls->dec_top > 10 ? ls->dec_top - 10 : 0; return 1;
+    case 's': app_push(a, scr_samples_new(a, ls->sid)); return 1;
+    case '\r': case '\n': case UI_KEY_ENTER:
+        if (ls->shown >= 0)
+            app_push(a, scr_detail_new(a, ls->sid, ls->shown));
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static const UiKey keys_rw[] = {
+    { "Space / p", "pause or resume the search" },
+    { "x", "stop the search (asks first)" },
+    { "[ / ], Left/Right", "step through earlier and later samples" },
+    { "g / G, Home/End", "first sample / follow the newest" },
+    { "t", "toggle normal / reduction cell" },
+    { "j / k, PgUp/PgDn", "scroll the decisions" },
+    { "Enter", "open the shown sample" },
+    { "s", "all samples of the search (sortable table)" },
+    { "q / Esc", "back to the searches (the search keeps running)" },
+    { NULL, NULL },
+};
+static const UiKey keys_ro[] = {
+    { "[ / ], Left/Right", "step through earlier and later samples" },
+    { "g / G, Home/End", "first sample / follow the newest" },
+    { "t", "toggle normal / reduction cell" },
+    { "j / k, PgUp/PgDn", "scroll the decisions" },
+    { "Enter", "open the shown sample" },
+    { "s", "all samples of the search (sortable table)" },
+    { "q / Esc", "back to the searches" },
+    { NULL, NULL },
+};
+
+static const UiKey *live_keys(Screen *scr, App *a)
+{
+    (void)scr;
+    return a->cfg.read_only ? keys_ro : keys_rw;
+}
+
+static const char *live_hint(Screen *scr, App *a)
+{
+    (void)scr;
+    return a->cfg.read_only ? "[/] step  t cell  Enter sample  s samples  q back"
+                            : "p pause/resume  x stop  [/] step  t cell  Enter sample  s samples  q back";
+}
+
+static void live_free(Screen *scr)
+{
+    LiveScreen *ls = (LiveScreen *)scr;
+    reward_series_done(&ls->series);
+    cellpics_done(&ls->pics);
+    free(ls);
+}
+
+static const ScreenOps live_ops = {
+    "Live", live_draw, live_key, live_tick, live_keys, live_hint, live_free,
+};
+
+Screen *scr_live_new(App *a, int64_t search_id)
+{
+    LiveScreen *ls = calloc(1, sizeof *ls);
+    if (!ls)
+        return NULL;
+    ls->base.ops = &live_ops;
+    ls->sid = search_id;
+    ls->latest = -1;
+    ls->sel = -1;
+    ls->shown = -1;
+    reward_series_init(&ls->series, AVG_WINDOW);
+    cellpics_init(&ls->pics);
+    /* The first poll must query, whatever the counter says. */
+    Store *st = ui_data_store(a->data);
+    NvError err;
+    if (st) {
+        ls->have_search = store_search_get(st, search_id, &ls->s, &err) == NV_OK;
+        if (ls->have_search) {
+            poll_samples(ls, st);
+            store_progress_live(st, ls->sid, &ls->prog, &ls->prog_found, &err);
+            load_sample(ls, st, ls->latest);
+        }
+    }
+    return &ls->base;
+}

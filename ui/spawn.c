@@ -1,0 +1,145 @@
+/* spawn.c - detached `nasview search` processes (see spawn.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "spawn.h"
+
+void spawn_log_path(const char *db, long t, char *buf, size_t n)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    char stamp[32];
+    localtime_r(&tt, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    snprintf(buf, n, "%s.search-%s.log", db, stamp);
+}
+
+/* In the intermediate child: only async-signal-safe calls until exec. */
+static void grandchild(const char *exe, char *const argv[], int logfd,
+                       int status_fd)
+{
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0) {
+        dup2(devnull, 0);
+        close(devnull);
+    }
+    dup2(logfd, 1);
+    dup2(logfd, 2);
+    close(logfd);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    signal(SIGQUIT, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    execv(exe, argv);
+    int e = errno;
+    ssize_t wr = write(status_fd, &e, sizeof e);
+    (void)wr;
+    _exit(127);
+}
+
+NvStatus spawn_search(const char *exe, char *const argv[], const char *log,
+                      pid_t *pid, NvError *err)
+{
+    int logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (logfd < 0)
+        return nv_error_set(err, NV_ERR_IO, "cannot write the search log %s: %s",
+                            log, strerror(errno));
+    /* pid pipe: the grandchild's pid; status pipe: errno of a failed exec
+     * (closed by a successful exec thanks to O_CLOEXEC). */
+    int pidp[2], stp[2];
+    if (pipe2(pidp, O_CLOEXEC) < 0) {
+        close(logfd);
+        return nv_error_set(err, NV_ERR_RUNTIME, "pipe: %s", strerror(errno));
+    }
+    if (pipe2(stp, O_CLOEXEC) < 0) {
+        close(logfd);
+        close(pidp[0]);
+        close(pidp[1]);
+        return nv_error_set(err, NV_ERR_RUNTIME, "pipe: %s", strerror(errno));
+    }
+    pid_t c = fork();
+    if (c < 0) {
+        close(logfd);
+        close(pidp[0]); close(pidp[1]); close(stp[0]); close(stp[1]);
+        return nv_error_set(err, NV_ERR_RUNTIME, "fork: %s", strerror(errno));
+    }
+    if (c == 0) {
+        setsid();
+        pid_t g = fork();
+        if (g == 0)
+            grandchild(exe, argv, logfd, stp[1]);
+        ssize_t wr = write(pidp[1], &g, sizeof g);
+        (void)wr;
+        _exit(g < 0 ? 1 : 0);
+    }
+    close(logfd);
+    close(pidp[1]);
+    close(stp[1]);
+    int st;
+    while (waitpid(c, &st, 0) < 0 && errno == EINTR)
+        ;
+    pid_t g = -1;
+    ssize_t r = read(pidp[0], &g, sizeof g);
+    close(pidp[0]);
+    int e = 0;
+    ssize_t r2 = read(stp[0], &e, sizeof e);
+    close(stp[0]);
+    if (r != (ssize_t)sizeof g || g < 0)
+        return nv_error_set(err, NV_ERR_RUNTIME, "could not start %s", exe);
+    if (r2 == (ssize_t)sizeof e)
+        return nv_error_set(err, NV_ERR_RUNTIME, "could not run %s: %s", exe,
+                            strerror(e));
+    *pid = g;
+    return NV_OK;
+}
+
+int spawn_alive(pid_t pid)
+{
+    if (pid <= 0)
+        return 0;
+    if (kill(pid, 0) < 0 && errno == ESRCH)
+        return 0;
+    /* A zombie still answers kill(); look at its state. */
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')');
+    return !(p && p[1] == ' ' && p[2] == 'Z');
+}
+
+void spawn_log_tail(const char *log, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    FILE *f = fopen(log, "r");
+    if (!f)
+        return;
+    char line[1024];
+    if (fseek(f, -4096, SEEK_END) < 0)
+        rewind(f);
+    while (fgets(line, sizeof line, f)) {
+        size_t len = strlen(line);
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        if (len)
+            snprintf(buf, n, "%s", line);
+    }
+    fclose(f);
+}
