@@ -1,5 +1,5 @@
-/* store_db.h - what store.c (opening, schema, writes) and store_query.c
- * (reads) share.  Private to the store module: the only header that
+/* store_db.h - what store.c (opening, schema), store_write.c (writes) and
+ * store_query.c (reads) share.  Private to the store module: the only header that
  * includes sqlite3.h; nothing outside store*.c includes it. */
 #ifndef NASVIEW_STORE_DB_H
 #define NASVIEW_STORE_DB_H
@@ -18,6 +18,33 @@ struct Store {
 /* store_db_fail - fill err with NV_ERR_DB: "PATH: what: sqlite message".
  * Returns NV_ERR_DB. */
 NvStatus store_db_fail(const Store *s, NvError *err, const char *what);
+
+/* store_now - the time as unix seconds. */
+int64_t store_now(void);
+
+/* store_need_write - NV_ERR_USAGE unless s was opened STORE_WRITE. */
+NvStatus store_need_write(const Store *s, NvError *err);
+
+/* store_exec - run sql (no rows); NV_ERR_DB "PATH: what: ..." on failure. */
+NvStatus store_exec(Store *s, const char *sql, const char *what, NvError *err);
+
+/* store_begin / store_commit - BEGIN IMMEDIATE (waits for other writers up
+ * to the busy timeout) and COMMIT. */
+NvStatus store_begin(Store *s, NvError *err);
+NvStatus store_commit(Store *s, NvError *err);
+
+/* store_rollback - end the open transaction, if any; returns st so a
+ * failure path reads `return store_rollback(s, r);`. */
+NvStatus store_rollback(Store *s, NvStatus st);
+
+/* store_prepare - compile sql into *st (owned by the caller:
+ * sqlite3_finalize). */
+NvStatus store_prepare(Store *s, const char *sql, sqlite3_stmt **st,
+                       NvError *err);
+
+/* store_step_done - run st (a statement without rows) and finalize it. */
+NvStatus store_step_done(Store *s, sqlite3_stmt *st, const char *what,
+                         NvError *err);
 
 /* store_pid_alive - whether process pid exists on this machine. */
 int store_pid_alive(int64_t pid);
