@@ -11,13 +11,7 @@ python3 "$SRCDIR/tests/mkdataset.py" "$DS" --train 400 --test 20 --size 8 \
 SMALL="--dataset $DS --F 2 --train-size 200 --val-size 100 --batch 32"
 DB="$TMP/s.db"
 
-# Until the search command is part of the build there is nothing to run.
 run "$NASVIEW" search --db "$DB" --strategy random --budget 1 --seed 9 $SMALL
-case "$err" in
-*"not available in this build"* | *"unknown option"*)
-    echo "nasview search is not built yet: skipping"
-    exit 77 ;;
-esac
 expect_status 0 "a first search"
 
 for seed in 1 2; do
