@@ -1,0 +1,315 @@
+/* compare.c - group searches by strategy and compare them (see compare.h).
+ * Pure computation: rewards in, a Comparison out. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+
+static const char *const metric_names[COMPARE_NMETRICS] = { "best", "top5",
+                                                            "top25" };
+static const char *const metric_labels[COMPARE_NMETRICS] = {
+    "best", "top-5 mean", "top-25 mean"
+};
+static const size_t metric_k[COMPARE_NMETRICS] = { 1, 5, 25 };
+
+const char *compare_metric_name(CompareMetric m)
+{
+    return m < COMPARE_NMETRICS ? metric_names[m] : "?";
+}
+
+const char *compare_metric_label(CompareMetric m)
+{
+    return m < COMPARE_NMETRICS ? metric_labels[m] : "?";
+}
+
+size_t compare_metric_k(CompareMetric m)
+{
+    return m < COMPARE_NMETRICS ? metric_k[m] : 1;
+}
+
+int compare_metric_parse(const char *s, CompareMetric *out)
+{
+    for (int m = 0; m < COMPARE_NMETRICS; m++)
+        if (strcmp(s, metric_names[m]) == 0) {
+            *out = (CompareMetric)m;
+            return 0;
+        }
+    return -1;
+}
+
+void compare_free(Comparison *c)
+{
+    if (!c)
+        return;
+    for (size_t g = 0; g < c->ngroup; g++) {
+        CompareGroup *gr = &c->group[g];
+        for (size_t s = 0; s < gr->nsearch; s++)
+            free(gr->search[s].name);
+        free(gr->search);
+        for (int m = 0; m < COMPARE_NMETRICS; m++)
+            free(gr->curve[m]);
+        free(gr->strategy);
+    }
+    free(c->group);
+    free(c->pair);
+    free(c);
+}
+
+/* Rank of a strategy name in the display order: the paper's two first. */
+static int strategy_rank(const char *s)
+{
+    static const char *const known[] = { "rl", "random", "evolution" };
+    for (int i = 0; i < 3; i++)
+        if (strcmp(s, known[i]) == 0)
+            return i;
+    return 3;
+}
+
+/* The groups in display order: known strategies first, then the others
+ * in the order they first appear.  Fills names[] (borrowed from in) and
+ * returns how many. */
+static size_t order_groups(const CompareInput *in, size_t n,
+                           const char **names)
+{
+    size_t ng = 0;
+    for (int pass = 0; pass <= 3; pass++)
+        for (size_t i = 0; i < n; i++) {
+            const char *s = in[i].strategy ? in[i].strategy : "?";
+            int seen = 0;
+            if (strategy_rank(s) != pass)
+                continue;
+            for (size_t g = 0; g < ng; g++)
+                seen |= strcmp(names[g], s) == 0;
+            if (!seen)
+                names[ng++] = s;
+        }
+    return ng;
+}
+
+static char *dup_str(const char *s)
+{
+    size_t len = strlen(s) + 1;
+    char *d = malloc(len);
+    if (d)
+        memcpy(d, s, len);
+    return d;
+}
+
+/* The curves of one search at budget B into cur[m][0..B-1] and its final
+ * values; scratch r[B], dup[B]. */
+static NvStatus search_curves(const CompareInput *in, size_t B,
+                              double *cur[COMPARE_NMETRICS], double *r,
+                              unsigned char *dup, CompareSearch *out,
+                              NvError *err)
+{
+    NvStatus st = stats_dedup(in->reward, in->key, B, r, dup,
+                              &out->duplicates, err);
+    if (st != NV_OK)
+        return st;
+    for (int m = 0; m < COMPARE_NMETRICS; m++) {
+        st = stats_topk_so_far(r, dup, B, metric_k[m], cur[m], err);
+        if (st != NV_OK)
+            return st;
+        out->final[m] = cur[m][B - 1];
+    }
+    out->auc = stats_auc(r, B, B);
+    out->samples = in->n;
+    return NV_OK;
+}
+
+static NvStatus build_group(const CompareInput *in, size_t n, size_t B,
+                            CompareGroup *g, NvError *err)
+{
+    size_t K = 0, k = 0;
+    double *per[COMPARE_NMETRICS] = { NULL }; /* K x B each */
+    double *r = NULL, *col = NULL, *aucs = NULL, tq;
+    unsigned char *dup = NULL;
+    NvStatus st = NV_OK;
+
+    for (size_t i = 0; i < n; i++)
+        K += strcmp(in[i].strategy ? in[i].strategy : "?", g->strategy) == 0;
+    g->search = calloc(K, sizeof *g->search);
+    r = malloc(B * sizeof *r);
+    dup = malloc(B);
+    col = malloc(K * sizeof *col);
+    aucs = malloc(K * sizeof *aucs);
+    if (!g->search || !r || !dup || !col || !aucs)
+        goto nomem;
+    for (int m = 0; m < COMPARE_NMETRICS; m++) {
+        per[m] = malloc(K * B * sizeof *per[m]);
+        g->curve[m] = malloc(B * sizeof *g->curve[m]);
+        if (!per[m] || !g->curve[m])
+            goto nomem;
+    }
+    g->nsearch = K;
+
+    for (size_t i = 0; i < n; i++) {
+        double *cur[COMPARE_NMETRICS];
+        CompareSearch *s = &g->search[k];
+        if (strcmp(in[i].strategy ? in[i].strategy : "?", g->strategy) != 0)
+            continue;
+        s->name = dup_str(in[i].name ? in[i].name : "?");
+        if (!s->name)
+            goto nomem;
+        for (int m = 0; m < COMPARE_NMETRICS; m++)
+            cur[m] = per[m] + k * B;
+        st = search_curves(&in[i], B, cur, r, dup, s, err);
+        if (st != NV_OK)
+            goto done;
+        g->duplicates += s->duplicates;
+        aucs[k] = s->auc;
+        k++;
+    }
+
+    tq = K > 1 ? stats_t_quantile(0.975, (double)(K - 1)) : 0;
+    for (int m = 0; m < COMPARE_NMETRICS; m++) {
+        for (size_t step = 0; step < B; step++) {
+            for (size_t j = 0; j < K; j++)
+                col[j] = per[m][j * B + step];
+            stats_summarize_t(col, K, tq, &g->curve[m][step]);
+        }
+        for (size_t j = 0; j < K; j++)
+            col[j] = g->search[j].final[m];
+        stats_summarize_t(col, K, tq, &g->final[m]);
+    }
+    stats_summarize_t(aucs, K, tq, &g->auc);
+    goto done;
+
+nomem:
+    st = nv_error_set(err, NV_ERR_NOMEM,
+                      "out of memory comparing %zu samples of strategy %s", B,
+                      g->strategy);
+done:
+    for (int m = 0; m < COMPARE_NMETRICS; m++)
+        free(per[m]);
+    free(r);
+    free(dup);
+    free(col);
+    free(aucs);
+    return st;
+}
+
+void compare_verdict_word(const Comparison *c, const ComparePair *p,
+                          char *buf, size_t size)
+{
+    if (p->verdict == STATS_VERDICT_A_BETTER)
+        snprintf(buf, size, "%s better", c->group[p->a].strategy);
+    else if (p->verdict == STATS_VERDICT_B_BETTER)
+        snprintf(buf, size, "%s better", c->group[p->b].strategy);
+    else
+        snprintf(buf, size, "no evidence of a difference");
+}
+
+static NvStatus build_pairs(Comparison *c, NvError *err)
+{
+    size_t np = c->ngroup * (c->ngroup - 1) / 2, k = 0;
+    c->pair = calloc(np ? np : 1, sizeof *c->pair);
+    if (!c->pair)
+        return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
+    for (size_t a = 0; a < c->ngroup; a++)
+        for (size_t b = a + 1; b < c->ngroup; b++) {
+            const CompareGroup *ga = &c->group[a], *gb = &c->group[b];
+            double *xa = malloc((ga->nsearch + 1) * sizeof *xa);
+            double *xb = malloc((gb->nsearch + 1) * sizeof *xb);
+            ComparePair *p = &c->pair[k];
+            NvStatus st;
+            if (!xa || !xb) {
+                free(xa);
+                free(xb);
+                return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
+            }
+            for (size_t j = 0; j < ga->nsearch; j++)
+                xa[j] = ga->search[j].final[c->metric];
+            for (size_t j = 0; j < gb->nsearch; j++)
+                xb[j] = gb->search[j].final[c->metric];
+            p->a = a;
+            p->b = b;
+            st = stats_mann_whitney(xa, ga->nsearch, xb, gb->nsearch, &p->mw,
+                                    err);
+            free(xa);
+            free(xb);
+            if (st != NV_OK)
+                return st;
+            p->verdict = stats_verdict(&p->mw);
+            stats_verdict_text(&p->mw, ga->strategy, gb->strategy, c->budget,
+                               p->text, sizeof p->text);
+            c->npair = ++k;
+        }
+    return NV_OK;
+}
+
+NvStatus compare_build(const CompareInput *in, size_t n, size_t budget,
+                       CompareMetric metric, Comparison **out, NvError *err)
+{
+    Comparison *c;
+    const char **names;
+    size_t smallest = 0, ng;
+    int defaulted = budget == 0;
+    NvStatus st;
+
+    *out = NULL;
+    if (n == 0)
+        return nv_error_set(err, NV_ERR_USAGE, "no searches to compare");
+    for (size_t i = 0; i < n; i++) {
+        if (in[i].n == 0)
+            return nv_error_set(err, NV_ERR_USAGE,
+                                "search '%s' has no finished samples yet; "
+                                "leave it out of the comparison",
+                                in[i].name ? in[i].name : "?");
+        if (i == 0 || in[i].n < smallest)
+            smallest = in[i].n;
+    }
+    if (budget == 0)
+        budget = smallest;
+    for (size_t i = 0; i < n; i++)
+        if (in[i].n < budget)
+            return nv_error_set(err, NV_ERR_USAGE,
+                                "search '%s' has only %zu finished samples, "
+                                "fewer than the budget %zu; give --budget %zu "
+                                "or less, or leave it out",
+                                in[i].name ? in[i].name : "?", in[i].n, budget,
+                                smallest);
+
+    c = calloc(1, sizeof *c);
+    names = calloc(n, sizeof *names);
+    if (!c || !names) {
+        free(c);
+        free(names);
+        return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
+    }
+    c->budget = budget;
+    c->budget_is_default = defaulted;
+    c->metric = metric < COMPARE_NMETRICS ? metric : COMPARE_BEST;
+    ng = order_groups(in, n, names);
+    c->group = calloc(ng, sizeof *c->group);
+    if (!c->group) {
+        free(names);
+        compare_free(c);
+        return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
+    }
+    for (size_t g = 0; g < ng; g++) {
+        c->group[g].strategy = dup_str(names[g]);
+        c->ngroup = g + 1;
+        if (!c->group[g].strategy) {
+            st = nv_error_set(err, NV_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        st = build_group(in, n, budget, &c->group[g], err);
+        if (st != NV_OK)
+            goto fail;
+    }
+    st = build_pairs(c, err);
+    if (st != NV_OK)
+        goto fail;
+    free(names);
+    *out = c;
+    return NV_OK;
+
+fail:
+    free(names);
+    compare_free(c);
+    return st;
+}

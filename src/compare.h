@@ -1,0 +1,101 @@
+/* compare.h - a comparison of strategies over a set of searches: groups
+ * the searches by strategy, computes every search's curves at one common
+ * budget, summarises them across seeds, and tests every pair of
+ * strategies (stats.h does the arithmetic).  No I/O and no database: the
+ * caller hands in rewards; compare_report.h and compare_svg.h write the
+ * result out. */
+#ifndef NASVIEW_COMPARE_H
+#define NASVIEW_COMPARE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nv_error.h"
+#include "stats.h"
+
+/* The paper's Fig. 6 axes: best so far, mean of the top 5 and top 25. */
+typedef enum {
+    COMPARE_BEST = 0,
+    COMPARE_TOP5,
+    COMPARE_TOP25,
+    COMPARE_NMETRICS
+} CompareMetric;
+
+/* compare_metric_name - "best", "top5" or "top25". */
+const char *compare_metric_name(CompareMetric m);
+
+/* compare_metric_label - "best", "top-5 mean" or "top-25 mean". */
+const char *compare_metric_label(CompareMetric m);
+
+/* compare_metric_k - 1, 5 or 25. */
+size_t compare_metric_k(CompareMetric m);
+
+/* compare_metric_parse - the metric named s ("best", "top5", "top25");
+ * returns 0 and sets *out, or -1 if s names none. */
+int compare_metric_parse(const char *s, CompareMetric *out);
+
+/* One search as the caller read it.  All pointers are borrowed for the
+ * duration of compare_build. */
+typedef struct {
+    const char *name;      /* the search's name, as printed */
+    const char *strategy;  /* the group it belongs to ("rl", "random", ...) */
+    const double *reward;  /* n rewards (validation accuracy), sample order */
+    const uint64_t *key;   /* n architecture hashes, or NULL: no duplicates */
+    size_t n;              /* samples with a reward (finished, diverged = 0) */
+} CompareInput;
+
+typedef struct {
+    char *name;                      /* owned */
+    size_t samples;                  /* n of the input */
+    size_t duplicates;               /* among the first `budget` samples */
+    double final[COMPARE_NMETRICS];  /* each metric at the budget */
+    double auc;                      /* stats_auc at the budget */
+} CompareSearch;
+
+typedef struct {
+    char *strategy;                   /* owned */
+    size_t nsearch;                   /* K, the number of seeds */
+    CompareSearch *search;            /* nsearch entries, input order */
+    StatsSummary *curve[COMPARE_NMETRICS]; /* budget entries each; entry
+                                        i is the summary after i+1 samples */
+    StatsSummary final[COMPARE_NMETRICS]; /* across seeds, at the budget */
+    StatsSummary auc;                 /* across seeds */
+    size_t duplicates;                /* over its searches */
+} CompareGroup;
+
+typedef struct {
+    size_t a, b;          /* group indices, a < b */
+    StatsMannWhitney mw;  /* on the chosen metric at the budget, a vs b */
+    StatsVerdict verdict; /* A = group a */
+    char text[400];       /* stats_verdict_text */
+} ComparePair;
+
+typedef struct {
+    size_t budget;          /* samples per search compared */
+    int budget_is_default;  /* 1: the smallest sample count among searches */
+    CompareMetric metric;   /* what the tests and verdicts are on */
+    size_t ngroup;
+    CompareGroup *group;    /* rl, random, evolution, then others in the
+                               order they first appear */
+    size_t npair;
+    ComparePair *pair;      /* every pair of groups, ngroup(ngroup-1)/2 */
+} Comparison;
+
+/* compare_build - compare in[n] at `budget` samples (0: the smallest
+ * number of samples among the inputs, budget_is_default set) on `metric`.
+ * Every search must have at least `budget` samples and at least one.
+ * On success *out is a new Comparison the caller frees with
+ * compare_free.  Errors: NV_ERR_USAGE (no inputs, a search with too few
+ * samples: the message names it and gives its count), NV_ERR_NOMEM. */
+NvStatus compare_build(const CompareInput *in, size_t n, size_t budget,
+                       CompareMetric metric, Comparison **out, NvError *err);
+
+/* compare_free - free c and everything it owns; NULL is a no-op. */
+void compare_free(Comparison *c);
+
+/* compare_verdict_word - "A better", "no evidence of a difference" or
+ * "B better" with the strategy names of pair p put in, into buf[size]. */
+void compare_verdict_word(const Comparison *c, const ComparePair *p,
+                          char *buf, size_t size);
+
+#endif

@@ -1,0 +1,38 @@
+/* compare_report.h - a Comparison written as a table for people, as JSON
+ * or as CSV.  Writes only to the FILE given; knows nothing of the
+ * database or of how the searches were read. */
+#ifndef NASVIEW_COMPARE_REPORT_H
+#define NASVIEW_COMPARE_REPORT_H
+
+#include <stdio.h>
+
+#include "compare.h"
+
+/* compare_report_table - a header stating the budget (and whether it was
+ * the default), the units and the duplicates rule; one line per strategy
+ * (n, best, top-5 and top-25 mean with 95% intervals, AUC, duplicates);
+ * one line per search; one line per pair of strategies (U, p, exact or
+ * normal, A12 and its magnitude); the verdicts. */
+void compare_report_table(FILE *f, const Comparison *c);
+
+/* compare_report_json - one JSON object:
+ *   {"budget", "budget_is_default", "metric", "alpha", "interval",
+ *    "duplicates_rule",
+ *    "strategies": [{"strategy", "n", "duplicates",
+ *        "best"|"top5"|"top25"|"auc": {"n","mean","sd","ci_low","ci_high"},
+ *        "searches": [{"name","samples","duplicates","best","top5",
+ *                      "top25","auc"}],
+ *        "curves": {"best"|"top5"|"top25": {"mean":[],"ci_low":[],
+ *                   "ci_high":[]}}}],   (entry i: after i+1 samples)
+ *    "pairs": [{"a","b","metric","n_a","n_b","u_a","u_b","z","p","exact",
+ *               "ties","a12","magnitude","verdict","text"}]}
+ * followed by a newline. */
+void compare_report_json(FILE *f, const Comparison *c);
+
+/* compare_report_csv - the curves, one row per strategy and budget step,
+ * with a header line:
+ *   strategy,samples,n,best_mean,best_ci_low,best_ci_high,top5_mean,...,
+ *   top25_ci_high */
+void compare_report_csv(FILE *f, const Comparison *c);
+
+#endif

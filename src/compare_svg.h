@@ -1,0 +1,29 @@
+/* compare_svg.h - a Comparison drawn as an SVG picture, written by the
+ * program itself (no Graphviz): three panels side by side (best so far,
+ * mean of the top 5 so far, mean of the top 25 so far) against the number
+ * of samples, one colour per strategy, the mean across seeds as a line
+ * and its 95% interval as a translucent band, axes with ticks and units,
+ * a title and a legend with n per strategy.  Readable on its own. */
+#ifndef NASVIEW_COMPARE_SVG_H
+#define NASVIEW_COMPARE_SVG_H
+
+#include <stdio.h>
+
+#include "compare.h"
+#include "nv_error.h"
+
+/* compare_svg_write - the SVG document for c on f.  Returns NV_OK, or
+ * NV_ERR_IO when f reports a write error (the message names `what`, the
+ * file's name for messages). */
+NvStatus compare_svg_write(FILE *f, const char *what, const Comparison *c,
+                           NvError *err);
+
+/* compare_svg_save - compare_svg_write into the file at path ("-" for
+ * standard output), created or replaced.  NV_ERR_IO names the path. */
+NvStatus compare_svg_save(const char *path, const Comparison *c, NvError *err);
+
+/* compare_svg_color - the colour ("#rrggbb") of the i-th strategy; the
+ * same order as the groups of a Comparison, cycling after eight. */
+const char *compare_svg_color(size_t i);
+
+#endif

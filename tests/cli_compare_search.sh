@@ -1,0 +1,75 @@
+#!/bin/sh
+# cli_compare_search.sh - `nasview compare` on a database filled by tiny
+# real searches (2 seeds of rl, random and evolution on a synthetic
+# dataset), and assets/experiment.sh end to end at its smallest size.
+. "${SRCDIR:-.}/tests/lib.sh"
+
+DS="$TMP/ds"
+python3 "$SRCDIR/tests/mkdataset.py" "$DS" --train 400 --test 20 --size 8 \
+    --classes 4 --seed 5 || fail "mkdataset"
+# Children of about 0.1 s each (1 thread).
+SMALL="--dataset $DS --F 2 --train-size 200 --val-size 100 --batch 32"
+DB="$TMP/s.db"
+
+run "$NASVIEW" search --db "$DB" --strategy random --budget 1 --seed 9 $SMALL
+expect_status 0 "a first search"
+
+for seed in 1 2; do
+    for s in rl random evolution; do
+        run "$NASVIEW" search --db "$DB" --strategy $s --budget 4 --seed $seed $SMALL
+        expect_status 0 "$s search, seed $seed"
+    done
+done
+
+run "$NASVIEW" compare --db "$DB" --all
+expect_status 0 "compare --all"
+expect_out "Comparing 7 searches at a budget of 1 samples each" "default budget: the smallest"
+run "$NASVIEW" compare --db "$DB" rl-1 rl-2 random-1 random-2 evolution-1 evolution-2
+expect_status 0 "compare six"
+expect_out "Comparing 6 searches at a budget of 4 samples each" "budget"
+expect_out "rl vs random" "pair"
+expect_out "n = 2 vs 2; with 2 vs 2 runs p cannot go below 0.333" "n and floor"
+
+run "$NASVIEW" compare --db "$DB" rl-1 rl-2 random-1 random-2 --format json
+expect_status 0 "compare json"
+expect_json "$out" "compare json"
+printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["budget"] == 4
+assert [s["strategy"] for s in d["strategies"]] == ["rl", "random"]
+for s in d["strategies"]:
+    assert s["n"] == 2
+    for q in s["searches"]:
+        assert 0 <= q["best"] <= 1 and q["top25"] <= q["top5"] <= q["best"]
+        assert q["auc"] <= q["best"]
+    b = s["curves"]["best"]["mean"]
+    assert all(x <= y for x, y in zip(b, b[1:])), b
+assert d["pairs"][0]["verdict"] == "no evidence of a difference"
+' || fail "json content"
+
+run "$NASVIEW" compare --db "$DB" rl-1 rl-2 random-1 random-2 evolution-1 evolution-2 --format csv
+expect_status 0 "compare csv"
+printf '%s\n' "$out" | python3 -c '
+import csv, sys
+rows = list(csv.reader(sys.stdin))
+assert rows[0][0] == "strategy" and len(rows) == 1 + 3 * 4, len(rows)
+assert all(len(r) == len(rows[0]) for r in rows)
+' || fail "csv content"
+
+# The experiment script at its smallest: 1 seed each, budget 2, 2 jobs.
+run "$SRCDIR/assets/experiment.sh" --nasview "$NASVIEW" --seeds 1 --budget 2 \
+    --jobs 2 --out "$TMP/exp" -- $SMALL
+expect_status 0 "experiment.sh"
+expect_out "Comparing 3 searches at a budget of 2 samples each" "experiment table"
+for f in compare.txt compare.json compare.csv compare.svg experiment.db; do
+    [ -s "$TMP/exp/$f" ] || fail "experiment.sh did not write $f"
+done
+expect_json "$(cat "$TMP/exp/compare.json")" "experiment json"
+run xmllint --noout "$TMP/exp/compare.svg"
+expect_status 0 "experiment svg well-formed"
+
+run "$SRCDIR/assets/experiment.sh" --seeds 0
+expect_status 2 "experiment.sh checks its flags"
+
+finish

@@ -1,0 +1,192 @@
+/* test_compare.c - grouping searches by strategy, the curves across seeds
+ * and the pairwise tests, on small inputs worked out by hand.  With a
+ * directory argument it also writes the comparison there as
+ * compare.{txt,json,csv,svg} for tests/compare_files.sh to validate. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "compare.h"
+#include "compare_report.h"
+#include "compare_svg.h"
+
+#define NEAR(x, want, tol) (fabs((x) - (want)) <= (tol))
+
+/* Five searches, given out of display order:
+ *   random-1  random     0.4 0.5 0.9   (sample 2 repeats sample 1's
+ *                                        architecture: its reward is 0.5)
+ *   rl-1      rl         0.5 0.6 0.7
+ *   evo-1     evolution  0.55 0.65 0.75
+ *   rl-2      rl         0.6 0.5 0.8
+ *   random-2  random     0.3 0.6 0.4 0.9  (one sample more)
+ * The default budget is 3, the smallest count. */
+static const double r_rand1[3] = { 0.4, 0.5, 0.9 };
+static const uint64_t k_rand1[3] = { 1, 2, 2 };
+static const double r_rl1[3] = { 0.5, 0.6, 0.7 };
+static const double r_evo1[3] = { 0.55, 0.65, 0.75 };
+static const double r_rl2[3] = { 0.6, 0.5, 0.8 };
+static const double r_rand2[4] = { 0.3, 0.6, 0.4, 0.9 };
+
+static const CompareInput inputs[5] = {
+    { "random-1", "random", r_rand1, k_rand1, 3 },
+    { "rl-1", "rl", r_rl1, NULL, 3 },
+    { "evo-1", "evolution", r_evo1, NULL, 3 },
+    { "rl-2", "rl", r_rl2, NULL, 3 },
+    { "random-2", "random", r_rand2, NULL, 4 },
+};
+
+static void test_build(Comparison *c)
+{
+    const CompareGroup *rl = &c->group[0], *rnd = &c->group[1],
+                       *evo = &c->group[2];
+    CHECK(c->budget == 3 && c->budget_is_default, "budget %zu", c->budget);
+    CHECK(c->ngroup == 3 && c->npair == 3, "groups %zu pairs %zu", c->ngroup,
+          c->npair);
+    CHECK(strcmp(rl->strategy, "rl") == 0 && strcmp(rnd->strategy, "random") == 0 &&
+              strcmp(evo->strategy, "evolution") == 0,
+          "order %s %s %s", rl->strategy, rnd->strategy, evo->strategy);
+    CHECK(rl->nsearch == 2 && rnd->nsearch == 2 && evo->nsearch == 1, "K");
+    CHECK(strcmp(rl->search[0].name, "rl-1") == 0 &&
+              strcmp(rl->search[1].name, "rl-2") == 0,
+          "search order within a group");
+
+    /* rl best-so-far: rl-1 0.5 0.6 0.7, rl-2 0.6 0.6 0.8.
+     * Step 1: mean 0.55, sd = 0.0707107, half width = t_{.975,1} * sd /
+     * sqrt(2) = 12.7062047 * 0.05 = 0.6353102.  Step 2: both 0.6, no
+     * width.  Step 3: mean 0.75. */
+    CHECK(NEAR(rl->curve[COMPARE_BEST][0].mean, 0.55, 1e-12), "rl step1");
+    CHECK(NEAR(rl->curve[COMPARE_BEST][0].hi - 0.55, 0.6353102, 1e-6),
+          "rl step1 half %g", rl->curve[COMPARE_BEST][0].hi - 0.55);
+    CHECK(rl->curve[COMPARE_BEST][1].lo == 0.6 &&
+              rl->curve[COMPARE_BEST][1].hi == 0.6,
+          "rl step2 no width");
+    CHECK(NEAR(rl->final[COMPARE_BEST].mean, 0.75, 1e-12) &&
+              rl->final[COMPARE_BEST].n == 2,
+          "rl final");
+    /* top-5 with 3 samples = mean of all so far: rl-1 0.5 0.55 0.6,
+     * rl-2 0.6 0.55 0.63333; final mean (0.6 + 0.633333)/2 = 0.6166667 */
+    CHECK(NEAR(rl->curve[COMPARE_TOP5][1].mean, 0.55, 1e-12), "rl top5 step2");
+    CHECK(NEAR(rl->final[COMPARE_TOP5].mean, 0.6166667, 1e-6), "rl top5");
+    /* AUC: rl-1 (0.5+0.6+0.7)/3 = 0.6, rl-2 (0.6+0.6+0.8)/3 = 0.6666667 */
+    CHECK(NEAR(rl->search[0].auc, 0.6, 1e-12) &&
+              NEAR(rl->search[1].auc, 2.0 / 3.0, 1e-12) &&
+              NEAR(rl->auc.mean, 0.6333333, 1e-6),
+          "rl auc");
+
+    /* random-1 after the duplicates rule: 0.4 0.5 0.5 (one duplicate),
+     * best 0.4 0.5 0.5, top-5 0.4 0.45 0.45 (the duplicate not entered).
+     * random-2 at budget 3: 0.3 0.6 0.4, best 0.3 0.6 0.6, top-5 0.3 0.45
+     * 0.43333.  Final best 0.5 and 0.6. */
+    CHECK(rnd->search[0].duplicates == 1 && rnd->duplicates == 1, "dups");
+    CHECK(rnd->search[1].samples == 4, "samples kept");
+    CHECK(NEAR(rnd->search[0].final[COMPARE_BEST], 0.5, 1e-12), "dup reward");
+    CHECK(NEAR(rnd->search[0].final[COMPARE_TOP5], 0.45, 1e-12), "dup top5");
+    CHECK(NEAR(rnd->search[1].final[COMPARE_TOP5], 1.3 / 3.0, 1e-12),
+          "random-2 top5");
+    CHECK(NEAR(rnd->final[COMPARE_BEST].mean, 0.55, 1e-12), "random final");
+
+    /* evolution: one seed, no interval */
+    CHECK(evo->final[COMPARE_BEST].n == 1 &&
+              evo->final[COMPARE_BEST].lo == evo->final[COMPARE_BEST].hi,
+          "n=1");
+
+    /* rl vs random: {0.7,0.8} vs {0.5,0.6}: U1 = 4; counts of U for 2 vs 2
+     * over u = 0..4: 1 1 2 1 1 (6 orderings); P(U >= 4) = 1/6, p = 1/3.
+     * rl vs evolution: {0.7,0.8} vs {0.75}: U1 = 1 = E[U]; counts for 2 vs
+     * 1: 1 1 1; P(U <= 1) = 2/3, p = min(1, 4/3) = 1, A12 = 0.5.
+     * random vs evolution: {0.5,0.6} vs {0.75}: U1 = 0, p = 2/3, A12 = 0. */
+    CHECK(c->pair[0].a == 0 && c->pair[0].b == 1, "pair 0");
+    CHECK(c->pair[0].mw.u1 == 4 && NEAR(c->pair[0].mw.p, 1.0 / 3.0, 1e-12) &&
+              c->pair[0].mw.a12 == 1.0,
+          "rl vs random p %g", c->pair[0].mw.p);
+    CHECK(c->pair[1].mw.p == 1.0 && c->pair[1].mw.a12 == 0.5, "rl vs evo");
+    CHECK(NEAR(c->pair[2].mw.p, 2.0 / 3.0, 1e-12) && c->pair[2].mw.a12 == 0,
+          "random vs evo");
+    for (size_t i = 0; i < 3; i++)
+        CHECK(c->pair[i].verdict == STATS_VERDICT_NONE, "no verdict %zu", i);
+    CHECK(strstr(c->pair[0].text, "no evidence of a difference between rl and "
+                                  "random at 3 samples") != NULL,
+          "text %s", c->pair[0].text);
+}
+
+static void test_errors(void)
+{
+    Comparison *c = (Comparison *)1;
+    NvError err;
+    const CompareInput none = { "empty", "rl", NULL, NULL, 0 };
+    CHECK(compare_build(inputs, 0, 0, COMPARE_BEST, &c, &err) == NV_ERR_USAGE &&
+              c == NULL,
+          "no inputs");
+    CHECK(compare_build(inputs, 5, 4, COMPARE_BEST, &c, &err) == NV_ERR_USAGE,
+          "budget too large");
+    CHECK(strstr(err.msg, "'random-1' has only 3 finished samples") != NULL &&
+              strstr(err.msg, "--budget 3") != NULL,
+          "message: %s", err.msg);
+    CHECK(compare_build(&none, 1, 0, COMPARE_BEST, &c, &err) == NV_ERR_USAGE &&
+              strstr(err.msg, "no finished samples") != NULL,
+          "empty search: %s", err.msg);
+    /* explicit budget 2, metric top5, one strategy only: no pairs */
+    CHECK(compare_build(inputs + 1, 1, 2, COMPARE_TOP5, &c, &err) == NV_OK,
+          "one search: %s", err.msg);
+    CHECK(c->budget == 2 && !c->budget_is_default && c->npair == 0 &&
+              c->ngroup == 1 && c->metric == COMPARE_TOP5,
+          "one search");
+    compare_free(c);
+    compare_free(NULL);
+}
+
+static void test_metrics(void)
+{
+    CompareMetric m;
+    CHECK(compare_metric_parse("top25", &m) == 0 && m == COMPARE_TOP25, "p");
+    CHECK(compare_metric_parse("top7", &m) == -1, "bad metric");
+    CHECK(compare_metric_k(COMPARE_TOP5) == 5, "k");
+}
+
+static int write_files(const Comparison *c, const char *dir)
+{
+    char path[1024];
+    NvError err;
+    FILE *f;
+    snprintf(path, sizeof path, "%s/compare.svg", dir);
+    if (compare_svg_save(path, c, &err) != NV_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    snprintf(path, sizeof path, "%s/compare.json", dir);
+    if (!(f = fopen(path, "w")))
+        return 1;
+    compare_report_json(f, c);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/compare.csv", dir);
+    if (!(f = fopen(path, "w")))
+        return 1;
+    compare_report_csv(f, c);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/compare.txt", dir);
+    if (!(f = fopen(path, "w")))
+        return 1;
+    compare_report_table(f, c);
+    fclose(f);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    Comparison *c = NULL;
+    NvError err;
+    test_metrics();
+    test_errors();
+    if (compare_build(inputs, 5, 0, COMPARE_BEST, &c, &err) != NV_OK) {
+        fprintf(stderr, "compare_build: %s\n", err.msg);
+        return 1;
+    }
+    test_build(c);
+    if (argc > 1 && write_files(c, argv[1]) != 0)
+        check_failures++;
+    compare_free(c);
+    return check_exit("test_compare");
+}
