@@ -54,7 +54,7 @@ static void rasterize(const Dots *d, const CurveSeries *s, size_t k,
             if (isfinite(a) && isfinite(b)) {
                 int top = to_dot(b, lo, hi, d->dh), bot = to_dot(a, lo, hi, d->dh);
                 for (int py = top; py <= bot; py++)
-                    if ((px + py) % 2 == 0 || py == top || py == bot)
+                    if ((px % 2 == 0 && py % 2 == 0) || py == top || py == bot)
                         dot_set(d->band, d, px, py, k);
             }
         }
@@ -169,9 +169,10 @@ void curves_draw(UiGrid *g, int x, int y, int w, int h, const CurveSeries *s,
                 for (int dx = 0; dx < sx; dx++) {
                     size_t i = (size_t)(cy * sy + dy) * (size_t)d.dw +
                                (size_t)(cx * sx + dx);
+                    /* A character the line passes shows the line alone,
+                     * so it stands out of its band. */
                     on[dy * sx + dx] = d.line[i] == owner ||
-                                       (d.band[i] == owner && !(line_owned &&
-                                        mode == PLOT_ASCII));
+                                       (d.band[i] == owner && !line_owned);
                 }
             ui_grid_put(g, x + label_w + 1 + cx, y + cy, plot_encode(mode, on),
                         s[owner - 1].role);

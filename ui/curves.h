@@ -1,6 +1,6 @@
 /* curves.h - several curves with confidence bands in one chart: each
- * series is a mean line with a band between lo and hi (drawn with every
- * other dot), in its own role (colour), braille/block/ASCII as plot.h,
+ * series is a mean line with a band between lo and hi (its edges and a
+ * sparse stipple), in its own role (colour), braille/block/ASCII as plot.h,
  * with labelled axes.  Used by the Compare screen for best-so-far curves
  * per strategy.  Pure: no curses, no database, no statistics. */
 #ifndef NASVIEW_UI_CURVES_H
