@@ -177,6 +177,9 @@ static int searches_key(Screen *s, App *a, int key)
         }
         app_push(a, scr_form_new(a));
         return 1;
+    case 'c':
+        app_push(a, scr_compare_new(a));
+        return 1;
     case UI_KEY_ESC:
         if (t->filter[0]) {
             table_set_filter(t, "");
@@ -250,6 +253,7 @@ static const UiKey keys_rw[] = {
     { "g / G, PgUp/PgDn", "first / last, page" },
     { "Enter", "open the search (live view)" },
     { "n", "start a new search (a form)" },
+    { "c", "compare searches by strategy (curves, statistics, verdict)" },
     { "s / S", "sort by the next column / reverse" },
     { "/", "filter (Esc clears it)" },
     { "q", "quit (running searches keep running)" },
@@ -259,6 +263,7 @@ static const UiKey keys_ro[] = {
     { "j / k, arrows", "move" },
     { "g / G, PgUp/PgDn", "first / last, page" },
     { "Enter", "open the search (live view)" },
+    { "c", "compare searches by strategy (curves, statistics, verdict)" },
     { "s / S", "sort by the next column / reverse" },
     { "/", "filter (Esc clears it)" },
     { "q", "quit" },
@@ -274,8 +279,8 @@ static const UiKey *searches_keys(Screen *s, App *a)
 static const char *searches_hint(Screen *s, App *a)
 {
     (void)s;
-    return a->cfg.read_only ? "Enter open  s sort  / filter  q quit"
-                            : "Enter open  n new search  s sort  / filter  q quit";
+    return a->cfg.read_only ? "Enter open  c compare  s sort  / filter  q quit"
+                            : "Enter open  n new  c compare  s sort  / filter  q quit";
 }
 
 static void searches_free(Screen *s)
