@@ -46,6 +46,10 @@ tui_keys '?'
 tui_wait "Keys of the New search screen" "help of the form"
 tui_keys Escape
 tui_wait "New search" "help closed on Esc"
+tui_resize 70 20
+tui_wait "Validation size" "every field fits the smallest size"
+tui_wait_re "Name +search-" "the name field at the smallest size"
+tui_resize 100 30
 tui_keys Escape
 tui_wait "Welcome to nasview." "form cancelled"
 

@@ -53,7 +53,7 @@ static void form_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w, int h)
     FormScreen *f = (FormScreen *)s;
     (void)a;
     ui_grid_text(g, x, y, "New search", UI_ROLE_TITLE);
-    for (int i = 0; i < NFIELDS && 2 + 2 * i < h; i++) {
+    for (int i = 0; i < NFIELDS && 2 + i < h; i++) {
         int r = y + 2 + i;
         int sel = i == f->focus;
         ui_grid_text(g, x + 2, r, fields[i].label, sel ? UI_ROLE_TITLE : UI_ROLE_NORMAL);
