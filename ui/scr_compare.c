@@ -7,8 +7,9 @@
  * this file only reads rewards from the store and lays them out.  Never
  * writes the database.
  *
- * Invariant: rewards of a marked search are read again only when its
- * count of finished samples changed, so a running search being compared
+ * Invariant: rewards of a marked search are read again, and the
+ * comparison built again, only when the marks, the metric or a count of
+ * finished samples changed (sig), so a running search being compared
  * costs one list query per change of the file. */
 #include "config.h"
 
@@ -46,6 +47,7 @@ typedef struct {
     Comparison *cmp;
     GroupCurve *curve;       /* cmp->ngroup entries */
     char problem[600];       /* why there is no comparison */
+    uint64_t sig;            /* of what cmp was built from (invariant) */
 } CompareScreen;
 
 static void pick_free_rewards(Pick *p)
@@ -200,14 +202,36 @@ static int fill_curves(CompareScreen *cs)
     return 0;
 }
 
+/* FNV-1a over the marked searches' ids and counts and the metric. */
+static uint64_t signature(const CompareScreen *cs)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < cs->npick; i++) {
+        const Pick *p = &cs->pick[i];
+        uint64_t v[3] = { (uint64_t)p->info.id, (uint64_t)p->info.samples_done,
+                          (uint64_t)p->mark };
+        for (int j = 0; j < 3; j++) {
+            h ^= v[j];
+            h *= 1099511628211ULL;
+        }
+    }
+    return (h ^ (uint64_t)cs->metric) * 1099511628211ULL;
+}
+
 /* Read what changed of the marked searches and compare them again. */
 static void rebuild(CompareScreen *cs, Store *st)
 {
-    free_comparison(cs);
     cs->problem[0] = '\0';
     reload_list(cs, st);
-    if (cs->problem[0])
+    if (cs->problem[0]) {
+        free_comparison(cs);
         return;
+    }
+    uint64_t sig = signature(cs);
+    if (cs->cmp && sig == cs->sig)
+        return;
+    free_comparison(cs);
+    cs->sig = sig;
     if (cs->npick == 0) {
         snprintf(cs->problem, sizeof cs->problem,
                  "No search has a finished sample yet: nothing to compare.");
