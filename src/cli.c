@@ -137,39 +137,3 @@ NvStatus cli_default_db(char *buf, size_t n, int create_dirs, NvError *err)
     snprintf(buf, n, "%s/nasview/nasview.db", dir);
     return NV_OK;
 }
-
-int cli_not_available(const char *cmd, const char *what)
-{
-    fprintf(stderr,
-            "nasview %s: not available in this build yet (%s).\n"
-            "The genotype command works now: try 'nasview genotype nasnet-a'.\n",
-            cmd, what);
-    return CLI_EXIT_FAIL;
-}
-
-int cli_stub_command(const char *cmd, const char *usage,
-                     const struct option *opts, int min_pos, int max_pos,
-                     int argc, char **argv, const char *what)
-{
-    int c, npos;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(usage, stdout);
-            return CLI_EXIT_OK;
-        }
-        if (c == '?')
-            return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
-        if (c == ':')
-            return cli_usage_error(cmd, "option '%s' needs a value",
-                                   argv[optind - 1]);
-    }
-    npos = argc - optind;
-    if (npos < min_pos)
-        return cli_usage_error(cmd, "missing argument");
-    if (npos > max_pos)
-        return cli_usage_error(cmd, "unexpected argument '%s'",
-                               argv[optind + max_pos]);
-    return cli_not_available(cmd, what);
-}

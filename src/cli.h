@@ -49,10 +49,6 @@ int cli_parse_format(const char *cmd, const char *val, unsigned allowed,
  * are created.  Fails with NV_ERR_IO naming the directory. */
 NvStatus cli_default_db(char *buf, size_t n, int create_dirs, NvError *err);
 
-/* cli_not_available - the message of a subcommand that this build does not
- * have yet; returns CLI_EXIT_FAIL. */
-int cli_not_available(const char *cmd, const char *what);
-
 /* Entry points, one per subcommand; argv[0] is the subcommand's name. */
 int cmd_tui(int argc, char **argv);
 int cmd_search(int argc, char **argv);
@@ -63,14 +59,5 @@ int cmd_genotype(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
-
-/* cli_stub_command - parse argv against opts (each option's `val` must be
- * unique and non-zero; 'h' is --help), print usage for --help, check the
- * positional count is within [min_pos, max_pos], then report that the
- * command is not available yet (cli_not_available).  For subcommands whose
- * engine has not landed. */
-int cli_stub_command(const char *cmd, const char *usage,
-                     const struct option *opts, int min_pos, int max_pos,
-                     int argc, char **argv, const char *what);
 
 #endif
