@@ -49,7 +49,20 @@ int store_pid_alive(int64_t pid)
 {
     if (pid <= 0)
         return 0;
-    return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+    if (kill((pid_t)pid, 0) < 0 && errno != EPERM)
+        return 0;
+    /* A process that has exited but is not reaped yet (a zombie) still
+     * answers kill(); its state in /proc says it is gone. */
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%lld/stat", (long long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')');
+    return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
 }
 
 void store_col_text(sqlite3_stmt *st, int i, char *buf, size_t n)

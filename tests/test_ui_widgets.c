@@ -1,7 +1,8 @@
 /* test_ui_widgets.c - the UI widgets' pure parts: braille and block
  * encoding, the reward series' incremental aggregates, axis ranges, the
- * plot's text, distribution bars and entropy, the progress bar, and the
- * table's sorting, filtering and cursor. */
+ * plot's text, the compare chart's curves and bands, distribution bars
+ * and entropy, the progress bar, and the table's sorting, filtering and
+ * cursor. */
 #include "config.h"
 
 #include <math.h>
@@ -11,6 +12,7 @@
 
 #include "bars.h"
 #include "check.h"
+#include "curves.h"
 #include "grid.h"
 #include "plot.h"
 #include "progress.h"
@@ -168,6 +170,69 @@ static void test_plot(void)
     reward_series_done(&s);
 }
 
+/* Topmost row holding a character of role r in column x, or -1. */
+static int top_row(const UiGrid *g, int x, UiRole r)
+{
+    for (int y = 0; y < g->height; y++)
+        if (ui_grid_at(g, x, y)->role == r)
+            return y;
+    return -1;
+}
+
+static void test_curves(void)
+{
+    /* Series 1 rises from 0.2 to 0.8 with a band of +-0.05; series 2 stays
+     * at 0.3 with no band, over half as many samples. */
+    enum { N = 30 };
+    double m1[N], lo1[N], hi1[N], m2[N / 2];
+    for (int i = 0; i < N; i++) {
+        m1[i] = 0.2 + 0.6 * i / (N - 1);
+        lo1[i] = m1[i] - 0.05;
+        hi1[i] = m1[i] + 0.05;
+    }
+    for (int i = 0; i < N / 2; i++)
+        m2[i] = 0.3;
+    CurveSeries s[2] = {
+        { m1, lo1, hi1, N, UI_ROLE_SERIES1 },
+        { m2, NULL, NULL, N / 2, UI_ROLE_SERIES2 },
+    };
+    UiGrid *g = ui_grid_new(60, 14);
+    curves_draw(g, 0, 0, 60, 14, s, 2, PLOT_BRAILLE, "samples");
+    char *txt = ui_grid_to_utf8(g);
+    CHECK(strstr(txt, "samples") != NULL, "x unit:\n%s", txt);
+    CHECK(strstr(txt, "30") != NULL, "longest series labels the x axis:\n%s", txt);
+    CHECK(strstr(txt, "0.900") || strstr(txt, "1.000"), "top label:\n%s", txt);
+    CHECK(strstr(txt, "0.100") || strstr(txt, "0.000"), "bottom label:\n%s", txt);
+    CHECK(count_cp_range(g, 0x2801, 0x28ff, UI_ROLE_SERIES1) > 30,
+          "series 1 with its band");
+    CHECK(count_cp_range(g, 0x2801, 0x28ff, UI_ROLE_SERIES2) > 10, "series 2");
+    /* Series 1 rises: its top row goes up (smaller) from left to right;
+     * series 2 ends halfway across. */
+    int left = top_row(g, 8, UI_ROLE_SERIES1), right = top_row(g, 58, UI_ROLE_SERIES1);
+    CHECK(left > right && right >= 0, "rising curve: rows %d then %d", left, right);
+    CHECK(top_row(g, 55, UI_ROLE_SERIES2) < 0, "the shorter series stops");
+    free(txt);
+    ui_grid_free(g);
+
+    /* The band is drawn: without it series 1 covers fewer characters. */
+    g = ui_grid_new(60, 14);
+    curves_draw(g, 0, 0, 60, 14, s, 2, PLOT_BRAILLE, "samples");
+    int with_band = count_cp_range(g, 0x2801, 0x28ff, UI_ROLE_SERIES1);
+    ui_grid_free(g);
+    s[0].lo = s[0].hi = NULL;
+    g = ui_grid_new(60, 14);
+    curves_draw(g, 0, 0, 60, 14, s, 2, PLOT_BRAILLE, "samples");
+    CHECK(count_cp_range(g, 0x2801, 0x28ff, UI_ROLE_SERIES1) < with_band,
+          "the band adds dots");
+    ui_grid_free(g);
+
+    g = ui_grid_new(40, 8);
+    curves_draw(g, 0, 0, 40, 8, s, 2, PLOT_ASCII, "samples");
+    for (int i = 0; i < g->width * g->height; i++)
+        CHECK(g->cells[i].ch < 0x80, "ASCII curves have only ASCII");
+    ui_grid_free(g);
+}
+
 static const char *label_fn(int v, void *ctx)
 {
     (void)ctx;
@@ -304,6 +369,7 @@ int main(void)
     test_series();
     test_range();
     test_plot();
+    test_curves();
     test_bars();
     test_progress();
     test_table();

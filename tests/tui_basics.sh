@@ -46,15 +46,24 @@ tui_keys '?'
 tui_wait "Keys of the New search screen" "help of the form"
 tui_keys Escape
 tui_wait "New search" "help closed on Esc"
+tui_resize 70 20
+tui_wait "Validation size" "every field fits the smallest size"
+tui_wait_re "Name +search-" "the name field at the smallest size"
+tui_resize 100 30
 tui_keys Escape
 tui_wait "Welcome to nasview." "form cancelled"
 
-# A search process that ends before it starts: the reason is shown.
-TUI_ENV="NASVIEW_SEARCH_EXE=/bin/false" tui_start --db "$DB"
-tui_wait "Welcome to nasview." "restart with a failing search program"
-tui_keys n Enter
+# A search that ends before it starts (the real `nasview search` refuses a
+# dataset that does not exist): the reason from its log is shown.
+tui_keys n
+tui_wait "New search" "form again"
+tui_keys Down Down Down C-u
+tui_keys -l "nosuch"
+tui_keys Enter
 tui_wait "ended before it started" "failed start reported"
-tui_wait "ended before it started: no output" "says what the log said"
+tui_wait "ended before it started: nasview search: nosuch" "says what the log said"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM searches")" = 0 ] ||
+    fail "a search that could not start left a row"
 
 # Resizing re-lays the screen; too small gets a message with the size.
 for size in "120 40" "80 24" "70 20"; do

@@ -1,16 +1,18 @@
 #!/bin/sh
-# tui_search.sh - the terminal UI with searches: start one from the form
-# (a stand-in search process writing the real database), watch the live
-# view fill in, pause and resume it, quit while it runs and reopen, browse
-# its samples (sort, filter), open a sample, export its cells, stop it,
-# resize at every screen, check the database; then 10,000 samples.
+# tui_search.sh - the terminal UI driving real searches: start one from the
+# form (the real `nasview search` on a tiny synthetic dataset and a tiny
+# proxy), watch the live view fill in, pause and resume it, quit while it
+# runs and reopen, browse its samples (sort, filter), open a sample, export
+# its cells, stop it, resize at every screen, check the database; then
+# 10,000 samples.
 . "${SRCDIR:-.}/tests/lib.sh"
 . "${SRCDIR:-.}/tests/tui_lib.sh"
 
-FAKE="$BUILDDIR/tests/tui_fake_search"
 DB="$TMP/nasview.db"
-export TUI_ENV="NASVIEW_SEARCH_EXE=$FAKE"
-# Whatever happens, no stand-in search outlives the test.
+DS="$TMP/ds"
+python3 "$SRCDIR/tests/mkdataset.py" "$DS" --train 300 --test 20 --size 8 \
+    --classes 4 --seed 2 || fail "mkdataset"
+# Whatever happens, no search outlives the test.
 trap 'for p in $(sqlite3 "$DB" "SELECT pid FROM searches" 2>/dev/null); do
           kill "$p" 2>/dev/null; done
       tm kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
@@ -21,16 +23,23 @@ tui_wait "Welcome to nasview." "greeting"
 # The form starts the search in the background.
 tui_keys n
 tui_wait "New search" "form"
-tui_keys Down C-u 4 0 0 Down Down Down Down Down Down Down Down C-u
+# A tiny proxy (children of about 0.1 s) and a budget it never reaches:
+# the test stops the search itself.  Fields: strategy, budget, seed,
+# dataset, N, F, epochs, batch, train size, validation size, name.
+tui_keys Down C-u 2 0 0 0 Down Down C-u
+tui_keys -l "$DS"
+tui_keys Down Down C-u 2 Down Down C-u 1 6 Down C-u 1 2 8 Down C-u 6 4 Down C-u
 tui_keys -l "tui-test"
+tui_wait "tui-test_" "the form filled in"
 tui_keys Enter
 tui_wait "started search tui-test" "started message names the search"
 ls "$DB".search-*.log >/dev/null 2>&1 || fail "no search log next to the database"
 
 # The live view opens by itself and fills in.
 tui_wait "tui-test  random  sample" "live header"
-tui_wait "of 400  elapsed" "sample k of budget"
+tui_wait "of 2000  elapsed" "sample k of budget"
 tui_wait "[running]" "state"
+tui_wait_re "ETA [0-9]+(s|m[0-9]+s|h[0-9]+m)  \\[running\\]" "an ETA once a sample is done"
 tui_wait "child #" "progress of the child in training"
 tui_wait "Reward of every sample" "plot title"
 tui_wait "samples" "plot x axis"
@@ -54,7 +63,7 @@ tui_keys p
 tui_wait "[running]" "resumed"
 
 # Step back through earlier samples and follow the newest again.
-tui_wait_re "sample ([2-9]|[1-9][0-9]+) of 400" "two samples done"
+tui_wait_re "sample ([2-9]|[1-9][0-9]+) of 2000" "two samples done"
 tui_keys '['
 tui_wait "(selected; End follows the newest)" "stepped back"
 tui_keys End
@@ -117,11 +126,14 @@ tui_keys C-u
 tui_keys -l "$TMP/cells.svg"
 tui_keys Enter
 tui_wait "exported both cells as SVG to $TMP/cells.svg" "export says where"
+xmllint --noout "$TMP/cells.svg" || fail "the SVG is not well-formed XML"
 grep -q "<svg" "$TMP/cells.svg" || fail "no SVG written"
 tui_keys q Escape
 tui_wait "Samples of tui-test" "back to samples, filter cleared"
 tui_keys q
 tui_wait "Reward of every sample" "back to the live view"
+pid=$(sqlite3 "$DB" "SELECT pid FROM searches WHERE name = 'tui-test'")
+kill -0 "$pid" 2>/dev/null || fail "the search ended before the test stopped it"
 
 # Stop the search (asks first); the database says interrupted.
 tui_keys x
@@ -134,8 +146,49 @@ st=$(sqlite3 "$DB" "SELECT status FROM searches WHERE name = 'tui-test'")
 [ "$st" = interrupted ] || fail "search status after stop: $st"
 n=$(sqlite3 "$DB" "SELECT COUNT(*) FROM samples WHERE status = 'done'")
 [ "$n" -ge 3 ] || fail "only $n finished samples in the database"
+ns=$(sqlite3 "$DB" "SELECT COUNT(*) FROM samples")
 nd=$(sqlite3 "$DB" "SELECT COUNT(*) FROM decisions")
-[ "$nd" -ge 150 ] || fail "decisions missing: $nd"
+[ "$nd" -eq $((50 * ns)) ] || fail "$nd decisions for $ns samples"
+bad=$(sqlite3 "$DB" "SELECT COUNT(*) FROM (SELECT sample_idx FROM decisions
+    GROUP BY search_id, sample_idx HAVING COUNT(*) != 50)")
+[ "$bad" = 0 ] || fail "$bad samples without exactly 50 decisions"
+[ "$(sqlite3 "$DB" "SELECT COUNT(*) FROM samples WHERE status = 'running'")" = 0 ] ||
+    fail "a sample left running after the stop"
+# The process ends (a zombie whose parent has not reaped it yet counts).
+i=0
+while [ "$i" -lt 300 ] && kill -0 "$pid" 2>/dev/null &&
+      ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$pid/stat" 2>/dev/null; do
+    sleep 0.1
+    i=$((i + 1))
+done
+[ "$i" -lt 300 ] || fail "the search process still runs after stop"
+# Every field of the form reached the real search as its option.
+opts=$(sqlite3 "$DB" "SELECT strategy, budget, seed, dataset, N, F, epochs,
+    batch, train_size, val_size FROM searches WHERE name = 'tui-test'")
+[ "$opts" = "random|2000|1|$DS|1|2|1|16|128|64" ] ||
+    fail "the search ran with other options: $opts"
+
+# A search whose process dies without a word (SIGKILL) shows as stale,
+# even before its parent reaps it (this shell waits only afterwards).
+"$NASVIEW" search --db "$DB" --strategy random --budget 2000 --seed 2 \
+    --dataset "$DS" --F 2 --train-size 128 --val-size 64 --batch 16 \
+    --name doomed >/dev/null 2>&1 &
+dpid=$!
+tui_start --db "$DB"
+tui_wait "doomed" "second search listed"
+tui_keys /
+tui_keys -l doomed
+tui_keys Enter Enter
+tui_wait "doomed  random  sample" "live view of the second search"
+tui_wait "[running]" "second search running"
+kill -KILL "$dpid"
+tui_wait "[stale]" "a killed search is stale"
+tui_wait "process is gone (stale)" "status line says why"
+wait "$dpid" 2>/dev/null
+tui_keys q
+tui_wait_re "doomed +random .* stale" "the list shows it stale"
+tui_keys q
+tui_wait "[exit 0]" "quit after stale"
 
 # Read-only: the live view hides pause and stop.
 tui_start --db "$DB" --read-only
@@ -149,11 +202,12 @@ tui_keys q q
 tui_wait "[exit 0]" "quit read-only"
 
 # 10,000 samples: the live view and the table stay usable.  One sample
-# comes from the stand-in; SQL copies it 9,999 times (fast, unlike 10,000
-# separate commits).
+# comes from a real search; SQL copies it 9,999 times as test data (fast,
+# unlike 10,000 trained children).
 BIG="$TMP/big.db"
-"$FAKE" --db "$BIG" --budget 1 --fill --name big >/dev/null ||
-    fail "could not write the first sample"
+"$NASVIEW" search --db "$BIG" --strategy random --budget 1 --seed 1 \
+    --dataset "$DS" --F 2 --train-size 128 --val-size 64 --batch 16 \
+    --name big >/dev/null 2>&1 || fail "could not write the first sample"
 sqlite3 "$BIG" "
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9999)
 INSERT INTO samples (search_id, idx, genotype, hash, status, reward,

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "data.h"
+#include "spawn.h"
 
 struct UiData {
     char *path;
@@ -114,7 +115,7 @@ const char *ui_search_state(const StoreSearch *s)
     return store_search_status_name(s->status);
 }
 
-int ui_search_controllable(const StoreSearch *s)
+int ui_search_watched(const StoreSearch *s)
 {
     if (s->pid <= 0)
         return 0;
@@ -122,7 +123,15 @@ int ui_search_controllable(const StoreSearch *s)
         return 0;
     char host[256] = "";
     gethostname(host, sizeof host - 1);
-    if (s->host[0] && strcmp(s->host, host))
-        return 0;
-    return kill((pid_t)s->pid, 0) == 0 || errno == EPERM;
+    return !s->host[0] || !strcmp(s->host, host);
+}
+
+int ui_pid_gone(int64_t pid)
+{
+    return pid > 0 && !spawn_alive((pid_t)pid);
+}
+
+int ui_search_controllable(const StoreSearch *s)
+{
+    return ui_search_watched(s) && spawn_alive((pid_t)s->pid);
 }

@@ -51,4 +51,14 @@ const char *ui_search_state(const StoreSearch *s);
  * and is alive, so it can be paused, resumed or stopped by signal. */
 int ui_search_controllable(const StoreSearch *s);
 
+/* ui_search_watched - 1 when the store says the search runs (running or
+ * paused) and its process is on this host: a process that dies without
+ * writing (SIGKILL, a crash) changes nothing in the file, so screens
+ * showing such a search check its process on every tick. */
+int ui_search_watched(const StoreSearch *s);
+
+/* ui_pid_gone - 1 when process pid has ended (an unreaped zombie counts
+ * as ended); then re-reading the store shows its search stale. */
+int ui_pid_gone(int64_t pid);
+
 #endif

@@ -24,6 +24,10 @@ typedef enum {
     UI_ROLE_WARN,     /* paused, stale, interrupted */
     UI_ROLE_BAD,      /* failed, diverged */
     UI_ROLE_SELECT,   /* the row under the cursor */
+    UI_ROLE_SERIES1,  /* one colour per compared strategy, */
+    UI_ROLE_SERIES2,  /* in the order the comparison lists them */
+    UI_ROLE_SERIES3,
+    UI_ROLE_SERIES4,
     UI_ROLE_COUNT
 } UiRole;
 

@@ -1,6 +1,7 @@
 /* scr_form.c - the form that starts a new search: strategy, budget, seed,
- * dataset, N, F, epochs, train/validation sizes and a name.  Enter starts
- * `nasview search` detached (spawn.c) with its output in a log file next
+ * dataset, N, F, epochs, batch, train/validation sizes and a name.  Enter
+ * starts this program's own `nasview search` (every field is one of its
+ * options) detached (spawn.c) with its output in a log file next
  * to the database; the search then appears in the database. */
 #include "config.h"
 
@@ -32,11 +33,12 @@ static const FieldSpec fields[] = {
     { "N (cells/stack)", "--N", FIELD_INT, 1, 10, "normal cells per stack" },
     { "F (filters)", "--F", FIELD_INT, 1, 512, "filters of the first stack" },
     { "Epochs", "--epochs", FIELD_INT, 1, 1000, "per child" },
+    { "Batch", "--batch", FIELD_INT, 1, 4096, "images per minibatch" },
     { "Train size", "--train-size", FIELD_INT, 1, 60000, "images to train each child on" },
     { "Validation size", "--val-size", FIELD_INT, 1, 60000, "images its reward is measured on" },
     { "Name", "--name", FIELD_TEXT, 0, 0, "to find the search again" },
 };
-enum { NFIELDS = sizeof fields / sizeof fields[0], F_STRATEGY = 0, F_NAME = 9 };
+enum { NFIELDS = sizeof fields / sizeof fields[0], F_STRATEGY = 0, F_NAME = 10 };
 
 static const char *const strategies[] = { "random", "rl", "evolution" };
 
@@ -51,7 +53,7 @@ static void form_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w, int h)
     FormScreen *f = (FormScreen *)s;
     (void)a;
     ui_grid_text(g, x, y, "New search", UI_ROLE_TITLE);
-    for (int i = 0; i < NFIELDS && 2 + 2 * i < h; i++) {
+    for (int i = 0; i < NFIELDS && 2 + i < h; i++) {
         int r = y + 2 + i;
         int sel = i == f->focus;
         ui_grid_text(g, x + 2, r, fields[i].label, sel ? UI_ROLE_TITLE : UI_ROLE_NORMAL);
@@ -75,7 +77,7 @@ static void form_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w, int h)
 static void form_defaults(FormScreen *f)
 {
     static const char *const def[NFIELDS] = {
-        "random", "20", "1", "fashion-mnist", "1", "8", "1", "10000", "5000", ""
+        "random", "20", "1", "fashion-mnist", "1", "8", "1", "64", "10000", "5000", ""
     };
     for (int i = 0; i < NFIELDS; i++)
         snprintf(f->value[i], sizeof f->value[i], "%s", def[i]);

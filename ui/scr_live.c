@@ -36,6 +36,8 @@ typedef struct {
     int have_search;
     RewardSeries series;
     int next_idx;          /* invariant 1 */
+    double sec_sum;        /* training seconds of the final samples... */
+    int sec_n;             /* ...and their number, for the ETA */
     int latest;            /* highest idx seen, -1 when none */
     StoreProgress prog;
     int prog_found;
@@ -96,6 +98,10 @@ static void poll_samples(LiveScreen *ls, Store *st)
                 blocked = 1;
                 continue;
             }
+            if (rows[i].seconds >= 0 && !isnan(rows[i].seconds)) {
+                ls->sec_sum += rows[i].seconds;
+                ls->sec_n++;
+            }
             if (sample_has_reward(rows[i].status))
                 reward_series_push(&ls->series,
                                    isnan(rows[i].reward) ? 0 : rows[i].reward);
@@ -110,7 +116,9 @@ static void poll_samples(LiveScreen *ls, Store *st)
 static int live_tick(Screen *scr, App *a)
 {
     LiveScreen *ls = (LiveScreen *)scr;
-    if (!ui_data_changed(a->data))
+    int gone = ls->have_search && ui_search_watched(&ls->s) &&
+               ui_pid_gone(ls->s.pid);
+    if (!ui_data_changed(a->data) && !gone)
         return 0;
     Store *st = ui_data_store(a->data);
     if (!st)
@@ -155,9 +163,12 @@ static void draw_header(LiveScreen *ls, UiGrid *g, int x, int y, int w)
     double elapsed = end - (double)s->created;
     char el[32], eta[32], line[512];
     fmt_duration(el, sizeof el, elapsed);
-    if (s->status == SEARCH_RUNNING && s->samples_done > 0)
-        fmt_duration(eta, sizeof eta,
-                     elapsed / s->samples_done * (s->budget - s->samples_done));
+    /* The ETA counts time spent on samples (their own seconds), not the
+     * wall clock since creation, which includes pauses and the time a
+     * resumed search was stopped. */
+    if (s->status == SEARCH_RUNNING && ls->sec_n > 0)
+        fmt_duration(eta, sizeof eta, ls->sec_sum / ls->sec_n *
+                     (double)(s->budget - s->samples_done));
     else
         snprintf(eta, sizeof eta, "-");
     int cx = x + ui_grid_text(g, x, y, s->name, UI_ROLE_TITLE);

@@ -17,6 +17,8 @@
 typedef struct {
     Screen base;
     Table table;
+    int64_t watch[32];     /* processes of running searches on this host */
+    int nwatch;
 } SearchesScreen;
 
 static const TableColumn columns[] = {
@@ -42,6 +44,7 @@ static void reload(SearchesScreen *ss, App *a)
 {
     Store *st = ui_data_store(a->data);
     table_clear(&ss->table);
+    ss->nwatch = 0;
     if (!st) {
         table_update(&ss->table);
         return;
@@ -55,6 +58,9 @@ static void reload(SearchesScreen *ss, App *a)
     }
     for (size_t i = 0; i < n; i++) {
         const StoreSearch *s = &rows[i];
+        int cap = (int)(sizeof ss->watch / sizeof ss->watch[0]);
+        if (ui_search_watched(s) && ss->nwatch < cap)
+            ss->watch[ss->nwatch++] = s->pid;
         char id[24], samples[48], best[24], created[32];
         snprintf(id, sizeof id, "%lld", (long long)s->id);
         snprintf(samples, sizeof samples, "%d/%d", s->samples_done, s->budget);
@@ -171,6 +177,9 @@ static int searches_key(Screen *s, App *a, int key)
         }
         app_push(a, scr_form_new(a));
         return 1;
+    case 'c':
+        app_push(a, scr_compare_new(a));
+        return 1;
     case UI_KEY_ESC:
         if (t->filter[0]) {
             table_set_filter(t, "");
@@ -229,6 +238,9 @@ static int searches_tick(Screen *s, App *a)
 {
     SearchesScreen *ss = (SearchesScreen *)s;
     int changed = ui_data_changed(a->data);
+    /* A search's process that died without a word: show it stale. */
+    for (int i = 0; i < ss->nwatch && !changed; i++)
+        changed = ui_pid_gone(ss->watch[i]);
     if (changed)
         reload(ss, a);
     if (a->started_pending && follow_started(ss, a))
@@ -241,6 +253,7 @@ static const UiKey keys_rw[] = {
     { "g / G, PgUp/PgDn", "first / last, page" },
     { "Enter", "open the search (live view)" },
     { "n", "start a new search (a form)" },
+    { "c", "compare searches by strategy (curves, statistics, verdict)" },
     { "s / S", "sort by the next column / reverse" },
     { "/", "filter (Esc clears it)" },
     { "q", "quit (running searches keep running)" },
@@ -250,6 +263,7 @@ static const UiKey keys_ro[] = {
     { "j / k, arrows", "move" },
     { "g / G, PgUp/PgDn", "first / last, page" },
     { "Enter", "open the search (live view)" },
+    { "c", "compare searches by strategy (curves, statistics, verdict)" },
     { "s / S", "sort by the next column / reverse" },
     { "/", "filter (Esc clears it)" },
     { "q", "quit" },
@@ -265,8 +279,8 @@ static const UiKey *searches_keys(Screen *s, App *a)
 static const char *searches_hint(Screen *s, App *a)
 {
     (void)s;
-    return a->cfg.read_only ? "Enter open  s sort  / filter  q quit"
-                            : "Enter open  n new search  s sort  / filter  q quit";
+    return a->cfg.read_only ? "Enter open  c compare  s sort  / filter  q quit"
+                            : "Enter open  n new  c compare  s sort  / filter  q quit";
 }
 
 static void searches_free(Screen *s)

@@ -30,4 +30,8 @@ Screen *scr_samples_new(App *a, int64_t search_id);
  * distributions, its training curve, its genotype; SVG export. */
 Screen *scr_detail_new(App *a, int64_t search_id, int idx);
 
+/* scr_compare_new - compare searches by strategy: pick them, their
+ * curves with 95% bands, the statistics table and the verdict. */
+Screen *scr_compare_new(App *a);
+
 #endif

@@ -43,7 +43,7 @@ static void grandchild(const char *exe, char *const argv[], int logfd,
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    execv(exe, argv);
+    execvp(exe, argv); /* a bare name (argv[0] fallback) is looked up in PATH */
     int e = errno;
     ssize_t wr = write(status_fd, &e, sizeof e);
     (void)wr;

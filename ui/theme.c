@@ -30,6 +30,10 @@ static const RoleStyle *style_of(int role)
         [UI_ROLE_WARN] = { COLOR_MAGENTA, A_BOLD, A_UNDERLINE },
         [UI_ROLE_BAD] = { COLOR_RED, A_BOLD, A_BOLD },
         [UI_ROLE_SELECT] = { -1, A_REVERSE, A_REVERSE },
+        [UI_ROLE_SERIES1] = { COLOR_BLUE, A_BOLD, A_BOLD },
+        [UI_ROLE_SERIES2] = { COLOR_RED, A_NORMAL, A_NORMAL },
+        [UI_ROLE_SERIES3] = { COLOR_GREEN, A_NORMAL, A_UNDERLINE },
+        [UI_ROLE_SERIES4] = { COLOR_MAGENTA, A_NORMAL, A_DIM },
     };
     static const RoleStyle cv[CANVAS_ROLE_COUNT] = {
         [CANVAS_ROLE_BLANK] = { -1, A_NORMAL, A_NORMAL },

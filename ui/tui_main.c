@@ -32,8 +32,7 @@ static const char usage[] =
     "  -h, --help    show this help\n"
     "\n"
     "Environment: NO_COLOR (no colours), NASVIEW_CHARS=braille|block|ascii\n"
-    "(how charts are drawn; ascii is the default outside UTF-8 locales),\n"
-    "NASVIEW_SEARCH_EXE (the program the new-search form runs).\n";
+    "(how charts are drawn; ascii is the default outside UTF-8 locales).\n";
 
 static const struct option opts[] = {
     { "db", required_argument, NULL, 1 },
@@ -113,11 +112,6 @@ int cmd_tui(int argc, char **argv)
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     exe[n > 0 ? n : 0] = '\0';
     cfg.self_exe = exe[0] ? exe : argv[0];
-    /* The program the form runs as `... search OPTIONS` (tests use a
-     * stand-in). */
-    const char *alt = getenv("NASVIEW_SEARCH_EXE");
-    if (alt && alt[0])
-        cfg.self_exe = alt;
     cfg.stop = &stop_signal;
 
     UiData *data = ui_data_open(db, &err);
