@@ -11,7 +11,7 @@ python3 "$SRCDIR/tests/mkdataset.py" "$DS" --train 1200 --test 20 --size 8 \
     --classes 4 --seed 2 || fail "mkdataset"
 # Children of about 0.1 s and 0.2 s (1 thread, 2 cores).
 SMALL="--dataset $DS --F 2 --train-size 200 --val-size 100 --batch 32"
-PROXY="--dataset $DS --F 4 --train-size 400 --val-size 100 --batch 32"
+PROXY="--dataset $DS --F 4 --train-size 800 --val-size 100 --batch 32"
 DB="$TMP/s.db"
 
 # --- a full search of each strategy ----------------------------------------
@@ -106,8 +106,8 @@ $CHECKDB "$DB" consistent int || fail "SIGINT then resume: rows consistent"
 # --- kill -9 while a child trains (paused, so it is surely mid-child) ------
 "$NASVIEW" search --db "$DB" --name kil $RL 2>/dev/null &
 pid=$!
-$CHECKDB "$DB" wait kil 2 running || fail "kil reached sample 2"
-pause_mid_child kil "$pid" 2
+$CHECKDB "$DB" wait kil 1 running || fail "kil reached sample 1"
+pause_mid_child kil "$pid" 1
 kill -KILL "$pid"
 wait "$pid"
 status=$?
