@@ -134,16 +134,20 @@ int main(void)
                 }
                 check_conv(&r, s, 3, relu);
             }
+    /* the planes of a child network too: long enough rows for the vector
+     * paths and their tails */
+    static const int dw_sizes[][2] = { { 7, 7 }, { 8, 6 }, { 5, 9 },
+                                       { 28, 28 }, { 14, 13 }, { 19, 17 } };
     for (int k = 3; k <= 7; k += 2)
         for (int st = 1; st <= 2; st++)
-            for (size_t j = 0; j < 3; j++)
+            for (size_t j = 0; j < 6; j++)
                 for (int relu = 0; relu < 2; relu++)
-                    check_dw(&r, dwconv_shape_make(3, k, st, sizes[j][0],
-                                                   sizes[j][1]), 2, relu);
+                    check_dw(&r, dwconv_shape_make(3, k, st, dw_sizes[j][0],
+                                                   dw_sizes[j][1]), 2, relu);
     for (int k = 3; k <= 5; k += 2)
         for (int st = 1; st <= 2; st++)
-            for (size_t j = 0; j < 3; j++)
-                check_avg(&r, pool_shape_make(3, k, st, sizes[j][0],
-                                              sizes[j][1]), 2);
+            for (size_t j = 0; j < 6; j++)
+                check_avg(&r, pool_shape_make(3, k, st, dw_sizes[j][0],
+                                              dw_sizes[j][1]), 2);
     return check_exit("test_conv");
 }
