@@ -1,8 +1,9 @@
 /* test_conv.c - the optimised kernels against their naive references:
  * im2col+sgemm convolution over many kernel/stride/padding/dilation
  * combinations (with and without the fused input ReLU), the depthwise
- * convolution and average pooling on plane kernels; backward passes must
- * accumulate. */
+ * convolution and average pooling on plane kernels, max pooling against
+ * the plain window scan (ties on purpose: the first largest value of a
+ * window wins); backward passes must accumulate. */
 #include "config.h"
 
 #include <math.h>
@@ -107,6 +108,47 @@ static void check_avg(Rng *r, PoolShape s, int n)
     free(x); free(dy); free(y1); free(y2); free(ws); free(dx1); free(dx2);
 }
 
+/* Max pooling as a plain scan of each clipped window in row order. */
+static void maxpool_naive(const PoolShape *s, int n, const float *x,
+                          const float *dy, float *y, float *dx)
+{
+    for (long pi = 0; pi < (long)s->c * n; pi++)
+        for (int oy = 0; oy < s->oh; oy++)
+            for (int ox = 0; ox < s->ow; ox++) {
+                const float *xp = x + pi * s->h * s->w;
+                int best = -1;
+                for (int i = oy * s->s - s->p; i < oy * s->s - s->p + s->k; i++)
+                    for (int j = ox * s->s - s->p; j < ox * s->s - s->p + s->k;
+                         j++) {
+                        if (i < 0 || i >= s->h || j < 0 || j >= s->w)
+                            continue;
+                        if (best < 0 || xp[i * s->w + j] > xp[best])
+                            best = i * s->w + j;
+                    }
+                size_t o = (size_t)pi * s->oh * s->ow + (size_t)oy * s->ow + ox;
+                y[o] = xp[best];
+                dx[pi * s->h * s->w + best] += dy[o];
+            }
+}
+
+static void check_max(Rng *r, PoolShape s, int n)
+{
+    size_t nx = (size_t)s.c * n * s.h * s.w, ny = (size_t)s.c * n * s.oh * s.ow;
+    float *x = rand_buf(r, nx), *dy = rand_buf(r, ny);
+    for (size_t i = 0; i < nx; i++) /* few distinct values: many ties */
+        x[i] = floorf(x[i] * 2.0f) / 2.0f;
+    float *y1 = calloc(ny, sizeof(float)), *y2 = calloc(ny, sizeof(float));
+    float *dx1 = rand_buf(r, nx), *dx2 = copy_buf(dx1, nx);
+    maxpool_forward(&s, n, x, y1);
+    maxpool_backward(&s, n, x, dy, dx1);
+    maxpool_naive(&s, n, x, dy, y2, dx2);
+    CHECK(memcmp(y1, y2, sizeof(float) * ny) == 0 &&
+          memcmp(dx1, dx2, sizeof(float) * nx) == 0,
+          "maxpool k%d s%d %dx%d: differs from the window scan", s.k, s.s,
+          s.h, s.w);
+    free(x); free(dy); free(y1); free(y2); free(dx1); free(dx2);
+}
+
 int main(void)
 {
     Rng r;
@@ -148,6 +190,11 @@ int main(void)
         for (int st = 1; st <= 2; st++)
             for (size_t j = 0; j < 6; j++)
                 check_avg(&r, pool_shape_make(3, k, st, dw_sizes[j][0],
+                                              dw_sizes[j][1]), 2);
+    for (int k = 3; k <= 5; k += 2)
+        for (int st = 1; st <= 2; st++)
+            for (size_t j = 0; j < 6; j++)
+                check_max(&r, pool_shape_make(3, k, st, dw_sizes[j][0],
                                               dw_sizes[j][1]), 2);
     return check_exit("test_conv");
 }
