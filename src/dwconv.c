@@ -65,12 +65,13 @@ static size_t dw_glen(const DwShape *s, const DwPlan *q);
 
 /* Workspace: P (input phase planes), buf (gradient phase planes or the
  * padded gradient), G (spread gradient, stride 2), Y (a plane of rows of
- * width qw), C (a compact [h][w] plane). */
+ * width qw), C (a compact [h][w] plane), K (average pooling's window
+ * counts, an [oh][ow] plane). */
 size_t dwconv_workspace(const DwShape *s)
 {
     DwPlan p = dw_plan(s);
     return 2 * (size_t)s->s * s->s * p.qsize + dw_glen(s, &p) + p.ylen +
-           DW_BLOCK + (size_t)s->h * s->w + DW_BLOCK;
+           DW_BLOCK + (size_t)s->h * s->w + DW_BLOCK + (size_t)s->oh * s->ow;
 }
 
 /* Row helpers with restrict pointers, so they vectorise. */
@@ -398,6 +399,36 @@ static inline int dw_count(int o, int stride, int p, int k, int n)
     return b - a;
 }
 
+/* K[oy][ox] = the number of window pixels of output (oy, ox) inside the
+ * image (padding is not counted). */
+static void dw_counts(const DwShape *s, float *K)
+{
+    for (int oy = 0; oy < s->oh; oy++) {
+        int rc = dw_count(oy, s->s, s->p, s->k, s->h);
+        for (int ox = 0; ox < s->ow; ox++)
+            K[(size_t)oy * s->ow + ox] =
+                (float)(rc * dw_count(ox, s->s, s->p, s->k, s->w));
+    }
+}
+
+/* d[i] = a[i] / b[i] over a whole plane (one vectorised loop). */
+static void plane_div(float *restrict d, const float *restrict a,
+                      const float *restrict b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        d[i] = a[i] / b[i];
+}
+
+/* The regions of dwconv_workspace past P and buf. */
+static void dw_regions(const DwShape *s, const DwPlan *q, float *ws,
+                       float **G, float **Y, float **C, float **K)
+{
+    *G = ws + 2 * q->qsize * s->s * s->s;
+    *Y = *G + dw_glen(s, q);
+    *C = *Y + q->ylen + DW_BLOCK;
+    *K = *C + (size_t)s->h * s->w + DW_BLOCK;
+}
+
 void dwconv_avg_forward(const DwShape *s, int n, const float *x, float *y,
                         float *ws)
 {
@@ -406,18 +437,16 @@ void dwconv_avg_forward(const DwShape *s, int n, const float *x, float *y,
     float ones[DW_MAX_TAPS];
     for (int t = 0; t < s->k * s->k; t++)
         ones[t] = 1.0f;
-    float *P = ws, *Y = ws + 2 * q.qsize * s->s * s->s;
+    float *P = ws, *G, *Y, *C, *K;
+    dw_regions(s, &q, ws, &G, &Y, &C, &K);
+    dw_counts(s, K);
     for (size_t pi = 0; pi < (size_t)s->c * n; pi++) {
         dw_phase(s, &q, 0, x + pi * plane, P);
         dw_plane_conv(s, &q, P, ones, Y);
-        float *yp = y + pi * oplane;
-        for (int oy = 0; oy < s->oh; oy++) {
-            int rc = dw_count(oy, s->s, s->p, s->k, s->h);
-            for (int ox = 0; ox < s->ow; ox++)
-                yp[(size_t)oy * s->ow + ox] =
-                    Y[(size_t)oy * q.qw + ox] /
-                    (float)(rc * dw_count(ox, s->s, s->p, s->k, s->w));
-        }
+        for (int oy = 0; oy < s->oh; oy++)
+            memcpy(C + (size_t)oy * s->ow, Y + (size_t)oy * q.qw,
+                   sizeof(float) * s->ow);
+        plane_div(y + pi * oplane, C, K, oplane);
     }
 }
 
@@ -430,28 +459,17 @@ void dwconv_avg_backward(const DwShape *s, int n, const float *dy, float *dx,
     float ones[DW_MAX_TAPS];
     for (int t = 0; t < s->k * s->k; t++)
         ones[t] = 1.0f;
-    float *P = ws, *buf = ws + planes, *G = ws + 2 * planes;
-    float *Y = G + dw_glen(s, &q), *C = Y + q.ylen + DW_BLOCK;
+    float *P = ws, *buf = ws + planes, *G, *Y, *C, *K;
+    dw_regions(s, &q, ws, &G, &Y, &C, &K);
+    dw_counts(s, K);
     for (size_t pi = 0; pi < (size_t)s->c * n; pi++) {
-        const float *dyp = dy + pi * oplane;
-        /* dy / count: an [oh][ow] plane in P, padded into buf (stride 1),
-         * or spread into G (stride 2) */
-        float *scaled = P;
-        size_t stride = (size_t)s->ow;
-        if (s->s != 1) {
-            dw_spread(s, &q, dyp, G);
-            scaled = G + dw_gmargin(s, &q);
-            stride = (size_t)q.qw;
-        }
-        for (int oy = 0; oy < s->oh; oy++) {
-            int rc = dw_count(oy, s->s, s->p, s->k, s->h);
-            for (int ox = 0; ox < s->ow; ox++)
-                scaled[(size_t)oy * stride + ox] =
-                    dyp[(size_t)oy * s->ow + ox] /
-                    (float)(rc * dw_count(ox, s->s, s->p, s->k, s->w));
-        }
+        /* dy / count as an [oh][ow] plane in P, then padded into buf
+         * (stride 1) or spread into G (stride 2) */
+        plane_div(P, dy + pi * oplane, K, oplane);
         if (s->s == 1)
             dw_phase(s, &q, 0, P, buf);
+        else
+            dw_spread(s, &q, P, G);
         dw_plane_dx(s, &q, 0, ones, buf, G, Y, C, NULL, dx + pi * plane);
     }
 }
