@@ -20,6 +20,7 @@
 #pragma GCC optimize("vect-cost-model=dynamic")
 #endif
 
+#include <math.h>
 #include <string.h>
 
 #include "dwconv.h"
@@ -222,6 +223,32 @@ static void dw_plane_add(const DwShape *s, int relu, const float *restrict C,
             dxp[i] += C[i];
 }
 
+/* dx plane += the gradient of the padded input held in D as phase planes
+ * (any stride), masked by x > 0 if relu; C is scratch for [h][w]. */
+static void dw_unphase_add(const DwShape *s, const DwPlan *q, int relu,
+                           const float *D, float *C, const float *xp,
+                           float *dxp)
+{
+    if (s->s == 1) {
+        for (int i = 0; i < s->h; i++)
+            memcpy(C + (size_t)i * s->w,
+                   D + (size_t)(i + s->p) * q->qw + s->p, sizeof(float) * s->w);
+    } else {
+        /* padded (r, c) is at row r/2, column c/2 of phase (r%2, c%2) */
+        for (int i = 0; i < s->h; i++) {
+            int r = i + s->p;
+            const float *ph = D + (size_t)((r & 1) * 2) * q->qsize +
+                              (size_t)(r >> 1) * q->qw;
+            float *cr = C + (size_t)i * s->w;
+            for (int j = 0; j < s->w; j++) {
+                int c = j + s->p;
+                cr[j] = ph[(size_t)(c & 1) * q->qsize + (size_t)(c >> 1)];
+            }
+        }
+    }
+    dw_plane_add(s, relu, C, xp, dxp);
+}
+
 /* Front margin of the spread gradient G (stride 2): the largest tap
  * offset, so every transposed tap reads at a non-negative index. */
 static size_t dw_gmargin(const DwShape *s, const DwPlan *q)
@@ -290,18 +317,7 @@ static void dw_plane_dx(const DwShape *s, const DwPlan *q, int relu,
             for (; i0 < dlen; i0 += 2 * VEC_W)
                 dw_block(G, off, wt, taps, i0, D, 2);
         }
-    /* padded input (r, c) lives at row r/2, column c/2 of phase (r%2, c%2) */
-    for (int i = 0; i < s->h; i++) {
-        int r = i + s->p;
-        const float *ph = buf + (size_t)((r & 1) * 2) * q->qsize +
-                          (size_t)(r >> 1) * q->qw;
-        float *cr = C + (size_t)i * s->w;
-        for (int j = 0; j < s->w; j++) {
-            int c = j + s->p;
-            cr[j] = ph[(size_t)(c & 1) * q->qsize + (size_t)(c >> 1)];
-        }
-    }
-    dw_plane_add(s, relu, C, xp, dxp);
+    dw_unphase_add(s, q, relu, buf, C, xp, dxp);
 }
 
 /* dw[t] += sum_i Y[i] * P[tap(t) + i] for every tap t: per kernel row, a
@@ -471,6 +487,125 @@ void dwconv_avg_backward(const DwShape *s, int n, const float *dy, float *dx,
         else
             dw_spread(s, &q, P, G);
         dw_plane_dx(s, &q, 0, ones, buf, G, Y, C, NULL, dx + pi * plane);
+    }
+}
+
+/* ---- max pooling --------------------------------------------------- */
+
+typedef int VecI __attribute__((vector_size(VEC_W * sizeof(int))));
+
+/* a where mask, else b (mask lanes all ones or zeros). */
+static inline VecF vec_select(VecI mask, VecF a, VecF b)
+{
+    return (VecF)(((VecI)a & mask) | ((VecI)b & ~mask));
+}
+
+/* Phase planes of x [h][w] padded with -inf (the pads never win). */
+static void dw_phase_ninf(const DwShape *s, const DwPlan *q, const float *x,
+                          float *P)
+{
+    const size_t len = q->qsize * s->s * s->s;
+    for (size_t i = 0; i < len; i++)
+        P[i] = -INFINITY;
+    const int j0 = s->p & 1;
+    for (int i = 0; i < s->h; i++) {
+        int r = i + s->p;
+        const float *src = x + (size_t)i * s->w;
+        if (s->s == 1) {
+            memcpy(P + (size_t)r * q->qw + s->p, src, sizeof(float) * s->w);
+            continue;
+        }
+        float *even = P + (size_t)((r & 1) * 2) * q->qsize +
+                      (size_t)(r >> 1) * q->qw;
+        float *odd = even + q->qsize;
+        row_split2(even + (j0 + s->p) / 2, src + j0, (s->w - j0 + 1) / 2, 0);
+        row_split2(odd + (1 - j0 + s->p) / 2, src + 1 - j0,
+                   (s->w - (1 - j0) + 1) / 2, 0);
+    }
+}
+
+/* The window maximum of outputs [i0, i0 + VEC_W): taps in row order, a
+ * later tap winning only when greater or NaN (a window holding NaN gives
+ * its first NaN). */
+static inline VecF dw_max_vec(const float *P, const size_t *off, int taps,
+                              size_t i0)
+{
+    VecF m = vec_load(P + off[0] + i0);
+    for (int t = 1; t < taps; t++) {
+        VecF v = vec_load(P + off[t] + i0);
+        VecI nan_m = m != m;
+        m = vec_select(((v > m) | (v != v)) & ~nan_m, v, m);
+    }
+    return m;
+}
+
+static void dw_tap_offsets(const DwShape *s, const DwPlan *q, size_t *off)
+{
+    for (int ki = 0; ki < s->k; ki++)
+        for (int kj = 0; kj < s->k; kj++)
+            off[ki * s->k + kj] = dw_tap(s, q, ki, kj);
+}
+
+void dwconv_max_forward(const DwShape *s, int n, const float *x, float *y,
+                        float *ws)
+{
+    const DwPlan q = dw_plan(s);
+    const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    const int taps = s->k * s->k;
+    size_t off[DW_MAX_TAPS];
+    dw_tap_offsets(s, &q, off);
+    float *P = ws, *G, *Y, *C, *K;
+    dw_regions(s, &q, ws, &G, &Y, &C, &K);
+    for (size_t pi = 0; pi < (size_t)s->c * n; pi++) {
+        dw_phase_ninf(s, &q, x + pi * plane, P);
+        for (size_t i0 = 0; i0 < q.ylen; i0 += VEC_W) {
+            VecF m = dw_max_vec(P, off, taps, i0);
+            memcpy(Y + i0, &m, sizeof m);
+        }
+        float *yp = y + pi * oplane;
+        for (int oy = 0; oy < s->oh; oy++)
+            memcpy(yp + (size_t)oy * s->ow, Y + (size_t)oy * q.qw,
+                   sizeof(float) * s->ow);
+    }
+}
+
+void dwconv_max_backward(const DwShape *s, int n, const float *x,
+                         const float *dy, float *dx, float *ws)
+{
+    const DwPlan q = dw_plan(s);
+    const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    const size_t planes = q.qsize * s->s * s->s;
+    const int taps = s->k * s->k;
+    size_t off[DW_MAX_TAPS];
+    dw_tap_offsets(s, &q, off);
+    float *P = ws, *D = ws + planes, *G, *Y, *C, *K;
+    dw_regions(s, &q, ws, &G, &Y, &C, &K);
+    for (size_t pi = 0; pi < (size_t)s->c * n; pi++) {
+        dw_phase_ninf(s, &q, x + pi * plane, P);
+        /* dy as rows of width qw, zero past ow and past ylen */
+        const float *dyp = dy + pi * oplane;
+        for (int oy = 0; oy < s->oh; oy++) {
+            float *yr = Y + (size_t)oy * q.qw;
+            memcpy(yr, dyp + (size_t)oy * s->ow, sizeof(float) * s->ow);
+            memset(yr + s->ow, 0, sizeof(float) * (size_t)(q.qw - s->ow));
+        }
+        memset(Y + q.ylen, 0, sizeof(float) * VEC_W);
+        memset(D, 0, sizeof(float) * planes);
+        /* each output's gradient goes to the first tap equal to its
+         * maximum (the first NaN when the maximum is NaN) */
+        for (size_t i0 = 0; i0 < q.ylen; i0 += VEC_W) {
+            VecF m = dw_max_vec(P, off, taps, i0);
+            VecF g = vec_load(Y + i0);
+            VecI done = { 0 }, nan_m = m != m;
+            for (int t = 0; t < taps; t++) {
+                VecF v = vec_load(P + off[t] + i0);
+                VecI hit = ((v == m) | ((v != v) & nan_m)) & ~done;
+                done |= hit;
+                VecF d = vec_load(D + off[t] + i0) + vec_select(hit, g, (VecF){ 0 });
+                memcpy(D + off[t] + i0, &d, sizeof d);
+            }
+        }
+        dw_unphase_add(s, &q, 0, D, C, NULL, dx + pi * plane);
     }
 }
 
