@@ -34,7 +34,7 @@ static const char usage[] =
     "  --dataset D      fashion-mnist (default), cifar10:DIR or a directory\n"
     "                   of IDX files\n"
     "  --seed S         split, weight initialisation and batch order (1)\n"
-    "  --threads n      worker threads (1; results are reproducible for a\n"
+    "  --threads n      worker threads (2; results are reproducible for a\n"
     "                   given count)\n"
     "  --test           also score the test images\n"
     "  --format F       table (default) or json (one object on the last line)\n";

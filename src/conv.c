@@ -101,12 +101,33 @@ static void conv_valid_range(int off, int stride, int w, int ow, int *lo,
     *hi = b;
 }
 
-/* Columns of images [b0, b1) of col[K][n*oh*ow] from x[cin][n][h][w]. */
+static void run_relu(float *restrict d, const float *restrict x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        d[i] = x[i] < 0.0f ? 0.0f : x[i]; /* NaN stays NaN */
+}
+
+static void run_add_masked(float *restrict d, const float *restrict x,
+                           const float *restrict in, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        d[i] += x[i] > 0.0f ? in[i] : 0.0f;
+}
+
+/* Columns of images [b0, b1) of col[K][n*oh*ow] from x[cin][n][h][w].
+ * A plain (1x1) convolution's images [b0, b1) of a channel are one run. */
 static void conv_im2col(const ConvShape *s, int n, int b0, int b1, int relu,
                         const float *x, float *col)
 {
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t cols = (size_t)n * oplane;
+    if (conv_is_plain(s) && relu) {
+        const size_t o = (size_t)b0 * plane, len = (size_t)(b1 - b0) * plane;
+        for (int ci = 0; ci < s->cin; ci++)
+            run_relu(col + (size_t)ci * cols + o, x + (size_t)ci * cols + o,
+                     len);
+        return;
+    }
     for (int ci = 0; ci < s->cin; ci++)
         for (int ki = 0; ki < s->kh; ki++)
             for (int kj = 0; kj < s->kw; kj++) {
@@ -149,6 +170,14 @@ static void conv_col2im(const ConvShape *s, int n, int b0, int b1, int relu,
 {
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t cols = (size_t)n * oplane;
+    if (conv_is_plain(s) && relu) {
+        const size_t o = (size_t)b0 * plane, len = (size_t)(b1 - b0) * plane;
+        for (int ci = 0; ci < s->cin; ci++) {
+            size_t at = (size_t)ci * cols + o;
+            run_add_masked(dx + at, x + at, dcol + at, len);
+        }
+        return;
+    }
     for (int ci = 0; ci < s->cin; ci++)
         for (int ki = 0; ki < s->kh; ki++)
             for (int kj = 0; kj < s->kw; kj++) {

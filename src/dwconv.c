@@ -8,7 +8,8 @@
  * ow are dropped (forward) or held at zero (backward).  The forward kernel
  * keeps a block of Y in registers over all taps.  For stride 1 the input
  * gradient is the same kernel on the padded output gradient with the
- * kernel flipped; for stride 2 it is scattered tap by tap.  A tap's weight
+ * kernel flipped; for stride 2 each phase plane of the input gradient
+ * gathers its taps from the spread output gradient.  A tap's weight
  * gradient is one dot product. */
 #include "config.h"
 
@@ -19,6 +20,7 @@
 #pragma GCC optimize("vect-cost-model=dynamic")
 #endif
 
+#include <math.h>
 #include <string.h>
 
 #include "dwconv.h"
@@ -60,10 +62,17 @@ static DwPlan dw_plan(const DwShape *s)
     return p;
 }
 
+static size_t dw_glen(const DwShape *s, const DwPlan *q);
+
+/* Workspace: P (input phase planes), buf (gradient phase planes or the
+ * padded gradient), G (spread gradient, stride 2), Y (a plane of rows of
+ * width qw), C (a compact [h][w] plane), K (average pooling's window
+ * counts, an [oh][ow] plane). */
 size_t dwconv_workspace(const DwShape *s)
 {
     DwPlan p = dw_plan(s);
-    return 2 * (size_t)s->s * s->s * p.qsize + p.ylen + DW_BLOCK;
+    return 2 * (size_t)s->s * s->s * p.qsize + dw_glen(s, &p) + p.ylen +
+           DW_BLOCK + (size_t)s->h * s->w + DW_BLOCK + (size_t)s->oh * s->ow;
 }
 
 /* Row helpers with restrict pointers, so they vectorise. */
@@ -72,19 +81,6 @@ static inline void row_copy_relu(float *restrict d, const float *restrict s,
 {
     for (int j = 0; j < n; j++)
         d[j] = s[j] < 0.0f ? 0.0f : s[j]; /* NaN stays NaN */
-}
-
-static inline void row_add(float *restrict d, const float *restrict s, int n)
-{
-    for (int j = 0; j < n; j++)
-        d[j] += s[j];
-}
-
-static inline void row_add_masked(float *restrict d, const float *restrict x,
-                                  const float *restrict s, int n)
-{
-    for (int j = 0; j < n; j++)
-        d[j] += x[j] > 0.0f ? s[j] : 0.0f;
 }
 
 /* d[i] = (relu of) s[2i] for i < n. */
@@ -97,18 +93,6 @@ static inline void row_split2(float *restrict d, const float *restrict s,
     else
         for (int i = 0; i < n; i++)
             d[i] = s[2 * i];
-}
-
-/* d[2i] += s[i] (masked by x[2i] > 0 when x is not NULL) for i < n. */
-static inline void row_merge2(float *restrict d, const float *restrict x,
-                              const float *restrict s, int n)
-{
-    if (x)
-        for (int i = 0; i < n; i++)
-            d[2 * i] += x[2 * i] > 0.0f ? s[i] : 0.0f;
-    else
-        for (int i = 0; i < n; i++)
-            d[2 * i] += s[i];
 }
 
 /* Zero-padded, optionally ReLU'd phase planes of plane x [h][w] into P. */
@@ -204,13 +188,6 @@ static void dw_plane_conv(const DwShape *s, const DwPlan *q, const float *P,
         dw_block(P, off, w, taps, i0, Y, 2);
 }
 
-static inline void row_axpy(float *restrict y, const float *restrict x,
-                            float a, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        y[i] += a * x[i];
-}
-
 void dwconv_forward(const DwShape *s, int n, int relu_in, const float *x,
                     const float *w, float *y, float *ws)
 {
@@ -232,56 +209,115 @@ void dwconv_forward(const DwShape *s, int n, int relu_in, const float *x,
     }
 }
 
-/* dx plane += the gradient of the padded input held in D (stride 1: a
- * plain padded plane; stride 2: phase planes), masked by x > 0 if relu. */
-static void dw_unpad_add(const DwShape *s, const DwPlan *q, int relu,
-                         const float *D, int direct, const float *xp,
-                         float *dxp)
+/* dx plane += C (a compact [h][w] plane), masked by x > 0 if relu: one
+ * loop over the whole plane, so it vectorises without row tails. */
+static void dw_plane_add(const DwShape *s, int relu, const float *restrict C,
+                         const float *restrict xp, float *restrict dxp)
 {
-    for (int i = 0; i < s->h; i++) {
-        const float *xr = relu ? xp + (size_t)i * s->w : NULL;
-        float *dr = dxp + (size_t)i * s->w;
-        if (direct) { /* D is [h][qw] without padding offset */
-            const float *src = D + (size_t)i * q->qw;
-            if (relu)
-                row_add_masked(dr, xr, src, s->w);
-            else
-                row_add(dr, src, s->w);
-            continue;
-        }
-        int r = i + s->p;
-        const int j0 = s->p & 1;
-        const float *even = D + (size_t)((r & 1) * 2) * q->qsize +
-                            (size_t)(r >> 1) * q->qw;
-        const float *odd = even + q->qsize;
-        row_merge2(dr + j0, relu ? xr + j0 : NULL, even + (j0 + s->p) / 2,
-                   (s->w - j0 + 1) / 2);
-        row_merge2(dr + 1 - j0, relu ? xr + 1 - j0 : NULL,
-                   odd + (1 - j0 + s->p) / 2, (s->w - (1 - j0) + 1) / 2);
-    }
+    const size_t n = (size_t)s->h * s->w;
+    if (relu)
+        for (size_t i = 0; i < n; i++)
+            dxp[i] += xp[i] > 0.0f ? C[i] : 0.0f;
+    else
+        for (size_t i = 0; i < n; i++)
+            dxp[i] += C[i];
 }
 
-/* dx (one plane) += transposed convolution of dy (one plane) with wc. */
+/* dx plane += the gradient of the padded input held in D as phase planes
+ * (any stride), masked by x > 0 if relu; C is scratch for [h][w]. */
+static void dw_unphase_add(const DwShape *s, const DwPlan *q, int relu,
+                           const float *D, float *C, const float *xp,
+                           float *dxp)
+{
+    if (s->s == 1) {
+        for (int i = 0; i < s->h; i++)
+            memcpy(C + (size_t)i * s->w,
+                   D + (size_t)(i + s->p) * q->qw + s->p, sizeof(float) * s->w);
+    } else {
+        /* padded (r, c) is at row r/2, column c/2 of phase (r%2, c%2) */
+        for (int i = 0; i < s->h; i++) {
+            int r = i + s->p;
+            const float *ph = D + (size_t)((r & 1) * 2) * q->qsize +
+                              (size_t)(r >> 1) * q->qw;
+            float *cr = C + (size_t)i * s->w;
+            for (int j = 0; j < s->w; j++) {
+                int c = j + s->p;
+                cr[j] = ph[(size_t)(c & 1) * q->qsize + (size_t)(c >> 1)];
+            }
+        }
+    }
+    dw_plane_add(s, relu, C, xp, dxp);
+}
+
+/* Front margin of the spread gradient G (stride 2): the largest tap
+ * offset, so every transposed tap reads at a non-negative index. */
+static size_t dw_gmargin(const DwShape *s, const DwPlan *q)
+{
+    return (size_t)(s->k / 2) * q->qw + (size_t)(s->k / 2);
+}
+
+/* Floats of G that the gathers of dw_plane_dx may read. */
+static size_t dw_glen(const DwShape *s, const DwPlan *q)
+{
+    return dw_gmargin(s, q) + (size_t)q->qh * q->qw + 2 * DW_BLOCK;
+}
+
+/* G = dy plane [oh][ow] spread to rows of width qw after dw_gmargin zeros,
+ * zero past ow and after the last row up to dw_glen. */
+static void dw_spread(const DwShape *s, const DwPlan *q, const float *dyp,
+                      float *G)
+{
+    const size_t m = dw_gmargin(s, q);
+    memset(G, 0, sizeof(float) * m);
+    for (int oy = 0; oy < s->oh; oy++) {
+        float *yr = G + m + (size_t)oy * q->qw;
+        memcpy(yr, dyp + (size_t)oy * s->ow, sizeof(float) * s->ow);
+        memset(yr + s->ow, 0, sizeof(float) * (size_t)(q->qw - s->ow));
+    }
+    memset(G + m + q->ylen, 0, sizeof(float) * (dw_glen(s, q) - m - q->ylen));
+}
+
+/* dx (one plane) += transposed convolution of dy with wc.  Stride 1: buf
+ * holds dy zero-padded by dw_phase, correlated with the flipped kernel
+ * into Y.  Stride 2: G holds dy spread by dw_spread; each phase plane of
+ * the padded input's gradient gathers its own taps (register-blocked like
+ * the forward), into buf.  Either result is compacted into C, a [h][w]
+ * plane, and added to dx in one pass. */
 static void dw_plane_dx(const DwShape *s, const DwPlan *q, int relu,
-                        const float *wc, const float *dyp, const float *Ydy,
-                        const float *xp, float *dxp, float *buf, float *Y)
+                        const float *wc, float *buf, const float *G, float *Y,
+                        float *C, const float *xp, float *dxp)
 {
     const int k = s->k;
     if (s->s == 1) {
-        /* correlate the padded gradient with the flipped kernel */
         float flip[DW_MAX_TAPS];
         for (int t = 0; t < k * k; t++)
             flip[t] = wc[k * k - 1 - t];
-        dw_phase(s, q, 0, dyp, buf); /* oh == h, ow == w at stride 1 */
         dw_plane_conv(s, q, buf, flip, Y);
-        dw_unpad_add(s, q, relu, Y, 1, xp, dxp);
+        for (int i = 0; i < s->h; i++)
+            memcpy(C + (size_t)i * s->w, Y + (size_t)i * q->qw,
+                   sizeof(float) * s->w);
+        dw_plane_add(s, relu, C, xp, dxp);
         return;
     }
-    memset(buf, 0, sizeof(float) * q->qsize * 4);
-    for (int ki = 0; ki < k; ki++)
-        for (int kj = 0; kj < k; kj++)
-            row_axpy(buf + dw_tap(s, q, ki, kj), Ydy, wc[ki * k + kj], q->ylen);
-    dw_unpad_add(s, q, relu, buf, 0, xp, dxp);
+    const size_t m = dw_gmargin(s, q), dlen = (size_t)q->qh * q->qw;
+    for (int a = 0; a < 2; a++)
+        for (int b = 0; b < 2; b++) {
+            size_t off[DW_MAX_TAPS];
+            float wt[DW_MAX_TAPS];
+            int taps = 0;
+            for (int ki = a; ki < k; ki += 2)
+                for (int kj = b; kj < k; kj += 2) {
+                    off[taps] = m - (size_t)(ki / 2) * q->qw - (size_t)(kj / 2);
+                    wt[taps++] = wc[ki * k + kj];
+                }
+            float *D = buf + (size_t)(a * 2 + b) * q->qsize;
+            size_t i0 = 0;
+            for (; i0 + 8 * VEC_W <= dlen; i0 += 8 * VEC_W)
+                dw_block(G, off, wt, taps, i0, D, 8);
+            for (; i0 < dlen; i0 += 2 * VEC_W)
+                dw_block(G, off, wt, taps, i0, D, 2);
+        }
+    dw_unphase_add(s, q, relu, buf, C, xp, dxp);
 }
 
 /* dw[t] += sum_i Y[i] * P[tap(t) + i] for every tap t: per kernel row, a
@@ -339,30 +375,31 @@ void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
     const int k = s->k;
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t planes = q.qsize * s->s * s->s;
-    float *P = ws, *buf = ws + planes, *Y = ws + 2 * planes;
+    float *P = ws, *buf = ws + planes, *G = ws + 2 * planes;
+    float *Y = G + dw_glen(s, &q), *C = Y + q.ylen + DW_BLOCK;
     for (int c = 0; c < s->c; c++) {
         const float *wc = w + (size_t)c * k * k;
         float *dwc = dw ? dw + (size_t)c * k * k : NULL;
         for (int b = 0; b < n; b++) {
             size_t pi = (size_t)c * n + b;
             const float *dyp = dy + pi * oplane;
-            if (dwc || s->s != 1) {
-                /* dy spread to rows of width qw, zero past ow and up to a
-                 * whole block past ylen */
-                for (int oy = 0; oy < s->oh; oy++) {
-                    float *yr = Y + (size_t)oy * q.qw;
-                    memcpy(yr, dyp + (size_t)oy * s->ow, sizeof(float) * s->ow);
-                    memset(yr + s->ow, 0, sizeof(float) * (size_t)(q.qw - s->ow));
-                }
-                memset(Y + q.ylen, 0, sizeof(float) * DW_BLOCK);
+            /* dy as rows of width qw, zero past ow and past ylen: inside
+             * the padded plane at stride 1, after G's margin at stride 2 */
+            const float *Ydy;
+            if (s->s == 1) {
+                dw_phase(s, &q, 0, dyp, buf); /* oh == h, ow == w */
+                Ydy = buf + (size_t)s->p * q.qw + s->p;
+            } else {
+                dw_spread(s, &q, dyp, G);
+                Ydy = G + dw_gmargin(s, &q);
             }
             if (dwc) {
                 dw_phase(s, &q, relu_in, x + pi * plane, P);
-                dw_plane_dw(s, &q, Y, P, dwc);
+                dw_plane_dw(s, &q, Ydy, P, dwc);
             }
             if (dx)
-                dw_plane_dx(s, &q, relu_in, wc, dyp, Y, x + pi * plane,
-                            dx + pi * plane, buf, Y);
+                dw_plane_dx(s, &q, relu_in, wc, buf, G, Y, C, x + pi * plane,
+                            dx + pi * plane);
         }
     }
 }
@@ -378,6 +415,36 @@ static inline int dw_count(int o, int stride, int p, int k, int n)
     return b - a;
 }
 
+/* K[oy][ox] = the number of window pixels of output (oy, ox) inside the
+ * image (padding is not counted). */
+static void dw_counts(const DwShape *s, float *K)
+{
+    for (int oy = 0; oy < s->oh; oy++) {
+        int rc = dw_count(oy, s->s, s->p, s->k, s->h);
+        for (int ox = 0; ox < s->ow; ox++)
+            K[(size_t)oy * s->ow + ox] =
+                (float)(rc * dw_count(ox, s->s, s->p, s->k, s->w));
+    }
+}
+
+/* d[i] = a[i] / b[i] over a whole plane (one vectorised loop). */
+static void plane_div(float *restrict d, const float *restrict a,
+                      const float *restrict b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        d[i] = a[i] / b[i];
+}
+
+/* The regions of dwconv_workspace past P and buf. */
+static void dw_regions(const DwShape *s, const DwPlan *q, float *ws,
+                       float **G, float **Y, float **C, float **K)
+{
+    *G = ws + 2 * q->qsize * s->s * s->s;
+    *Y = *G + dw_glen(s, q);
+    *C = *Y + q->ylen + DW_BLOCK;
+    *K = *C + (size_t)s->h * s->w + DW_BLOCK;
+}
+
 void dwconv_avg_forward(const DwShape *s, int n, const float *x, float *y,
                         float *ws)
 {
@@ -386,18 +453,16 @@ void dwconv_avg_forward(const DwShape *s, int n, const float *x, float *y,
     float ones[DW_MAX_TAPS];
     for (int t = 0; t < s->k * s->k; t++)
         ones[t] = 1.0f;
-    float *P = ws, *Y = ws + 2 * q.qsize * s->s * s->s;
+    float *P = ws, *G, *Y, *C, *K;
+    dw_regions(s, &q, ws, &G, &Y, &C, &K);
+    dw_counts(s, K);
     for (size_t pi = 0; pi < (size_t)s->c * n; pi++) {
         dw_phase(s, &q, 0, x + pi * plane, P);
         dw_plane_conv(s, &q, P, ones, Y);
-        float *yp = y + pi * oplane;
-        for (int oy = 0; oy < s->oh; oy++) {
-            int rc = dw_count(oy, s->s, s->p, s->k, s->h);
-            for (int ox = 0; ox < s->ow; ox++)
-                yp[(size_t)oy * s->ow + ox] =
-                    Y[(size_t)oy * q.qw + ox] /
-                    (float)(rc * dw_count(ox, s->s, s->p, s->k, s->w));
-        }
+        for (int oy = 0; oy < s->oh; oy++)
+            memcpy(C + (size_t)oy * s->ow, Y + (size_t)oy * q.qw,
+                   sizeof(float) * s->ow);
+        plane_div(y + pi * oplane, C, K, oplane);
     }
 }
 
@@ -410,23 +475,137 @@ void dwconv_avg_backward(const DwShape *s, int n, const float *dy, float *dx,
     float ones[DW_MAX_TAPS];
     for (int t = 0; t < s->k * s->k; t++)
         ones[t] = 1.0f;
-    /* P holds dy / count as an [oh][ow] plane (stride 1) or spread to
-     * rows of width qw (stride 2) */
-    float *P = ws, *buf = ws + planes, *Y = ws + 2 * planes;
+    float *P = ws, *buf = ws + planes, *G, *Y, *C, *K;
+    dw_regions(s, &q, ws, &G, &Y, &C, &K);
+    dw_counts(s, K);
     for (size_t pi = 0; pi < (size_t)s->c * n; pi++) {
-        const float *dyp = dy + pi * oplane;
-        float *scaled = s->s == 1 ? P : Y;
-        size_t stride = s->s == 1 ? (size_t)s->ow : (size_t)q.qw;
-        if (s->s != 1)
-            memset(Y, 0, sizeof(float) * q.ylen);
-        for (int oy = 0; oy < s->oh; oy++) {
-            int rc = dw_count(oy, s->s, s->p, s->k, s->h);
-            for (int ox = 0; ox < s->ow; ox++)
-                scaled[(size_t)oy * stride + ox] =
-                    dyp[(size_t)oy * s->ow + ox] /
-                    (float)(rc * dw_count(ox, s->s, s->p, s->k, s->w));
+        /* dy / count as an [oh][ow] plane in P, then padded into buf
+         * (stride 1) or spread into G (stride 2) */
+        plane_div(P, dy + pi * oplane, K, oplane);
+        if (s->s == 1)
+            dw_phase(s, &q, 0, P, buf);
+        else
+            dw_spread(s, &q, P, G);
+        dw_plane_dx(s, &q, 0, ones, buf, G, Y, C, NULL, dx + pi * plane);
+    }
+}
+
+/* ---- max pooling --------------------------------------------------- */
+
+typedef int VecI __attribute__((vector_size(VEC_W * sizeof(int))));
+
+/* a where mask, else b (mask lanes all ones or zeros). */
+static inline VecF vec_select(VecI mask, VecF a, VecF b)
+{
+    return (VecF)(((VecI)a & mask) | ((VecI)b & ~mask));
+}
+
+/* Phase planes of x [h][w] padded with -inf (the pads never win). */
+static void dw_phase_ninf(const DwShape *s, const DwPlan *q, const float *x,
+                          float *P)
+{
+    const size_t len = q->qsize * s->s * s->s;
+    for (size_t i = 0; i < len; i++)
+        P[i] = -INFINITY;
+    const int j0 = s->p & 1;
+    for (int i = 0; i < s->h; i++) {
+        int r = i + s->p;
+        const float *src = x + (size_t)i * s->w;
+        if (s->s == 1) {
+            memcpy(P + (size_t)r * q->qw + s->p, src, sizeof(float) * s->w);
+            continue;
         }
-        dw_plane_dx(s, &q, 0, ones, P, Y, NULL, dx + pi * plane, buf, Y);
+        float *even = P + (size_t)((r & 1) * 2) * q->qsize +
+                      (size_t)(r >> 1) * q->qw;
+        float *odd = even + q->qsize;
+        row_split2(even + (j0 + s->p) / 2, src + j0, (s->w - j0 + 1) / 2, 0);
+        row_split2(odd + (1 - j0 + s->p) / 2, src + 1 - j0,
+                   (s->w - (1 - j0) + 1) / 2, 0);
+    }
+}
+
+/* The window maximum of outputs [i0, i0 + VEC_W): taps in row order, a
+ * later tap winning only when greater or NaN (a window holding NaN gives
+ * its first NaN). */
+static inline VecF dw_max_vec(const float *P, const size_t *off, int taps,
+                              size_t i0)
+{
+    VecF m = vec_load(P + off[0] + i0);
+    for (int t = 1; t < taps; t++) {
+        VecF v = vec_load(P + off[t] + i0);
+        VecI nan_m = m != m;
+        m = vec_select(((v > m) | (v != v)) & ~nan_m, v, m);
+    }
+    return m;
+}
+
+static void dw_tap_offsets(const DwShape *s, const DwPlan *q, size_t *off)
+{
+    for (int ki = 0; ki < s->k; ki++)
+        for (int kj = 0; kj < s->k; kj++)
+            off[ki * s->k + kj] = dw_tap(s, q, ki, kj);
+}
+
+void dwconv_max_forward(const DwShape *s, int n, const float *x, float *y,
+                        float *ws)
+{
+    const DwPlan q = dw_plan(s);
+    const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    const int taps = s->k * s->k;
+    size_t off[DW_MAX_TAPS];
+    dw_tap_offsets(s, &q, off);
+    float *P = ws, *G, *Y, *C, *K;
+    dw_regions(s, &q, ws, &G, &Y, &C, &K);
+    for (size_t pi = 0; pi < (size_t)s->c * n; pi++) {
+        dw_phase_ninf(s, &q, x + pi * plane, P);
+        for (size_t i0 = 0; i0 < q.ylen; i0 += VEC_W) {
+            VecF m = dw_max_vec(P, off, taps, i0);
+            memcpy(Y + i0, &m, sizeof m);
+        }
+        float *yp = y + pi * oplane;
+        for (int oy = 0; oy < s->oh; oy++)
+            memcpy(yp + (size_t)oy * s->ow, Y + (size_t)oy * q.qw,
+                   sizeof(float) * s->ow);
+    }
+}
+
+void dwconv_max_backward(const DwShape *s, int n, const float *x,
+                         const float *dy, float *dx, float *ws)
+{
+    const DwPlan q = dw_plan(s);
+    const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    const size_t planes = q.qsize * s->s * s->s;
+    const int taps = s->k * s->k;
+    size_t off[DW_MAX_TAPS];
+    dw_tap_offsets(s, &q, off);
+    float *P = ws, *D = ws + planes, *G, *Y, *C, *K;
+    dw_regions(s, &q, ws, &G, &Y, &C, &K);
+    for (size_t pi = 0; pi < (size_t)s->c * n; pi++) {
+        dw_phase_ninf(s, &q, x + pi * plane, P);
+        /* dy as rows of width qw, zero past ow and past ylen */
+        const float *dyp = dy + pi * oplane;
+        for (int oy = 0; oy < s->oh; oy++) {
+            float *yr = Y + (size_t)oy * q.qw;
+            memcpy(yr, dyp + (size_t)oy * s->ow, sizeof(float) * s->ow);
+            memset(yr + s->ow, 0, sizeof(float) * (size_t)(q.qw - s->ow));
+        }
+        memset(Y + q.ylen, 0, sizeof(float) * VEC_W);
+        memset(D, 0, sizeof(float) * planes);
+        /* each output's gradient goes to the first tap equal to its
+         * maximum (the first NaN when the maximum is NaN) */
+        for (size_t i0 = 0; i0 < q.ylen; i0 += VEC_W) {
+            VecF m = dw_max_vec(P, off, taps, i0);
+            VecF g = vec_load(Y + i0);
+            VecI done = { 0 }, nan_m = m != m;
+            for (int t = 0; t < taps; t++) {
+                VecF v = vec_load(P + off[t] + i0);
+                VecI hit = ((v == m) | ((v != v) & nan_m)) & ~done;
+                done |= hit;
+                VecF d = vec_load(D + off[t] + i0) + vec_select(hit, g, (VecF){ 0 });
+                memcpy(D + off[t] + i0, &d, sizeof d);
+            }
+        }
+        dw_unphase_add(s, &q, 0, D, C, NULL, dx + pi * plane);
     }
 }
 

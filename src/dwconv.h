@@ -44,4 +44,13 @@ void dwconv_avg_forward(const DwShape *s, int n, const float *x, float *y,
 void dwconv_avg_backward(const DwShape *s, int n, const float *dy, float *dx,
                          float *ws);
 
+/* dwconv_max_forward / _backward - k x k max pooling, padding k/2 (pads
+ * never win), as whole-plane vector loops.  The first largest value of a
+ * window in row order takes the gradient; a window holding NaN gives its
+ * first NaN.  Backward adds into dx and recomputes the maxima from x. */
+void dwconv_max_forward(const DwShape *s, int n, const float *x, float *y,
+                        float *ws);
+void dwconv_max_backward(const DwShape *s, int n, const float *x,
+                         const float *dy, float *dx, float *ws);
+
 #endif

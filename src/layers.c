@@ -347,7 +347,8 @@ static void pool_fwd_part(void *arg, int t, int T)
     if (s.c <= 0)
         return;
     if (p->base.kind == LAYER_MAXPOOL)
-        maxpool_forward(&s, j->cx->n, p->x->x + xo, p->y->x + yo);
+        maxpool_forward(&s, j->cx->n, p->x->x + xo, p->y->x + yo,
+                        thread_ws(j->cx, t));
     else
         avgpool_forward(&s, j->cx->n, p->x->x + xo, p->y->x + yo,
                         thread_ws(j->cx, t));
@@ -363,7 +364,7 @@ static void pool_bwd_part(void *arg, int t, int T)
         return;
     if (p->base.kind == LAYER_MAXPOOL)
         maxpool_backward(&s, j->cx->n, p->x->x + xo, p->y->g + yo,
-                         p->x->g + xo);
+                         p->x->g + xo, thread_ws(j->cx, t));
     else
         avgpool_backward(&s, j->cx->n, p->y->g + yo, p->x->g + xo,
                          thread_ws(j->cx, t));
@@ -384,7 +385,7 @@ static void pool_layer_backward(Layer *l, const LayerCtx *cx)
     layer_run(l, cx, pool_bwd_part, pool_work((PoolLayer *)l, cx->n));
 }
 
-static size_t avgpool_layer_thread_workspace(const Layer *l)
+static size_t pool_layer_thread_workspace(const Layer *l)
 {
     return pool_workspace(&((const PoolLayer *)l)->s);
 }
@@ -768,9 +769,10 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
                    no_mult_adds, no_workspace, no_thread_workspace, 1 },
     [LAYER_AVGPOOL] = { "avgpool", pool_layer_forward, pool_layer_backward,
                         no_mult_adds, no_workspace,
-                        avgpool_layer_thread_workspace, 0 },
+                        pool_layer_thread_workspace, 0 },
     [LAYER_MAXPOOL] = { "maxpool", pool_layer_forward, pool_layer_backward,
-                        no_mult_adds, no_workspace, no_thread_workspace, 1 },
+                        no_mult_adds, no_workspace,
+                        pool_layer_thread_workspace, 1 },
     [LAYER_RELU] = { "relu", relu_layer_forward, relu_layer_backward,
                      no_mult_adds, no_workspace, no_thread_workspace, 1 },
     [LAYER_ADD] = { "add", add_layer_forward, add_layer_backward,

@@ -38,6 +38,20 @@ void avgpool_backward(const PoolShape *s, int n, const float *dy, float *dx,
     dwconv_avg_backward(&d, n, dy, dx, ws);
 }
 
+void maxpool_forward(const PoolShape *s, int n, const float *x, float *y,
+                     float *ws)
+{
+    DwShape d = pool_as_dw(s);
+    dwconv_max_forward(&d, n, x, y, ws);
+}
+
+void maxpool_backward(const PoolShape *s, int n, const float *x,
+                      const float *dy, float *dx, float *ws)
+{
+    DwShape d = pool_as_dw(s);
+    dwconv_max_backward(&d, n, x, dy, dx, ws);
+}
+
 PoolShape pool_shape_make(int c, int k, int stride, int h, int w)
 {
     PoolShape s = { c, k, stride, k / 2, h, w, 0, 0 };
@@ -98,7 +112,8 @@ void avgpool_backward_naive(const PoolShape *s, int n, const float *dy,
     }
 }
 
-void maxpool_forward(const PoolShape *s, int n, const float *x, float *y)
+void maxpool_forward_naive(const PoolShape *s, int n, const float *x,
+                           float *y)
 {
     const long planes = (long)s->c * n;
     const long plane = (long)s->h * s->w, oplane = (long)s->oh * s->ow;
@@ -119,8 +134,8 @@ void maxpool_forward(const PoolShape *s, int n, const float *x, float *y)
     }
 }
 
-void maxpool_backward(const PoolShape *s, int n, const float *x,
-                      const float *dy, float *dx)
+void maxpool_backward_naive(const PoolShape *s, int n, const float *x,
+                            const float *dy, float *dx)
 {
     const long planes = (long)s->c * n;
     const long plane = (long)s->h * s->w, oplane = (long)s->oh * s->ow;

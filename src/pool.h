@@ -28,8 +28,18 @@ void avgpool_forward_naive(const PoolShape *s, int n, const float *x,
                            float *y);
 void avgpool_backward_naive(const PoolShape *s, int n, const float *dy,
                             float *dx);
-void maxpool_forward(const PoolShape *s, int n, const float *x, float *y);
+/* Max pooling: y [c][n][oh][ow] (overwritten) from x; backward adds into
+ * dx the gradient of the first largest value of each window (row order),
+ * recomputed from x.  ws: pool_workspace floats. */
+void maxpool_forward(const PoolShape *s, int n, const float *x, float *y,
+                     float *ws);
 void maxpool_backward(const PoolShape *s, int n, const float *x,
-                      const float *dy, float *dx);
+                      const float *dy, float *dx, float *ws);
+/* Naive references of the two above (a scan of each clipped window; the
+ * same results on data without NaN). */
+void maxpool_forward_naive(const PoolShape *s, int n, const float *x,
+                           float *y);
+void maxpool_backward_naive(const PoolShape *s, int n, const float *x,
+                            const float *dy, float *dx);
 
 #endif

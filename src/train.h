@@ -22,7 +22,7 @@ typedef struct {
     float momentum;     /* Nesterov momentum (0.9) */
     float weight_decay; /* L2 on all parameters (3e-4) */
     uint64_t seed;      /* weight init and batch order */
-    int threads;        /* threads each layer is split over (1); OpenBLAS
+    int threads;        /* threads each layer is split over (2); OpenBLAS
                            itself stays single-threaded (PLATFORM.md) */
 } TrainConfig;
 

@@ -1,8 +1,9 @@
 /* test_conv.c - the optimised kernels against their naive references:
  * im2col+sgemm convolution over many kernel/stride/padding/dilation
  * combinations (with and without the fused input ReLU), the depthwise
- * convolution and average pooling on plane kernels; backward passes must
- * accumulate. */
+ * convolution and average pooling on plane kernels, max pooling against
+ * the plain window scan (ties on purpose: the first largest value of a
+ * window wins); backward passes must accumulate. */
 #include "config.h"
 
 #include <math.h>
@@ -107,6 +108,27 @@ static void check_avg(Rng *r, PoolShape s, int n)
     free(x); free(dy); free(y1); free(y2); free(ws); free(dx1); free(dx2);
 }
 
+static void check_max(Rng *r, PoolShape s, int n)
+{
+    size_t nx = (size_t)s.c * n * s.h * s.w, ny = (size_t)s.c * n * s.oh * s.ow;
+    float *x = rand_buf(r, nx), *dy = rand_buf(r, ny);
+    for (size_t i = 0; i < nx; i++) /* few distinct values: many ties */
+        x[i] = floorf(x[i] * 2.0f) / 2.0f;
+    float *y1 = calloc(ny, sizeof(float)), *y2 = calloc(ny, sizeof(float));
+    float *dx1 = rand_buf(r, nx), *dx2 = copy_buf(dx1, nx);
+    float *ws = calloc(pool_workspace(&s), sizeof(float));
+    maxpool_forward(&s, n, x, y1, ws);
+    maxpool_backward(&s, n, x, dy, dx1, ws);
+    maxpool_forward_naive(&s, n, x, y2);
+    maxpool_backward_naive(&s, n, x, dy, dx2);
+    /* y exactly; dx up to the order a pixel's gradients are summed */
+    double ex = max_diff(dx1, dx2, nx);
+    CHECK(memcmp(y1, y2, sizeof(float) * ny) == 0 && ex < 1e-6,
+          "maxpool k%d s%d %dx%d: differs from the window scan (dx %g)", s.k,
+          s.s, s.h, s.w, ex);
+    free(x); free(dy); free(y1); free(y2); free(dx1); free(dx2); free(ws);
+}
+
 int main(void)
 {
     Rng r;
@@ -134,16 +156,25 @@ int main(void)
                 }
                 check_conv(&r, s, 3, relu);
             }
+    /* the planes of a child network too: long enough rows for the vector
+     * paths and their tails */
+    static const int dw_sizes[][2] = { { 7, 7 }, { 8, 6 }, { 5, 9 },
+                                       { 28, 28 }, { 14, 13 }, { 19, 17 } };
     for (int k = 3; k <= 7; k += 2)
         for (int st = 1; st <= 2; st++)
-            for (size_t j = 0; j < 3; j++)
+            for (size_t j = 0; j < 6; j++)
                 for (int relu = 0; relu < 2; relu++)
-                    check_dw(&r, dwconv_shape_make(3, k, st, sizes[j][0],
-                                                   sizes[j][1]), 2, relu);
+                    check_dw(&r, dwconv_shape_make(3, k, st, dw_sizes[j][0],
+                                                   dw_sizes[j][1]), 2, relu);
     for (int k = 3; k <= 5; k += 2)
         for (int st = 1; st <= 2; st++)
-            for (size_t j = 0; j < 3; j++)
-                check_avg(&r, pool_shape_make(3, k, st, sizes[j][0],
-                                              sizes[j][1]), 2);
+            for (size_t j = 0; j < 6; j++)
+                check_avg(&r, pool_shape_make(3, k, st, dw_sizes[j][0],
+                                              dw_sizes[j][1]), 2);
+    for (int k = 3; k <= 5; k += 2)
+        for (int st = 1; st <= 2; st++)
+            for (size_t j = 0; j < 6; j++)
+                check_max(&r, pool_shape_make(3, k, st, dw_sizes[j][0],
+                                              dw_sizes[j][1]), 2);
     return check_exit("test_conv");
 }

@@ -64,6 +64,8 @@ int main(void)
     dataset_free(full);
 
     TrainConfig cfg = train_config_default();
+    CHECK(cfg.threads == 2, "two threads by default, got %d", cfg.threads);
+    cfg.threads = 1;
     cfg.F = 4;
     cfg.epochs = 2;
     cfg.batch = 16;
