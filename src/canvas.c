@@ -42,8 +42,7 @@ void canvas_put(Canvas *c, int x, int y, uint32_t ch, CanvasRole role)
     c->cells[y * c->width + x] = (CanvasCell){ ch, (uint8_t)role };
 }
 
-/* Decode one UTF-8 sequence at *s; invalid bytes decode as U+FFFD. */
-static uint32_t utf8_next(const unsigned char **s)
+uint32_t canvas_utf8_next(const unsigned char **s)
 {
     const unsigned char *p = *s;
     uint32_t cp;
@@ -78,7 +77,7 @@ int canvas_text(Canvas *c, int x, int y, const char *utf8, CanvasRole role)
     const unsigned char *s = (const unsigned char *)utf8;
     int n = 0;
     while (*s) {
-        uint32_t cp = utf8_next(&s);
+        uint32_t cp = canvas_utf8_next(&s);
         if (x + n >= c->width)
             break;
         canvas_put(c, x + n, y, cp, role);
@@ -87,7 +86,7 @@ int canvas_text(Canvas *c, int x, int y, const char *utf8, CanvasRole role)
     return n;
 }
 
-static size_t utf8_put(char *out, uint32_t cp)
+size_t canvas_utf8_put(char *out, uint32_t cp)
 {
     if (cp < 0x80) {
         out[0] = (char)cp;
@@ -121,7 +120,7 @@ char *canvas_to_utf8(const Canvas *c)
         size_t row_start = len, row_end = len;
         for (int x = 0; x < c->width; x++) {
             uint32_t ch = c->cells[y * c->width + x].ch;
-            len += utf8_put(out + len, ch ? ch : ' ');
+            len += canvas_utf8_put(out + len, ch ? ch : ' ');
             if (ch && ch != ' ')
                 row_end = len;
         }

@@ -5,6 +5,7 @@
 #ifndef NASVIEW_CANVAS_H
 #define NASVIEW_CANVAS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "nv_error.h"
@@ -48,6 +49,15 @@ void canvas_put(Canvas *c, int x, int y, uint32_t ch, CanvasRole role);
 /* canvas_text - write UTF-8 text from (x, y) rightwards, clipped at the
  * edge; returns the number of cells written. */
 int canvas_text(Canvas *c, int x, int y, const char *utf8, CanvasRole role);
+
+/* canvas_utf8_next - decode the UTF-8 sequence at *s and advance *s past
+ * it; a malformed sequence decodes as U+FFFD.  *s must point at a non-NUL
+ * byte. */
+uint32_t canvas_utf8_next(const unsigned char **s);
+
+/* canvas_utf8_put - encode code point cp as UTF-8 into out (room for 4
+ * bytes); returns the number of bytes written. */
+size_t canvas_utf8_put(char *out, uint32_t cp);
 
 /* canvas_to_utf8 - the canvas as text, one line per row, trailing blanks
  * trimmed, each row ending in '\n'.  The string is malloc'ed and owned by

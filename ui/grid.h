@@ -34,15 +34,10 @@ typedef enum {
 /* Roles of a Canvas (src/canvas.h) live in a UiGrid at this offset. */
 #define UI_ROLE_CANVAS 32
 
-typedef struct {
-    uint32_t ch;  /* code point; ' ' for blank */
-    uint8_t role; /* UiRole */
-} UiGridCell;
-
-typedef struct {
-    int width, height;
-    UiGridCell *cells; /* [height][width], owned by the grid */
-} UiGrid;
+/* A UiGrid is a Canvas (src/canvas.h) whose cells carry UiRole values
+ * (Canvas roles are copied in at UI_ROLE_CANVAS + role). */
+typedef CanvasCell UiGridCell;
+typedef Canvas UiGrid;
 
 /* ui_grid_new - a blank width x height grid (both >= 1); NULL on failure.
  * Owned by the caller (ui_grid_free). */
@@ -71,12 +66,9 @@ int ui_grid_text_clip(UiGrid *g, int x, int y, int end, const char *utf8,
  * on allocation failure. */
 char *ui_grid_to_utf8(const UiGrid *g);
 
-/* ui_utf8_next - decode one code point at *s and advance *s; invalid bytes
- * decode as U+FFFD.  *s must not point at the terminating NUL. */
-uint32_t ui_utf8_next(const unsigned char **s);
-
-/* ui_utf8_put - encode cp into out (room for 4 bytes); returns the length. */
-size_t ui_utf8_put(char *out, uint32_t cp);
+/* ui_utf8_next / ui_utf8_put - canvas_utf8_next / canvas_utf8_put. */
+#define ui_utf8_next canvas_utf8_next
+#define ui_utf8_put canvas_utf8_put
 
 /* ui_utf8_width - number of code points in a UTF-8 string (every code point
  * the UI emits is one column wide). */
