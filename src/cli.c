@@ -23,6 +23,14 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return CLI_EXIT_USAGE;
 }
 
+int cli_option_error(const char *cmd, int c, char **argv)
+{
+    if (c == ':')
+        return cli_usage_error(cmd, "option '%s' needs a value",
+                               argv[optind - 1]);
+    return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+}
+
 int cli_fail(const char *cmd, const NvError *err)
 {
     fprintf(stderr, "nasview%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "",

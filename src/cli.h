@@ -19,6 +19,12 @@ typedef enum { FORMAT_TABLE = 0, FORMAT_JSON, FORMAT_CSV } OutputFormat;
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* cli_option_error - the usage error for what getopt_long returned in c
+ * when it is neither an option nor 'h': ':' (an option lacks its value)
+ * or '?' (an unknown option, named from argv[optind - 1]).  Returns
+ * CLI_EXIT_USAGE. */
+int cli_option_error(const char *cmd, int c, char **argv);
+
 /* cli_fail - print "nasview CMD: " and err's message on stderr; returns
  * CLI_EXIT_FAIL (or CLI_EXIT_USAGE when err->status is NV_ERR_USAGE or
  * NV_ERR_PARSE). */

@@ -215,12 +215,8 @@ int cmd_bench(int argc, char **argv)
             if ((rc = cli_parse_format("bench", optarg, 3, &format)))
                 return rc;
             break;
-        case ':':
-            return cli_usage_error("bench", "option '%s' needs a value",
-                                   argv[optind - 1]);
         default:
-            return cli_usage_error("bench", "unknown option '%s'",
-                                   argv[optind - 1]);
+            return cli_option_error("bench", opt, argv);
         }
     }
     if (optind < argc)

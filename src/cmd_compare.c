@@ -306,12 +306,8 @@ int cmd_compare(int argc, char **argv)
         case OPT_SVG:
             svg = optarg;
             break;
-        case ':':
-            return cli_usage_error("compare", "option '%s' needs a value",
-                                   argv[optind - 1]);
         default:
-            return cli_usage_error("compare", "unknown option '%s'",
-                                   argv[optind - 1]);
+            return cli_option_error("compare", c, argv);
         }
     }
     if (all && optind < argc)

@@ -197,12 +197,8 @@ int cmd_export(int argc, char **argv)
         case OPT_CELL:
             cell = optarg;
             break;
-        case ':':
-            return cli_usage_error("export", "option '%s' needs a value",
-                                   argv[optind - 1]);
         default:
-            return cli_usage_error("export", "unknown option '%s'",
-                                   argv[optind - 1]);
+            return cli_option_error("export", c, argv);
         }
     }
     if (optind >= argc)

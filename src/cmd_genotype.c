@@ -218,12 +218,8 @@ int cmd_genotype(int argc, char **argv)
             z.given = 1;
             break;
         }
-        case ':':
-            return cli_usage_error("genotype", "option '%s' needs a value",
-                                   argv[optind - 1]);
         default:
-            return cli_usage_error("genotype", "unknown option '%s'",
-                                   argv[optind - 1]);
+            return cli_option_error("genotype", c, argv);
         }
     }
     if (optind >= argc)

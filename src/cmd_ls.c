@@ -62,12 +62,8 @@ int cmd_ls(int argc, char **argv)
             if ((rc = cli_parse_format("ls", optarg, 7, &fmt)))
                 return rc;
             break;
-        case ':':
-            return cli_usage_error("ls", "option '%s' needs a value",
-                                   argv[optind - 1]);
         default:
-            return cli_usage_error("ls", "unknown option '%s'",
-                                   argv[optind - 1]);
+            return cli_option_error("ls", c, argv);
         }
     }
     if (optind < argc)

@@ -223,8 +223,7 @@ static int run_search(int argc, char **argv, const struct option *opts)
             settings_given = 1;
             break;
         case ':':
-            return cli_usage_error("search", "option '%s' needs a value",
-                                   argv[optind - 1]);
+            return cli_option_error("search", c, argv);
         default:
             if (c >= OPT_PARAM) {
                 int np = 0;

@@ -127,12 +127,8 @@ int cmd_show(int argc, char **argv)
             if ((rc = cli_parse_format("show", optarg, 7, &fmt)))
                 return rc;
             break;
-        case ':':
-            return cli_usage_error("show", "option '%s' needs a value",
-                                   argv[optind - 1]);
         default:
-            return cli_usage_error("show", "unknown option '%s'",
-                                   argv[optind - 1]);
+            return cli_option_error("show", c, argv);
         }
     }
     if (optind >= argc)

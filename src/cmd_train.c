@@ -235,12 +235,8 @@ int cmd_train(int argc, char **argv)
             if ((rc = cli_parse_format("train", optarg, 3, &format)))
                 return rc;
             break;
-        case ':':
-            return cli_usage_error("train", "option '%s' needs a value",
-                                   argv[optind - 1]);
         default:
-            return cli_usage_error("train", "unknown option '%s'",
-                                   argv[optind - 1]);
+            return cli_option_error("train", c, argv);
         }
     }
     if (optind < argc)

@@ -73,8 +73,7 @@ int cmd_tui(int argc, char **argv)
         case 1: db = optarg; break;
         case 2: read_only = 1; break;
         case 'h': fputs(usage, stdout); return CLI_EXIT_OK;
-        case ':': return cli_usage_error(NULL, "option '%s' needs a value", argv[optind - 1]);
-        default: return cli_usage_error(NULL, "unknown option '%s'", argv[optind - 1]);
+        default: return cli_option_error(NULL, c, argv);
         }
     }
     if (optind < argc)
