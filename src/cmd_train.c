@@ -167,7 +167,8 @@ int cmd_train(int argc, char **argv)
     TrainConfig cfg = train_config_default();
     const char *gtext = NULL, *dataset = "fashion-mnist";
     long F = cfg.F, N = cfg.N, epochs = cfg.epochs, batch = cfg.batch,
-         threads = cfg.threads, train_n = 10000, val_n = 5000;
+         threads = cfg.threads, train_n = TRAIN_DEFAULT_TRAIN_SIZE,
+         val_n = TRAIN_DEFAULT_VAL_SIZE;
     double lr = cfg.lr;
     uint64_t seed = cfg.seed;
     int want_test = 0, c, rc;

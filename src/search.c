@@ -83,8 +83,8 @@ SearchConfig search_config_default(StrategyKind kind, uint64_t seed)
     c.train = train_config_default();
     c.budget = 100;
     snprintf(c.dataset, sizeof c.dataset, "fashion-mnist");
-    c.train_size = 10000;
-    c.val_size = 5000;
+    c.train_size = TRAIN_DEFAULT_TRAIN_SIZE;
+    c.val_size = TRAIN_DEFAULT_VAL_SIZE;
     return c;
 }
 

@@ -26,6 +26,11 @@ typedef struct {
                            itself stays single-threaded (PLATFORM.md) */
 } TrainConfig;
 
+/* The search proxy's train and validation subsets (SPEC.md section 3; the
+ * paper's validation set is 5,000 images). */
+#define TRAIN_DEFAULT_TRAIN_SIZE 10000
+#define TRAIN_DEFAULT_VAL_SIZE 5000
+
 /* train_config_default - the search proxy of SPEC.md section 3. */
 TrainConfig train_config_default(void);
 
