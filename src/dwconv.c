@@ -1,16 +1,27 @@
-/* dwconv.c - depthwise convolution and average pooling on whole planes.
+/* dwconv.c - depthwise convolution and average/max pooling on stacks of
+ * whole planes.
  *
- * An input plane is zero-padded (and ReLU'd) into s*s "phase planes" of
- * width qw (for stride 2: even/odd rows x even/odd columns).  Then every
- * tap (ki, kj) is one contiguous run over the whole plane,
+ * The planes of one channel for a chunk of images are stacked, zero-padded
+ * (and ReLU'd), into one tall image: image b's padded rows start at row
+ * b * pitch, and consecutive images share their p rows of vertical padding
+ * (pitch = h + p, rounded up to even for stride 2 so every image starts on
+ * the stride grid).  The stack is split into s*s "phase planes" of width qw
+ * (for stride 2: even/odd rows x even/odd columns).  Then every tap
+ * (ki, kj) is one contiguous run over the whole stack,
  *     Y[i] += w[ki][kj] * P[phase(ki, kj)][i + (ki/s)*qw + kj/s],
- * i in [0, oh*qw): output rows are computed qw wide and the columns past
- * ow are dropped (forward) or held at zero (backward).  The forward kernel
- * keeps a block of Y in registers over all taps.  For stride 1 the input
- * gradient is the same kernel on the padded output gradient with the
- * kernel flipped; for stride 2 each phase plane of the input gradient
- * gathers its taps from the spread output gradient.  A tap's weight
- * gradient is one dot product. */
+ * i in [0, nb * orows * qw), orows = pitch / s output rows per image:
+ * output rows are computed qw wide, the columns past ow and the rows past
+ * oh of each image are dropped (forward) or held at zero (backward).  The
+ * forward kernel keeps a block of Y in registers over all taps; one long
+ * run over many images keeps the blocks full, where a 7x7 plane alone
+ * would be all tail.  For stride 1 the input gradient is the same kernel
+ * on the padded output gradient with the kernel flipped; for stride 2 each
+ * phase plane of the input gradient gathers its taps from the spread
+ * output gradient.  A tap's weight gradient is one dot product.
+ *
+ * Padding is written once per call: each chunk overwrites only the image
+ * pixels, which land in the same places for every chunk of the same size
+ * (a smaller chunk clears the buffers again first). */
 #include "config.h"
 
 /* GCC's -O2 vectorises only loops whose trip count is a known multiple of
@@ -26,7 +37,12 @@
 #include "dwconv.h"
 #include "vecops.h"
 
-#define DW_BLOCK 32
+/* Blocks run up to 2 vectors past the last output: the slack every
+ * stacked buffer carries. */
+#define DW_TAIL (2 * VEC_W)
+/* Floats a chunk's stack aims at: a few such buffers per thread stay in
+ * L2 and the runs over them are long. */
+#define DW_STACK_FLOATS 16384
 
 /* Full unrolling of the loops over a kernel row, so its accumulators stay
  * in registers (GCC does not unroll them by itself at -O2). */
@@ -38,9 +54,13 @@
 #define DW_MAX_TAPS (DWCONV_MAX_K * DWCONV_MAX_K)
 
 typedef struct {
-    int qw, qh;   /* phase plane width and height */
-    size_t qsize; /* floats per phase plane, with slack for the last taps */
-    size_t ylen;  /* oh * qw */
+    int qw;       /* phase plane width */
+    int pitch;    /* padded rows per image in the stack */
+    int orows;    /* stack output rows per image: pitch / stride */
+    int chunk;    /* most images per stack */
+    size_t qsize; /* floats per phase plane of a full stack, with slack */
+    size_t glen;  /* floats of the spread gradient G, margin included */
+    size_t gmargin; /* G's leading zeros: the largest transposed tap */
 } DwPlan;
 
 DwShape dwconv_shape_make(int c, int k, int stride, int h, int w)
@@ -53,84 +73,255 @@ DwShape dwconv_shape_make(int c, int k, int stride, int h, int w)
 
 static DwPlan dw_plan(const DwShape *s)
 {
-    DwPlan p;
-    int ph = s->h + 2 * s->p, pw = s->w + 2 * s->p;
-    p.qw = (pw + s->s - 1) / s->s;
-    p.qh = (ph + s->s - 1) / s->s;
-    p.qsize = (size_t)(p.qh + 1) * p.qw + (size_t)s->k + DW_BLOCK;
-    p.ylen = (size_t)s->oh * p.qw;
-    return p;
+    DwPlan q;
+    q.qw = (s->w + 2 * s->p + s->s - 1) / s->s;
+    q.pitch = s->h + s->p;
+    if (s->s == 2 && (q.pitch & 1))
+        q.pitch++;
+    q.orows = q.pitch / s->s;
+    q.chunk = DW_STACK_FLOATS / (q.pitch * q.qw);
+    if (q.chunk < 1)
+        q.chunk = 1;
+    const int reach = (s->k - 1) / s->s; /* rows (and columns) a tap reaches */
+    q.qsize = (size_t)(q.chunk * q.orows + reach + 1) * q.qw + reach + DW_TAIL;
+    q.gmargin = (size_t)(s->k / 2) * q.qw + (size_t)(s->k / 2);
+    q.glen = q.gmargin + (size_t)q.chunk * q.orows * q.qw + 2 * DW_TAIL;
+    return q;
 }
 
-static size_t dw_glen(const DwShape *s, const DwPlan *q);
+/* Images per stack for n images: chunks of near-equal size, so all but the
+ * last have the same size and the padding stays written. */
+static int dw_chunk(const DwPlan *q, int n)
+{
+    if (n <= q->chunk)
+        return n < 1 ? 1 : n;
+    int chunks = (n + q->chunk - 1) / q->chunk;
+    return (n + chunks - 1) / chunks;
+}
+
+/* Floats of stack outputs (and of each gradient phase plane) for nb images. */
+static size_t dw_ylen(const DwPlan *q, int nb)
+{
+    return (size_t)nb * q->orows * q->qw;
+}
 
 /* Workspace: P (input phase planes), buf (gradient phase planes or the
- * padded gradient), G (spread gradient, stride 2), Y (a plane of rows of
- * width qw), C (a compact [h][w] plane), K (average pooling's window
- * counts, an [oh][ow] plane). */
+ * padded gradient), G (spread gradient, stride 2), Y (stack outputs), C
+ * (a chunk of compact [h][w] planes), K (average pooling's window counts,
+ * an [oh][ow] plane). */
 size_t dwconv_workspace(const DwShape *s)
 {
-    DwPlan p = dw_plan(s);
-    return 2 * (size_t)s->s * s->s * p.qsize + dw_glen(s, &p) + p.ylen +
-           DW_BLOCK + (size_t)s->h * s->w + DW_BLOCK + (size_t)s->oh * s->ow;
+    DwPlan q = dw_plan(s);
+    return 2 * (size_t)s->s * s->s * q.qsize + q.glen + dw_ylen(&q, q.chunk) +
+           DW_TAIL + (size_t)q.chunk * s->h * s->w + DW_TAIL +
+           (size_t)s->oh * s->ow;
 }
 
-/* Row helpers with restrict pointers, so they vectorise. */
-static inline void row_copy_relu(float *restrict d, const float *restrict s,
-                                 int n)
+typedef struct {
+    float *P, *buf, *G, *Y, *C, *K;
+} DwRegions;
+
+static DwRegions dw_regions(const DwShape *s, const DwPlan *q, float *ws)
 {
-    for (int j = 0; j < n; j++)
-        d[j] = s[j] < 0.0f ? 0.0f : s[j]; /* NaN stays NaN */
+    DwRegions r;
+    const size_t planes = q->qsize * s->s * s->s;
+    r.P = ws;
+    r.buf = ws + planes;
+    r.G = ws + 2 * planes;
+    r.Y = r.G + q->glen;
+    r.C = r.Y + dw_ylen(q, q->chunk) + DW_TAIL;
+    r.K = r.C + (size_t)q->chunk * s->h * s->w + DW_TAIL;
+    return r;
 }
 
-/* d[i] = (relu of) s[2i] for i < n. */
-static inline void row_split2(float *restrict d, const float *restrict s,
-                              int n, int relu)
+/* A buffer whose padding is written once: `filled` is the largest chunk
+ * written into it since it was last cleared (0: never). */
+static void dw_fill(float *b, size_t len, float v)
 {
-    if (relu)
-        for (int i = 0; i < n; i++)
-            d[i] = s[2 * i] < 0.0f ? 0.0f : s[2 * i];
-    else
-        for (int i = 0; i < n; i++)
-            d[i] = s[2 * i];
-}
-
-/* Zero-padded, optionally ReLU'd phase planes of plane x [h][w] into P. */
-static void dw_phase(const DwShape *s, const DwPlan *q, int relu,
-                     const float *x, float *P)
-{
-    if (s->s == 1) {
-        /* only the border is zeroed: the interior is overwritten */
-        const int qw = q->qw, p = s->p;
-        memset(P, 0, sizeof(float) * ((size_t)p * qw + p));
-        for (int i = 0; i < s->h; i++) {
-            float *dst = P + (size_t)(i + p) * qw + p;
-            const float *src = x + (size_t)i * s->w;
-            if (relu)
-                row_copy_relu(dst, src, s->w);
-            else
-                memcpy(dst, src, sizeof(float) * s->w);
-            /* right border of this row and left border of the next */
-            memset(dst + s->w, 0, sizeof(float) * (size_t)(2 * p));
-        }
-        size_t used = (size_t)(s->h + p) * qw + p;
-        memset(P + used, 0, sizeof(float) * (q->qsize - used));
+    if (v == 0.0f) {
+        memset(b, 0, sizeof(float) * len);
         return;
     }
-    memset(P, 0, sizeof(float) * q->qsize * s->s * s->s);
-    /* stride 2: input column j goes to column (j+p)/2 of the phase plane
-     * of parity (j+p)%2; split each row into its two parities */
-    const int j0 = s->p & 1; /* first j with (j+p) even */
-    for (int i = 0; i < s->h; i++) {
-        int r = i + s->p;
-        const float *src = x + (size_t)i * s->w;
-        float *even = P + (size_t)((r & 1) * 2) * q->qsize +
-                      (size_t)(r >> 1) * q->qw;
-        float *odd = even + q->qsize;
-        row_split2(even + (j0 + s->p) / 2, src + j0, (s->w - j0 + 1) / 2, relu);
-        row_split2(odd + (1 - j0 + s->p) / 2, src + 1 - j0,
-                   (s->w - (1 - j0) + 1) / 2, relu);
+    for (size_t i = 0; i < len; i++)
+        b[i] = v;
+}
+
+/* Clear b (len floats, to v) unless its padding still holds for a chunk of
+ * nb images. */
+static void dw_prepare(float *b, size_t len, float v, int *filled, int nb)
+{
+    if (*filled == 0 || nb < *filled) {
+        dw_fill(b, len, v);
+        *filled = nb;
+    } else if (nb > *filled) {
+        *filled = nb;
     }
+}
+
+/* Whole-run helpers with restrict pointers, so they vectorise.  Rows of
+ * a plane (7 to 28 floats) are moved with memcpy, which handles short
+ * lengths without scalar tails; the arithmetic runs over whole planes or
+ * whole stacks. */
+static void run_relu(float *restrict d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        d[i] = d[i] < 0.0f ? 0.0f : d[i]; /* NaN stays NaN */
+}
+
+static void run_div(float *d, const float *a, const float *restrict b,
+                    size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        d[i] = a[i] / b[i];
+}
+
+/* d[i] += s[i], or only where x[i] > 0 when x is given (ReLU's mask). */
+static void run_add(float *restrict d, const float *restrict s,
+                    const float *restrict x, size_t n)
+{
+    if (x)
+        for (size_t i = 0; i < n; i++)
+            d[i] += x[i] > 0.0f ? s[i] : 0.0f;
+    else
+        for (size_t i = 0; i < n; i++)
+            d[i] += s[i];
+}
+
+/* Stride 2: a row's pixel j lands in padded column c = j + p, which is
+ * column c/2 of the even or the odd phase plane.  Split src [w] into the
+ * rows even and odd, in pairs so the loop vectorises. */
+static void row_split(float *restrict even, float *restrict odd,
+                      const float *restrict src, int w, int p)
+{
+    int j = 0;
+    if (p & 1) { /* pixel 0 is odd */
+        odd[p >> 1] = src[0];
+        j = 1;
+    }
+    const int base = (j + p) >> 1, pairs = (w - j) / 2;
+    float *restrict e = even + base, *restrict o = odd + base;
+    const float *restrict sp = src + j;
+    for (int t = 0; t < pairs; t++) {
+        e[t] = sp[2 * t];
+        o[t] = sp[2 * t + 1];
+    }
+    if ((w - j) & 1)
+        e[pairs] = sp[2 * pairs];
+}
+
+/* The inverse of row_split: d [w] from the rows even and odd. */
+static void row_merge(float *restrict d, const float *restrict even,
+                      const float *restrict odd, int w, int p)
+{
+    int j = 0;
+    if (p & 1) {
+        d[0] = odd[p >> 1];
+        j = 1;
+    }
+    const int base = (j + p) >> 1, pairs = (w - j) / 2;
+    const float *restrict e = even + base, *restrict o = odd + base;
+    float *restrict dp = d + j;
+    for (int t = 0; t < pairs; t++) {
+        dp[2 * t] = e[t];
+        dp[2 * t + 1] = o[t];
+    }
+    if ((w - j) & 1)
+        dp[2 * pairs] = e[pairs];
+}
+
+/* Write nb planes x [nb][h][w] (ReLU'd if relu) into the image pixels of
+ * the stacked phase planes P; the padding is left as it is. */
+static void dw_stack_in(const DwShape *s, const DwPlan *q, int relu,
+                        const float *x, int nb, float *P)
+{
+    const size_t plane = (size_t)s->h * s->w;
+    for (int b = 0; b < nb; b++)
+        for (int i = 0; i < s->h; i++) {
+            const int r = b * q->pitch + s->p + i;
+            const float *src = x + b * plane + (size_t)i * s->w;
+            if (s->s == 1) {
+                memcpy(P + (size_t)r * q->qw + s->p, src, sizeof(float) * s->w);
+                continue;
+            }
+            /* stride 2: padded row r is row r/2 of the phase planes of
+             * row parity r%2 */
+            float *even = P + (size_t)((r & 1) * 2) * q->qsize +
+                          (size_t)(r >> 1) * q->qw;
+            row_split(even, even + q->qsize, src, s->w, s->p);
+        }
+    if (!relu)
+        return;
+    /* relu(0) = 0, so the padding may be swept with the pixels: rows up to
+     * the last image's bottom padding, in every phase plane */
+    const size_t used = dw_ylen(q, nb) + (size_t)((s->k - 1) / s->s + 1) * q->qw;
+    for (int ph = 0; ph < s->s * s->s; ph++)
+        run_relu(P + (size_t)ph * q->qsize, used);
+}
+
+/* Write nb output-shaped planes dy [nb][oh][ow] (divided by K [oh][ow]
+ * when K is given, through C) as stack output rows of width qw at dst;
+ * the rest of dst is left as it is (zero). */
+static void dw_stack_out_rows_in(const DwShape *s, const DwPlan *q,
+                                 const float *dy, const float *K, int nb,
+                                 float *C, float *dst)
+{
+    const size_t oplane = (size_t)s->oh * s->ow;
+    if (K) {
+        for (int b = 0; b < nb; b++)
+            run_div(C + b * oplane, dy + b * oplane, K, oplane);
+        dy = C;
+    }
+    for (int b = 0; b < nb; b++)
+        for (int oy = 0; oy < s->oh; oy++)
+            memcpy(dst + (size_t)(b * q->orows + oy) * q->qw,
+                   dy + b * oplane + (size_t)oy * s->ow, sizeof(float) * s->ow);
+}
+
+/* y [nb][oh][ow] = the stack outputs Y (divided by K when given). */
+static void dw_stack_out(const DwShape *s, const DwPlan *q, const float *Y,
+                         const float *K, int nb, float *y)
+{
+    const size_t oplane = (size_t)s->oh * s->ow;
+    for (int b = 0; b < nb; b++) {
+        float *yp = y + b * oplane;
+        for (int oy = 0; oy < s->oh; oy++)
+            memcpy(yp + (size_t)oy * s->ow,
+                   Y + (size_t)(b * q->orows + oy) * q->qw,
+                   sizeof(float) * s->ow);
+        if (K)
+            run_div(yp, yp, K, oplane);
+    }
+}
+
+/* dx [nb][h][w] += the gradient of the padded stack, masked by x > 0 when
+ * x is given.  The gradient is D: phase planes of the padded stack, or
+ * (rows_from_outputs, stride 1) stack outputs whose row b * pitch + i is
+ * image b's row i.  C is scratch for the chunk's compact planes, so the
+ * masked sum is one long loop. */
+static void dw_unstack_add(const DwShape *s, const DwPlan *q, const float *D,
+                           int rows_from_outputs, const float *x, int nb,
+                           float *C, float *dx)
+{
+    const size_t plane = (size_t)s->h * s->w;
+    for (int b = 0; b < nb; b++)
+        for (int i = 0; i < s->h; i++) {
+            float *cr = C + b * plane + (size_t)i * s->w;
+            if (rows_from_outputs) {
+                memcpy(cr, D + (size_t)(b * q->pitch + i) * q->qw,
+                       sizeof(float) * s->w);
+                continue;
+            }
+            const int r = b * q->pitch + s->p + i;
+            if (s->s == 1) {
+                memcpy(cr, D + (size_t)r * q->qw + s->p, sizeof(float) * s->w);
+                continue;
+            }
+            /* padded (r, c) is at row r/2, column c/2 of phase (r%2, c%2) */
+            const float *ph = D + (size_t)((r & 1) * 2) * q->qsize +
+                              (size_t)(r >> 1) * q->qw;
+            row_merge(cr, ph, ph + q->qsize, s->w, s->p);
+        }
+    run_add(dx, C, x, (size_t)nb * plane);
 }
 
 /* Offset of tap (ki, kj) in the phase planes. */
@@ -138,6 +329,13 @@ static inline size_t dw_tap(const DwShape *s, const DwPlan *q, int ki, int kj)
 {
     return (size_t)((ki % s->s) * s->s + kj % s->s) * q->qsize +
            (size_t)(ki / s->s) * q->qw + (size_t)(kj / s->s);
+}
+
+static void dw_tap_offsets(const DwShape *s, const DwPlan *q, size_t *off)
+{
+    for (int ki = 0; ki < s->k; ki++)
+        for (int kj = 0; kj < s->k; kj++)
+            off[ki * s->k + kj] = dw_tap(s, q, ki, kj);
 }
 
 /* Y[i0 .. i0+8V) = sum over taps t of w[t] * P[off[t] + i]: V vectors
@@ -170,136 +368,35 @@ dw_block(const float *P, const size_t *off, const float *w, int taps,
     memcpy(Y + i0, out, sizeof(VecF) * (size_t)V);
 }
 
-/* Y[i] = sum over taps t of w[t] * P[tap(t) + i], i in [0, q->ylen):
- * blocks of 64 floats, then of 16.  The planes have DW_BLOCK floats of
- * slack, so the last block may run past ylen into Y's own slack. */
-static void dw_plane_conv(const DwShape *s, const DwPlan *q, const float *P,
-                          const float *w, float *Y)
+/* Y[i] = sum over taps t of w[t] * P[off[t] + i], i in [0, len): blocks
+ * of 8 vectors, then of 2; the last block may run DW_TAIL past len. */
+static void dw_run(const float *P, const size_t *off, const float *w,
+                   int taps, size_t len, float *Y)
 {
-    const int k = s->k, taps = k * k;
-    size_t off[DW_MAX_TAPS];
-    for (int ki = 0; ki < k; ki++)
-        for (int kj = 0; kj < k; kj++)
-            off[ki * k + kj] = dw_tap(s, q, ki, kj);
     size_t i0 = 0;
-    for (; i0 + 8 * VEC_W <= q->ylen; i0 += 8 * VEC_W)
+    for (; i0 + 8 * VEC_W <= len; i0 += 8 * VEC_W)
         dw_block(P, off, w, taps, i0, Y, 8);
-    for (; i0 < q->ylen; i0 += 2 * VEC_W)
+    for (; i0 < len; i0 += 2 * VEC_W)
         dw_block(P, off, w, taps, i0, Y, 2);
 }
 
-void dwconv_forward(const DwShape *s, int n, int relu_in, const float *x,
-                    const float *w, float *y, float *ws)
+/* Y = the k x k correlation of the stacked phase planes P with w over the
+ * outputs of nb images. */
+static void dw_stack_conv(const DwShape *s, const DwPlan *q, const float *P,
+                          const float *w, int nb, float *Y)
 {
-    const DwPlan q = dw_plan(s);
-    const int k = s->k;
-    const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
-    float *P = ws, *Y = ws + 2 * q.qsize * s->s * s->s;
-    for (int c = 0; c < s->c; c++) {
-        const float *wc = w + (size_t)c * k * k;
-        for (int b = 0; b < n; b++) {
-            size_t pi = (size_t)c * n + b;
-            dw_phase(s, &q, relu_in, x + pi * plane, P);
-            dw_plane_conv(s, &q, P, wc, Y);
-            float *yp = y + pi * oplane;
-            for (int oy = 0; oy < s->oh; oy++)
-                memcpy(yp + (size_t)oy * s->ow, Y + (size_t)oy * q.qw,
-                       sizeof(float) * s->ow);
-        }
-    }
+    size_t off[DW_MAX_TAPS];
+    dw_tap_offsets(s, q, off);
+    dw_run(P, off, w, s->k * s->k, dw_ylen(q, nb), Y);
 }
 
-/* dx plane += C (a compact [h][w] plane), masked by x > 0 if relu: one
- * loop over the whole plane, so it vectorises without row tails. */
-static void dw_plane_add(const DwShape *s, int relu, const float *restrict C,
-                         const float *restrict xp, float *restrict dxp)
-{
-    const size_t n = (size_t)s->h * s->w;
-    if (relu)
-        for (size_t i = 0; i < n; i++)
-            dxp[i] += xp[i] > 0.0f ? C[i] : 0.0f;
-    else
-        for (size_t i = 0; i < n; i++)
-            dxp[i] += C[i];
-}
-
-/* dx plane += the gradient of the padded input held in D as phase planes
- * (any stride), masked by x > 0 if relu; C is scratch for [h][w]. */
-static void dw_unphase_add(const DwShape *s, const DwPlan *q, int relu,
-                           const float *D, float *C, const float *xp,
-                           float *dxp)
-{
-    if (s->s == 1) {
-        for (int i = 0; i < s->h; i++)
-            memcpy(C + (size_t)i * s->w,
-                   D + (size_t)(i + s->p) * q->qw + s->p, sizeof(float) * s->w);
-    } else {
-        /* padded (r, c) is at row r/2, column c/2 of phase (r%2, c%2) */
-        for (int i = 0; i < s->h; i++) {
-            int r = i + s->p;
-            const float *ph = D + (size_t)((r & 1) * 2) * q->qsize +
-                              (size_t)(r >> 1) * q->qw;
-            float *cr = C + (size_t)i * s->w;
-            for (int j = 0; j < s->w; j++) {
-                int c = j + s->p;
-                cr[j] = ph[(size_t)(c & 1) * q->qsize + (size_t)(c >> 1)];
-            }
-        }
-    }
-    dw_plane_add(s, relu, C, xp, dxp);
-}
-
-/* Front margin of the spread gradient G (stride 2): the largest tap
- * offset, so every transposed tap reads at a non-negative index. */
-static size_t dw_gmargin(const DwShape *s, const DwPlan *q)
-{
-    return (size_t)(s->k / 2) * q->qw + (size_t)(s->k / 2);
-}
-
-/* Floats of G that the gathers of dw_plane_dx may read. */
-static size_t dw_glen(const DwShape *s, const DwPlan *q)
-{
-    return dw_gmargin(s, q) + (size_t)q->qh * q->qw + 2 * DW_BLOCK;
-}
-
-/* G = dy plane [oh][ow] spread to rows of width qw after dw_gmargin zeros,
- * zero past ow and after the last row up to dw_glen. */
-static void dw_spread(const DwShape *s, const DwPlan *q, const float *dyp,
-                      float *G)
-{
-    const size_t m = dw_gmargin(s, q);
-    memset(G, 0, sizeof(float) * m);
-    for (int oy = 0; oy < s->oh; oy++) {
-        float *yr = G + m + (size_t)oy * q->qw;
-        memcpy(yr, dyp + (size_t)oy * s->ow, sizeof(float) * s->ow);
-        memset(yr + s->ow, 0, sizeof(float) * (size_t)(q->qw - s->ow));
-    }
-    memset(G + m + q->ylen, 0, sizeof(float) * (dw_glen(s, q) - m - q->ylen));
-}
-
-/* dx (one plane) += transposed convolution of dy with wc.  Stride 1: buf
- * holds dy zero-padded by dw_phase, correlated with the flipped kernel
- * into Y.  Stride 2: G holds dy spread by dw_spread; each phase plane of
- * the padded input's gradient gathers its own taps (register-blocked like
- * the forward), into buf.  Either result is compacted into C, a [h][w]
- * plane, and added to dx in one pass. */
-static void dw_plane_dx(const DwShape *s, const DwPlan *q, int relu,
-                        const float *wc, float *buf, const float *G, float *Y,
-                        float *C, const float *xp, float *dxp)
+/* Stride 2: the gradient of the padded stack as phase planes D (in buf),
+ * each gathering its own taps from the spread output gradient G. */
+static void dw_stack_gather(const DwShape *s, const DwPlan *q, const float *wc,
+                            const float *G, int nb, float *D)
 {
     const int k = s->k;
-    if (s->s == 1) {
-        float flip[DW_MAX_TAPS];
-        for (int t = 0; t < k * k; t++)
-            flip[t] = wc[k * k - 1 - t];
-        dw_plane_conv(s, q, buf, flip, Y);
-        for (int i = 0; i < s->h; i++)
-            memcpy(C + (size_t)i * s->w, Y + (size_t)i * q->qw,
-                   sizeof(float) * s->w);
-        dw_plane_add(s, relu, C, xp, dxp);
-        return;
-    }
-    const size_t m = dw_gmargin(s, q), dlen = (size_t)q->qh * q->qw;
+    const size_t len = dw_ylen(q, nb);
     for (int a = 0; a < 2; a++)
         for (int b = 0; b < 2; b++) {
             size_t off[DW_MAX_TAPS];
@@ -307,26 +404,21 @@ static void dw_plane_dx(const DwShape *s, const DwPlan *q, int relu,
             int taps = 0;
             for (int ki = a; ki < k; ki += 2)
                 for (int kj = b; kj < k; kj += 2) {
-                    off[taps] = m - (size_t)(ki / 2) * q->qw - (size_t)(kj / 2);
+                    off[taps] = q->gmargin - (size_t)(ki / 2) * q->qw -
+                                (size_t)(kj / 2);
                     wt[taps++] = wc[ki * k + kj];
                 }
-            float *D = buf + (size_t)(a * 2 + b) * q->qsize;
-            size_t i0 = 0;
-            for (; i0 + 8 * VEC_W <= dlen; i0 += 8 * VEC_W)
-                dw_block(G, off, wt, taps, i0, D, 8);
-            for (; i0 < dlen; i0 += 2 * VEC_W)
-                dw_block(G, off, wt, taps, i0, D, 2);
+            dw_run(G, off, wt, taps, len, D + (size_t)(a * 2 + b) * q->qsize);
         }
-    dw_unphase_add(s, q, relu, buf, C, xp, dxp);
 }
 
-/* dw[t] += sum_i Y[i] * P[tap(t) + i] for every tap t: per kernel row, a
- * block of Y stays in registers against that row's k taps.  Y and P carry
- * zeros past ylen up to a whole block.  Inlined for constant k so the k
- * accumulators live in registers. */
+/* dw[t] += sum_i Y[i] * P[tap(t) + i] for every tap t, i in [0, len): per
+ * kernel row, a block of Y stays in registers against that row's k taps.
+ * Y carries zeros past len up to a whole block.  Inlined for constant k so
+ * the k accumulators live in registers. */
 static inline __attribute__((always_inline)) void
-dw_plane_dw_k(const DwShape *s, const DwPlan *q, const float *Y,
-              const float *P, float *dwc, const int k)
+dw_stack_dw_k(const DwShape *s, const DwPlan *q, const float *Y,
+              const float *P, size_t len, float *dwc, const int k)
 {
     for (int ki = 0; ki < k; ki++) {
         VecF acc0[DWCONV_MAX_K] = { { 0 } }, acc1[DWCONV_MAX_K] = { { 0 } };
@@ -334,7 +426,7 @@ dw_plane_dw_k(const DwShape *s, const DwPlan *q, const float *Y,
         DW_UNROLL
         for (int kj = 0; kj < k; kj++)
             off[kj] = dw_tap(s, q, ki, kj);
-        for (size_t i = 0; i < q->ylen; i += 2 * VEC_W) {
+        for (size_t i = 0; i < len; i += 2 * VEC_W) {
             VecF y0 = vec_load(Y + i), y1 = vec_load(Y + i + VEC_W);
             DW_UNROLL
             for (int kj = 0; kj < k; kj++) {
@@ -348,23 +440,86 @@ dw_plane_dw_k(const DwShape *s, const DwPlan *q, const float *Y,
     }
 }
 
-static void dw_plane_dw(const DwShape *s, const DwPlan *q, const float *Y,
-                        const float *P, float *dwc)
+static void dw_stack_dw(const DwShape *s, const DwPlan *q, const float *Y,
+                        const float *P, int nb, float *dwc)
 {
+    const size_t len = dw_ylen(q, nb);
     switch (s->k) {
     case 3:
-        dw_plane_dw_k(s, q, Y, P, dwc, 3);
+        dw_stack_dw_k(s, q, Y, P, len, dwc, 3);
         break;
     case 5:
-        dw_plane_dw_k(s, q, Y, P, dwc, 5);
+        dw_stack_dw_k(s, q, Y, P, len, dwc, 5);
         break;
     case 7:
-        dw_plane_dw_k(s, q, Y, P, dwc, 7);
+        dw_stack_dw_k(s, q, Y, P, len, dwc, 7);
         break;
     default:
-        dw_plane_dw_k(s, q, Y, P, dwc, s->k);
+        dw_stack_dw_k(s, q, Y, P, len, dwc, s->k);
         break;
     }
+}
+
+void dwconv_forward(const DwShape *s, int n, int relu_in, const float *x,
+                    const float *w, float *y, float *ws)
+{
+    const DwPlan q = dw_plan(s);
+    const DwRegions r = dw_regions(s, &q, ws);
+    const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    const size_t planes = q.qsize * s->s * s->s;
+    const int chunk = dw_chunk(&q, n);
+    int filled = 0;
+    for (int c = 0; c < s->c; c++) {
+        const float *wc = w + (size_t)c * s->k * s->k;
+        for (int b0 = 0; b0 < n; b0 += chunk) {
+            const int nb = n - b0 < chunk ? n - b0 : chunk;
+            const size_t pi = (size_t)c * n + b0;
+            dw_prepare(r.P, planes, 0.0f, &filled, nb);
+            dw_stack_in(s, &q, relu_in, x + pi * plane, nb, r.P);
+            dw_stack_conv(s, &q, r.P, wc, nb, r.Y);
+            dw_stack_out(s, &q, r.Y, NULL, nb, y + pi * oplane);
+        }
+    }
+}
+
+/* dx [nb][h][w] += the transposed convolution with wc of the output
+ * gradient, which is in buf as a padded stack (stride 1) or in G spread
+ * (stride 2); masked by x > 0 when x is given.  Y and (stride 2) buf are
+ * overwritten. */
+static void dw_stack_dx(const DwShape *s, const DwPlan *q, const float *wc,
+                        const DwRegions *r, const float *x, int nb, float *dx)
+{
+    const int k = s->k;
+    if (s->s == 1) {
+        float flip[DW_MAX_TAPS];
+        for (int t = 0; t < k * k; t++)
+            flip[t] = wc[k * k - 1 - t];
+        dw_stack_conv(s, q, r->buf, flip, nb, r->Y);
+        dw_unstack_add(s, q, r->Y, 1, x, nb, r->C, dx);
+        return;
+    }
+    dw_stack_gather(s, q, wc, r->G, nb, r->buf);
+    dw_unstack_add(s, q, r->buf, 0, x, nb, r->C, dx);
+}
+
+/* The output gradient dy [nb][oh][ow] (divided by K when given) into the
+ * stack: padded in buf (stride 1, where oh == h) or spread in G (stride
+ * 2).  Returns it as stack output rows: zero past ow, past oh and past the
+ * last image up to a whole block. */
+static const float *dw_grad_in(const DwShape *s, const DwPlan *q,
+                               const DwRegions *r, const float *dy,
+                               const float *K, int nb, int *filled)
+{
+    if (s->s == 1) {
+        float *Ydy = r->buf + (size_t)s->p * q->qw + s->p;
+        dw_prepare(r->buf, q->qsize, 0.0f, filled, nb);
+        dw_stack_out_rows_in(s, q, dy, K, nb, r->C, Ydy);
+        return Ydy;
+    }
+    float *Ydy = r->G + q->gmargin;
+    dw_prepare(r->G, q->glen, 0.0f, filled, nb);
+    dw_stack_out_rows_in(s, q, dy, K, nb, r->C, Ydy);
+    return Ydy;
 }
 
 void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
@@ -372,33 +527,28 @@ void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
                      float *ws)
 {
     const DwPlan q = dw_plan(s);
+    const DwRegions r = dw_regions(s, &q, ws);
     const int k = s->k;
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t planes = q.qsize * s->s * s->s;
-    float *P = ws, *buf = ws + planes, *G = ws + 2 * planes;
-    float *Y = G + dw_glen(s, &q), *C = Y + q.ylen + DW_BLOCK;
+    const int chunk = dw_chunk(&q, n);
+    int filled_p = 0, filled_g = 0;
     for (int c = 0; c < s->c; c++) {
         const float *wc = w + (size_t)c * k * k;
         float *dwc = dw ? dw + (size_t)c * k * k : NULL;
-        for (int b = 0; b < n; b++) {
-            size_t pi = (size_t)c * n + b;
-            const float *dyp = dy + pi * oplane;
-            /* dy as rows of width qw, zero past ow and past ylen: inside
-             * the padded plane at stride 1, after G's margin at stride 2 */
-            const float *Ydy;
-            if (s->s == 1) {
-                dw_phase(s, &q, 0, dyp, buf); /* oh == h, ow == w */
-                Ydy = buf + (size_t)s->p * q.qw + s->p;
-            } else {
-                dw_spread(s, &q, dyp, G);
-                Ydy = G + dw_gmargin(s, &q);
-            }
+        for (int b0 = 0; b0 < n; b0 += chunk) {
+            const int nb = n - b0 < chunk ? n - b0 : chunk;
+            const size_t pi = (size_t)c * n + b0;
+            const float *xp = x + pi * plane;
+            const float *Ydy = dw_grad_in(s, &q, &r, dy + pi * oplane, NULL,
+                                          nb, &filled_g);
             if (dwc) {
-                dw_phase(s, &q, relu_in, x + pi * plane, P);
-                dw_plane_dw(s, &q, Ydy, P, dwc);
+                dw_prepare(r.P, planes, 0.0f, &filled_p, nb);
+                dw_stack_in(s, &q, relu_in, xp, nb, r.P);
+                dw_stack_dw(s, &q, Ydy, r.P, nb, dwc);
             }
             if (dx)
-                dw_plane_dx(s, &q, relu_in, wc, buf, G, Y, C, x + pi * plane,
+                dw_stack_dx(s, &q, wc, &r, relu_in ? xp : NULL, nb,
                             dx + pi * plane);
         }
     }
@@ -427,67 +577,50 @@ static void dw_counts(const DwShape *s, float *K)
     }
 }
 
-/* d[i] = a[i] / b[i] over a whole plane (one vectorised loop). */
-static void plane_div(float *restrict d, const float *restrict a,
-                      const float *restrict b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        d[i] = a[i] / b[i];
-}
-
-/* The regions of dwconv_workspace past P and buf. */
-static void dw_regions(const DwShape *s, const DwPlan *q, float *ws,
-                       float **G, float **Y, float **C, float **K)
-{
-    *G = ws + 2 * q->qsize * s->s * s->s;
-    *Y = *G + dw_glen(s, q);
-    *C = *Y + q->ylen + DW_BLOCK;
-    *K = *C + (size_t)s->h * s->w + DW_BLOCK;
-}
-
 void dwconv_avg_forward(const DwShape *s, int n, const float *x, float *y,
                         float *ws)
 {
     const DwPlan q = dw_plan(s);
+    const DwRegions r = dw_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
+    const size_t planes = q.qsize * s->s * s->s;
+    const int chunk = dw_chunk(&q, n);
     float ones[DW_MAX_TAPS];
     for (int t = 0; t < s->k * s->k; t++)
         ones[t] = 1.0f;
-    float *P = ws, *G, *Y, *C, *K;
-    dw_regions(s, &q, ws, &G, &Y, &C, &K);
-    dw_counts(s, K);
-    for (size_t pi = 0; pi < (size_t)s->c * n; pi++) {
-        dw_phase(s, &q, 0, x + pi * plane, P);
-        dw_plane_conv(s, &q, P, ones, Y);
-        for (int oy = 0; oy < s->oh; oy++)
-            memcpy(C + (size_t)oy * s->ow, Y + (size_t)oy * q.qw,
-                   sizeof(float) * s->ow);
-        plane_div(y + pi * oplane, C, K, oplane);
-    }
+    dw_counts(s, r.K);
+    int filled = 0;
+    for (int c = 0; c < s->c; c++)
+        for (int b0 = 0; b0 < n; b0 += chunk) {
+            const int nb = n - b0 < chunk ? n - b0 : chunk;
+            const size_t pi = (size_t)c * n + b0;
+            dw_prepare(r.P, planes, 0.0f, &filled, nb);
+            dw_stack_in(s, &q, 0, x + pi * plane, nb, r.P);
+            dw_stack_conv(s, &q, r.P, ones, nb, r.Y);
+            dw_stack_out(s, &q, r.Y, r.K, nb, y + pi * oplane);
+        }
 }
 
 void dwconv_avg_backward(const DwShape *s, int n, const float *dy, float *dx,
                          float *ws)
 {
     const DwPlan q = dw_plan(s);
+    const DwRegions r = dw_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
-    const size_t planes = q.qsize * s->s * s->s;
+    const int chunk = dw_chunk(&q, n);
     float ones[DW_MAX_TAPS];
     for (int t = 0; t < s->k * s->k; t++)
         ones[t] = 1.0f;
-    float *P = ws, *buf = ws + planes, *G, *Y, *C, *K;
-    dw_regions(s, &q, ws, &G, &Y, &C, &K);
-    dw_counts(s, K);
-    for (size_t pi = 0; pi < (size_t)s->c * n; pi++) {
-        /* dy / count as an [oh][ow] plane in P, then padded into buf
-         * (stride 1) or spread into G (stride 2) */
-        plane_div(P, dy + pi * oplane, K, oplane);
-        if (s->s == 1)
-            dw_phase(s, &q, 0, P, buf);
-        else
-            dw_spread(s, &q, P, G);
-        dw_plane_dx(s, &q, 0, ones, buf, G, Y, C, NULL, dx + pi * plane);
-    }
+    dw_counts(s, r.K);
+    int filled = 0;
+    for (int c = 0; c < s->c; c++)
+        for (int b0 = 0; b0 < n; b0 += chunk) {
+            const int nb = n - b0 < chunk ? n - b0 : chunk;
+            const size_t pi = (size_t)c * n + b0;
+            /* dy / count into the stack, then the transposed box filter */
+            dw_grad_in(s, &q, &r, dy + pi * oplane, r.K, nb, &filled);
+            dw_stack_dx(s, &q, ones, &r, NULL, nb, dx + pi * plane);
+        }
 }
 
 /* ---- max pooling --------------------------------------------------- */
@@ -498,30 +631,6 @@ typedef int VecI __attribute__((vector_size(VEC_W * sizeof(int))));
 static inline VecF vec_select(VecI mask, VecF a, VecF b)
 {
     return (VecF)(((VecI)a & mask) | ((VecI)b & ~mask));
-}
-
-/* Phase planes of x [h][w] padded with -inf (the pads never win). */
-static void dw_phase_ninf(const DwShape *s, const DwPlan *q, const float *x,
-                          float *P)
-{
-    const size_t len = q->qsize * s->s * s->s;
-    for (size_t i = 0; i < len; i++)
-        P[i] = -INFINITY;
-    const int j0 = s->p & 1;
-    for (int i = 0; i < s->h; i++) {
-        int r = i + s->p;
-        const float *src = x + (size_t)i * s->w;
-        if (s->s == 1) {
-            memcpy(P + (size_t)r * q->qw + s->p, src, sizeof(float) * s->w);
-            continue;
-        }
-        float *even = P + (size_t)((r & 1) * 2) * q->qsize +
-                      (size_t)(r >> 1) * q->qw;
-        float *odd = even + q->qsize;
-        row_split2(even + (j0 + s->p) / 2, src + j0, (s->w - j0 + 1) / 2, 0);
-        row_split2(odd + (1 - j0 + s->p) / 2, src + 1 - j0,
-                   (s->w - (1 - j0) + 1) / 2, 0);
-    }
 }
 
 /* The window maximum of outputs [i0, i0 + VEC_W): taps in row order, a
@@ -539,74 +648,73 @@ static inline VecF dw_max_vec(const float *P, const size_t *off, int taps,
     return m;
 }
 
-static void dw_tap_offsets(const DwShape *s, const DwPlan *q, size_t *off)
-{
-    for (int ki = 0; ki < s->k; ki++)
-        for (int kj = 0; kj < s->k; kj++)
-            off[ki * s->k + kj] = dw_tap(s, q, ki, kj);
-}
-
+/* The input planes are stacked with -inf padding: the pads never win. */
 void dwconv_max_forward(const DwShape *s, int n, const float *x, float *y,
                         float *ws)
 {
     const DwPlan q = dw_plan(s);
+    const DwRegions r = dw_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
-    const int taps = s->k * s->k;
+    const size_t planes = q.qsize * s->s * s->s;
+    const int taps = s->k * s->k, chunk = dw_chunk(&q, n);
     size_t off[DW_MAX_TAPS];
     dw_tap_offsets(s, &q, off);
-    float *P = ws, *G, *Y, *C, *K;
-    dw_regions(s, &q, ws, &G, &Y, &C, &K);
-    for (size_t pi = 0; pi < (size_t)s->c * n; pi++) {
-        dw_phase_ninf(s, &q, x + pi * plane, P);
-        for (size_t i0 = 0; i0 < q.ylen; i0 += VEC_W) {
-            VecF m = dw_max_vec(P, off, taps, i0);
-            memcpy(Y + i0, &m, sizeof m);
+    int filled = 0;
+    for (int c = 0; c < s->c; c++)
+        for (int b0 = 0; b0 < n; b0 += chunk) {
+            const int nb = n - b0 < chunk ? n - b0 : chunk;
+            const size_t pi = (size_t)c * n + b0, len = dw_ylen(&q, nb);
+            dw_prepare(r.P, planes, -INFINITY, &filled, nb);
+            dw_stack_in(s, &q, 0, x + pi * plane, nb, r.P);
+            for (size_t i0 = 0; i0 < len; i0 += VEC_W) {
+                VecF m = dw_max_vec(r.P, off, taps, i0);
+                memcpy(r.Y + i0, &m, sizeof m);
+            }
+            dw_stack_out(s, &q, r.Y, NULL, nb, y + pi * oplane);
         }
-        float *yp = y + pi * oplane;
-        for (int oy = 0; oy < s->oh; oy++)
-            memcpy(yp + (size_t)oy * s->ow, Y + (size_t)oy * q.qw,
-                   sizeof(float) * s->ow);
-    }
 }
 
 void dwconv_max_backward(const DwShape *s, int n, const float *x,
                          const float *dy, float *dx, float *ws)
 {
     const DwPlan q = dw_plan(s);
+    const DwRegions r = dw_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t planes = q.qsize * s->s * s->s;
-    const int taps = s->k * s->k;
+    const int taps = s->k * s->k, chunk = dw_chunk(&q, n);
     size_t off[DW_MAX_TAPS];
     dw_tap_offsets(s, &q, off);
-    float *P = ws, *D = ws + planes, *G, *Y, *C, *K;
-    dw_regions(s, &q, ws, &G, &Y, &C, &K);
-    for (size_t pi = 0; pi < (size_t)s->c * n; pi++) {
-        dw_phase_ninf(s, &q, x + pi * plane, P);
-        /* dy as rows of width qw, zero past ow and past ylen */
-        const float *dyp = dy + pi * oplane;
-        for (int oy = 0; oy < s->oh; oy++) {
-            float *yr = Y + (size_t)oy * q.qw;
-            memcpy(yr, dyp + (size_t)oy * s->ow, sizeof(float) * s->ow);
-            memset(yr + s->ow, 0, sizeof(float) * (size_t)(q.qw - s->ow));
-        }
-        memset(Y + q.ylen, 0, sizeof(float) * VEC_W);
-        memset(D, 0, sizeof(float) * planes);
-        /* each output's gradient goes to the first tap equal to its
-         * maximum (the first NaN when the maximum is NaN) */
-        for (size_t i0 = 0; i0 < q.ylen; i0 += VEC_W) {
-            VecF m = dw_max_vec(P, off, taps, i0);
-            VecF g = vec_load(Y + i0);
-            VecI done = { 0 }, nan_m = m != m;
-            for (int t = 0; t < taps; t++) {
-                VecF v = vec_load(P + off[t] + i0);
-                VecI hit = ((v == m) | ((v != v) & nan_m)) & ~done;
-                done |= hit;
-                VecF d = vec_load(D + off[t] + i0) + vec_select(hit, g, (VecF){ 0 });
-                memcpy(D + off[t] + i0, &d, sizeof d);
+    float *D = r.buf;
+    int filled_p = 0, filled_g = 0;
+    for (int c = 0; c < s->c; c++)
+        for (int b0 = 0; b0 < n; b0 += chunk) {
+            const int nb = n - b0 < chunk ? n - b0 : chunk;
+            const size_t pi = (size_t)c * n + b0, len = dw_ylen(&q, nb);
+            dw_prepare(r.P, planes, -INFINITY, &filled_p, nb);
+            dw_stack_in(s, &q, 0, x + pi * plane, nb, r.P);
+            /* dy as stack output rows, zero past ow, oh and len */
+            float *Ydy = r.G + q.gmargin;
+            dw_prepare(r.G, q.glen, 0.0f, &filled_g, nb);
+            dw_stack_out_rows_in(s, &q, dy + pi * oplane, NULL, nb, r.C,
+                                 Ydy);
+            memset(D, 0, sizeof(float) * planes);
+            /* each output's gradient goes to the first tap equal to its
+             * maximum (the first NaN when the maximum is NaN) */
+            for (size_t i0 = 0; i0 < len; i0 += VEC_W) {
+                VecF m = dw_max_vec(r.P, off, taps, i0);
+                VecF g = vec_load(Ydy + i0);
+                VecI done = { 0 }, nan_m = m != m;
+                for (int t = 0; t < taps; t++) {
+                    VecF v = vec_load(r.P + off[t] + i0);
+                    VecI hit = ((v == m) | ((v != v) & nan_m)) & ~done;
+                    done |= hit;
+                    VecF d = vec_load(D + off[t] + i0) +
+                             vec_select(hit, g, (VecF){ 0 });
+                    memcpy(D + off[t] + i0, &d, sizeof d);
+                }
             }
+            dw_unstack_add(s, &q, D, 0, NULL, nb, r.C, dx + pi * plane);
         }
-        dw_unphase_add(s, &q, 0, D, C, NULL, dx + pi * plane);
-    }
 }
 
 void dwconv_forward_naive(const DwShape *s, int n, int relu_in,

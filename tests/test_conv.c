@@ -176,5 +176,13 @@ int main(void)
             for (size_t j = 0; j < 6; j++)
                 check_max(&r, pool_shape_make(3, k, st, dw_sizes[j][0],
                                               dw_sizes[j][1]), 2);
+    /* batches larger than one stack of planes, with a smaller last stack
+     * (whose padding must be cleared of the previous stack's pixels) */
+    for (int st = 1; st <= 2; st++) {
+        check_dw(&r, dwconv_shape_make(2, 3, st, 28, 28), 41, 1);
+        check_dw(&r, dwconv_shape_make(2, 7, st, 14, 13), 97, 0);
+        check_avg(&r, pool_shape_make(2, 3, st, 28, 28), 41);
+        check_max(&r, pool_shape_make(2, 3, st, 28, 28), 41);
+    }
     return check_exit("test_conv");
 }
