@@ -14,6 +14,7 @@
 #include "dataset.h"
 #include "genotype.h"
 #include "jsonw.h"
+#include "network.h"
 #include "train.h"
 
 static const char usage[] =
@@ -225,7 +226,8 @@ int cmd_train(int argc, char **argv)
                 return rc;
             break;
         case OPT_THREADS:
-            if ((rc = cli_parse_long("train", "--threads", optarg, 1, 256,
+            if ((rc = cli_parse_long("train", "--threads", optarg, 1,
+                                     NET_MAX_THREADS,
                                      &threads)))
                 return rc;
             break;

@@ -460,20 +460,21 @@ static void dw_stack_dw(const DwShape *s, const DwPlan *q, const float *Y,
     }
 }
 
-void dwconv_forward(const DwShape *s, int n, int relu_in, const float *x,
-                    const float *w, float *y, float *ws)
+void dwconv_forward_part(const DwShape *s, int n, int b0, int b1,
+                         int relu_in, const float *x, const float *w, float *y,
+                         float *ws)
 {
     const DwPlan q = dw_plan(s);
     const DwRegions r = dw_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t planes = q.qsize * s->s * s->s;
-    const int chunk = dw_chunk(&q, n);
+    const int chunk = dw_chunk(&q, b1 - b0);
     int filled = 0;
     for (int c = 0; c < s->c; c++) {
         const float *wc = w + (size_t)c * s->k * s->k;
-        for (int b0 = 0; b0 < n; b0 += chunk) {
-            const int nb = n - b0 < chunk ? n - b0 : chunk;
-            const size_t pi = (size_t)c * n + b0;
+        for (int bb = b0; bb < b1; bb += chunk) {
+            const int nb = b1 - bb < chunk ? b1 - bb : chunk;
+            const size_t pi = (size_t)c * n + bb;
             dw_prepare(r.P, planes, 0.0f, &filled, nb);
             dw_stack_in(s, &q, relu_in, x + pi * plane, nb, r.P);
             dw_stack_conv(s, &q, r.P, wc, nb, r.Y);
@@ -522,23 +523,23 @@ static const float *dw_grad_in(const DwShape *s, const DwPlan *q,
     return Ydy;
 }
 
-void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
-                     const float *w, const float *dy, float *dx, float *dw,
-                     float *ws)
+void dwconv_backward_part(const DwShape *s, int n, int b0, int b1,
+                          int relu_in, const float *x, const float *w,
+                          const float *dy, float *dx, float *dw, float *ws)
 {
     const DwPlan q = dw_plan(s);
     const DwRegions r = dw_regions(s, &q, ws);
     const int k = s->k;
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t planes = q.qsize * s->s * s->s;
-    const int chunk = dw_chunk(&q, n);
+    const int chunk = dw_chunk(&q, b1 - b0);
     int filled_p = 0, filled_g = 0;
     for (int c = 0; c < s->c; c++) {
         const float *wc = w + (size_t)c * k * k;
         float *dwc = dw ? dw + (size_t)c * k * k : NULL;
-        for (int b0 = 0; b0 < n; b0 += chunk) {
-            const int nb = n - b0 < chunk ? n - b0 : chunk;
-            const size_t pi = (size_t)c * n + b0;
+        for (int bb = b0; bb < b1; bb += chunk) {
+            const int nb = b1 - bb < chunk ? b1 - bb : chunk;
+            const size_t pi = (size_t)c * n + bb;
             const float *xp = x + pi * plane;
             const float *Ydy = dw_grad_in(s, &q, &r, dy + pi * oplane, NULL,
                                           nb, &filled_g);
@@ -577,23 +578,23 @@ static void dw_counts(const DwShape *s, float *K)
     }
 }
 
-void dwconv_avg_forward(const DwShape *s, int n, const float *x, float *y,
-                        float *ws)
+void dwconv_avg_forward_part(const DwShape *s, int n, int b0, int b1,
+                             const float *x, float *y, float *ws)
 {
     const DwPlan q = dw_plan(s);
     const DwRegions r = dw_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t planes = q.qsize * s->s * s->s;
-    const int chunk = dw_chunk(&q, n);
+    const int chunk = dw_chunk(&q, b1 - b0);
     float ones[DW_MAX_TAPS];
     for (int t = 0; t < s->k * s->k; t++)
         ones[t] = 1.0f;
     dw_counts(s, r.K);
     int filled = 0;
     for (int c = 0; c < s->c; c++)
-        for (int b0 = 0; b0 < n; b0 += chunk) {
-            const int nb = n - b0 < chunk ? n - b0 : chunk;
-            const size_t pi = (size_t)c * n + b0;
+        for (int bb = b0; bb < b1; bb += chunk) {
+            const int nb = b1 - bb < chunk ? b1 - bb : chunk;
+            const size_t pi = (size_t)c * n + bb;
             dw_prepare(r.P, planes, 0.0f, &filled, nb);
             dw_stack_in(s, &q, 0, x + pi * plane, nb, r.P);
             dw_stack_conv(s, &q, r.P, ones, nb, r.Y);
@@ -601,22 +602,22 @@ void dwconv_avg_forward(const DwShape *s, int n, const float *x, float *y,
         }
 }
 
-void dwconv_avg_backward(const DwShape *s, int n, const float *dy, float *dx,
-                         float *ws)
+void dwconv_avg_backward_part(const DwShape *s, int n, int b0, int b1,
+                              const float *dy, float *dx, float *ws)
 {
     const DwPlan q = dw_plan(s);
     const DwRegions r = dw_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
-    const int chunk = dw_chunk(&q, n);
+    const int chunk = dw_chunk(&q, b1 - b0);
     float ones[DW_MAX_TAPS];
     for (int t = 0; t < s->k * s->k; t++)
         ones[t] = 1.0f;
     dw_counts(s, r.K);
     int filled = 0;
     for (int c = 0; c < s->c; c++)
-        for (int b0 = 0; b0 < n; b0 += chunk) {
-            const int nb = n - b0 < chunk ? n - b0 : chunk;
-            const size_t pi = (size_t)c * n + b0;
+        for (int bb = b0; bb < b1; bb += chunk) {
+            const int nb = b1 - bb < chunk ? b1 - bb : chunk;
+            const size_t pi = (size_t)c * n + bb;
             /* dy / count into the stack, then the transposed box filter */
             dw_grad_in(s, &q, &r, dy + pi * oplane, r.K, nb, &filled);
             dw_stack_dx(s, &q, ones, &r, NULL, nb, dx + pi * plane);
@@ -649,21 +650,21 @@ static inline VecF dw_max_vec(const float *P, const size_t *off, int taps,
 }
 
 /* The input planes are stacked with -inf padding: the pads never win. */
-void dwconv_max_forward(const DwShape *s, int n, const float *x, float *y,
-                        float *ws)
+void dwconv_max_forward_part(const DwShape *s, int n, int b0, int b1,
+                             const float *x, float *y, float *ws)
 {
     const DwPlan q = dw_plan(s);
     const DwRegions r = dw_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t planes = q.qsize * s->s * s->s;
-    const int taps = s->k * s->k, chunk = dw_chunk(&q, n);
+    const int taps = s->k * s->k, chunk = dw_chunk(&q, b1 - b0);
     size_t off[DW_MAX_TAPS];
     dw_tap_offsets(s, &q, off);
     int filled = 0;
     for (int c = 0; c < s->c; c++)
-        for (int b0 = 0; b0 < n; b0 += chunk) {
-            const int nb = n - b0 < chunk ? n - b0 : chunk;
-            const size_t pi = (size_t)c * n + b0, len = dw_ylen(&q, nb);
+        for (int bb = b0; bb < b1; bb += chunk) {
+            const int nb = b1 - bb < chunk ? b1 - bb : chunk;
+            const size_t pi = (size_t)c * n + bb, len = dw_ylen(&q, nb);
             dw_prepare(r.P, planes, -INFINITY, &filled, nb);
             dw_stack_in(s, &q, 0, x + pi * plane, nb, r.P);
             for (size_t i0 = 0; i0 < len; i0 += VEC_W) {
@@ -674,22 +675,23 @@ void dwconv_max_forward(const DwShape *s, int n, const float *x, float *y,
         }
 }
 
-void dwconv_max_backward(const DwShape *s, int n, const float *x,
-                         const float *dy, float *dx, float *ws)
+void dwconv_max_backward_part(const DwShape *s, int n, int b0, int b1,
+                              const float *x, const float *dy, float *dx,
+                              float *ws)
 {
     const DwPlan q = dw_plan(s);
     const DwRegions r = dw_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t planes = q.qsize * s->s * s->s;
-    const int taps = s->k * s->k, chunk = dw_chunk(&q, n);
+    const int taps = s->k * s->k, chunk = dw_chunk(&q, b1 - b0);
     size_t off[DW_MAX_TAPS];
     dw_tap_offsets(s, &q, off);
     float *D = r.buf;
     int filled_p = 0, filled_g = 0;
     for (int c = 0; c < s->c; c++)
-        for (int b0 = 0; b0 < n; b0 += chunk) {
-            const int nb = n - b0 < chunk ? n - b0 : chunk;
-            const size_t pi = (size_t)c * n + b0, len = dw_ylen(&q, nb);
+        for (int bb = b0; bb < b1; bb += chunk) {
+            const int nb = b1 - bb < chunk ? b1 - bb : chunk;
+            const size_t pi = (size_t)c * n + bb, len = dw_ylen(&q, nb);
             dw_prepare(r.P, planes, -INFINITY, &filled_p, nb);
             dw_stack_in(s, &q, 0, x + pi * plane, nb, r.P);
             /* dy as stack output rows, zero past ow, oh and len */
@@ -715,6 +717,43 @@ void dwconv_max_backward(const DwShape *s, int n, const float *x,
             }
             dw_unstack_add(s, &q, D, 0, NULL, nb, r.C, dx + pi * plane);
         }
+}
+
+void dwconv_forward(const DwShape *s, int n, int relu_in, const float *x,
+                    const float *w, float *y, float *ws)
+{
+    dwconv_forward_part(s, n, 0, n, relu_in, x, w, y, ws);
+}
+
+void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
+                     const float *w, const float *dy, float *dx, float *dw,
+                     float *ws)
+{
+    dwconv_backward_part(s, n, 0, n, relu_in, x, w, dy, dx, dw, ws);
+}
+
+void dwconv_avg_forward(const DwShape *s, int n, const float *x, float *y,
+                        float *ws)
+{
+    dwconv_avg_forward_part(s, n, 0, n, x, y, ws);
+}
+
+void dwconv_avg_backward(const DwShape *s, int n, const float *dy, float *dx,
+                         float *ws)
+{
+    dwconv_avg_backward_part(s, n, 0, n, dy, dx, ws);
+}
+
+void dwconv_max_forward(const DwShape *s, int n, const float *x, float *y,
+                        float *ws)
+{
+    dwconv_max_forward_part(s, n, 0, n, x, y, ws);
+}
+
+void dwconv_max_backward(const DwShape *s, int n, const float *x,
+                         const float *dy, float *dx, float *ws)
+{
+    dwconv_max_backward_part(s, n, 0, n, x, dy, dx, ws);
 }
 
 void dwconv_forward_naive(const DwShape *s, int n, int relu_in,
