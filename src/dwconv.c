@@ -159,8 +159,8 @@ static void dw_prepare(float *b, size_t len, float v, int *filled, int nb)
 }
 
 /* Whole-run helpers with restrict pointers, so they vectorise.  Rows of
- * a plane (7 to 28 floats) are moved with memcpy, which handles short
- * lengths without scalar tails; the arithmetic runs over whole planes or
+ * a plane (7 to 28 floats) are moved with vec_copy, whole vectors without
+ * scalar tails; the arithmetic runs over whole planes or
  * whole stacks. */
 static void run_relu(float *restrict d, size_t n)
 {
@@ -240,7 +240,7 @@ static void dw_stack_in(const DwShape *s, const DwPlan *q, int relu,
             const int r = b * q->pitch + s->p + i;
             const float *src = x + b * plane + (size_t)i * s->w;
             if (s->s == 1) {
-                memcpy(P + (size_t)r * q->qw + s->p, src, sizeof(float) * s->w);
+                vec_copy(P + (size_t)r * q->qw + s->p, src, (size_t)s->w);
                 continue;
             }
             /* stride 2: padded row r is row r/2 of the phase planes of
@@ -273,8 +273,8 @@ static void dw_stack_out_rows_in(const DwShape *s, const DwPlan *q,
     }
     for (int b = 0; b < nb; b++)
         for (int oy = 0; oy < s->oh; oy++)
-            memcpy(dst + (size_t)(b * q->orows + oy) * q->qw,
-                   dy + b * oplane + (size_t)oy * s->ow, sizeof(float) * s->ow);
+            vec_copy(dst + (size_t)(b * q->orows + oy) * q->qw,
+                     dy + b * oplane + (size_t)oy * s->ow, (size_t)s->ow);
 }
 
 /* y [nb][oh][ow] = the stack outputs Y (divided by K when given). */
@@ -285,9 +285,8 @@ static void dw_stack_out(const DwShape *s, const DwPlan *q, const float *Y,
     for (int b = 0; b < nb; b++) {
         float *yp = y + b * oplane;
         for (int oy = 0; oy < s->oh; oy++)
-            memcpy(yp + (size_t)oy * s->ow,
-                   Y + (size_t)(b * q->orows + oy) * q->qw,
-                   sizeof(float) * s->ow);
+            vec_copy(yp + (size_t)oy * s->ow,
+                     Y + (size_t)(b * q->orows + oy) * q->qw, (size_t)s->ow);
         if (K)
             run_div(yp, yp, K, oplane);
     }
@@ -307,13 +306,13 @@ static void dw_unstack_add(const DwShape *s, const DwPlan *q, const float *D,
         for (int i = 0; i < s->h; i++) {
             float *cr = C + b * plane + (size_t)i * s->w;
             if (rows_from_outputs) {
-                memcpy(cr, D + (size_t)(b * q->pitch + i) * q->qw,
-                       sizeof(float) * s->w);
+                vec_copy(cr, D + (size_t)(b * q->pitch + i) * q->qw,
+                         (size_t)s->w);
                 continue;
             }
             const int r = b * q->pitch + s->p + i;
             if (s->s == 1) {
-                memcpy(cr, D + (size_t)r * q->qw + s->p, sizeof(float) * s->w);
+                vec_copy(cr, D + (size_t)r * q->qw + s->p, (size_t)s->w);
                 continue;
             }
             /* padded (r, c) is at row r/2, column c/2 of phase (r%2, c%2) */
