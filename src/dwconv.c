@@ -20,8 +20,9 @@
  * output gradient.  A tap's weight gradient is one dot product.
  *
  * Padding is written once per call: each chunk overwrites only the image
- * pixels, which land in the same places for every chunk of the same size
- * (a smaller chunk clears the buffers again first). */
+ * pixels, which land in the same places for every chunk of the same size.
+ * A chunk smaller than the one before clears the buffers again first: with
+ * a batch that does not split into equal chunks, once per channel. */
 #include "config.h"
 
 /* GCC's -O2 vectorises only loops whose trip count is a known multiple of

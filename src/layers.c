@@ -80,8 +80,8 @@ static int64_t no_mult_adds(const Layer *l)
 
 /* ---- convolution ------------------------------------------------------ */
 
-/* Each part runs the convolution on its own images: its columns of the
- * shared im2col scratch, its own weight gradient copy. */
+/* Each part runs the convolution on its own images, with its own im2col
+ * scratch and its own weight gradient copy. */
 typedef struct {
     Layer base;
     ConvShape s;

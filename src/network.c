@@ -440,6 +440,16 @@ static void net_plan_barriers(const MemSlot *slots, int ns, int L,
     }
 }
 
+/* The first step after `end` that meets the parts (met), or end itself
+ * when none does (or end is past the pass). */
+static int net_next_meeting(const char *met, int L, int end)
+{
+    for (int b = end + 1; b >= 1 && b < L; b++)
+        if (met[b])
+            return b;
+    return end;
+}
+
 /* Invariants 4 and 5: lifetimes of activation values and gradients, their
  * placement (memplan.c) and the gradient zeroing lists.  Sets voff[id] and
  * goff[id] and the two arena sizes. */
@@ -500,27 +510,50 @@ static int net_plan(Net *net, size_t *voff, size_t *goff)
             net->unread[net->nunread++] = net->tensors[ids[s]];
         }
     }
-    if ((net->nact = memplan_place(vs, ns)) == (size_t)-1 ||
-        (net->nact_g = memplan_place(gs, ns)) == (size_t)-1)
-        goto out;
     /* invariant 6: batch normalisation meets the parts in training passes,
-     * forward and backward; nothing does in inference */
-    char *met = calloc((size_t)L + 1, 1);
+     * forward (met_f) and backward (met_b); nothing does in inference.
+     * Memory is placed as if each slot were held until the next step that
+     * meets the parts, so reusing it needs no added barrier in training;
+     * the barriers are then planned from the true lifetimes. */
+    char *met_f = calloc((size_t)L + 1, 1), *met_b = calloc((size_t)L + 1, 1);
+    int *vend = malloc(sizeof *vend * (size_t)(ns ? ns : 1));
+    int *gend = malloc(sizeof *gend * (size_t)(ns ? ns : 1));
     net->bar_train = malloc((size_t)L + 1);
     net->bar_infer = malloc((size_t)L + 1);
     net->bar_back = malloc((size_t)L + 1);
-    if (!met || !net->bar_train || !net->bar_infer || !net->bar_back) {
-        free(met);
-        goto out;
+    int placed = met_f && met_b && vend && gend && net->bar_train &&
+                 net->bar_infer && net->bar_back;
+    if (placed) {
+        for (int l = 0; l < L; l++) {
+            met_f[l] = net->layers[l]->kind == LAYER_BN;
+            met_b[L - 1 - l] = met_f[l];
+        }
+        for (int s = 0; s < ns; s++) {
+            vend[s] = vs[s].end;
+            gend[s] = gs[s].end;
+            vs[s].end = net_next_meeting(met_f, L, vs[s].end);
+            gs[s].end = net_next_meeting(met_b, L, gs[s].end);
+        }
+        placed = (net->nact = memplan_place(vs, ns)) != (size_t)-1 &&
+                 (net->nact_g = memplan_place(gs, ns)) != (size_t)-1;
     }
-    net_plan_barriers(vs, ns, L, met, net->bar_infer);
-    for (int l = 0; l < L; l++)
-        met[l] = net->layers[l]->kind == LAYER_BN;
-    net_plan_barriers(vs, ns, L, met, net->bar_train);
-    for (int t = 0; t < L; t++)
-        met[t] = net->layers[L - 1 - t]->kind == LAYER_BN;
-    net_plan_barriers(gs, ns, L, met, net->bar_back);
-    free(met);
+    if (placed) {
+        for (int s = 0; s < ns; s++) {
+            vs[s].end = vend[s];
+            gs[s].end = gend[s];
+        }
+        char *none = met_b; /* inference: reuse met_b as all zeros */
+        net_plan_barriers(vs, ns, L, met_f, net->bar_train);
+        net_plan_barriers(gs, ns, L, met_b, net->bar_back);
+        memset(none, 0, (size_t)L + 1);
+        net_plan_barriers(vs, ns, L, none, net->bar_infer);
+    }
+    free(met_f);
+    free(met_b);
+    free(vend);
+    free(gend);
+    if (!placed)
+        goto out;
     for (int s = 0; s < ns; s++) {
         voff[ids[s]] = vs[s].off;
         goff[ids[s]] = gs[s].off;
@@ -913,7 +946,7 @@ void net_profile_read(const Net *net, double secs[LAYER_KINDS],
 {
     for (int k = 0; k < LAYER_KINDS; k++) {
         secs[k] = 0.0;
-        for (int t = 0; t < net->threads; t++)
+        for (int t = 0; net->th.prof && t < net->threads; t++)
             secs[k] += net->th.prof[(size_t)t * LAYER_KINDS + k];
         calls[k] = net->prof_calls[k];
     }
@@ -921,7 +954,8 @@ void net_profile_read(const Net *net, double secs[LAYER_KINDS],
 
 void net_profile_reset(Net *net)
 {
-    memset(net->th.prof, 0,
-           sizeof(double) * LAYER_KINDS * (size_t)net->threads);
+    if (net->th.prof)
+        memset(net->th.prof, 0,
+               sizeof(double) * LAYER_KINDS * (size_t)net->threads);
     memset(net->prof_calls, 0, sizeof net->prof_calls);
 }

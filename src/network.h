@@ -69,7 +69,9 @@ void net_set_input(Net *net, Tensor *t, const float *nchw, int n);
  * train selects batch statistics for BN and updates its running ones. */
 void net_forward(Net *net, int n, int train);
 
-/* net_zero_grad - zero every activation and parameter gradient. */
+/* net_zero_grad - zero the parameter gradients and the gradients no layer
+ * writes (the output's); net_backward zeroes the others as it reaches
+ * them. */
 void net_zero_grad(Net *net);
 
 /* net_backward - run every layer's backward pass in reverse order; the

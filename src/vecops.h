@@ -23,6 +23,7 @@ static inline VecF vec_load(const float *p)
  * 28 floats has no scalar tail and no call. */
 static inline void vec_copy(float *d, const float *s, size_t n)
 {
+    _Static_assert(VEC_W <= 8, "two 4-float pieces cover lengths up to 8");
     typedef float Vec4 __attribute__((vector_size(4 * sizeof(float))));
     if (n >= VEC_W) {
         for (size_t i = 0; i + VEC_W < n; i += VEC_W) {

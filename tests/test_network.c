@@ -135,13 +135,14 @@ static void gradcheck_child(const char *name, const Genotype *g)
 }
 
 /* Threads split the batch into parts (2 threads: 2 + 2 images; 3: 1 + 1
- * + 2), exchanging batch-norm sums and adding weight gradients per part,
- * but compute the same function: forward and gradients agree with one
- * thread to rounding, and two runs with two threads agree exactly. */
+ * + 2; 6: parts with no image at all), exchanging batch-norm sums and
+ * adding weight gradients per part, but compute the same function:
+ * training forward, gradients and an inference pass agree with one thread
+ * to rounding, and two runs with two threads agree exactly. */
 static void check_threads(const Genotype *g)
 {
-    enum { NETS = 4 };
-    static const int threads[NETS] = { 1, 2, 2, 3 };
+    enum { NETS = 5 };
+    static const int threads[NETS] = { 1, 2, 2, 3, 6 };
     ChildShape sh = { 4, 1, 1, 12, 12, 10 };
     Net *net[NETS];
     Tensor *x[NETS], *lo[NETS];
@@ -167,7 +168,7 @@ static void check_threads(const Genotype *g)
         net_params(net[i], &w, &grads[i], &m);
     }
     size_t np = (size_t)net_param_count(net[0]);
-    for (int i = 1; i < NETS; i += 2) {
+    for (int i = 1; i < NETS; i += i == 1 ? 2 : 1) {
         double maxd = 0.0, maxg = 0.0;
         for (size_t k = 0; k < np; k++) {
             maxd = fmax(maxd, fabs((double)grads[0][k] - grads[i][k]));
@@ -180,6 +181,14 @@ static void check_threads(const Genotype *g)
                   "%d threads, logit %d: %g vs %g", threads[i], k,
                   lo[0]->x[k], lo[i]->x[k]);
     }
+    /* inference with the running statistics the training pass updated */
+    for (int i = 0; i < NETS; i++)
+        net_forward(net[i], GC_BATCH, 0);
+    for (int i = 1; i < NETS; i++)
+        for (int k = 0; k < 10 * GC_BATCH; k++)
+            CHECK(fabsf(lo[0]->x[k] - lo[i]->x[k]) < 1e-4f,
+                  "%d threads, inference logit %d: %g vs %g", threads[i], k,
+                  lo[0]->x[k], lo[i]->x[k]);
     CHECK(memcmp(grads[1], grads[2], sizeof(float) * np) == 0,
           "2 threads twice: bit-identical gradients");
     for (int i = 0; i < NETS; i++)
