@@ -38,7 +38,10 @@ JOBS searches at a time (one OpenBLAS thread each), then compare them.
   -h, --help        this help
 
 Bigger runs: --seeds 10 --budget 200 --minutes 600, or any proxy flag of
-`nasview search` after `--` (for example -- --epochs 2).  Output in DIR:
+`nasview search` after `--` (for example -- --epochs 2).  Below a budget
+of 40, evolution's population is 2/5 of the budget (tournament half of
+that) unless population= is set after `--`: its first `population`
+samples are random, as random search draws them.  Output in DIR:
 experiment.db (every sample), logs/NAME.log, compare.txt, compare.json,
 compare.csv, compare.svg.
 EOF
@@ -120,6 +123,31 @@ if [ -z "$budget" ]; then
     log "about ${child}s per child on one core: budget $budget samples per search"
 fi
 
+# --- evolution at small budgets ----------------------------------------------
+# Regularised evolution's first `population` samples are random founders
+# (drawn as random search draws them, so the same seed gives the same
+# ones).  Its defaults (population 20, tournament 10) suit a few hundred
+# samples; below 40 they would leave little or nothing to evolve, so the
+# population shrinks to 2/5 of the budget unless flags after -- set it.
+evo_flags=()
+case " $strategies " in
+*" evolution "*)
+    case " ${extra[*]:-} " in
+    *population=*) ;;
+    *)
+        if [ "$budget" -lt 40 ]; then
+            pop=$((budget * 2 / 5))
+            [ "$pop" -ge 2 ] || pop=2
+            tour=$((pop / 2))
+            [ "$tour" -ge 1 ] || tour=1
+            evo_flags=(--set "population=$pop" --set "tournament=$tour")
+            log "evolution: population $pop, tournament $tour (the defaults 20 and 10 would leave little to evolve in $budget samples)"
+        fi
+        ;;
+    esac
+    ;;
+esac
+
 total=$((nstrat * seeds))
 log "$total searches ($strategies; seeds $first_seed..$((first_seed + seeds - 1))), budget $budget each, $jobs at a time; output in $out"
 
@@ -150,8 +178,10 @@ for ((s = first_seed; s < first_seed + seeds; s++)); do
         while [ "${#pids[@]}" -ge "$jobs" ]; do reap; done
         name="$strat-s$s"
         log "start: $name"
+        flags=("${extra[@]}")
+        [ "$strat" = evolution ] && flags+=("${evo_flags[@]}")
         "$nasview" search --db "$db" --strategy "$strat" --budget "$budget" \
-            --seed "$s" --threads 1 --name "$name" "${extra[@]}" \
+            --seed "$s" --threads 1 --name "$name" "${flags[@]}" \
             >"$out/logs/$name.log" 2>&1 &
         pids+=($!)
         names+=("$name")

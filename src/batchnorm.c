@@ -1,6 +1,8 @@
 /* batchnorm.c - batch normalisation kernels; see batchnorm.h.  Sums run in
  * double so the statistics do not depend on the batch's size or order of
- * magnitude. */
+ * magnitude; parts' variances combine by Chan's formula (each part's
+ * squared deviations from its own mean, plus its count times the squared
+ * distance of that mean from the batch's). */
 #include "config.h"
 
 /* GCC's -O2 vectorises only loops whose trip count is a known multiple of
@@ -15,46 +17,141 @@
 #include "batchnorm.h"
 #include "vecops.h"
 
-void bn_forward_train(int c, long m, const float *x, const float *gamma,
-                      const float *beta, float *y, float *mean, float *invstd,
-                      float *run_mean, float *run_var)
+void bn_sums_forward(int c, long m, long stride, const float *x, double *out)
 {
     for (int ch = 0; ch < c; ch++) {
-        const float *xr = x + (long)ch * m;
-        float *yr = y + (long)ch * m;
-        const double mu = vec_sum(xr, (size_t)m) / (double)m;
-        /* centred on the float mean; the tiny offset from the exact mean
-         * is removed by subtracting its square */
-        const float mf0 = (float)mu;
-        double q = vec_sqdiff(xr, mf0, (size_t)m) -
-                   (double)m * (mu - mf0) * (mu - mf0);
-        if (q < 0.0)
-            q = 0.0;
-        const double var = q / (double)m;
+        const float *xr = x + (long)ch * stride;
+        double sum = 0.0, q = 0.0;
+        if (m > 0) {
+            sum = vec_sum(xr, (size_t)m);
+            /* centred on the float mean; the tiny offset from the exact
+             * mean is removed by subtracting its square */
+            const double mu = sum / (double)m;
+            const float mf = (float)mu;
+            q = vec_sqdiff(xr, mf, (size_t)m) - (double)m * (mu - mf) * (mu - mf);
+        }
+        out[2 * ch] = sum;
+        out[2 * ch + 1] = q;
+    }
+}
+
+/* Channel ch's batch mean, squared deviations q and count from all parts. */
+static void bn_combine(const BnParts *bp, int ch, double *mean, double *q,
+                       double *count)
+{
+    double n = 0.0, sum = 0.0;
+    for (int t = 0; t < bp->parts; t++) {
+        n += (double)bp->m[t];
+        sum += bp->sums[t * bp->stride + 2 * (size_t)ch];
+    }
+    const double mu = n > 0.0 ? sum / n : 0.0;
+    double qq = 0.0;
+    for (int t = 0; t < bp->parts; t++) {
+        const double *s = bp->sums + t * bp->stride + 2 * (size_t)ch;
+        if (bp->m[t] <= 0)
+            continue;
+        const double d = s[0] / (double)bp->m[t] - mu;
+        qq += s[1] + (double)bp->m[t] * d * d;
+    }
+    *mean = mu;
+    *q = qq < 0.0 ? 0.0 : qq;
+    *count = n;
+}
+
+void bn_forward_part(int c, long m, long stride, const float *x,
+                     const float *gamma, const float *beta, const BnParts *bp,
+                     float *y, float *mean, float *invstd, float *run_mean,
+                     float *run_var)
+{
+    for (int ch = 0; ch < c; ch++) {
+        double mu, q, n;
+        bn_combine(bp, ch, &mu, &q, &n);
+        const double var = n > 0.0 ? q / n : 0.0;
         const float is = (float)(1.0 / sqrt(var + BN_EPS));
         const float mf = (float)mu;
-        mean[ch] = mf;
-        invstd[ch] = is;
-        run_mean[ch] = (1.0f - BN_MOMENTUM) * run_mean[ch] + BN_MOMENTUM * mf;
-        run_var[ch] = (1.0f - BN_MOMENTUM) * run_var[ch] +
-                      BN_MOMENTUM * (float)(m > 1 ? q / (double)(m - 1) : var);
+        if (mean) {
+            mean[ch] = mf;
+            invstd[ch] = is;
+            run_mean[ch] = (1.0f - BN_MOMENTUM) * run_mean[ch] + BN_MOMENTUM * mf;
+            run_var[ch] = (1.0f - BN_MOMENTUM) * run_var[ch] +
+                          BN_MOMENTUM * (float)(n > 1.0 ? q / (n - 1.0) : var);
+        }
         const float a = gamma[ch] * is, b = beta[ch] - mf * a;
+        const float *xr = x + (long)ch * stride;
+        float *yr = y + (long)ch * stride;
         for (long i = 0; i < m; i++)
             yr[i] = xr[i] * a + b;
     }
 }
 
-void bn_forward_infer(int c, long m, const float *x, const float *gamma,
-                      const float *beta, const float *run_mean,
-                      const float *run_var, float *y)
+void bn_sums_backward(int c, long m, long stride, const float *x,
+                      const float *dy, double *out)
+{
+    for (int ch = 0; ch < c; ch++) {
+        const float *xr = x + (long)ch * stride, *gr = dy + (long)ch * stride;
+        out[2 * ch] = m > 0 ? vec_sum(gr, (size_t)m) : 0.0;
+        out[2 * ch + 1] = m > 0 ? vec_dot_d(gr, xr, (size_t)m) : 0.0;
+    }
+}
+
+void bn_backward_part(int c, long m, long stride, const float *x,
+                      const float *gamma, const float *mean,
+                      const float *invstd, const float *dy, const BnParts *bp,
+                      float *dx, float *dgamma, float *dbeta)
+{
+    for (int ch = 0; ch < c; ch++) {
+        double n = 0.0, sg = 0.0, sgx = 0.0;
+        for (int t = 0; t < bp->parts; t++) {
+            const double *s = bp->sums + t * bp->stride + 2 * (size_t)ch;
+            n += (double)bp->m[t];
+            sg += s[0];
+            sgx += s[1];
+        }
+        const float mu = mean[ch], is = invstd[ch];
+        sgx -= sg * mu;
+        const float sum_dy = (float)sg, sum_dy_xhat = (float)(sgx * is);
+        if (dgamma)
+            dgamma[ch] += sum_dy_xhat;
+        if (dbeta)
+            dbeta[ch] += sum_dy;
+        if (!dx || n <= 0.0)
+            continue;
+        /* dx = gamma*is/n * (n*dy - sum(dy) - xhat*sum(dy*xhat)) */
+        const float *xr = x + (long)ch * stride, *gr = dy + (long)ch * stride;
+        float *dr = dx + (long)ch * stride;
+        const float k = gamma[ch] * is;
+        const float a = sum_dy / (float)n, b = sum_dy_xhat / (float)n * is;
+        for (long i = 0; i < m; i++)
+            dr[i] += k * (gr[i] - a - (xr[i] - mu) * b);
+    }
+}
+
+void bn_forward_infer(int c, long m, long stride, const float *x,
+                      const float *gamma, const float *beta,
+                      const float *run_mean, const float *run_var, float *y)
 {
     for (int ch = 0; ch < c; ch++) {
         const float a = gamma[ch] / sqrtf(run_var[ch] + BN_EPS);
         const float b = beta[ch] - run_mean[ch] * a;
-        const float *xr = x + (long)ch * m;
-        float *yr = y + (long)ch * m;
+        const float *xr = x + (long)ch * stride;
+        float *yr = y + (long)ch * stride;
         for (long i = 0; i < m; i++)
             yr[i] = xr[i] * a + b;
+    }
+}
+
+/* One channel at a time as one part: two doubles of sums on the stack. */
+void bn_forward_train(int c, long m, const float *x, const float *gamma,
+                      const float *beta, float *y, float *mean, float *invstd,
+                      float *run_mean, float *run_var)
+{
+    for (int ch = 0; ch < c; ch++) {
+        double sums[2];
+        const size_t o = (size_t)ch * (size_t)m;
+        BnParts bp = { 1, &m, sums, 2 };
+        bn_sums_forward(1, m, m, x + o, sums);
+        bn_forward_part(1, m, m, x + o, gamma + ch, beta + ch, &bp, y + o,
+                        mean + ch, invstd + ch, run_mean + ch, run_var + ch);
     }
 }
 
@@ -63,22 +160,12 @@ void bn_backward(int c, long m, const float *x, const float *gamma,
                  float *dx, float *dgamma, float *dbeta)
 {
     for (int ch = 0; ch < c; ch++) {
-        const float *xr = x + (long)ch * m, *gr = dy + (long)ch * m;
-        const float mu = mean[ch], is = invstd[ch];
-        const double sg = vec_sum(gr, (size_t)m);
-        const double sgx = vec_dot_d(gr, xr, (size_t)m) - sg * mu;
-        const float sum_dy = (float)sg, sum_dy_xhat = (float)(sgx * is);
-        if (dgamma)
-            dgamma[ch] += sum_dy_xhat;
-        if (dbeta)
-            dbeta[ch] += sum_dy;
-        if (!dx)
-            continue;
-        /* dx = gamma*is/m * (m*dy - sum(dy) - xhat*sum(dy*xhat)) */
-        float *dr = dx + (long)ch * m;
-        const float k = gamma[ch] * is;
-        const float a = sum_dy / (float)m, b = sum_dy_xhat / (float)m * is;
-        for (long i = 0; i < m; i++)
-            dr[i] += k * (gr[i] - a - (xr[i] - mu) * b);
+        double sums[2];
+        const size_t o = (size_t)ch * (size_t)m;
+        BnParts bp = { 1, &m, sums, 2 };
+        bn_sums_backward(1, m, m, x + o, dy + o, sums);
+        bn_backward_part(1, m, m, x + o, gamma + ch, mean + ch, invstd + ch,
+                         dy + o, &bp, dx ? dx + o : NULL,
+                         dgamma ? dgamma + ch : NULL, dbeta ? dbeta + ch : NULL);
     }
 }

@@ -14,6 +14,7 @@
 #include "child.h"
 #include "cli.h"
 #include "jsonw.h"
+#include "network.h"
 #include "optim.h"
 #include "rng.h"
 
@@ -26,8 +27,9 @@ static const char usage[] =
     "passes of one child network on random input, and show where the time\n"
     "goes per layer kind.  Defaults: NASNet-A, F=16, N=1, 1x28x28, 10\n"
     "classes, batch 64, 1 thread, about 2 s per measurement.\n"
-    "--threads splits every layer over that many threads (as `nasview\n"
-    "train --threads` does) with OpenBLAS single-threaded inside;\n"
+    "--threads splits each batch between that many threads, each running\n"
+    "every layer on its own images (as `nasview train --threads` does),\n"
+    "with OpenBLAS single-threaded inside;\n"
     "--blas-threads gives OpenBLAS its own threads instead, for comparison.\n"
     "The large-sgemm reference runs with max(threads, blas-threads).\n"
     "GFLOP/s count 2 FLOPs per multiply-add: 3 passes (forward and two\n"
@@ -186,7 +188,8 @@ int cmd_bench(int argc, char **argv)
                 return rc;
             break;
         case OPT_THREADS:
-            if ((rc = cli_parse_long("bench", "--threads", optarg, 1, 256,
+            if ((rc = cli_parse_long("bench", "--threads", optarg, 1,
+                                     NET_MAX_THREADS,
                                      &threads)))
                 return rc;
             break;
@@ -322,7 +325,8 @@ int cmd_bench(int argc, char **argv)
         printf("sgemm 1024^3 %.1f GFLOP/s (OpenBLAS, %ld thread%s)\n", sgemm,
                threads > blas ? threads : blas,
                (threads > blas ? threads : blas) == 1 ? "" : "s");
-        printf("\ntraining step by layer kind (forward + backward, CPU time)\n");
+        printf("\ntraining step by layer kind (forward + backward, CPU time of "
+               "all threads)\n");
         printf("  %-10s %9s %6s %7s\n", "kind", "ms/step", "share", "layers");
         for (int k = 0; k < LAYER_KINDS; k++)
             if (r.kind_calls[k] > 0)

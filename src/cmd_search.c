@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "network.h"
 #include "search.h"
 #include "store.h"
 
@@ -290,7 +291,7 @@ static int run_search(int argc, char **argv, const struct option *opts)
                         { OPT_EPOCHS, "--epochs", 1, 10000 },
                         { OPT_TRAIN_SIZE, "--train-size", 1, 100000000 },
                         { OPT_VAL_SIZE, "--val-size", 1, 100000000 },
-                        { OPT_THREADS, "--threads", 1, 1024 },
+                        { OPT_THREADS, "--threads", 1, NET_MAX_THREADS },
                         { OPT_BATCH, "--batch", 1, 65536 },
                     };
                 for (size_t k = 0; k < sizeof ints / sizeof ints[0]; k++) {

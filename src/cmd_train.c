@@ -14,6 +14,7 @@
 #include "dataset.h"
 #include "genotype.h"
 #include "jsonw.h"
+#include "network.h"
 #include "train.h"
 
 static const char usage[] =
@@ -34,8 +35,9 @@ static const char usage[] =
     "  --dataset D      fashion-mnist (default), cifar10:DIR or a directory\n"
     "                   of IDX files\n"
     "  --seed S         split, weight initialisation and batch order (1)\n"
-    "  --threads n      worker threads (2; results are reproducible for a\n"
-    "                   given count)\n"
+    "  --threads n      worker threads, each training on its part of every\n"
+    "                   batch (2; results are reproducible for a given\n"
+    "                   count)\n"
     "  --test           also score the test images\n"
     "  --format F       table (default) or json (one object on the last line)\n";
 
@@ -225,7 +227,8 @@ int cmd_train(int argc, char **argv)
                 return rc;
             break;
         case OPT_THREADS:
-            if ((rc = cli_parse_long("train", "--threads", optarg, 1, 256,
+            if ((rc = cli_parse_long("train", "--threads", optarg, 1,
+                                     NET_MAX_THREADS,
                                      &threads)))
                 return rc;
             break;

@@ -114,18 +114,19 @@ static void run_add_masked(float *restrict d, const float *restrict x,
         d[i] += x[i] > 0.0f ? in[i] : 0.0f;
 }
 
-/* Columns of images [b0, b1) of col[K][n*oh*ow] from x[cin][n][h][w].
- * A plain (1x1) convolution's images [b0, b1) of a channel are one run. */
+/* col[K][(b1-b0)*oh*ow] (the columns of images [b0, b1) only) from
+ * x[cin][n][h][w].  A plain (1x1) convolution's images [b0, b1) of a
+ * channel are one run. */
 static void conv_im2col(const ConvShape *s, int n, int b0, int b1, int relu,
                         const float *x, float *col)
 {
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
-    const size_t cols = (size_t)n * oplane;
+    const size_t cols = (size_t)(b1 - b0) * oplane;
     if (conv_is_plain(s) && relu) {
-        const size_t o = (size_t)b0 * plane, len = (size_t)(b1 - b0) * plane;
+        const size_t o = (size_t)b0 * plane;
         for (int ci = 0; ci < s->cin; ci++)
-            run_relu(col + (size_t)ci * cols + o, x + (size_t)ci * cols + o,
-                     len);
+            run_relu(col + (size_t)ci * cols, x + (size_t)ci * n * plane + o,
+                     cols);
         return;
     }
     for (int ci = 0; ci < s->cin; ci++)
@@ -137,7 +138,8 @@ static void conv_im2col(const ConvShape *s, int n, int b0, int b1, int relu,
                 for (int b = b0; b < b1; b++) {
                     const float *xp = x + ((size_t)ci * n + b) * plane;
                     for (int oy = 0; oy < s->oh; oy++) {
-                        float *out = row + (size_t)b * oplane + (size_t)oy * s->ow;
+                        float *out = row + (size_t)(b - b0) * oplane +
+                                     (size_t)oy * s->ow;
                         int iy = oy * s->sh - s->ph + ki * s->dh;
                         if (iy < 0 || iy >= s->h) {
                             memset(out, 0, sizeof(float) * s->ow);
@@ -164,17 +166,18 @@ static void conv_im2col(const ConvShape *s, int n, int b0, int b1, int relu,
             }
 }
 
-/* dx += col2im(dcol) for images [b0, b1), masked by x > 0 when relu. */
+/* dx += col2im(dcol) for images [b0, b1) (dcol holds their columns
+ * only, as conv_im2col's col), masked by x > 0 when relu. */
 static void conv_col2im(const ConvShape *s, int n, int b0, int b1, int relu,
                         const float *x, const float *dcol, float *dx)
 {
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
-    const size_t cols = (size_t)n * oplane;
+    const size_t cols = (size_t)(b1 - b0) * oplane;
     if (conv_is_plain(s) && relu) {
-        const size_t o = (size_t)b0 * plane, len = (size_t)(b1 - b0) * plane;
+        const size_t o = (size_t)b0 * plane;
         for (int ci = 0; ci < s->cin; ci++) {
-            size_t at = (size_t)ci * cols + o;
-            run_add_masked(dx + at, x + at, dcol + at, len);
+            size_t at = (size_t)ci * n * plane + o;
+            run_add_masked(dx + at, x + at, dcol + (size_t)ci * cols, cols);
         }
         return;
     }
@@ -191,7 +194,8 @@ static void conv_col2im(const ConvShape *s, int n, int b0, int b1, int relu,
                         int iy = oy * s->sh - s->ph + ki * s->dh;
                         if (iy < 0 || iy >= s->h)
                             continue;
-                        const float *in = row + (size_t)b * oplane + (size_t)oy * s->ow;
+                        const float *in = row + (size_t)(b - b0) * oplane +
+                                          (size_t)oy * s->ow;
                         size_t o = base + (size_t)iy * s->w + xoff;
                         if (hi > lo)
                             row_scatter_add(dx + o + (size_t)lo * s->sw,
@@ -209,16 +213,17 @@ void conv_forward_part(const ConvShape *s, int n, int b0, int b1,
     const int K = s->cin * s->kh * s->kw;
     const int ohw = s->oh * s->ow, cols = n * ohw;
     const int part = (b1 - b0) * ohw;
-    const float *B = x;
+    const float *B = x + (size_t)b0 * ohw;
+    int ldb = cols;
     if (part <= 0)
         return;
     if (!conv_is_plain(s) || relu_in) {
         conv_im2col(s, n, b0, b1, relu_in, x, col);
         B = col;
+        ldb = part;
     }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, s->cout, part, K,
-                1.0f, w, K, B + (size_t)b0 * ohw, cols, 0.0f,
-                y + (size_t)b0 * ohw, cols);
+                1.0f, w, K, B, ldb, 0.0f, y + (size_t)b0 * ohw, cols);
 }
 
 void conv_backward_part(const ConvShape *s, int n, int b0, int b1,
@@ -233,13 +238,15 @@ void conv_backward_part(const ConvShape *s, int n, int b0, int b1,
     if (part <= 0)
         return;
     if (dw) {
-        const float *B = x;
+        const float *B = x + o;
+        int ldb = cols;
         if (!plain || relu_in) {
             conv_im2col(s, n, b0, b1, relu_in, x, col);
             B = col;
+            ldb = part;
         }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, s->cout, K, part,
-                    1.0f, dy + o, cols, B + o, cols, 1.0f, dw, K);
+                    1.0f, dy + o, cols, B, ldb, 1.0f, dw, K);
     }
     if (!dx)
         return;
@@ -249,7 +256,7 @@ void conv_backward_part(const ConvShape *s, int n, int b0, int b1,
         return;
     }
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, part, s->cout,
-                1.0f, w, K, dy + o, cols, 0.0f, col + o, cols);
+                1.0f, w, K, dy + o, cols, 0.0f, col, part);
     conv_col2im(s, n, b0, b1, relu_in, x, col, dx);
 }
 

@@ -48,8 +48,8 @@ void conv_backward(const ConvShape *s, int n, int relu_in, const float *x,
 
 /* conv_forward_part / conv_backward_part - the same restricted to images
  * [b0, b1) of the batch of n, so threads can split a batch: outputs and dx
- * of other images are not touched; col is the full conv_workspace buffer
- * (each part uses its own columns); dw is accumulated with this part's
+ * of other images are not touched; col is this part's own scratch of
+ * conv_workspace(s, b1 - b0) floats; dw is accumulated with this part's
  * contribution only. */
 void conv_forward_part(const ConvShape *s, int n, int b0, int b1,
                        int relu_in, const float *x, const float *w, float *y,

@@ -20,8 +20,9 @@
  * output gradient.  A tap's weight gradient is one dot product.
  *
  * Padding is written once per call: each chunk overwrites only the image
- * pixels, which land in the same places for every chunk of the same size
- * (a smaller chunk clears the buffers again first). */
+ * pixels, which land in the same places for every chunk of the same size.
+ * A chunk smaller than the one before clears the buffers again first: with
+ * a batch that does not split into equal chunks, once per channel. */
 #include "config.h"
 
 /* GCC's -O2 vectorises only loops whose trip count is a known multiple of
@@ -159,8 +160,8 @@ static void dw_prepare(float *b, size_t len, float v, int *filled, int nb)
 }
 
 /* Whole-run helpers with restrict pointers, so they vectorise.  Rows of
- * a plane (7 to 28 floats) are moved with memcpy, which handles short
- * lengths without scalar tails; the arithmetic runs over whole planes or
+ * a plane (7 to 28 floats) are moved with vec_copy, whole vectors without
+ * scalar tails; the arithmetic runs over whole planes or
  * whole stacks. */
 static void run_relu(float *restrict d, size_t n)
 {
@@ -240,7 +241,7 @@ static void dw_stack_in(const DwShape *s, const DwPlan *q, int relu,
             const int r = b * q->pitch + s->p + i;
             const float *src = x + b * plane + (size_t)i * s->w;
             if (s->s == 1) {
-                memcpy(P + (size_t)r * q->qw + s->p, src, sizeof(float) * s->w);
+                vec_copy(P + (size_t)r * q->qw + s->p, src, (size_t)s->w);
                 continue;
             }
             /* stride 2: padded row r is row r/2 of the phase planes of
@@ -273,8 +274,8 @@ static void dw_stack_out_rows_in(const DwShape *s, const DwPlan *q,
     }
     for (int b = 0; b < nb; b++)
         for (int oy = 0; oy < s->oh; oy++)
-            memcpy(dst + (size_t)(b * q->orows + oy) * q->qw,
-                   dy + b * oplane + (size_t)oy * s->ow, sizeof(float) * s->ow);
+            vec_copy(dst + (size_t)(b * q->orows + oy) * q->qw,
+                     dy + b * oplane + (size_t)oy * s->ow, (size_t)s->ow);
 }
 
 /* y [nb][oh][ow] = the stack outputs Y (divided by K when given). */
@@ -285,9 +286,8 @@ static void dw_stack_out(const DwShape *s, const DwPlan *q, const float *Y,
     for (int b = 0; b < nb; b++) {
         float *yp = y + b * oplane;
         for (int oy = 0; oy < s->oh; oy++)
-            memcpy(yp + (size_t)oy * s->ow,
-                   Y + (size_t)(b * q->orows + oy) * q->qw,
-                   sizeof(float) * s->ow);
+            vec_copy(yp + (size_t)oy * s->ow,
+                     Y + (size_t)(b * q->orows + oy) * q->qw, (size_t)s->ow);
         if (K)
             run_div(yp, yp, K, oplane);
     }
@@ -307,13 +307,13 @@ static void dw_unstack_add(const DwShape *s, const DwPlan *q, const float *D,
         for (int i = 0; i < s->h; i++) {
             float *cr = C + b * plane + (size_t)i * s->w;
             if (rows_from_outputs) {
-                memcpy(cr, D + (size_t)(b * q->pitch + i) * q->qw,
-                       sizeof(float) * s->w);
+                vec_copy(cr, D + (size_t)(b * q->pitch + i) * q->qw,
+                         (size_t)s->w);
                 continue;
             }
             const int r = b * q->pitch + s->p + i;
             if (s->s == 1) {
-                memcpy(cr, D + (size_t)r * q->qw + s->p, sizeof(float) * s->w);
+                vec_copy(cr, D + (size_t)r * q->qw + s->p, (size_t)s->w);
                 continue;
             }
             /* padded (r, c) is at row r/2, column c/2 of phase (r%2, c%2) */
@@ -460,20 +460,21 @@ static void dw_stack_dw(const DwShape *s, const DwPlan *q, const float *Y,
     }
 }
 
-void dwconv_forward(const DwShape *s, int n, int relu_in, const float *x,
-                    const float *w, float *y, float *ws)
+void dwconv_forward_part(const DwShape *s, int n, int b0, int b1,
+                         int relu_in, const float *x, const float *w, float *y,
+                         float *ws)
 {
     const DwPlan q = dw_plan(s);
     const DwRegions r = dw_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t planes = q.qsize * s->s * s->s;
-    const int chunk = dw_chunk(&q, n);
+    const int chunk = dw_chunk(&q, b1 - b0);
     int filled = 0;
     for (int c = 0; c < s->c; c++) {
         const float *wc = w + (size_t)c * s->k * s->k;
-        for (int b0 = 0; b0 < n; b0 += chunk) {
-            const int nb = n - b0 < chunk ? n - b0 : chunk;
-            const size_t pi = (size_t)c * n + b0;
+        for (int bb = b0; bb < b1; bb += chunk) {
+            const int nb = b1 - bb < chunk ? b1 - bb : chunk;
+            const size_t pi = (size_t)c * n + bb;
             dw_prepare(r.P, planes, 0.0f, &filled, nb);
             dw_stack_in(s, &q, relu_in, x + pi * plane, nb, r.P);
             dw_stack_conv(s, &q, r.P, wc, nb, r.Y);
@@ -522,23 +523,23 @@ static const float *dw_grad_in(const DwShape *s, const DwPlan *q,
     return Ydy;
 }
 
-void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
-                     const float *w, const float *dy, float *dx, float *dw,
-                     float *ws)
+void dwconv_backward_part(const DwShape *s, int n, int b0, int b1,
+                          int relu_in, const float *x, const float *w,
+                          const float *dy, float *dx, float *dw, float *ws)
 {
     const DwPlan q = dw_plan(s);
     const DwRegions r = dw_regions(s, &q, ws);
     const int k = s->k;
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t planes = q.qsize * s->s * s->s;
-    const int chunk = dw_chunk(&q, n);
+    const int chunk = dw_chunk(&q, b1 - b0);
     int filled_p = 0, filled_g = 0;
     for (int c = 0; c < s->c; c++) {
         const float *wc = w + (size_t)c * k * k;
         float *dwc = dw ? dw + (size_t)c * k * k : NULL;
-        for (int b0 = 0; b0 < n; b0 += chunk) {
-            const int nb = n - b0 < chunk ? n - b0 : chunk;
-            const size_t pi = (size_t)c * n + b0;
+        for (int bb = b0; bb < b1; bb += chunk) {
+            const int nb = b1 - bb < chunk ? b1 - bb : chunk;
+            const size_t pi = (size_t)c * n + bb;
             const float *xp = x + pi * plane;
             const float *Ydy = dw_grad_in(s, &q, &r, dy + pi * oplane, NULL,
                                           nb, &filled_g);
@@ -577,23 +578,23 @@ static void dw_counts(const DwShape *s, float *K)
     }
 }
 
-void dwconv_avg_forward(const DwShape *s, int n, const float *x, float *y,
-                        float *ws)
+void dwconv_avg_forward_part(const DwShape *s, int n, int b0, int b1,
+                             const float *x, float *y, float *ws)
 {
     const DwPlan q = dw_plan(s);
     const DwRegions r = dw_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t planes = q.qsize * s->s * s->s;
-    const int chunk = dw_chunk(&q, n);
+    const int chunk = dw_chunk(&q, b1 - b0);
     float ones[DW_MAX_TAPS];
     for (int t = 0; t < s->k * s->k; t++)
         ones[t] = 1.0f;
     dw_counts(s, r.K);
     int filled = 0;
     for (int c = 0; c < s->c; c++)
-        for (int b0 = 0; b0 < n; b0 += chunk) {
-            const int nb = n - b0 < chunk ? n - b0 : chunk;
-            const size_t pi = (size_t)c * n + b0;
+        for (int bb = b0; bb < b1; bb += chunk) {
+            const int nb = b1 - bb < chunk ? b1 - bb : chunk;
+            const size_t pi = (size_t)c * n + bb;
             dw_prepare(r.P, planes, 0.0f, &filled, nb);
             dw_stack_in(s, &q, 0, x + pi * plane, nb, r.P);
             dw_stack_conv(s, &q, r.P, ones, nb, r.Y);
@@ -601,22 +602,22 @@ void dwconv_avg_forward(const DwShape *s, int n, const float *x, float *y,
         }
 }
 
-void dwconv_avg_backward(const DwShape *s, int n, const float *dy, float *dx,
-                         float *ws)
+void dwconv_avg_backward_part(const DwShape *s, int n, int b0, int b1,
+                              const float *dy, float *dx, float *ws)
 {
     const DwPlan q = dw_plan(s);
     const DwRegions r = dw_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
-    const int chunk = dw_chunk(&q, n);
+    const int chunk = dw_chunk(&q, b1 - b0);
     float ones[DW_MAX_TAPS];
     for (int t = 0; t < s->k * s->k; t++)
         ones[t] = 1.0f;
     dw_counts(s, r.K);
     int filled = 0;
     for (int c = 0; c < s->c; c++)
-        for (int b0 = 0; b0 < n; b0 += chunk) {
-            const int nb = n - b0 < chunk ? n - b0 : chunk;
-            const size_t pi = (size_t)c * n + b0;
+        for (int bb = b0; bb < b1; bb += chunk) {
+            const int nb = b1 - bb < chunk ? b1 - bb : chunk;
+            const size_t pi = (size_t)c * n + bb;
             /* dy / count into the stack, then the transposed box filter */
             dw_grad_in(s, &q, &r, dy + pi * oplane, r.K, nb, &filled);
             dw_stack_dx(s, &q, ones, &r, NULL, nb, dx + pi * plane);
@@ -649,21 +650,21 @@ static inline VecF dw_max_vec(const float *P, const size_t *off, int taps,
 }
 
 /* The input planes are stacked with -inf padding: the pads never win. */
-void dwconv_max_forward(const DwShape *s, int n, const float *x, float *y,
-                        float *ws)
+void dwconv_max_forward_part(const DwShape *s, int n, int b0, int b1,
+                             const float *x, float *y, float *ws)
 {
     const DwPlan q = dw_plan(s);
     const DwRegions r = dw_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t planes = q.qsize * s->s * s->s;
-    const int taps = s->k * s->k, chunk = dw_chunk(&q, n);
+    const int taps = s->k * s->k, chunk = dw_chunk(&q, b1 - b0);
     size_t off[DW_MAX_TAPS];
     dw_tap_offsets(s, &q, off);
     int filled = 0;
     for (int c = 0; c < s->c; c++)
-        for (int b0 = 0; b0 < n; b0 += chunk) {
-            const int nb = n - b0 < chunk ? n - b0 : chunk;
-            const size_t pi = (size_t)c * n + b0, len = dw_ylen(&q, nb);
+        for (int bb = b0; bb < b1; bb += chunk) {
+            const int nb = b1 - bb < chunk ? b1 - bb : chunk;
+            const size_t pi = (size_t)c * n + bb, len = dw_ylen(&q, nb);
             dw_prepare(r.P, planes, -INFINITY, &filled, nb);
             dw_stack_in(s, &q, 0, x + pi * plane, nb, r.P);
             for (size_t i0 = 0; i0 < len; i0 += VEC_W) {
@@ -674,22 +675,23 @@ void dwconv_max_forward(const DwShape *s, int n, const float *x, float *y,
         }
 }
 
-void dwconv_max_backward(const DwShape *s, int n, const float *x,
-                         const float *dy, float *dx, float *ws)
+void dwconv_max_backward_part(const DwShape *s, int n, int b0, int b1,
+                              const float *x, const float *dy, float *dx,
+                              float *ws)
 {
     const DwPlan q = dw_plan(s);
     const DwRegions r = dw_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t planes = q.qsize * s->s * s->s;
-    const int taps = s->k * s->k, chunk = dw_chunk(&q, n);
+    const int taps = s->k * s->k, chunk = dw_chunk(&q, b1 - b0);
     size_t off[DW_MAX_TAPS];
     dw_tap_offsets(s, &q, off);
     float *D = r.buf;
     int filled_p = 0, filled_g = 0;
     for (int c = 0; c < s->c; c++)
-        for (int b0 = 0; b0 < n; b0 += chunk) {
-            const int nb = n - b0 < chunk ? n - b0 : chunk;
-            const size_t pi = (size_t)c * n + b0, len = dw_ylen(&q, nb);
+        for (int bb = b0; bb < b1; bb += chunk) {
+            const int nb = b1 - bb < chunk ? b1 - bb : chunk;
+            const size_t pi = (size_t)c * n + bb, len = dw_ylen(&q, nb);
             dw_prepare(r.P, planes, -INFINITY, &filled_p, nb);
             dw_stack_in(s, &q, 0, x + pi * plane, nb, r.P);
             /* dy as stack output rows, zero past ow, oh and len */
@@ -715,6 +717,43 @@ void dwconv_max_backward(const DwShape *s, int n, const float *x,
             }
             dw_unstack_add(s, &q, D, 0, NULL, nb, r.C, dx + pi * plane);
         }
+}
+
+void dwconv_forward(const DwShape *s, int n, int relu_in, const float *x,
+                    const float *w, float *y, float *ws)
+{
+    dwconv_forward_part(s, n, 0, n, relu_in, x, w, y, ws);
+}
+
+void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
+                     const float *w, const float *dy, float *dx, float *dw,
+                     float *ws)
+{
+    dwconv_backward_part(s, n, 0, n, relu_in, x, w, dy, dx, dw, ws);
+}
+
+void dwconv_avg_forward(const DwShape *s, int n, const float *x, float *y,
+                        float *ws)
+{
+    dwconv_avg_forward_part(s, n, 0, n, x, y, ws);
+}
+
+void dwconv_avg_backward(const DwShape *s, int n, const float *dy, float *dx,
+                         float *ws)
+{
+    dwconv_avg_backward_part(s, n, 0, n, dy, dx, ws);
+}
+
+void dwconv_max_forward(const DwShape *s, int n, const float *x, float *y,
+                        float *ws)
+{
+    dwconv_max_forward_part(s, n, 0, n, x, y, ws);
+}
+
+void dwconv_max_backward(const DwShape *s, int n, const float *x,
+                         const float *dy, float *dx, float *ws)
+{
+    dwconv_max_backward_part(s, n, 0, n, x, dy, dx, ws);
 }
 
 void dwconv_forward_naive(const DwShape *s, int n, int relu_in,

@@ -53,4 +53,23 @@ void dwconv_max_forward(const DwShape *s, int n, const float *x, float *y,
 void dwconv_max_backward(const DwShape *s, int n, const float *x,
                          const float *dy, float *dx, float *ws);
 
+/* The functions above on images [b0, b1) of the n only (every channel):
+ * the parts of a batch split between threads write disjoint planes, and
+ * each part passes its own ws and (for the weight gradient) its own dw. */
+void dwconv_forward_part(const DwShape *s, int n, int b0, int b1,
+                         int relu_in, const float *x, const float *w, float *y,
+                         float *ws);
+void dwconv_backward_part(const DwShape *s, int n, int b0, int b1,
+                          int relu_in, const float *x, const float *w,
+                          const float *dy, float *dx, float *dw, float *ws);
+void dwconv_avg_forward_part(const DwShape *s, int n, int b0, int b1,
+                             const float *x, float *y, float *ws);
+void dwconv_avg_backward_part(const DwShape *s, int n, int b0, int b1,
+                              const float *dy, float *dx, float *ws);
+void dwconv_max_forward_part(const DwShape *s, int n, int b0, int b1,
+                             const float *x, float *y, float *ws);
+void dwconv_max_backward_part(const DwShape *s, int n, int b0, int b1,
+                              const float *x, const float *dy, float *dx,
+                              float *ws);
+
 #endif

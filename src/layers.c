@@ -1,7 +1,8 @@
-/* layers.c - the layer kinds: private structs, forward/backward wrappers
- * around the kernels (conv.c, pool.c, batchnorm.c) and the small layers
- * (ReLU, add, concat, global average pool, linear, loss) written here.
- * It does not plan memory or order layers: network.c does. */
+/* layers.c - the layer kinds: private structs, forward/backward of one
+ * part of the batch around the kernels (conv.c, dwconv.c, pool.c,
+ * batchnorm.c) and the small layers (ReLU, add, concat, global average
+ * pool, linear, loss) written here.  It does not plan memory or order
+ * layers: network.c does. */
 #include "config.h"
 
 /* GCC's -O2 vectorises only loops whose trip count is a known multiple of
@@ -20,15 +21,42 @@
 #include "batchnorm.h"
 #include "layers.h"
 
-/* Elements per channel of tensor t in a batch of n. */
-static inline long per_channel(const Tensor *t, int n)
+/* Floats of one image's plane of tensor t. */
+static inline long plane_of(const Tensor *t)
 {
-    return (long)n * t->h * t->w;
+    return (long)t->h * t->w;
 }
 
-static inline long numel(const Tensor *t, int n)
+/* This part's run of channel 0 of tensor t: its planes start at
+ * run_start and are run_len floats; channel ch's are ch * run_stride
+ * further. */
+static inline size_t run_start(const Tensor *t, const LayerCtx *cx)
 {
-    return (long)t->c * per_channel(t, n);
+    return (size_t)cx->b0 * (size_t)plane_of(t);
+}
+
+static inline long run_len(const Tensor *t, const LayerCtx *cx)
+{
+    return (long)(cx->b1 - cx->b0) * plane_of(t);
+}
+
+static inline long run_stride(const Tensor *t, const LayerCtx *cx)
+{
+    return (long)cx->n * plane_of(t);
+}
+
+double *layer_reduce_slot(const LayerCtx *cx)
+{
+    const size_t bank = (size_t)(*cx->red_count & 1);
+    return cx->red + (bank * (size_t)cx->parts + (size_t)cx->part) * cx->red_stride;
+}
+
+const double *layer_reduce(const LayerCtx *cx)
+{
+    const size_t bank = (size_t)(*cx->red_count & 1);
+    parallel_barrier(cx->pool);
+    (*cx->red_count)++;
+    return cx->red + bank * (size_t)cx->parts * cx->red_stride;
 }
 
 static size_t no_workspace(const Layer *l, int n)
@@ -50,36 +78,10 @@ static int64_t no_mult_adds(const Layer *l)
     return 0;
 }
 
-/* One call of a kind's part function: the layer, the call, and which of
- * forward/backward. */
-typedef struct {
-    Layer *l;
-    const LayerCtx *cx;
-} LayerJob;
-
-/* Run fn over the pool when work is large enough, else as one part.
- * Returns the number of parts used. */
-static int layer_run(Layer *l, const LayerCtx *cx, ParallelFn fn, long work)
-{
-    LayerJob job = { l, cx };
-    if (work < cx->split_work || parallel_threads(cx->pool) == 1) {
-        fn(&job, 0, 1);
-        return 1;
-    }
-    parallel_run(cx->pool, fn, &job);
-    return parallel_threads(cx->pool);
-}
-
-static float *thread_ws(const LayerCtx *cx, int part)
-{
-    return cx->tws + (size_t)part * cx->tws_stride;
-}
-
 /* ---- convolution ------------------------------------------------------ */
 
-/* Threads split the batch by images.  The weight gradient is a sum over
- * images: each thread adds its images into its own scratch, then the
- * partial sums are added to the gradient in thread order. */
+/* Each part runs the convolution on its own images, with its own im2col
+ * scratch and its own weight gradient copy. */
 typedef struct {
     Layer base;
     ConvShape s;
@@ -87,64 +89,19 @@ typedef struct {
     Tensor *x, *w, *y; /* x [cin][n][h][w], w [cout][cin][kh][kw], y [cout][n][oh][ow] */
 } ConvLayer;
 
-static void conv_fwd_part(void *arg, int t, int T)
-{
-    LayerJob *j = arg;
-    ConvLayer *c = (ConvLayer *)j->l;
-    long b0, b1;
-    parallel_range(j->cx->n, t, T, &b0, &b1);
-    conv_forward_part(&c->s, j->cx->n, (int)b0, (int)b1, c->relu, c->x->x,
-                      c->w->x, c->y->x, j->cx->ws);
-}
-
-static long conv_work(const ConvLayer *c, int n)
-{
-    return (long)c->s.cout * c->s.cin * c->s.kh * c->s.kw * n * c->s.oh *
-           c->s.ow / 8;
-}
-
 static void conv_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, conv_fwd_part, conv_work((ConvLayer *)l, cx->n));
-}
-
-static size_t conv_wsize(const ConvShape *s)
-{
-    return (size_t)s->cout * s->cin * s->kh * s->kw;
-}
-
-/* Add the T partial weight gradients (thread scratch, offset off) to dw. */
-static void add_partials(const LayerCtx *cx, int T, size_t off, size_t m,
-                         float *dw)
-{
-    for (int t = 0; t < T; t++) {
-        const float *p = thread_ws(cx, t) + off;
-        for (size_t i = 0; i < m; i++)
-            dw[i] += p[i];
-    }
-}
-
-static void conv_bwd_part(void *arg, int t, int T)
-{
-    LayerJob *j = arg;
-    ConvLayer *c = (ConvLayer *)j->l;
-    long b0, b1;
-    parallel_range(j->cx->n, t, T, &b0, &b1);
-    float *dw = c->w->g;
-    if (T > 1) {
-        dw = thread_ws(j->cx, t);
-        memset(dw, 0, sizeof(float) * conv_wsize(&c->s));
-    }
-    conv_backward_part(&c->s, j->cx->n, (int)b0, (int)b1, c->relu, c->x->x,
-                       c->w->x, c->y->g, c->x->g, dw, j->cx->ws);
+    ConvLayer *c = (ConvLayer *)l;
+    conv_forward_part(&c->s, cx->n, cx->b0, cx->b1, c->relu, c->x->x, c->w->x,
+                      c->y->x, cx->ws);
 }
 
 static void conv_layer_backward(Layer *l, const LayerCtx *cx)
 {
     ConvLayer *c = (ConvLayer *)l;
-    int T = layer_run(l, cx, conv_bwd_part, conv_work(c, cx->n));
-    if (T > 1)
-        add_partials(cx, T, 0, conv_wsize(&c->s), c->w->g);
+    conv_backward_part(&c->s, cx->n, cx->b0, cx->b1, c->relu, c->x->x,
+                       c->w->x, c->y->g, c->x->g, layer_grad(cx, c->w->g),
+                       cx->ws);
 }
 
 static int64_t conv_layer_mult_adds(const Layer *l)
@@ -158,11 +115,6 @@ static size_t conv_layer_workspace(const Layer *l, int n)
     return conv_workspace(&((const ConvLayer *)l)->s, n);
 }
 
-static size_t conv_layer_thread_workspace(const Layer *l)
-{
-    return conv_wsize(&((const ConvLayer *)l)->s);
-}
-
 Layer *layer_conv_new(const ConvShape *s, int relu_in, Tensor *x, Tensor *w,
                       Tensor *y)
 {
@@ -173,7 +125,7 @@ Layer *layer_conv_new(const ConvShape *s, int relu_in, Tensor *x, Tensor *w,
     return &c->base;
 }
 
-/* ---- depthwise convolution: threads split the channels ---------------- */
+/* ---- depthwise convolution ------------------------------------------------ */
 
 typedef struct {
     Layer base;
@@ -182,56 +134,19 @@ typedef struct {
     Tensor *x, *w, *y; /* x [c][n][h][w], w [c][k][k], y [c][n][oh][ow] */
 } DwLayer;
 
-/* The sub-shape and offsets of channel range part t. */
-static DwShape dw_part_shape(const DwLayer *d, int n, int t, int T,
-                             size_t *xo, size_t *wo, size_t *yo)
-{
-    long c0, c1;
-    parallel_range(d->s.c, t, T, &c0, &c1);
-    DwShape s = d->s;
-    s.c = (int)(c1 - c0);
-    *xo = (size_t)c0 * n * s.h * s.w;
-    *wo = (size_t)c0 * s.k * s.k;
-    *yo = (size_t)c0 * n * s.oh * s.ow;
-    return s;
-}
-
-static void dw_fwd_part(void *arg, int t, int T)
-{
-    LayerJob *j = arg;
-    DwLayer *d = (DwLayer *)j->l;
-    size_t xo, wo, yo;
-    DwShape s = dw_part_shape(d, j->cx->n, t, T, &xo, &wo, &yo);
-    if (s.c > 0)
-        dwconv_forward(&s, j->cx->n, d->relu, d->x->x + xo, d->w->x + wo,
-                       d->y->x + yo, thread_ws(j->cx, t));
-}
-
-static void dw_bwd_part(void *arg, int t, int T)
-{
-    LayerJob *j = arg;
-    DwLayer *d = (DwLayer *)j->l;
-    size_t xo, wo, yo;
-    DwShape s = dw_part_shape(d, j->cx->n, t, T, &xo, &wo, &yo);
-    if (s.c > 0)
-        dwconv_backward(&s, j->cx->n, d->relu, d->x->x + xo, d->w->x + wo,
-                        d->y->g + yo, d->x->g + xo, d->w->g + wo,
-                        thread_ws(j->cx, t));
-}
-
-static long dw_work(const DwLayer *d, int n)
-{
-    return (long)d->s.c * n * d->s.oh * d->s.ow * d->s.k * d->s.k / 8;
-}
-
 static void dw_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, dw_fwd_part, dw_work((DwLayer *)l, cx->n));
+    DwLayer *d = (DwLayer *)l;
+    dwconv_forward_part(&d->s, cx->n, cx->b0, cx->b1, d->relu, d->x->x,
+                        d->w->x, d->y->x, cx->tws);
 }
 
 static void dw_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, dw_bwd_part, dw_work((DwLayer *)l, cx->n));
+    DwLayer *d = (DwLayer *)l;
+    dwconv_backward_part(&d->s, cx->n, cx->b0, cx->b1, d->relu, d->x->x,
+                         d->w->x, d->y->g, d->x->g, layer_grad(cx, d->w->g),
+                         cx->tws);
 }
 
 static int64_t dw_layer_mult_adds(const Layer *l)
@@ -255,55 +170,60 @@ Layer *layer_dwconv_new(const DwShape *s, int relu_in, Tensor *x, Tensor *w,
     return &d->base;
 }
 
-/* ---- batch normalisation: threads split the channels -------------------- */
+/* ---- batch normalisation: the parts exchange their sums ------------------ */
 
 typedef struct {
     Layer base;
     Tensor *x, *gamma, *beta, *mean, *invstd, *run_mean, *run_var, *y;
 } BnLayer;
 
-static void bn_fwd_part(void *arg, int t, int T)
+/* Values per channel of every part, for BnParts.m: fixed by n and the
+ * part count.  counts has room for cx->parts entries. */
+static void bn_counts(const BnLayer *b, const LayerCtx *cx, long *counts)
 {
-    LayerJob *j = arg;
-    BnLayer *b = (BnLayer *)j->l;
-    long c0, c1, m = per_channel(b->x, j->cx->n);
-    parallel_range(b->x->c, t, T, &c0, &c1);
-    if (c1 <= c0)
-        return;
-    size_t o = (size_t)c0 * m;
-    if (j->cx->train)
-        bn_forward_train((int)(c1 - c0), m, b->x->x + o, b->gamma->x + c0,
-                         b->beta->x + c0, b->y->x + o, b->mean->x + c0,
-                         b->invstd->x + c0, b->run_mean->x + c0,
-                         b->run_var->x + c0);
-    else
-        bn_forward_infer((int)(c1 - c0), m, b->x->x + o, b->gamma->x + c0,
-                         b->beta->x + c0, b->run_mean->x + c0,
-                         b->run_var->x + c0, b->y->x + o);
-}
-
-static void bn_bwd_part(void *arg, int t, int T)
-{
-    LayerJob *j = arg;
-    BnLayer *b = (BnLayer *)j->l;
-    long c0, c1, m = per_channel(b->x, j->cx->n);
-    parallel_range(b->x->c, t, T, &c0, &c1);
-    if (c1 <= c0)
-        return;
-    size_t o = (size_t)c0 * m;
-    bn_backward((int)(c1 - c0), m, b->x->x + o, b->gamma->x + c0,
-                b->mean->x + c0, b->invstd->x + c0, b->y->g + o, b->x->g + o,
-                b->gamma->g + c0, b->beta->g + c0);
+    for (int t = 0; t < cx->parts; t++) {
+        long lo, hi;
+        parallel_range(cx->n, t, cx->parts, &lo, &hi);
+        counts[t] = (hi - lo) * plane_of(b->x);
+    }
 }
 
 static void bn_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, bn_fwd_part, 2 * numel(((BnLayer *)l)->x, cx->n));
+    BnLayer *b = (BnLayer *)l;
+    const int c = b->x->c;
+    const size_t o = run_start(b->x, cx);
+    const long m = run_len(b->x, cx), stride = run_stride(b->x, cx);
+    if (!cx->train) {
+        bn_forward_infer(c, m, stride, b->x->x + o, b->gamma->x, b->beta->x,
+                         b->run_mean->x, b->run_var->x, b->y->x + o);
+        return;
+    }
+    long counts[LAYER_MAX_PARTS];
+    bn_counts(b, cx, counts);
+    bn_sums_forward(c, m, stride, b->x->x + o, layer_reduce_slot(cx));
+    BnParts bp = { cx->parts, counts, layer_reduce(cx), cx->red_stride };
+    const int first = cx->part == 0;
+    bn_forward_part(c, m, stride, b->x->x + o, b->gamma->x, b->beta->x, &bp,
+                    b->y->x + o, first ? b->mean->x : NULL,
+                    first ? b->invstd->x : NULL, b->run_mean->x, b->run_var->x);
 }
 
 static void bn_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, bn_bwd_part, 2 * numel(((BnLayer *)l)->x, cx->n));
+    BnLayer *b = (BnLayer *)l;
+    const int c = b->x->c;
+    const size_t o = run_start(b->x, cx);
+    const long m = run_len(b->x, cx), stride = run_stride(b->x, cx);
+    long counts[LAYER_MAX_PARTS];
+    bn_counts(b, cx, counts);
+    bn_sums_backward(c, m, stride, b->x->x + o, b->y->g + o,
+                     layer_reduce_slot(cx));
+    BnParts bp = { cx->parts, counts, layer_reduce(cx), cx->red_stride };
+    const int first = cx->part == 0;
+    bn_backward_part(c, m, stride, b->x->x + o, b->gamma->x, b->mean->x,
+                     b->invstd->x, b->y->g + o, &bp, b->x->g + o,
+                     first ? b->gamma->g : NULL, first ? b->beta->g : NULL);
 }
 
 Layer *layer_bn_new(Tensor *x, Tensor *gamma, Tensor *beta, Tensor *mean,
@@ -318,7 +238,7 @@ Layer *layer_bn_new(Tensor *x, Tensor *gamma, Tensor *beta, Tensor *mean,
     return &b->base;
 }
 
-/* ---- pooling: threads split the channels ------------------------------- */
+/* ---- pooling ------------------------------------------------------------ */
 
 typedef struct {
     Layer base;
@@ -326,63 +246,26 @@ typedef struct {
     Tensor *x, *y;
 } PoolLayer;
 
-static PoolShape pool_part_shape(const PoolLayer *p, int n, int t, int T,
-                                 size_t *xo, size_t *yo)
-{
-    long c0, c1;
-    parallel_range(p->s.c, t, T, &c0, &c1);
-    PoolShape s = p->s;
-    s.c = (int)(c1 - c0);
-    *xo = (size_t)c0 * n * s.h * s.w;
-    *yo = (size_t)c0 * n * s.oh * s.ow;
-    return s;
-}
-
-static void pool_fwd_part(void *arg, int t, int T)
-{
-    LayerJob *j = arg;
-    PoolLayer *p = (PoolLayer *)j->l;
-    size_t xo, yo;
-    PoolShape s = pool_part_shape(p, j->cx->n, t, T, &xo, &yo);
-    if (s.c <= 0)
-        return;
-    if (p->base.kind == LAYER_MAXPOOL)
-        maxpool_forward(&s, j->cx->n, p->x->x + xo, p->y->x + yo,
-                        thread_ws(j->cx, t));
-    else
-        avgpool_forward(&s, j->cx->n, p->x->x + xo, p->y->x + yo,
-                        thread_ws(j->cx, t));
-}
-
-static void pool_bwd_part(void *arg, int t, int T)
-{
-    LayerJob *j = arg;
-    PoolLayer *p = (PoolLayer *)j->l;
-    size_t xo, yo;
-    PoolShape s = pool_part_shape(p, j->cx->n, t, T, &xo, &yo);
-    if (s.c <= 0)
-        return;
-    if (p->base.kind == LAYER_MAXPOOL)
-        maxpool_backward(&s, j->cx->n, p->x->x + xo, p->y->g + yo,
-                         p->x->g + xo, thread_ws(j->cx, t));
-    else
-        avgpool_backward(&s, j->cx->n, p->y->g + yo, p->x->g + xo,
-                         thread_ws(j->cx, t));
-}
-
-static long pool_work(const PoolLayer *p, int n)
-{
-    return (long)p->s.c * n * p->s.oh * p->s.ow * p->s.k * p->s.k / 2;
-}
-
 static void pool_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, pool_fwd_part, pool_work((PoolLayer *)l, cx->n));
+    PoolLayer *p = (PoolLayer *)l;
+    if (p->base.kind == LAYER_MAXPOOL)
+        maxpool_forward_part(&p->s, cx->n, cx->b0, cx->b1, p->x->x, p->y->x,
+                             cx->tws);
+    else
+        avgpool_forward_part(&p->s, cx->n, cx->b0, cx->b1, p->x->x, p->y->x,
+                             cx->tws);
 }
 
 static void pool_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, pool_bwd_part, pool_work((PoolLayer *)l, cx->n));
+    PoolLayer *p = (PoolLayer *)l;
+    if (p->base.kind == LAYER_MAXPOOL)
+        maxpool_backward_part(&p->s, cx->n, cx->b0, cx->b1, p->x->x, p->y->g,
+                              p->x->g, cx->tws);
+    else
+        avgpool_backward_part(&p->s, cx->n, cx->b0, cx->b1, p->y->g, p->x->g,
+                              cx->tws);
 }
 
 static size_t pool_layer_thread_workspace(const Layer *l)
@@ -399,45 +282,45 @@ Layer *layer_pool_new(int max, const PoolShape *s, Tensor *x, Tensor *y)
     return &p->base;
 }
 
-/* ---- ReLU, add, concat: threads split the elements ---------------------- */
+/* ---- ReLU, add, concat: per channel, this part's run ---------------------- */
 
 typedef struct {
     Layer base;
     Tensor *x, *y;
 } ReluLayer;
 
-static void relu_fwd_part(void *arg, int t, int T)
+static void relu_run(float *restrict y, const float *restrict x, long n)
 {
-    LayerJob *j = arg;
-    ReluLayer *r = (ReluLayer *)j->l;
-    long lo, hi;
-    parallel_range(numel(r->x, j->cx->n), t, T, &lo, &hi);
-    const float *x = r->x->x;
-    float *y = r->y->x;
-    for (long i = lo; i < hi; i++)
+    for (long i = 0; i < n; i++)
         y[i] = x[i] < 0.0f ? 0.0f : x[i]; /* NaN stays NaN */
 }
 
-static void relu_bwd_part(void *arg, int t, int T)
+static void relu_back_run(float *restrict dx, const float *restrict x,
+                          const float *restrict dy, long n)
 {
-    LayerJob *j = arg;
-    ReluLayer *r = (ReluLayer *)j->l;
-    long lo, hi;
-    parallel_range(numel(r->x, j->cx->n), t, T, &lo, &hi);
-    const float *x = r->x->x, *dy = r->y->g;
-    float *dx = r->x->g;
-    for (long i = lo; i < hi; i++)
+    for (long i = 0; i < n; i++)
         dx[i] += x[i] > 0.0f ? dy[i] : 0.0f;
 }
 
 static void relu_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, relu_fwd_part, numel(((ReluLayer *)l)->x, cx->n));
+    ReluLayer *r = (ReluLayer *)l;
+    const long m = run_len(r->x, cx), stride = run_stride(r->x, cx);
+    const size_t o = run_start(r->x, cx);
+    for (int c = 0; c < r->x->c; c++)
+        relu_run(r->y->x + o + (size_t)c * stride, r->x->x + o + (size_t)c * stride,
+                 m);
 }
 
 static void relu_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, relu_bwd_part, numel(((ReluLayer *)l)->x, cx->n));
+    ReluLayer *r = (ReluLayer *)l;
+    const long m = run_len(r->x, cx), stride = run_stride(r->x, cx);
+    const size_t o = run_start(r->x, cx);
+    for (int c = 0; c < r->x->c; c++) {
+        const size_t at = o + (size_t)c * stride;
+        relu_back_run(r->x->g + at, r->x->x + at, r->y->g + at, m);
+    }
 }
 
 Layer *layer_relu_new(Tensor *x, Tensor *y)
@@ -454,40 +337,40 @@ typedef struct {
     Tensor *a, *b, *y;
 } AddLayer;
 
-static void add_fwd_part(void *arg, int t, int T)
+static void add_run(float *restrict y, const float *restrict p,
+                    const float *restrict q, long n)
 {
-    LayerJob *j = arg;
-    AddLayer *a = (AddLayer *)j->l;
-    long lo, hi;
-    parallel_range(numel(a->y, j->cx->n), t, T, &lo, &hi);
-    const float *p = a->a->x, *q = a->b->x;
-    float *y = a->y->x;
-    for (long i = lo; i < hi; i++)
+    for (long i = 0; i < n; i++)
         y[i] = p[i] + q[i];
 }
 
-static void add_bwd_part(void *arg, int t, int T)
+static void acc_run(float *restrict d, const float *restrict s, long n)
 {
-    LayerJob *j = arg;
-    AddLayer *a = (AddLayer *)j->l;
-    long lo, hi;
-    parallel_range(numel(a->y, j->cx->n), t, T, &lo, &hi);
-    const float *dy = a->y->g;
-    float *da = a->a->g, *db = a->b->g;
-    for (long i = lo; i < hi; i++)
-        da[i] += dy[i];
-    for (long i = lo; i < hi; i++)
-        db[i] += dy[i];
+    for (long i = 0; i < n; i++)
+        d[i] += s[i];
 }
 
 static void add_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, add_fwd_part, 3 * numel(((AddLayer *)l)->y, cx->n));
+    AddLayer *a = (AddLayer *)l;
+    const long m = run_len(a->y, cx), stride = run_stride(a->y, cx);
+    const size_t o = run_start(a->y, cx);
+    for (int c = 0; c < a->y->c; c++) {
+        const size_t at = o + (size_t)c * stride;
+        add_run(a->y->x + at, a->a->x + at, a->b->x + at, m);
+    }
 }
 
 static void add_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, add_bwd_part, 3 * numel(((AddLayer *)l)->y, cx->n));
+    AddLayer *a = (AddLayer *)l;
+    const long m = run_len(a->y, cx), stride = run_stride(a->y, cx);
+    const size_t o = run_start(a->y, cx);
+    for (int c = 0; c < a->y->c; c++) {
+        const size_t at = o + (size_t)c * stride;
+        acc_run(a->a->g + at, a->y->g + at, m);
+        acc_run(a->b->g + at, a->y->g + at, m);
+    }
 }
 
 Layer *layer_add_new(Tensor *a, Tensor *b, Tensor *y)
@@ -505,43 +388,37 @@ typedef struct {
     Tensor *xs[LAYER_CONCAT_MAX], *y;
 } ConcatLayer;
 
-/* Channel-major: each input is one contiguous block of the output. */
-static void concat_fwd_part(void *arg, int t, int T)
-{
-    LayerJob *j = arg;
-    ConcatLayer *c = (ConcatLayer *)j->l;
-    float *y = c->y->x;
-    for (int i = 0; i < c->k; i++) {
-        long m = numel(c->xs[i], j->cx->n), lo, hi;
-        parallel_range(m, t, T, &lo, &hi);
-        memcpy(y + lo, c->xs[i]->x + lo, sizeof(float) * (size_t)(hi - lo));
-        y += m;
-    }
-}
-
-static void concat_bwd_part(void *arg, int t, int T)
-{
-    LayerJob *j = arg;
-    ConcatLayer *c = (ConcatLayer *)j->l;
-    const float *dy = c->y->g;
-    for (int i = 0; i < c->k; i++) {
-        long m = numel(c->xs[i], j->cx->n), lo, hi;
-        parallel_range(m, t, T, &lo, &hi);
-        float *dx = c->xs[i]->g;
-        for (long q = lo; q < hi; q++)
-            dx[q] += dy[q];
-        dy += m;
-    }
-}
-
+/* Channel-major: each input's channels are the next channels of y. */
 static void concat_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, concat_fwd_part, 2 * numel(((ConcatLayer *)l)->y, cx->n));
+    ConcatLayer *c = (ConcatLayer *)l;
+    const long m = run_len(c->y, cx), stride = run_stride(c->y, cx);
+    const size_t o = run_start(c->y, cx);
+    float *y = c->y->x;
+    for (int i = 0; i < c->k; i++) {
+        const Tensor *x = c->xs[i];
+        for (int ch = 0; ch < x->c; ch++) {
+            const size_t at = o + (size_t)ch * stride;
+            memcpy(y + at, x->x + at, sizeof(float) * (size_t)m);
+        }
+        y += (size_t)x->c * stride;
+    }
 }
 
 static void concat_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, concat_bwd_part, 2 * numel(((ConcatLayer *)l)->y, cx->n));
+    ConcatLayer *c = (ConcatLayer *)l;
+    const long m = run_len(c->y, cx), stride = run_stride(c->y, cx);
+    const size_t o = run_start(c->y, cx);
+    const float *dy = c->y->g;
+    for (int i = 0; i < c->k; i++) {
+        const Tensor *x = c->xs[i];
+        for (int ch = 0; ch < x->c; ch++) {
+            const size_t at = o + (size_t)ch * stride;
+            acc_run(x->g + at, dy + at, m);
+        }
+        dy += (size_t)x->c * stride;
+    }
 }
 
 Layer *layer_concat_new(Tensor *const *xs, int k, Tensor *y)
@@ -559,7 +436,7 @@ Layer *layer_concat_new(Tensor *const *xs, int k, Tensor *y)
     return &c->base;
 }
 
-/* ---- factorized reduce: two convolutions, threads split the images ------ */
+/* ---- factorized reduce: two convolutions ----------------------------------- */
 
 typedef struct {
     Layer base;
@@ -567,61 +444,27 @@ typedef struct {
     Tensor *x, *wa, *wb, *y;
 } FrLayer;
 
-static void fr_fwd_part(void *arg, int t, int T)
-{
-    LayerJob *j = arg;
-    FrLayer *f = (FrLayer *)j->l;
-    const int n = j->cx->n;
-    size_t half = (size_t)f->a.cout * n * f->a.oh * f->a.ow;
-    long b0, b1;
-    parallel_range(n, t, T, &b0, &b1);
-    conv_forward_part(&f->a, n, (int)b0, (int)b1, 1, f->x->x, f->wa->x,
-                      f->y->x, j->cx->ws);
-    conv_forward_part(&f->b, n, (int)b0, (int)b1, 1, f->x->x, f->wb->x,
-                      f->y->x + half, j->cx->ws);
-}
-
-static void fr_bwd_part(void *arg, int t, int T)
-{
-    LayerJob *j = arg;
-    FrLayer *f = (FrLayer *)j->l;
-    const int n = j->cx->n;
-    size_t half = (size_t)f->a.cout * n * f->a.oh * f->a.ow;
-    size_t na = conv_wsize(&f->a), nb = conv_wsize(&f->b);
-    float *dwa = f->wa->g, *dwb = f->wb->g;
-    if (T > 1) {
-        dwa = thread_ws(j->cx, t);
-        dwb = dwa + na;
-        memset(dwa, 0, sizeof(float) * (na + nb));
-    }
-    long b0, b1;
-    parallel_range(n, t, T, &b0, &b1);
-    conv_backward_part(&f->a, n, (int)b0, (int)b1, 1, f->x->x, f->wa->x,
-                       f->y->g, f->x->g, dwa, j->cx->ws);
-    conv_backward_part(&f->b, n, (int)b0, (int)b1, 1, f->x->x, f->wb->x,
-                       f->y->g + half, f->x->g, dwb, j->cx->ws);
-}
-
-static long fr_work(const FrLayer *f, int n)
-{
-    return (long)(f->a.cout + f->b.cout) * f->a.cin * n * f->a.oh * f->a.ow /
-           8 + (long)f->a.cin * n * f->a.h * f->a.w;
-}
-
 static void fr_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    layer_run(l, cx, fr_fwd_part, fr_work((FrLayer *)l, cx->n));
+    FrLayer *f = (FrLayer *)l;
+    const int n = cx->n;
+    size_t half = (size_t)f->a.cout * n * f->a.oh * f->a.ow;
+    conv_forward_part(&f->a, n, cx->b0, cx->b1, 1, f->x->x, f->wa->x, f->y->x,
+                      cx->ws);
+    conv_forward_part(&f->b, n, cx->b0, cx->b1, 1, f->x->x, f->wb->x,
+                      f->y->x + half, cx->ws);
 }
 
 static void fr_layer_backward(Layer *l, const LayerCtx *cx)
 {
     FrLayer *f = (FrLayer *)l;
-    int T = layer_run(l, cx, fr_bwd_part, fr_work(f, cx->n));
-    if (T > 1) {
-        size_t na = conv_wsize(&f->a);
-        add_partials(cx, T, 0, na, f->wa->g);
-        add_partials(cx, T, na, conv_wsize(&f->b), f->wb->g);
-    }
+    const int n = cx->n;
+    size_t half = (size_t)f->a.cout * n * f->a.oh * f->a.ow;
+    conv_backward_part(&f->a, n, cx->b0, cx->b1, 1, f->x->x, f->wa->x,
+                       f->y->g, f->x->g, layer_grad(cx, f->wa->g), cx->ws);
+    conv_backward_part(&f->b, n, cx->b0, cx->b1, 1, f->x->x, f->wb->x,
+                       f->y->g + half, f->x->g, layer_grad(cx, f->wb->g),
+                       cx->ws);
 }
 
 static int64_t fr_layer_mult_adds(const Layer *l)
@@ -635,12 +478,6 @@ static size_t fr_layer_workspace(const Layer *l, int n)
     const FrLayer *f = (const FrLayer *)l;
     size_t a = conv_workspace(&f->a, n), b = conv_workspace(&f->b, n);
     return a > b ? a : b;
-}
-
-static size_t fr_layer_thread_workspace(const Layer *l)
-{
-    const FrLayer *f = (const FrLayer *)l;
-    return conv_wsize(&f->a) + conv_wsize(&f->b);
 }
 
 Layer *layer_factred_new(Tensor *x, Tensor *wa, Tensor *wb, Tensor *y)
@@ -662,7 +499,7 @@ Layer *layer_factred_new(Tensor *x, Tensor *wa, Tensor *wb, Tensor *y)
     return &f->base;
 }
 
-/* ---- global average pool, linear (small: one thread) --------------------- */
+/* ---- global average pool, linear: this part's images ---------------------- */
 
 typedef struct {
     Layer base;
@@ -673,28 +510,32 @@ typedef struct {
 static void gap_layer_forward(Layer *l, const LayerCtx *cx)
 {
     GapLayer *g = (GapLayer *)l;
-    const long hw = (long)g->x->h * g->x->w, planes = (long)g->x->c * cx->n;
-    for (long p = 0; p < planes; p++) {
-        const float *x = g->x->x + p * hw;
-        float acc = 0.0f;
-        for (long i = 0; i < hw; i++)
-            acc += (g->relu && x[i] < 0.0f) ? 0.0f : x[i];
-        g->y->x[p] = acc / (float)hw;
-    }
+    const long hw = plane_of(g->x);
+    for (int c = 0; c < g->x->c; c++)
+        for (int b = cx->b0; b < cx->b1; b++) {
+            const long p = (long)c * cx->n + b;
+            const float *x = g->x->x + p * hw;
+            float acc = 0.0f;
+            for (long i = 0; i < hw; i++)
+                acc += (g->relu && x[i] < 0.0f) ? 0.0f : x[i];
+            g->y->x[p] = acc / (float)hw;
+        }
 }
 
 static void gap_layer_backward(Layer *l, const LayerCtx *cx)
 {
     GapLayer *g = (GapLayer *)l;
-    const long hw = (long)g->x->h * g->x->w, planes = (long)g->x->c * cx->n;
-    for (long p = 0; p < planes; p++) {
-        const float *x = g->x->x + p * hw;
-        float *dx = g->x->g + p * hw;
-        const float d = g->y->g[p] / (float)hw;
-        for (long i = 0; i < hw; i++)
-            if (!g->relu || x[i] > 0.0f)
-                dx[i] += d;
-    }
+    const long hw = plane_of(g->x);
+    for (int c = 0; c < g->x->c; c++)
+        for (int b = cx->b0; b < cx->b1; b++) {
+            const long p = (long)c * cx->n + b;
+            const float *x = g->x->x + p * hw;
+            float *dx = g->x->g + p * hw;
+            const float d = g->y->g[p] / (float)hw;
+            for (long i = 0; i < hw; i++)
+                if (!g->relu || x[i] > 0.0f)
+                    dx[i] += d;
+        }
 }
 
 Layer *layer_gap_new(int relu_in, Tensor *x, Tensor *y)
@@ -711,32 +552,40 @@ typedef struct {
     Tensor *x, *w, *b, *y; /* x [in][n], w [out][in], b [out], y [out][n] */
 } LinearLayer;
 
+/* This part's columns [b0, b1) of x, y and their gradients. */
 static void linear_layer_forward(Layer *l, const LayerCtx *cx)
 {
     LinearLayer *f = (LinearLayer *)l;
-    const int in = f->x->c, out = f->y->c, n = cx->n;
+    const int in = f->x->c, out = f->y->c, n = cx->n, b0 = cx->b0;
+    const int cols = cx->b1 - cx->b0;
+    if (cols <= 0)
+        return;
     for (int o = 0; o < out; o++)
-        for (int j = 0; j < n; j++)
+        for (int j = b0; j < cx->b1; j++)
             f->y->x[o * n + j] = f->b->x[o];
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, out, n, in, 1.0f,
-                f->w->x, in, f->x->x, n, 1.0f, f->y->x, n);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, out, cols, in, 1.0f,
+                f->w->x, in, f->x->x + b0, n, 1.0f, f->y->x + b0, n);
 }
 
 static void linear_layer_backward(Layer *l, const LayerCtx *cx)
 {
     LinearLayer *f = (LinearLayer *)l;
-    const int in = f->x->c, out = f->y->c, n = cx->n;
+    const int in = f->x->c, out = f->y->c, n = cx->n, b0 = cx->b0;
+    const int cols = cx->b1 - cx->b0;
+    if (cols <= 0)
+        return;
     const float *dy = f->y->g;
+    float *db = layer_grad(cx, f->b->g), *dw = layer_grad(cx, f->w->g);
     for (int o = 0; o < out; o++) {
         float s = 0.0f;
-        for (int j = 0; j < n; j++)
+        for (int j = b0; j < cx->b1; j++)
             s += dy[o * n + j];
-        f->b->g[o] += s;
+        db[o] += s;
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, out, in, n, 1.0f, dy,
-                n, f->x->x, n, 1.0f, f->w->g, in);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, n, out, 1.0f,
-                f->w->x, in, dy, n, 1.0f, f->x->g, n);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, out, in, cols, 1.0f,
+                dy + b0, n, f->x->x + b0, n, 1.0f, dw, in);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, cols, out, 1.0f,
+                f->w->x, in, dy + b0, n, 1.0f, f->x->g + b0, n);
 }
 
 static int64_t linear_layer_mult_adds(const Layer *l)
@@ -761,7 +610,7 @@ Layer *layer_linear_new(Tensor *x, Tensor *w, Tensor *b, Tensor *y)
 const LayerKind layer_kinds[LAYER_KINDS] = {
     [LAYER_CONV] = { "conv", conv_layer_forward, conv_layer_backward,
                      conv_layer_mult_adds, conv_layer_workspace,
-                     conv_layer_thread_workspace, 1 },
+                     no_thread_workspace, 1 },
     [LAYER_DWCONV] = { "dwconv", dw_layer_forward, dw_layer_backward,
                        dw_layer_mult_adds, no_workspace,
                        dw_layer_thread_workspace, 1 },
@@ -781,13 +630,14 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
                        no_mult_adds, no_workspace, no_thread_workspace, 0 },
     [LAYER_FACTRED] = { "factred", fr_layer_forward, fr_layer_backward,
                         fr_layer_mult_adds, fr_layer_workspace,
-                        fr_layer_thread_workspace, 1 },
+                        no_thread_workspace, 1 },
     [LAYER_GAP] = { "gap", gap_layer_forward, gap_layer_backward,
                     no_mult_adds, no_workspace, no_thread_workspace, 1 },
     [LAYER_LINEAR] = { "linear", linear_layer_forward, linear_layer_backward,
                        linear_layer_mult_adds, no_workspace,
                        no_thread_workspace, 1 },
 };
+
 
 /* ---- loss ------------------------------------------------------------- */
 

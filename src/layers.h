@@ -56,24 +56,48 @@ typedef enum {
 } LayerKindId;
 
 /* What a layer call knows about the call: batch size, mode, scratch and
- * threads.  Kinds split their work into parts that depend only on the
- * thread count (channel ranges, image ranges), so results are the same on
- * every run with the same count. */
+ * which part of the batch it does.  A pass over the network runs on every
+ * thread at once, each thread (part) on its own fixed range of the batch's
+ * images through all the layers: it writes only its own images' planes,
+ * adds its weight gradients into its own copy of the parameter gradients
+ * (network.c sums the copies in part order), and meets the other parts
+ * only where a layer needs the whole batch (batch normalisation's sums, by
+ * layer_reduce).  The ranges depend only on the thread count, so
+ * results are the same on every run with the same count. */
+/* The most parts a batch is split into. */
+#define LAYER_MAX_PARTS 256
+
 typedef struct {
     int n;              /* images in this batch (<= the planned maximum) */
     int train;          /* 1: batch statistics (BN), running-stat updates */
-    float *ws;          /* shared scratch: the largest workspace() */
-    float *tws;         /* thread t's scratch: tws + t * tws_stride */
-    size_t tws_stride;  /* the largest thread_workspace() */
-    ParallelPool *pool; /* NULL: one thread */
-    long split_work;    /* layers with less work run on one thread */
+    int part, parts;    /* this part, of how many */
+    int b0, b1;         /* this part's images [b0, b1) */
+    float *ws;          /* this part's scratch: workspace() for its images */
+    float *tws;         /* this part's scratch: the largest thread_workspace() */
+    float *par_g;       /* the parameter gradient arena */
+    float *gpart;       /* this part's copy of it (par_g itself for part 0) */
+    double *red;        /* layer_reduce's exchange: 2 banks of parts *
+                         * red_stride doubles */
+    size_t red_stride;
+    int *red_count;     /* this part's layer_reduce calls so far */
+    ParallelPool *pool; /* NULL: one part */
 } LayerCtx;
 
-/* Default LayerCtx.split_work: waking the other threads costs tens of
- * microseconds, as much as a small layer's work.  Units: floats touched,
- * or multiply-adds / 8 for convolutions.  The choice depends only on the
- * shapes, so results stay reproducible for a given thread count. */
-#define LAYER_SPLIT_WORK (1L << 18)
+/* layer_grad - where this part adds the gradient of parameter values whose
+ * gradient is g (inside cx->par_g). */
+static inline float *layer_grad(const LayerCtx *cx, float *g)
+{
+    return cx->part == 0 ? g : cx->gpart + (g - cx->par_g);
+}
+
+/* layer_reduce_slot - this part's red_stride doubles, for its partial sums
+ * in the next layer_reduce. */
+double *layer_reduce_slot(const LayerCtx *cx);
+
+/* layer_reduce - every part calls it after writing its slot; returns when
+ * all have, with the slots of all parts (part t's at [t * red_stride]).
+ * They stay valid until this part's next layer_reduce returns. */
+const double *layer_reduce(const LayerCtx *cx);
 
 typedef struct Layer {
     LayerKindId kind;
@@ -85,7 +109,7 @@ typedef struct {
     void (*backward)(Layer *l, const LayerCtx *cx);
     /* multiply-adds of one image's forward pass */
     int64_t (*mult_adds)(const Layer *l);
-    /* floats of scratch shared by all threads, for a batch of n */
+    /* floats of scratch for a part of n images (LayerCtx.ws) */
     size_t (*workspace)(const Layer *l, int n);
     /* floats of scratch each thread needs of its own */
     size_t (*thread_workspace)(const Layer *l);

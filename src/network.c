@@ -21,7 +21,13 @@
  *    last reader's, unless a reader's backward reads them again
  *    (LayerKind.keeps_input) or nobody reads them (the output): those live
  *    through the backward pass.  Values that do not overlap share memory.
- *    The input tensor is live from the start. */
+ *    The input tensor is live from the start.
+ * 6. A pass runs on every thread at once, each on its own images (layers.h)
+ *    and at its own pace; before a step that writes memory an earlier
+ *    tensor used, all parts must be past that tensor's last step: a layer
+ *    that meets the parts (batch normalisation in training) or an added
+ *    barrier lies between.  Reads and writes of the same tensor by different
+ *    parts never overlap: each touches its own images' planes. */
 #include "config.h"
 
 #include <math.h>
@@ -44,6 +50,16 @@ typedef struct {
     int nin;
 } LayerIO;
 
+typedef struct {
+    float *ws;     /* threads * nws: each part's shared-kind scratch */
+    size_t nws;    /* the largest workspace() for one part's images */
+    float *tws;    /* threads * ntws */
+    float *gparts; /* (threads - 1) * npar */
+    double *red;   /* 2 * threads * red_stride */
+    size_t red_stride;
+    double *prof;  /* threads * LAYER_KINDS: each part's CPU seconds */
+} NetThreads;
+
 struct Net {
     int max_batch;
     int threads;
@@ -63,13 +79,18 @@ struct Net {
     NvStatus failed;
     char failmsg[NV_ERROR_MAX];
     /* arenas (after net_finish) */
-    float *act, *act_g, *par, *par_g, *par_m, *state, *ws, *tws;
-    size_t nact, npar, nstate, nws, ntws;
+    float *act, *act_g, *par, *par_g, *par_m, *state;
+    size_t nact, npar, nstate, ntws;
+    /* barriers before forward step s (training, inference) and backward
+     * step t, where a part would otherwise write memory another part may
+     * still read (net_plan_barriers) */
+    char *bar_train, *bar_infer, *bar_back;
+    /* per thread (net_threads_alloc): scratch, gradient copies of parts
+     * 1.., layer_reduce's exchange */
+    NetThreads th;
     ParallelPool *pool;
-    long split_work;
     int finished;
     int profile;
-    double prof_secs[LAYER_KINDS];
     int64_t prof_calls[LAYER_KINDS];
 };
 
@@ -82,8 +103,17 @@ Net *net_new(int max_batch)
         return NULL;
     net->max_batch = max_batch;
     net->threads = 1;
-    net->split_work = LAYER_SPLIT_WORK;
     return net;
+}
+
+static void net_threads_free(NetThreads *th)
+{
+    free(th->ws);
+    free(th->tws);
+    free(th->gparts);
+    free(th->red);
+    free(th->prof);
+    *th = (NetThreads){ 0 };
 }
 
 void net_free(Net *net)
@@ -106,8 +136,10 @@ void net_free(Net *net)
     free(net->par_g);
     free(net->par_m);
     free(net->state);
-    free(net->ws);
-    free(net->tws);
+    free(net->bar_train);
+    free(net->bar_infer);
+    free(net->bar_back);
+    net_threads_free(&net->th);
     parallel_free(net->pool);
     free(net);
 }
@@ -379,6 +411,45 @@ static int net_is_unread(const Net *net, int id)
     return 0;
 }
 
+/* Invariant 6 for one arena's slots (steps 0..L-1 of one pass): bar[s] = 1
+ * where a barrier must precede step s.  Slot j reuses memory of slot i
+ * when they overlap and i ended before j starts; the parts run through the
+ * pass at their own pace, so one part may start j while another still
+ * reads i, unless a barrier lies between: a layer b with one inside
+ * (met[b]) strictly after i's end and before j's start (its own reads and
+ * writes straddle its barrier), or one added before j's start. */
+static void net_plan_barriers(const MemSlot *slots, int ns, int L,
+                              const char *met, char *bar)
+{
+    memset(bar, 0, (size_t)L);
+    for (int j = 0; j < ns; j++) {
+        const int s = slots[j].start;
+        if (s <= 0 || s >= L)
+            continue;
+        for (int i = 0; i < ns && !bar[s]; i++) {
+            const int e = slots[i].end;
+            if (i == j || e >= s || slots[i].off >= slots[j].off + slots[j].size ||
+                slots[j].off >= slots[i].off + slots[i].size)
+                continue;
+            int covered = 0;
+            for (int b = e + 1; b < s && !covered; b++)
+                covered = met[b];
+            if (!covered)
+                bar[s] = 1;
+        }
+    }
+}
+
+/* The first step after `end` that meets the parts (met), or end itself
+ * when none does (or end is past the pass). */
+static int net_next_meeting(const char *met, int L, int end)
+{
+    for (int b = end + 1; b >= 1 && b < L; b++)
+        if (met[b])
+            return b;
+    return end;
+}
+
 /* Invariants 4 and 5: lifetimes of activation values and gradients, their
  * placement (memplan.c) and the gradient zeroing lists.  Sets voff[id] and
  * goff[id] and the two arena sizes. */
@@ -439,8 +510,49 @@ static int net_plan(Net *net, size_t *voff, size_t *goff)
             net->unread[net->nunread++] = net->tensors[ids[s]];
         }
     }
-    if ((net->nact = memplan_place(vs, ns)) == (size_t)-1 ||
-        (net->nact_g = memplan_place(gs, ns)) == (size_t)-1)
+    /* invariant 6: batch normalisation meets the parts in training passes,
+     * forward (met_f) and backward (met_b); nothing does in inference.
+     * Memory is placed as if each slot were held until the next step that
+     * meets the parts, so reusing it needs no added barrier in training;
+     * the barriers are then planned from the true lifetimes. */
+    char *met_f = calloc((size_t)L + 1, 1), *met_b = calloc((size_t)L + 1, 1);
+    int *vend = malloc(sizeof *vend * (size_t)(ns ? ns : 1));
+    int *gend = malloc(sizeof *gend * (size_t)(ns ? ns : 1));
+    net->bar_train = malloc((size_t)L + 1);
+    net->bar_infer = malloc((size_t)L + 1);
+    net->bar_back = malloc((size_t)L + 1);
+    int placed = met_f && met_b && vend && gend && net->bar_train &&
+                 net->bar_infer && net->bar_back;
+    if (placed) {
+        for (int l = 0; l < L; l++) {
+            met_f[l] = net->layers[l]->kind == LAYER_BN;
+            met_b[L - 1 - l] = met_f[l];
+        }
+        for (int s = 0; s < ns; s++) {
+            vend[s] = vs[s].end;
+            gend[s] = gs[s].end;
+            vs[s].end = net_next_meeting(met_f, L, vs[s].end);
+            gs[s].end = net_next_meeting(met_b, L, gs[s].end);
+        }
+        placed = (net->nact = memplan_place(vs, ns)) != (size_t)-1 &&
+                 (net->nact_g = memplan_place(gs, ns)) != (size_t)-1;
+    }
+    if (placed) {
+        for (int s = 0; s < ns; s++) {
+            vs[s].end = vend[s];
+            gs[s].end = gend[s];
+        }
+        char *none = met_b; /* inference: reuse met_b as all zeros */
+        net_plan_barriers(vs, ns, L, met_f, net->bar_train);
+        net_plan_barriers(gs, ns, L, met_b, net->bar_back);
+        memset(none, 0, (size_t)L + 1);
+        net_plan_barriers(vs, ns, L, none, net->bar_infer);
+    }
+    free(met_f);
+    free(met_b);
+    free(vend);
+    free(gend);
+    if (!placed)
         goto out;
     for (int s = 0; s < ns; s++) {
         voff[ids[s]] = vs[s].off;
@@ -474,6 +586,37 @@ static float *net_alloc(size_t n)
         return NULL;
     memset(p, 0, n * sizeof(float));
     return p;
+}
+
+/* The per-thread buffers for `threads` threads (after the plan has set
+ * ntws and npar): 0, or -1 when out of memory (th then holds nothing). */
+static int net_threads_alloc(const Net *net, int threads, NetThreads *th)
+{
+    int maxc = 1;
+    for (int i = 0; i < net->ntensors; i++)
+        if (net->tensors[i]->role == TENSOR_ACT && net->tensors[i]->c > maxc)
+            maxc = net->tensors[i]->c;
+    *th = (NetThreads){ 0 };
+    /* batch normalisation exchanges two sums per channel */
+    th->red_stride = 2 * (size_t)maxc;
+    const int part_max = (net->max_batch + threads - 1) / threads;
+    for (int i = 0; i < net->nlayers; i++) {
+        const Layer *l = net->layers[i];
+        size_t w = layer_kinds[l->kind].workspace(l, part_max);
+        if (w > th->nws)
+            th->nws = (w + NET_ALIGN_FLOATS - 1) / NET_ALIGN_FLOATS *
+                      NET_ALIGN_FLOATS;
+    }
+    th->ws = net_alloc(th->nws * (size_t)threads);
+    th->tws = net_alloc(net->ntws * (size_t)threads);
+    th->gparts = net_alloc(net->npar * (size_t)(threads - 1));
+    th->red = calloc(2 * (size_t)threads * th->red_stride, sizeof(double));
+    th->prof = calloc((size_t)threads * LAYER_KINDS, sizeof(double));
+    if (!th->ws || !th->tws || !th->gparts || !th->red || !th->prof) {
+        net_threads_free(th);
+        return -1;
+    }
+    return 0;
 }
 
 static void net_init_values(const Tensor *t, float *x, Rng *rng)
@@ -520,14 +663,10 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
         }
     }
     net->npar = np;
-    net->nws = 0;
     net->ntws = 0;
     for (int i = 0; i < net->nlayers; i++) {
         const Layer *l = net->layers[i];
-        size_t w = layer_kinds[l->kind].workspace(l, net->max_batch);
         size_t t = layer_kinds[l->kind].thread_workspace(l);
-        if (w > net->nws)
-            net->nws = w;
         if (t > net->ntws)
             net->ntws = t;
     }
@@ -547,12 +686,11 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
     net->par_g = net_alloc(net->npar);
     net->par_m = net_alloc(net->npar);
     net->state = net_alloc(net->nstate);
-    net->ws = net_alloc(net->nws);
-    net->tws = net_alloc(net->ntws * (size_t)net->threads);
     if (net->threads > 1 && !(net->pool = parallel_new(net->threads)))
         net->threads = 1;
-    if (!net->tws || !net->act || !net->act_g || !net->par || !net->par_g || !net->par_m ||
-        !net->state || !net->ws) {
+    int th_ok = net_threads_alloc(net, net->threads, &net->th) == 0;
+    if (!th_ok || !net->act || !net->act_g || !net->par || !net->par_g || !net->par_m ||
+        !net->state) {
         free(goff);
         free(voff);
         return nv_error_set(err, NV_ERR_NOMEM,
@@ -606,27 +744,74 @@ static double net_now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static LayerCtx net_ctx(Net *net, int n, int train)
+/* One pass over the network by every thread, each on its part of the
+ * batch (layers.h). */
+typedef struct {
+    Net *net;
+    int n, train;
+} NetPass;
+
+static LayerCtx net_ctx(const NetPass *pass, int part, int parts,
+                        int *red_count)
 {
-    LayerCtx cx = { n, train, net->ws, net->tws, net->ntws, net->pool,
-                    net->split_work };
+    Net *net = pass->net;
+    long b0, b1;
+    parallel_range(pass->n, part, parts, &b0, &b1);
+    LayerCtx cx = {
+        .n = pass->n,
+        .train = pass->train,
+        .part = part,
+        .parts = parts,
+        .b0 = (int)b0,
+        .b1 = (int)b1,
+        .ws = net->th.ws + (size_t)part * net->th.nws,
+        .tws = net->th.tws + (size_t)part * net->ntws,
+        .par_g = net->par_g,
+        .gpart = part == 0 ? net->par_g
+                           : net->th.gparts + (size_t)(part - 1) * net->npar,
+        .red = net->th.red,
+        .red_stride = net->th.red_stride,
+        .red_count = red_count,
+        .pool = net->pool,
+    };
     return cx;
+}
+
+/* Run layer l forward or backward, timed per part when profiling. */
+static void net_run_layer(Net *net, const Layer *lc, const LayerCtx *cx,
+                          int backward)
+{
+    Layer *l = (Layer *)lc;
+    const LayerKind *k = &layer_kinds[l->kind];
+    if (!net->profile) {
+        (backward ? k->backward : k->forward)(l, cx);
+        return;
+    }
+    double t0 = net_now();
+    (backward ? k->backward : k->forward)(l, cx);
+    net->th.prof[(size_t)cx->part * LAYER_KINDS + l->kind] += net_now() - t0;
+    if (!backward && cx->part == 0)
+        net->prof_calls[l->kind]++;
+}
+
+static void net_forward_part(void *arg, int part, int parts)
+{
+    const NetPass *pass = arg;
+    Net *net = pass->net;
+    int red_count = 0;
+    LayerCtx cx = net_ctx(pass, part, parts, &red_count);
+    const char *bar = pass->train ? net->bar_train : net->bar_infer;
+    for (int i = 0; i < net->nlayers; i++) {
+        if (bar[i])
+            parallel_barrier(net->pool);
+        net_run_layer(net, net->layers[i], &cx, 0);
+    }
 }
 
 void net_forward(Net *net, int n, int train)
 {
-    LayerCtx cx = net_ctx(net, n, train);
-    for (int i = 0; i < net->nlayers; i++) {
-        Layer *l = net->layers[i];
-        if (net->profile) {
-            double t0 = net_now();
-            layer_kinds[l->kind].forward(l, &cx);
-            net->prof_secs[l->kind] += net_now() - t0;
-            net->prof_calls[l->kind]++;
-        } else {
-            layer_kinds[l->kind].forward(l, &cx);
-        }
-    }
+    NetPass pass = { net, n, train };
+    parallel_run(net->pool, net_forward_part, &pass);
 }
 
 void net_zero_grad(Net *net)
@@ -636,50 +821,49 @@ void net_zero_grad(Net *net)
     memset(net->par_g, 0, sizeof(float) * net->npar);
 }
 
-typedef struct {
-    Net *net;
-    int step, n;
-} ZeroJob;
-
-/* Zero part `part` of every gradient first used at backward step job->step. */
-static void net_zero_part(void *arg, int part, int parts)
+/* Zero this part's planes of every gradient first used at backward step t. */
+static void net_zero_step(const Net *net, const LayerCtx *cx, int t)
 {
-    const ZeroJob *job = arg;
-    const Net *net = job->net;
-    for (int z = net->zero_start[job->step]; z < net->zero_start[job->step + 1];
-         z++) {
+    for (int z = net->zero_start[t]; z < net->zero_start[t + 1]; z++) {
         Tensor *g = net->zero_list[z];
-        long lo, hi;
-        parallel_range((long)g->c * job->n * g->h * g->w, part, parts, &lo, &hi);
-        memset(g->g + lo, 0, sizeof(float) * (size_t)(hi - lo));
+        const size_t plane = (size_t)g->h * g->w;
+        for (int c = 0; c < g->c; c++)
+            memset(g->g + ((size_t)c * cx->n + cx->b0) * plane, 0,
+                   sizeof(float) * plane * (size_t)(cx->b1 - cx->b0));
+    }
+}
+
+static void net_backward_part(void *arg, int part, int parts)
+{
+    const NetPass *pass = arg;
+    Net *net = pass->net;
+    int red_count = 0;
+    LayerCtx cx = net_ctx(pass, part, parts, &red_count);
+    if (part > 0)
+        memset(cx.gpart, 0, sizeof(float) * net->npar);
+    for (int i = net->nlayers - 1; i >= 0; i--) {
+        const int t = net->nlayers - 1 - i;
+        if (net->bar_back[t])
+            parallel_barrier(net->pool);
+        net_zero_step(net, &cx, t);
+        net_run_layer(net, net->layers[i], &cx, 1);
+    }
+    /* the parameter gradients: part 0's plus the other parts' copies, in
+     * part order, each part summing its own range of the parameters */
+    parallel_barrier(net->pool);
+    long lo, hi;
+    parallel_range((long)net->npar, part, parts, &lo, &hi);
+    for (int t = 1; t < parts; t++) {
+        const float *src = net->th.gparts + (size_t)(t - 1) * net->npar;
+        for (long i = lo; i < hi; i++)
+            net->par_g[i] += src[i];
     }
 }
 
 void net_backward(Net *net, int n)
 {
-    LayerCtx cx = net_ctx(net, n, 1);
-    for (int i = net->nlayers - 1; i >= 0; i--) {
-        Layer *l = net->layers[i];
-        int t = net->nlayers - 1 - i;
-        if (net->zero_start[t + 1] > net->zero_start[t]) {
-            ZeroJob job = { net, t, n };
-            long work = 0;
-            for (int z = net->zero_start[t]; z < net->zero_start[t + 1]; z++)
-                work += (long)net->zero_list[z]->c * n * net->zero_list[z]->h *
-                        net->zero_list[z]->w;
-            if (work < net->split_work)
-                net_zero_part(&job, 0, 1);
-            else
-                parallel_run(net->pool, net_zero_part, &job);
-        }
-        if (net->profile) {
-            double t0 = net_now();
-            layer_kinds[l->kind].backward(l, &cx);
-            net->prof_secs[l->kind] += net_now() - t0;
-        } else {
-            layer_kinds[l->kind].backward(l, &cx);
-        }
-    }
+    NetPass pass = { net, n, 1 };
+    parallel_run(net->pool, net_backward_part, &pass);
 }
 
 int64_t net_param_count(const Net *net)
@@ -701,9 +885,11 @@ int64_t net_mult_adds(const Net *net)
 
 size_t net_bytes(const Net *net)
 {
+    const size_t t = (size_t)net->threads;
     return sizeof(float) * (net->nact + net->nact_g + 3 * net->npar +
-                            net->nstate + net->nws +
-                            net->ntws * (size_t)net->threads);
+                            net->nstate + (net->th.nws + net->ntws) * t +
+                            net->npar * (t - 1)) +
+           sizeof(double) * 2 * t * net->th.red_stride;
 }
 
 int net_max_batch(const Net *net)
@@ -722,31 +908,32 @@ NvStatus net_set_threads(Net *net, int threads, NvError *err)
 {
     if (threads < 1)
         threads = 1;
+    if (threads > NET_MAX_THREADS)
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "%d threads asked for; at most %d", threads,
+                            NET_MAX_THREADS);
     if (threads == net->threads)
         return NV_OK;
     if (!net->finished) {
         net->threads = threads;
         return NV_OK;
     }
-    float *tws = net_alloc(net->ntws * (size_t)threads);
+    NetThreads th;
+    if (net_threads_alloc(net, threads, &th))
+        return nv_error_set(err, NV_ERR_NOMEM,
+                            "out of memory for %d threads", threads);
     ParallelPool *pool = threads > 1 ? parallel_new(threads) : NULL;
-    if (!tws || (threads > 1 && !pool)) {
-        free(tws);
-        parallel_free(pool);
+    if (threads > 1 && !pool) {
+        net_threads_free(&th);
         return nv_error_set(err, NV_ERR_RUNTIME,
                             "cannot start %d worker threads", threads);
     }
-    free(net->tws);
+    net_threads_free(&net->th);
     parallel_free(net->pool);
-    net->tws = tws;
+    net->th = th;
     net->pool = pool;
     net->threads = threads;
     return NV_OK;
-}
-
-void net_set_split_work(Net *net, long work)
-{
-    net->split_work = work < 0 ? 0 : work;
 }
 
 void net_profile(Net *net, int enable)
@@ -758,13 +945,17 @@ void net_profile_read(const Net *net, double secs[LAYER_KINDS],
                       int64_t calls[LAYER_KINDS])
 {
     for (int k = 0; k < LAYER_KINDS; k++) {
-        secs[k] = net->prof_secs[k];
+        secs[k] = 0.0;
+        for (int t = 0; net->th.prof && t < net->threads; t++)
+            secs[k] += net->th.prof[(size_t)t * LAYER_KINDS + k];
         calls[k] = net->prof_calls[k];
     }
 }
 
 void net_profile_reset(Net *net)
 {
-    memset(net->prof_secs, 0, sizeof net->prof_secs);
+    if (net->th.prof)
+        memset(net->th.prof, 0,
+               sizeof(double) * LAYER_KINDS * (size_t)net->threads);
     memset(net->prof_calls, 0, sizeof net->prof_calls);
 }

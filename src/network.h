@@ -69,7 +69,9 @@ void net_set_input(Net *net, Tensor *t, const float *nchw, int n);
  * train selects batch statistics for BN and updates its running ones. */
 void net_forward(Net *net, int n, int train);
 
-/* net_zero_grad - zero every activation and parameter gradient. */
+/* net_zero_grad - zero the parameter gradients and the gradients no layer
+ * writes (the output's); net_backward zeroes the others as it reaches
+ * them. */
 void net_zero_grad(Net *net);
 
 /* net_backward - run every layer's backward pass in reverse order; the
@@ -86,20 +88,21 @@ int net_max_batch(const Net *net);
  * state (momentum), each net_param_count() floats, owned by net. */
 void net_params(Net *net, float **w, float **g, float **m);
 
-/* net_set_threads - threads the layers split their work over (>= 1; the
- * caller's thread is one of them).  Each kind splits into fixed parts, so a
- * given count gives the same results on every run.  Before net_finish it
- * only records the count.  Fails (NV_ERR_RUNTIME) when threads cannot be
- * started; the network then keeps its previous count. */
+/* The most threads a network runs on. */
+#define NET_MAX_THREADS LAYER_MAX_PARTS
+
+/* net_set_threads - threads a pass over the network runs on (1 to
+ * NET_MAX_THREADS; the caller's thread is one of them).  Each thread takes
+ * a fixed range of the batch's images through every layer, so a given
+ * count gives the same results on every run.  Before net_finish it only
+ * records the count.  Fails (NV_ERR_USAGE: too many; NV_ERR_RUNTIME:
+ * threads cannot be started; NV_ERR_NOMEM) leaving the network as it
+ * was. */
 NvStatus net_set_threads(Net *net, int threads, NvError *err);
 
-/* net_set_split_work - layers with less work than this (LayerCtx.split_work
- * units) run on one thread; 0 splits every layer (tests use it to exercise
- * the threaded paths on small networks). */
-void net_set_split_work(Net *net, long work);
-
 /* Per-kind timing, for `nasview bench`: when enabled, forward and backward
- * add each layer's CPU time (of the calling thread) to secs[kind]. */
+ * add each layer's CPU time on every thread to secs[kind] (a layer's
+ * waits at barriers sleep, so they are not counted). */
 void net_profile(Net *net, int enable);
 void net_profile_read(const Net *net, double secs[LAYER_KINDS],
                       int64_t calls[LAYER_KINDS]);

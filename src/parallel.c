@@ -18,8 +18,10 @@ struct ParallelPool {
     Worker *workers;
     int started;
     pthread_mutex_t mu;
-    pthread_cond_t go, done;
+    pthread_cond_t go, done, met;
     unsigned long gen;
+    unsigned long bar_gen; /* barriers completed */
+    int bar_waiting;       /* parts at the current barrier */
     int pending, quit;
     ParallelFn fn;
     void *arg;
@@ -68,6 +70,7 @@ ParallelPool *parallel_new(int threads)
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->go, NULL);
     pthread_cond_init(&p->done, NULL);
+    pthread_cond_init(&p->met, NULL);
     for (int i = 1; i < threads; i++) {
         p->workers[i] = (Worker){ p, i };
         if (pthread_create(&p->tid[i], NULL, parallel_worker, &p->workers[i])) {
@@ -92,6 +95,7 @@ void parallel_free(ParallelPool *p)
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->go);
     pthread_cond_destroy(&p->done);
+    pthread_cond_destroy(&p->met);
     free(p->tid);
     free(p->workers);
     free(p);
@@ -119,6 +123,23 @@ void parallel_run(ParallelPool *p, ParallelFn fn, void *arg)
     pthread_mutex_lock(&p->mu);
     while (p->pending > 0)
         pthread_cond_wait(&p->done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+}
+
+void parallel_barrier(ParallelPool *p)
+{
+    if (!p || p->threads == 1)
+        return;
+    pthread_mutex_lock(&p->mu);
+    unsigned long gen = p->bar_gen;
+    if (++p->bar_waiting == p->threads) {
+        p->bar_waiting = 0;
+        p->bar_gen++;
+        pthread_cond_broadcast(&p->met);
+    } else {
+        while (p->bar_gen == gen)
+            pthread_cond_wait(&p->met, &p->mu);
+    }
     pthread_mutex_unlock(&p->mu);
 }
 

@@ -1,9 +1,11 @@
 /* parallel.h - a small persistent pool of worker threads that runs one
- * function split into parts, one part per thread, and waits for all.
+ * function split into parts, one part per thread, and waits for all; the
+ * parts may meet at barriers on the way.
  *
- * The training engine splits each layer's work into fixed parts (channel
- * ranges, image ranges) that depend only on the thread count, so results
- * are the same on every run with the same count. */
+ * The training engine gives each thread a fixed range of the batch's
+ * images for a whole pass over the network (the ranges depend only on the
+ * thread count), so results are the same on every run with the same
+ * count. */
 #ifndef NASVIEW_PARALLEL_H
 #define NASVIEW_PARALLEL_H
 
@@ -27,6 +29,12 @@ int parallel_threads(const ParallelPool *p);
  * part 0 on the calling thread; returns when all parts are done.  A NULL
  * pool runs fn(arg, 0, 1). */
 void parallel_run(ParallelPool *p, ParallelFn fn, void *arg);
+
+/* parallel_barrier - called by every part of the running parallel_run
+ * (the same number of times): returns when all parts have reached it.
+ * Memory written before it by any part is visible after it to all.  A
+ * NULL or one-thread pool returns at once. */
+void parallel_barrier(ParallelPool *p);
 
 /* parallel_range - the part-th of `parts` near-equal pieces of [0, n):
  * sets *lo and *hi. */

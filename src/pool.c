@@ -24,32 +24,57 @@ size_t pool_workspace(const PoolShape *s)
     return dwconv_workspace(&d);
 }
 
+void avgpool_forward_part(const PoolShape *s, int n, int b0, int b1,
+                          const float *x, float *y, float *ws)
+{
+    DwShape d = pool_as_dw(s);
+    dwconv_avg_forward_part(&d, n, b0, b1, x, y, ws);
+}
+
+void avgpool_backward_part(const PoolShape *s, int n, int b0, int b1,
+                           const float *dy, float *dx, float *ws)
+{
+    DwShape d = pool_as_dw(s);
+    dwconv_avg_backward_part(&d, n, b0, b1, dy, dx, ws);
+}
+
+void maxpool_forward_part(const PoolShape *s, int n, int b0, int b1,
+                          const float *x, float *y, float *ws)
+{
+    DwShape d = pool_as_dw(s);
+    dwconv_max_forward_part(&d, n, b0, b1, x, y, ws);
+}
+
+void maxpool_backward_part(const PoolShape *s, int n, int b0, int b1,
+                           const float *x, const float *dy, float *dx,
+                           float *ws)
+{
+    DwShape d = pool_as_dw(s);
+    dwconv_max_backward_part(&d, n, b0, b1, x, dy, dx, ws);
+}
+
 void avgpool_forward(const PoolShape *s, int n, const float *x, float *y,
                      float *ws)
 {
-    DwShape d = pool_as_dw(s);
-    dwconv_avg_forward(&d, n, x, y, ws);
+    avgpool_forward_part(s, n, 0, n, x, y, ws);
 }
 
 void avgpool_backward(const PoolShape *s, int n, const float *dy, float *dx,
                       float *ws)
 {
-    DwShape d = pool_as_dw(s);
-    dwconv_avg_backward(&d, n, dy, dx, ws);
+    avgpool_backward_part(s, n, 0, n, dy, dx, ws);
 }
 
 void maxpool_forward(const PoolShape *s, int n, const float *x, float *y,
                      float *ws)
 {
-    DwShape d = pool_as_dw(s);
-    dwconv_max_forward(&d, n, x, y, ws);
+    maxpool_forward_part(s, n, 0, n, x, y, ws);
 }
 
 void maxpool_backward(const PoolShape *s, int n, const float *x,
                       const float *dy, float *dx, float *ws)
 {
-    DwShape d = pool_as_dw(s);
-    dwconv_max_backward(&d, n, x, dy, dx, ws);
+    maxpool_backward_part(s, n, 0, n, x, dy, dx, ws);
 }
 
 PoolShape pool_shape_make(int c, int k, int stride, int h, int w)

@@ -42,4 +42,17 @@ void maxpool_forward_naive(const PoolShape *s, int n, const float *x,
 void maxpool_backward_naive(const PoolShape *s, int n, const float *x,
                             const float *dy, float *dx);
 
+/* The four above on images [b0, b1) of the n only (every channel): parts
+ * of a batch split between threads write disjoint planes; each passes its
+ * own ws. */
+void avgpool_forward_part(const PoolShape *s, int n, int b0, int b1,
+                          const float *x, float *y, float *ws);
+void avgpool_backward_part(const PoolShape *s, int n, int b0, int b1,
+                           const float *dy, float *dx, float *ws);
+void maxpool_forward_part(const PoolShape *s, int n, int b0, int b1,
+                          const float *x, float *y, float *ws);
+void maxpool_backward_part(const PoolShape *s, int n, int b0, int b1,
+                           const float *x, const float *dy, float *dx,
+                           float *ws);
+
 #endif

@@ -142,7 +142,7 @@ NvStatus train_child(const Genotype *g, const TrainConfig *cfg,
     }
     result->params = net_param_count(net);
     result->mult_adds = net_mult_adds(net);
-    /* threads split each layer (network.c); OpenBLAS runs single-threaded
+    /* threads split each batch (network.c); OpenBLAS runs single-threaded
      * inside them: on the small matrices of a child its own threads cost
      * more than they give (PLATFORM.md, and `nasview bench`) */
     openblas_set_num_threads(1);

@@ -18,6 +18,32 @@ static inline VecF vec_load(const float *p)
     return v;
 }
 
+/* vec_copy - d[0..n) = s[0..n) for short runs that do not overlap: whole
+ * vectors, the last one overlapping the one before it, so a row of 7 to
+ * 28 floats has no scalar tail and no call. */
+static inline void vec_copy(float *d, const float *s, size_t n)
+{
+    _Static_assert(VEC_W <= 8, "two 4-float pieces cover lengths up to 8");
+    typedef float Vec4 __attribute__((vector_size(4 * sizeof(float))));
+    if (n >= VEC_W) {
+        for (size_t i = 0; i + VEC_W < n; i += VEC_W) {
+            VecF v = vec_load(s + i);
+            memcpy(d + i, &v, sizeof v);
+        }
+        VecF v = vec_load(s + n - VEC_W);
+        memcpy(d + n - VEC_W, &v, sizeof v);
+    } else if (n >= 4) {
+        Vec4 a, b;
+        memcpy(&a, s, sizeof a);
+        memcpy(&b, s + n - 4, sizeof b);
+        memcpy(d, &a, sizeof a);
+        memcpy(d + n - 4, &b, sizeof b);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            d[i] = s[i];
+    }
+}
+
 static inline float vec_hsum(VecF v)
 {
     float s = 0.0f;

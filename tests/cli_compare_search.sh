@@ -62,6 +62,7 @@ run "$SRCDIR/assets/experiment.sh" --nasview "$NASVIEW" --seeds 1 --budget 2 \
     --jobs 2 --out "$TMP/exp" -- $SMALL
 expect_status 0 "experiment.sh"
 expect_out "Comparing 3 searches at a budget of 2 samples each" "experiment table"
+expect_out "evolution: population 2, tournament 1" "evolution sized to the budget"
 for f in compare.txt compare.json compare.csv compare.svg experiment.db; do
     [ -s "$TMP/exp/$f" ] || fail "experiment.sh did not write $f"
 done

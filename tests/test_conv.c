@@ -65,6 +65,30 @@ static void check_conv(Rng *r, ConvShape s, int n, int relu)
           "conv %dx%d s%d,%d p%d,%d d%d,%d %dx%d cin %d cout %d relu %d: "
           "y %g dx %g dw %g", s.kh, s.kw, s.sh, s.sw, s.ph, s.pw, s.dh, s.dw,
           s.h, s.w, s.cin, s.cout, relu, ey, ex, ew);
+    /* the batch split in two parts, each with its own scratch for its own
+     * images only and its own weight gradient (as threads run it) */
+    const int h = n / 2;
+    float *y3 = calloc(ny, sizeof(float));
+    float *dwa = calloc(nw, sizeof(float)), *dwb = calloc(nw, sizeof(float));
+    float *wsa = calloc(conv_workspace(&s, h) + 1, sizeof(float));
+    float *wsb = calloc(conv_workspace(&s, n - h) + 1, sizeof(float));
+    conv_forward_part(&s, n, 0, h, relu, x, w, y3, wsa);
+    conv_forward_part(&s, n, h, n, relu, x, w, y3, wsb);
+    float *dx3 = rand_buf(r, nx), *dx4 = copy_buf(dx3, nx);
+    conv_backward_part(&s, n, 0, h, relu, x, w, dy, dx3, dwa, wsa);
+    conv_backward_part(&s, n, h, n, relu, x, w, dy, dx3, dwb, wsb);
+    conv_backward(&s, n, relu, x, w, dy, dx4, NULL, ws);
+    for (size_t i = 0; i < nw; i++)
+        dwa[i] += dwb[i];
+    float *dw4 = calloc(nw, sizeof(float));
+    conv_backward(&s, n, relu, x, w, dy, NULL, dw4, ws);
+    double py = max_diff(y3, y1, ny), px = max_diff(dx3, dx4, nx),
+           pw = max_diff(dwa, dw4, nw);
+    CHECK(py < 1e-5 && px < 1e-5 && pw < 1e-5,
+          "conv in two parts %dx%d s%d,%d: y %g dx %g dw %g", s.kh, s.kw,
+          s.sh, s.sw, py, px, pw);
+    free(y3); free(dx3); free(dx4); free(dwa); free(dwb); free(dw4);
+    free(wsa); free(wsb);
     free(x); free(w); free(dy); free(y1); free(y2); free(ws);
     free(dx1); free(dx2); free(dw1); free(dw2);
 }

@@ -160,7 +160,7 @@ static void check_bn_modes(void)
                   y[c * M + i], want);
         }
     }
-    bn_forward_infer(C, M, x, gamma, beta, rm, rv, y);
+    bn_forward_infer(C, M, M, x, gamma, beta, rm, rv, y);
     for (int c = 0; c < C; c++)
         for (int i = 0; i < M; i++) {
             double want = gamma[c] * (x[c * M + i] - rm[c]) / sqrt(rv[c] + 1e-5) + beta[c];

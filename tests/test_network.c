@@ -134,23 +134,26 @@ static void gradcheck_child(const char *name, const Genotype *g)
     net_free(net);
 }
 
-/* Two threads split every layer differently from one, but compute the
- * same function: forward and gradients agree to rounding, and two runs
- * with two threads agree exactly. */
+/* Threads split the batch into parts (2 threads: 2 + 2 images; 3: 1 + 1
+ * + 2; 6: parts with no image at all), exchanging batch-norm sums and
+ * adding weight gradients per part, but compute the same function:
+ * training forward, gradients and an inference pass agree with one thread
+ * to rounding, and two runs with two threads agree exactly. */
 static void check_threads(const Genotype *g)
 {
+    enum { NETS = 5 };
+    static const int threads[NETS] = { 1, 2, 2, 3, 6 };
     ChildShape sh = { 4, 1, 1, 12, 12, 10 };
-    Net *net[3];
-    Tensor *x[3], *lo[3];
+    Net *net[NETS];
+    Tensor *x[NETS], *lo[NETS];
     NvError err;
-    float *grads[3];
+    float *grads[NETS];
     uint8_t labels[GC_BATCH] = { 1, 4, 0, 9 };
     Rng r;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < NETS; i++) {
         CHECK(child_build(g, &sh, GC_BATCH, &net[i], &x[i], &lo[i], &err) ==
                       NV_OK &&
-                  net_set_threads(net[i], i == 0 ? 1 : 2, &err) == NV_OK &&
-                  (net_set_split_work(net[i], 0), 1) &&
+                  net_set_threads(net[i], threads[i], &err) == NV_OK &&
                   net_finish(net[i], 5, &err) == NV_OK,
               "threads build: %s", err.msg);
         rng_seed(&r, 8, 0);
@@ -165,19 +168,30 @@ static void check_threads(const Genotype *g)
         net_params(net[i], &w, &grads[i], &m);
     }
     size_t np = (size_t)net_param_count(net[0]);
-    double maxd = 0.0, maxg = 0.0;
-    for (size_t k = 0; k < np; k++) {
-        maxd = fmax(maxd, fabs((double)grads[0][k] - grads[1][k]));
-        maxg = fmax(maxg, fabs((double)grads[0][k]));
+    for (int i = 1; i < NETS; i += i == 1 ? 2 : 1) {
+        double maxd = 0.0, maxg = 0.0;
+        for (size_t k = 0; k < np; k++) {
+            maxd = fmax(maxd, fabs((double)grads[0][k] - grads[i][k]));
+            maxg = fmax(maxg, fabs((double)grads[0][k]));
+        }
+        CHECK(maxd <= 1e-4 * (1.0 + maxg),
+              "1 vs %d threads: gradients differ by %g", threads[i], maxd);
+        for (int k = 0; k < 10 * GC_BATCH; k++)
+            CHECK(fabsf(lo[0]->x[k] - lo[i]->x[k]) < 1e-4f,
+                  "%d threads, logit %d: %g vs %g", threads[i], k,
+                  lo[0]->x[k], lo[i]->x[k]);
     }
-    CHECK(maxd <= 1e-4 * (1.0 + maxg), "1 vs 2 threads: gradients differ by %g",
-          maxd);
+    /* inference with the running statistics the training pass updated */
+    for (int i = 0; i < NETS; i++)
+        net_forward(net[i], GC_BATCH, 0);
+    for (int i = 1; i < NETS; i++)
+        for (int k = 0; k < 10 * GC_BATCH; k++)
+            CHECK(fabsf(lo[0]->x[k] - lo[i]->x[k]) < 1e-4f,
+                  "%d threads, inference logit %d: %g vs %g", threads[i], k,
+                  lo[0]->x[k], lo[i]->x[k]);
     CHECK(memcmp(grads[1], grads[2], sizeof(float) * np) == 0,
           "2 threads twice: bit-identical gradients");
-    for (int k = 0; k < 10 * GC_BATCH; k++)
-        CHECK(fabsf(lo[0]->x[k] - lo[1]->x[k]) < 1e-4f, "logit %d: %g vs %g",
-              k, lo[0]->x[k], lo[1]->x[k]);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < NETS; i++)
         net_free(net[i]);
 }
 
