@@ -154,18 +154,3 @@ void bn_forward_train(int c, long m, const float *x, const float *gamma,
                         mean + ch, invstd + ch, run_mean + ch, run_var + ch);
     }
 }
-
-void bn_backward(int c, long m, const float *x, const float *gamma,
-                 const float *mean, const float *invstd, const float *dy,
-                 float *dx, float *dgamma, float *dbeta)
-{
-    for (int ch = 0; ch < c; ch++) {
-        double sums[2];
-        const size_t o = (size_t)ch * (size_t)m;
-        BnParts bp = { 1, &m, sums, 2 };
-        bn_sums_backward(1, m, m, x + o, dy + o, sums);
-        bn_backward_part(1, m, m, x + o, gamma + ch, mean + ch, invstd + ch,
-                         dy + o, &bp, dx ? dx + o : NULL,
-                         dgamma ? dgamma + ch : NULL, dbeta ? dbeta + ch : NULL);
-    }
-}

@@ -61,13 +61,10 @@ void bn_forward_infer(int c, long m, long stride, const float *x,
                       const float *gamma, const float *beta,
                       const float *run_mean, const float *run_var, float *y);
 
-/* The whole batch as one part, x[c][m] contiguous: for tests and single
- * callers. */
+/* bn_forward_train - the whole batch as one part, x[c][m] contiguous
+ * (the tests' reference for the part kernels). */
 void bn_forward_train(int c, long m, const float *x, const float *gamma,
                       const float *beta, float *y, float *mean, float *invstd,
                       float *run_mean, float *run_var);
-void bn_backward(int c, long m, const float *x, const float *gamma,
-                 const float *mean, const float *invstd, const float *dy,
-                 float *dx, float *dgamma, float *dbeta);
 
 #endif

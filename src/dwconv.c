@@ -732,30 +732,6 @@ void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
     dwconv_backward_part(s, n, 0, n, relu_in, x, w, dy, dx, dw, ws);
 }
 
-void dwconv_avg_forward(const DwShape *s, int n, const float *x, float *y,
-                        float *ws)
-{
-    dwconv_avg_forward_part(s, n, 0, n, x, y, ws);
-}
-
-void dwconv_avg_backward(const DwShape *s, int n, const float *dy, float *dx,
-                         float *ws)
-{
-    dwconv_avg_backward_part(s, n, 0, n, dy, dx, ws);
-}
-
-void dwconv_max_forward(const DwShape *s, int n, const float *x, float *y,
-                        float *ws)
-{
-    dwconv_max_forward_part(s, n, 0, n, x, y, ws);
-}
-
-void dwconv_max_backward(const DwShape *s, int n, const float *x,
-                         const float *dy, float *dx, float *ws)
-{
-    dwconv_max_backward_part(s, n, 0, n, x, dy, dx, ws);
-}
-
 void dwconv_forward_naive(const DwShape *s, int n, int relu_in,
                           const float *x, const float *w, float *y)
 {
