@@ -319,6 +319,14 @@ static int run_search(int argc, char **argv, const struct option *opts)
         for (int i = 0; i < nsets; i++)
             if (strategy_config_set(&cfg.strategy, set_names[i], sets[i], &err))
                 return cli_fail("search", &err);
+        /* evolution's first `population` samples are random founders */
+        if (cfg.strategy.kind == STRATEGY_EVOLUTION &&
+            cfg.budget <= cfg.strategy.population)
+            fprintf(stderr,
+                    "nasview search: warning: a budget of %d is within "
+                    "evolution's %d random founders, so nothing evolves "
+                    "(a smaller --set population=P lets it)\n",
+                    cfg.budget, cfg.strategy.population);
     }
 
     if (!db) {

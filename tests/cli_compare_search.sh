@@ -20,6 +20,8 @@ for seed in 1 2; do
         expect_status 0 "$s search, seed $seed"
     done
 done
+# the last one was evolution: 4 samples are all random founders
+expect_err "a budget of 4 is within evolution's 20 random founders" "evolution warns that nothing evolves"
 
 run "$NASVIEW" compare --db "$DB" --all
 expect_status 0 "compare --all"
