@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "dataset.h"
+#include "data/dataset.h"
 
 static double clock_s(clockid_t id)
 {

@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "canvas.h"
-#include "cell_draw.h"
-#include "cell_graph.h"
-#include "genotype.h"
+#include "render/canvas.h"
+#include "render/cell_draw.h"
+#include "render/cell_graph.h"
+#include "space/genotype.h"
 
 static double now(void)
 {

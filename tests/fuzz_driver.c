@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fuzz_driver.h"
-#include "rng.h"
+#include "base/rng.h"
 
 #define FUZZ_MAX 4096
 

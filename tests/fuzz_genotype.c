@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "fuzz_driver.h"
-#include "genotype.h"
+#include "space/genotype.h"
 
 const char *const fuzz_seed_corpus[] = {
     "normal: 1 0 sep_conv_5x5 sep_conv_3x3 add; 0 0 sep_conv_5x5 sep_conv_3x3 "

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "fuzz_driver.h"
-#include "idx.h"
+#include "data/idx.h"
 
 #define FUZZ_KEY 0xA5
 

@@ -21,9 +21,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "genotype.h"
-#include "rng.h"
-#include "store.h"
+#include "space/genotype.h"
+#include "base/rng.h"
+#include "store/store.h"
 
 static int add_sample(Store *s, int64_t id, int idx, const Genotype *g,
                       double reward, SampleStatus status, int dup_of)

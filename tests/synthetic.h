@@ -6,9 +6,9 @@
 #ifndef NASVIEW_TESTS_SYNTHETIC_H
 #define NASVIEW_TESTS_SYNTHETIC_H
 
-#include "genotype.h"
-#include "rng.h"
-#include "strategy.h"
+#include "space/genotype.h"
+#include "base/rng.h"
+#include "search/strategy.h"
 
 typedef struct {
     int target[GENO_DECISIONS];

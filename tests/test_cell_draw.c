@@ -17,12 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "canvas.h"
-#include "cell_draw.h"
-#include "cell_graph.h"
+#include "render/canvas.h"
+#include "render/cell_draw.h"
+#include "render/cell_graph.h"
 #include "check.h"
-#include "genotype.h"
-#include "rng.h"
+#include "space/genotype.h"
+#include "base/rng.h"
 
 #define ARROW 0x25BAu
 

@@ -14,12 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "canvas.h"
-#include "cell_draw.h"
-#include "cell_graph.h"
+#include "render/canvas.h"
+#include "render/cell_draw.h"
+#include "render/cell_graph.h"
 #include "check.h"
-#include "genotype.h"
-#include "rng.h"
+#include "space/genotype.h"
+#include "base/rng.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define USING_ASAN 1

@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "compare.h"
-#include "compare_report.h"
-#include "compare_svg.h"
+#include "compare/compare.h"
+#include "compare/compare_report.h"
+#include "compare/compare_svg.h"
 
 #define NEAR(x, want, tol) (fabs((x) - (want)) <= (tol))
 

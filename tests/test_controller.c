@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adam.h"
-#include "bytes.h"
+#include "search/adam.h"
+#include "base/bytes.h"
 #include "check.h"
-#include "controller.h"
-#include "lstm.h"
+#include "search/controller.h"
+#include "search/lstm.h"
 
 #define NB 3
 

@@ -11,10 +11,10 @@
 #include <string.h>
 
 #include "check.h"
-#include "conv.h"
-#include "dwconv.h"
-#include "pool.h"
-#include "rng.h"
+#include "nn/conv.h"
+#include "nn/dwconv.h"
+#include "nn/pool.h"
+#include "base/rng.h"
 
 static float *rand_buf(Rng *r, size_t n)
 {

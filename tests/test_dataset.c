@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "dataset.h"
+#include "data/dataset.h"
 
 /* stats_naive - mean and population std of channel ch, straight from the
  * definition, in double. */

@@ -13,8 +13,8 @@
 #include <zlib.h>
 
 #include "check.h"
-#include "dataset.h"
-#include "rng.h"
+#include "data/dataset.h"
+#include "base/rng.h"
 
 static char root[4096];
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "genotype.h"
+#include "space/genotype.h"
 
 static const char *srcdir(void)
 {

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "batchnorm.h"
+#include "nn/batchnorm.h"
 #include "check.h"
-#include "layers.h"
-#include "network.h"
-#include "rng.h"
+#include "nn/layers.h"
+#include "nn/network.h"
+#include "base/rng.h"
 
 #define EPS 4e-3f
 #define BATCH 3

@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "child.h"
-#include "rng.h"
+#include "train/child.h"
+#include "base/rng.h"
 
 #define GC_BATCH 4
 #define GC_EPS 1e-3f

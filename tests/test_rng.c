@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "rng.h"
+#include "base/rng.h"
 
 /* Load the state words s[0..3] through the public byte form. */
 static void load_words(Rng *r, const uint64_t s[4])

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "stats.h"
+#include "compare/stats.h"
 
 #define NEAR(x, want, tol) (fabs((x) - (want)) <= (tol))
 

@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "store.h"
-#include "store_sql.h"
+#include "store/store.h"
+#include "store/store_sql.h"
 
 static char dir[256];
 

@@ -12,7 +12,7 @@
 #include <zlib.h>
 
 #include "check.h"
-#include "strategy.h"
+#include "search/strategy.h"
 #include "synthetic.h"
 
 /* ---- settings ----------------------------------------------------------- */

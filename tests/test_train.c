@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "dataset.h"
-#include "optim.h"
-#include "train.h"
+#include "data/dataset.h"
+#include "train/optim.h"
+#include "train/train.h"
 
 typedef struct {
     float first_loss;

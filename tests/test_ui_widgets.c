@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bars.h"
+#include "widgets/bars.h"
 #include "check.h"
-#include "curves.h"
-#include "grid.h"
-#include "plot.h"
-#include "progress.h"
-#include "table.h"
+#include "widgets/curves.h"
+#include "widgets/grid.h"
+#include "widgets/plot.h"
+#include "widgets/progress.h"
+#include "widgets/table.h"
 
 static void test_encoding(void)
 {

@@ -25,8 +25,8 @@
 #include <signal.h>
 
 #include "data.h"
-#include "grid.h"
-#include "plot.h"
+#include "widgets/grid.h"
+#include "widgets/plot.h"
 
 #define APP_TICK_MS 50
 #define APP_MIN_W 70

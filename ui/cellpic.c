@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "canvas.h"
-#include "cell_draw.h"
-#include "cell_graph.h"
+#include "render/canvas.h"
+#include "render/cell_draw.h"
+#include "render/cell_graph.h"
 #include "cellpic.h"
 #include "cellview.h"
 

@@ -6,9 +6,9 @@
 #ifndef NASVIEW_UI_CELLPIC_H
 #define NASVIEW_UI_CELLPIC_H
 
-#include "genotype.h"
-#include "grid.h"
-#include "nv_error.h"
+#include "space/genotype.h"
+#include "widgets/grid.h"
+#include "base/nv_error.h"
 
 typedef struct {
     void *render;            /* the renderer's context, made on first use */

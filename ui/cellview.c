@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bars.h"
+#include "widgets/bars.h"
 #include "cellview.h"
 
 UiRole cellview_op_role(int op)

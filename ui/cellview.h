@@ -5,10 +5,10 @@
 #ifndef NASVIEW_UI_CELLVIEW_H
 #define NASVIEW_UI_CELLVIEW_H
 
-#include "genotype.h"
-#include "grid.h"
-#include "plot.h"
-#include "store.h"
+#include "space/genotype.h"
+#include "widgets/grid.h"
+#include "widgets/plot.h"
+#include "store/store.h"
 
 /* cellview_op_role - the colour role of op's family (identity, conv,
  * separable conv, pooling), as a UiGrid role. */

@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "nv_error.h"
-#include "store.h"
+#include "base/nv_error.h"
+#include "store/store.h"
 
 typedef struct UiData UiData;
 

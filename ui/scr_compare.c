@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
-#include "curves.h"
+#include "compare/compare.h"
+#include "widgets/curves.h"
 #include "screens.h"
 
 /* One search in the picker, with its rewards once it is marked. */

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bars.h"
+#include "widgets/bars.h"
 #include "cellview.h"
 #include "cellpic.h"
 #include "screens.h"

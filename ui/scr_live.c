@@ -23,7 +23,7 @@
 
 #include "cellpic.h"
 #include "cellview.h"
-#include "progress.h"
+#include "widgets/progress.h"
 #include "screens.h"
 
 #define PAGE 2000

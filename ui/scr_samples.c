@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "screens.h"
-#include "table.h"
+#include "widgets/table.h"
 
 #define PAGE 2000
 

@@ -12,7 +12,7 @@
 
 #include "screens.h"
 #include "spawn.h"
-#include "table.h"
+#include "widgets/table.h"
 
 typedef struct {
     Screen base;

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "nv_error.h"
+#include "base/nv_error.h"
 
 /* spawn_log_path - the log file for a search started at unix time t on
  * database db: "DB.search-YYYYmmdd-HHMMSS.log" in db's directory. */

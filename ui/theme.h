@@ -10,7 +10,7 @@
 #ifndef NASVIEW_UI_THEME_H
 #define NASVIEW_UI_THEME_H
 
-#include "grid.h"
+#include "widgets/grid.h"
 
 /* theme_init - set up colour pairs after initscr.  Returns 1 when colours
  * are in use, 0 when no_color is set or the terminal has none. */

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "cli.h"
+#include "cli/cli.h"
 
 static const char usage[] =
     "Usage: nasview [--db FILE] [--read-only]\n"

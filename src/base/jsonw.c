@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "jsonw.h"
+#include "base/jsonw.h"
 
 void json_string(FILE *f, const char *s)
 {

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "nv_error.h"
+#include "base/nv_error.h"
 
 NvStatus nv_error_set(NvError *err, NvStatus status, const char *fmt, ...)
 {

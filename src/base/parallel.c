@@ -5,7 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "parallel.h"
+#include "base/parallel.h"
 
 typedef struct {
     ParallelPool *pool;

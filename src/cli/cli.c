@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {

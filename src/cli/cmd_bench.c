@@ -11,12 +11,12 @@
 
 #include <cblas.h>
 
-#include "child.h"
-#include "cli.h"
-#include "jsonw.h"
-#include "network.h"
-#include "optim.h"
-#include "rng.h"
+#include "train/child.h"
+#include "cli/cli.h"
+#include "base/jsonw.h"
+#include "nn/network.h"
+#include "train/optim.h"
+#include "base/rng.h"
 
 static const char usage[] =
     "Usage: nasview bench [--genotype (TEXT | nasnet-a)] [--F n] [--N n]\n"

@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "compare.h"
-#include "compare_report.h"
-#include "compare_svg.h"
-#include "store.h"
+#include "cli/cli.h"
+#include "compare/compare.h"
+#include "compare/compare_report.h"
+#include "compare/compare_svg.h"
+#include "store/store.h"
 
 static const char usage[] =
     "Usage: nasview compare [--db FILE] (SEARCH... | --all) [--group strategy]\n"

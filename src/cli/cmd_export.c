@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cell_graph.h"
-#include "cli.h"
-#include "report.h"
-#include "store.h"
+#include "render/cell_graph.h"
+#include "cli/cli.h"
+#include "report/report.h"
+#include "store/store.h"
 
 static const char usage[] =
     "Usage: nasview export [--db FILE] SEARCH [SAMPLE] (--csv FILE |\n"

@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cell_graph.h"
-#include "cli.h"
-#include "genotype.h"
-#include "jsonw.h"
-#include "train.h"
+#include "render/cell_graph.h"
+#include "cli/cli.h"
+#include "space/genotype.h"
+#include "base/jsonw.h"
+#include "train/train.h"
 
 static const char usage[] =
     "Usage: nasview genotype (TEXT | nasnet-a) [--format table|json]\n"

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli.h"
-#include "report.h"
-#include "store.h"
+#include "cli/cli.h"
+#include "report/report.h"
+#include "store/store.h"
 
 static const char usage[] =
     "Usage: nasview ls [--db FILE] [--format table|json|csv]\n"

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "network.h"
-#include "search.h"
-#include "store.h"
+#include "cli/cli.h"
+#include "nn/network.h"
+#include "search/search.h"
+#include "store/store.h"
 
 static const char usage[] =
     "Usage: nasview search [--db FILE] --strategy rl|random|evolution\n"

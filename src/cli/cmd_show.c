@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli.h"
-#include "report.h"
-#include "store.h"
+#include "cli/cli.h"
+#include "report/report.h"
+#include "store/store.h"
 
 static const char usage[] =
     "Usage: nasview show [--db FILE] SEARCH [SAMPLE] [--format table|json|csv]\n"

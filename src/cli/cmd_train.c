@@ -10,12 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "dataset.h"
-#include "genotype.h"
-#include "jsonw.h"
-#include "network.h"
-#include "train.h"
+#include "cli/cli.h"
+#include "data/dataset.h"
+#include "space/genotype.h"
+#include "base/jsonw.h"
+#include "nn/network.h"
+#include "train/train.h"
 
 static const char usage[] =
     "Usage: nasview train --genotype (TEXT | nasnet-a) [--F n] [--N n]\n"

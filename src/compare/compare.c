@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "compare.h"
+#include "compare/compare.h"
 
 static const char *const metric_names[COMPARE_NMETRICS] = { "best", "top5",
                                                             "top25" };

@@ -10,8 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "nv_error.h"
-#include "stats.h"
+#include "base/nv_error.h"
+#include "compare/stats.h"
 
 /* The paper's Fig. 6 axes: best so far, mean of the top 5 and top 25. */
 typedef enum {

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "compare_report.h"
-#include "jsonw.h"
+#include "compare/compare_report.h"
+#include "base/jsonw.h"
 
 static const char dup_rule[] =
     "every sampled architecture counts toward the budget; a duplicate "

@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "compare.h"
+#include "compare/compare.h"
 
 /* compare_report_table - a header stating the budget (and whether it was
  * the default), the units and the duplicates rule; one line per strategy

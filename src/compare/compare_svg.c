@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "compare_svg.h"
+#include "compare/compare_svg.h"
 
 /* Geometry in SVG user units (pixels). */
 enum {

@@ -9,8 +9,8 @@
 
 #include <stdio.h>
 
-#include "compare.h"
-#include "nv_error.h"
+#include "compare/compare.h"
+#include "base/nv_error.h"
 
 /* compare_svg_write - the SVG document for c on f.  Returns NV_OK, or
  * NV_ERR_IO when f reports a write error (the message names `what`, the

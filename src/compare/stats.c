@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats.h"
+#include "compare/stats.h"
 
 /* ---- per search ----------------------------------------------------- */
 

@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "nv_error.h"
+#include "base/nv_error.h"
 
 /* ---- per search ----------------------------------------------------- */
 

@@ -13,9 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "dataset.h"
-#include "idx.h"
-#include "rng.h"
+#include "data/dataset.h"
+#include "data/idx.h"
+#include "base/rng.h"
 
 #define DATASET_PATH_MAX 4096
 

@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "nv_error.h"
+#include "base/nv_error.h"
 
 /* Where the Debian package dataset-fashion-mnist installs its files. */
 #define DATASET_FASHION_MNIST_DIR "/usr/share/datasets/fashion-mnist"

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "idx.h"
+#include "data/idx.h"
 
 /* First buffer size when the data come from a stream: a forged header
  * cannot make us allocate more than this before the bytes arrive. */

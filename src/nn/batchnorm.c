@@ -14,8 +14,8 @@
 
 #include <math.h>
 
-#include "batchnorm.h"
-#include "vecops.h"
+#include "nn/batchnorm.h"
+#include "base/vecops.h"
 
 void bn_sums_forward(int c, long m, long stride, const float *x, double *out)
 {

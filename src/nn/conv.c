@@ -13,7 +13,7 @@
 
 #include <cblas.h>
 
-#include "conv.h"
+#include "nn/conv.h"
 
 static inline float relu_if(float v, int relu)
 {

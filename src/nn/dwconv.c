@@ -35,8 +35,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "dwconv.h"
-#include "vecops.h"
+#include "nn/dwconv.h"
+#include "base/vecops.h"
 
 /* Blocks run up to 2 vectors past the last output: the slack every
  * stacked buffer carries. */

@@ -18,8 +18,8 @@
 
 #include <cblas.h>
 
-#include "batchnorm.h"
-#include "layers.h"
+#include "nn/batchnorm.h"
+#include "nn/layers.h"
 
 /* Floats of one image's plane of tensor t. */
 static inline long plane_of(const Tensor *t)

@@ -15,10 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conv.h"
-#include "dwconv.h"
-#include "parallel.h"
-#include "pool.h"
+#include "nn/conv.h"
+#include "nn/dwconv.h"
+#include "base/parallel.h"
+#include "nn/pool.h"
 
 typedef enum { TENSOR_ACT = 0, TENSOR_PARAM, TENSOR_STATE, TENSOR_ROLES } TensorRole;
 

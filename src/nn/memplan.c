@@ -4,7 +4,7 @@
 
 #include <stdlib.h>
 
-#include "memplan.h"
+#include "nn/memplan.h"
 
 typedef struct {
     const MemSlot *s;

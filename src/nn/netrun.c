@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "network_impl.h"
+#include "nn/network_impl.h"
 
 void net_threads_free(NetThreads *th)
 {

@@ -35,9 +35,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "memplan.h"
-#include "network_impl.h"
-#include "rng.h"
+#include "nn/memplan.h"
+#include "nn/network_impl.h"
+#include "base/rng.h"
 
 
 Net *net_new(int max_batch)

@@ -21,8 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "layers.h"
-#include "nv_error.h"
+#include "nn/layers.h"
+#include "base/nv_error.h"
 
 typedef struct Net Net;
 

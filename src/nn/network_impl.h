@@ -4,8 +4,8 @@
 #ifndef NASVIEW_NETWORK_IMPL_H
 #define NASVIEW_NETWORK_IMPL_H
 
-#include "network.h"
-#include "parallel.h"
+#include "nn/network.h"
+#include "base/parallel.h"
 
 #define NET_ALIGN_FLOATS 16 /* 64-byte alignment of every view */
 

@@ -9,8 +9,8 @@
 #pragma GCC optimize("vect-cost-model=dynamic")
 #endif
 
-#include "dwconv.h"
-#include "pool.h"
+#include "nn/dwconv.h"
+#include "nn/pool.h"
 
 static DwShape pool_as_dw(const PoolShape *s)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "canvas.h"
+#include "render/canvas.h"
 
 Canvas *canvas_new(int width, int height)
 {

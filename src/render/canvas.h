@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "nv_error.h"
+#include "base/nv_error.h"
 
 typedef enum {
     CANVAS_ROLE_BLANK = 0,

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cell_draw.h"
+#include "render/cell_draw.h"
 
 #define DIR_L 1u
 #define DIR_R 2u

@@ -12,10 +12,10 @@
 #ifndef NASVIEW_CELL_DRAW_H
 #define NASVIEW_CELL_DRAW_H
 
-#include "canvas.h"
-#include "cell_graph.h"
-#include "genotype.h"
-#include "nv_error.h"
+#include "render/canvas.h"
+#include "render/cell_graph.h"
+#include "space/genotype.h"
+#include "base/nv_error.h"
 
 typedef enum {
     CELL_DRAW_BOXES = 0,   /* three-row boxes, full labels */

@@ -27,7 +27,7 @@
 
 #include <gvc.h>
 
-#include "cell_graph.h"
+#include "render/cell_graph.h"
 
 struct CellRender {
     GVC_t *gvc; /* the process's context (invariant 5), not owned */

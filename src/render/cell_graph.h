@@ -17,9 +17,9 @@
 
 #include <stdio.h>
 
-#include "canvas.h"
-#include "genotype.h"
-#include "nv_error.h"
+#include "render/canvas.h"
+#include "space/genotype.h"
+#include "base/nv_error.h"
 
 /* Most nodes of one cell: 2 inputs + 2 ops and 1 combine per block + 2
  * factorized reduces + the output. */

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "genotype.h"
-#include "jsonw.h"
-#include "report.h"
+#include "space/genotype.h"
+#include "base/jsonw.h"
+#include "report/report.h"
 
 void report_time(long long t, char *buf, size_t n)
 {

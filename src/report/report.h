@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "store.h"
+#include "store/store.h"
 
 /* report_time - unix seconds t as "2026-11-28 09:40:12" (UTC) into buf
  * (at least 24 bytes); "-" for 0. */

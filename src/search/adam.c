@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adam.h"
+#include "search/adam.h"
 
 int adam_init(Adam *a, size_t n)
 {

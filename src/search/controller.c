@@ -18,8 +18,8 @@
 
 #include <cblas.h>
 
-#include "controller.h"
-#include "lstm.h"
+#include "search/controller.h"
+#include "search/lstm.h"
 
 #define T_STEPS GENO_DECISIONS
 #define SMAX GENO_MAX_SUPPORT

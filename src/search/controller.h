@@ -19,9 +19,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "genotype.h"
-#include "nv_error.h"
-#include "rng.h"
+#include "space/genotype.h"
+#include "base/nv_error.h"
+#include "base/rng.h"
 
 typedef struct Controller Controller;
 

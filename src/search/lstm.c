@@ -6,7 +6,7 @@
 
 #include <cblas.h>
 
-#include "lstm.h"
+#include "search/lstm.h"
 
 static float sigmoidf(float x)
 {

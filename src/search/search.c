@@ -32,10 +32,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "dataset.h"
-#include "genotype.h"
-#include "jsonw.h"
-#include "search.h"
+#include "data/dataset.h"
+#include "space/genotype.h"
+#include "base/jsonw.h"
+#include "search/search.h"
 
 /* RNG streams of the search seed (invariant 2); far from the strategy's
  * own streams (strategy.h). */

@@ -14,10 +14,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "nv_error.h"
-#include "store.h"
-#include "strategy.h"
-#include "train.h"
+#include "base/nv_error.h"
+#include "store/store.h"
+#include "search/strategy.h"
+#include "train/train.h"
 
 typedef struct {
     char name[STORE_NAME_MAX]; /* "" = "<strategy>-<seed>", made unique */

@@ -21,7 +21,7 @@
 
 #include <zlib.h>
 
-#include "strategy_impl.h"
+#include "search/strategy_impl.h"
 
 #define STATE_MAGIC "NVSTRAT\n"
 #define STATE_VERSION 1u

@@ -20,8 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "genotype.h"
-#include "nv_error.h"
+#include "space/genotype.h"
+#include "base/nv_error.h"
 
 typedef enum {
     STRATEGY_RL = 0,

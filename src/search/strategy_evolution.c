@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strategy_impl.h"
+#include "search/strategy_impl.h"
 
 typedef struct {
     Genotype g;

@@ -4,9 +4,9 @@
 #ifndef NASVIEW_STRATEGY_IMPL_H
 #define NASVIEW_STRATEGY_IMPL_H
 
-#include "bytes.h"
-#include "rng.h"
-#include "strategy.h"
+#include "base/bytes.h"
+#include "base/rng.h"
+#include "search/strategy.h"
 
 typedef struct {
     /* init - allocate s->impl for s->cfg (already validated). */

@@ -3,7 +3,7 @@
  * state besides the common RNG. */
 #include "config.h"
 
-#include "strategy_impl.h"
+#include "search/strategy_impl.h"
 
 static NvStatus random_init(Strategy *s, NvError *err)
 {

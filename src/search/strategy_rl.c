@@ -24,9 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adam.h"
-#include "controller.h"
-#include "strategy_impl.h"
+#include "search/adam.h"
+#include "search/controller.h"
+#include "search/strategy_impl.h"
 
 typedef struct {
     Controller *ctl;

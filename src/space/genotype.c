@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "genotype.h"
+#include "space/genotype.h"
 
 static const char *const op_names[GENO_OPS] = {
     "identity",     "conv_1x3_3x1", "conv_1x7_7x1", "dil_conv_3x3",

@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "nv_error.h"
-#include "rng.h"
+#include "base/nv_error.h"
+#include "base/rng.h"
 
 #define GENO_CELLS 2
 #define GENO_BLOCKS 5

@@ -27,8 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "store_db.h"
-#include "store_sql.h"
+#include "store/store_db.h"
+#include "store/store_sql.h"
 
 /* ---- small helpers ------------------------------------------------------ */
 

@@ -39,8 +39,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "genotype.h"
-#include "nv_error.h"
+#include "space/genotype.h"
+#include "base/nv_error.h"
 
 /* The schema version this program creates and reads (PRAGMA user_version). */
 #define STORE_SCHEMA_VERSION 3

@@ -6,7 +6,7 @@
 
 #include <sqlite3.h>
 
-#include "store.h"
+#include "store/store.h"
 
 struct Store {
     sqlite3 *db;     /* the one connection, owned */

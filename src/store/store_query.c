@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_db.h"
+#include "store/store_db.h"
 
 /* ---- searches -------------------------------------------------------------- */
 

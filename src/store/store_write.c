@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store_db.h"
+#include "store/store_db.h"
 
 static void bind_real_or_null(sqlite3_stmt *st, int i, double x)
 {

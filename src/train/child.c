@@ -3,7 +3,7 @@
  * and output concat, and the stem/stacks/head around them. */
 #include "config.h"
 
-#include "child.h"
+#include "train/child.h"
 
 /* ReLU - conv 1x1 (stride s) - BN, C_in -> C. */
 static Tensor *relu_conv_bn(Net *net, Tensor *x, int C, int s)

@@ -4,9 +4,9 @@
 #ifndef NASVIEW_CHILD_H
 #define NASVIEW_CHILD_H
 
-#include "genotype.h"
-#include "network.h"
-#include "nv_error.h"
+#include "space/genotype.h"
+#include "nn/network.h"
+#include "base/nv_error.h"
 
 typedef struct {
     int F, N;          /* filters of the first stack, normal cells per stack */

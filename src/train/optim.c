@@ -10,7 +10,7 @@
 
 #include <math.h>
 
-#include "optim.h"
+#include "train/optim.h"
 
 void sgd_nesterov_step(float *w, const float *g, float *v, size_t n, float lr,
                        float mu, float wd)

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "network.h"
+#include "nn/network.h"
 
 /* sgd_nesterov_step - for each of the n parameters:
  *   d = g + wd*w;  v = mu*v + d;  w -= lr * (d + mu*v).

@@ -12,10 +12,10 @@
 
 #include <cblas.h>
 
-#include "child.h"
-#include "optim.h"
-#include "rng.h"
-#include "train.h"
+#include "train/child.h"
+#include "train/optim.h"
+#include "base/rng.h"
+#include "train/train.h"
 
 /* RNG streams of one child's seed (rng_seed's stream argument). */
 enum { TRAIN_STREAM_ORDER = 2 };

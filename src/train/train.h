@@ -9,9 +9,9 @@
 
 #include <stdint.h>
 
-#include "dataset.h"
-#include "genotype.h"
-#include "nv_error.h"
+#include "data/dataset.h"
+#include "space/genotype.h"
+#include "base/nv_error.h"
 
 typedef struct {
     int F;              /* filters of the first stack (SPEC: search default 8) */

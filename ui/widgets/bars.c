@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bars.h"
+#include "widgets/bars.h"
 
 double bars_entropy(const float *p, int k)
 {

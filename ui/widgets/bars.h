@@ -4,8 +4,8 @@
 #ifndef NASVIEW_UI_BARS_H
 #define NASVIEW_UI_BARS_H
 
-#include "grid.h"
-#include "plot.h"
+#include "widgets/grid.h"
+#include "widgets/plot.h"
 
 /* bars_entropy - Shannon entropy in nats of p[0..k) (zeros contribute
  * nothing; p need not be normalised exactly). */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "curves.h"
+#include "widgets/curves.h"
 
 /* Dot layers: for every dot, 1 + the index of the series whose line (or
  * band) lights it, 0 for none. */

@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
-#include "grid.h"
-#include "plot.h"
+#include "widgets/grid.h"
+#include "widgets/plot.h"
 
 typedef struct {
     const double *mean; /* [n] the line; entry i is at x = i + 1 */

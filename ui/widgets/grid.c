@@ -4,7 +4,7 @@
 
 #include <stdlib.h>
 
-#include "grid.h"
+#include "widgets/grid.h"
 
 UiGrid *ui_grid_new(int width, int height)
 {

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "canvas.h"
+#include "render/canvas.h"
 
 typedef enum {
     UI_ROLE_NORMAL = 0,

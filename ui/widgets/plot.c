@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plot.h"
+#include "widgets/plot.h"
 
 void plot_mode_dots(PlotMode mode, int *sx, int *sy)
 {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "grid.h"
+#include "widgets/grid.h"
 
 typedef enum { PLOT_BRAILLE = 0, PLOT_BLOCK, PLOT_ASCII } PlotMode;
 

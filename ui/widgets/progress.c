@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "progress.h"
+#include "widgets/progress.h"
 
 void progress_draw(UiGrid *g, int x, int y, int w, double frac,
                    const char *label, PlotMode mode)

@@ -3,8 +3,8 @@
 #ifndef NASVIEW_UI_PROGRESS_H
 #define NASVIEW_UI_PROGRESS_H
 
-#include "grid.h"
-#include "plot.h"
+#include "widgets/grid.h"
+#include "widgets/plot.h"
 
 /* progress_draw - the bar for frac (clamped to [0, 1]) at (x, y), w
  * columns in all, the label after the percentage (may be NULL); eighth

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "table.h"
+#include "widgets/table.h"
 
 void table_init(Table *t, const TableColumn *cols, int ncols)
 {

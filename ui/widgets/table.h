@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "grid.h"
+#include "widgets/grid.h"
 
 typedef struct {
     const char *title;
