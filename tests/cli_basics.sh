@@ -33,4 +33,16 @@ run "$NASVIEW" genotype --format
 expect_status 2 "option without value"
 expect_err "needs a value" "option without value"
 
+# output that cannot be written is an error, not a silent success
+if [ -c /dev/full ]; then
+    for args in "--help" "--version" "genotype nasnet-a" "genotype nasnet-a --format json" \
+                "ls --db $TMP/full.db"; do
+        # shellcheck disable=SC2086
+        "$NASVIEW" $args > /dev/full 2>"$TMP/err"
+        status=$?
+        err=$(cat "$TMP/err")
+        expect_status 1 "$args > /dev/full"
+        expect_err "cannot write standard output" "$args > /dev/full"
+    done
+fi
 finish

@@ -145,3 +145,18 @@ NvStatus cli_default_db(char *buf, size_t n, int create_dirs, NvError *err)
     snprintf(buf, n, "%s/nasview/nasview.db", dir);
     return NV_OK;
 }
+
+int cli_close_stdout(int rc)
+{
+    int failed = fflush(stdout) != 0 || ferror(stdout);
+    int saved = errno;
+    if (fclose(stdout) != 0 && !failed) {
+        failed = 1;
+        saved = errno;
+    }
+    if (!failed)
+        return rc;
+    fprintf(stderr, "nasview: cannot write standard output: %s\n",
+            saved ? strerror(saved) : "write error");
+    return rc == CLI_EXIT_OK ? CLI_EXIT_FAIL : rc;
+}

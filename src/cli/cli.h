@@ -30,6 +30,13 @@ int cli_option_error(const char *cmd, int c, char **argv);
  * NV_ERR_PARSE). */
 int cli_fail(const char *cmd, const NvError *err);
 
+/* cli_close_stdout - flush and close standard output, so that a write the
+ * buffer held back (a full disk, /dev/full, a closed pipe) is not lost in
+ * silence.  Returns rc, or CLI_EXIT_FAIL after "nasview: cannot write
+ * standard output: REASON" on stderr when rc was CLI_EXIT_OK and the
+ * output failed. */
+int cli_close_stdout(int rc);
+
 /* cli_parse_long - parse val as an integer in [lo, hi] for option opt.
  * Returns 0 and sets *out, or prints a usage error and returns
  * CLI_EXIT_USAGE. */

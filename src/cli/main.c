@@ -50,16 +50,16 @@ int main(int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         fputs(usage, stdout);
-        return CLI_EXIT_OK;
+        return cli_close_stdout(CLI_EXIT_OK);
     }
     if (argc >= 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
         printf("nasview %s\n", PACKAGE_VERSION);
-        return CLI_EXIT_OK;
+        return cli_close_stdout(CLI_EXIT_OK);
     }
     if (argc < 2 || argv[1][0] == '-')
         return cmd_tui(argc, argv);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+            return cli_close_stdout(commands[i].run(argc - 1, argv + 1));
     return cli_usage_error(NULL, "'%s' is not a command", argv[1]);
 }
