@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/outfile.h"
 #include "render/cell_graph.h"
 #include "cli/cli.h"
 #include "report/report.h"
@@ -111,8 +112,6 @@ static NvStatus write_table(FILE *f, Store *st, const StoreSearch *s, int idx,
 static NvStatus export_table(Store *st, const StoreSearch *s, int idx,
                              int json, const char *file, NvError *err)
 {
-    char tmp[4200];
-    FILE *f;
     NvStatus r;
     if (strcmp(file, "-") == 0) {
         r = write_table(stdout, st, s, idx, json, err);
@@ -121,23 +120,11 @@ static NvStatus export_table(Store *st, const StoreSearch *s, int idx,
                              strerror(errno));
         return r;
     }
-    snprintf(tmp, sizeof tmp, "%s.tmp", file);
-    if (!(f = fopen(tmp, "w")))
-        return nv_error_set(err, NV_ERR_IO, "cannot write %s: %s", tmp,
-                            strerror(errno));
-    r = write_table(f, st, s, idx, json, err);
-    if (ferror(f) && r == NV_OK)
-        r = nv_error_set(err, NV_ERR_IO, "cannot write %s: %s", tmp,
-                         strerror(errno));
-    if (fclose(f) != 0 && r == NV_OK)
-        r = nv_error_set(err, NV_ERR_IO, "cannot write %s: %s", tmp,
-                         strerror(errno));
-    if (r == NV_OK && rename(tmp, file) != 0)
-        r = nv_error_set(err, NV_ERR_IO, "cannot rename %s to %s: %s", tmp,
-                         file, strerror(errno));
-    if (r != NV_OK)
-        remove(tmp);
-    return r;
+    OutFile o;
+    if ((r = outfile_open(&o, file, err)) != NV_OK)
+        return r;
+    r = write_table(o.f, st, s, idx, json, err);
+    return outfile_close(&o, r, err);
 }
 
 /* export_picture - a sample's cells as SVG or DOT (the renderer's job). */

@@ -27,6 +27,7 @@
 
 #include <gvc.h>
 
+#include "base/outfile.h"
 #include "render/cell_graph.h"
 
 struct CellRender {
@@ -548,65 +549,6 @@ static NvStatus write_stdout(const char *data, size_t len, NvError *err)
     return NV_OK;
 }
 
-/* Write data to a temporary file in file's directory, then rename it. */
-static NvStatus write_atomic(const char *file, const char *data, size_t len,
-                             NvError *err)
-{
-    struct stat sb;
-    if (file[0] == '\0')
-        return nv_error_set(err, NV_ERR_USAGE, "empty output file name");
-    if (stat(file, &sb) == 0 && S_ISDIR(sb.st_mode))
-        return nv_error_set(err, NV_ERR_IO,
-                            "cannot write '%s': it is a directory; give a file "
-                            "name", file);
-    const char *slash = strrchr(file, '/');
-    size_t dirlen = slash ? (size_t)(slash - file) : 0;
-    const char *base = slash ? slash + 1 : file;
-    char dir[4096], tmp[4352];
-    if (dirlen + 1 > sizeof dir || strlen(file) + 16 > sizeof tmp)
-        return nv_error_set(err, NV_ERR_IO, "cannot write '%s': path too long",
-                            file);
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (dirlen == 0)
-        snprintf(dir, sizeof dir, "/");
-    else
-        snprintf(dir, sizeof dir, "%.*s", (int)dirlen, file);
-    snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", dir, base);
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return nv_error_set(err, NV_ERR_IO,
-                            "cannot write '%s': cannot create a file in "
-                            "directory '%s': %s",
-                            file, dir, strerror(errno));
-    mode_t mask = umask(0);
-    umask(mask);
-    int e = 0;
-    if (fchmod(fd, 0666 & ~mask) != 0)
-        e = errno;
-    for (size_t off = 0; !e && off < len;) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            e = w < 0 ? errno : EIO;
-        else
-            off += (size_t)w;
-    }
-    if (!e && fsync(fd) != 0)
-        e = errno;
-    if (close(fd) != 0 && !e)
-        e = errno;
-    if (!e && rename(tmp, file) != 0)
-        e = errno;
-    if (e) {
-        unlink(tmp);
-        return nv_error_set(err, NV_ERR_IO, "cannot write '%s': %s", file,
-                            strerror(e));
-    }
-    return NV_OK;
-}
-
 NvStatus cell_render_write(CellRender *r, const Genotype *g, CellSelect which,
                            RenderFormat fmt, const char *file, NvError *err)
 {
@@ -616,7 +558,7 @@ NvStatus cell_render_write(CellRender *r, const Genotype *g, CellSelect which,
     if (st != NV_OK)
         return st;
     st = strcmp(file, "-") == 0 ? write_stdout(data, len, err)
-                                : write_atomic(file, data, len, err);
+                                : outfile_write(file, data, len, err);
     free(data);
     return st;
 }

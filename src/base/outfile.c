@@ -1,0 +1,119 @@
+/* outfile.c - writing an output file without losing or replacing what
+ * should stay (see outfile.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/outfile.h"
+
+/* tmp_name - "DIR/.BASE.XXXXXX" beside file, in a new buffer (NULL: no memory). */
+static char *tmp_name(const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    size_t dirlen = slash ? (size_t)(slash - file) : 0;
+    const char *base = slash ? slash + 1 : file;
+    size_t n = strlen(file) + 16;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return NULL;
+    if (!slash)
+        snprintf(tmp, n, ".%s.XXXXXX", base);
+    else
+        snprintf(tmp, n, "%.*s/.%s.XXXXXX", (int)dirlen, file, base);
+    return tmp;
+}
+
+NvStatus outfile_open(OutFile *o, const char *file, NvError *err)
+{
+    struct stat sb;
+    memset(o, 0, sizeof *o);
+    if (file[0] == '\0')
+        return nv_error_set(err, NV_ERR_USAGE, "empty output file name");
+    if (stat(file, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return nv_error_set(err, NV_ERR_IO,
+                            "cannot write '%s': it is a directory; give a file "
+                            "name", file);
+    if (!(o->target = strdup(file)))
+        return nv_error_set(err, NV_ERR_NOMEM, "out of memory writing '%s'", file);
+    if (stat(file, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        /* a device node or FIFO: write to it, never rename over it */
+        if (!(o->f = fopen(file, "w"))) {
+            int e = errno;
+            free(o->target);
+            o->target = NULL;
+            return nv_error_set(err, NV_ERR_IO, "cannot write '%s': %s", file,
+                                strerror(e));
+        }
+        return NV_OK;
+    }
+    if (!(o->tmp = tmp_name(file))) {
+        free(o->target);
+        o->target = NULL;
+        return nv_error_set(err, NV_ERR_NOMEM, "out of memory writing '%s'", file);
+    }
+    int fd = mkstemp(o->tmp);
+    if (fd >= 0) {
+        mode_t mask = umask(0);
+        umask(mask);
+        if (fchmod(fd, 0666 & ~mask) == 0 && (o->f = fdopen(fd, "w")))
+            return NV_OK;
+        int e = errno;
+        close(fd);
+        unlink(o->tmp);
+        errno = e;
+    }
+    int e = errno;
+    const char *slash = strrchr(file, '/');
+    NvStatus r = nv_error_set(err, NV_ERR_IO,
+                              "cannot write '%s': cannot create a file in "
+                              "directory '%.*s': %s",
+                              file, slash ? (int)(slash - file) : 1,
+                              slash ? (slash == file ? "/" : file) : ".",
+                              strerror(e));
+    free(o->tmp);
+    free(o->target);
+    memset(o, 0, sizeof *o);
+    return r;
+}
+
+NvStatus outfile_close(OutFile *o, NvStatus status, NvError *err)
+{
+    int e = 0;
+    if (!o->f)
+        return status;
+    if (fflush(o->f) != 0 || ferror(o->f))
+        e = errno ? errno : EIO;
+    if (!e && o->tmp && fsync(fileno(o->f)) != 0)
+        e = errno;
+    if (fclose(o->f) != 0 && !e)
+        e = errno ? errno : EIO;
+    if (status == NV_OK && !e && o->tmp && rename(o->tmp, o->target) != 0)
+        e = errno;
+    if (o->tmp && (status != NV_OK || e))
+        unlink(o->tmp);
+    if (status == NV_OK && e)
+        status = nv_error_set(err, NV_ERR_IO, "cannot write '%s': %s",
+                              o->target, strerror(e));
+    free(o->tmp);
+    free(o->target);
+    memset(o, 0, sizeof *o);
+    return status;
+}
+
+NvStatus outfile_write(const char *file, const char *data, size_t len,
+                       NvError *err)
+{
+    OutFile o;
+    NvStatus r = outfile_open(&o, file, err);
+    if (r != NV_OK)
+        return r;
+    errno = 0;
+    if (len > 0 && fwrite(data, 1, len, o.f) != len)
+        r = nv_error_set(err, NV_ERR_IO, "cannot write '%s': %s", file,
+                         strerror(errno ? errno : EIO));
+    return outfile_close(&o, r, err);
+}
