@@ -66,4 +66,34 @@ for cmd in "$@"; do
     fi
 done
 
+# the database itself, under any name, is never an export's target
+before=$(md5sum < "$db")
+ln -s "$db" "$TMP/alias.db"
+for target in "$db" "$TMP/alias.db" "$TMP/./t.db"; do
+    run "$NASVIEW" export rl-s1 --db "$db" --csv "$target"
+    expect_status 2 "export over the database as $target"
+    expect_err "is the database" "export over the database as $target"
+done
+[ "$(md5sum < "$db")" = "$before" ] || fail "the database changed"
+# its WAL and shared-memory files, while a connection holds them open
+python3 - "$NASVIEW" "$db" <<'PY' || fail "export over the database's -wal or -shm was not refused"
+import sqlite3, subprocess, sys
+nasview, db = sys.argv[1], sys.argv[2]
+c = sqlite3.connect(db)
+c.execute("PRAGMA journal_mode=WAL")
+c.execute("CREATE TABLE IF NOT EXISTS keep_wal(x)")
+c.execute("INSERT INTO keep_wal VALUES (1)")
+c.commit()
+bad = 0
+for side in ("-wal", "-shm"):
+    r = subprocess.run([nasview, "export", "rl-s1", "--db", db, "--json", db + side],
+                       capture_output=True, text=True)
+    if r.returncode != 2 or "is the database" not in r.stderr:
+        print("export over", side, "gave", r.returncode, r.stderr, file=sys.stderr)
+        bad = 1
+sys.exit(bad)
+PY
+run "$NASVIEW" export rl-s1 --db "$db" --csv "$TMP/other.csv"
+expect_status 0 "export beside the database"
+
 finish

@@ -104,6 +104,25 @@ NvStatus outfile_close(OutFile *o, NvStatus status, NvError *err)
     return status;
 }
 
+NvStatus outfile_check_not(const char *file, const char *guarded, NvError *err)
+{
+    static const char *const suffix[] = { "", "-wal", "-shm" };
+    struct stat out, sb;
+    if (stat(file, &out) != 0)
+        return NV_OK;
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        char path[4200];
+        if (snprintf(path, sizeof path, "%s%s", guarded, suffix[i]) >= (int)sizeof path)
+            continue;
+        if (stat(path, &sb) == 0 && sb.st_dev == out.st_dev && sb.st_ino == out.st_ino)
+            return nv_error_set(err, NV_ERR_USAGE,
+                                "refusing to write '%s': it is the database "
+                                "file '%s'; give another output file",
+                                file, path);
+    }
+    return NV_OK;
+}
+
 NvStatus outfile_write(const char *file, const char *data, size_t len,
                        NvError *err)
 {

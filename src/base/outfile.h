@@ -36,6 +36,13 @@ NvStatus outfile_open(OutFile *o, const char *file, NvError *err);
  * then).  Frees o's memory in every case. */
 NvStatus outfile_close(OutFile *o, NvStatus status, NvError *err);
 
+/* outfile_check_not - refuse to write file when it is the same file as
+ * guarded, guarded-wal or guarded-shm (same device and inode, whatever
+ * the names), so an export cannot overwrite the database it reads.
+ * Returns NV_OK when file does not exist yet or is another file;
+ * NV_ERR_USAGE with a message naming both otherwise. */
+NvStatus outfile_check_not(const char *file, const char *guarded, NvError *err);
+
 /* outfile_write - the whole of data[0..len) into file, as above. */
 NvStatus outfile_write(const char *file, const char *data, size_t len,
                        NvError *err);

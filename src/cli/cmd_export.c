@@ -210,7 +210,11 @@ int cmd_export(int argc, char **argv)
     }
     Store *st = NULL;
     StoreSearch s;
-    NvStatus r = store_open(db, STORE_READ, &st, &err);
+    NvStatus r = NV_OK;
+    if (strcmp(file, "-") != 0)
+        r = outfile_check_not(file, db, &err);
+    if (r == NV_OK)
+        r = store_open(db, STORE_READ, &st, &err);
     if (r == NV_OK)
         r = store_search_find(st, argv[optind], &s, &err);
     if (r == NV_OK) {
