@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/jsonw.h"
+#include "base/text.h"
 
 void json_string(FILE *f, const char *s)
 {
@@ -21,7 +22,7 @@ void json_string(FILE *f, const char *s)
         case '\r': fputs("\\r", f); break;
         case '\t': fputs("\\t", f); break;
         default:
-            if (*p < 0x20)
+            if (*p < 0x20 || *p == 0x7f)
                 fprintf(f, "\\u%04x", *p);
             else
                 fputc(*p, f);
@@ -44,15 +45,18 @@ void csv_field(FILE *f, const char *s)
 {
     if (!s)
         return;
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
+    if (!strpbrk(s, ",\"")) {
+        text_put(f, s);
         return;
     }
     fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
+    for (;;) {
+        size_t n = strcspn(s, "\"");
+        text_putn(f, s, n);
+        if (!s[n])
+            break;
+        fputs("\"\"", f);
+        s += n + 1;
     }
     fputc('"', f);
 }

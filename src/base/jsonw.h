@@ -12,8 +12,10 @@ void json_string(FILE *f, const char *s);
  * and infinities (not JSON) are written as null. */
 void json_number(FILE *f, double x);
 
-/* csv_field - s as one CSV field (RFC 4180): quoted when it holds a comma,
- * quote, CR or LF; inner quotes doubled. */
+/* csv_field - s as one CSV field (RFC 4180): quoted when it holds a comma
+ * or a quote; inner quotes doubled.  Control characters and bytes that are
+ * not UTF-8 are written as \xNN (base/text.h), so a field never holds a
+ * line break or a terminal escape. */
 void csv_field(FILE *f, const char *s);
 
 #endif
