@@ -90,6 +90,7 @@ static void form_defaults(FormScreen *f)
 /* Check every field; on a problem focus it and say what is wrong. */
 static int form_valid(FormScreen *f, App *a)
 {
+    NvError err;
     for (int i = 0; i < NFIELDS; i++) {
         if (fields[i].kind == FIELD_INT) {
             char *end;
@@ -103,6 +104,10 @@ static int form_valid(FormScreen *f, App *a)
         } else if (fields[i].kind == FIELD_TEXT && !f->value[i][0]) {
             f->focus = i;
             app_message(a, 1, "%s must not be empty", fields[i].label);
+            return 0;
+        } else if (i == F_NAME && store_name_check(f->value[i], &err)) {
+            f->focus = i;
+            app_message(a, 1, "%s: %s", fields[i].label, err.msg);
             return 0;
         }
     }

@@ -9,15 +9,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/text.h"
 #include "cli/cli.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "nasview%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    char msg[1024];
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "nasview%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    text_put(stderr, msg);
     fprintf(stderr, "\nTry 'nasview%s%s --help'.\n", cmd ? " " : "",
             cmd ? cmd : "");
     return CLI_EXIT_USAGE;
@@ -33,8 +36,9 @@ int cli_option_error(const char *cmd, int c, char **argv)
 
 int cli_fail(const char *cmd, const NvError *err)
 {
-    fprintf(stderr, "nasview%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "",
-            err->msg[0] ? err->msg : "failed");
+    fprintf(stderr, "nasview%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    text_put(stderr, err->msg[0] ? err->msg : "failed");
+    fputc('\n', stderr);
     if (err->status == NV_ERR_USAGE || err->status == NV_ERR_PARSE)
         return CLI_EXIT_USAGE;
     return CLI_EXIT_FAIL;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "cli/cli.h"
 #include "compare/compare.h"
 #include "compare/compare_report.h"
@@ -137,6 +138,7 @@ static void warn_settings(const Loaded *l, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
         const StoreSearch *a = &l[0].info, *b = &l[i].info;
+        char an[4 * STORE_NAME_MAX], bn[4 * STORE_NAME_MAX];
         if (strcmp(a->dataset, b->dataset) != 0 || a->F != b->F ||
             a->N != b->N || a->epochs != b->epochs ||
             a->train_size != b->train_size || a->val_size != b->val_size ||
@@ -145,7 +147,8 @@ static void warn_settings(const Loaded *l, size_t n)
                     "nasview compare: warning: searches '%s' and '%s' differ "
                     "in dataset or proxy settings; the comparison is not of "
                     "strategies alone\n",
-                    a->name, b->name);
+                    text_clean(a->name, an, sizeof an),
+                    text_clean(b->name, bn, sizeof bn));
             return;
         }
     }

@@ -80,7 +80,7 @@ int cmd_ls(int argc, char **argv)
     NvStatus r = store_open(db, STORE_READ, &st, &err);
     if (r == NV_ERR_NOT_FOUND) {
         /* No database yet is an empty list, said once on stderr. */
-        fprintf(stderr, "nasview ls: %s\n", err.msg);
+        cli_fail("ls", &err);
         print(fmt, NULL, 0);
         return CLI_EXIT_OK;
     }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/text.h"
 #include "cli/cli.h"
 #include "nn/network.h"
 #include "search/search.h"
@@ -263,10 +264,8 @@ static int run_search(int argc, char **argv, const struct option *opts)
             const char *val = later[i].val;
             switch (later[i].opt) {
             case OPT_NAME:
-                if (!val[0] || strlen(val) >= sizeof cfg.name)
-                    return cli_usage_error("search", "--name must have 1 to "
-                                                     "%zu characters",
-                                           sizeof cfg.name - 1);
+                if (store_name_check(val, &err))
+                    return cli_usage_error("search", "--name: %s", err.msg);
                 snprintf(cfg.name, sizeof cfg.name, "%s", val);
                 break;
             case OPT_DATASET:
@@ -346,20 +345,23 @@ static int run_search(int argc, char **argv, const struct option *opts)
                         : search_run(st, &cfg, &hooks, &id, &err);
     StoreSearch row;
     NvError e2;
+    char name[4 * STORE_NAME_MAX];
     int have_row = id > 0 && store_search_get(st, id, &row, &e2) == NV_OK;
     store_close(st);
     if (r == NV_OK) {
         if (hooks.human && have_row)
             fprintf(stderr, "search '%s' done: %d samples, best reward %.4f "
                             "(sample %d)\n",
-                    row.name, row.samples_done, row.best_reward, row.best_idx);
+                    text_clean(row.name, name, sizeof name), row.samples_done,
+                    row.best_reward, row.best_idx);
         return CLI_EXIT_OK;
     }
     if (r == NV_ERR_INTERRUPTED && stop_signal) {
         int sig = stop_signal;
-        fprintf(stderr, "nasview search: %s; resume with 'nasview search "
-                        "--resume %s'\n",
-                err.msg, have_row ? row.name : "NAME");
+        fputs("nasview search: ", stderr);
+        text_put(stderr, err.msg);
+        fprintf(stderr, "; resume with 'nasview search --resume %s'\n",
+                have_row ? text_clean(row.name, name, sizeof name) : "NAME");
         fflush(NULL);
         signal(sig, SIG_DFL);
         raise(sig);

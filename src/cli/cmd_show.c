@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/text.h"
 #include "cli/cli.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -83,12 +84,16 @@ static int show_sample(Store *st, const StoreSearch *s, const char *which,
         char c[40], e[40];
         report_time(x.created, c, sizeof c);
         report_time(x.finished, e, sizeof e);
-        printf("search      %lld  %s\n", (long long)s->id, s->name);
-        printf("sample      %d  %s%s%s\n", x.idx,
-               store_sample_status_name(x.status), x.message[0] ? ": " : "",
-               x.message);
-        printf("genotype    %s\n", x.genotype);
-        printf("hash        %s\n", x.hash);
+        printf("search      %lld  ", (long long)s->id);
+        text_put(stdout, s->name);
+        printf("\nsample      %d  %s%s", x.idx,
+               store_sample_status_name(x.status), x.message[0] ? ": " : "");
+        text_put(stdout, x.message);
+        fputs("\ngenotype    ", stdout);
+        text_put(stdout, x.genotype);
+        fputs("\nhash        ", stdout);
+        text_put(stdout, x.hash);
+        fputc('\n', stdout);
         printf("reward      %.4f   train loss %.4f\n", x.reward, x.train_loss);
         printf("size        %lld parameters, %lld mult-adds per image\n",
                (long long)x.params, (long long)x.mult_adds);

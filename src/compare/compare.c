@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "compare/compare.h"
 
 static const char *const metric_names[COMPARE_NMETRICS] = { "best", "top5",
@@ -89,12 +90,14 @@ static size_t order_groups(const CompareInput *in, size_t n,
     return ng;
 }
 
+/* dup_str - a copy of s as printed: control characters and bytes that are
+ * not UTF-8 escaped (base/text.h), since names come from database files. */
 static char *dup_str(const char *s)
 {
-    size_t len = strlen(s) + 1;
+    size_t len = 4 * strlen(s) + 1;
     char *d = malloc(len);
     if (d)
-        memcpy(d, s, len);
+        text_clean(s, d, len);
     return d;
 }
 

@@ -8,6 +8,7 @@
 
 #include "space/genotype.h"
 #include "base/jsonw.h"
+#include "base/text.h"
 #include "report/report.h"
 
 void report_time(long long t, char *buf, size_t n)
@@ -112,7 +113,9 @@ void report_searches_csv(FILE *f, const StoreSearch *rows, size_t n)
         report_time(s->finished, e, sizeof e);
         fprintf(f, "%lld,", (long long)s->id);
         csv_field(f, s->name);
-        fprintf(f, ",%s,%llu,%d,%d,", s->strategy,
+        fputc(',', f);
+        csv_field(f, s->strategy);
+        fprintf(f, ",%llu,%d,%d,",
                 (unsigned long long)s->seed, s->budget, s->samples_done);
         csv_number(f, s->best_reward);
         fputc(',', f);
@@ -129,10 +132,11 @@ void report_searches_csv(FILE *f, const StoreSearch *rows, size_t n)
 
 void report_searches_table(FILE *f, const StoreSearch *rows, size_t n)
 {
+    char name[STORE_NAME_MAX * 4], strategy[sizeof rows->strategy * 4];
     int w = 4;
     for (size_t i = 0; i < n; i++)
-        if ((int)strlen(rows[i].name) > w)
-            w = (int)strlen(rows[i].name);
+        if ((int)strlen(text_clean(rows[i].name, name, sizeof name)) > w)
+            w = (int)strlen(name);
     fprintf(f, "%4s  %-*s  %-9s  %6s  %11s  %7s  %-11s  %s\n", "ID", w, "NAME",
             "STRATEGY", "SEED", "SAMPLES", "BEST", "STATUS", "CREATED (UTC)");
     for (size_t i = 0; i < n; i++) {
@@ -145,7 +149,8 @@ void report_searches_table(FILE *f, const StoreSearch *rows, size_t n)
             snprintf(best, sizeof best, "%.4f", s->best_reward);
         report_time(s->created, c, sizeof c);
         fprintf(f, "%4lld  %-*s  %-9s  %6llu  %11s  %7s  %-11s  %s\n",
-                (long long)s->id, w, s->name, s->strategy,
+                (long long)s->id, w, text_clean(s->name, name, sizeof name),
+                text_clean(s->strategy, strategy, sizeof strategy),
                 (unsigned long long)s->seed, done, best,
                 store_search_status_name(s->status), c);
     }
@@ -157,24 +162,35 @@ void report_search_table(FILE *f, const StoreSearch *s)
     report_time(s->created, c, sizeof c);
     report_time(s->updated, u, sizeof u);
     report_time(s->finished, e, sizeof e);
-    fprintf(f, "search      %lld  %s\n", (long long)s->id, s->name);
-    fprintf(f, "strategy    %s  seed %llu  budget %d\n", s->strategy,
-            (unsigned long long)s->seed, s->budget);
-    fprintf(f, "status      %s%s%s\n", store_search_status_name(s->status),
-            s->message[0] ? ": " : "", s->message);
+    fprintf(f, "search      %lld  ", (long long)s->id);
+    text_put(f, s->name);
+    fputs("\nstrategy    ", f);
+    text_put(f, s->strategy);
+    fprintf(f, "  seed %llu  budget %d\n", (unsigned long long)s->seed,
+            s->budget);
+    fprintf(f, "status      %s%s", store_search_status_name(s->status),
+            s->message[0] ? ": " : "");
+    text_put(f, s->message);
+    fputc('\n', f);
     fprintf(f, "samples     %d done", s->samples_done);
     if (!isnan(s->best_reward))
         fprintf(f, ", best reward %.4f (sample %d)", s->best_reward,
                 s->best_idx);
     fputc('\n', f);
-    fprintf(f, "dataset     %s  train %lld  validation %lld\n", s->dataset,
-            (long long)s->train_size, (long long)s->val_size);
+    fputs("dataset     ", f);
+    text_put(f, s->dataset);
+    fprintf(f, "  train %lld  validation %lld\n", (long long)s->train_size,
+            (long long)s->val_size);
     fprintf(f, "child       F=%d N=%d epochs %d batch %d lr %g threads %d%s\n",
             s->F, s->N, s->epochs, s->batch, s->lr, s->threads,
             s->retrain_duplicates ? "  (duplicates retrained)" : "");
-    fprintf(f, "settings    %s\n", s->settings);
-    fprintf(f, "process     %lld on %s, nasview %s\n", (long long)s->pid,
-            s->host, s->version);
+    fputs("settings    ", f);
+    text_put(f, s->settings);
+    fprintf(f, "\nprocess     %lld on ", (long long)s->pid);
+    text_put(f, s->host);
+    fputs(", nasview ", f);
+    text_put(f, s->version);
+    fputc('\n', f);
     fprintf(f, "time (UTC)  created %s  updated %s  finished %s\n", c, u, e);
 }
 
@@ -258,7 +274,8 @@ void report_samples_csv(FILE *f, const StoreSample *rows, size_t n,
         csv_number(f, x->log_prob);
         fputc(',', f);
         csv_number(f, x->entropy);
-        fprintf(f, ",%s", x->hash);
+        fputc(',', f);
+        csv_field(f, x->hash);
         if (with_genotype) {
             fputc(',', f);
             csv_field(f, x->genotype);
@@ -283,7 +300,7 @@ void report_samples_table(FILE *f, const StoreSample *rows, size_t n)
             "REWARD", "PARAMS", "SECONDS", "HASH");
     for (size_t i = 0; i < n; i++) {
         const StoreSample *x = &rows[i];
-        char rw[16], sec[16], par[24];
+        char rw[16], sec[16], par[24], hash[sizeof x->hash * 4];
         fmt_or_dash(rw, sizeof rw, 4, "", x->reward);
         fmt_or_dash(sec, sizeof sec, 1, "", x->seconds);
         if (x->params >= 0)
@@ -291,7 +308,8 @@ void report_samples_table(FILE *f, const StoreSample *rows, size_t n)
         else
             snprintf(par, sizeof par, "-");
         fprintf(f, "%4zu  %5d  %-11s  %7s  %9s  %8s  %s\n", i + 1, x->idx,
-                store_sample_status_name(x->status), rw, par, sec, x->hash);
+                store_sample_status_name(x->status), rw, par, sec,
+                text_clean(x->hash, hash, sizeof hash));
     }
 }
 

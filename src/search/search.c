@@ -35,6 +35,7 @@
 #include "data/dataset.h"
 #include "space/genotype.h"
 #include "base/jsonw.h"
+#include "base/text.h"
 #include "search/search.h"
 
 /* RNG streams of the search seed (invariant 2); far from the strategy's
@@ -100,14 +101,24 @@ static void human_line(Loop *l, const char *fmt, ...)
 static void human_line(Loop *l, const char *fmt, ...)
 {
     va_list ap;
+    char line[512];
     FILE *f = l->hooks->human;
     if (!f)
         return;
-    fputs("\r\033[K", f);
     va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
+    vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    fputs("\r\033[K", f);
+    text_put(f, line);
     fflush(f);
+}
+
+/* search_complain - a failure the search survives, on stderr. */
+static void search_complain(const NvError *err, const char *what)
+{
+    fputs("nasview search: ", stderr);
+    text_put(stderr, err->msg);
+    fprintf(stderr, "%s\n", what);
 }
 
 static void format_eta(char *buf, size_t n, double s)
@@ -129,12 +140,12 @@ static void pause_here(Loop *l)
         return;
     if (store_search_set_status(l->st, l->id, SEARCH_PAUSED,
                                 "paused (SIGUSR1); SIGUSR2 resumes", &err))
-        fprintf(stderr, "nasview search: %s\n", err.msg);
+        search_complain(&err, "");
     human_line(l, "paused at sample %d (send SIGUSR2 to resume)", l->idx);
     while (*l->hooks->pause && !stopping(l))
         sleep_ms(50);
     if (store_search_set_status(l->st, l->id, SEARCH_RUNNING, "", &err))
-        fprintf(stderr, "nasview search: %s\n", err.msg);
+        search_complain(&err, "");
 }
 
 static int on_progress(const TrainProgress *p, void *ctx)
@@ -162,8 +173,7 @@ static int on_progress(const TrainProgress *p, void *ctx)
         NvError err;
         if (store_progress_write(l->st, l->id, &pt, &err) && !l->write_failed) {
             /* The search goes on: progress is for watching only. */
-            fprintf(stderr, "nasview search: %s (progress not recorded)\n",
-                    err.msg);
+            search_complain(&err, " (progress not recorded)");
             l->write_failed = 1;
         }
         l->last_write = now;

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/text.h"
 #include "store/store_db.h"
 #include "store/store_sql.h"
 
@@ -140,6 +141,26 @@ NvStatus store_step_done(Store *s, sqlite3_stmt *st, const char *what,
         r = store_db_fail(s, err, what);
     sqlite3_finalize(st);
     return r;
+}
+
+NvStatus store_name_check(const char *name, NvError *err)
+{
+    size_t len = strlen(name);
+    if (len == 0 || len >= STORE_NAME_MAX)
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "a search name has 1 to %d characters",
+                            STORE_NAME_MAX - 1);
+    if (!text_is_clean(name))
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "a search name cannot hold control characters "
+                            "(escapes, tabs, newlines) or bytes that are not "
+                            "UTF-8");
+    if (strspn(name, "0123456789") == len)
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "a search name cannot be digits alone: '%s' "
+                            "would read as the search with that id",
+                            name);
+    return NV_OK;
 }
 
 const char *store_search_status_name(SearchStatus st)

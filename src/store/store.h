@@ -189,6 +189,13 @@ const char *store_search_status_name(SearchStatus st);
  * "interrupted", "failed". */
 const char *store_sample_status_name(SampleStatus st);
 
+/* store_name_check - NV_OK when name can name a search: 1 to
+ * STORE_NAME_MAX - 1 bytes of UTF-8 without control characters (so it
+ * prints as itself in every table and terminal), not made of digits alone
+ * (a number names the search with that id).  Otherwise NV_ERR_USAGE with
+ * the reason. */
+NvStatus store_name_check(const char *name, NvError *err);
+
 /* --- reading searches ---------------------------------------------------- */
 
 /* store_search_list - every search with its summary, by id.  *out is a

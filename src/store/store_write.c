@@ -45,7 +45,8 @@ NvStatus store_search_create(Store *s, const StoreSearch *in, int64_t *id,
     int64_t now = store_now();
     int rc;
 
-    if ((r = store_need_write(s, err)) || (r = store_begin(s, err)))
+    if ((r = store_name_check(in->name, err)) ||
+        (r = store_need_write(s, err)) || (r = store_begin(s, err)))
         return r;
     if ((r = store_prepare(s,
                      "INSERT INTO searches (name, strategy, seed, budget, "
