@@ -173,4 +173,29 @@ expect_out "old" "version 1 rows survive"
 [ "$(sqlite3 "$V1" "SELECT count(*) FROM sqlite_schema WHERE name = 'samples_by_reward_desc'")" = 1 ] ||
     fail "index of migration 003 exists"
 
+# --- structurally damaged: a table or a column gone -------------------------
+# Refused on open, before anything is written: a search would otherwise
+# insert its row, train a child, then fail on the missing table.
+for drop in "DROP TABLE progress" "DROP TABLE decisions" \
+            "DROP TABLE strategy_state" "DROP TABLE samples" \
+            "ALTER TABLE samples DROP COLUMN entropy" \
+            "ALTER TABLE progress DROP COLUMN eta_s"; do
+    D="$TMP/dropped.db"
+    rm -f "$D" "$D-wal" "$D-shm"
+    "$FILL" "$D" alpha 2 3 >/dev/null || fail "store_fill for '$drop'"
+    sqlite3 "$D" "$drop" || fail "sqlite3: $drop"
+    what=$(printf '%s' "$drop" | sed 's/.*DROP TABLE \([a-z_]*\).*/table \1/;
+        s/ALTER TABLE \([a-z_]*\) DROP COLUMN \([a-z_]*\)/column \1.\2/')
+    expect_refused "$D" "$drop" "is damaged (missing $what"
+    cp "$D" "$D.orig"
+    run "$NASVIEW" search --db "$D" --strategy random --budget 1 --seed 9 \
+        --train-size 64 --val-size 32 --F 2
+    expect_status 1 "search on a file after $drop"
+    expect_err "missing $what" "search after $drop names what is missing"
+    cmp -s "$D" "$D.orig" || fail "search changed the file after $drop"
+    run "$NASVIEW" search --db "$D" --resume alpha
+    expect_status 1 "resume on a file after $drop"
+    cmp -s "$D" "$D.orig" || fail "resume changed the file after $drop"
+done
+
 finish

@@ -5,8 +5,9 @@
  *
  * Opening, step by step (invariant 1 and 2 of store.h):
  *  1. An existing file is first opened SQLITE_OPEN_READONLY and inspected:
- *     application_id, user_version, the tables in sqlite_schema and
- *     PRAGMA quick_check.  Only an empty file (no tables, both pragmas 0)
+ *     application_id, user_version, the tables in sqlite_schema,
+ *     PRAGMA quick_check, and every table, column and view its version
+ *     requires (compared with the built-in scripts run in memory).  Only an empty file (no tables, both pragmas 0)
  *     or a nasview database no newer than STORE_SCHEMA_VERSION passes.
  *  2. Missing schema (empty or new file) or missing migrations are applied
  *     in one BEGIN IMMEDIATE transaction that re-reads the version first,
@@ -262,6 +263,110 @@ static NvStatus damaged(const char *path, const char *why, NvError *err)
                         path, why, path);
 }
 
+/* reference_schema - a new in-memory database holding the schema of
+ * version `version`: the built-in scripts up to it, as a file of that
+ * version was left by them.  NULL when it cannot be built (out of memory). */
+static sqlite3 *reference_schema(int version)
+{
+    sqlite3 *ref = NULL;
+    if (sqlite3_open_v2(":memory:", &ref,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) !=
+        SQLITE_OK) {
+        sqlite3_close(ref);
+        return NULL;
+    }
+    for (int i = 0; i < store_sql_count; i++)
+        if (store_sql_scripts[i].version <= version &&
+            sqlite3_exec(ref, store_sql_scripts[i].sql, NULL, NULL, NULL) !=
+                SQLITE_OK) {
+            sqlite3_close(ref);
+            return NULL;
+        }
+    return ref;
+}
+
+/* count_where - the integer the one-row query sql gives with its text
+ * parameters a and b, or -1 on error. */
+static int count_where(sqlite3 *db, const char *sql, const char *a,
+                       const char *b)
+{
+    sqlite3_stmt *st;
+    int n = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, a, -1, SQLITE_TRANSIENT);
+    if (b)
+        sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* append - add "what" to the list in buf (n bytes), comma separated. */
+static void append(char *buf, size_t n, const char *what)
+{
+    size_t len = strlen(buf);
+    if (len + 1 < n)
+        snprintf(buf + len, n - len, "%s%s", len ? ", " : "", what);
+}
+
+/* schema_missing - compare the file's tables, their columns and its views
+ * with what schema version `version` requires; the missing ones are listed
+ * in why (n bytes, "" when none).  Returns an SQLite result code. */
+static int schema_missing(sqlite3 *db, int version, char *why, size_t n)
+{
+    sqlite3 *ref = reference_schema(version);
+    sqlite3_stmt *objs = NULL, *cols = NULL;
+    int rc;
+    why[0] = '\0';
+    if (!ref)
+        return SQLITE_NOMEM;
+    rc = sqlite3_prepare_v2(ref,
+                            "SELECT type, name FROM sqlite_schema WHERE type "
+                            "IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
+                            "ORDER BY rowid",
+                            -1, &objs, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(ref, "SELECT name FROM pragma_table_info(?1)",
+                                -1, &cols, NULL);
+    while (rc == SQLITE_OK && sqlite3_step(objs) == SQLITE_ROW) {
+        const char *type = (const char *)sqlite3_column_text(objs, 0);
+        const char *name = (const char *)sqlite3_column_text(objs, 1);
+        char what[160];
+        int have = count_where(db,
+                               "SELECT count(*) FROM sqlite_schema WHERE "
+                               "type = ?1 AND name = ?2",
+                               type, name);
+        if (have < 0)
+            return sqlite3_finalize(objs), sqlite3_finalize(cols),
+                   sqlite3_close(ref), sqlite3_errcode(db);
+        if (have == 0) {
+            snprintf(what, sizeof what, "%s %s", type, name);
+            append(why, n, what);
+            continue;
+        }
+        if (strcmp(type, "table") != 0)
+            continue;
+        sqlite3_bind_text(cols, 1, name, -1, SQLITE_TRANSIENT);
+        while (sqlite3_step(cols) == SQLITE_ROW) {
+            const char *col = (const char *)sqlite3_column_text(cols, 0);
+            if (count_where(db,
+                            "SELECT count(*) FROM pragma_table_info(?1) "
+                            "WHERE name = ?2",
+                            name, col) == 0) {
+                snprintf(what, sizeof what, "column %s.%s", name, col);
+                append(why, n, what);
+            }
+        }
+        sqlite3_reset(cols);
+    }
+    sqlite3_finalize(objs);
+    sqlite3_finalize(cols);
+    sqlite3_close(ref);
+    return rc;
+}
+
 /* inspect - open path read-only and check it (step 1).  *fi is filled. */
 static NvStatus inspect(const char *path, FileInfo *fi, NvError *err)
 {
@@ -300,6 +405,19 @@ static NvStatus inspect(const char *path, FileInfo *fi, NvError *err)
             r = damaged(path, sqlite3_errmsg(db), err);
         }
         sqlite3_finalize(st);
+        if (r == NV_OK) {
+            char missing[400], why[440];
+            rc = schema_missing(db, fi->version, missing, sizeof missing);
+            if (rc == SQLITE_NOMEM)
+                r = nv_error_set(err, NV_ERR_NOMEM,
+                                 "out of memory checking %s", path);
+            else if (rc != SQLITE_OK)
+                r = damaged(path, sqlite3_errstr(rc), err);
+            else if (missing[0]) {
+                snprintf(why, sizeof why, "missing %s", missing);
+                r = damaged(path, why, err);
+            }
+        }
     }
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close(db);
