@@ -198,4 +198,44 @@ for drop in "DROP TABLE progress" "DROP TABLE decisions" \
     cmp -s "$D" "$D.orig" || fail "resume changed the file after $drop"
 done
 
+# --- a read-only directory: reading works, nothing is left beside it --------
+# As root, through an unprivileged user (root writes anywhere).
+as_user() {
+    if [ "$(id -u)" = 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi
+}
+RO="$TMP/ro"
+mkdir "$RO"
+"$FILL" "$RO/r.db" alpha 2 3 >/dev/null || fail "store_fill in ro"
+sqlite3 "$RO/r.db" "PRAGMA journal_mode" | grep -qx wal || fail "r.db not WAL"
+chmod 755 "$TMP"
+chmod 644 "$RO/r.db"
+chmod 555 "$RO"
+for c in "ls" "show alpha" "show alpha 0" "export alpha --csv -"; do
+    # shellcheck disable=SC2086
+    run as_user "$NASVIEW" $c --db "$RO/r.db"
+    expect_status 0 "$c in a read-only directory"
+    case $c in export*) expect_out "idx,status" "$c" ;;
+               *) expect_out "alpha" "$c in a read-only directory" ;; esac
+done
+run as_user "$NASVIEW" search --resume alpha --db "$RO/r.db"
+expect_status 1 "search in a read-only directory"
+expect_err "cannot write in directory $RO" "search names the directory"
+[ "$(ls "$RO")" = "r.db" ] || fail "files left in the read-only directory: $(ls "$RO")"
+chmod 755 "$RO"
+
+# refused files get no -wal or -shm beside them
+sqlite3 "$TMP/foreign.db" "PRAGMA journal_mode=WAL; CREATE TABLE t(x);" >/dev/null
+run "$NASVIEW" ls --db "$TMP/foreign.db"
+expect_status 1 "a foreign WAL database"
+[ ! -e "$TMP/foreign.db-wal" ] && [ ! -e "$TMP/foreign.db-shm" ] ||
+    fail "refusing a foreign database left -wal or -shm"
+
+# where a database cannot be, the message says why
+run "$NASVIEW" search --strategy random --budget 1 --seed 1 --db "$TMP/no/such/x.db"
+expect_status 1 "search in a missing directory"
+expect_err "no directory $TMP/no/such" "the missing directory named"
+run "$NASVIEW" search --strategy random --budget 1 --seed 1 --db ""
+expect_status 2 "search --db ''"
+expect_err "the database file name is empty" "empty --db"
+
 finish

@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -367,12 +368,58 @@ static int schema_missing(sqlite3 *db, int version, char *why, size_t n)
     return rc;
 }
 
-/* inspect - open path read-only and check it (step 1).  *fi is filled. */
+/* has_wal - true when path's write-ahead log exists: committed data may
+ * then be in it rather than in the file itself. */
+static bool has_wal(const char *path)
+{
+    char wal[4200];
+    struct stat sb;
+    if (snprintf(wal, sizeof wal, "%s-wal", path) >= (int)sizeof wal)
+        return true; /* cannot tell: take the safe path */
+    return stat(wal, &sb) == 0;
+}
+
+/* open_read - open path read-only.  immutable: through SQLite's
+ * "immutable" URI parameter, which takes no locks and creates no -shm or
+ * -wal file; right only while path has no write-ahead log (has_wal), whose
+ * commits it would not see.  Returns an SQLite result code; *db is set
+ * even on failure (for sqlite3_errmsg; the caller closes it). */
+static int open_read(const char *path, bool immutable, sqlite3 **db)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char uri[3 * 4096 + 32];
+    size_t at;
+    int rc;
+    if (!immutable)
+        return sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL);
+    /* file:///abs or file:rel, with what a URI reserves %-escaped */
+    at = (size_t)snprintf(uri, sizeof uri, "file:%s", path[0] == '/' ? "//" : "");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (at + 32 >= sizeof uri)
+            return SQLITE_CANTOPEN;
+        if (*p == '%' || *p == '?' || *p == '#' || *p < 0x20 || *p >= 0x7f) {
+            uri[at++] = '%';
+            uri[at++] = hex[*p >> 4];
+            uri[at++] = hex[*p & 15];
+        } else {
+            uri[at++] = (char)*p;
+        }
+    }
+    snprintf(uri + at, sizeof uri - at, "?immutable=1");
+    rc = sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    return rc;
+}
+
+/* inspect - open path read-only and check it (step 1).  *fi is filled.
+ * Without a write-ahead log the file is read as immutable, so inspecting
+ * a file that is then refused leaves no -shm or -wal beside it and works
+ * in a directory this user cannot write; a race with a writer that starts
+ * meanwhile is settled by step 2, which reads the version again. */
 static NvStatus inspect(const char *path, FileInfo *fi, NvError *err)
 {
     sqlite3 *db = NULL;
     NvStatus r = NV_OK;
-    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+    int rc = open_read(path, !has_wal(path), &db);
     if (rc != SQLITE_OK) {
         r = nv_error_set(err, NV_ERR_IO, "cannot open %s: %s", path,
                          db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -499,9 +546,29 @@ static NvStatus mark_stale(Store *s, NvError *err)
 
 /* ---- open / close --------------------------------------------------------- */
 
+/* open_conn - s->db opened with flags (read-write) or, for flags
+ * SQLITE_OPEN_READONLY, through open_read; a read-only file in a WAL-mode
+ * database whose directory this user cannot write (SQLite cannot create
+ * the -shm file) is read as immutable when it has no write-ahead log. */
 static NvStatus open_conn(Store *s, int flags, NvError *err)
 {
-    int rc = sqlite3_open_v2(s->path, &s->db, flags, NULL);
+    int rc;
+    if (flags == SQLITE_OPEN_READONLY) {
+        rc = open_read(s->path, false, &s->db);
+        int probe = rc == SQLITE_OK
+                        ? sqlite3_exec(s->db, "SELECT count(*) FROM "
+                                              "sqlite_schema",
+                                       NULL, NULL, NULL) & 0xff
+                        : SQLITE_OK;
+        if ((probe == SQLITE_READONLY || probe == SQLITE_CANTOPEN) &&
+            !has_wal(s->path)) {
+            sqlite3_close(s->db);
+            s->db = NULL;
+            rc = open_read(s->path, true, &s->db);
+        }
+    } else {
+        rc = sqlite3_open_v2(s->path, &s->db, flags, NULL);
+    }
     if (rc != SQLITE_OK) {
         NvStatus r = nv_error_set(err, NV_ERR_IO, "cannot open %s: %s",
                                   s->path,
@@ -558,6 +625,35 @@ static NvStatus open_writer(Store *s, NvError *err)
     return migrate(s, err);
 }
 
+/* check_dir - a search writes the database and its -wal and -shm files
+ * beside it: the directory must exist and take new files. */
+static NvStatus check_dir(const char *path, NvError *err)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    struct stat sb;
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    if (stat(dir, &sb) != 0)
+        return nv_error_set(err, NV_ERR_IO,
+                            "cannot create %s: no directory %s (%s)", path,
+                            dir, strerror(errno));
+    if (!S_ISDIR(sb.st_mode))
+        return nv_error_set(err, NV_ERR_IO, "cannot create %s: %s is not a "
+                                            "directory", path, dir);
+    if (access(dir, W_OK | X_OK) != 0)
+        return nv_error_set(err, NV_ERR_IO,
+                            "cannot write in directory %s (%s): a search "
+                            "keeps the database %s and its -wal and -shm "
+                            "files there",
+                            dir, strerror(errno), path);
+    return NV_OK;
+}
+
 NvStatus store_open(const char *path, StoreMode mode, Store **out,
                     NvError *err)
 {
@@ -567,6 +663,11 @@ NvStatus store_open(const char *path, StoreMode mode, Store **out,
     Store *s;
 
     *out = NULL;
+    if (!path[0])
+        return nv_error_set(err, NV_ERR_USAGE, "the database file name is "
+                                               "empty (--db FILE)");
+    if (mode == STORE_WRITE && (r = check_dir(path, err)))
+        return r;
     if (stat(path, &sb) != 0) {
         if (errno != ENOENT)
             return nv_error_set(err, NV_ERR_IO, "cannot open %s: %s", path,
@@ -580,6 +681,17 @@ NvStatus store_open(const char *path, StoreMode mode, Store **out,
     } else if (S_ISDIR(sb.st_mode)) {
         return nv_error_set(err, NV_ERR_IO, "%s is a directory, not a database",
                             path);
+    } else if (!S_ISREG(sb.st_mode)) {
+        return nv_error_set(err, NV_ERR_IO, "%s is not a regular file, not a "
+                                            "database", path);
+    } else if (access(path, R_OK) != 0) {
+        return nv_error_set(err, NV_ERR_IO, "cannot read %s: %s", path,
+                            strerror(errno));
+    } else if (mode == STORE_WRITE && access(path, W_OK) != 0) {
+        return nv_error_set(err, NV_ERR_IO,
+                            "cannot write %s: %s (ls, show and export can "
+                            "still read it)",
+                            path, strerror(errno));
     } else if ((r = inspect(path, &fi, err))) {
         return r;
     }
