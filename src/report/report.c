@@ -77,10 +77,10 @@ void report_search_json(FILE *f, const StoreSearch *s)
             s->F, s->N, s->epochs, (long long)s->train_size,
             (long long)s->val_size, s->batch);
     json_number(f, s->lr);
-    fprintf(f, ",\"threads\":%d,\"retrain_duplicates\":%s,\"pid\":%lld,"
-               "\"host\":",
+    fprintf(f, ",\"threads\":%d,\"retrain_duplicates\":%s,"
+               "\"bn_recalibrate\":%s,\"pid\":%lld,\"host\":",
             s->threads, s->retrain_duplicates ? "true" : "false",
-            (long long)s->pid);
+            s->bn_recalibrate ? "true" : "false", (long long)s->pid);
     json_string(f, s->host);
     fputs(",\"created\":", f);
     iso_time(f, s->created);
@@ -104,7 +104,7 @@ void report_searches_csv(FILE *f, const StoreSearch *rows, size_t n)
 {
     fputs("id,name,strategy,seed,budget,samples_done,best_reward,best_idx,"
           "status,dataset,F,N,epochs,train_size,val_size,batch,lr,threads,"
-          "created,finished,version\n", f);
+          "bn_recalibrate,created,finished,version\n", f);
     for (size_t i = 0; i < n; i++) {
         const StoreSearch *s = &rows[i];
         char c[40], e[40];
@@ -119,9 +119,10 @@ void report_searches_csv(FILE *f, const StoreSearch *rows, size_t n)
         csv_int(f, s->best_idx);
         fprintf(f, ",%s,", store_search_status_name(s->status));
         csv_field(f, s->dataset);
-        fprintf(f, ",%d,%d,%d,%lld,%lld,%d,%.9g,%d,%s,%s,", s->F, s->N,
+        fprintf(f, ",%d,%d,%d,%lld,%lld,%d,%.9g,%d,%d,%s,%s,", s->F, s->N,
                 s->epochs, (long long)s->train_size, (long long)s->val_size,
-                s->batch, s->lr, s->threads, c, s->finished ? e : "");
+                s->batch, s->lr, s->threads, s->bn_recalibrate != 0, c,
+                s->finished ? e : "");
         csv_field(f, s->version);
         fputc('\n', f);
     }
@@ -172,6 +173,9 @@ void report_search_table(FILE *f, const StoreSearch *s)
     fprintf(f, "child       F=%d N=%d epochs %d batch %d lr %g threads %d%s\n",
             s->F, s->N, s->epochs, s->batch, s->lr, s->threads,
             s->retrain_duplicates ? "  (duplicates retrained)" : "");
+    fprintf(f, "batch norm  %s\n",
+            s->bn_recalibrate ? "recalibrated before scoring"
+                              : "not recalibrated (running statistics)");
     fprintf(f, "settings    %s\n", s->settings);
     fprintf(f, "process     %lld on %s, nasview %s\n", (long long)s->pid,
             s->host, s->version);
