@@ -37,9 +37,9 @@ typedef struct {
 #define TRAIN_DEFAULT_TRAIN_SIZE 10000
 #define TRAIN_DEFAULT_VAL_SIZE 5000
 /* Images batch-norm recalibration runs through: a fifth of the default
- * train subset, forward passes only, so it costs well under a tenth of a
- * one-epoch proxy while each statistic averages over 2,000 images or
- * more. */
+ * train subset, forward passes only.  On NASNet-A at the search defaults
+ * it added 2.1 s of CPU time to 32.5 s (6%); at 1,000 or 2,000 training
+ * images, where it passes them all, about a quarter. */
 #define TRAIN_DEFAULT_RECAL_IMAGES 2000
 
 /* train_config_default - the search proxy of SPEC.md section 3. */
