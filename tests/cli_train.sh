@@ -17,12 +17,28 @@ for k in ("val_acc", "test_acc", "params", "mult_adds", "seconds", "diverged",
 assert 0 <= d["val_acc"] <= 1 and 0 <= d["test_acc"] <= 1, d
 assert d["diverged"] is False and d["interrupted"] is False, d
 assert d["train_size"] == 200 and d["val_size"] == 100 and d["F"] == 4, d
+assert d["bn_recalibrate"] is True, d
 ' || fail "train json fields: $last"
+on_acc=$(printf '%s' "$last" | python3 -c 'import json,sys; print(json.load(sys.stdin)["val_acc"])')
+
+run "$NASVIEW" train --genotype nasnet-a --F 4 --train-size 200 --val-size 100 \
+    --batch 32 --seed 5 --bn-recalibrate off --format json
+expect_status 0 "train without recalibration"
+printf '%s\n' "$out" | tail -n 1 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["bn_recalibrate"] is False, d
+assert d["val_acc"] != float(sys.argv[1]), (d["val_acc"], sys.argv[1])
+' "$on_acc" || fail "--bn-recalibrate off: stored false, another score: $out"
+run "$NASVIEW" train --genotype nasnet-a --bn-recalibrate yes
+expect_status 2 "--bn-recalibrate takes on or off"
+expect_err "not on or off" "--bn-recalibrate message"
 
 run "$NASVIEW" train --genotype nasnet-a --F 4 --train-size 200 --val-size 100
 expect_status 0 "train table"
 expect_out "val_acc" "table has val_acc"
 expect_out "200 train, 100 validation" "table names the split"
+expect_out "recalibrated before scoring" "table says batch norm is recalibrated"
 
 run "$NASVIEW" train --F 4
 expect_status 2 "missing genotype"

@@ -45,6 +45,54 @@ run "$NASVIEW" search --db "$DB" --resume rl-3 --seed 2
 expect_status 2 "--resume takes no settings"
 run "$NASVIEW" ls --db "$DB" --format json
 expect_json "$out" "ls after searches"
+
+# --- batch-norm recalibration: on unless told off, stored, kept on resume ---
+run "$NASVIEW" search --db "$DB" --strategy random --budget 3 --seed 3 \
+    --name bn-off --bn-recalibrate off $SMALL
+expect_status 0 "search without recalibration"
+run "$NASVIEW" search --db "$DB" --strategy random --budget 1 --seed 3 \
+    --bn-recalibrate maybe $SMALL
+expect_status 2 "--bn-recalibrate takes on or off"
+run "$NASVIEW" search --db "$DB" --resume bn-off --bn-recalibrate on
+expect_status 2 "--resume takes no --bn-recalibrate"
+# A search from before schema 4 has bn_recalibrate 0 (the migration's
+# default, store_files.sh); make one by hand, stopped after 2 of 3 samples.
+run "$NASVIEW" search --db "$DB" --strategy random --budget 2 --seed 3 \
+    --name bn-old $SMALL
+expect_status 0 "search to make old"
+python3 -c '
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("UPDATE searches SET budget = 3, status = ?, bn_recalibrate = 0 "
+          "WHERE name = ?", ("interrupted", "bn-old"))
+c.commit()
+' "$DB" || fail "make bn-old an old search"
+run "$NASVIEW" search --db "$DB" --resume bn-old
+expect_status 0 "resume the old search"
+for name in random-3 bn-off bn-old; do
+    run "$NASVIEW" show --db "$DB" "$name" --format json
+    printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print("1" if d["search"]["bn_recalibrate"] else "0",
+      " ".join("%d:%r" % (s["idx"], s["reward"]) for s in d["samples"]))
+' > "$TMP/bn-$name" || fail "show $name json"
+done
+python3 -c '
+import sys
+def load(name):
+    on, *rest = open(sys.argv[1] + "/bn-" + name).read().split()
+    return on, dict(r.split(":") for r in rest)
+new_on, new = load("random-3")
+off_on, off = load("bn-off")
+old_on, old = load("bn-old")
+assert (new_on, off_on, old_on) == ("1", "0", "0"), (new_on, off_on, old_on)
+# same seed, same random proposals: sample 2 of the resumed old search is
+# scored without recalibration, samples 0 and 1 were scored with it
+assert old["2"] == off["2"] != new["2"], (old, off, new)
+assert old["0"] == new["0"] and old["1"] == new["1"], (old, new)
+assert any(new[i] != off[i] for i in "01"), (new, off)
+' "$TMP" || fail "recalibration: new searches on, old ones resume off"
 printf 'not a database\n' > "$TMP/text.db"
 cp "$TMP/text.db" "$TMP/text.orig"
 run "$NASVIEW" search --db "$TMP/text.db" --strategy random --budget 1 \

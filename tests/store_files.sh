@@ -2,7 +2,7 @@
 # store_files.sh - the database through the real binary: ls, show and
 # export in every format on a filled database; foreign, damaged and newer
 # files refused and left byte-for-byte unchanged; a schema version 1 file
-# upgraded by the first reader.
+# upgraded by the first reader, its search shown as not recalibrating.
 . "${SRCDIR:-.}/tests/lib.sh"
 FILL="$BUILDDIR/tests/store_fill"
 DB="$TMP/a.db"
@@ -121,7 +121,7 @@ run "$NASVIEW" export --db "$DB" alpha --csv - --cell reduce
 expect_status 2 "--cell without a picture"
 
 # --- what sqlite3 users see ------------------------------------------------
-[ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 3 ] || fail "schema version 3"
+[ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 4 ] || fail "schema version 4"
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM decisions WHERE search_id = 1")" = 300 ] ||
     fail "50 decisions per sample"
 [ "$(sqlite3 "$DB" "SELECT samples_done FROM search_summary WHERE name = 'alpha'")" = 6 ] ||
@@ -167,11 +167,28 @@ sqlite3 "$V1" "INSERT INTO searches (name, strategy, seed, budget, dataset, F,
 run "$NASVIEW" ls --db "$V1"
 expect_status 0 "ls on a version 1 file"
 expect_out "old" "version 1 rows survive"
-[ "$(sqlite3 "$V1" 'PRAGMA user_version')" = 3 ] || fail "upgraded to version 3"
+[ "$(sqlite3 "$V1" 'PRAGMA user_version')" = 4 ] || fail "upgraded to version 4"
 [ "$(sqlite3 "$V1" "SELECT name FROM search_summary")" = old ] ||
     fail "views of migration 002 exist"
 [ "$(sqlite3 "$V1" "SELECT count(*) FROM sqlite_schema WHERE name = 'samples_by_reward_desc'")" = 1 ] ||
     fail "index of migration 003 exists"
+# migration 004: a search made before it did not recalibrate batch norms,
+# and is shown so (search_e2e.sh: new searches do, resumed old ones do not)
+[ "$(sqlite3 "$V1" "SELECT bn_recalibrate FROM searches WHERE name = 'old'")" = 0 ] ||
+    fail "migration 004: old searches do not recalibrate"
+run "$NASVIEW" show --db "$V1" old --format json
+expect_status 0 "show an upgraded search"
+printf '%s' "$out" | python3 -c '
+import json, sys
+assert json.load(sys.stdin)["search"]["bn_recalibrate"] is False
+' || fail "show json: an old search does not recalibrate: $out"
+run "$NASVIEW" show --db "$V1" old
+expect_out "batch norm  not recalibrated" "show table: an old search"
+run "$NASVIEW" ls --db "$V1" --format csv
+printf '%s\n' "$out" | python3 -c '
+import csv, sys
+assert [r["bn_recalibrate"] for r in csv.DictReader(sys.stdin)] == ["0"]
+' || fail "ls csv: bn_recalibrate column: $out"
 
 # --- structurally damaged: a table or a column gone -------------------------
 # Refused on open, before anything is written: a search would otherwise

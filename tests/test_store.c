@@ -185,6 +185,7 @@ static void test_roundtrip(void)
         return;
     }
     fill_search(&in, "random-7");
+    in.bn_recalibrate = 1;
     CHECK(store_search_create(w, &in, &id, &err) == NV_OK, "create search: %s",
           err.msg);
     CHECK(store_search_create(w, &in, &id, &err) == NV_ERR_USAGE &&
@@ -216,6 +217,8 @@ static void test_roundtrip(void)
         CHECK(list[0].status == SEARCH_RUNNING, "running (our pid lives)");
         CHECK(list[0].F == 8 && list[0].train_size == 1000 && list[0].seed == 7,
               "settings back");
+        CHECK(list[0].bn_recalibrate == 1, "bn_recalibrate back: %d",
+              list[0].bn_recalibrate);
     }
     free(list);
     CHECK(store_search_find(r, "random-7", &got, &err) == NV_OK &&

@@ -119,6 +119,31 @@ int main(void)
                       &err) == NV_OK, "train seed 4: %s", err.msg);
     CHECK(wc.first_loss != wa.first_loss, "seed changes the run");
 
+    /* batch-norm recalibration: on by default, it changes the score and
+     * nothing of the training; with no images it is the same as off */
+    const TrainConfig def = train_config_default();
+    CHECK(def.bn_recalibrate == 1 && def.recal_images == 2000,
+          "recalibration on, 2000 images by default (%d, %d)",
+          def.bn_recalibrate, def.recal_images);
+    TrainResult on, off, none;
+    CHECK(train_child(geno_nasnet_a(), &cfg, train, val, NULL, NULL, NULL,
+                      &on, &err) == NV_OK, "train with recalibration");
+    cfg.bn_recalibrate = 0;
+    CHECK(train_child(geno_nasnet_a(), &cfg, train, val, NULL, NULL, NULL,
+                      &off, &err) == NV_OK, "train without recalibration");
+    cfg.bn_recalibrate = 1;
+    cfg.recal_images = 0;
+    CHECK(train_child(geno_nasnet_a(), &cfg, train, val, NULL, NULL, NULL,
+                      &none, &err) == NV_OK, "train recalibrating 0 images");
+    cfg.recal_images = def.recal_images;
+    CHECK(memcmp(&on.train_loss, &off.train_loss, sizeof on.train_loss) == 0,
+          "recalibration leaves training alone (%.9g vs %.9g)", on.train_loss,
+          off.train_loss);
+    CHECK(on.val_acc != off.val_acc, "recalibration changes the score (%g)",
+          on.val_acc);
+    CHECK(none.val_acc == off.val_acc, "0 images: as off (%g vs %g)",
+          none.val_acc, off.val_acc);
+
     /* interruption from the progress callback */
     Watch stop = { 0, 0, 3 };
     CHECK(train_child(geno_nasnet_a(), &cfg, train, val, NULL, watch, &stop,

@@ -96,6 +96,16 @@ int cli_parse_double(const char *cmd, const char *opt, const char *val,
     return 0;
 }
 
+int cli_parse_on_off(const char *cmd, const char *opt, const char *val,
+                     int *out)
+{
+    if (strcmp(val, "on") == 0 || strcmp(val, "off") == 0) {
+        *out = val[1] == 'n';
+        return 0;
+    }
+    return cli_usage_error(cmd, "%s '%s' is not on or off", opt, val);
+}
+
 int cli_parse_format(const char *cmd, const char *val, unsigned allowed,
                      OutputFormat *out)
 {

@@ -51,6 +51,11 @@ int cli_parse_u64(const char *cmd, const char *opt, const char *val,
 int cli_parse_double(const char *cmd, const char *opt, const char *val,
                      double lo, double hi, double *out);
 
+/* cli_parse_on_off - "on" (*out = 1) or "off" (*out = 0) for option opt.
+ * Same contract. */
+int cli_parse_on_off(const char *cmd, const char *opt, const char *val,
+                     int *out);
+
 /* cli_parse_format - "table", "json" or "csv" (those allowed by `allowed`,
  * a bit mask of 1 << OutputFormat).  Same contract. */
 int cli_parse_format(const char *cmd, const char *val, unsigned allowed,

@@ -142,7 +142,8 @@ static void warn_settings(const Loaded *l, size_t n)
         if (strcmp(a->dataset, b->dataset) != 0 || a->F != b->F ||
             a->N != b->N || a->epochs != b->epochs ||
             a->train_size != b->train_size || a->val_size != b->val_size ||
-            a->batch != b->batch || a->lr != b->lr) {
+            a->batch != b->batch || a->lr != b->lr ||
+            a->bn_recalibrate != b->bn_recalibrate) {
             fprintf(stderr,
                     "nasview compare: warning: searches '%s' and '%s' differ "
                     "in dataset or proxy settings; the comparison is not of "

@@ -22,6 +22,7 @@ static const char usage[] =
     "                      [--F n] [--N n] [--epochs n] [--batch n] [--lr x]\n"
     "                      [--train-size n] [--val-size n] [--dataset D]\n"
     "                      [--threads n] [--retrain-duplicates]\n"
+    "                      [--bn-recalibrate on|off]\n"
     "                      [--set NAME=VALUE]...\n"
     "       nasview search [--db FILE] --resume SEARCH\n"
     "Run a search headless and store every sample in the database.\n"
@@ -42,6 +43,9 @@ static const char usage[] =
     "                    rewards\n"
     "  --retrain-duplicates  train an architecture again instead of reusing\n"
     "                    the reward of an equal one from the same search\n"
+    "  --bn-recalibrate on|off  before scoring a child, set its batch-norm\n"
+    "                    statistics to those of 2000 seeded training images\n"
+    "                    (on; searches from before it resume without)\n"
     "  --set NAME=VALUE  a strategy setting (see nasview(1), STRATEGIES);\n"
     "  --NAME VALUE      the same (but --lr is the child's learning rate)\n"
     "  --resume SEARCH   continue a stopped search (name or id) exactly\n"
@@ -57,7 +61,7 @@ static const char usage[] =
 enum {
     OPT_DB = 1, OPT_STRATEGY, OPT_BUDGET, OPT_SEED, OPT_NAME, OPT_F, OPT_N,
     OPT_EPOCHS, OPT_TRAIN_SIZE, OPT_VAL_SIZE, OPT_DATASET, OPT_THREADS,
-    OPT_RESUME, OPT_BATCH, OPT_LR, OPT_RETRAIN, OPT_SET
+    OPT_RESUME, OPT_BATCH, OPT_LR, OPT_RETRAIN, OPT_SET, OPT_BN_RECAL
 };
 
 static const struct option fixed_opts[] = {
@@ -78,6 +82,7 @@ static const struct option fixed_opts[] = {
     { "lr", required_argument, NULL, OPT_LR },
     { "retrain-duplicates", no_argument, NULL, OPT_RETRAIN },
     { "set", required_argument, NULL, OPT_SET },
+    { "bn-recalibrate", required_argument, NULL, OPT_BN_RECAL },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -218,6 +223,7 @@ static int run_search(int argc, char **argv, const struct option *opts)
         case OPT_NAME: case OPT_F: case OPT_N: case OPT_EPOCHS:
         case OPT_TRAIN_SIZE: case OPT_VAL_SIZE: case OPT_DATASET:
         case OPT_THREADS: case OPT_BATCH: case OPT_LR: case OPT_RETRAIN:
+        case OPT_BN_RECAL:
             if (nlater == 32)
                 return cli_usage_error("search", "too many options");
             later[nlater].opt = c;
@@ -275,6 +281,11 @@ static int run_search(int argc, char **argv, const struct option *opts)
                 break;
             case OPT_RETRAIN:
                 cfg.retrain_duplicates = 1;
+                break;
+            case OPT_BN_RECAL:
+                if ((rc = cli_parse_on_off("search", "--bn-recalibrate", val,
+                                           &cfg.train.bn_recalibrate)))
+                    return rc;
                 break;
             case OPT_LR:
                 if ((rc = cli_parse_double("search", "--lr", val, 1e-9, 10, &x)))

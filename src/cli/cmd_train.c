@@ -21,7 +21,8 @@ static const char usage[] =
     "Usage: nasview train --genotype (TEXT | nasnet-a) [--F n] [--N n]\n"
     "                     [--epochs n] [--train-size n] [--val-size n]\n"
     "                     [--batch n] [--lr x] [--dataset D] [--seed S]\n"
-    "                     [--threads n] [--test] [--format table|json]\n"
+    "                     [--threads n] [--bn-recalibrate on|off] [--test]\n"
+    "                     [--format table|json]\n"
     "Train one architecture and report its validation (and test) accuracy.\n"
     "\n"
     "  --genotype G     the architecture (text form, or nasnet-a)\n"
@@ -38,12 +39,15 @@ static const char usage[] =
     "  --threads n      worker threads, each training on its part of every\n"
     "                   batch (2; results are reproducible for a given\n"
     "                   count)\n"
+    "  --bn-recalibrate on|off  before scoring, set the batch-norm\n"
+    "                   statistics to those of 2000 seeded training images\n"
+    "                   (all of them when fewer) in training mode (on)\n"
     "  --test           also score the test images\n"
     "  --format F       table (default) or json (one object on the last line)\n";
 
 enum { OPT_GENOTYPE = 1, OPT_F, OPT_N, OPT_EPOCHS, OPT_TRAIN_SIZE,
        OPT_VAL_SIZE, OPT_BATCH, OPT_LR, OPT_DATASET, OPT_SEED, OPT_THREADS,
-       OPT_TEST, OPT_FORMAT };
+       OPT_TEST, OPT_FORMAT, OPT_BN_RECAL };
 
 static const struct option opts[] = {
     { "genotype", required_argument, NULL, OPT_GENOTYPE },
@@ -58,6 +62,7 @@ static const struct option opts[] = {
     { "seed", required_argument, NULL, OPT_SEED },
     { "threads", required_argument, NULL, OPT_THREADS },
     { "test", no_argument, NULL, OPT_TEST },
+    { "bn-recalibrate", required_argument, NULL, OPT_BN_RECAL },
     { "format", required_argument, NULL, OPT_FORMAT },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
@@ -113,9 +118,11 @@ static void print_json(const Genotype *g, const TrainConfig *cfg,
     fputs(",\"dataset\":", stdout);
     json_string(stdout, dataset);
     printf(",\"F\":%d,\"N\":%d,\"epochs\":%d,\"batch\":%d,\"train_size\":%ld,"
-           "\"val_size\":%ld,\"seed\":%llu,\"threads\":%d,\"lr\":",
+           "\"val_size\":%ld,\"seed\":%llu,\"threads\":%d,"
+           "\"bn_recalibrate\":%s,\"lr\":",
            cfg->F, cfg->N, cfg->epochs, cfg->batch, train_n, val_n,
-           (unsigned long long)cfg->seed, cfg->threads);
+           (unsigned long long)cfg->seed, cfg->threads,
+           cfg->bn_recalibrate ? "true" : "false");
     json_number(stdout, cfg->lr);
     printf(",\"params\":%lld,\"mult_adds\":%lld,\"val_acc\":",
            (long long)r->params, (long long)r->mult_adds);
@@ -150,6 +157,9 @@ static void print_table(const Genotype *g, const TrainConfig *cfg,
     printf("training     %d epoch%s, batch %d, lr %g, %d thread%s, %.1f s\n",
            cfg->epochs, cfg->epochs == 1 ? "" : "s", cfg->batch, cfg->lr,
            cfg->threads, cfg->threads == 1 ? "" : "s", r->seconds);
+    printf("batch norm   %s\n", cfg->bn_recalibrate
+                                     ? "recalibrated before scoring"
+                                     : "running statistics of training");
     if (r->diverged) {
         printf("diverged     the loss became NaN or infinite; reward 0\n");
         return;
@@ -234,6 +244,11 @@ int cmd_train(int argc, char **argv)
             break;
         case OPT_TEST:
             want_test = 1;
+            break;
+        case OPT_BN_RECAL:
+            if ((rc = cli_parse_on_off("train", "--bn-recalibrate", optarg,
+                                       &cfg.bn_recalibrate)))
+                return rc;
             break;
         case OPT_FORMAT:
             if ((rc = cli_parse_format("train", optarg, 3, &format)))

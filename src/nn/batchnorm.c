@@ -58,6 +58,23 @@ static void bn_combine(const BnParts *bp, int ch, double *mean, double *q,
     *count = n;
 }
 
+/* The unbiased variance of n values whose squared deviations from their
+ * mean sum to q (the biased one for a single value), as the running
+ * statistics keep it. */
+static double bn_unbiased(double q, double n)
+{
+    return n > 1.0 ? q / (n - 1.0) : n > 0.0 ? q / n : 0.0;
+}
+
+/* Channel ch of this part: y = gamma (x - mu) * is + beta. */
+static void bn_normalise(long m, const float *xr, float gamma, float beta,
+                         float mf, float is, float *yr)
+{
+    const float a = gamma * is, b = beta - mf * a;
+    for (long i = 0; i < m; i++)
+        yr[i] = xr[i] * a + b;
+}
+
 void bn_forward_part(int c, long m, long stride, const float *x,
                      const float *gamma, const float *beta, const BnParts *bp,
                      float *y, float *mean, float *invstd, float *run_mean,
@@ -74,13 +91,45 @@ void bn_forward_part(int c, long m, long stride, const float *x,
             invstd[ch] = is;
             run_mean[ch] = (1.0f - BN_MOMENTUM) * run_mean[ch] + BN_MOMENTUM * mf;
             run_var[ch] = (1.0f - BN_MOMENTUM) * run_var[ch] +
-                          BN_MOMENTUM * (float)(n > 1.0 ? q / (n - 1.0) : var);
+                          BN_MOMENTUM * (float)bn_unbiased(q, n);
         }
-        const float a = gamma[ch] * is, b = beta[ch] - mf * a;
-        const float *xr = x + (long)ch * stride;
-        float *yr = y + (long)ch * stride;
-        for (long i = 0; i < m; i++)
-            yr[i] = xr[i] * a + b;
+        bn_normalise(m, x + (long)ch * stride, gamma[ch], beta[ch], mf, is,
+                     y + (long)ch * stride);
+    }
+}
+
+void bn_recal_part(int c, long m, long stride, const float *x,
+                   const float *gamma, const float *beta, const BnParts *bp,
+                   float *y, double *acc)
+{
+    for (int ch = 0; ch < c; ch++) {
+        double mu, q, n;
+        bn_combine(bp, ch, &mu, &q, &n);
+        const double var = n > 0.0 ? q / n : 0.0;
+        const float is = (float)(1.0 / sqrt(var + BN_EPS));
+        if (acc && n > 0.0) {
+            /* Chan et al.: the totals so far (na, ma, qa) and this batch
+             * (n, mu, q) */
+            double *t = acc + BN_RECAL_DOUBLES * (size_t)ch;
+            const double na = t[0], nt = na + n, d = mu - t[1];
+            t[0] = nt;
+            t[1] += d * (n / nt);
+            t[2] += q + d * d * (na * n / nt);
+        }
+        bn_normalise(m, x + (long)ch * stride, gamma[ch], beta[ch], (float)mu,
+                     is, y + (long)ch * stride);
+    }
+}
+
+void bn_recal_finish(int c, const double *acc, float *run_mean,
+                     float *run_var)
+{
+    for (int ch = 0; ch < c; ch++) {
+        const double *t = acc + BN_RECAL_DOUBLES * (size_t)ch;
+        if (t[0] <= 0.0)
+            continue;
+        run_mean[ch] = (float)t[1];
+        run_var[ch] = (float)bn_unbiased(t[2] < 0.0 ? 0.0 : t[2], t[0]);
     }
 }
 

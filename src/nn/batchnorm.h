@@ -2,6 +2,9 @@
  * Training mode normalises with the batch's statistics and updates the
  * running ones (momentum BN_MOMENTUM, unbiased variance, as PyTorch does);
  * inference mode uses the running statistics.  eps is BN_EPS.
+ * Recalibration mode normalises as training does but, instead of the
+ * momentum update, adds the batch's exact statistics to totals that
+ * later become the running ones (bn_recal_*).
  *
  * A batch may be split into parts (threads, each with a range of images):
  * each part sums its own values (bn_sums_*), the parts exchange those sums,
@@ -40,6 +43,27 @@ void bn_sums_forward(int c, long m, long stride, const float *x, double *out);
 void bn_forward_part(int c, long m, long stride, const float *x,
                      const float *gamma, const float *beta, const BnParts *bp,
                      float *y, float *mean, float *invstd, float *run_mean,
+                     float *run_var);
+
+/* Recalibration: the exact statistics of a layer's inputs over several
+ * batches, BN_RECAL_DOUBLES doubles per channel in acc: for channel ch,
+ * acc[3ch] = the values seen, acc[3ch+1] = their mean, acc[3ch+2] = the
+ * sum of their squared deviations from it.  All zeros is the empty total. */
+#define BN_RECAL_DOUBLES 3
+
+/* bn_recal_part - the training-mode forward of bn_forward_part (y from the
+ * batch's statistics in bp, y may equal x), but when acc is not NULL
+ * (exactly one part passes it) adds the batch's counts, means and squared
+ * deviations to the totals in acc by Chan's formula instead of
+ * touching the running statistics.  No gradients are kept. */
+void bn_recal_part(int c, long m, long stride, const float *x,
+                   const float *gamma, const float *beta, const BnParts *bp,
+                   float *y, double *acc);
+
+/* bn_recal_finish - run_mean[c] = the totals' means, run_var[c] = their
+ * unbiased variance (as the running update keeps it; biased for a single
+ * value).  Channels whose totals saw no values keep what they had. */
+void bn_recal_finish(int c, const double *acc, float *run_mean,
                      float *run_var);
 
 /* bn_sums_backward - out[2ch] = sum of dy, out[2ch+1] = sum of dy * x over

@@ -175,6 +175,7 @@ Layer *layer_dwconv_new(const DwShape *s, int relu_in, Tensor *x, Tensor *w,
 typedef struct {
     Layer base;
     Tensor *x, *gamma, *beta, *mean, *invstd, *run_mean, *run_var, *y;
+    double acc[]; /* [c][BN_RECAL_DOUBLES]: recalibration totals */
 } BnLayer;
 
 /* Values per channel of every part, for BnParts.m: fixed by n and the
@@ -204,6 +205,11 @@ static void bn_layer_forward(Layer *l, const LayerCtx *cx)
     bn_sums_forward(c, m, stride, b->x->x + o, layer_reduce_slot(cx));
     BnParts bp = { cx->parts, counts, layer_reduce(cx), cx->red_stride };
     const int first = cx->part == 0;
+    if (cx->recal) {
+        bn_recal_part(c, m, stride, b->x->x + o, b->gamma->x, b->beta->x, &bp,
+                      b->y->x + o, first ? b->acc : NULL);
+        return;
+    }
     bn_forward_part(c, m, stride, b->x->x + o, b->gamma->x, b->beta->x, &bp,
                     b->y->x + o, first ? b->mean->x : NULL,
                     first ? b->invstd->x : NULL, b->run_mean->x, b->run_var->x);
@@ -230,12 +236,41 @@ Layer *layer_bn_new(Tensor *x, Tensor *gamma, Tensor *beta, Tensor *mean,
                     Tensor *invstd, Tensor *run_mean, Tensor *run_var,
                     Tensor *y)
 {
-    BnLayer *b = calloc(1, sizeof *b);
+    BnLayer *b = calloc(1, sizeof *b + sizeof(double) * BN_RECAL_DOUBLES *
+                                          (size_t)x->c);
     if (!b)
         return NULL;
-    *b = (BnLayer){ { LAYER_BN }, x, gamma, beta, mean, invstd, run_mean,
-                    run_var, y };
+    b->base.kind = LAYER_BN;
+    b->x = x;
+    b->gamma = gamma;
+    b->beta = beta;
+    b->mean = mean;
+    b->invstd = invstd;
+    b->run_mean = run_mean;
+    b->run_var = run_var;
+    b->y = y;
     return &b->base;
+}
+
+void layer_bn_recal_reset(Layer *l)
+{
+    BnLayer *b = (BnLayer *)l;
+    memset(b->acc, 0, sizeof(double) * BN_RECAL_DOUBLES * (size_t)b->x->c);
+}
+
+void layer_bn_recal_apply(Layer *l)
+{
+    BnLayer *b = (BnLayer *)l;
+    bn_recal_finish(b->x->c, b->acc, b->run_mean->x, b->run_var->x);
+}
+
+void layer_bn_view(const Layer *l, const Tensor **x, const Tensor **run_mean,
+                   const Tensor **run_var)
+{
+    const BnLayer *b = (const BnLayer *)l;
+    *x = b->x;
+    *run_mean = b->run_mean;
+    *run_var = b->run_var;
 }
 
 /* ---- pooling ------------------------------------------------------------ */

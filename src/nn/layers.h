@@ -70,6 +70,9 @@ typedef enum {
 typedef struct {
     int n;              /* images in this batch (<= the planned maximum) */
     int train;          /* 1: batch statistics (BN), running-stat updates */
+    int recal;          /* with train: BN adds the batch statistics to its
+                         * recalibration totals instead of updating the
+                         * running ones (no backward follows) */
     int part, parts;    /* this part, of how many */
     int b0, b1;         /* this part's images [b0, b1) */
     float *ws;          /* this part's scratch: workspace() for its images */
@@ -132,6 +135,20 @@ Layer *layer_dwconv_new(const DwShape *s, int relu_in, Tensor *x, Tensor *w,
 Layer *layer_bn_new(Tensor *x, Tensor *gamma, Tensor *beta, Tensor *mean,
                     Tensor *invstd, Tensor *run_mean, Tensor *run_var,
                     Tensor *y);
+/* layer_bn_recal_reset - empty BN layer l's recalibration totals (the
+ * exact statistics of its inputs over the recalibration passes, kept in
+ * the layer, allocated by layer_bn_new). */
+void layer_bn_recal_reset(Layer *l);
+
+/* layer_bn_recal_apply - set BN layer l's running mean and variance to its
+ * totals (bn_recal_finish); channels that saw no values keep theirs. */
+void layer_bn_recal_apply(Layer *l);
+
+/* layer_bn_view - BN layer l's input tensor and its running statistics
+ * (borrowed from the layer), for tests and reports. */
+void layer_bn_view(const Layer *l, const Tensor **x, const Tensor **run_mean,
+                   const Tensor **run_var);
+
 Layer *layer_pool_new(int max, const PoolShape *s, Tensor *x, Tensor *y);
 Layer *layer_relu_new(Tensor *x, Tensor *y);
 Layer *layer_add_new(Tensor *a, Tensor *b, Tensor *y);

@@ -1,7 +1,8 @@
 /* netrun.c - running a finished network: forward and backward passes on
  * every thread at once, each thread (part) on its own range of the batch's
- * images (layers.h; invariant 6 of network.c), the per-thread buffers,
- * the thread count and per-kind profiling. */
+ * images (layers.h; invariant 6 of network.c), batch-norm recalibration
+ * passes, the per-thread buffers, the thread count and per-kind
+ * profiling. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -72,7 +73,7 @@ static double net_now(void)
  * batch (layers.h). */
 typedef struct {
     Net *net;
-    int n, train;
+    int n, train, recal;
 } NetPass;
 
 static LayerCtx net_ctx(const NetPass *pass, int part, int parts,
@@ -84,6 +85,7 @@ static LayerCtx net_ctx(const NetPass *pass, int part, int parts,
     LayerCtx cx = {
         .n = pass->n,
         .train = pass->train,
+        .recal = pass->recal,
         .part = part,
         .parts = parts,
         .b0 = (int)b0,
@@ -134,8 +136,44 @@ static void net_forward_part(void *arg, int part, int parts)
 
 void net_forward(Net *net, int n, int train)
 {
-    NetPass pass = { net, n, train };
+    NetPass pass = { net, n, train, 0 };
     parallel_run(net->pool, net_forward_part, &pass);
+}
+
+void net_recal_begin(Net *net)
+{
+    for (int i = 0; i < net->nlayers; i++)
+        if (net->layers[i]->kind == LAYER_BN)
+            layer_bn_recal_reset(net->layers[i]);
+}
+
+void net_recal_forward(Net *net, int n)
+{
+    NetPass pass = { net, n, 1, 1 };
+    parallel_run(net->pool, net_forward_part, &pass);
+}
+
+void net_recal_end(Net *net)
+{
+    for (int i = 0; i < net->nlayers; i++)
+        if (net->layers[i]->kind == LAYER_BN)
+            layer_bn_recal_apply(net->layers[i]);
+}
+
+int net_bn_view(const Net *net, int i, const Tensor **x,
+                const Tensor **run_mean, const Tensor **run_var)
+{
+    int seen = 0;
+    for (int k = 0; k < net->nlayers; k++) {
+        if (net->layers[k]->kind != LAYER_BN)
+            continue;
+        if (seen++ == i) {
+            if (x)
+                layer_bn_view(net->layers[k], x, run_mean, run_var);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 void net_zero_grad(Net *net)
@@ -186,7 +224,7 @@ static void net_backward_part(void *arg, int part, int parts)
 
 void net_backward(Net *net, int n)
 {
-    NetPass pass = { net, n, 1 };
+    NetPass pass = { net, n, 1, 0 };
     parallel_run(net->pool, net_backward_part, &pass);
 }
 

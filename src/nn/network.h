@@ -69,6 +69,29 @@ void net_set_input(Net *net, Tensor *t, const float *nchw, int n);
  * train selects batch statistics for BN and updates its running ones. */
 void net_forward(Net *net, int n, int train);
 
+/* Batch-norm recalibration: after net_recal_begin(), each
+ * net_recal_forward() runs a batch of n (<= max_batch) images forward in
+ * training mode (batch statistics), without gradients and without the
+ * momentum update, and every BN layer adds the exact per-channel count,
+ * mean and squared deviations of its inputs to totals it keeps (Chan's
+ * formula, in double); net_recal_end() then sets each layer's running
+ * mean and (unbiased) variance to those totals, so they are the
+ * statistics of all the recalibration batches' inputs as if they were one
+ * batch.  The totals were allocated with the network: nothing here
+ * allocates.  Between begin and end, only net_recal_forward and
+ * net_set_input may be called; results do not depend on the thread
+ * count beyond rounding. */
+void net_recal_begin(Net *net);
+void net_recal_forward(Net *net, int n);
+void net_recal_end(Net *net);
+
+/* net_bn_view - the i-th (0-based, in execution order) BN layer's input
+ * tensor *x and running statistics *run_mean, *run_var (c floats each),
+ * all borrowed from net.  Returns 1, or 0 (and touches nothing) when the
+ * network has at most i BN layers; with x NULL it only answers that. */
+int net_bn_view(const Net *net, int i, const Tensor **x,
+                const Tensor **run_mean, const Tensor **run_var);
+
 /* net_zero_grad - zero the parameter gradients and the gradients no layer
  * writes (the output's); net_backward zeroes the others as it reaches
  * them. */

@@ -78,10 +78,10 @@ void report_search_json(FILE *f, const StoreSearch *s)
             s->F, s->N, s->epochs, (long long)s->train_size,
             (long long)s->val_size, s->batch);
     json_number(f, s->lr);
-    fprintf(f, ",\"threads\":%d,\"retrain_duplicates\":%s,\"pid\":%lld,"
-               "\"host\":",
+    fprintf(f, ",\"threads\":%d,\"retrain_duplicates\":%s,"
+               "\"bn_recalibrate\":%s,\"pid\":%lld,\"host\":",
             s->threads, s->retrain_duplicates ? "true" : "false",
-            (long long)s->pid);
+            s->bn_recalibrate ? "true" : "false", (long long)s->pid);
     json_string(f, s->host);
     fputs(",\"created\":", f);
     iso_time(f, s->created);
@@ -105,7 +105,7 @@ void report_searches_csv(FILE *f, const StoreSearch *rows, size_t n)
 {
     fputs("id,name,strategy,seed,budget,samples_done,best_reward,best_idx,"
           "status,dataset,F,N,epochs,train_size,val_size,batch,lr,threads,"
-          "created,finished,version\n", f);
+          "bn_recalibrate,created,finished,version\n", f);
     for (size_t i = 0; i < n; i++) {
         const StoreSearch *s = &rows[i];
         char c[40], e[40];
@@ -122,9 +122,10 @@ void report_searches_csv(FILE *f, const StoreSearch *rows, size_t n)
         csv_int(f, s->best_idx);
         fprintf(f, ",%s,", store_search_status_name(s->status));
         csv_field(f, s->dataset);
-        fprintf(f, ",%d,%d,%d,%lld,%lld,%d,%.9g,%d,%s,%s,", s->F, s->N,
+        fprintf(f, ",%d,%d,%d,%lld,%lld,%d,%.9g,%d,%d,%s,%s,", s->F, s->N,
                 s->epochs, (long long)s->train_size, (long long)s->val_size,
-                s->batch, s->lr, s->threads, c, s->finished ? e : "");
+                s->batch, s->lr, s->threads, s->bn_recalibrate != 0, c,
+                s->finished ? e : "");
         csv_field(f, s->version);
         fputc('\n', f);
     }
@@ -184,6 +185,9 @@ void report_search_table(FILE *f, const StoreSearch *s)
     fprintf(f, "child       F=%d N=%d epochs %d batch %d lr %g threads %d%s\n",
             s->F, s->N, s->epochs, s->batch, s->lr, s->threads,
             s->retrain_duplicates ? "  (duplicates retrained)" : "");
+    fprintf(f, "batch norm  %s\n",
+            s->bn_recalibrate ? "recalibrated before scoring"
+                              : "not recalibrated (running statistics)");
     fputs("settings    ", f);
     text_put(f, s->settings);
     fprintf(f, "\nprocess     %lld on ", (long long)s->pid);

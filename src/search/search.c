@@ -231,6 +231,8 @@ static NvStatus config_from_row(Store *st, const StoreSearch *row,
     c->train_size = row->train_size;
     c->val_size = row->val_size;
     c->retrain_duplicates = row->retrain_duplicates;
+    /* 0 for a search made before schema 4: it resumes as it began */
+    c->train.bn_recalibrate = row->bn_recalibrate;
     if ((r = store_search_params(st, row->id, apply_param, &c->strategy, err)))
         nv_error_prefix(err, "search '%s': stored strategy settings",
                         row->name);
@@ -274,8 +276,11 @@ static NvStatus settings_json(const SearchConfig *c, char *buf, size_t n,
             c->train.F, c->train.N, c->train.epochs, (long long)c->train_size,
             (long long)c->val_size, c->train.batch, lr, mom, wd);
     fprintf(f, "\"threads\":%d,\"retrain_duplicates\":%s,"
+               "\"bn_recalibrate\":%s,\"recal_images\":%d,"
                "\"strategy_params\":%s}",
-            c->train.threads, c->retrain_duplicates ? "true" : "false", strat);
+            c->train.threads, c->retrain_duplicates ? "true" : "false",
+            c->train.bn_recalibrate ? "true" : "false",
+            c->train.recal_images, strat);
     fclose(f);
     if (len >= n) {
         free(text);
@@ -539,6 +544,7 @@ NvStatus search_run(Store *st, const SearchConfig *c, const SearchHooks *hooks,
     row.train_size = c->train_size;
     row.val_size = c->val_size;
     row.retrain_duplicates = c->retrain_duplicates;
+    row.bn_recalibrate = c->train.bn_recalibrate;
     if ((r = settings_json(c, row.settings, sizeof row.settings, err)) ||
         (r = store_search_create(st, &row, &id, err)))
         goto out;

@@ -22,9 +22,9 @@
 typedef struct {
     char name[STORE_NAME_MAX]; /* "" = "<strategy>-<seed>", made unique */
     StrategyConfig strategy;   /* kind, seed and hyper-parameters */
-    TrainConfig train;         /* proxy: F, N, epochs, batch, lr, threads
-                                  (its seed is ignored: each child gets
-                                  its own from the search seed) */
+    TrainConfig train;         /* proxy: F, N, epochs, batch, lr, threads,
+                                  bn_recalibrate (its seed is ignored: each
+                                  child gets its own from the search seed) */
     int budget;                /* children to train */
     char dataset[STORE_TEXT_MAX]; /* dataset_load spec */
     int64_t train_size, val_size;

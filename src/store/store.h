@@ -43,7 +43,7 @@
 #include "base/nv_error.h"
 
 /* The schema version this program creates and reads (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 /* PRAGMA application_id of a nasview database: "NASV". */
 #define STORE_APPLICATION_ID 0x4E415356
 /* How long a writer waits for another writer's transaction (ms). */
@@ -89,6 +89,7 @@ typedef struct {
     int64_t train_size, val_size;
     double lr;
     int retrain_duplicates;
+    int bn_recalibrate;             /* 0 for searches made before schema 4 */
     char settings[STORE_SETTINGS_MAX]; /* JSON object, every setting */
     /* filled when read */
     SearchStatus status;            /* SEARCH_STALE computed for readers */

@@ -17,7 +17,7 @@
     "id, name, strategy, seed, budget, dataset, F, N, epochs, train_size, "   \
     "val_size, batch, lr, threads, retrain_duplicates, settings, status, "    \
     "pid, host, created, updated, finished, version, message, samples_done, " \
-    "best_reward, best_idx"
+    "best_reward, best_idx, bn_recalibrate"
 
 static SearchStatus parse_search_status(const char *t)
 {
@@ -59,6 +59,7 @@ static void read_search(const Store *s, sqlite3_stmt *st, StoreSearch *o)
     o->samples_done = sqlite3_column_int(st, 24);
     o->best_reward = store_col_real(st, 25);
     o->best_idx = (int)store_col_int(st, 26, -1);
+    o->bn_recalibrate = sqlite3_column_int(st, 27);
     /* Invariant 5: a vanished process makes a running search stale. */
     if ((o->status == SEARCH_RUNNING || o->status == SEARCH_PAUSED) &&
         strcmp(o->host, s->host) == 0 && !store_pid_alive(o->pid)) {

@@ -52,9 +52,10 @@ NvStatus store_search_create(Store *s, const StoreSearch *in, int64_t *id,
                      "INSERT INTO searches (name, strategy, seed, budget, "
                      "dataset, F, N, epochs, train_size, val_size, batch, lr, "
                      "threads, retrain_duplicates, settings, status, pid, "
-                     "host, created, updated, version) VALUES (?1, ?2, ?3, "
-                     "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-                     "'running', ?16, ?17, ?18, ?18, ?19)",
+                     "host, created, updated, version, bn_recalibrate) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                     "?12, ?13, ?14, ?15, 'running', ?16, ?17, ?18, ?18, ?19, "
+                     "?20)",
                      &st, err)))
         return store_rollback(s, r);
     sqlite3_bind_text(st, 1, in->name, -1, SQLITE_STATIC);
@@ -77,6 +78,7 @@ NvStatus store_search_create(Store *s, const StoreSearch *in, int64_t *id,
     sqlite3_bind_text(st, 17, s->host, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 18, now);
     sqlite3_bind_text(st, 19, PACKAGE_VERSION, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 20, in->bn_recalibrate != 0);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc == SQLITE_CONSTRAINT_UNIQUE)

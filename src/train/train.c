@@ -1,8 +1,8 @@
 /* train.c - training one child network (train.h): build it, run the epochs
  * of SPEC.md section 3 (seeded shuffles, batch 64, SGD Nesterov, cosine
- * schedule), stop on divergence or when the progress callback asks, and
- * score it in inference mode.  It does not read files (dataset.c) nor
- * print anything (cmd_train.c). */
+ * schedule), stop on divergence or when the progress callback asks,
+ * recalibrate its batch norms when asked, and score it in inference mode.
+ * It does not read files (dataset.c) nor print anything (cmd_train.c). */
 #include "config.h"
 
 #include <math.h>
@@ -18,7 +18,7 @@
 #include "train/train.h"
 
 /* RNG streams of one child's seed (rng_seed's stream argument). */
-enum { TRAIN_STREAM_ORDER = 2 };
+enum { TRAIN_STREAM_ORDER = 2, TRAIN_STREAM_RECAL = 3 };
 
 /* Two threads: the machines nasview is made for have two cores or more,
  * and a child trains about 1.5 times as fast on two as on one.  The
@@ -26,7 +26,8 @@ enum { TRAIN_STREAM_ORDER = 2 };
  * the same child on every machine. */
 TrainConfig train_config_default(void)
 {
-    TrainConfig c = { 8, 1, 1, 64, 0.05f, 0.9f, 3e-4f, 1, 2 };
+    TrainConfig c = { 8, 1, 1, 64, 0.05f, 0.9f, 3e-4f, 1, 2, 1,
+                      TRAIN_DEFAULT_RECAL_IMAGES };
     return c;
 }
 
@@ -86,16 +87,45 @@ static float train_evaluate(Net *net, Tensor *input, Tensor *logits,
     return d->n > 0 ? (float)((double)correct / (double)d->n) : 0.0f;
 }
 
+/* Recalibrate net's batch norms (network.h) on min(cfg->recal_images,
+ * train->n) images of train chosen by the child's seed (its own RNG
+ * stream, so neither the batch order nor the evaluation changes it), in
+ * batches of cfg->batch; a last batch of one image, which has no batch
+ * statistics to speak of, is left out as in training. */
+static void train_recalibrate(Net *net, Tensor *input, const TrainConfig *cfg,
+                              const Dataset *train, TrainBuffers *b)
+{
+    int64_t k = cfg->recal_images < train->n ? cfg->recal_images : train->n;
+    if (k % cfg->batch == 1)
+        k--;
+    if (k < 2)
+        return;
+    Rng rng;
+    rng_seed(&rng, cfg->seed, TRAIN_STREAM_RECAL);
+    for (int64_t i = 0; i < train->n; i++)
+        b->order[i] = (int32_t)i;
+    rng_shuffle(&rng, b->order, train->n);
+    net_recal_begin(net);
+    for (int64_t off = 0; off < k; off += cfg->batch) {
+        int n = (int)(k - off < cfg->batch ? k - off : cfg->batch);
+        dataset_batch(train, b->order + off, n, b->images, b->labels);
+        net_set_input(net, input, b->images, n);
+        net_recal_forward(net, n);
+    }
+    net_recal_end(net);
+}
+
 static NvStatus train_check(const TrainConfig *cfg, const Dataset *train,
                             const Dataset *val, const Dataset *test,
                             NvError *err)
 {
     if (cfg->batch < 2 || cfg->batch > 65536 || cfg->epochs < 1 ||
         cfg->threads < 1 || !(cfg->lr >= 0.0f) || !(cfg->momentum >= 0.0f) ||
-        !(cfg->weight_decay >= 0.0f))
+        !(cfg->weight_decay >= 0.0f) || cfg->recal_images < 0)
         return nv_error_set(err, NV_ERR_USAGE,
                             "training needs batch >= 2, epochs >= 1, threads "
-                            ">= 1 and non-negative lr, momentum, weight decay");
+                            ">= 1, non-negative lr, momentum, weight decay "
+                            "and recalibration images");
     if (!train || train->n < 2 || !val || val->n < 1)
         return nv_error_set(err, NV_ERR_USAGE,
                             "training needs at least 2 training images and 1 "
@@ -221,6 +251,8 @@ NvStatus train_child(const Genotype *g, const TrainConfig *cfg,
         if (progress && progress(&pr, ctx))
             result->interrupted = 1;
         else {
+            if (cfg->bn_recalibrate)
+                train_recalibrate(net, input, cfg, train, &b);
             result->val_acc = train_evaluate(net, input, logits, val,
                                              cfg->batch, &b);
             if (test)
