@@ -169,6 +169,38 @@ expect_status 0 "resume after SIGKILL"
 $CHECKDB "$DB" same ref kil || fail "SIGKILL then resume = uninterrupted run"
 $CHECKDB "$DB" consistent kil || fail "SIGKILL then resume: rows consistent"
 
+# --- SIGHUP (the terminal closed) stops like SIGTERM; a second signal -----
+"$NASVIEW" search --db "$DB" --name hup $RL 2>"$TMP/hup.err" &
+pid=$!
+$CHECKDB "$DB" wait hup 1 running || fail "hup reached sample 1"
+pause_mid_child hup "$pid" 1
+kill -HUP "$pid"
+wait "$pid"
+status=$?
+[ "$status" -eq 129 ] || fail "SIGHUP: exit status $status, expected 129"
+[ "$($CHECKDB "$DB" field hup 'SELECT status FROM searches WHERE id = ?')" = interrupted ] ||
+    fail "SIGHUP: search interrupted, not left running"
+[ "$($CHECKDB "$DB" field hup "SELECT count(*) FROM samples WHERE search_id = ? AND status = 'running'")" = 0 ] ||
+    fail "SIGHUP: no sample left running"
+run "$NASVIEW" search --db "$DB" --resume hup
+expect_status 0 "resume after SIGHUP"
+$CHECKDB "$DB" same ref hup || fail "SIGHUP then resume = uninterrupted run"
+
+"$NASVIEW" search --db "$DB" --name dbl $RL 2>"$TMP/dbl.err" &
+pid=$!
+$CHECKDB "$DB" wait dbl 1 running || fail "dbl reached sample 1"
+pause_mid_child dbl "$pid" 1
+kill -INT "$pid"
+kill -INT "$pid"
+wait "$pid"
+status=$?
+[ "$status" -eq 130 ] || fail "double SIGINT: exit status $status, expected 130"
+grep -q "second signal: stopped at once.*resume NAME" "$TMP/dbl.err" ||
+    fail "double SIGINT: says what was left: $(cat "$TMP/dbl.err")"
+run "$NASVIEW" search --db "$DB" --resume dbl
+expect_status 0 "resume after a double SIGINT"
+$CHECKDB "$DB" same ref dbl || fail "double SIGINT then resume = uninterrupted run"
+
 # --- two writers at once, and a reader -----------------------------------
 DB2="$TMP/two.db"
 "$NASVIEW" search --db "$DB2" --strategy random --budget 6 --seed 1 $SMALL \

@@ -97,6 +97,28 @@ else
     fail "could not find the nasview process"
 fi
 
+# A crash (SIGABRT, SIGSEGV, ...) restores the terminal before dying.
+for sig in ABRT SEGV; do
+    tui_start --db "$DB"
+    tui_wait "Welcome to nasview." "start before SIG$sig"
+    pid=$(pgrep -n -f "nasview --db $DB" || true)
+    if [ -n "$pid" ]; then
+        kill -"$sig" "$pid"
+        tui_wait "crashed; the terminal was restored" "SIG$sig: says so"
+        tui_wait_re "\[exit 1(34|39)\]" "SIG$sig: dies by the signal"
+        tui_wait_not "Welcome to nasview." "SIG$sig: alternate screen left"
+    else
+        fail "could not find the nasview process"
+    fi
+done
+
+# A terminal that cannot move the cursor gets a message, not an empty screen.
+TUI_ENV="TERM=dumb" tui_start --db "$DB"
+tui_wait "cannot move the cursor" "TERM=dumb: the reason"
+tui_wait "[exit 1]" "TERM=dumb exits 1"
+TUI_ENV="TERM=no-such-terminal" tui_start --db "$DB"
+tui_wait "cannot use the terminal 'no-such-terminal'" "unknown TERM: the reason"
+
 # Read-only hides writing actions.
 tui_start --db "$DB" --read-only
 tui_wait "(read-only)" "read-only title"

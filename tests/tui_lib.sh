@@ -25,7 +25,7 @@ tui_start() {
     # A shell keeps the pane open after nasview exits, so its exit status
     # and the restored terminal can be checked.
     tm -f /dev/null new-session -d -x 100 -y 30 \
-        "env TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_DATA_HOME='$XDG_DATA_HOME' \
+        "ulimit -c 0; env TERM=tmux-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_DATA_HOME='$XDG_DATA_HOME' \
          ${TUI_ENV:-} '$NASVIEW' $*; echo \"[exit \$?]\"; sleep 600" \
         </dev/null >/dev/null 2>&1
 }

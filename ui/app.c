@@ -2,11 +2,14 @@
 #include "config.h"
 
 #include <curses.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <term.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "screens.h"
@@ -268,6 +271,43 @@ static long now_ms(void)
     return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The signals that end the process without a way back: the terminal is
+ * restored before the default action runs (as htop does), so a crash
+ * does not leave the shell raw and without echo. */
+static const int crash_signals[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE };
+
+static void on_crash(int sig)
+{
+    static const char msg[] = "\nnasview: crashed; the terminal was restored. "
+                              "The database is consistent: what was "
+                              "committed is kept.\n";
+    endwin();
+    if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {
+        /* nothing more can be done */
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void crash_handlers(int install)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = install ? on_crash : SIG_DFL;
+    sa.sa_flags = install ? SA_RESETHAND | SA_NODEFER : 0;
+    for (size_t i = 0; i < sizeof crash_signals / sizeof crash_signals[0]; i++)
+        sigaction(crash_signals[i], &sa, NULL);
+}
+
+/* can_address - whether the terminal can move the cursor (TERM=dumb and
+ * printing terminals cannot: the screen would stay empty). */
+static int can_address(void)
+{
+    const char *cup = tigetstr("cup");
+    return cup && cup != (const char *)-1;
+}
+
 int app_run(const AppConfig *cfg, UiData *data, NvError *err)
 {
     App a;
@@ -283,6 +323,18 @@ int app_run(const AppConfig *cfg, UiData *data, NvError *err)
                      getenv("TERM") ? getenv("TERM") : "(unset)");
         return 1;
     }
+    if (!can_address()) {
+        endwin();
+        ui_data_close(data);
+        nv_error_set(err, NV_ERR_RUNTIME,
+                     "the terminal type '%s' cannot move the cursor, which "
+                     "the interface needs; set TERM to your terminal's type "
+                     "(e.g. xterm-256color), or use the commands "
+                     "(nasview --help)",
+                     getenv("TERM") ? getenv("TERM") : "(unset)");
+        return 1;
+    }
+    crash_handlers(1);
     cbreak();
     noecho();
     nonl();
@@ -318,6 +370,7 @@ int app_run(const AppConfig *cfg, UiData *data, NvError *err)
         app_pop(&a);
     ui_grid_free(grid);
     endwin();
+    crash_handlers(0);
     ui_data_close(a.data);
     return 0;
 }

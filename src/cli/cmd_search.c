@@ -50,8 +50,8 @@ static const char usage[] =
     "  --NAME VALUE      the same (but --lr is the child's learning rate)\n"
     "  --resume SEARCH   continue a stopped search (name or id) exactly\n"
     "\n"
-    "Ctrl-C or SIGTERM stops (exit 130/143; resume later); SIGUSR1 pauses\n"
-    "between batches and SIGUSR2 resumes.\n";
+    "Ctrl-C, SIGTERM or SIGHUP stops (exit 130, 143, 129; resume later);\n"
+    "SIGUSR1 pauses between batches and SIGUSR2 resumes.\n";
 
 /* Strategy settings are options too (--update, --ppo-batch, ...), with
  * values OPT_PARAM + their index in strategy_params(); --lr stays the
@@ -95,6 +95,14 @@ static void on_stop(int sig)
 {
     if (stop_signal) {
         /* A second Ctrl-C: leave at once (the file stays consistent). */
+        static const char msg[] =
+            "\nnasview search: second signal: stopped at once. Finished "
+            "samples are kept; the child in training is lost and the search "
+            "is marked interrupted when next opened ('nasview search "
+            "--resume NAME' goes on).\n";
+        if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {
+            /* nothing more can be done in a handler */
+        }
         signal(sig, SIG_DFL);
         raise(sig);
         return;
@@ -116,6 +124,7 @@ static void install_handlers(void)
     sa.sa_handler = on_stop;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL); /* the terminal closed: stop the same way */
     sa.sa_handler = on_pause;
     sigaction(SIGUSR1, &sa, NULL);
     sigaction(SIGUSR2, &sa, NULL);

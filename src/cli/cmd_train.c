@@ -291,13 +291,14 @@ int cmd_train(int argc, char **argv)
     }
     dataset_free(full);
 
-    struct sigaction sa, old_int, old_term;
+    struct sigaction sa, old_int, old_term, old_hup;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = train_on_signal;
     sigemptyset(&sa.sa_mask);
     train_stop_signal = 0;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+    sigaction(SIGHUP, &sa, &old_hup);
 
     ProgressCtx pctx = { isatty(STDERR_FILENO), 0 };
     TrainResult r;
@@ -305,6 +306,7 @@ int cmd_train(int argc, char **argv)
                               &pctx, &r, &err);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    sigaction(SIGHUP, &old_hup, NULL);
     if (pctx.tty)
         fputs("\r\033[K", stderr);
     if (st == NV_OK) {
