@@ -47,6 +47,23 @@ expect_err "missing --genotype" "missing genotype message"
 run "$NASVIEW" train --genotype nasnet-a --train-size 60000 --val-size 5000
 expect_status 2 "split larger than the dataset"
 
+# a batch beyond the subsets is bounded by them: same result, no 4 GB network
+run "$NASVIEW" train --genotype nasnet-a --F 4 --train-size 200 --val-size 100 \
+    --batch 65536 --seed 5 --format json
+expect_status 0 "train with a batch beyond the subset"
+huge=$(printf '%s\n' "$out" | tail -n 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["val_acc"])')
+run "$NASVIEW" train --genotype nasnet-a --F 4 --train-size 200 --val-size 100 \
+    --batch 200 --seed 5 --format json
+whole=$(printf '%s\n' "$out" | tail -n 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["val_acc"])')
+[ -n "$huge" ] && [ "$huge" = "$whole" ] ||
+    fail "--batch 65536 on 200 images: $huge, --batch 200: $whole"
+
+# a network that cannot fit in memory is refused before it is allocated
+run "$NASVIEW" bench --input 3x4096x4096 --seconds 0
+expect_status 1 "bench on huge images"
+expect_err "MiB for batches of" "bench says what the network needs"
+expect_err "more than this machine's" "and what the machine has"
+
 run "$NASVIEW" train --genotype nasnet-a --dataset /nonexistent/dir
 expect_status 1 "missing dataset directory"
 expect_err "/nonexistent/dir" "names the directory"

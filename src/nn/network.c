@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "nn/memplan.h"
+#include "base/sysmem.h"
 #include "nn/network_impl.h"
 #include "base/rng.h"
 
@@ -584,6 +585,23 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
         free(voff);
         return nv_error_set(err, NV_ERR_NOMEM,
                             "out of memory planning the network");
+    }
+    /* Refuse what cannot fit before trying: an overcommitted allocation
+     * would succeed and the process be killed while training. */
+    const size_t nth = (size_t)net->threads, mem = sysmem_total();
+    const double need = (double)sizeof(float) *
+                        ((double)net->nact + (double)net->nact_g +
+                         3.0 * (double)net->npar + (double)net->nstate +
+                         (double)net->ntws * (double)nth +
+                         (double)net->npar * (double)(nth - 1));
+    if (mem > 0 && need > (double)mem) {
+        free(goff);
+        free(voff);
+        return nv_error_set(err, NV_ERR_NOMEM,
+                            "the network needs %.0f MiB for batches of %d "
+                            "images, more than this machine's %zu MiB of "
+                            "memory: use a smaller batch, F, N or image",
+                            need / 1048576.0, net->max_batch, mem >> 20);
     }
     net->act = net_alloc(net->nact);
     net->act_g = net_alloc(net->nact_g);

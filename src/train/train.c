@@ -157,6 +157,15 @@ NvStatus train_child(const Genotype *g, const TrainConfig *cfg,
     NvStatus st = train_check(cfg, train, val, test, err);
     if (st != NV_OK)
         return st;
+    /* No batch is larger than the largest subset, so a batch size beyond
+     * it changes nothing but the memory the network would take. */
+    TrainConfig bounded = *cfg;
+    int64_t largest = train->n > val->n ? train->n : val->n;
+    if (test && test->n > largest)
+        largest = test->n;
+    if (bounded.batch > largest)
+        bounded.batch = (int)largest;
+    cfg = &bounded;
     const double t0 = train_now();
     ChildShape sh = { cfg->F, cfg->N, train->c, train->h, train->w,
                       train->classes };
