@@ -64,6 +64,18 @@ expect_status 1 "bench on huge images"
 expect_err "MiB for batches of" "bench says what the network needs"
 expect_err "more than this machine's" "and what the machine has"
 
+# a FIFO where a dataset file should be is refused, not read forever
+FD="$TMP/fifods"
+python3 "$SRCDIR/tests/mkdataset.py" "$FD" --train 50 --test 10 --size 8 \
+    --classes 4 --seed 2 || fail "mkdataset"
+rm -f "$FD/train-images-idx3-ubyte.gz"
+mkfifo "$FD/train-images-idx3-ubyte.gz"
+run timeout 120 "$NASVIEW" train --genotype nasnet-a --dataset "$FD" --F 2 \
+    --train-size 40 --val-size 10
+expect_status 1 "a FIFO as a dataset file"
+expect_err "train-images-idx3-ubyte.gz: not a regular file (a FIFO)" \
+    "the FIFO named"
+
 run "$NASVIEW" train --genotype nasnet-a --dataset /nonexistent/dir
 expect_status 1 "missing dataset directory"
 expect_err "/nonexistent/dir" "names the directory"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "data/idx.h"
@@ -226,6 +227,19 @@ static NvStatus parse_data(IdxSource *s, IdxArray *a, NvError *err)
 
 static NvStatus open_gz(const char *path, gzFile *gz, NvError *err)
 {
+    struct stat sb;
+    /* A FIFO or a device would block or never end: only files are data. */
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        *gz = NULL;
+        return nv_error_set(err, NV_ERR_IO,
+                            "%s: not a regular file (%s); a dataset is read "
+                            "from files",
+                            path,
+                            S_ISDIR(sb.st_mode)    ? "a directory"
+                            : S_ISFIFO(sb.st_mode) ? "a FIFO"
+                            : S_ISSOCK(sb.st_mode) ? "a socket"
+                                                   : "a device");
+    }
     errno = 0;
     *gz = gzopen(path, "rb");
     if (!*gz) {
