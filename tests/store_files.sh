@@ -255,4 +255,20 @@ run "$NASVIEW" search --strategy random --budget 1 --seed 1 --db ""
 expect_status 2 "search --db ''"
 expect_err "the database file name is empty" "empty --db"
 
+# --- numbers out of range in a crafted file are kept within bounds -----------
+C="$TMP/crafted.db"
+"$FILL" "$C" alpha 3 3 >/dev/null || fail "store_fill crafted"
+sqlite3 "$C" "UPDATE samples SET idx = 2147483647 WHERE idx = 2;
+    UPDATE searches SET budget = 99999999999, samples_done = -5,
+    best_idx = 9223372036854775807" || fail "crafting numbers"
+run "$NASVIEW" show alpha --db "$C" --format json
+expect_status 0 "show a crafted file"
+printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+s = d["search"] if "search" in d else d
+assert s["budget"] == 1000000 and s["samples_done"] == 0, s
+assert s["best_idx"] == 1000000, s
+' || fail "crafted counts clamped: $out"
+
 finish

@@ -304,7 +304,7 @@ static int run_search(int argc, char **argv, const struct option *opts)
             default: {
                 static const struct { int opt; const char *name; long lo, hi; }
                     ints[] = {
-                        { OPT_BUDGET, "--budget", 1, 1000000 },
+                        { OPT_BUDGET, "--budget", 1, STORE_MAX_SAMPLES },
                         { OPT_F, "--F", 1, 4096 },
                         { OPT_N, "--N", 1, 64 },
                         { OPT_EPOCHS, "--epochs", 1, 10000 },

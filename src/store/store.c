@@ -88,6 +88,14 @@ int64_t store_col_int(sqlite3_stmt *st, int i, int64_t dflt)
     return sqlite3_column_int64(st, i);
 }
 
+int store_col_bounded(sqlite3_stmt *st, int i, int lo, int hi, int dflt)
+{
+    if (sqlite3_column_type(st, i) == SQLITE_NULL)
+        return dflt;
+    int64_t v = sqlite3_column_int64(st, i);
+    return v < lo ? lo : v > hi ? hi : (int)v;
+}
+
 int64_t store_now(void)
 {
     return (int64_t)time(NULL);

@@ -50,6 +50,9 @@
 #define STORE_BUSY_TIMEOUT_MS 10000
 
 #define STORE_NAME_MAX 128
+/* The most samples a search may have (its budget); every index and count
+ * read from a file is kept within it. */
+#define STORE_MAX_SAMPLES 1000000
 #define STORE_TEXT_MAX 512
 #define STORE_SETTINGS_MAX 2048
 

@@ -59,4 +59,9 @@ double store_col_real(sqlite3_stmt *st, int i);
 /* store_col_int - column i as int64, dflt for NULL. */
 int64_t store_col_int(sqlite3_stmt *st, int i, int64_t dflt);
 
+/* store_col_bounded - column i as an int within [lo, hi] (clamped), dflt
+ * for NULL.  For every count and index read from a file: a crafted
+ * database cannot make later arithmetic (idx + 1, budget - done) overflow. */
+int store_col_bounded(sqlite3_stmt *st, int i, int lo, int hi, int dflt);
+
 #endif

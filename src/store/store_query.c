@@ -35,16 +35,16 @@ static void read_search(const Store *s, sqlite3_stmt *st, StoreSearch *o)
     store_col_text(st, 1, o->name, sizeof o->name);
     store_col_text(st, 2, o->strategy, sizeof o->strategy);
     o->seed = (uint64_t)sqlite3_column_int64(st, 3);
-    o->budget = sqlite3_column_int(st, 4);
+    o->budget = store_col_bounded(st, 4, 0, STORE_MAX_SAMPLES, 0);
     store_col_text(st, 5, o->dataset, sizeof o->dataset);
-    o->F = sqlite3_column_int(st, 6);
-    o->N = sqlite3_column_int(st, 7);
-    o->epochs = sqlite3_column_int(st, 8);
+    o->F = store_col_bounded(st, 6, 0, 1 << 20, 0);
+    o->N = store_col_bounded(st, 7, 0, 1 << 20, 0);
+    o->epochs = store_col_bounded(st, 8, 0, 1 << 20, 0);
     o->train_size = sqlite3_column_int64(st, 9);
     o->val_size = sqlite3_column_int64(st, 10);
-    o->batch = sqlite3_column_int(st, 11);
+    o->batch = store_col_bounded(st, 11, 0, 1 << 20, 0);
     o->lr = sqlite3_column_double(st, 12);
-    o->threads = sqlite3_column_int(st, 13);
+    o->threads = store_col_bounded(st, 13, 0, 1 << 20, 0);
     o->retrain_duplicates = sqlite3_column_int(st, 14);
     store_col_text(st, 15, o->settings, sizeof o->settings);
     store_col_text(st, 16, status, sizeof status);
@@ -56,9 +56,9 @@ static void read_search(const Store *s, sqlite3_stmt *st, StoreSearch *o)
     o->finished = store_col_int(st, 21, 0);
     store_col_text(st, 22, o->version, sizeof o->version);
     store_col_text(st, 23, o->message, sizeof o->message);
-    o->samples_done = sqlite3_column_int(st, 24);
+    o->samples_done = store_col_bounded(st, 24, 0, STORE_MAX_SAMPLES, 0);
     o->best_reward = store_col_real(st, 25);
-    o->best_idx = (int)store_col_int(st, 26, -1);
+    o->best_idx = store_col_bounded(st, 26, -1, STORE_MAX_SAMPLES, -1);
     o->bn_recalibrate = sqlite3_column_int(st, 27);
     /* Invariant 5: a vanished process makes a running search stale. */
     if ((o->status == SEARCH_RUNNING || o->status == SEARCH_PAUSED) &&
@@ -211,7 +211,7 @@ static void read_sample(sqlite3_stmt *st, StoreSample *o)
     char status[16];
     memset(o, 0, sizeof *o);
     o->search_id = sqlite3_column_int64(st, 0);
-    o->idx = sqlite3_column_int(st, 1);
+    o->idx = store_col_bounded(st, 1, 0, STORE_MAX_SAMPLES, 0);
     store_col_text(st, 2, o->genotype, sizeof o->genotype);
     store_col_text(st, 3, o->hash, sizeof o->hash);
     store_col_text(st, 4, status, sizeof status);
@@ -221,7 +221,7 @@ static void read_sample(sqlite3_stmt *st, StoreSample *o)
     o->params = store_col_int(st, 7, -1);
     o->mult_adds = store_col_int(st, 8, -1);
     o->seconds = store_col_real(st, 9);
-    o->duplicate_of = (int)store_col_int(st, 10, -1);
+    o->duplicate_of = store_col_bounded(st, 10, -1, STORE_MAX_SAMPLES, -1);
     o->log_prob = store_col_real(st, 11);
     o->entropy = store_col_real(st, 12);
     o->created = store_col_int(st, 13, 0);
@@ -395,9 +395,9 @@ NvStatus store_sample_get(Store *s, int64_t search_id, int idx,
 
 static void read_progress(sqlite3_stmt *st, StoreProgress *p)
 {
-    p->sample_idx = sqlite3_column_int(st, 0);
-    p->epoch = sqlite3_column_int(st, 1);
-    p->epochs = sqlite3_column_int(st, 2);
+    p->sample_idx = store_col_bounded(st, 0, 0, STORE_MAX_SAMPLES, 0);
+    p->epoch = store_col_bounded(st, 1, 0, 1 << 20, 0);
+    p->epochs = store_col_bounded(st, 2, 0, 1 << 20, 0);
     p->step = sqlite3_column_int64(st, 3);
     p->steps = sqlite3_column_int64(st, 4);
     p->loss = store_col_real(st, 5);
