@@ -45,4 +45,34 @@ if [ -c /dev/full ]; then
         expect_err "cannot write standard output" "$args > /dev/full"
     done
 fi
+# --- messages that say what is wrong ----------------------------------------
+M="$TMP/msg.db"
+S="--db $M --strategy random --seed 1"
+run "$NASVIEW" search $S --budget 9223372036854775808
+expect_status 2 "a budget beyond a long"
+expect_err "is out of range: from 1 to 1000000" "huge budget: the range"
+for v in " 5" "5 "; do
+    run "$NASVIEW" search $S --budget "$v"
+    expect_status 2 "budget '$v'"
+    expect_err "--budget '$v' is not a whole number" "budget '$v' refused alike"
+done
+run "$NASVIEW" search $S --budget 1 --lr 1e-400
+expect_status 2 "--lr 1e-400"
+expect_err "--lr 1e-400 is out of range" "tiny lr: out of range, not 'not a number'"
+run "$NASVIEW" search $S --budget 1 --seed 99999999999999999999999
+expect_status 2 "a huge seed"
+expect_err "too large: at most 18446744073709551615" "huge seed"
+run "$NASVIEW" train --genotype nasnet-a --dataset cifar10
+expect_status 2 "--dataset cifar10 without a directory"
+expect_err "--dataset cifar10:DIR" "cifar10: the expected form"
+run "$NASVIEW" export x --csv --db "$M"
+expect_status 2 "export --csv --db"
+expect_err "--csv needs a file name, not the option '--db'" "--csv --db"
+[ ! -e ./--db ] || fail "export wrote a file named --db"
+run "$NASVIEW" search --db "$M" --strategy rl --seed 1 --budget 1 \
+    --set population=5 --F 2 --train-size 64 --val-size 32
+expect_status 0 "rl search given evolution's population"
+expect_err "population is a setting of evolution, not of rl search; ignored" \
+    "another strategy's setting: a warning"
+case "$err" in *tournament*) fail "rl told about tournaments: $err" ;; esac
 finish

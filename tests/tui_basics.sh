@@ -119,6 +119,25 @@ tui_wait "[exit 1]" "TERM=dumb exits 1"
 TUI_ENV="TERM=no-such-terminal" tui_start --db "$DB"
 tui_wait "cannot use the terminal 'no-such-terminal'" "unknown TERM: the reason"
 
+# A file that cannot be used: the reason, no welcome, no new search.
+printf 'not a database at all, just text\n' >"$TMP/junk.db"
+tui_start --db "$TMP/junk.db"
+tui_wait "This file cannot be read:" "junk file: the reason"
+case "$(tui_screen)" in *"Welcome to nasview."*) fail "junk file: welcomed" ;; esac
+case "$(tui_screen)" in *"n new"*) fail "junk file: offers n" ;; esac
+tui_keys n
+tui_wait "cannot be used for a search" "junk file: n refused"
+tui_keys q
+tui_wait "[exit 0]" "quit on a junk file"
+
+# A data directory that cannot be created: read what is there, read-only.
+printf 'x' >"$TMP/plainfile"
+TUI_ENV="XDG_DATA_HOME=$TMP/plainfile/data" tui_start
+tui_wait "(read-only)" "no data directory: read-only"
+tui_keys q
+tui_wait "opened read-only: cannot create" "no data directory: says why"
+tui_wait "[exit 0]" "quit without a data directory"
+
 # Read-only hides writing actions.
 tui_start --db "$DB" --read-only
 tui_wait "(read-only)" "read-only title"

@@ -86,20 +86,25 @@ static void reload(SearchesScreen *ss, App *a)
 static void draw_greeting(App *a, UiGrid *g, int x, int y, int w)
 {
     int r = y + 1;
+    char line[600];
+    if (ui_data_problem(a->data)[0]) {
+        /* not a welcome: the file is there and cannot be used */
+        ui_grid_text(g, x + 2, r++, "This file cannot be read:", UI_ROLE_BAD);
+        ui_grid_text(g, x + 2, r++, ui_data_problem(a->data), UI_ROLE_BAD);
+        r++;
+        ui_grid_text(g, x + 2, r++, "It is left untouched. Start nasview with "
+                     "--db FILE to use another database.", UI_ROLE_NORMAL);
+        r++;
+        ui_grid_text(g, x + 2, r++, "Press q to quit.", UI_ROLE_DIM);
+        (void)w;
+        return;
+    }
     ui_grid_text(g, x + 2, r++, "Welcome to nasview.", UI_ROLE_TITLE);
     r++;
-    char line[600];
     snprintf(line, sizeof line, "This database has no searches yet: %s",
              a->cfg.db_path);
     ui_grid_text(g, x + 2, r++, line, UI_ROLE_NORMAL);
     r++;
-    if (ui_data_problem(a->data)[0]) {
-        ui_grid_text(g, x + 2, r++, "This file cannot be read:", UI_ROLE_BAD);
-        ui_grid_text(g, x + 2, r++, ui_data_problem(a->data), UI_ROLE_BAD);
-        ui_grid_text(g, x + 2, r++, "It is left untouched. Start nasview with "
-                     "--db FILE to use another database.", UI_ROLE_NORMAL);
-        return;
-    }
     if (a->cfg.read_only) {
         ui_grid_text(g, x + 2, r++,
                      "It is open read-only, so no search can start from here:",
@@ -173,6 +178,11 @@ static int searches_key(Screen *s, App *a, int key)
         if (a->cfg.read_only) {
             app_message(a, 1, "read-only: start nasview without --read-only "
                               "to run a search");
+            return 1;
+        }
+        if (ui_data_problem(a->data)[0]) {
+            app_message(a, 1, "this file cannot be used for a search (see "
+                              "above); start nasview with --db FILE");
             return 1;
         }
         app_push(a, scr_form_new(a));
@@ -279,6 +289,8 @@ static const UiKey *searches_keys(Screen *s, App *a)
 static const char *searches_hint(Screen *s, App *a)
 {
     (void)s;
+    if (ui_data_problem(a->data)[0])
+        return "q quit  ? keys";
     return a->cfg.read_only ? "Enter open  c compare  s sort  / filter  q quit"
                             : "Enter open  n new  c compare  s sort  / filter  q quit";
 }

@@ -79,12 +79,20 @@ int cmd_tui(int argc, char **argv)
     if (optind < argc)
         return cli_usage_error(NULL, "'%s' is not a command", argv[optind]);
 
-    char dbbuf[PATH_MAX];
+    char dbbuf[PATH_MAX], no_dir[1024] = "";
     NvError err;
     nv_error_clear(&err);
     if (!db) {
-        if (cli_default_db(dbbuf, sizeof dbbuf, !read_only, &err) != NV_OK)
-            return cli_fail("tui", &err);
+        /* A data directory that cannot be created still lets the UI read
+         * what is there, as ls does: read-only, saying why on exit. */
+        if (cli_default_db(dbbuf, sizeof dbbuf, !read_only, &err) != NV_OK) {
+            NvError e2;
+            if (read_only ||
+                cli_default_db(dbbuf, sizeof dbbuf, 0, &e2) != NV_OK)
+                return cli_fail("tui", &err);
+            snprintf(no_dir, sizeof no_dir, "%s", err.msg);
+            read_only = 1;
+        }
         db = dbbuf;
     }
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -121,6 +129,8 @@ int cmd_tui(int argc, char **argv)
     int rc = app_run(&cfg, data, &err);
     if (rc)
         return cli_fail("tui", &err);
+    if (no_dir[0])
+        fprintf(stderr, "nasview: opened read-only: %s\n", no_dir);
     if (stop_signal) {
         int sig = stop_signal;
         fflush(NULL);

@@ -44,6 +44,16 @@ int cli_fail(const char *cmd, const NvError *err)
     return CLI_EXIT_FAIL;
 }
 
+/* blank_edge - whether val starts or ends with white space, which strtol
+ * and strtod would skip at the start only: ' 5' and '5 ' are both
+ * refused, the same way. */
+static int blank_edge(const char *val)
+{
+    size_t n = strlen(val);
+    return n && (isspace((unsigned char)val[0]) ||
+                 isspace((unsigned char)val[n - 1]));
+}
+
 int cli_parse_long(const char *cmd, const char *opt, const char *val, long lo,
                    long hi, long *out)
 {
@@ -51,11 +61,11 @@ int cli_parse_long(const char *cmd, const char *opt, const char *val, long lo,
     long v;
     errno = 0;
     v = strtol(val, &end, 10);
-    if (errno || end == val || *end != '\0')
+    if (end == val || *end != '\0' || blank_edge(val))
         return cli_usage_error(cmd, "%s '%s' is not a whole number", opt, val);
-    if (v < lo || v > hi)
-        return cli_usage_error(cmd, "%s %ld is out of range (%ld..%ld)", opt, v,
-                               lo, hi);
+    if (errno == ERANGE || v < lo || v > hi)
+        return cli_usage_error(cmd, "%s %s is out of range: from %ld to %ld",
+                               opt, val, lo, hi);
     *out = v;
     return 0;
 }
@@ -66,16 +76,17 @@ int cli_parse_u64(const char *cmd, const char *opt, const char *val,
     char *end;
     unsigned long long v;
     errno = 0;
-    /* strtoull skips leading blanks and then negates a '-': " -1" would
-     * read as 18446744073709551615 */
-    const char *p = val;
-    while (isspace((unsigned char)*p))
-        p++;
-    if (*p == '-')
+    if (blank_edge(val))
+        return cli_usage_error(cmd, "%s '%s' is not a whole number", opt, val);
+    /* strtoull negates a '-': "-1" would read as 18446744073709551615 */
+    if (*val == '-')
         return cli_usage_error(cmd, "%s '%s' must not be negative", opt, val);
     v = strtoull(val, &end, 10);
-    if (errno || end == val || *end != '\0')
+    if (end == val || *end != '\0')
         return cli_usage_error(cmd, "%s '%s' is not a whole number", opt, val);
+    if (errno == ERANGE)
+        return cli_usage_error(cmd, "%s %s is too large: at most %llu", opt,
+                               val, (unsigned long long)UINT64_MAX);
     *out = v;
     return 0;
 }
@@ -87,11 +98,12 @@ int cli_parse_double(const char *cmd, const char *opt, const char *val,
     double v;
     errno = 0;
     v = strtod(val, &end);
-    if (errno || end == val || *end != '\0' || v != v)
+    if (end == val || *end != '\0' || v != v || blank_edge(val))
         return cli_usage_error(cmd, "%s '%s' is not a number", opt, val);
-    if (v < lo || v > hi)
-        return cli_usage_error(cmd, "%s %g is out of range (%g..%g)", opt, v,
-                               lo, hi);
+    /* ERANGE: beyond a double (1e400) or below its smallest (1e-400) */
+    if (errno == ERANGE || v < lo || v > hi)
+        return cli_usage_error(cmd, "%s %s is out of range: from %g to %g",
+                               opt, val, lo, hi);
     *out = v;
     return 0;
 }

@@ -178,6 +178,15 @@ int cmd_export(int argc, char **argv)
             if (kind)
                 return cli_usage_error("export", "give one of --csv, --json, "
                                                  "--svg, --dot");
+            if (optarg[0] == '-' && optarg[1] == '-')
+                return cli_usage_error("export",
+                                       "%s needs a file name, not the option "
+                                       "'%s' (a file named so: ./%s)",
+                                       c == OPT_SVG   ? "--svg"
+                                       : c == OPT_DOT ? "--dot"
+                                       : c == OPT_CSV ? "--csv"
+                                                      : "--json",
+                                       optarg, optarg);
             kind = c;
             file = optarg;
             break;

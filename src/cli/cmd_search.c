@@ -335,9 +335,16 @@ static int run_search(int argc, char **argv, const struct option *opts)
             }
         }
         /* In the order given: a preset first, then what it changes. */
-        for (int i = 0; i < nsets; i++)
+        for (int i = 0; i < nsets; i++) {
             if (strategy_config_set(&cfg.strategy, set_names[i], sets[i], &err))
                 return cli_fail("search", &err);
+            /* one set of flags serves every strategy (assets/experiment.sh
+             * passes its extra flags to all): another's setting is kept
+             * out of the way, with a word */
+            if (strategy_param_applies(kind, set_names[i], &err))
+                fprintf(stderr, "nasview search: warning: %s; ignored\n",
+                        err.msg);
+        }
         /* evolution's first `population` samples are random founders */
         if (cfg.strategy.kind == STRATEGY_EVOLUTION &&
             cfg.budget <= cfg.strategy.population)

@@ -248,6 +248,11 @@ static NvStatus load_idx_dir(const char *dir, const char *name,
             return nv_error_set(err, NV_ERR_NOT_FOUND,
                                 "Fashion-MNIST not found in %s: %s", dir,
                                 INSTALL_HINT);
+        if (errno == ENOENT && strcmp(dir, "cifar10") == 0)
+            return nv_error_set(err, NV_ERR_USAGE,
+                                "cifar10: say where the CIFAR-10 binary "
+                                "batches are: --dataset cifar10:DIR (the "
+                                "directory holding data_batch_1.bin ...)");
         return nv_error_set(err, NV_ERR_NOT_FOUND, "%s: %s", dir,
                             errno == ENOENT ? "no such directory"
                                             : strerror(errno));

@@ -120,6 +120,30 @@ const StrategyParam *strategy_params(int *n)
     return params;
 }
 
+NvStatus strategy_param_applies(StrategyKind kind, const char *name,
+                                NvError *err)
+{
+    const char *k = strategy_kind_name(kind);
+    char key[32];
+    size_t i;
+    for (i = 0; name[i] && i + 1 < sizeof key; i++)
+        key[i] = name[i] == '_' ? '-' : name[i];
+    key[i] = '\0';
+    for (size_t p = 0; p < sizeof params / sizeof params[0]; p++) {
+        if (strcmp(params[p].name, key) != 0)
+            continue;
+        if (strcmp(params[p].applies, k) == 0)
+            return NV_OK;
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "%s is a setting of %s, not of %s search%s", key,
+                            params[p].applies, k,
+                            kind == STRATEGY_RANDOM
+                                ? " (random search has no settings)"
+                                : "");
+    }
+    return NV_OK; /* unknown names are strategy_config_set's to refuse */
+}
+
 static NvStatus parse_real(const char *name, const char *value, double lo,
                            double hi, int lo_open, int zero_ok, float *out,
                            NvError *err)
@@ -268,11 +292,15 @@ NvStatus strategy_config_validate(const StrategyConfig *c, NvError *err)
           (double)c->temperature);
     RANGE(c->tanh_c == 0.0f || (c->tanh_c >= 0.01f && c->tanh_c <= 100.0f),
           "tanh-c: %g is out of range (0 or 0.01 .. 100)", (double)c->tanh_c);
-    RANGE(c->population >= 2 && c->population <= 100000,
-          "population: %d is out of range (2 .. 100000)", c->population);
-    RANGE(c->tournament >= 1 && c->tournament <= c->population,
-          "tournament: %d is out of range (1 .. population = %d)",
-          c->tournament, c->population);
+    /* evolution's two settings bind evolution alone: an rl search given
+     * population=5 keeps it, unused, and is not told about tournaments */
+    if (c->kind == STRATEGY_EVOLUTION) {
+        RANGE(c->population >= 2 && c->population <= 100000,
+              "population: %d is out of range (2 .. 100000)", c->population);
+        RANGE(c->tournament >= 1 && c->tournament <= c->population,
+              "tournament: %d is out of range (1 .. population = %d)",
+              c->tournament, c->population);
+    }
 #undef RANGE
     return NV_OK;
 }

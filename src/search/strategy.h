@@ -73,6 +73,13 @@ typedef struct {
  * in a stable order; *n receives its length.  Static, never freed. */
 const StrategyParam *strategy_params(int *n);
 
+/* strategy_param_applies - NV_OK when the setting called name (as
+ * strategy_config_set takes it) belongs to the strategy kind, or is not
+ * a setting at all; NV_ERR_USAGE saying whose setting it is otherwise
+ * (population given to an rl search). */
+NvStatus strategy_param_applies(StrategyKind kind, const char *name,
+                                NvError *err);
+
 /* strategy_config_set - set one named setting from text (names as in
  * strategy_params; '_' may stand for '-').  "preset" takes "paper" (every
  * RL setting to the paper's value) or "default"; it overwrites the RL
