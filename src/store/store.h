@@ -100,7 +100,7 @@ typedef struct {
     char message[STORE_TEXT_MAX];
     int samples_done;   /* samples with a reward: done, diverged, duplicate */
     double best_reward; /* NaN when no sample has a reward yet */
-    int best_idx;       /* -1 when none */
+    int best_idx;       /* -1 when none; the first of equal bests */
 } StoreSearch;
 
 /* One sample.  Unknown numbers are NaN (reals) or -1 (integers). */
