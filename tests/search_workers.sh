@@ -7,7 +7,9 @@
 # retried on a fresh worker, every sample as in a run without the kill);
 # a worker killed under the same child twice makes only that child
 # failed; SIGINT stops every worker (no orphans), marks their children
-# interrupted, and a resume gives the uninterrupted run's samples.
+# interrupted, and a resume gives the uninterrupted run's samples, also
+# from inside an rl minibatch, keeping the children already done; workers
+# die with a search killed by SIGKILL.
 . "${SRCDIR:-.}/tests/lib.sh"
 CHECKDB="python3 $SRCDIR/tests/search_check.py"
 DS="$TMP/ds"
@@ -15,8 +17,8 @@ python3 "$SRCDIR/tests/mkdataset.py" "$DS" --train 1200 --test 20 --size 8 \
     --classes 4 --seed 2 || fail "mkdataset"
 # Children of about 0.1 s (one thread).
 SMALL="--dataset $DS --F 2 --train-size 200 --val-size 100 --batch 32 --threads 1"
-# Children of about a second, so that a signal surely lands in one.
-SLOW="--dataset $DS --F 4 --train-size 1100 --val-size 100 --batch 32 --epochs 2 --threads 1"
+# Children of about half a second, so that a signal surely lands in one.
+SLOW="--dataset $DS --F 4 --train-size 1100 --val-size 100 --batch 32 --threads 1"
 DB="$TMP/w.db"
 
 # --- same seed, 1 or 3 workers: the same samples -------------------------
@@ -152,5 +154,45 @@ run "$NASVIEW" search --db "$DB" --resume int --workers 3
 expect_status 0 "resume after SIGINT with another number of workers"
 $CHECKDB "$DB" same ref int || fail "SIGINT then resume = uninterrupted run"
 $CHECKDB "$DB" consistent int || fail "SIGINT then resume: rows consistent"
+
+# --- rl stopped inside a minibatch: its finished children are kept --------
+RLRUN="--strategy rl --budget 6 --seed 9 --set ppo_batch=4 $SLOW"
+run "$NASVIEW" search --db "$DB" --name rlref --workers 2 $RLRUN
+expect_status 0 "rl reference run"
+"$NASVIEW" search --db "$DB" --name rlint --workers 2 $RLRUN 2>/dev/null &
+pid=$!
+# Sample 2 trains once 0 or 1 is done: the minibatch 0..3 is half done.
+$CHECKDB "$DB" wait rlint 2 running || fail "rlint reached sample 2"
+kill -INT "$pid"
+wait "$pid"
+kept=$($CHECKDB "$DB" field rlint "SELECT group_concat(idx || ':' || finished) FROM samples WHERE search_id = ? AND status = 'done'")
+[ -n "$kept" ] || fail "rlint: a sample of the minibatch was done before the stop"
+[ "$($CHECKDB "$DB" field rlint 'SELECT after_sample FROM strategy_state WHERE search_id = ?')" = -1 ] ||
+    fail "rlint: the snapshot stays at the start of the minibatch"
+run "$NASVIEW" search --db "$DB" --resume rlint --workers 1
+expect_status 0 "rl resume inside a minibatch, in-process"
+$CHECKDB "$DB" same rlref rlint || fail "rl stopped inside a minibatch then resumed = uninterrupted run"
+$CHECKDB "$DB" consistent rlint || fail "rlint: rows consistent"
+for f in $(printf '%s' "$kept" | tr ',' ' '); do
+    i=${f%%:*}
+    [ "$($CHECKDB "$DB" field rlint "SELECT idx || ':' || finished FROM samples WHERE search_id = ? AND idx = $i")" = "$f" ] ||
+        fail "rlint: sample $i, done before the stop, was trained again"
+done
+
+# --- SIGKILL of the search: its workers die with it ------------------------
+"$NASVIEW" search --db "$DB" --name dead --workers 2 $RUN 2>/dev/null &
+pid=$!
+$CHECKDB "$DB" wait dead 0 running || fail "dead started"
+ws=$(workers_of "$pid")
+kill -KILL "$pid"
+wait "$pid"
+i=0
+for w in $ws; do
+    while kill -0 "$w" 2>/dev/null && [ "$i" -lt 100 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    ! kill -0 "$w" 2>/dev/null || fail "worker $w outlives a killed search"
+done
 
 finish
