@@ -1,0 +1,232 @@
+/* test_evaluator.c - the evaluator interface (search/evaluator.h) on a
+ * tiny in-memory dataset: the in-process kind and 3 worker processes give
+ * bit-identical results for the same jobs, whatever order they finish in;
+ * start runs once per job and progress reaches the caller; a stop from
+ * poll ends a collect with NV_ERR_INTERRUPTED and freeing the evaluator
+ * leaves no child process behind; misuse is refused. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "check.h"
+#include "base/rng.h"
+#include "search/evaluator.h"
+
+enum { JOBS = 5, TRAIN_N = 96, VAL_N = 32 };
+
+typedef struct {
+    int starts[JOBS];
+    int progress[JOBS];
+    int stop_after_starts; /* > 0: poll answers stop after that many */
+    int total_starts;
+} Seen;
+
+static NvStatus on_start(void *ctx, int idx, NvError *err)
+{
+    Seen *s = ctx;
+    (void)err;
+    if (idx >= 0 && idx < JOBS)
+        s->starts[idx]++;
+    s->total_starts++;
+    return NV_OK;
+}
+
+static void on_progress(void *ctx, int idx, const TrainProgress *p)
+{
+    Seen *s = ctx;
+    (void)p;
+    if (idx >= 0 && idx < JOBS)
+        s->progress[idx]++;
+}
+
+static EvalPoll on_poll(void *ctx)
+{
+    Seen *s = ctx;
+    return s->stop_after_starts > 0 &&
+                   s->total_starts >= s->stop_after_starts
+               ? EVAL_STOP
+               : EVAL_GO;
+}
+
+/* A dataset of n random 1x8x8 images of 4 classes (owned by the caller,
+ * dataset_free). */
+static Dataset *tiny(int64_t n, uint64_t seed)
+{
+    Dataset *d = calloc(1, sizeof *d);
+    Rng r;
+    if (!d)
+        return NULL;
+    d->n = n;
+    d->c = 1;
+    d->h = d->w = 8;
+    d->classes = 4;
+    d->pixels = malloc((size_t)n * 64);
+    d->labels = malloc((size_t)n);
+    if (!d->pixels || !d->labels) {
+        dataset_free(d);
+        return NULL;
+    }
+    rng_seed(&r, seed, 1);
+    for (int64_t i = 0; i < n; i++) {
+        d->labels[i] = (uint8_t)rng_below(&r, 4);
+        for (int k = 0; k < 64; k++)
+            d->pixels[i * 64 + k] =
+                (uint8_t)(rng_below(&r, 128) + 32 * d->labels[i]);
+    }
+    d->mean[0] = 0.4f;
+    d->std[0] = 0.25f;
+    snprintf(d->name, sizeof d->name, "tiny");
+    return d;
+}
+
+static void make_jobs(EvalJob *jobs)
+{
+    Rng r;
+    rng_seed(&r, 11, 2);
+    for (int i = 0; i < JOBS; i++) {
+        memset(&jobs[i], 0, sizeof jobs[i]);
+        jobs[i].idx = i;
+        if (i == 0)
+            jobs[i].genotype = *geno_nasnet_a();
+        else
+            geno_sample_uniform(&jobs[i].genotype, &r);
+        jobs[i].train = train_config_default();
+        jobs[i].train.F = 2;
+        jobs[i].train.N = 1;
+        jobs[i].train.batch = 32;
+        jobs[i].train.epochs = 1 + i % 2; /* unequal lengths */
+        jobs[i].train.threads = 1;
+        jobs[i].train.seed = 100 + (uint64_t)i;
+    }
+}
+
+/* run_all - submit every job to ev and collect them into res by idx. */
+static void run_all(Evaluator *ev, const EvalJob *jobs, EvalResult *res,
+                    const char *who)
+{
+    NvError err;
+    int got[JOBS] = { 0 };
+    for (int i = 0; i < JOBS; i++)
+        CHECK(evaluator_submit(ev, &jobs[i], &err) == NV_OK, "%s: submit %s",
+              who, err.msg);
+    CHECK(evaluator_pending(ev) == JOBS, "%s: %d pending", who,
+          evaluator_pending(ev));
+    for (int k = 0; k < JOBS; k++) {
+        EvalResult r;
+        if (evaluator_collect(ev, &r, &err) != NV_OK) {
+            CHECK(0, "%s: collect: %s", who, err.msg);
+            return;
+        }
+        CHECK(r.idx >= 0 && r.idx < JOBS && !got[r.idx], "%s: result %d",
+              who, r.idx);
+        if (r.idx < 0 || r.idx >= JOBS)
+            continue;
+        got[r.idx] = 1;
+        res[r.idx] = r;
+        CHECK(r.outcome == EVAL_TRAINED && r.attempts == 1,
+              "%s: job %d outcome %d (%s)", who, r.idx, (int)r.outcome,
+              r.message);
+    }
+    CHECK(evaluator_pending(ev) == 0, "%s: all collected", who);
+    {
+        EvalResult r;
+        CHECK(evaluator_collect(ev, &r, &err) == NV_ERR_USAGE,
+              "%s: collect with nothing pending is refused", who);
+    }
+}
+
+static void no_children_left(const char *who)
+{
+    errno = 0;
+    CHECK(waitpid(-1, NULL, WNOHANG) == -1 && errno == ECHILD,
+          "%s: a worker process is left", who);
+}
+
+int main(void)
+{
+    NvError err;
+    Dataset *train = tiny(TRAIN_N, 1), *val = tiny(VAL_N, 2);
+    EvalJob jobs[JOBS];
+    EvalResult a[JOBS], b[JOBS];
+    Seen sa, sb;
+    if (!train || !val) {
+        CHECK(0, "out of memory");
+        return check_exit("test_evaluator");
+    }
+    make_jobs(jobs);
+    memset(a, 0, sizeof a);
+    memset(b, 0, sizeof b);
+
+    memset(&sa, 0, sizeof sa);
+    EvalHooks ha = { on_start, on_progress, on_poll, &sa };
+    Evaluator *in = evaluator_inprocess_new(train, val, &ha, &err);
+    CHECK(in && evaluator_slots(in) == 1, "in-process: one slot");
+    if (in)
+        run_all(in, jobs, a, "in-process");
+    evaluator_free(in);
+
+    memset(&sb, 0, sizeof sb);
+    EvalHooks hb = { on_start, on_progress, on_poll, &sb };
+    Evaluator *wk = evaluator_workers_new(3, train, val, &hb, &err);
+    CHECK(wk && evaluator_slots(wk) == 3, "workers: %s",
+          wk ? "three slots" : err.msg);
+    if (wk)
+        run_all(wk, jobs, b, "workers");
+    evaluator_free(wk);
+    no_children_left("workers");
+
+    for (int i = 0; i < JOBS; i++) {
+        CHECK(sa.starts[i] == 1 && sb.starts[i] == 1,
+              "job %d started %d and %d times", i, sa.starts[i],
+              sb.starts[i]);
+        CHECK(sa.progress[i] > 0 && sb.progress[i] > 0,
+              "job %d: progress reached the caller (%d, %d)", i,
+              sa.progress[i], sb.progress[i]);
+        CHECK(memcmp(&a[i].result.val_acc, &b[i].result.val_acc,
+                     sizeof a[i].result.val_acc) == 0 &&
+                  memcmp(&a[i].result.train_loss, &b[i].result.train_loss,
+                         sizeof a[i].result.train_loss) == 0 &&
+                  a[i].result.params == b[i].result.params &&
+                  a[i].result.mult_adds == b[i].result.mult_adds &&
+                  a[i].result.diverged == b[i].result.diverged,
+              "job %d: in-process %.9g/%.9g, workers %.9g/%.9g", i,
+              (double)a[i].result.val_acc, (double)a[i].result.train_loss,
+              (double)b[i].result.val_acc, (double)b[i].result.train_loss);
+    }
+
+    /* A stop from poll: collect says so, free reaps every worker. */
+    Seen sc;
+    memset(&sc, 0, sizeof sc);
+    sc.stop_after_starts = 2;
+    EvalHooks hc = { on_start, on_progress, on_poll, &sc };
+    wk = evaluator_workers_new(2, train, val, &hc, &err);
+    CHECK(wk != NULL, "workers for the stop: %s", err.msg);
+    if (wk) {
+        EvalResult r;
+        NvStatus st = NV_OK;
+        for (int i = 0; i < JOBS; i++)
+            evaluator_submit(wk, &jobs[i], &err);
+        for (int k = 0; k < JOBS && st == NV_OK; k++)
+            st = evaluator_collect(wk, &r, &err);
+        CHECK(st == NV_ERR_INTERRUPTED, "stop: collect returned %d (%s)",
+              (int)st, err.msg);
+    }
+    evaluator_free(wk);
+    no_children_left("stop");
+
+    /* Misuse. */
+    CHECK(evaluator_workers_new(1, train, val, &ha, &err) == NULL &&
+              err.status == NV_ERR_USAGE,
+          "one worker process is refused (in-process is for that)");
+    CHECK(evaluator_workers_new(EVAL_MAX_WORKERS + 1, train, val, &ha,
+                                &err) == NULL && err.status == NV_ERR_USAGE,
+          "too many workers are refused");
+    evaluator_free(NULL);
+
+    dataset_free(train);
+    dataset_free(val);
+    return check_exit("test_evaluator");
+}
