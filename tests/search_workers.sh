@@ -2,7 +2,8 @@
 # search_workers.sh - `nasview search --workers K` end to end on the tiny
 # synthetic dataset: one seed gives the same samples and rewards, in the
 # same order, with 1 and 3 workers for every strategy (batches spanning
-# several workers, a last batch cut short by the budget); a worker killed
+# several workers, a last batch cut short by the budget, duplicates inside
+# a generation); a worker killed
 # with SIGKILL in the middle of a child costs nothing (the child is
 # retried on a fresh worker, every sample as in a run without the kill);
 # a worker killed under the same child twice makes only that child
@@ -38,6 +39,20 @@ for s in rl random evolution; do
     $CHECKDB "$DB" consistent "$s-1" "$s-3" || fail "$s: rows consistent"
     $CHECKDB "$DB" same "$s-1" "$s-3" || fail "$s: 1 and 3 workers differ"
 done
+# Equal architectures inside one generation: the later one waits for the
+# earlier and reuses its reward, with 1 worker as with 3 (this seed makes
+# two such pairs among 40 children of a population of 3).
+TINY="--dataset $DS --F 1 --train-size 64 --val-size 32 --batch 32 --threads 1"
+for k in 1 3; do
+    run "$NASVIEW" search --db "$DB" --name "dup-$k" --workers "$k" \
+        --strategy evolution --budget 40 --seed 1 --set population=3 \
+        --set tournament=3 --set generation=4 $TINY
+    expect_status 0 "duplicates with $k workers"
+done
+$CHECKDB "$DB" consistent dup-1 dup-3 || fail "duplicates: rows consistent"
+$CHECKDB "$DB" same dup-1 dup-3 || fail "duplicates: 1 and 3 workers differ"
+[ "$($CHECKDB "$DB" field dup-3 "SELECT count(*) FROM samples WHERE search_id = ? AND status = 'duplicate' AND duplicate_of >= idx / 4 * 4")" -ge 1 ] ||
+    fail "duplicates: none inside a generation (the test lost its case)"
 [ "$($CHECKDB "$DB" field rl-3 'SELECT threads FROM searches WHERE id = ?')" = 1 ] ||
     fail "workers train and store one thread per child"
 run "$NASVIEW" search --db "$DB" --strategy random --budget 2 --seed 1 \
