@@ -240,13 +240,20 @@ static void on_progress(void *ctx, int idx, const TrainProgress *p)
             snprintf(best, sizeof best, "-");
         else
             snprintf(best, sizeof best, "%.4f", l->row.best_reward);
+        int training = 0;
+        char more[32] = "";
+        for (int i = 0; i < l->n; i++)
+            training += l->items[i].started &&
+                        l->items[i].state == ITEM_TRAIN;
+        if (training > 1)
+            snprintf(more, sizeof more, "  (+%d training)", training - 1);
         format_eta(eta, sizeof eta, per * left - p->elapsed_s);
         human_line(l,
                    "sample %d (%d of %d)  epoch %d/%d  step %lld/%lld  "
-                   "loss %.4f%s  best %s  ETA %s",
+                   "loss %.4f%s%s  best %s  ETA %s",
                    idx, idx + 1, l->row.budget, p->epoch + 1, p->epochs,
                    (long long)p->step, (long long)p->steps, p->loss,
-                   p->evaluating ? "  (validating)" : "", best, eta);
+                   p->evaluating ? "  (validating)" : "", more, best, eta);
         l->last_human = now;
     }
 }
