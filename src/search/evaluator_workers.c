@@ -116,21 +116,25 @@ static int read_full(int fd, uint8_t *p, size_t n)
     return 0;
 }
 
-/* send_frame - type and w's bytes as one frame; -1 when the peer is gone
- * or w failed. */
-static int send_frame(int fd, uint32_t type, ByteWriter *w)
+static void put_le32(uint8_t *p, uint32_t v)
 {
-    ByteWriter f;
-    int r;
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* send_frame - type and w's bytes as one frame, written at once from the
+ * stack (no allocation: a worker sends progress while it trains); -1 when
+ * the peer is gone or w failed. */
+static int send_frame(int fd, uint32_t type, const ByteWriter *w)
+{
+    uint8_t out[FRAME_HEADER + FRAME_MAX];
     if (w->failed || w->len > FRAME_MAX)
         return -1;
-    bytes_writer_init(&f);
-    bytes_put_u32(&f, type);
-    bytes_put_u32(&f, (uint32_t)w->len);
-    bytes_put(&f, w->buf, w->len);
-    r = f.failed ? -1 : write_full(fd, f.buf, f.len);
-    bytes_writer_done(&f);
-    return r;
+    put_le32(out, type);
+    put_le32(out + 4, (uint32_t)w->len);
+    if (w->len)
+        memcpy(out + FRAME_HEADER, w->buf, w->len);
+    return write_full(fd, out, FRAME_HEADER + w->len);
 }
 
 static void put_train_config(ByteWriter *w, const TrainConfig *c)
@@ -216,9 +220,9 @@ typedef struct {
     int fd;
     int idx;
     double last;   /* when progress was last sent */
-    int64_t per_epoch;
     int was_evaluating;
     int dead;      /* the search is gone */
+    ByteWriter *w; /* the worker's one writer, reused for every message */
 } WorkerCtx;
 
 static int worker_progress(const TrainProgress *p, void *ctx)
@@ -230,12 +234,10 @@ static int worker_progress(const TrainProgress *p, void *ctx)
                     p->step % per == 0;
     if (c->last < 0 || epoch_end || p->evaluating != c->was_evaluating ||
         t - c->last >= WORKER_PROGRESS_PERIOD) {
-        ByteWriter w;
-        bytes_writer_init(&w);
-        put_progress(&w, c->idx, p);
-        if (send_frame(c->fd, FRAME_PROGRESS, &w))
+        bytes_writer_reset(c->w);
+        put_progress(c->w, c->idx, p);
+        if (send_frame(c->fd, FRAME_PROGRESS, c->w))
             c->dead = 1;
-        bytes_writer_done(&w);
         c->last = t;
         c->was_evaluating = p->evaluating;
     }
@@ -271,7 +273,6 @@ static void worker_main(int fd, const Dataset *train, const Dataset *val)
     bytes_writer_init(&w);
     if (send_frame(fd, FRAME_READY, &w))
         _exit(1);
-    bytes_writer_done(&w);
     for (;;) {
         ByteReader r;
         uint32_t type, len;
@@ -294,7 +295,7 @@ static void worker_main(int fd, const Dataset *train, const Dataset *val)
         get_train_config(&r, &job.train);
         if (r.failed || r.left)
             _exit(2);
-        WorkerCtx c = { fd, job.idx, -1.0, 0, 0, 0 };
+        WorkerCtx c = { fd, job.idx, -1.0, 0, 0, &w };
         nv_error_clear(&err);
         st = geno_validate(&job.genotype, &err);
         if (st == NV_OK)
@@ -304,7 +305,7 @@ static void worker_main(int fd, const Dataset *train, const Dataset *val)
             _exit(0);
         if (st != NV_OK)
             memset(&res, 0, sizeof res);
-        bytes_writer_init(&w);
+        bytes_writer_reset(&w);
         bytes_put_u32(&w, (uint32_t)job.idx);
         bytes_put_u32(&w, (uint32_t)st);
         bytes_put_f32(&w, res.val_acc);
@@ -318,7 +319,6 @@ static void worker_main(int fd, const Dataset *train, const Dataset *val)
         put_message(&w, st != NV_OK ? err.msg : "");
         if (send_frame(fd, FRAME_RESULT, &w))
             _exit(0);
-        bytes_writer_done(&w);
     }
 }
 
