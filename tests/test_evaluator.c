@@ -3,7 +3,9 @@
  * bit-identical results for the same jobs, whatever order they finish in;
  * start runs once per job and progress reaches the caller; a stop from
  * poll ends a collect with NV_ERR_INTERRUPTED and freeing the evaluator
- * leaves no child process behind; misuse is refused. */
+ * leaves no child process behind; misuse is refused; the worker messages
+ * (eval_wire.h) round-trip exactly and refuse truncated, overlong,
+ * out-of-range and random bytes. */
 #include "config.h"
 
 #include <errno.h>
@@ -13,6 +15,7 @@
 
 #include "check.h"
 #include "base/rng.h"
+#include "search/eval_wire.h"
 #include "search/evaluator.h"
 
 enum { JOBS = 5, TRAIN_N = 96, VAL_N = 32 };
@@ -145,6 +148,195 @@ static void no_children_left(const char *who)
           "%s: a worker process is left", who);
 }
 
+/* ---- the worker messages ------------------------------------------------ */
+
+/* Every decoder on payload p[0..n): whole is accepted (when ok), every
+ * shorter prefix and one extra byte are refused. */
+typedef int (*Decode)(const uint8_t *p, size_t n);
+
+static int dec_job(const uint8_t *p, size_t n)
+{
+    EvalJob j;
+    return wire_get_job(p, n, &j, NULL) == NV_OK;
+}
+
+static int dec_progress(const uint8_t *p, size_t n)
+{
+    TrainProgress t;
+    int idx;
+    return wire_get_progress(p, n, &idx, &t, NULL) == NV_OK;
+}
+
+static int dec_result(const uint8_t *p, size_t n)
+{
+    EvalResult r;
+    return wire_get_result(p, n, &r, NULL) == NV_OK;
+}
+
+static int dec_fail(const uint8_t *p, size_t n)
+{
+    NvStatus st;
+    char msg[NV_ERROR_MAX];
+    return wire_get_fail(p, n, &st, msg, sizeof msg, NULL) == NV_OK;
+}
+
+static void hostile(const ByteWriter *w, Decode dec, const char *what)
+{
+    uint8_t buf[WIRE_MAX + 1];
+    CHECK(!w->failed && w->len <= WIRE_MAX, "%s: encoded", what);
+    CHECK(dec(w->buf, w->len), "%s: accepted whole", what);
+    for (size_t k = 0; k < w->len; k++)
+        CHECK(!dec(w->buf, k), "%s: accepted cut to %zu of %zu bytes", what,
+              k, w->len);
+    memcpy(buf, w->buf, w->len);
+    buf[w->len] = 0;
+    CHECK(!dec(buf, w->len + 1), "%s: accepted a byte too many", what);
+}
+
+static void wire_checks(const EvalJob *job)
+{
+    ByteWriter w;
+    NvError err;
+    uint8_t frame[WIRE_HEADER + WIRE_MAX];
+    uint32_t type, len;
+
+    /* job */
+    bytes_writer_init(&w);
+    wire_put_job(&w, job);
+    {
+        EvalJob back;
+        CHECK(wire_get_job(w.buf, w.len, &back, &err) == NV_OK &&
+                  memcmp(&back.genotype, &job->genotype,
+                         sizeof back.genotype) == 0 &&
+                  back.idx == job->idx && back.train.seed == job->train.seed &&
+                  back.train.F == job->train.F &&
+                  memcmp(&back.train.lr, &job->train.lr, sizeof(float)) == 0 &&
+                  back.train.threads == job->train.threads,
+              "job round trip: %s", err.msg);
+    }
+    hostile(&w, dec_job, "job");
+    w.buf[4] = 99; /* block 0 of the normal cell: an input past its range */
+    CHECK(!dec_job(w.buf, w.len), "job with a genotype outside the space");
+    bytes_writer_done(&w);
+    EvalJob zero = *job;
+    zero.train.batch = 0;
+    bytes_writer_init(&w);
+    wire_put_job(&w, &zero);
+    CHECK(!dec_job(w.buf, w.len), "job with batch 0");
+    bytes_writer_done(&w);
+
+    /* progress */
+    TrainProgress pr = { 1, 3, 70, 210, 0.5f, 0.75f, 1234.5, 1.5, 3.0, 0 };
+    bytes_writer_init(&w);
+    wire_put_progress(&w, 4, &pr);
+    {
+        TrainProgress back;
+        int idx = -1;
+        CHECK(wire_get_progress(w.buf, w.len, &idx, &back, &err) == NV_OK &&
+                  idx == 4 && back.step == 70 && back.loss == 0.5f &&
+                  back.eta_s == 3.0 && back.epochs == 3,
+              "progress round trip: %s", err.msg);
+    }
+    hostile(&w, dec_progress, "progress");
+    bytes_writer_done(&w);
+
+    /* result, trained and failed */
+    TrainResult tr = { 0.8125f, -1.0f, 0.25f, 4242, 99999, 1.25, 0, 0 };
+    bytes_writer_init(&w);
+    wire_put_result(&w, 7, NV_OK, &tr, "ignored");
+    {
+        EvalResult back;
+        CHECK(wire_get_result(w.buf, w.len, &back, &err) == NV_OK &&
+                  back.idx == 7 && back.outcome == EVAL_TRAINED &&
+                  memcmp(&back.result.val_acc, &tr.val_acc, sizeof(float)) ==
+                      0 &&
+                  back.result.params == 4242 && back.message[0] == '\0',
+              "result round trip: %s", err.msg);
+    }
+    hostile(&w, dec_result, "result");
+    bytes_writer_done(&w);
+    bytes_writer_init(&w);
+    wire_put_result(&w, 7, NV_ERR_NOMEM, &tr, "out of memory for batches");
+    {
+        EvalResult back;
+        CHECK(wire_get_result(w.buf, w.len, &back, &err) == NV_OK &&
+                  back.outcome == EVAL_ERROR && back.status == NV_ERR_NOMEM &&
+                  strcmp(back.message, "out of memory for batches") == 0,
+              "error result round trip: %s", err.msg);
+    }
+    hostile(&w, dec_result, "error result");
+    bytes_writer_done(&w);
+    tr.val_acc = 1.5f;
+    bytes_writer_init(&w);
+    wire_put_result(&w, 7, NV_OK, &tr, "");
+    CHECK(!dec_result(w.buf, w.len), "a reward of 1.5 is not a result");
+    bytes_writer_done(&w);
+    bytes_writer_init(&w);
+    wire_put_result(&w, 7, (NvStatus)77, &tr, "x");
+    CHECK(!dec_result(w.buf, w.len), "an unknown status is refused");
+    bytes_writer_done(&w);
+
+    /* start failure */
+    bytes_writer_init(&w);
+    wire_put_fail(&w, NV_ERR_IO, "cannot read the dataset");
+    {
+        NvStatus st = NV_OK;
+        char msg[NV_ERROR_MAX];
+        CHECK(wire_get_fail(w.buf, w.len, &st, msg, sizeof msg, &err) ==
+                      NV_OK &&
+                  st == NV_ERR_IO &&
+                  strcmp(msg, "cannot read the dataset") == 0,
+              "fail round trip: %s", err.msg);
+    }
+    hostile(&w, dec_fail, "start failure");
+    bytes_writer_done(&w);
+    bytes_writer_init(&w);
+    wire_put_fail(&w, NV_OK, "fine");
+    CHECK(!dec_fail(w.buf, w.len), "a start failure must be an error");
+
+    /* framing */
+    CHECK(wire_encode(WIRE_FAIL, &w, frame) == WIRE_HEADER + w.len,
+          "encode a frame");
+    CHECK(wire_frame(frame, WIRE_HEADER + w.len, &type, &len) == 1 &&
+              type == WIRE_FAIL && len == w.len,
+          "frame read back");
+    for (size_t k = 0; k < WIRE_HEADER + w.len; k++)
+        CHECK(wire_frame(frame, k, &type, &len) == 0,
+              "frame of %zu bytes is whole", k);
+    frame[4] = 0xff;
+    frame[5] = 0xff; /* 65535 bytes announced */
+    CHECK(wire_frame(frame, WIRE_HEADER, &type, &len) == -1 && len == 65535,
+          "an overlong frame is refused at its header");
+    bytes_writer_done(&w);
+    {
+        ByteWriter big;
+        uint8_t zeros[64] = { 0 };
+        bytes_writer_init(&big);
+        for (int i = 0; i < 40; i++)
+            bytes_put(&big, zeros, sizeof zeros);
+        CHECK(wire_encode(WIRE_JOB, &big, frame) == 0,
+              "a payload over WIRE_MAX is not encoded");
+        bytes_writer_done(&big);
+    }
+
+    /* random bytes: never a crash, and nearly never a job */
+    Rng r;
+    uint8_t junk[256];
+    int accepted = 0;
+    rng_seed(&r, 5, 9);
+    for (int t = 0; t < 20000; t++) {
+        size_t n = rng_below(&r, sizeof junk);
+        for (size_t k = 0; k < n; k++)
+            junk[k] = (uint8_t)rng_below(&r, 256);
+        accepted += dec_job(junk, n);
+        dec_progress(junk, n);
+        dec_result(junk, n);
+        dec_fail(junk, n);
+        wire_frame(junk, n, &type, &len);
+    }
+    CHECK(accepted == 0, "%d random buffers read as a job", accepted);
+}
+
 int main(void)
 {
     NvError err;
@@ -157,6 +349,7 @@ int main(void)
         return check_exit("test_evaluator");
     }
     make_jobs(jobs);
+    wire_checks(&jobs[1]);
     memset(a, 0, sizeof a);
     memset(b, 0, sizeof b);
 

@@ -119,8 +119,10 @@ NvStatus evaluator_submit(Evaluator *ev, const EvalJob *job, NvError *err);
  * pending job; the first to finish).  Returns NV_OK with *out filled;
  * NV_ERR_INTERRUPTED when hooks->poll answered EVAL_STOP (no result);
  * NV_ERR_USAGE when nothing is pending; the error of hooks->start; or
- * NV_ERR_RUNTIME when a worker cannot be replaced or a worker sent
- * something that is not a message (the search cannot go on). */
+ * NV_ERR_RUNTIME (or the worker's own status) when a dead worker cannot be
+ * replaced or a fresh one says it cannot start (the search cannot go
+ * on).  A worker that sends something that is not a message is treated
+ * as dead (invariant 3). */
 NvStatus evaluator_collect(Evaluator *ev, EvalResult *out, NvError *err);
 
 /* evaluator_free - abandon pending jobs, kill (SIGKILL) and reap every

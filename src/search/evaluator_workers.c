@@ -2,21 +2,16 @@
  * forked processes, each training one job at a time with the datasets it
  * inherited copy-on-write from the search process.
  *
- * Framing (both directions, over one AF_UNIX stream socket per worker):
- *   u32 type, u32 payload length L (<= FRAME_MAX), L payload bytes, all
- *   little-endian (base/bytes.h).
- *   search -> worker: FRAME_JOB      idx, genotype (50 bytes), TrainConfig
- *   worker -> search: FRAME_READY    (empty) once, when it can take jobs
- *                     FRAME_FAIL     status, message: it cannot start
- *                     FRAME_PROGRESS idx, TrainProgress
- *                     FRAME_RESULT   idx, status, TrainResult, message
+ * The messages and their framing are in eval_wire.h; each worker talks to
+ * the search over one AF_UNIX stream socket.
  *
  * Invariants:
  *  1. A worker holds at most one job; jobs go only to workers that said
  *     READY.  The search never blocks writing (a job is a few hundred
  *     bytes into an empty socket) and reads with poll(), so a stuck or
  *     dead worker never stalls the others.
- *  2. End of file or a read error on a worker's socket means it died: it
+ *  2. End of file or a read error on a worker's socket means it died, and
+ *     a worker that sends something that is not a message is killed: it
  *     is reaped, replaced by a fresh fork, and its job queued again at the
  *     head (first death) or reported EVAL_CRASHED (second).
  *  3. Workers ignore SIGINT (a terminal's Ctrl-C reaches the whole process
@@ -43,19 +38,9 @@
 #endif
 
 #include "base/bytes.h"
+#include "search/eval_wire.h"
 #include "search/evaluator_impl.h"
 
-enum {
-    FRAME_JOB = 1,
-    FRAME_READY = 2,
-    FRAME_FAIL = 3,
-    FRAME_PROGRESS = 4,
-    FRAME_RESULT = 5
-};
-
-#define FRAME_HEADER 8u
-/* Largest payload: a result with a full error message fits well. */
-#define FRAME_MAX 2048u
 /* How often a worker sends progress (seconds); epoch ends always go. */
 #define WORKER_PROGRESS_PERIOD 0.2
 /* How long the search waits in poll() before asking hooks->poll (ms). */
@@ -64,10 +49,10 @@ enum {
 typedef struct {
     pid_t pid;    /* 0: no process */
     int fd;       /* the search's end of the socket, -1: none */
-    int ready;    /* sent FRAME_READY */
+    int ready;    /* sent WIRE_READY */
     int busy;     /* holds task */
     EvalTask task;
-    uint8_t buf[FRAME_HEADER + FRAME_MAX]; /* bytes read, not yet framed */
+    uint8_t buf[WIRE_HEADER + WIRE_MAX]; /* bytes read, not yet framed */
     size_t have;
 } Worker;
 
@@ -116,102 +101,14 @@ static int read_full(int fd, uint8_t *p, size_t n)
     return 0;
 }
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* send_frame - type and w's bytes as one frame, written at once from the
  * stack (no allocation: a worker sends progress while it trains); -1 when
  * the peer is gone or w failed. */
 static int send_frame(int fd, uint32_t type, const ByteWriter *w)
 {
-    uint8_t out[FRAME_HEADER + FRAME_MAX];
-    if (w->failed || w->len > FRAME_MAX)
-        return -1;
-    put_le32(out, type);
-    put_le32(out + 4, (uint32_t)w->len);
-    if (w->len)
-        memcpy(out + FRAME_HEADER, w->buf, w->len);
-    return write_full(fd, out, FRAME_HEADER + w->len);
-}
-
-static void put_train_config(ByteWriter *w, const TrainConfig *c)
-{
-    bytes_put_u32(w, (uint32_t)c->F);
-    bytes_put_u32(w, (uint32_t)c->N);
-    bytes_put_u32(w, (uint32_t)c->epochs);
-    bytes_put_u32(w, (uint32_t)c->batch);
-    bytes_put_f32(w, c->lr);
-    bytes_put_f32(w, c->momentum);
-    bytes_put_f32(w, c->weight_decay);
-    bytes_put_u64(w, c->seed);
-    bytes_put_u32(w, (uint32_t)c->threads);
-}
-
-static void get_train_config(ByteReader *r, TrainConfig *c)
-{
-    c->F = (int)bytes_get_u32(r);
-    c->N = (int)bytes_get_u32(r);
-    c->epochs = (int)bytes_get_u32(r);
-    c->batch = (int)bytes_get_u32(r);
-    c->lr = bytes_get_f32(r);
-    c->momentum = bytes_get_f32(r);
-    c->weight_decay = bytes_get_f32(r);
-    c->seed = bytes_get_u64(r);
-    c->threads = (int)bytes_get_u32(r);
-}
-
-static void put_progress(ByteWriter *w, int idx, const TrainProgress *p)
-{
-    bytes_put_u32(w, (uint32_t)idx);
-    bytes_put_u32(w, (uint32_t)p->epoch);
-    bytes_put_u32(w, (uint32_t)p->epochs);
-    bytes_put_i64(w, p->step);
-    bytes_put_i64(w, p->steps);
-    bytes_put_f32(w, p->loss);
-    bytes_put_f32(w, p->train_acc);
-    bytes_put_f64(w, p->images_per_s);
-    bytes_put_f64(w, p->elapsed_s);
-    bytes_put_f64(w, p->eta_s);
-    bytes_put_u32(w, (uint32_t)p->evaluating);
-}
-
-static void get_progress(ByteReader *r, int *idx, TrainProgress *p)
-{
-    *idx = (int)bytes_get_u32(r);
-    p->epoch = (int)bytes_get_u32(r);
-    p->epochs = (int)bytes_get_u32(r);
-    p->step = bytes_get_i64(r);
-    p->steps = bytes_get_i64(r);
-    p->loss = bytes_get_f32(r);
-    p->train_acc = bytes_get_f32(r);
-    p->images_per_s = bytes_get_f64(r);
-    p->elapsed_s = bytes_get_f64(r);
-    p->eta_s = bytes_get_f64(r);
-    p->evaluating = (int)bytes_get_u32(r);
-}
-
-static void put_message(ByteWriter *w, const char *msg)
-{
-    size_t n = strlen(msg);
-    if (n >= NV_ERROR_MAX)
-        n = NV_ERROR_MAX - 1;
-    bytes_put_u32(w, (uint32_t)n);
-    bytes_put(w, msg, n);
-}
-
-static void get_message(ByteReader *r, char *out, size_t cap)
-{
-    uint32_t n = bytes_get_u32(r);
-    if (r->failed || n >= cap || n > r->left) {
-        r->failed = 1;
-        out[0] = '\0';
-        return;
-    }
-    bytes_get(r, out, n);
-    out[n] = '\0';
+    uint8_t out[WIRE_HEADER + WIRE_MAX];
+    size_t n = wire_encode(type, w, out);
+    return n ? write_full(fd, out, n) : -1;
 }
 
 /* ---- the worker process ------------------------------------------------- */
@@ -235,8 +132,8 @@ static int worker_progress(const TrainProgress *p, void *ctx)
     if (c->last < 0 || epoch_end || p->evaluating != c->was_evaluating ||
         t - c->last >= WORKER_PROGRESS_PERIOD) {
         bytes_writer_reset(c->w);
-        put_progress(c->w, c->idx, p);
-        if (send_frame(c->fd, FRAME_PROGRESS, c->w))
+        wire_put_progress(c->w, c->idx, p);
+        if (send_frame(c->fd, WIRE_PROGRESS, c->w))
             c->dead = 1;
         c->last = t;
         c->was_evaluating = p->evaluating;
@@ -251,9 +148,8 @@ static void worker_fail(int fd, NvStatus st, const char *msg)
 {
     ByteWriter w;
     bytes_writer_init(&w);
-    bytes_put_u32(&w, (uint32_t)st);
-    put_message(&w, msg);
-    send_frame(fd, FRAME_FAIL, &w);
+    wire_put_fail(&w, st, msg);
+    send_frame(fd, WIRE_FAIL, &w);
     _exit(1);
 }
 
@@ -264,17 +160,16 @@ static void worker_main(int fd, const Dataset *train, const Dataset *val)
 static void worker_main(int fd, const Dataset *train, const Dataset *val)
 {
     ByteWriter w;
-    uint8_t hdr[FRAME_HEADER], payload[FRAME_MAX];
+    uint8_t hdr[WIRE_HEADER], payload[WIRE_MAX];
 
     if (!train || !val || train->n < 1 || val->n < 1 || !train->pixels ||
         !val->pixels)
         worker_fail(fd, NV_ERR_RUNTIME,
                     "worker: the search's datasets are not loaded");
     bytes_writer_init(&w);
-    if (send_frame(fd, FRAME_READY, &w))
+    if (send_frame(fd, WIRE_READY, &w))
         _exit(1);
     for (;;) {
-        ByteReader r;
         uint32_t type, len;
         EvalJob job;
         TrainResult res;
@@ -282,42 +177,21 @@ static void worker_main(int fd, const Dataset *train, const Dataset *val)
         NvStatus st;
         if (read_full(fd, hdr, sizeof hdr))
             _exit(0); /* the search closed the socket: done */
-        bytes_reader_init(&r, hdr, sizeof hdr);
-        type = bytes_get_u32(&r);
-        len = bytes_get_u32(&r);
-        if (len > FRAME_MAX || read_full(fd, payload, len) ||
-            type != FRAME_JOB)
-            _exit(2);
-        bytes_reader_init(&r, payload, len);
-        memset(&job, 0, sizeof job);
-        job.idx = (int)bytes_get_u32(&r);
-        bytes_get(&r, &job.genotype, sizeof job.genotype);
-        get_train_config(&r, &job.train);
-        if (r.failed || r.left)
-            _exit(2);
+        if (wire_frame(hdr, sizeof hdr, &type, &len) < 0 ||
+            read_full(fd, payload, len) || type != WIRE_JOB ||
+            wire_get_job(payload, len, &job, NULL) != NV_OK)
+            _exit(2); /* not the search talking: a crash it will see */
         WorkerCtx c = { fd, job.idx, -1.0, 0, 0, &w };
         nv_error_clear(&err);
-        st = geno_validate(&job.genotype, &err);
-        if (st == NV_OK)
-            st = train_child(&job.genotype, &job.train, train, val, NULL,
-                             worker_progress, &c, &res, &err);
+        st = train_child(&job.genotype, &job.train, train, val, NULL,
+                         worker_progress, &c, &res, &err);
         if (c.dead)
             _exit(0);
         if (st != NV_OK)
             memset(&res, 0, sizeof res);
         bytes_writer_reset(&w);
-        bytes_put_u32(&w, (uint32_t)job.idx);
-        bytes_put_u32(&w, (uint32_t)st);
-        bytes_put_f32(&w, res.val_acc);
-        bytes_put_f32(&w, res.test_acc);
-        bytes_put_f32(&w, res.train_loss);
-        bytes_put_i64(&w, res.params);
-        bytes_put_i64(&w, res.mult_adds);
-        bytes_put_f64(&w, res.seconds);
-        bytes_put_u32(&w, (uint32_t)res.diverged);
-        bytes_put_u32(&w, (uint32_t)res.interrupted);
-        put_message(&w, st != NV_OK ? err.msg : "");
-        if (send_frame(fd, FRAME_RESULT, &w))
+        wire_put_result(&w, job.idx, st, &res, err.msg);
+        if (send_frame(fd, WIRE_RESULT, &w))
             _exit(0);
     }
 }
@@ -426,18 +300,21 @@ static NvStatus push_ready(Workers *ws, const EvalResult *res, NvError *err)
     return NV_OK;
 }
 
-/* died - worker i is gone (invariant 2). */
-static NvStatus died(Evaluator *ev, int i, NvError *err)
+/* died - worker i is gone, or is to be (it sent something that is not a
+ * message; `reason` says what, NULL: it ended by itself): invariant 2. */
+static NvStatus died(Evaluator *ev, int i, const char *reason, NvError *err)
 {
     Workers *ws = ev->impl;
     Worker *wk = &ws->w[i];
-    char why[160];
+    char why[NV_ERROR_MAX / 2];
     int was_ready = wk->ready, busy = wk->busy;
     pid_t pid = wk->pid;
     EvalTask t = wk->task;
     NvStatus r;
 
     reap(wk, why, sizeof why);
+    if (reason)
+        snprintf(why, sizeof why, "%s", reason);
     if (!was_ready)
         return nv_error_set(err, NV_ERR_RUNTIME,
                             "worker %d (pid %d) %s before it was ready",
@@ -473,65 +350,56 @@ static NvStatus frame(Evaluator *ev, int i, uint32_t type,
 {
     Workers *ws = ev->impl;
     Worker *wk = &ws->w[i];
-    ByteReader r;
-    bytes_reader_init(&r, p, len);
+    NvError bad;
+    nv_error_clear(&bad);
     switch (type) {
-    case FRAME_READY:
+    case WIRE_READY:
+        if (len != 0 || wk->ready)
+            break;
         wk->ready = 1;
         return NV_OK;
-    case FRAME_FAIL: {
+    case WIRE_FAIL: {
         char msg[NV_ERROR_MAX];
-        NvStatus st = (NvStatus)bytes_get_u32(&r);
-        get_message(&r, msg, sizeof msg);
-        if (st == NV_OK || st > NV_ERR_RUNTIME)
-            st = NV_ERR_RUNTIME;
+        NvStatus st;
+        if (wire_get_fail(p, len, &st, msg, sizeof msg, &bad))
+            break;
         return nv_error_set(err, st, "worker %d (pid %d): %s", i + 1,
-                            (int)wk->pid, r.failed ? "cannot start" : msg);
+                            (int)wk->pid, msg);
     }
-    case FRAME_PROGRESS: {
+    case WIRE_PROGRESS: {
         TrainProgress pr;
         int idx;
-        memset(&pr, 0, sizeof pr);
-        get_progress(&r, &idx, &pr);
-        if (r.failed || r.left)
+        if (wire_get_progress(p, len, &idx, &pr, &bad))
             break;
         if (wk->busy && idx == wk->task.job.idx && ev->hooks.progress)
             ev->hooks.progress(ev->hooks.ctx, idx, &pr);
         return NV_OK;
     }
-    case FRAME_RESULT: {
+    case WIRE_RESULT: {
         EvalResult res;
-        uint32_t st;
-        memset(&res, 0, sizeof res);
-        res.idx = (int)bytes_get_u32(&r);
-        st = bytes_get_u32(&r);
-        res.result.val_acc = bytes_get_f32(&r);
-        res.result.test_acc = bytes_get_f32(&r);
-        res.result.train_loss = bytes_get_f32(&r);
-        res.result.params = bytes_get_i64(&r);
-        res.result.mult_adds = bytes_get_i64(&r);
-        res.result.seconds = bytes_get_f64(&r);
-        res.result.diverged = (int)bytes_get_u32(&r);
-        res.result.interrupted = (int)bytes_get_u32(&r);
-        get_message(&r, res.message, sizeof res.message);
-        if (r.failed || r.left || !wk->busy || res.idx != wk->task.job.idx ||
-            st > NV_ERR_RUNTIME)
+        if (wire_get_result(p, len, &res, &bad))
             break;
-        res.attempts = wk->task.attempts;
-        if (st != NV_OK) {
-            res.outcome = EVAL_ERROR;
-            res.status = (NvStatus)st;
+        if (!wk->busy || res.idx != wk->task.job.idx) {
+            snprintf(bad.msg, sizeof bad.msg,
+                     "a result for sample %d it was not training", res.idx);
+            break;
         }
+        res.attempts = wk->task.attempts;
         wk->busy = 0;
         return push_ready(ws, &res, err);
     }
     default:
+        snprintf(bad.msg, sizeof bad.msg, "a message of unknown type %u",
+                 type);
         break;
     }
-    return nv_error_set(err, NV_ERR_RUNTIME,
-                        "worker %d (pid %d) sent a damaged message (type %u, "
-                        "%u bytes)",
-                        i + 1, (int)wk->pid, type, len);
+    {
+        char reason[NV_ERROR_MAX / 2];
+        snprintf(reason, sizeof reason,
+                 "sent a damaged message (type %u, %u bytes: %.100s)", type,
+                 len, bad.msg[0] ? bad.msg : "unexpected");
+        return died(ev, i, reason, err);
+    }
 }
 
 /* drain - read what worker i has sent and handle its whole frames. */
@@ -544,27 +412,27 @@ static NvStatus drain(Evaluator *ev, int i, NvError *err)
     if (k < 0 && (errno == EINTR || errno == EAGAIN))
         return NV_OK;
     if (k <= 0)
-        return died(ev, i, err);
+        return died(ev, i, NULL, err);
     wk->have += (size_t)k;
-    while (wk->have >= FRAME_HEADER) {
-        ByteReader h;
+    for (;;) {
         uint32_t type, len;
-        bytes_reader_init(&h, wk->buf, FRAME_HEADER);
-        type = bytes_get_u32(&h);
-        len = bytes_get_u32(&h);
-        if (len > FRAME_MAX)
-            return nv_error_set(err, NV_ERR_RUNTIME,
-                                "worker %d (pid %d) sent a message of %u "
-                                "bytes (at most %u)",
-                                i + 1, (int)wk->pid, len, FRAME_MAX);
-        if (wk->have < FRAME_HEADER + len)
+        pid_t pid = wk->pid;
+        int f = wire_frame(wk->buf, wk->have, &type, &len);
+        if (f < 0) {
+            char reason[96];
+            snprintf(reason, sizeof reason,
+                     "sent a message of %u bytes (at most %u)", len,
+                     WIRE_MAX);
+            return died(ev, i, reason, err);
+        }
+        if (f == 0)
             break;
-        if ((r = frame(ev, i, type, wk->buf + FRAME_HEADER, len, err)))
+        if ((r = frame(ev, i, type, wk->buf + WIRE_HEADER, len, err)))
             return r;
-        if (wk->fd < 0)
-            return NV_OK; /* replaced meanwhile */
-        wk->have -= FRAME_HEADER + len;
-        memmove(wk->buf, wk->buf + FRAME_HEADER + len, wk->have);
+        if (wk->pid != pid)
+            return NV_OK; /* replaced meanwhile: its bytes are gone */
+        wk->have -= WIRE_HEADER + len;
+        memmove(wk->buf, wk->buf + WIRE_HEADER + len, wk->have);
     }
     return NV_OK;
 }
@@ -591,12 +459,10 @@ static NvStatus dispatch(Evaluator *ev, NvError *err)
         wk->task = t;
         wk->busy = 1;
         bytes_writer_init(&w);
-        bytes_put_u32(&w, (uint32_t)t.job.idx);
-        bytes_put(&w, &t.job.genotype, sizeof t.job.genotype);
-        put_train_config(&w, &t.job.train);
-        bad = send_frame(wk->fd, FRAME_JOB, &w);
+        wire_put_job(&w, &t.job);
+        bad = send_frame(wk->fd, WIRE_JOB, &w);
         bytes_writer_done(&w);
-        if (bad && (r = died(ev, i, err)))
+        if (bad && (r = died(ev, i, NULL, err)))
             return r;
     }
     return NV_OK;
