@@ -1,6 +1,8 @@
 /* test_evaluator.c - the evaluator interface (search/evaluator.h) on a
  * tiny in-memory dataset: the in-process kind and 3 worker processes give
- * bit-identical results for the same jobs, whatever order they finish in;
+ * bit-identical results for the same jobs, whatever order they finish in,
+ * and the same error for a job training refuses; a worker that cannot
+ * start fails the evaluator with its message;
  * start runs once per job and progress reaches the caller; a stop from
  * poll ends a collect with NV_ERR_INTERRUPTED and freeing the evaluator
  * leaves no child process behind; misuse is refused; the worker messages
@@ -409,6 +411,52 @@ int main(void)
     }
     evaluator_free(wk);
     no_children_left("stop");
+
+    /* A job train_child refuses is an error result, the same from both
+     * kinds, and not retried. */
+    {
+        EvalJob bad = jobs[0];
+        EvalResult r1, r2;
+        memset(&r1, 0, sizeof r1);
+        memset(&r2, 0, sizeof r2);
+        bad.train.batch = 1;
+        Seen sd;
+        memset(&sd, 0, sizeof sd);
+        EvalHooks hd = { on_start, on_progress, on_poll, &sd };
+        Evaluator *e1 = evaluator_inprocess_new(train, val, &hd, &err);
+        Evaluator *e2 = evaluator_workers_new(2, train, val, &hd, &err);
+        CHECK(e1 && e2, "evaluators for a bad job: %s", err.msg);
+        if (e1 && e2) {
+            CHECK(evaluator_submit(e1, &bad, &err) == NV_OK &&
+                      evaluator_collect(e1, &r1, &err) == NV_OK,
+                  "in-process bad job: %s", err.msg);
+            CHECK(evaluator_submit(e2, &bad, &err) == NV_OK &&
+                      evaluator_collect(e2, &r2, &err) == NV_OK,
+                  "workers bad job: %s", err.msg);
+            CHECK(r1.outcome == EVAL_ERROR && r2.outcome == EVAL_ERROR &&
+                      r1.status == NV_ERR_USAGE && r2.status == r1.status &&
+                      r2.attempts == 1 && r1.message[0] &&
+                      strcmp(r1.message, r2.message) == 0,
+                  "bad job: outcomes %d %d, '%s' / '%s'", (int)r1.outcome,
+                  (int)r2.outcome, r1.message, r2.message);
+        }
+        evaluator_free(e1);
+        evaluator_free(e2);
+        no_children_left("bad job");
+    }
+
+    /* A worker that cannot start fails the evaluator with its message. */
+    {
+        Dataset empty = *train;
+        empty.n = 0;
+        Evaluator *e = evaluator_workers_new(2, &empty, val, &ha, &err);
+        CHECK(!e && err.status == NV_ERR_RUNTIME &&
+                  strstr(err.msg, "worker ") && strstr(err.msg, "(pid ") &&
+                  strstr(err.msg, "no training or validation images"),
+              "a worker that cannot start: %s", e ? "started" : err.msg);
+        evaluator_free(e);
+        no_children_left("worker start failure");
+    }
 
     /* Misuse. */
     CHECK(evaluator_workers_new(1, train, val, &ha, &err) == NULL &&

@@ -165,7 +165,7 @@ static void worker_main(int fd, const Dataset *train, const Dataset *val)
     if (!train || !val || train->n < 1 || val->n < 1 || !train->pixels ||
         !val->pixels)
         worker_fail(fd, NV_ERR_RUNTIME,
-                    "worker: the search's datasets are not loaded");
+                    "no training or validation images to train on");
     bytes_writer_init(&w);
     if (send_frame(fd, WIRE_READY, &w))
         _exit(1);
