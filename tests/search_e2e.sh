@@ -102,7 +102,9 @@ expect_err "not an SQLite database" "search into a foreign file"
 cmp -s "$TMP/text.db" "$TMP/text.orig" || fail "search changed a foreign file"
 
 # --- the reference: an uninterrupted rl search ------------------------------
-RL="--strategy rl --budget 6 --seed 5 --set ppo_batch=2 $PROXY"
+# (as many workers as there are cores; the interrupted runs below train in
+# the search process, one child at a time, and must give the same samples)
+RL="--strategy rl --budget 6 --seed 5 --set ppo_batch=2 --threads 1 $PROXY"
 run "$NASVIEW" search --db "$DB" --name ref $RL
 expect_status 0 "reference run"
 
@@ -126,7 +128,7 @@ pause_mid_child() {
 # --- pause, resume by signal, then Ctrl-C while a child is paused ----------
 # (a signal waits for the search to be paused first: the test never races
 # the end of the budget)
-"$NASVIEW" search --db "$DB" --name int $RL 2>"$TMP/int.err" &
+"$NASVIEW" search --db "$DB" --name int --workers 1 $RL 2>"$TMP/int.err" &
 pid=$!
 $CHECKDB "$DB" wait int 1 running || fail "int reached sample 1"
 kill -USR1 "$pid"
@@ -152,7 +154,7 @@ $CHECKDB "$DB" same ref int || fail "SIGINT then resume = uninterrupted run"
 $CHECKDB "$DB" consistent int || fail "SIGINT then resume: rows consistent"
 
 # --- kill -9 while a child trains (paused, so it is surely mid-child) ------
-"$NASVIEW" search --db "$DB" --name kil $RL 2>/dev/null &
+"$NASVIEW" search --db "$DB" --name kil --workers 1 $RL 2>/dev/null &
 pid=$!
 $CHECKDB "$DB" wait kil 1 running || fail "kil reached sample 1"
 pause_mid_child kil "$pid" 1

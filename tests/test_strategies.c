@@ -298,6 +298,121 @@ static void drive(Strategy *s, const Synthetic *o, int n, Proposal *out)
     }
 }
 
+/* ---- batches ------------------------------------------------------------ */
+
+/* Drive s over n proposals in batches of strategy_batch_size (any = 3):
+ * each batch proposed whole, then observed in proposal order. */
+static void drive_batches(Strategy *s, const Synthetic *o, int n,
+                          Proposal *out)
+{
+    NvError err;
+    int done = 0;
+    while (done < n) {
+        int b = strategy_batch_size(s);
+        if (b <= 0)
+            b = 3;
+        if (b > n - done)
+            b = n - done;
+        for (int i = 0; i < b; i++)
+            CHECK(strategy_propose(s, &out[done + i], &err) == NV_OK,
+                  "propose: %s", err.msg);
+        for (int i = 0; i < b; i++)
+            CHECK(strategy_observe(s, &out[done + i],
+                                   synthetic_reward(o, out[done + i].decisions),
+                                   &err) == NV_OK,
+                  "observe: %s", err.msg);
+        done += b;
+    }
+}
+
+static void batch_checks(void)
+{
+    NvError err;
+    Synthetic o;
+    enum { N = 26 };
+    Proposal a[N], b[N];
+    synthetic_init(&o, 5);
+
+    /* Batch sizes come from the settings and the proposals made. */
+    StrategyConfig c = small_cfg(STRATEGY_RL, 3);
+    c.ppo_batch = 4;
+    Strategy *s = strategy_new(&c, &err);
+    CHECK(s && strategy_batch_size(s) == 4, "rl: a batch is a minibatch");
+    if (s) {
+        Proposal p;
+        strategy_propose(s, &p, &err);
+        CHECK(strategy_batch_size(s) == 3, "rl: the rest of the minibatch");
+    }
+    strategy_free(s);
+    c = small_cfg(STRATEGY_RANDOM, 3);
+    s = strategy_new(&c, &err);
+    CHECK(s && strategy_batch_size(s) == 0, "random: any number");
+    strategy_free(s);
+    c = small_cfg(STRATEGY_EVOLUTION, 3);
+    CHECK(c.generation == 8, "evolution: generation 8 by default");
+    c.generation = 5;
+    s = strategy_new(&c, &err);
+    CHECK(s && strategy_batch_size(s) == 5, "evolution: a generation");
+    strategy_free(s);
+
+    /* RL: a whole minibatch proposed before its first reward is what
+     * proposing and observing one at a time gives (the controller changes
+     * only at updates). */
+    c = small_cfg(STRATEGY_RL, 8);
+    c.ppo_batch = 4;
+    Strategy *x = strategy_new(&c, &err), *y = strategy_new(&c, &err);
+    if (x && y) {
+        drive_batches(x, &o, N, a);
+        drive(y, &o, N, b);
+        int same = 1;
+        for (int i = 0; i < N; i++)
+            same = same && same_proposal(&a[i], &b[i]);
+        CHECK(same, "rl: batches of a minibatch = one at a time");
+    }
+    strategy_free(x);
+    strategy_free(y);
+
+    /* Evolution: a generation is drawn from the population it began with,
+     * so it differs from one at a time once mutation starts; a snapshot
+     * between generations continues exactly. */
+    c = small_cfg(STRATEGY_EVOLUTION, 8);
+    c.population = 4;
+    c.tournament = 2;
+    c.generation = 3;
+    x = strategy_new(&c, &err);
+    y = strategy_new(&c, &err);
+    if (x && y) {
+        uint8_t *st = NULL;
+        size_t len = 0;
+        drive_batches(x, &o, 12, a);
+        CHECK(strategy_save(x, &st, &len, &err) == NV_OK, "%s", err.msg);
+        CHECK(st && strategy_load(y, st, len, &err) == NV_OK, "load: %s",
+              err.msg);
+        free(st);
+        drive_batches(x, &o, N - 12, a + 12);
+        drive_batches(y, &o, N - 12, b + 12);
+        int same = 1;
+        for (int i = 12; i < N; i++)
+            same = same && same_proposal(&a[i], &b[i]);
+        CHECK(same, "evolution: saved between generations, same children");
+    }
+    strategy_free(x);
+    strategy_free(y);
+    c.generation = 1;
+    x = strategy_new(&c, &err);
+    y = strategy_new(&c, &err);
+    if (x && y) {
+        drive_batches(x, &o, N, a);
+        drive(y, &o, N, b);
+        int same = 1;
+        for (int i = 0; i < N; i++)
+            same = same && same_proposal(&a[i], &b[i]);
+        CHECK(same, "evolution: generation 1 = one child at a time");
+    }
+    strategy_free(x);
+    strategy_free(y);
+}
+
 static void snapshot_checks(void)
 {
     NvError err;
@@ -678,6 +793,7 @@ int main(void)
     resealed_checks();
     proposal_checks();
     snapshot_checks();
+    batch_checks();
     learning_checks();
     return check_exit("test_strategies");
 }

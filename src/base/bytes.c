@@ -18,6 +18,12 @@ void bytes_writer_done(ByteWriter *w)
     memset(w, 0, sizeof *w);
 }
 
+void bytes_writer_reset(ByteWriter *w)
+{
+    w->len = 0;
+    w->failed = 0;
+}
+
 void bytes_put(ByteWriter *w, const void *data, size_t n)
 {
     if (w->failed || n == 0)

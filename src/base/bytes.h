@@ -29,6 +29,11 @@ typedef struct {
 void bytes_writer_init(ByteWriter *w);
 void bytes_writer_done(ByteWriter *w);
 
+/* bytes_writer_reset - empty w (and clear `failed`) but keep its buffer:
+ * a writer reused for messages of about the same size allocates only
+ * while it grows to the largest. */
+void bytes_writer_reset(ByteWriter *w);
+
 void bytes_put(ByteWriter *w, const void *data, size_t n);
 void bytes_put_u32(ByteWriter *w, uint32_t v);
 void bytes_put_u64(ByteWriter *w, uint64_t v);

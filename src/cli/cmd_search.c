@@ -13,6 +13,7 @@
 #include "base/text.h"
 #include "cli/cli.h"
 #include "nn/network.h"
+#include "search/evaluator.h"
 #include "search/search.h"
 #include "store/store.h"
 
@@ -22,9 +23,9 @@ static const char usage[] =
     "                      [--F n] [--N n] [--epochs n] [--batch n] [--lr x]\n"
     "                      [--train-size n] [--val-size n] [--dataset D]\n"
     "                      [--threads n] [--retrain-duplicates]\n"
-    "                      [--bn-recalibrate on|off]\n"
+    "                      [--bn-recalibrate on|off] [--workers K]\n"
     "                      [--set NAME=VALUE]...\n"
-    "       nasview search [--db FILE] --resume SEARCH\n"
+    "       nasview search [--db FILE] [--workers K] --resume SEARCH\n"
     "Run a search headless and store every sample in the database.\n"
     "\n"
     "  --strategy S      rl (LSTM controller), random, or evolution\n"
@@ -39,8 +40,15 @@ static const char usage[] =
     "  --train-size n    images in the train subset (10000)\n"
     "  --val-size n      images in the validation subset (5000)\n"
     "  --dataset D       fashion-mnist (default), cifar10:DIR, or an IDX DIR\n"
-    "  --threads n       threads per child (2); same seed and count, same\n"
-    "                    rewards\n"
+    "  --threads n       threads per child with --workers 1 (2); same seed\n"
+    "                    and count, same rewards\n"
+    "  --workers K       children trained at once, each by its own worker\n"
+    "                    process with one thread (default: the online\n"
+    "                    cores); 1 trains in this process.  Results do not\n"
+    "                    depend on K: strategies propose in batches (rl: its\n"
+    "                    ppo-batch, from one controller state; evolution: a\n"
+    "                    generation, --set generation=G; random: K at a\n"
+    "                    time) and observe them in proposal order\n"
     "  --retrain-duplicates  train an architecture again instead of reusing\n"
     "                    the reward of an equal one from the same search\n"
     "  --bn-recalibrate on|off  before scoring a child, set its batch-norm\n"
@@ -50,8 +58,9 @@ static const char usage[] =
     "  --NAME VALUE      the same (but --lr is the child's learning rate)\n"
     "  --resume SEARCH   continue a stopped search (name or id) exactly\n"
     "\n"
-    "Ctrl-C, SIGTERM or SIGHUP stops (exit 130, 143, 129; resume later);\n"
-    "SIGUSR1 pauses between batches and SIGUSR2 resumes.\n";
+    "Ctrl-C, SIGTERM or SIGHUP stops (exit 130, 143, 129; resume later),\n"
+    "workers too, and marks the children in flight interrupted; SIGUSR1\n"
+    "pauses training where it is and SIGUSR2 resumes.\n";
 
 /* Strategy settings are options too (--update, --ppo-batch, ...), with
  * values OPT_PARAM + their index in strategy_params(); --lr stays the
@@ -61,7 +70,8 @@ static const char usage[] =
 enum {
     OPT_DB = 1, OPT_STRATEGY, OPT_BUDGET, OPT_SEED, OPT_NAME, OPT_F, OPT_N,
     OPT_EPOCHS, OPT_TRAIN_SIZE, OPT_VAL_SIZE, OPT_DATASET, OPT_THREADS,
-    OPT_RESUME, OPT_BATCH, OPT_LR, OPT_RETRAIN, OPT_SET, OPT_BN_RECAL
+    OPT_RESUME, OPT_BATCH, OPT_LR, OPT_RETRAIN, OPT_SET, OPT_BN_RECAL,
+    OPT_WORKERS
 };
 
 static const struct option fixed_opts[] = {
@@ -83,6 +93,7 @@ static const struct option fixed_opts[] = {
     { "retrain-duplicates", no_argument, NULL, OPT_RETRAIN },
     { "set", required_argument, NULL, OPT_SET },
     { "bn-recalibrate", required_argument, NULL, OPT_BN_RECAL },
+    { "workers", required_argument, NULL, OPT_WORKERS },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -174,6 +185,7 @@ static int run_search(int argc, char **argv, const struct option *opts)
     const char *set_names[64], *sets[64];
     char set_buf[64][64];
     int nsets = 0, have_budget = 0, have_seed = 0, settings_given = 0;
+    int workers = 0, threads_given = 0;
     long v;
     double x;
     uint64_t seed = 0;
@@ -199,6 +211,12 @@ static int run_search(int argc, char **argv, const struct option *opts)
             break;
         case OPT_RESUME:
             resume = optarg;
+            break;
+        case OPT_WORKERS:
+            if ((rc = cli_parse_long("search", "--workers", optarg, 1,
+                                     EVAL_MAX_WORKERS, &v)))
+                return rc;
+            workers = (int)v;
             break;
         case OPT_STRATEGY:
             strategy = optarg;
@@ -326,7 +344,10 @@ static int run_search(int argc, char **argv, const struct option *opts)
                     case OPT_EPOCHS: cfg.train.epochs = (int)v; break;
                     case OPT_TRAIN_SIZE: cfg.train_size = v; break;
                     case OPT_VAL_SIZE: cfg.val_size = v; break;
-                    case OPT_THREADS: cfg.train.threads = (int)v; break;
+                    case OPT_THREADS:
+                        cfg.train.threads = (int)v;
+                        threads_given = 1;
+                        break;
                     case OPT_BATCH: cfg.train.batch = (int)v; break;
                     default: break;
                     }
@@ -355,6 +376,18 @@ static int run_search(int argc, char **argv, const struct option *opts)
                     cfg.budget, cfg.strategy.population);
     }
 
+    if (workers == 0) {
+        long online = sysconf(_SC_NPROCESSORS_ONLN);
+        workers = online < 1 ? 1
+                  : online > EVAL_MAX_WORKERS ? EVAL_MAX_WORKERS
+                                              : (int)online;
+    }
+    if (!resume && threads_given && cfg.train.threads > 1 && workers > 1)
+        return cli_usage_error("search",
+                               "--threads %d needs --workers 1: each of "
+                               "%d workers trains its child with one thread",
+                               cfg.train.threads, workers);
+
     if (!db) {
         if (cli_default_db(dbbuf, sizeof dbbuf, 1, &err))
             return cli_fail("search", &err);
@@ -366,7 +399,7 @@ static int run_search(int argc, char **argv, const struct option *opts)
 
     install_handlers();
     SearchHooks hooks = { &stop_signal, &pause_wanted,
-                          isatty(STDERR_FILENO) ? stderr : NULL };
+                          isatty(STDERR_FILENO) ? stderr : NULL, workers };
     int64_t id = 0;
     NvStatus r = resume ? search_resume(st, resume, &hooks, &id, &err)
                         : search_run(st, &cfg, &hooks, &id, &err);

@@ -1,80 +1,17 @@
-/* search.c - the headless search loop (search.h).
- *
- * One iteration, for sample idx:
- *   propose (strategy) -> store_sample_start (row + 50 decisions, one
- *   transaction) -> train the child, or reuse the reward of an equal
- *   architecture already trained in this search -> observe (strategy) ->
- *   snapshot the strategy -> store_sample_finish (result + snapshot, one
- *   transaction).
- *
- * Invariants:
- *  1. The strategy snapshot in the file is always the state right after
- *     observing the last finished sample (or the initial state), because
- *     both are committed together.  A resume loads it and proposes
- *     idx = after_sample + 1; proposals depend only on that state, so they
- *     equal those of an uninterrupted run.
- *  2. Everything random a child depends on comes from the search seed
- *     through fixed RNG streams: the data split from SEARCH_STREAM_SPLIT,
- *     child idx's weights and batch order from SEARCH_STREAM_CHILD + idx.
- *     A child retrained after an interruption gets the same reward.
- *  3. No transaction is open while a child trains or while the search is
- *     paused; progress points are single INSERTs written at most about once
- *     a second (and at epoch ends).
- *  4. A stop (hooks->stop) ends training within one batch: the child is
- *     marked interrupted, the search interrupted, and nothing the strategy
- *     did after the last snapshot survives (it is recomputed on resume). */
+/* search.c - starting and resuming a search (search.h): its settings, the
+ * row that stores them, the datasets and the strategy; the loop itself is
+ * in search_batch.c (see its design comment for the batches, the
+ * snapshots and what a resume relies on). */
 #include "config.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "data/dataset.h"
-#include "space/genotype.h"
 #include "base/jsonw.h"
-#include "base/text.h"
-#include "search/search.h"
-
-/* RNG streams of the search seed (invariant 2); far from the strategy's
- * own streams (strategy.h). */
-#define SEARCH_STREAM_SPLIT 0x53504c4954ull       /* "SPLIT" */
-#define SEARCH_STREAM_CHILD 0x4348494c44000000ull /* "CHILD" + idx */
-
-/* How often a training child's progress is written (seconds). */
-#define SEARCH_PROGRESS_PERIOD 1.0
-/* How often the terminal line is redrawn (seconds). */
-#define SEARCH_HUMAN_PERIOD 0.25
-
-typedef struct {
-    Store *st;
-    const SearchHooks *hooks;
-    int64_t id;
-    const StoreSearch *row;
-    int idx;              /* sample in flight */
-    double last_write;    /* monotonic time of the last progress point */
-    double last_human;
-    int last_epoch;
-    double t0;            /* monotonic start of this run */
-    int done_this_run;    /* samples finished since start (for the ETA) */
-    NvError write_err;    /* first failed progress write, reported once */
-    int write_failed;
-} Loop;
-
-static double mono_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-    nanosleep(&ts, NULL);
-}
+#include "search/search_loop.h"
 
 SearchConfig search_config_default(StrategyKind kind, uint64_t seed)
 {
@@ -89,118 +26,8 @@ SearchConfig search_config_default(StrategyKind kind, uint64_t seed)
     return c;
 }
 
-static int stopping(const Loop *l)
-{
-    return l->hooks->stop && *l->hooks->stop;
-}
 
-static void human_line(Loop *l, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* human_line - redraw the one status line on the terminal. */
-static void human_line(Loop *l, const char *fmt, ...)
-{
-    va_list ap;
-    char line[512];
-    FILE *f = l->hooks->human;
-    if (!f)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    fputs("\r\033[K", f);
-    text_put(f, line);
-    fflush(f);
-}
-
-/* search_complain - a failure the search survives, on stderr. */
-static void search_complain(const NvError *err, const char *what)
-{
-    fputs("nasview search: ", stderr);
-    text_put(stderr, err->msg);
-    fprintf(stderr, "%s\n", what);
-}
-
-static void format_eta(char *buf, size_t n, double s)
-{
-    if (!(s >= 0) || s > 1e7)
-        snprintf(buf, n, "?");
-    else if (s >= 3600)
-        snprintf(buf, n, "%dh%02dm", (int)(s / 3600), (int)(s / 60) % 60);
-    else
-        snprintf(buf, n, "%dm%02ds", (int)(s / 60), (int)s % 60);
-}
-
-/* pause_here - wait while hooks->pause is set (invariant 3: no transaction
- * open); the search shows as paused meanwhile. */
-static void pause_here(Loop *l)
-{
-    NvError err;
-    if (!l->hooks->pause || !*l->hooks->pause || stopping(l))
-        return;
-    if (store_search_set_status(l->st, l->id, SEARCH_PAUSED,
-                                "paused (SIGUSR1); SIGUSR2 resumes", &err))
-        search_complain(&err, "");
-    human_line(l, "paused at sample %d (send SIGUSR2 to resume)", l->idx);
-    while (*l->hooks->pause && !stopping(l))
-        sleep_ms(50);
-    if (store_search_set_status(l->st, l->id, SEARCH_RUNNING, "", &err))
-        search_complain(&err, "");
-}
-
-static int on_progress(const TrainProgress *p, void *ctx)
-{
-    Loop *l = ctx;
-    double now;
-    int64_t per_epoch;
-    int epoch_end;
-
-    if (stopping(l))
-        return 1;
-    pause_here(l);
-    if (stopping(l))
-        return 1;
-    now = mono_s();
-    per_epoch = p->epochs > 0 ? p->steps / p->epochs : p->steps;
-    epoch_end = per_epoch > 0 && p->step > 0 && !p->evaluating &&
-                p->step % per_epoch == 0;
-    if (epoch_end || now - l->last_write >= SEARCH_PROGRESS_PERIOD ||
-        l->last_epoch < 0) {
-        StoreProgress pt = { l->idx, p->epoch, p->epochs, p->step, p->steps,
-                             p->loss, p->train_acc, p->images_per_s,
-                             p->elapsed_s, p->eta_s, p->evaluating, epoch_end,
-                             0 };
-        NvError err;
-        if (store_progress_write(l->st, l->id, &pt, &err) && !l->write_failed) {
-            /* The search goes on: progress is for watching only. */
-            search_complain(&err, " (progress not recorded)");
-            l->write_failed = 1;
-        }
-        l->last_write = now;
-        l->last_epoch = p->epoch;
-    }
-    if (l->hooks->human && now - l->last_human >= SEARCH_HUMAN_PERIOD) {
-        char best[32], eta[32];
-        double per = l->done_this_run > 0 ? (now - l->t0) / l->done_this_run
-                                          : p->elapsed_s + p->eta_s;
-        int left = l->row->budget - l->idx;
-        if (isnan(l->row->best_reward))
-            snprintf(best, sizeof best, "-");
-        else
-            snprintf(best, sizeof best, "%.4f", l->row->best_reward);
-        format_eta(eta, sizeof eta, per * left - p->elapsed_s);
-        human_line(l,
-                   "sample %d (%d of %d)  epoch %d/%d  step %lld/%lld  "
-                   "loss %.4f%s  best %s  ETA %s",
-                   l->idx, l->idx + 1, l->row->budget, p->epoch + 1, p->epochs,
-                   (long long)p->step, (long long)p->steps, p->loss,
-                   p->evaluating ? "  (validating)" : "", best, eta);
-        l->last_human = now;
-    }
-    return stopping(l);
-}
-
-/* ---- configuration from the database ----------------------------------- */
+/* ---- configuration from the database ------------------------------------ */
 
 static NvStatus apply_param(const char *name, const char *value, void *ctx,
                             NvError *err)
@@ -219,6 +46,9 @@ static NvStatus config_from_row(Store *st, const StoreSearch *row,
     if ((r = strategy_kind_parse(row->strategy, &kind, err)))
         return r;
     *c = search_config_default(kind, row->seed);
+    /* Searches stored before evolution had generations evolved one child
+     * at a time; one that has the setting stores it with the others. */
+    c->strategy.generation = 1;
     snprintf(c->name, sizeof c->name, "%s", row->name);
     c->budget = row->budget;
     snprintf(c->dataset, sizeof c->dataset, "%s", row->dataset);
@@ -291,21 +121,18 @@ static NvStatus settings_json(const SearchConfig *c, char *buf, size_t n,
     return NV_OK;
 }
 
-/* ---- the loop ------------------------------------------------------------- */
+/* ---- datasets and the strategy ------------------------------------------ */
 
-typedef struct {
-    Dataset *train, *val;
-    Strategy *strat;
-} Resources;
-
-static void resources_free(Resources *res)
+static void resources_free(SearchResources *res)
 {
+    evaluator_free(res->ev); /* first: the workers share the datasets */
     dataset_free(res->train);
     dataset_free(res->val);
     strategy_free(res->strat);
 }
 
-static NvStatus load_data(const SearchConfig *c, Resources *res, NvError *err)
+static NvStatus load_data(const SearchConfig *c, SearchResources *res,
+                          NvError *err)
 {
     Dataset *full = NULL;
     Rng r;
@@ -317,166 +144,6 @@ static NvStatus load_data(const SearchConfig *c, Resources *res, NvError *err)
                        &res->train, &res->val, err);
     dataset_free(full);
     return st;
-}
-
-/* finish_sample - observe, snapshot and commit sample sm (invariant 1). */
-static NvStatus finish_sample(Loop *l, Strategy *strat, const Proposal *p,
-                              StoreSample *sm, NvError *err)
-{
-    uint8_t *state = NULL;
-    size_t len = 0;
-    NvStatus r;
-    double reward = isnan(sm->reward) ? 0.0 : sm->reward;
-    if ((r = strategy_observe(strat, p, reward, err)) ||
-        (r = strategy_save(strat, &state, &len, err)))
-        return r;
-    r = store_sample_finish(l->st, l->id, sm, state, len, err);
-    free(state);
-    return r;
-}
-
-/* run_one - sample l->idx from proposal to commit. */
-static NvStatus run_one(Loop *l, const SearchConfig *c, Resources *res,
-                        NvError *err)
-{
-    Proposal p;
-    StoreSample sm, prev;
-    StoreDecision dec[GENO_DECISIONS];
-    Genotype canon;
-    TrainConfig tc = c->train;
-    TrainResult tr;
-    Rng r;
-    NvStatus st;
-    int found = 0;
-
-    if ((st = strategy_propose(res->strat, &p, err)))
-        return st;
-    canon = p.genotype;
-    geno_canonicalize(&canon);
-    memset(&sm, 0, sizeof sm);
-    sm.idx = l->idx;
-    geno_format(&canon, sm.genotype, sizeof sm.genotype);
-    geno_hash_hex(&canon, sm.hash);
-    sm.log_prob = p.log_prob;
-    sm.entropy = p.entropy;
-    for (int t = 0; t < GENO_DECISIONS; t++) {
-        dec[t].step = t;
-        dec[t].chosen = p.decisions[t];
-        memcpy(dec[t].probs, p.probs[t], sizeof dec[t].probs);
-    }
-    if (!c->retrain_duplicates &&
-        (st = store_find_trained(l->st, l->id, sm.hash, &prev, &found, err)))
-        return st;
-    if ((st = store_sample_start(l->st, l->id, &sm, dec, err)))
-        return st;
-
-    sm.duplicate_of = -1;
-    sm.params = sm.mult_adds = -1;
-    sm.reward = sm.train_loss = sm.seconds = NAN;
-    if (found) {
-        sm.status = SAMPLE_DUPLICATE;
-        sm.reward = prev.reward;
-        sm.train_loss = prev.train_loss;
-        sm.params = prev.params;
-        sm.mult_adds = prev.mult_adds;
-        sm.seconds = 0;
-        sm.duplicate_of = prev.idx;
-        snprintf(sm.message, sizeof sm.message,
-                 "same architecture as sample %d: reward reused", prev.idx);
-        return finish_sample(l, res->strat, &p, &sm, err);
-    }
-
-    rng_seed(&r, c->strategy.seed, SEARCH_STREAM_CHILD + (uint64_t)l->idx);
-    tc.seed = rng_next(&r);
-    l->last_epoch = -1;
-    l->last_write = 0;
-    memset(&tr, 0, sizeof tr);
-    st = train_child(&canon, &tc, res->train, res->val, NULL, on_progress, l,
-                     &tr, err);
-    if (st) {
-        NvError ignored;
-        store_sample_abort(l->st, l->id, l->idx, SAMPLE_FAILED, err->msg,
-                           &ignored);
-        return st;
-    }
-    if (tr.interrupted || stopping(l)) {
-        NvError ignored;
-        store_sample_abort(l->st, l->id, l->idx, SAMPLE_INTERRUPTED,
-                           "stopped by a signal while training", &ignored);
-        return nv_error_set(err, NV_ERR_INTERRUPTED,
-                            "stopped by signal %d during sample %d",
-                            l->hooks->stop ? (int)*l->hooks->stop : 0, l->idx);
-    }
-    sm.status = tr.diverged ? SAMPLE_DIVERGED : SAMPLE_DONE;
-    sm.reward = tr.diverged ? 0.0 : tr.val_acc;
-    sm.train_loss = tr.train_loss;
-    sm.params = tr.params;
-    sm.mult_adds = tr.mult_adds;
-    sm.seconds = tr.seconds;
-    if (tr.diverged)
-        snprintf(sm.message, sizeof sm.message,
-                 "training loss became NaN or infinite");
-    return finish_sample(l, res->strat, &p, &sm, err);
-}
-
-/* loop - run samples from `from` to the budget; sets the final status. */
-static NvStatus loop(Store *st, int64_t id, int from, const SearchConfig *c,
-                     Resources *res, const SearchHooks *hooks, NvError *err)
-{
-    StoreSearch row;
-    Loop l;
-    NvStatus r = NV_OK;
-
-    memset(&l, 0, sizeof l);
-    l.st = st;
-    l.hooks = hooks;
-    l.id = id;
-    l.row = &row;
-    l.t0 = mono_s();
-    for (l.idx = from; l.idx < c->budget; l.idx++) {
-        if ((r = store_search_get(st, id, &row, err)))
-            break;
-        pause_here(&l);
-        if (stopping(&l)) {
-            r = nv_error_set(err, NV_ERR_INTERRUPTED,
-                             "stopped by signal %d before sample %d",
-                             (int)*hooks->stop, l.idx);
-            break;
-        }
-        if ((r = run_one(&l, c, res, err)))
-            break;
-        l.done_this_run++;
-        if (hooks->human) {
-            StoreSample sm;
-            NvError e2;
-            if (store_sample_get(st, id, l.idx, &sm, NULL, NULL, &e2) == NV_OK)
-                human_line(&l, "sample %d (%d of %d)  %-9s reward %.4f  "
-                               "params %lld  %.1f s\n",
-                           l.idx, l.idx + 1, c->budget,
-                           store_sample_status_name(sm.status), sm.reward,
-                           (long long)sm.params,
-                           isnan(sm.seconds) ? 0.0 : sm.seconds);
-        }
-    }
-    if (hooks->human)
-        human_line(&l, "%s", "");
-    {
-        NvError e2;
-        NvStatus w;
-        if (r == NV_OK)
-            w = store_search_set_status(st, id, SEARCH_DONE, "", &e2);
-        else
-            w = store_search_set_status(st, id,
-                                        r == NV_ERR_INTERRUPTED
-                                            ? SEARCH_INTERRUPTED
-                                            : SEARCH_FAILED,
-                                        err->msg, &e2);
-        if (w && r == NV_OK) {
-            *err = e2;
-            r = w;
-        }
-    }
-    return r;
 }
 
 /* unique_name - "<strategy>-<seed>", then "-2", "-3", ... until free. */
@@ -504,10 +171,12 @@ static NvStatus unique_name(Store *st, const SearchConfig *c, char *name,
     return nv_error_set(err, NV_ERR_USAGE, "no free name; give --name");
 }
 
-NvStatus search_run(Store *st, const SearchConfig *c, const SearchHooks *hooks,
-                    int64_t *id_out, NvError *err)
+NvStatus search_run(Store *st, const SearchConfig *cfg,
+                    const SearchHooks *hooks, int64_t *id_out, NvError *err)
 {
-    Resources res = { NULL, NULL, NULL };
+    SearchConfig one = *cfg;
+    const SearchConfig *c = &one;
+    SearchResources res = { NULL, NULL, NULL, NULL };
     StoreSearch row;
     uint8_t *state = NULL;
     size_t len = 0;
@@ -516,9 +185,13 @@ NvStatus search_run(Store *st, const SearchConfig *c, const SearchHooks *hooks,
 
     if (c->budget < 1)
         return nv_error_set(err, NV_ERR_USAGE, "--budget must be at least 1");
+    /* Each worker trains one child with one thread (stored as such, so a
+     * resume with any number of workers trains the same way). */
+    if (hooks->workers > 1)
+        one.train.threads = 1;
     memset(&row, 0, sizeof row);
-    if (c->name[0])
-        snprintf(row.name, sizeof row.name, "%s", c->name);
+    if (cfg->name[0])
+        snprintf(row.name, sizeof row.name, "%s", cfg->name);
     else if ((r = unique_name(st, c, row.name, sizeof row.name, err)))
         return r;
     /* Check every setting before the search exists. */
@@ -530,7 +203,7 @@ NvStatus search_run(Store *st, const SearchConfig *c, const SearchHooks *hooks,
              strategy_kind_name(c->strategy.kind));
     row.seed = c->strategy.seed;
     row.budget = c->budget;
-    snprintf(row.dataset, sizeof row.dataset, "%s", c->dataset);
+    snprintf(row.dataset, sizeof row.dataset, "%s", cfg->dataset);
     row.F = c->train.F;
     row.N = c->train.N;
     row.epochs = c->train.epochs;
@@ -556,7 +229,7 @@ NvStatus search_run(Store *st, const SearchConfig *c, const SearchHooks *hooks,
         store_search_set_status(st, id, SEARCH_FAILED, err->msg, &e2);
         goto out;
     }
-    r = loop(st, id, 0, c, &res, hooks, err);
+    r = search_loop(st, id, 0, c, &res, hooks, err);
 out:
     free(state);
     resources_free(&res);
@@ -566,7 +239,7 @@ out:
 NvStatus search_resume(Store *st, const char *key, const SearchHooks *hooks,
                        int64_t *id_out, NvError *err)
 {
-    Resources res = { NULL, NULL, NULL };
+    SearchResources res = { NULL, NULL, NULL, NULL };
     StoreSearch row;
     SearchConfig c;
     uint8_t *state = NULL;
@@ -589,7 +262,7 @@ NvStatus search_resume(Store *st, const char *key, const SearchHooks *hooks,
     if ((r = load_data(&c, &res, err)) ||
         (r = store_search_claim(st, row.id, err)))
         goto out;
-    r = loop(st, row.id, after + 1, &c, &res, hooks, err);
+    r = search_loop(st, row.id, after + 1, &c, &res, hooks, err);
 out:
     free(state);
     resources_free(&res);

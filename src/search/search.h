@@ -1,6 +1,7 @@
-/* search.h - the headless search loop: propose -> train the child -> store
- * the sample -> observe, until the budget is spent, a stop is asked for or
- * something fails.
+/* search.h - the headless search loop: propose a batch -> train its
+ * children (in this process or in worker processes) -> store each sample
+ * -> observe the batch in proposal order, until the budget is spent, a
+ * stop is asked for or something fails.
  *
  * The loop owns no signal handlers and prints nothing unless asked: the
  * caller (cmd_search.c) turns signals into the flags of SearchHooks.  All
@@ -32,13 +33,19 @@ typedef struct {
 } SearchConfig;
 
 typedef struct {
-    /* Non-zero: stop as soon as possible (the child in flight within a
-     * batch); the value is the signal number, reported in the message. */
+    /* Non-zero: stop as soon as possible (children in flight within a
+     * training step, or at once in workers); the value is the signal
+     * number, reported in the message. */
     const volatile sig_atomic_t *stop;
-    /* Non-zero: pause between batches (status paused, no transaction
-     * open) until it is zero again. */
+    /* Non-zero: pause (status paused, no transaction open, training held
+     * where it is) until it is zero again. */
     const volatile sig_atomic_t *pause;
     FILE *human; /* progress for a person (a terminal), or NULL: quiet */
+    /* How children are trained: 0 or 1 in this process (with the search's
+     * thread count), K > 1 in K worker processes (evaluator.h).  A new
+     * search with K > 1 trains and stores one thread per child.  The
+     * samples and rewards do not depend on it. */
+    int workers;
 } SearchHooks;
 
 /* search_config_default - a search of kind with seed: SPEC.md's proxy
@@ -49,13 +56,16 @@ SearchConfig search_config_default(StrategyKind kind, uint64_t seed);
  * and run it.  *id receives its id as soon as it exists (may be NULL).
  * Returns NV_OK when the budget is spent (status done),
  * NV_ERR_INTERRUPTED when hooks->stop ended it (status interrupted, the
- * child in flight marked interrupted), or another error (status failed
- * when the search exists, with the message). */
+ * children in flight marked interrupted, every worker stopped), or another
+ * error (status failed when the search exists, with the message; a worker
+ * that cannot start fails it at once with the worker's message). */
 NvStatus search_run(Store *st, const SearchConfig *cfg,
                     const SearchHooks *hooks, int64_t *id, NvError *err);
 
-/* search_resume - continue the search named key (name or id) in st right
- * after its last finished sample, with its stored settings.  Same returns
+/* search_resume - continue the search named key (name or id) in st from
+ * its last strategy snapshot (the end of its last whole batch), reusing
+ * the samples of the next batch already finished, with its stored
+ * settings (hooks->workers may differ from the first run's).  Same returns
  * as search_run; NV_ERR_USAGE when it is done or still alive elsewhere. */
 NvStatus search_resume(Store *st, const char *key, const SearchHooks *hooks,
                        int64_t *id, NvError *err);

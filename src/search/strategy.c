@@ -82,6 +82,10 @@ StrategyConfig strategy_config_default(StrategyKind kind, uint64_t seed)
     set_rl_defaults(&c);
     c.population = 20;
     c.tournament = 10;
+    /* Children per generation: enough to keep a few cores busy, few
+     * enough (under half of P) that most of the population still ages
+     * one generation at a time. */
+    c.generation = 8;
     return c;
 }
 
@@ -112,6 +116,9 @@ static const StrategyParam params[] = {
       "population size P of regularised evolution" },
     { "tournament", "evolution", "10", "25", "1 .. population",
       "tournament sample size S (the best of S is mutated)" },
+    { "generation", "evolution", "8", "-", "1 .. 100000",
+      "children proposed from one population before any joins it (the "
+      "batch trained in parallel)" },
 };
 
 const StrategyParam *strategy_params(int *n)
@@ -246,12 +253,15 @@ NvStatus strategy_config_set(StrategyConfig *cfg, const char *name,
         st = parse_int(key, value, 2, 100000, &c.population, err);
     } else if (strcmp(key, "tournament") == 0) {
         st = parse_int(key, value, 1, 100000, &c.tournament, err);
+    } else if (strcmp(key, "generation") == 0) {
+        st = parse_int(key, value, 1, 100000, &c.generation, err);
     } else {
         st = nv_error_set(err, NV_ERR_USAGE,
                           "unknown strategy setting '%s' (known: preset, "
                           "update, lr, entropy-weight, baseline-decay, "
                           "ppo-batch, ppo-epochs, ppo-clip, temperature, "
-                          "tanh-c, lstm-hidden, population, tournament)",
+                          "tanh-c, lstm-hidden, population, tournament, "
+                          "generation)",
                           name);
     }
     if (st == NV_OK)
@@ -292,7 +302,7 @@ NvStatus strategy_config_validate(const StrategyConfig *c, NvError *err)
           (double)c->temperature);
     RANGE(c->tanh_c == 0.0f || (c->tanh_c >= 0.01f && c->tanh_c <= 100.0f),
           "tanh-c: %g is out of range (0 or 0.01 .. 100)", (double)c->tanh_c);
-    /* evolution's two settings bind evolution alone: an rl search given
+    /* evolution's settings bind evolution alone: an rl search given
      * population=5 keeps it, unused, and is not told about tournaments */
     if (c->kind == STRATEGY_EVOLUTION) {
         RANGE(c->population >= 2 && c->population <= 100000,
@@ -300,6 +310,8 @@ NvStatus strategy_config_validate(const StrategyConfig *c, NvError *err)
         RANGE(c->tournament >= 1 && c->tournament <= c->population,
               "tournament: %d is out of range (1 .. population = %d)",
               c->tournament, c->population);
+        RANGE(c->generation >= 1 && c->generation <= 100000,
+              "generation: %d is out of range (1 .. 100000)", c->generation);
     }
 #undef RANGE
     return NV_OK;
@@ -329,11 +341,13 @@ size_t strategy_config_describe(const StrategyConfig *c, char *buf, size_t n)
                      "\"lstm_hidden\":%d,\"lr\":%s,\"entropy_weight\":%s,"
                      "\"baseline_decay\":%s,\"ppo_batch\":%d,"
                      "\"ppo_epochs\":%d,\"ppo_clip\":%s,\"temperature\":%s,"
-                     "\"tanh_c\":%s,\"population\":%d,\"tournament\":%d}",
+                     "\"tanh_c\":%s,\"population\":%d,\"tournament\":%d,"
+                     "\"generation\":%d}",
                      strategy_kind_name(c->kind), (unsigned long long)c->seed,
                      c->update == RL_REINFORCE ? "reinforce" : "ppo",
                      c->lstm_hidden, lr, ew, bd, c->ppo_batch, c->ppo_epochs,
-                     clip, temp, tc, c->population, c->tournament);
+                     clip, temp, tc, c->population, c->tournament,
+                     c->generation);
     return w < 0 ? 0 : (size_t)w;
 }
 
@@ -439,6 +453,20 @@ NvStatus strategy_observe(Strategy *s, const Proposal *p, double reward,
     if (st == NV_OK)
         s->observed++;
     return st;
+}
+
+int strategy_batch_size(const Strategy *s)
+{
+    switch (s->cfg.kind) {
+    case STRATEGY_RL: {
+        int M = s->cfg.ppo_batch;
+        return M - (int)(s->proposed % M);
+    }
+    case STRATEGY_EVOLUTION:
+        return s->cfg.generation;
+    default:
+        return 0;
+    }
 }
 
 /* ---- saved state -------------------------------------------------------- */

@@ -13,7 +13,10 @@
  *     distribution they effectively used (uniform for random search, a
  *     one-hot vector for a mutation's copied choices, uniform for the
  *     mutated one, so the UI can draw every strategy the same way).
- *  4. observe() is called exactly once per proposal, in proposal order. */
+ *  4. observe() is called exactly once per proposal, in proposal order.
+ *  5. Proposals come in batches (strategy_batch_size): all of a batch are
+ *     proposed before the first of them is observed, so each is drawn
+ *     from the state the batch started from. */
 #ifndef NASVIEW_STRATEGY_H
 #define NASVIEW_STRATEGY_H
 
@@ -48,6 +51,8 @@ typedef struct {
     /* evolution */
     int population;        /* P */
     int tournament;        /* S */
+    int generation;        /* children proposed per batch (not saved in
+                              the state: it only sets where batches end) */
 } StrategyConfig;
 
 /* strategy_config_default - documented defaults for kind and seed. */
@@ -122,6 +127,17 @@ Strategy *strategy_new(const StrategyConfig *cfg, NvError *err);
 
 /* strategy_free - release s; NULL is a no-op. */
 void strategy_free(Strategy *s);
+
+/* strategy_batch_size - how many proposals the next batch holds, a
+ * property of the settings and of how many proposals were made, never of
+ * how many children train at once: RL the rest of its update minibatch
+ * (ppo_batch architectures from one controller state), evolution its
+ * generation (children of the population as it is before any of them
+ * joins), random 0, meaning any number.  The search proposes a whole
+ * batch, then observes it in proposal order, and saves the state only
+ * between batches (proposed == observed): a state saved inside a batch
+ * would have drawn proposals that were never observed. */
+int strategy_batch_size(const Strategy *s);
 
 /* strategy_propose - fill *out with the next architecture to train. */
 NvStatus strategy_propose(Strategy *s, Proposal *out, NvError *err);

@@ -5,14 +5,16 @@
  *  1. The first P proposals are uniform random architectures (reported
  *     with uniform vectors); they become the initial population as their
  *     rewards arrive.
- *  2. After that, each proposal samples S members uniformly with
+ *  2. After that, each proposal samples S members of the population as it
+ *     was when its generation (strategy_batch_size) began, uniformly with
  *     replacement, takes the one with the highest reward (the first drawn
  *     on a tie) and mutates a copy with geno_mutate.  Its vectors are
  *     one-hot on every copied choice and, for the mutated decision, uniform
  *     over the values other than the parent's (what geno_mutate draws from);
  *     an unchanged child (probability 0.05) is one-hot everywhere.
- *  3. Every observed child joins the population; once it holds P members
- *     the oldest leaves first (age, not reward, decides).
+ *  3. Every observed child joins the population, in proposal order; once
+ *     it holds P members the oldest leaves first (age, not reward,
+ *     decides).
  *  4. Members are kept oldest first (a ring indexed from `head`), and
  *     tournament picks index that order, so a saved and restored population
  *     gives the same picks. */

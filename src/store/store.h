@@ -22,10 +22,11 @@
  *  2. Schema changes happen in one transaction: the whole of schema.sql
  *     plus migrations for a new file, the missing migrations for an old one.
  *  3. A sample row and its 50 decisions appear in one transaction
- *     (store_sample_start); its result and the strategy snapshot taken after
- *     observing it appear in another (store_sample_finish).  So a finished
- *     sample always has a snapshot at least as new as itself, and a resumed
- *     search restarts right after the last finished sample.
+ *     (store_sample_start); its result, with or without a strategy snapshot,
+ *     in another (store_sample_finish).  nasview's search loop stores its
+ *     snapshot on its own (store_state_save) at the end of each batch of
+ *     samples, so a resumed search restarts at the batch after the newest
+ *     snapshot and reuses the samples of that batch already finished.
  *  4. Write transactions are short (BEGIN IMMEDIATE, a few rows) and none is
  *     held open between calls, so two searches can write the same file and
  *     readers never wait long (busy timeout STORE_BUSY_TIMEOUT_MS).
@@ -103,7 +104,7 @@ typedef struct {
     char message[STORE_TEXT_MAX];
     int samples_done;   /* samples with a reward: done, diverged, duplicate */
     double best_reward; /* NaN when no sample has a reward yet */
-    int best_idx;       /* -1 when none */
+    int best_idx;       /* -1 when none; the first of equal bests */
 } StoreSearch;
 
 /* One sample.  Unknown numbers are NaN (reals) or -1 (integers). */

@@ -389,7 +389,8 @@ NvStatus store_sample_finish(Store *s, int64_t search_id,
     if ((r = store_prepare(s, "UPDATE searches SET updated = ?2, "
                         "samples_done = samples_done + ?3, "
                         "best_idx = CASE WHEN ?4 IS NOT NULL AND (best_reward "
-                        "IS NULL OR ?4 > best_reward) THEN ?5 ELSE best_idx "
+                        "IS NULL OR ?4 > best_reward OR (?4 = best_reward AND "
+                        "?5 < best_idx)) THEN ?5 ELSE best_idx "
                         "END, best_reward = CASE WHEN ?4 IS NOT NULL AND "
                         "(best_reward IS NULL OR ?4 > best_reward) THEN ?4 "
                         "ELSE best_reward END WHERE id = ?1", &st, err)))
