@@ -96,4 +96,16 @@ PY
 run "$NASVIEW" export rl-s1 --db "$db" --csv "$TMP/other.csv"
 expect_status 0 "export beside the database"
 
+# two outputs of one command naming one file: refused, nothing written
+mkdir -p "$TMP/two"
+run "$NASVIEW" genotype nasnet-a --svg "$TMP/two/x" --dot "$TMP/two/../two/x"
+expect_status 2 "--svg and --dot on one new file"
+expect_err "name the same file" "one file named twice"
+[ ! -e "$TMP/two/x" ] || fail "a drawing was written anyway"
+: >"$TMP/two/y"
+ln "$TMP/two/y" "$TMP/two/z"
+run "$NASVIEW" genotype nasnet-a --svg "$TMP/two/y" --dot "$TMP/two/z"
+expect_status 2 "--svg and --dot on two links of one file"
+run "$NASVIEW" genotype nasnet-a --svg "$TMP/two/a.svg" --dot "$TMP/two/a.dot"
+expect_status 0 "two files"
 finish

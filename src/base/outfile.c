@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -121,6 +122,41 @@ NvStatus outfile_check_not(const char *file, const char *guarded, NvError *err)
                                 file, path);
     }
     return NV_OK;
+}
+
+/* parent_id - device and inode of the directory file would be created in,
+ * and *base its last component; -1 when the directory is not there. */
+static int parent_id(const char *file, struct stat *dir, const char **base)
+{
+    char path[4200];
+    const char *slash = strrchr(file, '/');
+    *base = slash ? slash + 1 : file;
+    if (!slash)
+        snprintf(path, sizeof path, ".");
+    else if (slash == file)
+        snprintf(path, sizeof path, "/");
+    else if (snprintf(path, sizeof path, "%.*s", (int)(slash - file), file) >=
+             (int)sizeof path)
+        return -1;
+    return stat(path, dir);
+}
+
+bool outfile_same(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    const char *ba, *bb;
+    if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0)
+        return strcmp(a, b) == 0;
+    int ea = stat(a, &sa), eb = stat(b, &sb);
+    if (ea == 0 && eb == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    if (ea == 0 || eb == 0)
+        return false; /* one exists, the other not */
+    /* neither exists yet: the same name in the same directory */
+    if (parent_id(a, &sa, &ba) != 0 || parent_id(b, &sb, &bb) != 0)
+        return strcmp(a, b) == 0;
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
+           strcmp(ba, bb) == 0;
 }
 
 NvStatus outfile_write(const char *file, const char *data, size_t len,

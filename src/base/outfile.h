@@ -10,6 +10,7 @@
 #ifndef NASVIEW_OUTFILE_H
 #define NASVIEW_OUTFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -35,6 +36,11 @@ NvStatus outfile_open(OutFile *o, const char *file, NvError *err);
  * error is returned (status itself when it was not NV_OK, err untouched
  * then).  Frees o's memory in every case. */
 NvStatus outfile_close(OutFile *o, NvStatus status, NvError *err);
+
+/* outfile_same - whether the output names a and b are one file: the same
+ * file when both exist (device and inode), the same name in the same
+ * directory when neither does, both "-" for standard output. */
+bool outfile_same(const char *a, const char *b);
 
 /* outfile_check_not - refuse to write file when it is the same file as
  * guarded, guarded-wal or guarded-shm (same device and inode, whatever

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "render/cell_graph.h"
+#include "base/outfile.h"
 #include "cli/cli.h"
 #include "space/genotype.h"
 #include "base/jsonw.h"
@@ -152,6 +153,9 @@ static int write_drawings(const Genotype *g, const char *svg, const char *dot,
 {
     NvError err;
     nv_error_clear(&err);
+    if (svg && dot && outfile_same(svg, dot))
+        return cli_usage_error("genotype", "--svg and --dot name the same "
+                                           "file '%s': give two names", dot);
     if (svg && cell_render_file(g, cells, RENDER_FORMAT_SVG, svg, &err) != NV_OK)
         return cli_fail("genotype", &err);
     if (dot && cell_render_file(g, cells, RENDER_FORMAT_DOT, dot, &err) != NV_OK)
