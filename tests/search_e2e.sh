@@ -172,7 +172,7 @@ $CHECKDB "$DB" same ref kil || fail "SIGKILL then resume = uninterrupted run"
 $CHECKDB "$DB" consistent kil || fail "SIGKILL then resume: rows consistent"
 
 # --- SIGHUP (the terminal closed) stops like SIGTERM; a second signal -----
-"$NASVIEW" search --db "$DB" --name hup $RL 2>"$TMP/hup.err" &
+"$NASVIEW" search --db "$DB" --name hup --workers 1 $RL 2>"$TMP/hup.err" &
 pid=$!
 $CHECKDB "$DB" wait hup 1 running || fail "hup reached sample 1"
 pause_mid_child hup "$pid" 1
@@ -188,15 +188,21 @@ run "$NASVIEW" search --db "$DB" --resume hup
 expect_status 0 "resume after SIGHUP"
 $CHECKDB "$DB" same ref hup || fail "SIGHUP then resume = uninterrupted run"
 
-"$NASVIEW" search --db "$DB" --name dbl $RL 2>"$TMP/dbl.err" &
+"$NASVIEW" search --db "$DB" --name dbl --workers 1 $RL 2>"$TMP/dbl.err" &
 pid=$!
 $CHECKDB "$DB" wait dbl 1 running || fail "dbl reached sample 1"
 pause_mid_child dbl "$pid" 1
+# Both signals pending while stopped, so the second surely finds the first
+# (two of one kind would merge into one); which comes first is the
+# kernel's choice, and the process ends by the second.
+kill -STOP "$pid"
 kill -INT "$pid"
-kill -INT "$pid"
+kill -TERM "$pid"
+kill -CONT "$pid"
 wait "$pid"
 status=$?
-[ "$status" -eq 130 ] || fail "double SIGINT: exit status $status, expected 130"
+[ "$status" -eq 143 ] || [ "$status" -eq 130 ] ||
+    fail "a second signal: exit status $status, expected 130 or 143"
 grep -q "second signal: stopped at once.*resume NAME" "$TMP/dbl.err" ||
     fail "double SIGINT: says what was left: $(cat "$TMP/dbl.err")"
 run "$NASVIEW" search --db "$DB" --resume dbl

@@ -14,8 +14,9 @@
  *     a worker that sends something that is not a message is killed: it
  *     is reaped, replaced by a fresh fork, and its job queued again at the
  *     head (first death) or reported EVAL_CRASHED (second).
- *  3. Workers ignore SIGINT (a terminal's Ctrl-C reaches the whole process
- *     group; the search decides what a stop means) and SIGUSR1/SIGUSR2,
+ *  3. Workers ignore SIGINT and SIGHUP (a terminal's Ctrl-C or hangup
+ *     reaches the whole process group; the search decides what a stop
+ *     means) and SIGUSR1/SIGUSR2,
  *     and die with the search (PR_SET_PDEATHSIG where there is one; a
  *     write to a closed socket otherwise).  Nothing in a worker touches the
  *     database, and a worker leaves by _exit, so the search's stdio buffers
@@ -230,6 +231,7 @@ static NvStatus spawn(Evaluator *ev, int i, NvError *err)
         sigemptyset(&sa.sa_mask);
         sa.sa_handler = SIG_IGN;
         sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
         sigaction(SIGUSR1, &sa, NULL);
         sigaction(SIGUSR2, &sa, NULL);
         sa.sa_handler = SIG_DFL;
