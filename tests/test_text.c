@@ -75,5 +75,17 @@ int main(void)
                  "abcde\xc3\xa9") == 0, "UTF-8 kept whole: '%s'", buf);
     CHECK(strcmp(text_clean("abcdef\xc3\xa9", buf, sizeof buf), "abcdef") == 0,
           "UTF-8 not cut: '%s'", buf);
+    /* numbers: the shortest text that reads back, as float or double */
+    char num[40];
+    num_text(num, sizeof num, (double)0.05f);
+    CHECK(strcmp(num, "0.05") == 0, "0.05f: %s", num);
+    num_text(num, sizeof num, (double)0.122f);
+    CHECK(strcmp(num, "0.122") == 0, "0.122f: %s", num);
+    num_text(num, sizeof num, 0.1);
+    CHECK(strcmp(num, "0.1") == 0, "0.1: %s", num);
+    num_text(num, sizeof num, 1.0 / 3.0);
+    CHECK(strtod(num, NULL) == 1.0 / 3.0 && strlen(num) <= 19, "1/3: %s", num);
+    num_text(num, sizeof num, (double)(1.0f / 3.0f));
+    CHECK(strcmp(num, "0.33333334") == 0, "1/3 as float: %s", num);
     return check_exit("test_text");
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/jsonw.h"
@@ -31,14 +32,30 @@ void json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+void num_text(char *buf, size_t n, double x)
+{
+    /* a float widened to double reads back as that float: "0.05", not
+     * "0.0500000007"; other doubles need up to 17 digits */
+    const int is_float = isfinite(x) && (double)(float)x == x;
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, x);
+        double back = strtod(buf, NULL);
+        if (is_float ? (float)back == (float)x : back == x)
+            return;
+    }
+}
+
 void json_number(FILE *f, double x)
 {
-    if (!isfinite(x))
+    char buf[40];
+    if (!isfinite(x)) {
         fputs("null", f);
-    else if (x == floor(x) && fabs(x) < 1e15)
+    } else if (x == floor(x) && fabs(x) < 1e15) {
         fprintf(f, "%.0f", x);
-    else
-        fprintf(f, "%.9g", x);
+    } else {
+        num_text(buf, sizeof buf, x);
+        fputs(buf, f);
+    }
 }
 
 void csv_field(FILE *f, const char *s)

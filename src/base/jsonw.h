@@ -3,12 +3,18 @@
 #ifndef NASVIEW_JSONW_H
 #define NASVIEW_JSONW_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /* json_string - s as a JSON string literal with quotes; NULL writes null. */
 void json_string(FILE *f, const char *s);
 
-/* json_number - x as a JSON number with up to 9 significant digits; NaN
+/* num_text - the shortest decimal text (printf %g) that reads back as x:
+ * as the float x when x is a float widened to double ("0.05", not
+ * "0.0500000007"), as the double x otherwise.  buf: at least 32 bytes. */
+void num_text(char *buf, size_t n, double x);
+
+/* json_number - x as a JSON number in its shortest form (num_text); NaN
  * and infinities (not JSON) are written as null. */
 void json_number(FILE *f, double x);
 

@@ -37,8 +37,11 @@ static void iso_time(FILE *f, long long t)
 
 static void csv_number(FILE *f, double x)
 {
-    if (!isnan(x))
-        fprintf(f, "%.9g", x);
+    char buf[40];
+    if (!isnan(x)) {
+        num_text(buf, sizeof buf, x);
+        fputs(buf, f);
+    }
 }
 
 static void csv_int(FILE *f, long long x)

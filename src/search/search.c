@@ -70,17 +70,6 @@ static NvStatus config_from_row(Store *st, const StoreSearch *row,
     return r;
 }
 
-/* float_text - the shortest decimal that reads back as x ("0.05", not
- * "0.0500000007"), so stored settings look like what was typed. */
-static void float_text(char *buf, size_t n, float x)
-{
-    for (int prec = 6; prec <= 9; prec++) {
-        snprintf(buf, n, "%.*g", prec, (double)x);
-        if ((float)strtod(buf, NULL) == x)
-            return;
-    }
-}
-
 /* settings_json - every setting of c as one JSON object (the settings
  * column), with the strategy's under "strategy_params". */
 static NvStatus settings_json(const SearchConfig *c, char *buf, size_t n,
@@ -93,9 +82,9 @@ static NvStatus settings_json(const SearchConfig *c, char *buf, size_t n,
     if (!f)
         return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
     strategy_config_describe(&c->strategy, strat, sizeof strat);
-    float_text(lr, sizeof lr, c->train.lr);
-    float_text(mom, sizeof mom, c->train.momentum);
-    float_text(wd, sizeof wd, c->train.weight_decay);
+    num_text(lr, sizeof lr, c->train.lr);
+    num_text(mom, sizeof mom, c->train.momentum);
+    num_text(wd, sizeof wd, c->train.weight_decay);
     fprintf(f, "{\"strategy\":");
     json_string(f, strategy_kind_name(c->strategy.kind));
     fprintf(f, ",\"seed\":%llu,\"budget\":%d,\"dataset\":",
@@ -212,7 +201,7 @@ NvStatus search_run(Store *st, const SearchConfig *cfg,
     row.threads = c->train.threads;
     {
         char lr[32];
-        float_text(lr, sizeof lr, c->train.lr);
+        num_text(lr, sizeof lr, c->train.lr);
         row.lr = strtod(lr, NULL); /* reads back as the same float */
     }
     row.train_size = c->train_size;

@@ -21,6 +21,7 @@
 
 #include <zlib.h>
 
+#include "base/jsonw.h"
 #include "search/strategy_impl.h"
 
 #define STATE_MAGIC "NVSTRAT\n"
@@ -317,25 +318,15 @@ NvStatus strategy_config_validate(const StrategyConfig *c, NvError *err)
     return NV_OK;
 }
 
-/* Shortest %g text that reads back as the same float. */
-static void fmt_float(char *buf, size_t n, float v)
-{
-    for (int prec = 6; prec <= 9; prec++) {
-        snprintf(buf, n, "%.*g", prec, (double)v);
-        if (strtof(buf, NULL) == v)
-            return;
-    }
-}
-
 size_t strategy_config_describe(const StrategyConfig *c, char *buf, size_t n)
 {
     char lr[32], ew[32], bd[32], clip[32], temp[32], tc[32];
-    fmt_float(lr, sizeof lr, c->lr);
-    fmt_float(ew, sizeof ew, c->entropy_weight);
-    fmt_float(bd, sizeof bd, c->baseline_decay);
-    fmt_float(clip, sizeof clip, c->ppo_clip);
-    fmt_float(temp, sizeof temp, c->temperature);
-    fmt_float(tc, sizeof tc, c->tanh_c);
+    num_text(lr, sizeof lr, c->lr);
+    num_text(ew, sizeof ew, c->entropy_weight);
+    num_text(bd, sizeof bd, c->baseline_decay);
+    num_text(clip, sizeof clip, c->ppo_clip);
+    num_text(temp, sizeof temp, c->temperature);
+    num_text(tc, sizeof tc, c->tanh_c);
     int w = snprintf(buf, n,
                      "{\"strategy\":\"%s\",\"seed\":%llu,\"update\":\"%s\","
                      "\"lstm_hidden\":%d,\"lr\":%s,\"entropy_weight\":%s,"
