@@ -99,7 +99,8 @@ static void config_checks(void)
               k == STRATEGY_EVOLUTION, "parse evolution");
     CHECK(strategy_kind_parse("ga", &k, &err) == NV_ERR_USAGE, "parse ga");
     CHECK(strcmp(strategy_kind_name(STRATEGY_RANDOM), "random") == 0, "name");
-    /* The JSON description holds every setting. */
+    /* The JSON description holds every setting of its own strategy, and
+     * none of another's. */
     char buf[1024];
     size_t len = strategy_config_describe(&def, buf, sizeof buf);
     CHECK(len > 0 && len < sizeof buf, "describe length %zu", len);
@@ -107,12 +108,23 @@ static void config_checks(void)
         "\"strategy\":\"rl\"", "\"seed\":5", "\"update\":\"ppo\"",
         "\"lstm_hidden\":100", "\"lr\":0.01,", "\"entropy_weight\":",
         "\"baseline_decay\":0.95,", "\"ppo_batch\":", "\"ppo_epochs\":",
-        "\"ppo_clip\":0.2,", "\"temperature\":0,", "\"tanh_c\":0,",
-        "\"population\":", "\"tournament\":",
+        "\"ppo_clip\":0.2,", "\"temperature\":0,", "\"tanh_c\":0}",
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         CHECK(strstr(buf, keys[i]) != NULL, "describe lacks %s: %s", keys[i],
               buf);
+    CHECK(!strstr(buf, "population"), "rl describes evolution: %s", buf);
+    StrategyConfig other = def;
+    other.kind = STRATEGY_EVOLUTION;
+    strategy_config_describe(&other, buf, sizeof buf);
+    CHECK(strstr(buf, "\"population\":") && strstr(buf, "\"tournament\":") &&
+              strstr(buf, "\"generation\":") && !strstr(buf, "ppo"),
+          "evolution describes its own: %s", buf);
+    other.kind = STRATEGY_RANDOM;
+    strategy_config_describe(&other, buf, sizeof buf);
+    CHECK(strcmp(buf, "{\"strategy\":\"random\",\"seed\":5}") == 0,
+          "random has no settings: %s", buf);
+    len = strategy_config_describe(&def, buf, sizeof buf);
     CHECK(buf[0] == '{' && buf[len - 1] == '}', "describe: %s", buf);
     CHECK(strategy_config_describe(&def, buf, 10) == len && strlen(buf) == 9,
           "describe into a short buffer");

@@ -320,25 +320,37 @@ NvStatus strategy_config_validate(const StrategyConfig *c, NvError *err)
 
 size_t strategy_config_describe(const StrategyConfig *c, char *buf, size_t n)
 {
+    /* Only the settings of c's own strategy: a random search's settings do
+     * not list the controller's.  A setting left out resumes at its
+     * default, which is what it was (nothing else could change it). */
     char lr[32], ew[32], bd[32], clip[32], temp[32], tc[32];
+    int w;
     num_text(lr, sizeof lr, c->lr);
     num_text(ew, sizeof ew, c->entropy_weight);
     num_text(bd, sizeof bd, c->baseline_decay);
     num_text(clip, sizeof clip, c->ppo_clip);
     num_text(temp, sizeof temp, c->temperature);
     num_text(tc, sizeof tc, c->tanh_c);
-    int w = snprintf(buf, n,
+    if (c->kind == STRATEGY_RL)
+        w = snprintf(buf, n,
                      "{\"strategy\":\"%s\",\"seed\":%llu,\"update\":\"%s\","
                      "\"lstm_hidden\":%d,\"lr\":%s,\"entropy_weight\":%s,"
                      "\"baseline_decay\":%s,\"ppo_batch\":%d,"
                      "\"ppo_epochs\":%d,\"ppo_clip\":%s,\"temperature\":%s,"
-                     "\"tanh_c\":%s,\"population\":%d,\"tournament\":%d,"
-                     "\"generation\":%d}",
+                     "\"tanh_c\":%s}",
                      strategy_kind_name(c->kind), (unsigned long long)c->seed,
                      c->update == RL_REINFORCE ? "reinforce" : "ppo",
                      c->lstm_hidden, lr, ew, bd, c->ppo_batch, c->ppo_epochs,
-                     clip, temp, tc, c->population, c->tournament,
-                     c->generation);
+                     clip, temp, tc);
+    else if (c->kind == STRATEGY_EVOLUTION)
+        w = snprintf(buf, n,
+                     "{\"strategy\":\"%s\",\"seed\":%llu,\"population\":%d,"
+                     "\"tournament\":%d,\"generation\":%d}",
+                     strategy_kind_name(c->kind), (unsigned long long)c->seed,
+                     c->population, c->tournament, c->generation);
+    else
+        w = snprintf(buf, n, "{\"strategy\":\"%s\",\"seed\":%llu}",
+                     strategy_kind_name(c->kind), (unsigned long long)c->seed);
     return w < 0 ? 0 : (size_t)w;
 }
 
