@@ -34,6 +34,8 @@ expect_status 2 "option without value"
 expect_err "needs a value" "option without value"
 
 # output that cannot be written is an error, not a silent success
+"$BUILDDIR/tests/store_fill" "$TMP/full.db" alpha 1 1 >/dev/null ||
+    fail "store_fill full.db"
 if [ -c /dev/full ]; then
     for args in "--help" "--version" "genotype nasnet-a" "genotype nasnet-a --format json" \
                 "ls --db $TMP/full.db"; do
@@ -75,4 +77,14 @@ expect_status 0 "rl search given evolution's population"
 expect_err "population is a setting of evolution, not of rl search; ignored" \
     "another strategy's setting: a warning"
 case "$err" in *tournament*) fail "rl told about tournaments: $err" ;; esac
+# a typo gets the nearest command
+run "$NASVIEW" serch
+expect_status 2 "a misspelt command"
+expect_err "'serch' is not a command; did you mean 'search'?" "nearest command"
+run "$NASVIEW" zzzz
+expect_err "'zzzz' is not a command" "no near command"
+case "$err" in *"did you mean"*) fail "zzzz: a far-fetched suggestion: $err" ;; esac
+run "$NASVIEW" show alpha 99 --db "$TMP/full.db"
+expect_status 1 "show a sample that is not there"
+expect_err "has no sample 99 (its samples are 0 to 0)" "which samples exist"
 finish

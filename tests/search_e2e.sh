@@ -218,6 +218,8 @@ p1=$!
     --set population=4 --set tournament=2 $SMALL 2>"$TMP/w2.err" &
 p2=$!
 reads=0
+# ls says so when there is no file yet: start reading once there is one
+while [ ! -e "$DB2" ] && kill -0 "$p1" 2>/dev/null; do sleep 0.05; done
 while kill -0 "$p1" 2>/dev/null || kill -0 "$p2" 2>/dev/null; do
     "$NASVIEW" ls --db "$DB2" --format csv >/dev/null 2>>"$TMP/r.err" ||
         fail "ls while two searches write: $(cat "$TMP/r.err")"

@@ -7,13 +7,14 @@
 FILL="$BUILDDIR/tests/store_fill"
 DB="$TMP/a.db"
 
-# --- no database yet: an empty list, not an error ---------------------------
-run "$NASVIEW" ls --db "$TMP/none.db"
-expect_status 0 "ls without a database"
-expect_err "no database at" "ls without a database"
+# --- no database there: said, exit 1, nothing created ----------------------
+for fmt in table json csv; do
+    run "$NASVIEW" ls --db "$TMP/none.db" --format "$fmt"
+    expect_status 1 "ls --format $fmt without a database"
+    expect_err "no database at $TMP/none.db" "ls without a database"
+    [ -z "$out" ] || fail "ls without a database printed: $out"
+done
 [ ! -e "$TMP/none.db" ] || fail "ls created a database"
-run "$NASVIEW" ls --db "$TMP/none.db" --format json
-expect_out "[]" "empty JSON list"
 
 # --- a filled database ----------------------------------------------------
 "$FILL" "$DB" alpha 6 3 >/dev/null || fail "store_fill alpha"

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "report/report.h"
@@ -78,9 +79,8 @@ int cmd_ls(int argc, char **argv)
     StoreSearch *rows = NULL;
     size_t n = 0;
     NvStatus r = store_open(db, STORE_READ, &st, &err);
-    if (r == NV_ERR_NOT_FOUND) {
-        /* No database yet is an empty list, said once on stderr. */
-        cli_fail("ls", &err);
+    if (r == NV_ERR_NOT_FOUND && access(db, F_OK) == 0) {
+        /* An empty file is a database a search is setting up: no rows. */
         print(fmt, NULL, 0);
         return CLI_EXIT_OK;
     }

@@ -46,6 +46,54 @@ static const Command commands[] = {
     { "bench", cmd_bench },       { "compare", cmd_compare },
 };
 
+/* edit_distance - Levenshtein distance of a and b (short words only:
+ * longer ones count as far apart). */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), row[33];
+    if (la > 32 || lb > 32)
+        return (size_t)-1;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* not_a_command - the usage error for word, with the nearest command when
+ * one is close (a typo, or the start of one). */
+static int not_a_command(const char *word)
+{
+    const char *near = NULL;
+    size_t best = 3; /* at most two edits away */
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        const char *name = commands[i].name;
+        size_t d = edit_distance(word, name);
+        if (strlen(word) >= 2 && strncmp(word, name, strlen(word)) == 0)
+            d = 1;
+        if (d < best) {
+            best = d;
+            near = name;
+        }
+    }
+    if (near)
+        return cli_usage_error(NULL, "'%s' is not a command; did you mean "
+                                     "'%s'?", word, near);
+    return cli_usage_error(NULL, "'%s' is not a command", word);
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
@@ -61,5 +109,5 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return cli_close_stdout(commands[i].run(argc - 1, argv + 1));
-    return cli_usage_error(NULL, "'%s' is not a command", argv[1]);
+    return not_a_command(argv[1]);
 }

@@ -357,10 +357,31 @@ NvStatus store_sample_get(Store *s, int64_t search_id, int idx,
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return store_db_fail(s, err, "cannot read a sample");
-    if (!found)
+    if (!found) {
+        /* say which exist: samples are numbered 0.. in proposal order */
+        int lo = -1, hi = -1;
+        if (sqlite3_prepare_v2(s->db,
+                               "SELECT min(idx), max(idx) FROM samples "
+                               "WHERE search_id = ?1",
+                               -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_int64(st, 1, search_id);
+            if (sqlite3_step(st) == SQLITE_ROW &&
+                sqlite3_column_type(st, 0) != SQLITE_NULL) {
+                lo = store_col_bounded(st, 0, 0, STORE_MAX_SAMPLES, 0);
+                hi = store_col_bounded(st, 1, 0, STORE_MAX_SAMPLES, 0);
+            }
+            sqlite3_finalize(st);
+        }
+        if (lo < 0)
+            return nv_error_set(err, NV_ERR_NOT_FOUND,
+                                "%s: search %lld has no sample %d: it has "
+                                "no samples yet",
+                                s->path, (long long)search_id, idx);
         return nv_error_set(err, NV_ERR_NOT_FOUND,
-                            "%s: search %lld has no sample %d", s->path,
-                            (long long)search_id, idx);
+                            "%s: search %lld has no sample %d (its samples "
+                            "are %d to %d)",
+                            s->path, (long long)search_id, idx, lo, hi);
+    }
     if (!dec)
         return NV_OK;
     *n_dec = 0;
