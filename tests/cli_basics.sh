@@ -6,7 +6,7 @@
 run "$NASVIEW" --help
 expect_status 0 "--help"
 expect_out "Usage: nasview" "--help"
-for c in search ls show export genotype train bench compare; do
+for c in search ls show export genotype train bench compare rm rename; do
     expect_out "  $c " "--help lists $c"
 done
 
@@ -19,7 +19,7 @@ expect_status 2 "unknown command"
 expect_err "'frobnicate' is not a command" "unknown command"
 expect_err "Try 'nasview --help'" "unknown command hint"
 
-for c in search ls show export genotype train bench compare; do
+for c in search ls show export genotype train bench compare rm rename; do
     run "$NASVIEW" "$c" --help
     expect_status 0 "$c --help"
     expect_out "Usage: nasview $c" "$c --help"

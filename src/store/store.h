@@ -273,6 +273,19 @@ NvStatus store_find_trained(Store *s, int64_t search_id, const char *hash,
 NvStatus store_search_create(Store *s, const StoreSearch *in, int64_t *id,
                              NvError *err);
 
+/* store_search_delete - remove search id and every row of it (samples,
+ * decisions, progress, strategy state) in one transaction; *samples
+ * receives how many samples went.  NV_ERR_USAGE when a live process is
+ * writing it (running or paused), NV_ERR_NOT_FOUND when there is none. */
+NvStatus store_search_delete(Store *s, int64_t id, int *samples,
+                             NvError *err);
+
+/* store_search_rename - give search id the name name (store_name_check's
+ * rules; unique).  NV_ERR_USAGE for a bad or taken name or a search a live
+ * process is writing. */
+NvStatus store_search_rename(Store *s, int64_t id, const char *name,
+                             NvError *err);
+
 /* store_search_claim - take over search id for this process (resume): sets
  * status running, pid, host, clears finished and message.  Fails with
  * NV_ERR_USAGE when it is done, or still running or paused in a live

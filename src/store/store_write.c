@@ -93,41 +93,126 @@ NvStatus store_search_create(Store *s, const StoreSearch *in, int64_t *id,
     return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
 }
 
+/* live_check - inside a transaction: NV_OK when search id exists and no
+ * live process writes it (running or paused on another host, or here in a
+ * process that exists); name (STORE_NAME_MAX bytes) receives its name and
+ * status (16 bytes) its status. */
+static NvStatus live_check(Store *s, int64_t id, const char *doing,
+                           char *name, char *status, NvError *err)
+{
+    sqlite3_stmt *st;
+    NvStatus r;
+    char host[STORE_NAME_MAX] = "";
+    int64_t pid = 0;
+    name[0] = status[0] = '\0';
+    if ((r = store_prepare(s, "SELECT status, pid, host, name FROM searches "
+                        "WHERE id = ?1", &st, err)))
+        return r;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        store_col_text(st, 0, status, 16);
+        pid = store_col_int(st, 1, 0);
+        store_col_text(st, 2, host, sizeof host);
+        store_col_text(st, 3, name, STORE_NAME_MAX);
+    }
+    sqlite3_finalize(st);
+    if (!status[0])
+        return nv_error_set(err, NV_ERR_NOT_FOUND, "%s: no search with id %lld",
+                            s->path, (long long)id);
+    if ((strcmp(status, "running") == 0 || strcmp(status, "paused") == 0) &&
+        (strcmp(host, s->host) != 0 || store_pid_alive(pid)))
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "search '%s' is %s in process %lld on %s: stop "
+                            "it before %s it",
+                            name, status, (long long)pid, host, doing);
+    return NV_OK;
+}
+
+NvStatus store_search_delete(Store *s, int64_t id, int *samples, NvError *err)
+{
+    sqlite3_stmt *st;
+    NvStatus r;
+    char name[STORE_NAME_MAX], status[16];
+    *samples = 0;
+    if ((r = store_need_write(s, err)) || (r = store_begin(s, err)))
+        return r;
+    if ((r = live_check(s, id, "deleting", name, status, err)))
+        return store_rollback(s, r);
+    if ((r = store_prepare(s, "SELECT count(*) FROM samples WHERE search_id = ?1",
+                           &st, err)))
+        return store_rollback(s, r);
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *samples = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    /* The rows of every table that belong to it, explicitly (the foreign
+     * keys cascade too, for tables added later): nothing of another
+     * search is touched. */
+    static const char *const del[] = {
+        "DELETE FROM decisions WHERE search_id = ?1",
+        "DELETE FROM progress WHERE search_id = ?1",
+        "DELETE FROM strategy_state WHERE search_id = ?1",
+        "DELETE FROM samples WHERE search_id = ?1",
+        "DELETE FROM searches WHERE id = ?1",
+    };
+    for (size_t i = 0; i < sizeof del / sizeof del[0]; i++) {
+        if ((r = store_prepare(s, del[i], &st, err)))
+            return store_rollback(s, r);
+        sqlite3_bind_int64(st, 1, id);
+        if ((r = store_step_done(s, st, "cannot delete the search", err)))
+            return store_rollback(s, r);
+    }
+    return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
+}
+
+NvStatus store_search_rename(Store *s, int64_t id, const char *name,
+                             NvError *err)
+{
+    sqlite3_stmt *st;
+    NvStatus r;
+    char old[STORE_NAME_MAX], status[16];
+    if ((r = store_name_check(name, err)) || (r = store_need_write(s, err)) ||
+        (r = store_begin(s, err)))
+        return r;
+    if ((r = live_check(s, id, "renaming", old, status, err)))
+        return store_rollback(s, r);
+    if ((r = store_prepare(s, "SELECT count(*) FROM searches WHERE name = ?1 "
+                              "AND id <> ?2", &st, err)))
+        return store_rollback(s, r);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, id);
+    int taken = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (taken)
+        return store_rollback(s, nv_error_set(err, NV_ERR_USAGE,
+                                              "a search named '%s' exists "
+                                              "already", name));
+    if ((r = store_prepare(s, "UPDATE searches SET name = ?2, updated = ?3 "
+                              "WHERE id = ?1", &st, err)))
+        return store_rollback(s, r);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, store_now());
+    if ((r = store_step_done(s, st, "cannot rename the search", err)))
+        return store_rollback(s, r);
+    return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
+}
+
 NvStatus store_search_claim(Store *s, int64_t id, NvError *err)
 {
     sqlite3_stmt *st;
     NvStatus r;
-    char status[16] = "", host[STORE_NAME_MAX] = "", name[STORE_NAME_MAX] = "";
-    int64_t pid = 0;
+    char status[16], name[STORE_NAME_MAX];
 
     if ((r = store_need_write(s, err)) || (r = store_begin(s, err)))
         return r;
-    if ((r = store_prepare(s, "SELECT status, pid, host, name FROM searches "
-                        "WHERE id = ?1", &st, err)))
+    if ((r = live_check(s, id, "resuming", name, status, err)))
         return store_rollback(s, r);
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        store_col_text(st, 0, status, sizeof status);
-        pid = store_col_int(st, 1, 0);
-        store_col_text(st, 2, host, sizeof host);
-        store_col_text(st, 3, name, sizeof name);
-    }
-    sqlite3_finalize(st);
-    if (!status[0])
-        return store_rollback(s, nv_error_set(err, NV_ERR_NOT_FOUND,
-                                        "%s: no search with id %lld", s->path,
-                                        (long long)id));
     if (strcmp(status, "done") == 0)
         return store_rollback(s, nv_error_set(err, NV_ERR_USAGE,
                                         "search '%s' is done already: "
                                         "nothing to resume",
                                         name));
-    if ((strcmp(status, "running") == 0 || strcmp(status, "paused") == 0) &&
-        (strcmp(host, s->host) != 0 || store_pid_alive(pid)))
-        return store_rollback(s, nv_error_set(err, NV_ERR_USAGE,
-                                        "search '%s' is %s in process %lld on "
-                                        "%s: stop it first",
-                                        name, status, (long long)pid, host));
     if ((r = store_prepare(s, "UPDATE searches SET status = 'running', pid = ?2, "
                         "host = ?3, updated = ?4, finished = NULL, "
                         "message = NULL WHERE id = ?1", &st, err)))

@@ -1,0 +1,66 @@
+/* cmd_rename.c - `nasview rename`: give a search a new name. */
+#include "config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "base/text.h"
+#include "cli/cli.h"
+#include "store/store.h"
+
+static const char usage[] =
+    "Usage: nasview rename [--db FILE] SEARCH NEW-NAME\n"
+    "Rename a search (by name or id).  The new name follows --name's rules\n"
+    "(1 to 127 characters, no control characters, not digits alone) and must\n"
+    "be free.  A search that is running or paused in a live process is\n"
+    "refused: stop it first.\n";
+
+static const struct option opts[] = {
+    { "db", required_argument, NULL, 1 },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+int cmd_rename(int argc, char **argv)
+{
+    const char *db = NULL;
+    char dbbuf[4096], from[4 * STORE_NAME_MAX];
+    NvError err;
+    int c;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h': fputs(usage, stdout); return CLI_EXIT_OK;
+        case 1: db = optarg; break;
+        default: return cli_option_error("rename", c, argv);
+        }
+    }
+    if (argc - optind != 2)
+        return cli_usage_error("rename", "give the search and its new name");
+    nv_error_clear(&err);
+    if (store_name_check(argv[optind + 1], &err))
+        return cli_usage_error("rename", "%s", err.msg);
+    if (!db) {
+        if (cli_default_db(dbbuf, sizeof dbbuf, 0, &err))
+            return cli_fail("rename", &err);
+        db = dbbuf;
+    }
+    if (access(db, F_OK) != 0) {
+        nv_error_set(&err, NV_ERR_NOT_FOUND, "no database at %s", db);
+        return cli_fail("rename", &err);
+    }
+    Store *st = NULL;
+    StoreSearch row;
+    if (store_open(db, STORE_WRITE, &st, &err) ||
+        store_search_find(st, argv[optind], &row, &err) ||
+        store_search_rename(st, row.id, argv[optind + 1], &err)) {
+        store_close(st);
+        return cli_fail("rename", &err);
+    }
+    store_close(st);
+    printf("renamed '%s' to '%s'\n", text_clean(row.name, from, sizeof from),
+           argv[optind + 1]);
+    return CLI_EXIT_OK;
+}

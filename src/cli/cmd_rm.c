@@ -1,0 +1,98 @@
+/* cmd_rm.c - `nasview rm`: delete searches with every row of theirs.  Asks
+ * first on a terminal; --yes for scripts.  A search a live process writes
+ * is refused. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/text.h"
+#include "cli/cli.h"
+#include "store/store.h"
+
+static const char usage[] =
+    "Usage: nasview rm [--db FILE] [--yes] SEARCH...\n"
+    "Delete searches (by name or id) with their samples, decisions, progress\n"
+    "and strategy state.  Other searches are not touched.  A search that is\n"
+    "running or paused in a live process is refused: stop it first.\n"
+    "\n"
+    "  --yes   do not ask (needed when standard input is not a terminal)\n";
+
+static const struct option opts[] = {
+    { "db", required_argument, NULL, 1 },
+    { "yes", no_argument, NULL, 'y' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+/* confirm - ask on the terminal whether to delete row; true for yes. */
+static int confirm(const StoreSearch *row)
+{
+    char name[4 * STORE_NAME_MAX], answer[16];
+    fprintf(stderr, "delete search '%s' (%s, %d samples done of %d)? [y/N] ",
+            text_clean(row->name, name, sizeof name), row->strategy,
+            row->samples_done, row->budget);
+    fflush(stderr);
+    if (!fgets(answer, sizeof answer, stdin))
+        return 0;
+    return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+int cmd_rm(int argc, char **argv)
+{
+    const char *db = NULL;
+    int yes = 0, c, rc = CLI_EXIT_OK;
+    char dbbuf[4096];
+    NvError err;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":hy", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h': fputs(usage, stdout); return CLI_EXIT_OK;
+        case 1: db = optarg; break;
+        case 'y': yes = 1; break;
+        default: return cli_option_error("rm", c, argv);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("rm", "missing argument (SEARCH)");
+    if (!yes && !isatty(STDIN_FILENO))
+        return cli_usage_error("rm", "standard input is not a terminal to "
+                                     "ask on: give --yes to delete");
+    nv_error_clear(&err);
+    if (!db) {
+        if (cli_default_db(dbbuf, sizeof dbbuf, 0, &err))
+            return cli_fail("rm", &err);
+        db = dbbuf;
+    }
+    if (access(db, F_OK) != 0) {
+        nv_error_set(&err, NV_ERR_NOT_FOUND, "no database at %s", db);
+        return cli_fail("rm", &err);
+    }
+    Store *st = NULL;
+    if (store_open(db, STORE_WRITE, &st, &err))
+        return cli_fail("rm", &err);
+    for (int i = optind; i < argc; i++) {
+        StoreSearch row;
+        int samples;
+        char name[4 * STORE_NAME_MAX];
+        if (store_search_find(st, argv[i], &row, &err)) {
+            rc = cli_fail("rm", &err);
+            continue;
+        }
+        if (!yes && !confirm(&row)) {
+            fprintf(stderr, "kept '%s'\n", text_clean(row.name, name, sizeof name));
+            continue;
+        }
+        if (store_search_delete(st, row.id, &samples, &err)) {
+            rc = cli_fail("rm", &err);
+            continue;
+        }
+        printf("deleted '%s' (%d samples)\n",
+               text_clean(row.name, name, sizeof name), samples);
+    }
+    store_close(st);
+    return rc;
+}
