@@ -19,6 +19,7 @@ typedef struct {
     Table table;
     int64_t watch[32];     /* processes of running searches on this host */
     int nwatch;
+    int64_t pending;       /* the search a question (delete, rename) is about */
 } SearchesScreen;
 
 static const TableColumn columns[] = {
@@ -160,6 +161,98 @@ static void filter_done(App *a, Screen *owner, const char *text)
     a->dirty = 1;
 }
 
+/* current_search - the search under the cursor, fresh from the file, for
+ * the keys that act on it; 0 (with a message) when there is none or the
+ * UI may not act. */
+static int current_search(SearchesScreen *ss, App *a, StoreSearch *row)
+{
+    const TableRow *cur = table_current(&ss->table);
+    Store *st = ui_data_store(a->data);
+    NvError err;
+    if (a->cfg.read_only) {
+        app_message(a, 1, "read-only: start nasview without --read-only to "
+                          "change searches");
+        return 0;
+    }
+    if (!cur || !st)
+        return 0;
+    if (store_search_get(st, cur->id, row, &err) != NV_OK) {
+        app_message(a, 1, "%s", err.msg);
+        return 0;
+    }
+    return 1;
+}
+
+/* run_cli - `nasview ARGS --db DB` through the command line, which is the
+ * one that writes; its last line becomes the message. */
+static void run_cli(App *a, const char *what, char *const args[], int nargs)
+{
+    char *argv[8], out[400];
+    int n = 0;
+    argv[n++] = (char *)"nasview";
+    for (int i = 0; i < nargs && n < 6; i++)
+        argv[n++] = args[i];
+    argv[n++] = (char *)"--db";
+    argv[n++] = (char *)a->cfg.db_path;
+    argv[n] = NULL;
+    int rc = spawn_run(a->cfg.self_exe, argv, out, sizeof out);
+    if (rc == 0)
+        app_message(a, 0, "%s", out[0] ? out : what);
+    else
+        app_message(a, 1, "%s", out[0] ? out : "failed");
+    a->dirty = 1;
+}
+
+static void delete_answer(App *a, Screen *owner, const char *text)
+{
+    SearchesScreen *ss = (SearchesScreen *)owner;
+    char id[24];
+    if (!text)
+        return;
+    snprintf(id, sizeof id, "%lld", (long long)ss->pending);
+    char *args[] = { (char *)"rm", (char *)"--yes", id };
+    run_cli(a, "deleted", args, 3);
+}
+
+static void rename_answer(App *a, Screen *owner, const char *text)
+{
+    SearchesScreen *ss = (SearchesScreen *)owner;
+    char id[24];
+    if (!text || !text[0])
+        return;
+    snprintf(id, sizeof id, "%lld", (long long)ss->pending);
+    char *args[] = { (char *)"rename", id, (char *)text };
+    run_cli(a, "renamed", args, 3);
+}
+
+/* resume_search - start `nasview search --resume` on row, detached like a
+ * new search (its log beside the database). */
+static void resume_search(App *a, const StoreSearch *row)
+{
+    char id[24], log[4200];
+    pid_t pid;
+    NvError err;
+    if (row->status == SEARCH_DONE) {
+        app_message(a, 1, "'%s' is done: nothing to resume", row->name);
+        return;
+    }
+    if (ui_search_controllable(row)) {
+        app_message(a, 1, "'%s' is running already", row->name);
+        return;
+    }
+    snprintf(id, sizeof id, "%lld", (long long)row->id);
+    char *argv[] = { (char *)"nasview", (char *)"search", (char *)"--db",
+                     (char *)a->cfg.db_path, (char *)"--resume", id, NULL };
+    spawn_log_path(a->cfg.db_path, (long)time(NULL), log, sizeof log);
+    nv_error_clear(&err);
+    if (spawn_search(a->cfg.self_exe, argv, log, &pid, &err) != NV_OK) {
+        app_message(a, 1, "%s", err.msg);
+        return;
+    }
+    app_started_search(a, row->name, (int)pid, log);
+    app_message(a, 0, "resuming '%s' (log: %s)", row->name, log);
+}
+
 static int searches_key(Screen *s, App *a, int key)
 {
     SearchesScreen *ss = (SearchesScreen *)s;
@@ -190,6 +283,36 @@ static int searches_key(Screen *s, App *a, int key)
     case 'c':
         app_push(a, scr_compare_new(a));
         return 1;
+    case 'r': {
+        StoreSearch row;
+        if (current_search(ss, a, &row))
+            resume_search(a, &row);
+        return 1;
+    }
+    case 'D': {
+        StoreSearch row;
+        char q[400];
+        if (!current_search(ss, a, &row))
+            return 1;
+        if (ui_search_controllable(&row)) {
+            app_message(a, 1, "'%s' is running: stop it first (x in its live "
+                              "view)", row.name);
+            return 1;
+        }
+        ss->pending = row.id;
+        snprintf(q, sizeof q, "Delete search '%s' and its %d samples? (y/n)",
+                 row.name, row.samples_done);
+        app_confirm(a, s, q, delete_answer);
+        return 1;
+    }
+    case 'R': {
+        StoreSearch row;
+        if (!current_search(ss, a, &row))
+            return 1;
+        ss->pending = row.id;
+        app_prompt(a, s, "New name:", row.name, rename_answer);
+        return 1;
+    }
     case UI_KEY_ESC:
         if (t->filter[0]) {
             table_set_filter(t, "");
@@ -263,6 +386,9 @@ static const UiKey keys_rw[] = {
     { "g / G, PgUp/PgDn", "first / last, page" },
     { "Enter", "open the search (live view)" },
     { "n", "start a new search (a form)" },
+    { "r", "resume the search (interrupted, stale or failed)" },
+    { "R", "rename the search" },
+    { "D", "delete the search and all its samples (asks)" },
     { "c", "compare searches by strategy (curves, statistics, verdict)" },
     { "s / S", "sort by the next column / reverse" },
     { "/", "filter (Esc clears it)" },
@@ -292,7 +418,7 @@ static const char *searches_hint(Screen *s, App *a)
     if (ui_data_problem(a->data)[0])
         return "q quit  ? keys";
     return a->cfg.read_only ? "Enter open  c compare  s sort  / filter  q quit"
-                            : "Enter open  n new  c compare  s sort  / filter  q quit";
+                            : "Enter open  n new  r resume  R rename  D delete  c compare  / filter  q quit";
 }
 
 static void searches_free(Screen *s)

@@ -143,3 +143,69 @@ void spawn_log_tail(const char *log, char *buf, size_t n)
     }
     fclose(f);
 }
+
+int spawn_run(const char *exe, char *const argv[], char *out, size_t n)
+{
+    int p[2];
+    out[0] = '\0';
+    if (pipe2(p, O_CLOEXEC) < 0) {
+        snprintf(out, n, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    pid_t c = fork();
+    if (c < 0) {
+        snprintf(out, n, "fork: %s", strerror(errno));
+        close(p[0]);
+        close(p[1]);
+        return -1;
+    }
+    if (c == 0) {
+        int devnull = open("/dev/null", O_RDONLY);
+        if (devnull >= 0)
+            dup2(devnull, 0);
+        dup2(p[1], 1);
+        dup2(p[1], 2);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGPIPE, SIG_DFL);
+        execvp(exe, argv);
+        _exit(127);
+    }
+    close(p[1]);
+    /* keep the last non-empty line of what it says */
+    char buf[512], line[512] = "";
+    size_t len = 0;
+    ssize_t got;
+    while ((got = read(p[0], buf, sizeof buf)) > 0 ||
+           (got < 0 && errno == EINTR)) {
+        for (ssize_t i = 0; i < got; i++) {
+            if (buf[i] == '\n') {
+                if (len) {
+                    line[len] = '\0';
+                    snprintf(out, n, "%s", line);
+                }
+                len = 0;
+            } else if (len + 1 < sizeof line) {
+                line[len++] = buf[i];
+            }
+        }
+    }
+    if (len) {
+        line[len] = '\0';
+        snprintf(out, n, "%s", line);
+    }
+    close(p[0]);
+    int st;
+    while (waitpid(c, &st, 0) < 0)
+        if (errno != EINTR) {
+            snprintf(out, n, "waitpid: %s", strerror(errno));
+            return -1;
+        }
+    if (!WIFEXITED(st)) {
+        snprintf(out, n, "%s died by signal %d", argv[0], WTERMSIG(st));
+        return -1;
+    }
+    if (WEXITSTATUS(st) == 127 && !out[0])
+        snprintf(out, n, "cannot run %s", exe);
+    return WEXITSTATUS(st);
+}

@@ -25,6 +25,13 @@ void spawn_log_path(const char *db, long t, char *buf, size_t n);
 NvStatus spawn_search(const char *exe, char *const argv[], const char *log,
                       pid_t *pid, NvError *err);
 
+/* spawn_run - run exe with argv (as spawn_search) and wait for it, stdin
+ * from /dev/null; the last line it wrote (stdout or stderr) goes to out
+ * (n bytes).  Returns its exit status, or -1 when it could not run or was
+ * killed (out says why).  For the short commands the UI has the command
+ * line do for it (rm, rename), so the UI itself stays a reader. */
+int spawn_run(const char *exe, char *const argv[], char *out, size_t n);
+
 /* spawn_alive - 1 when process pid exists (and is not a zombie of ours). */
 int spawn_alive(pid_t pid);
 
