@@ -27,10 +27,13 @@ static void bind_int_or_null(sqlite3_stmt *st, int i, int64_t x)
         sqlite3_bind_int64(st, i, x);
 }
 
+/* Text is bound SQLITE_STATIC (t must outlive the statement's step): a
+ * copy would be an allocation whose failure leaves the parameter NULL and
+ * the row written without it. */
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *t)
 {
     if (t && t[0])
-        sqlite3_bind_text(st, i, t, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, i, t, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(st, i);
 }
@@ -257,9 +260,11 @@ NvStatus store_sample_start(Store *s, int64_t search_id, const StoreSample *sm,
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                      &st, err)))
         return store_rollback(s, r);
+    /* bound SQLITE_STATIC (see bind_text_or_null): rewritten only after
+     * the reset that ends the previous row's use of it */
+    char probs[GENO_MAX_SUPPORT * 18 + 4];
     for (int t = 0; t < GENO_DECISIONS; t++) {
         int cell, block, field, support = geno_decision_support(t);
-        char probs[GENO_MAX_SUPPORT * 18 + 4];
         const char *label = geno_decision_label(t, dec[t].chosen);
         geno_decision_locate(t, &cell, &block, &field);
         if (dec[t].chosen < 0 || dec[t].chosen >= support || !label) {
@@ -269,8 +274,8 @@ NvStatus store_sample_start(Store *s, int64_t search_id, const StoreSample *sm,
                                             "its support (%d)",
                                             t, dec[t].chosen, support));
         }
-        probs_json(&dec[t], support, probs, sizeof probs);
         sqlite3_reset(st);
+        probs_json(&dec[t], support, probs, sizeof probs);
         sqlite3_bind_int64(st, 1, search_id);
         sqlite3_bind_int(st, 2, sm->idx);
         sqlite3_bind_int(st, 3, t);
@@ -279,7 +284,7 @@ NvStatus store_sample_start(Store *s, int64_t search_id, const StoreSample *sm,
         sqlite3_bind_text(st, 6, geno_field_name(field), -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 7, dec[t].chosen);
         sqlite3_bind_text(st, 8, label, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 9, probs, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 9, probs, -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
         if (rc != SQLITE_DONE) {
             r = store_db_fail(s, err, "cannot add a decision");
