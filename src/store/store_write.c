@@ -99,6 +99,7 @@ NvStatus store_search_claim(Store *s, int64_t id, NvError *err)
     NvStatus r;
     char status[16] = "", host[STORE_NAME_MAX] = "", name[STORE_NAME_MAX] = "";
     int64_t pid = 0;
+    int rc;
 
     if ((r = store_need_write(s, err)) || (r = store_begin(s, err)))
         return r;
@@ -106,13 +107,17 @@ NvStatus store_search_claim(Store *s, int64_t id, NvError *err)
                         "WHERE id = ?1", &st, err)))
         return store_rollback(s, r);
     sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
         store_col_text(st, 0, status, sizeof status);
         pid = store_col_int(st, 1, 0);
         store_col_text(st, 2, host, sizeof host);
         store_col_text(st, 3, name, sizeof name);
     }
     sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_rollback(s, store_db_fail(s, err,
+                                               "cannot read the search"));
     if (!status[0])
         return store_rollback(s, nv_error_set(err, NV_ERR_NOT_FOUND,
                                         "%s: no search with id %lld", s->path,
@@ -216,12 +221,16 @@ NvStatus store_sample_start(Store *s, int64_t search_id, const StoreSample *sm,
         return store_rollback(s, r);
     sqlite3_bind_int64(st, 1, search_id);
     sqlite3_bind_int(st, 2, sm->idx);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
         const char *old = (const char *)sqlite3_column_text(st, 0);
         busy = old && strcmp(old, "interrupted") != 0 &&
                strcmp(old, "failed") != 0 && strcmp(old, "running") != 0;
     }
     sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_rollback(s, store_db_fail(s, err,
+                                               "cannot read the sample"));
     if (busy)
         return store_rollback(s, nv_error_set(err, NV_ERR_DB,
                                         "%s: sample %d of search %lld is "
