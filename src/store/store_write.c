@@ -90,7 +90,7 @@ NvStatus store_search_create(Store *s, const StoreSearch *in, int64_t *id,
     if (rc != SQLITE_DONE)
         return store_rollback(s, store_db_fail(s, err, "cannot add the search"));
     *id = sqlite3_last_insert_rowid(s->db);
-    return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
+    return (r = store_commit(s, err)) ? store_rollback(s, r) : NV_OK;
 }
 
 NvStatus store_search_claim(Store *s, int64_t id, NvError *err)
@@ -143,7 +143,7 @@ NvStatus store_search_claim(Store *s, int64_t id, NvError *err)
     sqlite3_bind_int64(st, 4, store_now());
     if ((r = store_step_done(s, st, "cannot claim the search", err)))
         return store_rollback(s, r);
-    return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
+    return (r = store_commit(s, err)) ? store_rollback(s, r) : NV_OK;
 }
 
 NvStatus store_search_set_status(Store *s, int64_t id, SearchStatus status,
@@ -189,7 +189,7 @@ NvStatus store_search_set_status(Store *s, int64_t id, SearchStatus status,
         if ((r = store_step_done(s, st, "cannot mark the running sample", err)))
             return store_rollback(s, r);
     }
-    return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
+    return (r = store_commit(s, err)) ? store_rollback(s, r) : NV_OK;
 }
 
 static void probs_json(const StoreDecision *d, int support, char *buf,
@@ -302,7 +302,7 @@ NvStatus store_sample_start(Store *s, int64_t search_id, const StoreSample *sm,
         }
     }
     sqlite3_finalize(st);
-    return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
+    return (r = store_commit(s, err)) ? store_rollback(s, r) : NV_OK;
 }
 
 NvStatus store_progress_write(Store *s, int64_t search_id,
@@ -415,7 +415,7 @@ NvStatus store_sample_finish(Store *s, int64_t search_id,
     sqlite3_bind_int(st, 5, sm->idx);
     if ((r = store_step_done(s, st, "cannot update the search", err)))
         return store_rollback(s, r);
-    return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
+    return (r = store_commit(s, err)) ? store_rollback(s, r) : NV_OK;
 }
 
 NvStatus store_sample_abort(Store *s, int64_t search_id, int idx,
@@ -450,5 +450,5 @@ NvStatus store_state_save(Store *s, int64_t search_id, int after_sample,
         return r;
     if ((r = save_state(s, search_id, after_sample, state, len, err)))
         return store_rollback(s, r);
-    return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
+    return (r = store_commit(s, err)) ? store_rollback(s, r) : NV_OK;
 }
