@@ -38,6 +38,9 @@
 NvStatus store_db_fail(const Store *s, NvError *err, const char *what)
 {
     int code = sqlite3_extended_errcode(s->db);
+    if (code == SQLITE_NOMEM)
+        return nv_error_set(err, NV_ERR_NOMEM, "%s: %s: out of memory",
+                            s->path, what);
     if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
         return nv_error_set(err, NV_ERR_DB,
                             "%s: %s: the database stayed locked by another "
@@ -188,6 +191,12 @@ const char *store_sample_status_name(SampleStatus st)
     return (unsigned)st < 6 ? names[st] : "unknown";
 }
 
+/* open_status - the status for sqlite3_open_v2's failure rc. */
+static NvStatus open_status(int rc)
+{
+    return rc == SQLITE_NOMEM ? NV_ERR_NOMEM : NV_ERR_IO;
+}
+
 /* ---- inspection (read-only) ---------------------------------------------- */
 
 typedef struct {
@@ -231,8 +240,9 @@ static int read_info(sqlite3 *db, FileInfo *fi)
         return rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         size_t len = strlen(fi->first_tables);
+        const unsigned char *name = sqlite3_column_text(st, 0);
         snprintf(fi->first_tables + len, sizeof fi->first_tables - len, "%s%s",
-                 len ? ", " : "", (const char *)sqlite3_column_text(st, 0));
+                 len ? ", " : "", name ? (const char *)name : "?");
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -429,7 +439,7 @@ static NvStatus inspect(const char *path, FileInfo *fi, NvError *err)
     NvStatus r = NV_OK;
     int rc = open_read(path, !has_wal(path), &db);
     if (rc != SQLITE_OK) {
-        r = nv_error_set(err, NV_ERR_IO, "cannot open %s: %s", path,
+        r = nv_error_set(err, open_status(rc), "cannot open %s: %s", path,
                          db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
         sqlite3_close(db);
         return r;
@@ -446,6 +456,9 @@ static NvStatus inspect(const char *path, FileInfo *fi, NvError *err)
                          path);
     } else if ((rc & 0xff) == SQLITE_CORRUPT) {
         r = damaged(path, sqlite3_errmsg(db), err);
+    } else if ((rc & 0xff) == SQLITE_NOMEM) {
+        r = nv_error_set(err, NV_ERR_NOMEM, "cannot read %s: out of memory",
+                         path);
     } else if (rc != SQLITE_OK) {
         r = nv_error_set(err, NV_ERR_DB, "cannot read %s: %s", path,
                          sqlite3_errmsg(db));
@@ -456,6 +469,10 @@ static NvStatus inspect(const char *path, FileInfo *fi, NvError *err)
             const char *res = (const char *)sqlite3_column_text(st, 0);
             if (!res || strcmp(res, "ok") != 0)
                 r = damaged(path, res ? res : "quick_check failed", err);
+        } else if ((rc & 0xff) == SQLITE_NOMEM) {
+            /* not a verdict on the file */
+            r = nv_error_set(err, NV_ERR_NOMEM,
+                             "cannot check %s: out of memory", path);
         } else {
             r = damaged(path, sqlite3_errmsg(db), err);
         }
@@ -513,7 +530,7 @@ static NvStatus migrate(Store *s, NvError *err)
             (r = store_exec(s, pragma, what, err)))
             return store_rollback(s, r);
     }
-    return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
+    return (r = store_commit(s, err)) ? store_rollback(s, r) : NV_OK;
 }
 
 /* ---- stale searches (invariant 5) ----------------------------------------- */
@@ -578,7 +595,7 @@ static NvStatus open_conn(Store *s, int flags, NvError *err)
         rc = sqlite3_open_v2(s->path, &s->db, flags, NULL);
     }
     if (rc != SQLITE_OK) {
-        NvStatus r = nv_error_set(err, NV_ERR_IO, "cannot open %s: %s",
+        NvStatus r = nv_error_set(err, open_status(rc), "cannot open %s: %s",
                                   s->path,
                                   s->db ? sqlite3_errmsg(s->db)
                                         : sqlite3_errstr(rc));

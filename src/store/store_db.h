@@ -15,8 +15,9 @@ struct Store {
     char host[STORE_NAME_MAX]; /* this machine's host name */
 };
 
-/* store_db_fail - fill err with NV_ERR_DB: "PATH: what: sqlite message".
- * Returns NV_ERR_DB. */
+/* store_db_fail - fill err with NV_ERR_DB: "PATH: what: sqlite message",
+ * or NV_ERR_NOMEM ("PATH: what: out of memory") when SQLite ran out of
+ * memory.  Returns that status. */
 NvStatus store_db_fail(const Store *s, NvError *err, const char *what);
 
 /* store_now - the time as unix seconds. */

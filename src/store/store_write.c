@@ -27,10 +27,13 @@ static void bind_int_or_null(sqlite3_stmt *st, int i, int64_t x)
         sqlite3_bind_int64(st, i, x);
 }
 
+/* Text is bound SQLITE_STATIC (t must outlive the statement's step): a
+ * copy would be an allocation whose failure leaves the parameter NULL and
+ * the row written without it. */
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *t)
 {
     if (t && t[0])
-        sqlite3_bind_text(st, i, t, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, i, t, -1, SQLITE_STATIC);
     else
         sqlite3_bind_null(st, i);
 }
@@ -90,7 +93,7 @@ NvStatus store_search_create(Store *s, const StoreSearch *in, int64_t *id,
     if (rc != SQLITE_DONE)
         return store_rollback(s, store_db_fail(s, err, "cannot add the search"));
     *id = sqlite3_last_insert_rowid(s->db);
-    return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
+    return (r = store_commit(s, err)) ? store_rollback(s, r) : NV_OK;
 }
 
 /* live_check - inside a transaction: NV_OK when search id exists and no
@@ -109,13 +112,16 @@ static NvStatus live_check(Store *s, int64_t id, const char *doing,
                         "WHERE id = ?1", &st, err)))
         return r;
     sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
         store_col_text(st, 0, status, 16);
         pid = store_col_int(st, 1, 0);
         store_col_text(st, 2, host, sizeof host);
         store_col_text(st, 3, name, STORE_NAME_MAX);
     }
     sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_db_fail(s, err, "cannot read the search");
     if (!status[0])
         return nv_error_set(err, NV_ERR_NOT_FOUND, "%s: no search with id %lld",
                             s->path, (long long)id);
@@ -142,9 +148,12 @@ NvStatus store_search_delete(Store *s, int64_t id, int *samples, NvError *err)
                            &st, err)))
         return store_rollback(s, r);
     sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
         *samples = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return store_rollback(s, store_db_fail(s, err, "cannot count samples"));
     /* The rows of every table that belong to it, explicitly (the foreign
      * keys cascade too, for tables added later): nothing of another
      * search is touched. */
@@ -181,8 +190,11 @@ NvStatus store_search_rename(Store *s, int64_t id, const char *name,
         return store_rollback(s, r);
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, id);
-    int taken = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+    int rc = sqlite3_step(st);
+    int taken = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return store_rollback(s, store_db_fail(s, err, "cannot read the names"));
     if (taken)
         return store_rollback(s, nv_error_set(err, NV_ERR_USAGE,
                                               "a search named '%s' exists "
@@ -223,7 +235,7 @@ NvStatus store_search_claim(Store *s, int64_t id, NvError *err)
     sqlite3_bind_int64(st, 4, store_now());
     if ((r = store_step_done(s, st, "cannot claim the search", err)))
         return store_rollback(s, r);
-    return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
+    return (r = store_commit(s, err)) ? store_rollback(s, r) : NV_OK;
 }
 
 NvStatus store_search_set_status(Store *s, int64_t id, SearchStatus status,
@@ -269,7 +281,7 @@ NvStatus store_search_set_status(Store *s, int64_t id, SearchStatus status,
         if ((r = store_step_done(s, st, "cannot mark the running sample", err)))
             return store_rollback(s, r);
     }
-    return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
+    return (r = store_commit(s, err)) ? store_rollback(s, r) : NV_OK;
 }
 
 static void probs_json(const StoreDecision *d, int support, char *buf,
@@ -301,12 +313,16 @@ NvStatus store_sample_start(Store *s, int64_t search_id, const StoreSample *sm,
         return store_rollback(s, r);
     sqlite3_bind_int64(st, 1, search_id);
     sqlite3_bind_int(st, 2, sm->idx);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
         const char *old = (const char *)sqlite3_column_text(st, 0);
         busy = old && strcmp(old, "interrupted") != 0 &&
                strcmp(old, "failed") != 0 && strcmp(old, "running") != 0;
     }
     sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_rollback(s, store_db_fail(s, err,
+                                               "cannot read the sample"));
     if (busy)
         return store_rollback(s, nv_error_set(err, NV_ERR_DB,
                                         "%s: sample %d of search %lld is "
@@ -345,9 +361,11 @@ NvStatus store_sample_start(Store *s, int64_t search_id, const StoreSample *sm,
                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                      &st, err)))
         return store_rollback(s, r);
+    /* bound SQLITE_STATIC (see bind_text_or_null): rewritten only after
+     * the reset that ends the previous row's use of it */
+    char probs[GENO_MAX_SUPPORT * 18 + 4];
     for (int t = 0; t < GENO_DECISIONS; t++) {
         int cell, block, field, support = geno_decision_support(t);
-        char probs[GENO_MAX_SUPPORT * 18 + 4];
         const char *label = geno_decision_label(t, dec[t].chosen);
         geno_decision_locate(t, &cell, &block, &field);
         if (dec[t].chosen < 0 || dec[t].chosen >= support || !label) {
@@ -357,8 +375,8 @@ NvStatus store_sample_start(Store *s, int64_t search_id, const StoreSample *sm,
                                             "its support (%d)",
                                             t, dec[t].chosen, support));
         }
-        probs_json(&dec[t], support, probs, sizeof probs);
         sqlite3_reset(st);
+        probs_json(&dec[t], support, probs, sizeof probs);
         sqlite3_bind_int64(st, 1, search_id);
         sqlite3_bind_int(st, 2, sm->idx);
         sqlite3_bind_int(st, 3, t);
@@ -367,7 +385,7 @@ NvStatus store_sample_start(Store *s, int64_t search_id, const StoreSample *sm,
         sqlite3_bind_text(st, 6, geno_field_name(field), -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 7, dec[t].chosen);
         sqlite3_bind_text(st, 8, label, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 9, probs, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 9, probs, -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
         if (rc != SQLITE_DONE) {
             r = store_db_fail(s, err, "cannot add a decision");
@@ -376,7 +394,7 @@ NvStatus store_sample_start(Store *s, int64_t search_id, const StoreSample *sm,
         }
     }
     sqlite3_finalize(st);
-    return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
+    return (r = store_commit(s, err)) ? store_rollback(s, r) : NV_OK;
 }
 
 NvStatus store_progress_write(Store *s, int64_t search_id,
@@ -490,7 +508,7 @@ NvStatus store_sample_finish(Store *s, int64_t search_id,
     sqlite3_bind_int(st, 5, sm->idx);
     if ((r = store_step_done(s, st, "cannot update the search", err)))
         return store_rollback(s, r);
-    return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
+    return (r = store_commit(s, err)) ? store_rollback(s, r) : NV_OK;
 }
 
 NvStatus store_sample_abort(Store *s, int64_t search_id, int idx,
@@ -525,5 +543,5 @@ NvStatus store_state_save(Store *s, int64_t search_id, int after_sample,
         return r;
     if ((r = save_state(s, search_id, after_sample, state, len, err)))
         return store_rollback(s, r);
-    return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
+    return (r = store_commit(s, err)) ? store_rollback(s, r) : NV_OK;
 }
