@@ -401,6 +401,19 @@ static int run_search(int argc, char **argv, const struct option *opts)
     SearchHooks hooks = { &stop_signal, &pause_wanted,
                           isatty(STDERR_FILENO) ? stderr : NULL, workers };
     int64_t id = 0;
+    if (resume) {
+        /* Where it goes on from, said once: the file was checked on
+         * opening (store.h), and a log whose last frames were lost would
+         * show here as fewer samples than expected. */
+        StoreSearch was;
+        char name[4 * STORE_NAME_MAX];
+        if (store_search_find(st, resume, &was, &err) == NV_OK)
+            fprintf(stderr, "nasview search: resuming '%s' with %d of %d "
+                            "samples done in the file\n",
+                    text_clean(was.name, name, sizeof name), was.samples_done,
+                    was.budget);
+        nv_error_clear(&err);
+    }
     NvStatus r = resume ? search_resume(st, resume, &hooks, &id, &err)
                         : search_run(st, &cfg, &hooks, &id, &err);
     StoreSearch row;

@@ -11,7 +11,6 @@
 
 #include "data/dataset.h"
 #include "base/jsonw.h"
-#include "base/text.h"
 #include "search/search_loop.h"
 
 SearchConfig search_config_default(StrategyKind kind, uint64_t seed)
@@ -252,21 +251,6 @@ NvStatus search_resume(Store *st, const char *key, const SearchHooks *hooks,
     if ((r = load_data(&c, &res, err)) ||
         (r = store_search_claim(st, row.id, err)))
         goto out;
-    /* Where it goes on from, said once: the file was checked on opening
-     * (store.h), and a log whose last frames were damaged would show here
-     * as fewer samples than the user expects. */
-    {
-        char name[4 * STORE_NAME_MAX];
-        text_clean(row.name, name, sizeof name);
-        if (after < 0)
-            fprintf(stderr, "nasview search: resuming '%s' from its start\n",
-                    name);
-        else
-            fprintf(stderr,
-                    "nasview search: resuming '%s' after sample %d of %d "
-                    "(%d with a reward in the file)\n",
-                    name, after, row.budget, row.samples_done);
-    }
     r = search_loop(st, row.id, after + 1, &c, &res, hooks, err);
 out:
     free(state);
