@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/proc.h"
 #include "app.h"
 #include "screens.h"
 #include "spawn.h"
@@ -253,7 +254,7 @@ static void handle_key(App *a, int key)
     if (s->ops->key(s, a, key))
         return;
     if (key == 'q' || key == UI_KEY_ESC) {
-        if (a->depth == 1 && spawn_alive(a->started_pid)) {
+        if (a->depth == 1 && proc_alive(a->started_pid)) {
             char q[400];
             snprintf(q, sizeof q, "Search %s keeps running in the background "
                      "(pid %d); quit nasview?", a->started_name, a->started_pid);

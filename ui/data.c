@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/proc.h"
 #include "data.h"
 #include "spawn.h"
 
@@ -128,10 +129,10 @@ int ui_search_watched(const StoreSearch *s)
 
 int ui_pid_gone(int64_t pid)
 {
-    return pid > 0 && !spawn_alive((pid_t)pid);
+    return pid > 0 && !proc_alive(pid);
 }
 
 int ui_search_controllable(const StoreSearch *s)
 {
-    return ui_search_watched(s) && spawn_alive((pid_t)s->pid);
+    return ui_search_watched(s) && proc_alive(s->pid);
 }

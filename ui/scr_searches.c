@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/proc.h"
 #include "screens.h"
 #include "spawn.h"
 #include "widgets/table.h"
@@ -349,7 +350,7 @@ static int follow_started(SearchesScreen *ss, App *a)
         app_push(a, scr_live_new(a, id));
         return 1;
     }
-    if (spawn_alive(a->started_pid))
+    if (proc_alive(a->started_pid))
         return 0;
     ui_data_touch(a->data);
     ui_data_changed(a->data);

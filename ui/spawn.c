@@ -106,24 +106,6 @@ NvStatus spawn_search(const char *exe, char *const argv[], const char *log,
     return NV_OK;
 }
 
-int spawn_alive(pid_t pid)
-{
-    if (pid <= 0)
-        return 0;
-    if (kill(pid, 0) < 0 && errno == ESRCH)
-        return 0;
-    /* A zombie still answers kill(); look at its state. */
-    char path[64], buf[256];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 1;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    const char *p = strrchr(buf, ')');
-    return !(p && p[1] == ' ' && p[2] == 'Z');
-}
 
 void spawn_log_tail(const char *log, char *buf, size_t n)
 {

@@ -32,8 +32,6 @@ NvStatus spawn_search(const char *exe, char *const argv[], const char *log,
  * line do for it (rm, rename), so the UI itself stays a reader. */
 int spawn_run(const char *exe, char *const argv[], char *out, size_t n);
 
-/* spawn_alive - 1 when process pid exists (and is not a zombie of ours). */
-int spawn_alive(pid_t pid);
 
 /* spawn_log_tail - the last non-empty line of the log file into buf
  * (empty when there is none). */

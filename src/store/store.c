@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/proc.h"
 #include "base/text.h"
 #include "store/store_db.h"
 #include "store/store_sql.h"
@@ -49,26 +50,6 @@ NvStatus store_db_fail(const Store *s, NvError *err, const char *what)
                             sqlite3_errmsg(s->db));
     return nv_error_set(err, NV_ERR_DB, "%s: %s: %s", s->path, what,
                         sqlite3_errmsg(s->db));
-}
-
-int store_pid_alive(int64_t pid)
-{
-    if (pid <= 0)
-        return 0;
-    if (kill((pid_t)pid, 0) < 0 && errno != EPERM)
-        return 0;
-    /* A process that has exited but is not reaped yet (a zombie) still
-     * answers kill(); its state in /proc says it is gone. */
-    char path[64], buf[256];
-    snprintf(path, sizeof path, "/proc/%lld/stat", (long long)pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 1;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    const char *p = strrchr(buf, ')');
-    return !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
 }
 
 void store_col_text(sqlite3_stmt *st, int i, char *buf, size_t n)
@@ -550,7 +531,7 @@ static NvStatus mark_stale(Store *s, NvError *err)
     sqlite3_bind_text(st, 1, s->host, -1, SQLITE_STATIC);
     while (sqlite3_step(st) == SQLITE_ROW && n < 64) {
         int64_t pid = store_col_int(st, 1, 0);
-        if (!store_pid_alive(pid)) {
+        if (!proc_alive(pid)) {
             ids[n] = sqlite3_column_int64(st, 0);
             pids[n++] = pid;
         }

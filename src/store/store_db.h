@@ -47,9 +47,6 @@ NvStatus store_prepare(Store *s, const char *sql, sqlite3_stmt **st,
 NvStatus store_step_done(Store *s, sqlite3_stmt *st, const char *what,
                          NvError *err);
 
-/* store_pid_alive - whether process pid exists on this machine (an exited,
- * unreaped one, a zombie, does not count). */
-int store_pid_alive(int64_t pid);
 
 /* store_col_text - column i of st as text into buf (size n); "" for NULL. */
 void store_col_text(sqlite3_stmt *st, int i, char *buf, size_t n);

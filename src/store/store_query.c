@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/proc.h"
 #include "store/store_db.h"
 
 /* ---- searches -------------------------------------------------------------- */
@@ -62,7 +63,7 @@ static void read_search(const Store *s, sqlite3_stmt *st, StoreSearch *o)
     o->bn_recalibrate = sqlite3_column_int(st, 27);
     /* Invariant 5: a vanished process makes a running search stale. */
     if ((o->status == SEARCH_RUNNING || o->status == SEARCH_PAUSED) &&
-        strcmp(o->host, s->host) == 0 && !store_pid_alive(o->pid)) {
+        strcmp(o->host, s->host) == 0 && !proc_alive(o->pid)) {
         o->status = SEARCH_STALE;
         snprintf(o->message, sizeof o->message,
                  "its process %lld vanished; resume it with --resume",

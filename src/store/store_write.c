@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/proc.h"
 #include "store/store_db.h"
 
 static void bind_real_or_null(sqlite3_stmt *st, int i, double x)
@@ -126,7 +127,7 @@ static NvStatus live_check(Store *s, int64_t id, const char *doing,
         return nv_error_set(err, NV_ERR_NOT_FOUND, "%s: no search with id %lld",
                             s->path, (long long)id);
     if ((strcmp(status, "running") == 0 || strcmp(status, "paused") == 0) &&
-        (strcmp(host, s->host) != 0 || store_pid_alive(pid)))
+        (strcmp(host, s->host) != 0 || proc_alive(pid)))
         return nv_error_set(err, NV_ERR_USAGE,
                             "search '%s' is %s in process %lld on %s: stop "
                             "it before %s it",
