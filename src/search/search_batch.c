@@ -129,8 +129,13 @@ static void human_line(Loop *l, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    /* the line's own end stays a line end; anything else is escaped */
+    size_t len = strlen(line);
+    int ends = len > 0 && line[len - 1] == '\n';
     fputs("\r\033[K", f);
-    text_put(f, line);
+    text_putn(f, line, len - (size_t)ends);
+    if (ends)
+        fputc('\n', f);
     fflush(f);
 }
 
