@@ -106,6 +106,17 @@ typedef struct Layer {
     LayerKindId kind;
 } Layer;
 
+/* What one image's training step (forward + backward) costs a layer at
+ * least, for the roofline in `nasview bench`: FLOPs (2 per multiply-add)
+ * and the bytes of its tensors it must read and write, each tensor once
+ * per pass (an accumulated gradient is read and written), parameters not
+ * counted.  A kernel that moves more than this (scratch copies, several
+ * sweeps) shows as far from its bound. */
+typedef struct {
+    double flops;
+    double bytes;
+} LayerCost;
+
 typedef struct {
     const char *name;
     void (*forward)(Layer *l, const LayerCtx *cx);
@@ -119,6 +130,8 @@ typedef struct {
     /* whether backward reads the input values (else they may be reused
      * once forward has passed) */
     int keeps_input;
+    /* one image's training-step cost (LayerCost) */
+    LayerCost (*cost)(const Layer *l);
 } LayerKind;
 
 extern const LayerKind layer_kinds[LAYER_KINDS];
