@@ -1,8 +1,8 @@
 /* layers.c - the layer kinds: private structs, forward/backward of one
  * part of the batch around the kernels (conv.c, dwconv.c, pool.c,
  * batchnorm.c) and the small layers (ReLU, add, concat, global average
- * pool, linear, loss) written here.  It does not plan memory or order
- * layers: network.c does. */
+ * pool, linear) written here; the loss is in loss.c.  It does not plan
+ * memory or order layers: network.c does. */
 #include "config.h"
 
 /* GCC's -O2 vectorises only loops whose trip count is a known multiple of
@@ -12,7 +12,6 @@
 #pragma GCC optimize("vect-cost-model=dynamic")
 #endif
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -769,36 +768,3 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
                        linear_layer_mult_adds, no_workspace,
                        no_thread_workspace, 1, linear_layer_cost },
 };
-
-
-/* ---- loss ------------------------------------------------------------- */
-
-float loss_softmax_xent(const float *logits, int k, int n,
-                        const uint8_t *labels, float *dlogits, int *correct)
-{
-    double total = 0.0;
-    int right = 0;
-    for (int j = 0; j < n; j++) {
-        float mx = logits[j];
-        int arg = 0;
-        for (int c = 1; c < k; c++)
-            if (logits[c * n + j] > mx) {
-                mx = logits[c * n + j];
-                arg = c;
-            }
-        double z = 0.0;
-        for (int c = 0; c < k; c++)
-            z += exp((double)logits[c * n + j] - mx);
-        const int y = labels[j];
-        total += log(z) - ((double)logits[y * n + j] - mx);
-        right += arg == y;
-        if (dlogits)
-            for (int c = 0; c < k; c++) {
-                double p = exp((double)logits[c * n + j] - mx) / z;
-                dlogits[c * n + j] += (float)((p - (c == y)) / n);
-            }
-    }
-    if (correct)
-        *correct += right;
-    return (float)(total / n);
-}
