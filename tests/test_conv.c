@@ -180,6 +180,30 @@ int main(void)
                 }
                 check_conv(&r, s, 3, relu);
             }
+    /* 1x1 convolutions with the channel counts of a child network: the
+     * direct kernels' whole and partial register blocks, several chunks
+     * of columns and their tails, gathered (strided) inputs, and sgemm
+     * past 16 outputs */
+    static const int pw_ch[][2] = { { 40, 8 }, { 8, 8 }, { 13, 12 },
+                                    { 9, 16 }, { 3, 5 }, { 24, 20 } };
+    static const int pw_sizes[][2] = { { 28, 28 }, { 14, 13 }, { 7, 7 } };
+    for (size_t i = 0; i < sizeof pw_ch / sizeof pw_ch[0]; i++)
+        for (size_t j = 0; j < 3; j++)
+            for (int relu = 0; relu < 2; relu++) {
+                ConvShape s = conv_shape_make(pw_ch[i][0], pw_ch[i][1], 1, 1,
+                                              1, 1, 0, 0, 1, 1, pw_sizes[j][0],
+                                              pw_sizes[j][1]);
+                check_conv(&r, s, 5, relu);
+                /* stride 2, and shifted by a pixel (factorized reduce) */
+                for (int sh = 0; sh < 2; sh++) {
+                    s = conv_shape_make(pw_ch[i][0], pw_ch[i][1], 1, 1, 2, 2,
+                                        -sh, -sh, 1, 1, pw_sizes[j][0],
+                                        pw_sizes[j][1]);
+                    s.oh = (s.h - 1) / 2 + 1;
+                    s.ow = (s.w - 1) / 2 + 1;
+                    check_conv(&r, s, 5, relu);
+                }
+            }
     /* the planes of a child network too: long enough rows for the vector
      * paths and their tails */
     static const int dw_sizes[][2] = { { 7, 7 }, { 8, 6 }, { 5, 9 },

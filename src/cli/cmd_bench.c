@@ -17,6 +17,7 @@
 #include "nn/network.h"
 #include "train/optim.h"
 #include "base/rng.h"
+#include "base/vecops.h"
 
 static const char usage[] =
     "Usage: nasview bench [--genotype (TEXT | nasnet-a)] [--F n] [--N n]\n"
@@ -33,7 +34,12 @@ static const char usage[] =
     "--blas-threads gives OpenBLAS its own threads instead, for comparison.\n"
     "The large-sgemm reference runs with max(threads, blas-threads).\n"
     "GFLOP/s count 2 FLOPs per multiply-add: 3 passes (forward and two\n"
-    "backward products) for training, 1 for inference.\n";
+    "backward products) for training, 1 for inference.\n"
+    "The roofline table puts each layer kind's time next to the least FLOPs\n"
+    "and bytes a training step costs it, and to the time those would take at\n"
+    "the measured sgemm speed and one thread's memory bandwidth (a triad\n"
+    "over three 8 MiB arrays, as large as a layer's tensors); 'x bound' is\n"
+    "how many times slower than that the kind runs.\n";
 
 enum { OPT_GENOTYPE = 1, OPT_F, OPT_N, OPT_BATCH, OPT_THREADS, OPT_FORMAT,
        OPT_INPUT, OPT_CLASSES, OPT_SECONDS, OPT_BLAS_THREADS };
@@ -99,6 +105,48 @@ static double bench_sgemm(void)
     free(b);
     free(c);
     return 2.0 * n * n * (double)n / best / 1e9;
+}
+
+/* One thread's memory bandwidth in GB/s: the triad a = b + k c over three
+ * arrays of `floats` floats each (12 bytes a value, write-allocate not
+ * counted), best of 4 timings after one that faults the pages in. */
+static double bench_triad(size_t floats)
+{
+    floats = floats / VEC_W * VEC_W;
+    float *a = malloc(sizeof(float) * floats), *b = malloc(sizeof(float) * floats),
+          *c = malloc(sizeof(float) * floats);
+    if (!a || !b || !c || floats == 0) {
+        free(a);
+        free(b);
+        free(c);
+        return 0.0;
+    }
+    for (size_t i = 0; i < floats; i++) {
+        a[i] = 0.0f;
+        b[i] = (float)(i % 7);
+        c[i] = (float)(i % 5);
+    }
+    const VecF k = { 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f };
+    /* passes per timing: at least about 96 MiB moved */
+    const int reps = (int)(8u * 1024 * 1024 / floats) + 1;
+    double best = 1e9;
+    for (int r = 0; r < 5; r++) {
+        double t = bench_now();
+        for (int p = 0; p < reps; p++)
+            for (size_t i = 0; i < floats; i += VEC_W) {
+                VecF v = vec_load(b + i) + k * vec_load(c + i);
+                memcpy(a + i, &v, sizeof v);
+            }
+        t = bench_now() - t;
+        if (r > 0 && t < best)
+            best = t;
+    }
+    volatile float sink = a[floats / 2];
+    (void)sink;
+    free(a);
+    free(b);
+    free(c);
+    return 12.0 * (double)floats * reps / best / 1e9;
 }
 
 typedef struct {
@@ -266,6 +314,20 @@ int cmd_bench(int argc, char **argv)
     bench_run(net, logits, labels, (int)batch, seconds, &r);
     openblas_set_num_threads((int)(threads > blas ? threads : blas));
     double sgemm = bench_sgemm();
+    /* 3 x 8 MiB, as large as a layer's tensors at batch 64 (past L2): the
+     * bandwidth the layers stream at; 3 x 128 KiB: what the nearest caches
+     * give */
+    const double mem_gbps = bench_triad((size_t)2 * 1024 * 1024);
+    const double cache_gbps = bench_triad((size_t)32 * 1024);
+    double kflops[LAYER_KINDS], kbytes[LAYER_KINDS], kbound[LAYER_KINDS];
+    net_kind_costs(net, kflops, kbytes);
+    for (int k = 0; k < LAYER_KINDS; k++) {
+        kflops[k] *= (double)batch;
+        kbytes[k] *= (double)batch;
+        const double tf = sgemm > 0.0 ? kflops[k] / (sgemm * 1e9) : 0.0;
+        const double tb = mem_gbps > 0.0 ? kbytes[k] / (mem_gbps * 1e9) : 0.0;
+        kbound[k] = tf > tb ? tf : tb;
+    }
     const int64_t ma = net_mult_adds(net), params = net_param_count(net);
     const double train_gflops = r.train_ips * 6.0 * (double)ma / 1e9;
     const double infer_gflops = r.infer_ips * 2.0 * (double)ma / 1e9;
@@ -307,6 +369,23 @@ int cmd_bench(int argc, char **argv)
         }
         fputs(",\"other\":", stdout);
         json_number(stdout, other * 1e3);
+        fputs("},\"memory_gbps\":", stdout);
+        json_number(stdout, mem_gbps);
+        fputs(",\"cache_gbps\":", stdout);
+        json_number(stdout, cache_gbps);
+        /* per kind: ms, least GFLOP and MB per step, the bound in ms */
+        fputs(",\"roofline\":{", stdout);
+        for (int k = 0; k < LAYER_KINDS; k++) {
+            printf("%s\"%s\":{\"ms\":", k ? "," : "", layer_kinds[k].name);
+            json_number(stdout, r.kind_s[k] * 1e3);
+            fputs(",\"gflop\":", stdout);
+            json_number(stdout, kflops[k] / 1e9);
+            fputs(",\"mbytes\":", stdout);
+            json_number(stdout, kbytes[k] / 1e6);
+            fputs(",\"bound_ms\":", stdout);
+            json_number(stdout, kbound[k] * 1e3);
+            fputs("}", stdout);
+        }
         fputs("}}\n", stdout);
     } else {
         printf("child        %s F=%ld N=%ld input %dx%dx%d, %ld classes, "
@@ -336,6 +415,20 @@ int cmd_bench(int argc, char **argv)
                        (long long)r.kind_calls[k]);
         printf("  %-10s %9.2f %5.1f%%\n", "other", other * 1e3,
                100.0 * other / (kinds_total + other));
+        printf("\nroofline: sgemm %.1f GFLOP/s, memory %.1f GB/s (triad 3 x 8 "
+               "MiB, 1 thread; 3 x 128 KiB: %.1f GB/s)\n", sgemm, mem_gbps,
+               cache_gbps);
+        printf("  %-10s %9s %8s %8s %8s %7s %9s %8s\n", "kind", "ms/step",
+               "GFLOP", "MB", "GFLOP/s", "GB/s", "bound ms", "x bound");
+        for (int k = 0; k < LAYER_KINDS; k++) {
+            const double t = r.kind_s[k];
+            if (r.kind_calls[k] <= 0 || t <= 0.0)
+                continue;
+            printf("  %-10s %9.2f %8.3f %8.1f %8.1f %7.1f %9.2f %8.1f\n",
+                   layer_kinds[k].name, t * 1e3, kflops[k] / 1e9,
+                   kbytes[k] / 1e6, kflops[k] / t / 1e9, kbytes[k] / t / 1e9,
+                   kbound[k] * 1e3, kbound[k] > 0.0 ? t / kbound[k] : 0.0);
+        }
     }
     free(img);
     free(labels);

@@ -14,6 +14,7 @@
 #include <cblas.h>
 
 #include "nn/conv.h"
+#include "base/vecops.h"
 
 static inline float relu_if(float v, int relu)
 {
@@ -77,8 +78,26 @@ static int conv_is_plain(const ConvShape *s)
            s->ph == 0 && s->pw == 0 && s->oh == s->h && s->ow == s->w;
 }
 
+static size_t pw_workspace(const ConvShape *s);
+
+/* Whether a 1x1 convolution runs as the direct products below rather
+ * than im2col + sgemm: when few output rows leave it bound by streaming
+ * the operands, and im2col (strided, shifted or ReLU'd input) or tiny rows
+ * make sgemm move more.  With more output channels sgemm's wider kernels win
+ * (measured on AVX-512: 16 -> 16 channels without ReLU, 160 -> 32 with). */
+static int conv_use_pw(const ConvShape *s, int relu_in)
+{
+    if (s->kh != 1 || s->kw != 1 || s->cout > 16)
+        return 0;
+    return !conv_is_plain(s) || relu_in || s->cin * s->cout <= 64;
+}
+
 size_t conv_workspace(const ConvShape *s, int n)
 {
+    /* a 1x1 convolution with few outputs runs direct or (plain, no ReLU)
+     * as sgemm on x itself; the others go through im2col */
+    if (s->kh == 1 && s->kw == 1 && s->cout <= 16)
+        return pw_workspace(s);
     return (size_t)s->cin * s->kh * s->kw * (size_t)n * s->oh * s->ow;
 }
 
@@ -206,6 +225,406 @@ static void conv_col2im(const ConvShape *s, int n, int b0, int b1, int relu,
             }
 }
 
+/* ---- 1x1 stride-1 convolutions as direct products -------------------------
+ *
+ * A plain convolution is the product W [cout][cin] X [cin][cols] over the
+ * batch's columns.  With the channel counts of a child network (8 to a
+ * few hundred) and tens of thousands of columns, the product is bound by
+ * streaming X and Y, so it runs chunk by chunk of columns: the chunk of
+ * the operand read many times is packed (ReLU applied) into a small
+ * contiguous buffer that stays in L1/L2, and the other tensors stream
+ * through once; the input gradient takes ReLU's mask from the packed
+ * values, and the weight gradient and the input gradient share one pass.
+ * im2col + sgemm would instead copy relu(x) whole, and backward write and
+ * scatter a gradient matrix as large as x.  Packing also keeps the rows
+ * apart: a row of a whole batch is a multiple of 4 KiB, so unpacked rows
+ * of one column fall in one L1 set. */
+
+typedef int VecI __attribute__((vector_size(VEC_W * sizeof(int))));
+
+/* Output rows a register block holds: PW_ROWS x 2 vectors of accumulators
+ * plus two input vectors fit the vector registers (32 with AVX-512VL, 16
+ * with AVX2). */
+#if defined(__AVX512VL__)
+#define PW_ROWS 8
+#else
+#define PW_ROWS 4
+#endif
+#define PW_COLS (2 * VEC_W)
+/* Floats a chunk's packed operands aim at (64 KiB), and the fewest
+ * columns a chunk has. */
+#define PW_PACK_FLOATS 16384
+#define PW_MIN_CHUNK 64
+
+/* Full unrolling of the loops over a register block's rows, so its
+ * accumulators stay in registers (GCC does not unroll them at -O2). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define PW_UNROLL _Pragma("GCC unroll 8")
+#else
+#define PW_UNROLL
+#endif
+
+static inline VecF vec_relu(VecF v)
+{
+    return (VecF)((VecI)v & ~(VecI)(v < 0.0f)); /* NaN stays NaN */
+}
+
+/* v where m > 0, else 0 (ReLU's gradient mask; relu(x) > 0 iff x > 0). */
+static inline VecF vec_mask_pos(VecF v, VecF m)
+{
+    return (VecF)((VecI)v & (VecI)(m > 0.0f));
+}
+
+static inline void vec_store(float *p, VecF v)
+{
+    memcpy(p, &v, sizeof v);
+}
+
+/* Columns per chunk for `rows` packed rows: a multiple of PW_COLS. */
+static long pw_chunk(int rows)
+{
+    long c = PW_PACK_FLOATS / (rows > 0 ? rows : 1) / PW_COLS * PW_COLS;
+    return c < PW_MIN_CHUNK ? PW_MIN_CHUNK : c;
+}
+
+/* Floats of packing scratch a 1x1 convolution needs: forward packs cin
+ * rows, backward pw_back_rows, rounded up to whole vectors. */
+static int pw_back_rows(const ConvShape *s);
+
+static size_t pw_pack_floats(const ConvShape *s)
+{
+    const size_t f = (size_t)s->cin * (size_t)pw_chunk(s->cin);
+    const int rows = pw_back_rows(s);
+    const size_t b = (size_t)rows * (size_t)pw_chunk(rows);
+    return ((f > b ? f : b) + VEC_W - 1) / VEC_W * VEC_W;
+}
+
+/* The packed chunks and the weight gradient's cin x cout vector sums. */
+static size_t pw_workspace(const ConvShape *s)
+{
+    return pw_pack_floats(s) + (size_t)VEC_W * s->cin * s->cout;
+}
+
+/* P [rows][ld] = f(X [rows][i0, i0 + len)) (row stride ldx), f = relu when
+ * relu, zero from len up to a whole block. */
+static void pw_pack(float *restrict P, long ld, const float *restrict X,
+                    long ldx, int rows, long i0, long len, int relu)
+{
+    const long padded = (len + PW_COLS - 1) / PW_COLS * PW_COLS;
+    for (int r = 0; r < rows; r++) {
+        float *restrict d = P + r * ld;
+        const float *restrict x = X + r * ldx + i0;
+        if (relu)
+            for (long i = 0; i < len; i++)
+                d[i] = x[i] < 0.0f ? 0.0f : x[i];
+        else
+            memcpy(d, x, sizeof(float) * (size_t)len);
+        for (long i = len; i < padded; i++)
+            d[i] = 0.0f;
+    }
+}
+
+/* Strided or shifted 1x1 convolutions (factorized reduce, reduction
+ * cells): column j of a part is its image j / (oh ow), output pixel (oy,
+ * ox), which reads input pixel (oy sh - ph, ox sw - pw), zero outside the
+ * image.  The columns of a chunk run one output row at a time. */
+typedef struct {
+    long col;      /* the row's first column, from the part's start */
+    long b;        /* its image, from the part's first */
+    int oy, ox0;   /* its output row and first column */
+    long seg;      /* columns in it */
+} PwRun;
+
+/* The run holding column col (of a part), at most `left` columns long. */
+static PwRun pw_run(const ConvShape *s, long col, long left)
+{
+    const long ohw = (long)s->oh * s->ow, rem = col % ohw;
+    PwRun r = { col, col / ohw, (int)(rem / s->ow), (int)(rem % s->ow), 0 };
+    r.seg = s->ow - r.ox0 < left ? s->ow - r.ox0 : left;
+    return r;
+}
+
+/* The columns of a run [a, b) (from its ox0) whose input pixels are
+ * inside the image, and the first one's input column. */
+static void pw_run_valid(const ConvShape *s, const PwRun *run, long *a,
+                         long *b, long *ix)
+{
+    int lo, hi;
+    conv_valid_range(-s->pw, s->sw, s->w, s->ow, &lo, &hi);
+    long x0 = run->ox0, x1 = run->ox0 + run->seg;
+    if (x0 < lo)
+        x0 = lo;
+    if (x1 > hi)
+        x1 = hi;
+    if (x1 < x0)
+        x1 = x0;
+    *a = x0 - run->ox0;
+    *b = x1 - run->ox0;
+    *ix = x0 * s->sw - s->pw;
+}
+
+/* P [rows][ld] = f(the input pixels of columns [c0, c0 + len)) of x
+ * (channel stride xstride, the part's first image at x), f = relu when
+ * relu, zero past len up to a whole block. */
+static void pw_gather(const ConvShape *s, float *restrict P, long ld,
+                      const float *restrict x, long xstride, int rows,
+                      long c0, long len, int relu)
+{
+    const long hw = (long)s->h * s->w;
+    const long padded = (len + PW_COLS - 1) / PW_COLS * PW_COLS;
+    for (long j = 0; j < len;) {
+        const PwRun run = pw_run(s, c0 + j, len - j);
+        const int iy = run.oy * s->sh - s->ph;
+        long a, b, ix;
+        pw_run_valid(s, &run, &a, &b, &ix);
+        if (iy < 0 || iy >= s->h)
+            a = b = 0;
+        for (int r = 0; r < rows; r++) {
+            float *d = P + r * ld + j;
+            for (long t = 0; t < a; t++)
+                d[t] = 0.0f;
+            if (b > a)
+                row_gather(d + a, x + r * xstride + run.b * hw +
+                                      (long)iy * s->w + ix,
+                           (int)(b - a), s->sw, relu);
+            for (long t = b > a ? b : a; t < run.seg; t++)
+                d[t] = 0.0f;
+        }
+        j += run.seg;
+    }
+    for (int r = 0; r < rows; r++)
+        for (long i = len; i < padded; i++)
+            P[r * ld + i] = 0.0f;
+}
+
+/* dx += G [rows][ld] put back at the input pixels of columns [c0, c0 +
+ * len) (pw_gather's inverse; no two columns share a pixel). */
+static void pw_scatter_add(const ConvShape *s, float *restrict dx,
+                           long xstride, const float *restrict G, long ld,
+                           int rows, long c0, long len)
+{
+    const long hw = (long)s->h * s->w;
+    for (long j = 0; j < len;) {
+        const PwRun run = pw_run(s, c0 + j, len - j);
+        const int iy = run.oy * s->sh - s->ph;
+        long a, b, ix;
+        pw_run_valid(s, &run, &a, &b, &ix);
+        if (iy >= 0 && iy < s->h && b > a) {
+            const long at = run.b * hw + (long)iy * s->w + ix;
+            for (int r = 0; r < rows; r++)
+                row_scatter_add(dx + r * xstride + at, NULL,
+                                G + r * ld + j + a, (int)(b - a), s->sw, 0);
+        }
+        j += run.seg;
+    }
+}
+
+/* One block of rows [r0, r0 + rb) and packed columns [i, i + PW_COLS), of
+ * which the first `valid` are real:
+ * C[r][i] = (acc ? C : 0) + mask(Mk[r][i] > 0) * sum_k a(r, k) B[k][i],
+ * a(r, k) = A[r * ars + k * aks]; B and Mk are packed (row stride ld).
+ * rb is a constant after inlining, so the accumulators live in
+ * registers. */
+static inline __attribute__((always_inline)) void
+pw_block(int rb, int r0, int K, const float *A, long ars, long aks,
+         const float *B, const float *Mk, long ld, float *C, long ldc,
+         long i, int valid, int acc)
+{
+    VecF c0[PW_ROWS], c1[PW_ROWS];
+    PW_UNROLL
+    for (int r = 0; r < rb; r++)
+        c0[r] = c1[r] = (VecF){ 0 };
+    const float *a = A + (long)r0 * ars;
+    for (int k = 0; k < K; k++) {
+        const VecF b0 = vec_load(B + k * ld + i);
+        const VecF b1 = vec_load(B + k * ld + i + VEC_W);
+        PW_UNROLL
+        for (int r = 0; r < rb; r++) {
+            const float w = a[r * ars + k * aks];
+            c0[r] += w * b0;
+            c1[r] += w * b1;
+        }
+    }
+    PW_UNROLL
+    for (int r = 0; r < rb; r++) {
+        float *cr = C + (long)(r0 + r) * ldc;
+        VecF v0 = c0[r], v1 = c1[r];
+        if (Mk) {
+            const float *mr = Mk + (long)(r0 + r) * ld + i;
+            v0 = vec_mask_pos(v0, vec_load(mr));
+            v1 = vec_mask_pos(v1, vec_load(mr + VEC_W));
+        }
+        if (valid == PW_COLS) {
+            if (acc) {
+                v0 += vec_load(cr + i);
+                v1 += vec_load(cr + i + VEC_W);
+            }
+            vec_store(cr + i, v0);
+            vec_store(cr + i + VEC_W, v1);
+        } else {
+            float t[PW_COLS];
+            vec_store(t, v0);
+            vec_store(t + VEC_W, v1);
+            for (int j = 0; j < valid; j++)
+                cr[i + j] = acc ? cr[i + j] + t[j] : t[j];
+        }
+    }
+}
+
+/* Columns [0, len) of C [M] (row stride ldc, already offset to the chunk)
+ * = or += mask(Mk > 0) * A B with B [K] and Mk [M] packed (row stride
+ * ld, zero past len up to a whole block).  A block of rows runs along the
+ * chunk, so only its rows of C stream at a time. */
+static void pw_gemm(int M, int K, const float *A, long ars, long aks,
+                    const float *B, const float *Mk, long ld, float *C,
+                    long ldc, long len, int acc)
+{
+    int r0 = 0;
+    for (; r0 + PW_ROWS <= M; r0 += PW_ROWS)
+        for (long i = 0; i < len; i += PW_COLS)
+            pw_block(PW_ROWS, r0, K, A, ars, aks, B, Mk, ld, C, ldc, i,
+                     len - i < PW_COLS ? (int)(len - i) : PW_COLS, acc);
+    if (PW_ROWS > 4 && M - r0 >= 4) {
+        for (long i = 0; i < len; i += PW_COLS)
+            pw_block(4, r0, K, A, ars, aks, B, Mk, ld, C, ldc, i,
+                     len - i < PW_COLS ? (int)(len - i) : PW_COLS, acc);
+        r0 += 4;
+    }
+    for (; r0 < M; r0++)
+        for (long i = 0; i < len; i += PW_COLS)
+            pw_block(1, r0, K, A, ars, aks, B, Mk, ld, C, ldc, i,
+                     len - i < PW_COLS ? (int)(len - i) : PW_COLS, acc);
+}
+
+/* S [m][k] (VEC_W partial sums each, K of them a row) += D[m][i] B[k][i]
+ * lane by lane over packed columns [0, len) for rows m in [m0, m0 + mb),
+ * k in [k0, k0 + kb); D and B packed (row stride ld, zero past the real
+ * columns); len a multiple of VEC_W. */
+static inline __attribute__((always_inline)) void
+pw_dw_block(int mb, int kb, int m0, int k0, const float *D, const float *B,
+            long ld, long len, float *S, int K)
+{
+    VecF s[4][4];
+    PW_UNROLL
+    for (int m = 0; m < mb; m++)
+        PW_UNROLL
+        for (int k = 0; k < kb; k++)
+            s[m][k] = vec_load(S + ((long)(m0 + m) * K + k0 + k) * VEC_W);
+    for (long i = 0; i < len; i += VEC_W) {
+        VecF b[4];
+        PW_UNROLL
+        for (int k = 0; k < kb; k++)
+            b[k] = vec_load(B + (long)(k0 + k) * ld + i);
+        PW_UNROLL
+        for (int m = 0; m < mb; m++) {
+            const VecF d = vec_load(D + (long)(m0 + m) * ld + i);
+            PW_UNROLL
+            for (int k = 0; k < kb; k++)
+                s[m][k] += d * b[k];
+        }
+    }
+    PW_UNROLL
+    for (int m = 0; m < mb; m++)
+        PW_UNROLL
+        for (int k = 0; k < kb; k++)
+            vec_store(S + ((long)(m0 + m) * K + k0 + k) * VEC_W, s[m][k]);
+}
+
+/* S [M][K] += D [M] B [K]^T lane by lane over one chunk's packed
+ * columns. */
+static void pw_gemm_dw(int M, int K, const float *D, const float *B,
+                       long ld, long len, float *S)
+{
+    const long padded = (len + PW_COLS - 1) / PW_COLS * PW_COLS;
+    int m0 = 0;
+    for (; m0 + 4 <= M; m0 += 4) {
+        int k0 = 0;
+        for (; k0 + 4 <= K; k0 += 4)
+            pw_dw_block(4, 4, m0, k0, D, B, ld, padded, S, K);
+        for (; k0 < K; k0++)
+            pw_dw_block(4, 1, m0, k0, D, B, ld, padded, S, K);
+    }
+    for (; m0 < M; m0++) {
+        int k0 = 0;
+        for (; k0 + 4 <= K; k0 += 4)
+            pw_dw_block(1, 4, m0, k0, D, B, ld, padded, S, K);
+        for (; k0 < K; k0++)
+            pw_dw_block(1, 1, m0, k0, D, B, ld, padded, S, K);
+    }
+}
+
+/* Packed rows of the operand x for a chunk: straight from its rows
+ * (plain) or gathered (strided or shifted). */
+static void pw_pack_x(const ConvShape *s, float *P, long ld, const float *x,
+                      long xstride, int rows, long c0, long len, int relu)
+{
+    if (conv_is_plain(s))
+        pw_pack(P, ld, x, xstride, rows, c0, len, relu);
+    else
+        pw_gather(s, P, ld, x, xstride, rows, c0, len, relu);
+}
+
+/* y [cout] (columns [0, part), row stride cols) = W relu?(x); x is the
+ * part's first image of channel 0, channels xstride apart. */
+static void pw_forward(const ConvShape *s, int relu, const float *x,
+                       long xstride, long cols, const float *w, float *y,
+                       long part, float *ws)
+{
+    const long chunk = pw_chunk(s->cin);
+    for (long c0 = 0; c0 < part; c0 += chunk) {
+        const long len = part - c0 < chunk ? part - c0 : chunk;
+        pw_pack_x(s, ws, chunk, x, xstride, s->cin, c0, len, relu);
+        pw_gemm(s->cout, s->cin, w, s->cin, 1, ws, NULL, chunk, y + c0, cols,
+                len, 0);
+    }
+}
+
+/* Rows packed per chunk backward: x and dy, and (strided or shifted) the
+ * input gradient before it is put back. */
+static int pw_back_rows(const ConvShape *s)
+{
+    return s->cin + s->cout + (conv_is_plain(s) ? 0 : s->cin);
+}
+
+/* dw += dy relu?(x)^T, dx += mask * W^T dy over columns [0, part) (x and
+ * dx as in pw_forward, dy row stride cols).  The weight gradient's sums
+ * stay vectors (in ws, after the packed chunks) until the last chunk. */
+static void pw_backward(const ConvShape *s, int relu, const float *x,
+                        long xstride, long cols, const float *w,
+                        const float *dy, float *dx, float *dw, long part,
+                        float *ws)
+{
+    const int cin = s->cin, cout = s->cout, plain = conv_is_plain(s);
+    const int need_x = dw || (dx && relu);
+    const long chunk = pw_chunk(pw_back_rows(s));
+    float *px = ws, *pd = ws + (size_t)cin * chunk;
+    float *pg = pd + (size_t)cout * chunk;
+    float *S = ws + pw_pack_floats(s);
+    if (dw)
+        memset(S, 0, sizeof(float) * VEC_W * (size_t)cin * cout);
+    for (long c0 = 0; c0 < part; c0 += chunk) {
+        const long len = part - c0 < chunk ? part - c0 : chunk;
+        if (need_x)
+            pw_pack_x(s, px, chunk, x, xstride, cin, c0, len, relu);
+        pw_pack(pd, chunk, dy, cols, cout, c0, len, 0);
+        if (dw)
+            pw_gemm_dw(cout, cin, pd, px, chunk, len, S);
+        if (!dx)
+            continue;
+        if (plain) {
+            pw_gemm(cin, cout, w, 1, cin, pd, relu ? px : NULL, chunk,
+                    dx + c0, xstride, len, 1);
+        } else {
+            pw_gemm(cin, cout, w, 1, cin, pd, relu ? px : NULL, chunk, pg,
+                    chunk, len, 0);
+            pw_scatter_add(s, dx, xstride, pg, chunk, cin, c0, len);
+        }
+    }
+    if (dw)
+        for (size_t t = 0; t < (size_t)cin * cout; t++)
+            dw[t] += vec_hsum(vec_load(S + t * VEC_W));
+}
+
 void conv_forward_part(const ConvShape *s, int n, int b0, int b1,
                        int relu_in, const float *x, const float *w, float *y,
                        float *col)
@@ -217,6 +636,12 @@ void conv_forward_part(const ConvShape *s, int n, int b0, int b1,
     int ldb = cols;
     if (part <= 0)
         return;
+    if (conv_use_pw(s, relu_in)) {
+        const size_t hw = (size_t)s->h * s->w;
+        pw_forward(s, relu_in, x + (size_t)b0 * hw, (long)n * (long)hw, cols,
+                   w, y + (size_t)b0 * ohw, part, col);
+        return;
+    }
     if (!conv_is_plain(s) || relu_in) {
         conv_im2col(s, n, b0, b1, relu_in, x, col);
         B = col;
@@ -237,6 +662,12 @@ void conv_backward_part(const ConvShape *s, int n, int b0, int b1,
     const size_t o = (size_t)b0 * ohw;
     if (part <= 0)
         return;
+    if (conv_use_pw(s, relu_in)) {
+        const size_t hw = (size_t)s->h * s->w, xo = (size_t)b0 * hw;
+        pw_backward(s, relu_in, x + xo, (long)n * (long)hw, cols, w, dy + o,
+                    dx ? dx + xo : NULL, dw, part, col);
+        return;
+    }
     if (dw) {
         const float *B = x + o;
         int ldb = cols;

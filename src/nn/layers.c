@@ -1,8 +1,8 @@
 /* layers.c - the layer kinds: private structs, forward/backward of one
  * part of the batch around the kernels (conv.c, dwconv.c, pool.c,
  * batchnorm.c) and the small layers (ReLU, add, concat, global average
- * pool, linear, loss) written here.  It does not plan memory or order
- * layers: network.c does. */
+ * pool, linear) written here; the loss is in loss.c.  It does not plan
+ * memory or order layers: network.c does. */
 #include "config.h"
 
 /* GCC's -O2 vectorises only loops whose trip count is a known multiple of
@@ -12,7 +12,6 @@
 #pragma GCC optimize("vect-cost-model=dynamic")
 #endif
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +77,20 @@ static int64_t no_mult_adds(const Layer *l)
     return 0;
 }
 
+/* Floats of one image of tensor t. */
+static inline double image_of(const Tensor *t)
+{
+    return (double)t->c * t->h * t->w;
+}
+
+/* The cost of a layer that reads x and writes y forward, and backward
+ * reads x and dy and accumulates into dx: 4 x + 2 y floats moved. */
+static LayerCost cost_xy(double flops, double x, double y)
+{
+    LayerCost c = { flops, sizeof(float) * (4.0 * x + 2.0 * y) };
+    return c;
+}
+
 /* ---- convolution ------------------------------------------------------ */
 
 /* Each part runs the convolution on its own images, with its own im2col
@@ -108,6 +121,13 @@ static int64_t conv_layer_mult_adds(const Layer *l)
 {
     const ConvShape *s = &((const ConvLayer *)l)->s;
     return (int64_t)s->cout * s->cin * s->kh * s->kw * s->oh * s->ow;
+}
+
+static LayerCost conv_layer_cost(const Layer *l)
+{
+    const ConvLayer *c = (const ConvLayer *)l;
+    return cost_xy(6.0 * (double)conv_layer_mult_adds(l), image_of(c->x),
+                   image_of(c->y));
 }
 
 static size_t conv_layer_workspace(const Layer *l, int n)
@@ -153,6 +173,13 @@ static int64_t dw_layer_mult_adds(const Layer *l)
 {
     const DwShape *s = &((const DwLayer *)l)->s;
     return (int64_t)s->c * s->k * s->k * s->oh * s->ow;
+}
+
+static LayerCost dw_layer_cost(const Layer *l)
+{
+    const DwLayer *d = (const DwLayer *)l;
+    return cost_xy(6.0 * (double)dw_layer_mult_adds(l), image_of(d->x),
+                   image_of(d->y));
 }
 
 static size_t dw_layer_thread_workspace(const Layer *l)
@@ -232,6 +259,15 @@ static void bn_layer_backward(Layer *l, const LayerCtx *cx)
                      first ? b->gamma->g : NULL, first ? b->beta->g : NULL);
 }
 
+/* Forward about 7 FLOPs a value (two sums, the normalisation), backward
+ * about 8; x and y forward, x, dy and dx backward. */
+static LayerCost bn_layer_cost(const Layer *l)
+{
+    const double x = image_of(((const BnLayer *)l)->x);
+    LayerCost c = { 15.0 * x, sizeof(float) * 6.0 * x };
+    return c;
+}
+
 Layer *layer_bn_new(Tensor *x, Tensor *gamma, Tensor *beta, Tensor *mean,
                     Tensor *invstd, Tensor *run_mean, Tensor *run_var,
                     Tensor *y)
@@ -303,6 +339,19 @@ static void pool_layer_backward(Layer *l, const LayerCtx *cx)
                               cx->tws);
 }
 
+/* k*k window values per output forward and again backward; max pooling's
+ * backward reads x again. */
+static LayerCost pool_layer_cost(const Layer *l)
+{
+    const PoolLayer *p = (const PoolLayer *)l;
+    const double x = image_of(p->x), y = image_of(p->y);
+    const double flops = 2.0 * p->s.k * p->s.k * y;
+    if (p->base.kind == LAYER_MAXPOOL)
+        return cost_xy(flops, x, y);
+    LayerCost c = { flops, sizeof(float) * (3.0 * x + 2.0 * y) };
+    return c;
+}
+
 static size_t pool_layer_thread_workspace(const Layer *l)
 {
     return pool_workspace(&((const PoolLayer *)l)->s);
@@ -358,6 +407,12 @@ static void relu_layer_backward(Layer *l, const LayerCtx *cx)
     }
 }
 
+static LayerCost relu_layer_cost(const Layer *l)
+{
+    const double x = image_of(((const ReluLayer *)l)->x);
+    return cost_xy(2.0 * x, x, x);
+}
+
 Layer *layer_relu_new(Tensor *x, Tensor *y)
 {
     ReluLayer *r = calloc(1, sizeof *r);
@@ -408,6 +463,14 @@ static void add_layer_backward(Layer *l, const LayerCtx *cx)
     }
 }
 
+/* a, b and y forward; dy, da and db backward (both accumulated). */
+static LayerCost add_layer_cost(const Layer *l)
+{
+    const double y = image_of(((const AddLayer *)l)->y);
+    LayerCost c = { 3.0 * y, sizeof(float) * 8.0 * y };
+    return c;
+}
+
 Layer *layer_add_new(Tensor *a, Tensor *b, Tensor *y)
 {
     AddLayer *l = calloc(1, sizeof *l);
@@ -454,6 +517,14 @@ static void concat_layer_backward(Layer *l, const LayerCtx *cx)
         }
         dy += (size_t)x->c * stride;
     }
+}
+
+/* A copy forward, an accumulation backward. */
+static LayerCost concat_layer_cost(const Layer *l)
+{
+    const double y = image_of(((const ConcatLayer *)l)->y);
+    LayerCost c = { y, sizeof(float) * 5.0 * y };
+    return c;
 }
 
 Layer *layer_concat_new(Tensor *const *xs, int k, Tensor *y)
@@ -506,6 +577,13 @@ static int64_t fr_layer_mult_adds(const Layer *l)
 {
     const FrLayer *f = (const FrLayer *)l;
     return (int64_t)(f->a.cout + f->b.cout) * f->a.cin * f->a.oh * f->a.ow;
+}
+
+static LayerCost fr_layer_cost(const Layer *l)
+{
+    const FrLayer *f = (const FrLayer *)l;
+    return cost_xy(6.0 * (double)fr_layer_mult_adds(l), image_of(f->x),
+                   image_of(f->y));
 }
 
 static size_t fr_layer_workspace(const Layer *l, int n)
@@ -573,6 +651,12 @@ static void gap_layer_backward(Layer *l, const LayerCtx *cx)
         }
 }
 
+static LayerCost gap_layer_cost(const Layer *l)
+{
+    const GapLayer *g = (const GapLayer *)l;
+    return cost_xy(2.0 * image_of(g->x), image_of(g->x), image_of(g->y));
+}
+
 Layer *layer_gap_new(int relu_in, Tensor *x, Tensor *y)
 {
     GapLayer *g = calloc(1, sizeof *g);
@@ -629,6 +713,13 @@ static int64_t linear_layer_mult_adds(const Layer *l)
     return (int64_t)f->x->c * f->y->c;
 }
 
+static LayerCost linear_layer_cost(const Layer *l)
+{
+    const LinearLayer *f = (const LinearLayer *)l;
+    return cost_xy(6.0 * (double)linear_layer_mult_adds(l), image_of(f->x),
+                   image_of(f->y));
+}
+
 Layer *layer_linear_new(Tensor *x, Tensor *w, Tensor *b, Tensor *y)
 {
     LinearLayer *f = calloc(1, sizeof *f);
@@ -641,67 +732,39 @@ Layer *layer_linear_new(Tensor *x, Tensor *w, Tensor *b, Tensor *y)
 /* ---- the kind table --------------------------------------------------- */
 
 /* name, forward, backward, mult_adds, workspace, thread_workspace,
- * keeps_input */
+ * keeps_input, cost */
 const LayerKind layer_kinds[LAYER_KINDS] = {
     [LAYER_CONV] = { "conv", conv_layer_forward, conv_layer_backward,
                      conv_layer_mult_adds, conv_layer_workspace,
-                     no_thread_workspace, 1 },
+                     no_thread_workspace, 1, conv_layer_cost },
     [LAYER_DWCONV] = { "dwconv", dw_layer_forward, dw_layer_backward,
                        dw_layer_mult_adds, no_workspace,
-                       dw_layer_thread_workspace, 1 },
+                       dw_layer_thread_workspace, 1, dw_layer_cost },
     [LAYER_BN] = { "batchnorm", bn_layer_forward, bn_layer_backward,
-                   no_mult_adds, no_workspace, no_thread_workspace, 1 },
+                   no_mult_adds, no_workspace, no_thread_workspace, 1,
+                   bn_layer_cost },
     [LAYER_AVGPOOL] = { "avgpool", pool_layer_forward, pool_layer_backward,
                         no_mult_adds, no_workspace,
-                        pool_layer_thread_workspace, 0 },
+                        pool_layer_thread_workspace, 0, pool_layer_cost },
     [LAYER_MAXPOOL] = { "maxpool", pool_layer_forward, pool_layer_backward,
                         no_mult_adds, no_workspace,
-                        pool_layer_thread_workspace, 1 },
+                        pool_layer_thread_workspace, 1, pool_layer_cost },
     [LAYER_RELU] = { "relu", relu_layer_forward, relu_layer_backward,
-                     no_mult_adds, no_workspace, no_thread_workspace, 1 },
+                     no_mult_adds, no_workspace, no_thread_workspace, 1,
+                   relu_layer_cost },
     [LAYER_ADD] = { "add", add_layer_forward, add_layer_backward,
-                    no_mult_adds, no_workspace, no_thread_workspace, 0 },
+                    no_mult_adds, no_workspace, no_thread_workspace, 0,
+                   add_layer_cost },
     [LAYER_CONCAT] = { "concat", concat_layer_forward, concat_layer_backward,
-                       no_mult_adds, no_workspace, no_thread_workspace, 0 },
+                       no_mult_adds, no_workspace, no_thread_workspace, 0,
+                   concat_layer_cost },
     [LAYER_FACTRED] = { "factred", fr_layer_forward, fr_layer_backward,
                         fr_layer_mult_adds, fr_layer_workspace,
-                        no_thread_workspace, 1 },
+                        no_thread_workspace, 1, fr_layer_cost },
     [LAYER_GAP] = { "gap", gap_layer_forward, gap_layer_backward,
-                    no_mult_adds, no_workspace, no_thread_workspace, 1 },
+                    no_mult_adds, no_workspace, no_thread_workspace, 1,
+                   gap_layer_cost },
     [LAYER_LINEAR] = { "linear", linear_layer_forward, linear_layer_backward,
                        linear_layer_mult_adds, no_workspace,
-                       no_thread_workspace, 1 },
+                       no_thread_workspace, 1, linear_layer_cost },
 };
-
-
-/* ---- loss ------------------------------------------------------------- */
-
-float loss_softmax_xent(const float *logits, int k, int n,
-                        const uint8_t *labels, float *dlogits, int *correct)
-{
-    double total = 0.0;
-    int right = 0;
-    for (int j = 0; j < n; j++) {
-        float mx = logits[j];
-        int arg = 0;
-        for (int c = 1; c < k; c++)
-            if (logits[c * n + j] > mx) {
-                mx = logits[c * n + j];
-                arg = c;
-            }
-        double z = 0.0;
-        for (int c = 0; c < k; c++)
-            z += exp((double)logits[c * n + j] - mx);
-        const int y = labels[j];
-        total += log(z) - ((double)logits[y * n + j] - mx);
-        right += arg == y;
-        if (dlogits)
-            for (int c = 0; c < k; c++) {
-                double p = exp((double)logits[c * n + j] - mx) / z;
-                dlogits[c * n + j] += (float)((p - (c == y)) / n);
-            }
-    }
-    if (correct)
-        *correct += right;
-    return (float)(total / n);
-}

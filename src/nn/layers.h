@@ -19,6 +19,7 @@
 #include "nn/dwconv.h"
 #include "base/parallel.h"
 #include "nn/pool.h"
+#include "nn/loss.h"
 
 typedef enum { TENSOR_ACT = 0, TENSOR_PARAM, TENSOR_STATE, TENSOR_ROLES } TensorRole;
 
@@ -106,6 +107,17 @@ typedef struct Layer {
     LayerKindId kind;
 } Layer;
 
+/* What one image's training step (forward + backward) costs a layer at
+ * least, for the roofline in `nasview bench`: FLOPs (2 per multiply-add)
+ * and the bytes of its tensors it must read and write, each tensor once
+ * per pass (an accumulated gradient is read and written), parameters not
+ * counted.  A kernel that moves more than this (scratch copies, several
+ * sweeps) shows as far from its bound. */
+typedef struct {
+    double flops;
+    double bytes;
+} LayerCost;
+
 typedef struct {
     const char *name;
     void (*forward)(Layer *l, const LayerCtx *cx);
@@ -119,6 +131,8 @@ typedef struct {
     /* whether backward reads the input values (else they may be reused
      * once forward has passed) */
     int keeps_input;
+    /* one image's training-step cost (LayerCost) */
+    LayerCost (*cost)(const Layer *l);
 } LayerKind;
 
 extern const LayerKind layer_kinds[LAYER_KINDS];
@@ -160,12 +174,5 @@ Layer *layer_factred_new(Tensor *x, Tensor *wa, Tensor *wb, Tensor *y);
 Layer *layer_gap_new(int relu_in, Tensor *x, Tensor *y);
 /* y [out][n] = w [out][in] x [in][n] + b [out] */
 Layer *layer_linear_new(Tensor *x, Tensor *w, Tensor *b, Tensor *y);
-
-/* loss_softmax_xent - mean cross-entropy of logits [k][n] (channel-major)
- * against labels[n]; adds d(mean loss)/d(logits) to dlogits when it is not
- * NULL; counts correct top-1 predictions into *correct when not NULL.
- * Returns the mean loss (NaN/inf when the logits are). */
-float loss_softmax_xent(const float *logits, int k, int n,
-                        const uint8_t *labels, float *dlogits, int *correct);
 
 #endif

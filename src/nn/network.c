@@ -665,6 +665,19 @@ int64_t net_mult_adds(const Net *net)
     return m;
 }
 
+void net_kind_costs(const Net *net, double flops[LAYER_KINDS],
+                    double bytes[LAYER_KINDS])
+{
+    for (int k = 0; k < LAYER_KINDS; k++)
+        flops[k] = bytes[k] = 0.0;
+    for (int i = 0; i < net->nlayers; i++) {
+        const Layer *l = net->layers[i];
+        const LayerCost c = layer_kinds[l->kind].cost(l);
+        flops[l->kind] += c.flops;
+        bytes[l->kind] += c.bytes;
+    }
+}
+
 size_t net_bytes(const Net *net)
 {
     const size_t t = (size_t)net->threads;

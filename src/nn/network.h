@@ -105,6 +105,12 @@ void net_backward(Net *net, int n);
 int64_t net_param_count(const Net *net);
 int64_t net_mult_adds(const Net *net); /* one image, forward */
 size_t net_bytes(const Net *net);      /* all arenas together */
+
+/* net_kind_costs - per layer kind, the least FLOPs and bytes one image's
+ * training step costs its layers (LayerCost summed over them); fills
+ * flops[LAYER_KINDS] and bytes[LAYER_KINDS]. */
+void net_kind_costs(const Net *net, double flops[LAYER_KINDS],
+                    double bytes[LAYER_KINDS]);
 int net_max_batch(const Net *net);
 
 /* net_params - the parameter arena: *w values, *g gradients, *m optimiser
