@@ -188,7 +188,7 @@ run "$NASVIEW" search --db "$DB" --resume hup
 expect_status 0 "resume after SIGHUP"
 $CHECKDB "$DB" same ref hup || fail "SIGHUP then resume = uninterrupted run"
 
-"$NASVIEW" search --db "$DB" --name dbl $RL 2>"$TMP/dbl.err" &
+"$NASVIEW" search --db "$DB" --name dbl --workers 1 $RL 2>"$TMP/dbl.err" &
 pid=$!
 $CHECKDB "$DB" wait dbl 1 running || fail "dbl reached sample 1"
 pause_mid_child dbl "$pid" 1
