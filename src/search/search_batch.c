@@ -576,8 +576,9 @@ NvStatus search_loop(Store *st, int64_t id, int from, const SearchConfig *c,
     l.id = id;
     l.t0 = mono_s();
     l.start = from;
-    if ((r = store_search_get(st, id, &l.row, err)) == NV_OK)
-        r = make_evaluator(&l, res, err);
+    if ((r = store_search_get(st, id, &l.row, err)) == NV_OK &&
+        (r = make_evaluator(&l, res, err)) == NV_OK)
+        r = store_search_set_workers(st, id, evaluator_slots(res->ev), err);
     while (r == NV_OK && l.start < c->budget) {
         int n = strategy_batch_size(res->strat);
         if (n <= 0)
