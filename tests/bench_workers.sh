@@ -7,7 +7,8 @@
 #      the workers or MPI ranks) over a search of tiny children, read from
 #      /proc until it exits.
 # Usage: tests/bench_workers.sh NASVIEW [BUDGET] [WORKERS...]
-# Environment: SRCDIR (the source tree, default .), TMPDIR.
+# Environment: SRCDIR (the source tree, default .), TMPDIR, PROXY (the
+# proxy flags of the rate figures; default a small synthetic one).
 set -u
 NASVIEW=${1:?usage: bench_workers.sh NASVIEW [BUDGET] [WORKERS...]}
 BUDGET=${2:-6}
@@ -18,9 +19,9 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/nasview-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 export OPENBLAS_NUM_THREADS=1
 
-python3 "$SRCDIR/tests/mkdataset.py" "$TMP/ds" --train 3000 --test 20 \
-    --size 28 --classes 10 --seed 3 >/dev/null || exit 1
-PROXY="--dataset $TMP/ds --F 8 --N 1 --epochs 1 --train-size 2000 --val-size 500"
+python3 "$SRCDIR/tests/mkdataset.py" "$TMP/ds" --train 1200 --test 20 \
+    --size 8 --classes 4 --seed 2 >/dev/null || exit 1
+PROXY=${PROXY:-"--dataset $TMP/ds --F 8 --N 1 --epochs 1 --train-size 1100 --val-size 100"}
 hz=$(getconf CLK_TCK)
 
 now() { date +%s.%N; }
@@ -41,16 +42,18 @@ done
 # The coordinator: tiny children (a few ms each), many of them, trained
 # by worker processes (or MPI ranks), so the search process only proposes,
 # commits and dispatches.
-N=400
+N=${N:-400}
 TINY="--dataset $TMP/ds --F 1 --train-size 32 --val-size 32 --batch 32 --threads 1"
 
 # cpu_until_exit PID: utime + stime (ticks) of process PID itself, not its
-# children, read until it exits.
+# children, read until it exits (a zombie counts as gone: its parent may be
+# this shell, which waits for it only afterwards).
 cpu_until_exit() {
     ticks=0
-    while kill -0 "$1" 2>/dev/null; do
-        t=$(awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null) &&
-            [ -n "$t" ] && ticks=$t
+    while :; do
+        st=$(awk '{ print $3, $14 + $15 }' "/proc/$1/stat" 2>/dev/null)
+        case "$st" in '' | Z*) break ;; esac
+        ticks=${st#* }
         sleep 0.02
     done
     echo "$ticks"
