@@ -172,7 +172,7 @@ $CHECKDB "$DB" same ref kil || fail "SIGKILL then resume = uninterrupted run"
 $CHECKDB "$DB" consistent kil || fail "SIGKILL then resume: rows consistent"
 
 # --- SIGHUP (the terminal closed) stops like SIGTERM; a second signal -----
-"$NASVIEW" search --db "$DB" --name hup $RL 2>"$TMP/hup.err" &
+"$NASVIEW" search --db "$DB" --name hup --workers 1 $RL 2>"$TMP/hup.err" &
 pid=$!
 $CHECKDB "$DB" wait hup 1 running || fail "hup reached sample 1"
 pause_mid_child hup "$pid" 1
@@ -192,11 +192,15 @@ $CHECKDB "$DB" same ref hup || fail "SIGHUP then resume = uninterrupted run"
 pid=$!
 $CHECKDB "$DB" wait dbl 1 running || fail "dbl reached sample 1"
 pause_mid_child dbl "$pid" 1
+# Two different signals: two of the same sent before the search runs again
+# (a busy machine) would merge into one.  The one handled second ends it
+# by itself (both pending: the kernel may run either handler first).
 kill -INT "$pid"
-kill -INT "$pid"
+kill -TERM "$pid"
 wait "$pid"
 status=$?
-[ "$status" -eq 130 ] || fail "double SIGINT: exit status $status, expected 130"
+[ "$status" -eq 130 ] || [ "$status" -eq 143 ] ||
+    fail "double signal: exit status $status, expected 130 or 143"
 grep -q "second signal: stopped at once.*resume NAME" "$TMP/dbl.err" ||
     fail "double SIGINT: says what was left: $(cat "$TMP/dbl.err")"
 run "$NASVIEW" search --db "$DB" --resume dbl
