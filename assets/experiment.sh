@@ -1,8 +1,9 @@
 #!/bin/bash
 # experiment.sh - RL against random search (and evolution), measured on
 # this machine: K seeds of each strategy at an equal budget on the default
-# proxy task, searches run side by side (one per core), then the
-# comparison written as a table, JSON, CSV and an SVG plot.
+# proxy task, one search after another, each training W children at once
+# in its worker processes (nasview search --workers, one per core), then
+# the comparison written as a table, JSON, CSV and an SVG plot.
 #
 # Usage: assets/experiment.sh [OPTIONS] [-- EXTRA SEARCH FLAGS]
 # See --help.  Everything goes into one output directory; nothing else on
@@ -12,7 +13,7 @@ set -u
 seeds=3
 budget=
 minutes=60
-jobs=2
+workers=
 strategies="rl random evolution"
 out=
 nasview=${NASVIEW:-}
@@ -22,14 +23,17 @@ usage() {
     cat <<'EOF'
 Usage: assets/experiment.sh [OPTIONS] [-- EXTRA NASVIEW SEARCH FLAGS]
 Run K seeds of each strategy at an equal budget on the default proxy task,
-JOBS searches at a time (one OpenBLAS thread each), then compare them.
+one search at a time, each training W children at once (one OpenBLAS
+thread each), then compare them.  The samples and rewards of a seed do not
+depend on W.
 
   --seeds K         seeds per strategy (default 3; 4 or more are needed
                     before a Mann-Whitney test can reach p < 0.05)
   --budget N        samples per search (default: chosen so the whole run
                     takes about --minutes, from a timed 2-sample search)
   --minutes M       target wall time when --budget is not given (default 60)
-  --jobs J          searches run at the same time (default 2, one per core)
+  --workers W       children each search trains at once (default: the
+                    online cores); --jobs W is the same (older name)
   --strategies "S..." strategies to run (default "rl random evolution")
   --first-seed S    seeds are S, S+1, ... (default 1)
   --out DIR         output directory (default experiment-YYYYmmdd-HHMMSS)
@@ -57,7 +61,7 @@ while [ $# -gt 0 ]; do
     --seeds) seeds=${2:?--seeds needs a value}; shift 2 ;;
     --budget) budget=${2:?--budget needs a value}; shift 2 ;;
     --minutes) minutes=${2:?--minutes needs a value}; shift 2 ;;
-    --jobs) jobs=${2:?--jobs needs a value}; shift 2 ;;
+    --workers | --jobs) workers=${2:?$1 needs a value}; shift 2 ;;
     --strategies) strategies=${2:?--strategies needs a value}; shift 2 ;;
     --first-seed) first_seed=${2:?--first-seed needs a value}; shift 2 ;;
     --out) out=${2:?--out needs a value}; shift 2 ;;
@@ -71,7 +75,8 @@ extra=("$@")
 
 is_count() { case "$1" in '' | *[!0-9]*) return 1 ;; *) [ "$1" -ge 1 ] ;; esac; }
 is_count "$seeds" || die "--seeds must be a whole number >= 1"
-is_count "$jobs" || die "--jobs must be a whole number >= 1"
+[ -n "$workers" ] || workers=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+is_count "$workers" || die "--workers must be a whole number >= 1"
 is_count "$minutes" || die "--minutes must be a whole number >= 1"
 [ -z "$budget" ] || is_count "$budget" || die "--budget must be a whole number >= 1"
 case "$first_seed" in '' | *[!0-9]*) die "--first-seed must be a whole number" ;; esac
@@ -95,27 +100,27 @@ nstrat=$#
 
 log() { echo "[$(date -u +%H:%M:%S)] $*"; }
 
-# Searches in flight; Ctrl-C or SIGTERM stops them all (each search stores
-# what it finished; `nasview search --resume NAME` continues one).
-pids=()
-names=()
+# The search in flight; Ctrl-C or SIGTERM stops it and its workers (it
+# stores what it finished; `nasview search --resume NAME` continues it).
+pid=
 failed=0
-trap 'log "stopping..."; for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait; exit 130' INT TERM
+trap 'log "stopping..."; [ -z "$pid" ] || kill "$pid" 2>/dev/null; wait; exit 130' INT TERM
 
 # --- budget: time a 2-sample search when none is given ---------------------
 if [ -z "$budget" ]; then
     log "timing a 2-sample random search to size the budget..."
     t0=$(date +%s.%N)
     "$nasview" search --db "$out/calibrate.db" --strategy random \
-        --budget 2 --seed 999 --threads 1 --name calibrate "${extra[@]}" \
-        >"$out/logs/calibrate.log" 2>&1 &
-    pids=($!)
-    wait "${pids[0]}" || die "the timing search failed; see $out/logs/calibrate.log"
-    pids=()
+        --budget 2 --seed 999 --threads 1 --workers 1 --name calibrate \
+        "${extra[@]}" >"$out/logs/calibrate.log" 2>&1 &
+    pid=$!
+    wait "$pid" || die "the timing search failed; see $out/logs/calibrate.log"
+    pid=
     t1=$(date +%s.%N)
     # seconds per child on one core, and the budget that fills the target:
-    # total child time = strategies * seeds * budget * t, spread over jobs.
-    budget=$(awk -v t0="$t0" -v t1="$t1" -v m="$minutes" -v j="$jobs" \
+    # total child time = strategies * seeds * budget * t, spread over the
+    # workers.
+    budget=$(awk -v t0="$t0" -v t1="$t1" -v m="$minutes" -v j="$workers" \
         -v s="$nstrat" -v k="$seeds" 'BEGIN {
             t = (t1 - t0) / 2; b = int(m * 60 * j / (s * k * t));
             if (b < 5) b = 5; if (b > 1000) b = 1000; print b }')
@@ -149,45 +154,29 @@ case " $strategies " in
 esac
 
 total=$((nstrat * seeds))
-log "$total searches ($strategies; seeds $first_seed..$((first_seed + seeds - 1))), budget $budget each, $jobs at a time; output in $out"
+log "$total searches ($strategies; seeds $first_seed..$((first_seed + seeds - 1))), budget $budget each, one at a time with $workers workers; output in $out"
 
-# --- run the searches, JOBS at a time ---------------------------------------
-
-reap() { # wait for one search to end; record failures
-    local i p
-    while :; do
-        for i in "${!pids[@]}"; do
-            p=${pids[$i]}
-            if ! kill -0 "$p" 2>/dev/null; then
-                if wait "$p"; then
-                    log "done: ${names[$i]}"
-                else
-                    log "FAILED: ${names[$i]} (see $out/logs/${names[$i]}.log)"
-                    failed=$((failed + 1))
-                fi
-                unset "pids[$i]" "names[$i]"
-                return
-            fi
-        done
-        sleep 1
-    done
-}
+# --- run the searches, one at a time, W children at once in each -----------
 
 for ((s = first_seed; s < first_seed + seeds; s++)); do
     for strat in $strategies; do
-        while [ "${#pids[@]}" -ge "$jobs" ]; do reap; done
         name="$strat-s$s"
         log "start: $name"
         flags=("${extra[@]}")
         [ "$strat" = evolution ] && flags+=("${evo_flags[@]}")
         "$nasview" search --db "$db" --strategy "$strat" --budget "$budget" \
-            --seed "$s" --threads 1 --name "$name" "${flags[@]}" \
-            >"$out/logs/$name.log" 2>&1 &
-        pids+=($!)
-        names+=("$name")
+            --seed "$s" --threads 1 --workers "$workers" --name "$name" \
+            "${flags[@]}" >"$out/logs/$name.log" 2>&1 &
+        pid=$!
+        if wait "$pid"; then
+            log "done: $name"
+        else
+            log "FAILED: $name (see $out/logs/$name.log)"
+            failed=$((failed + 1))
+        fi
+        pid=
     done
 done
-while [ "${#pids[@]}" -gt 0 ]; do reap; done
 trap - INT TERM
 
 # --- compare --------------------------------------------------------------

@@ -59,9 +59,9 @@ assert rows[0][0] == "strategy" and len(rows) == 1 + 3 * 4, len(rows)
 assert all(len(r) == len(rows[0]) for r in rows)
 ' || fail "csv content"
 
-# The experiment script at its smallest: 1 seed each, budget 2, 2 jobs.
+# The experiment script at its smallest: 1 seed each, budget 2, 2 workers.
 run "$SRCDIR/assets/experiment.sh" --nasview "$NASVIEW" --seeds 1 --budget 2 \
-    --jobs 2 --out "$TMP/exp" -- $SMALL
+    --workers 2 --out "$TMP/exp" -- $SMALL
 expect_status 0 "experiment.sh"
 expect_out "Comparing 3 searches at a budget of 2 samples each" "experiment table"
 expect_out "evolution: population 2, tournament 1" "evolution sized to the budget"

@@ -182,6 +182,18 @@ static int dec_fail(const uint8_t *p, size_t n)
     return wire_get_fail(p, n, &st, msg, sizeof msg, NULL) == NV_OK;
 }
 
+static int dec_setup(const uint8_t *p, size_t n)
+{
+    WireSetup s;
+    return wire_get_setup(p, n, &s, NULL) == NV_OK;
+}
+
+static int dec_crash(const uint8_t *p, size_t n)
+{
+    EvalResult r;
+    return wire_get_crash(p, n, &r, NULL) == NV_OK;
+}
+
 static void hostile(const ByteWriter *w, Decode dec, const char *what)
 {
     uint8_t buf[WIRE_MAX + 1];
@@ -295,6 +307,56 @@ static void wire_checks(const EvalJob *job)
     bytes_writer_init(&w);
     wire_put_fail(&w, NV_OK, "fine");
     CHECK(!dec_fail(w.buf, w.len), "a start failure must be an error");
+
+    bytes_writer_done(&w);
+
+    /* MPI: setup and crash */
+    {
+        WireSetup su, back;
+        memset(&su, 0, sizeof su);
+        snprintf(su.spec, sizeof su.spec, "cifar10:/data/cifar");
+        su.train_size = 4000;
+        su.val_size = 1000;
+        su.split_seed = 0x123456789abcdef0ull;
+        bytes_writer_init(&w);
+        wire_put_setup(&w, &su);
+        CHECK(wire_get_setup(w.buf, w.len, &back, &err) == NV_OK &&
+                  strcmp(back.spec, su.spec) == 0 &&
+                  back.train_size == 4000 && back.val_size == 1000 &&
+                  back.split_seed == su.split_seed,
+              "setup round trip: %s", err.msg);
+        hostile(&w, dec_setup, "setup");
+        bytes_writer_done(&w);
+        su.val_size = 0;
+        bytes_writer_init(&w);
+        wire_put_setup(&w, &su);
+        CHECK(!dec_setup(w.buf, w.len), "a setup with no validation images");
+        bytes_writer_done(&w);
+        su.val_size = 1;
+        su.spec[0] = '\0';
+        bytes_writer_init(&w);
+        wire_put_setup(&w, &su);
+        CHECK(!dec_setup(w.buf, w.len), "a setup without a dataset");
+        bytes_writer_done(&w);
+    }
+    {
+        EvalResult back;
+        bytes_writer_init(&w);
+        wire_put_crash(&w, 5, 2, "killed by signal 9");
+        CHECK(wire_get_crash(w.buf, w.len, &back, &err) == NV_OK &&
+                  back.idx == 5 && back.attempts == 2 &&
+                  back.outcome == EVAL_CRASHED &&
+                  strcmp(back.message, "killed by signal 9") == 0,
+              "crash round trip: %s", err.msg);
+        hostile(&w, dec_crash, "crash");
+        bytes_writer_done(&w);
+        bytes_writer_init(&w);
+        wire_put_crash(&w, 5, 3, "x");
+        CHECK(!dec_crash(w.buf, w.len), "a crash after 3 attempts");
+        bytes_writer_done(&w);
+    }
+    bytes_writer_init(&w);
+    wire_put_fail(&w, NV_OK, "fine");
 
     /* framing */
     CHECK(wire_encode(WIRE_FAIL, &w, frame) == WIRE_HEADER + w.len,

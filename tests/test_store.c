@@ -342,6 +342,42 @@ static void test_roundtrip(void)
         CHECK(store_progress_live(r, id, &live, &found, &err) == NV_OK &&
                   found && live.sample_idx == 6 && live.step == 3,
               "live progress of the child in flight");
+        {
+            /* Two children in flight: one line each, newest point, by idx */
+            StoreSample s7 = sm;
+            StoreProgress kids[4];
+            int nk = -1;
+            s7.idx = 7;
+            CHECK(store_sample_start(w, id, &s7, dec, &err) == NV_OK,
+                  "start 7");
+            StoreProgress p7 = { 7, 0, 1, 1, 10, 2.5, 0.1, 100, 1, 2, 0, 0, 0 };
+            CHECK(store_progress_write(w, id, &p7, &err) == NV_OK, "progress 7");
+            pr.step = 4;
+            CHECK(store_progress_write(w, id, &pr, &err) == NV_OK, "progress 6");
+            CHECK(store_progress_children(r, id, kids, 4, &nk, &err) == NV_OK &&
+                      nk == 2 && kids[0].sample_idx == 6 &&
+                      kids[0].step == 4 && kids[1].sample_idx == 7 &&
+                      kids[1].step == 1,
+                  "progress of both children in flight: %d", nk);
+            CHECK(store_progress_children(r, id, kids, 1, &nk, &err) == NV_OK &&
+                      nk == 1 && kids[0].sample_idx == 6,
+                  "at most cap children");
+            CHECK(store_sample_abort(w, id, 7, SAMPLE_INTERRUPTED, "stopped",
+                                     &err) == NV_OK, "abort 7");
+            CHECK(store_progress_children(r, id, kids, 4, &nk, &err) == NV_OK &&
+                      nk == 1 && kids[0].sample_idx == 6,
+                  "a finished child has no line");
+            StoreSearch row;
+            CHECK(store_search_get(r, id, &row, &err) == NV_OK &&
+                      row.workers == 1, "one worker by default");
+            CHECK(store_search_set_workers(w, id, 3, &err) == NV_OK &&
+                      store_search_get(r, id, &row, &err) == NV_OK &&
+                      row.workers == 3, "workers recorded");
+            CHECK(store_search_set_workers(r, id, 3, &err) != NV_OK,
+                  "workers: a read-only store refuses");
+            CHECK(store_search_set_workers(w, id, 0, &err) == NV_ERR_USAGE,
+                  "0 workers refused");
+        }
         CHECK(store_sample_abort(w, id, 6, SAMPLE_INTERRUPTED, "stopped",
                                  &err) == NV_OK, "abort");
         CHECK(store_sample_start(w, id, &sm, dec, &err) == NV_OK,

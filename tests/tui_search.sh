@@ -25,10 +25,11 @@ tui_keys n
 tui_wait "New search" "form"
 # A tiny proxy (children of about 0.1 s) and a budget it never reaches:
 # the test stops the search itself.  Fields: strategy, budget, seed,
-# dataset, N, F, epochs, batch, train size, validation size, name.
+# dataset, N, F, epochs, batch, train size, validation size, workers, name.
 tui_keys Down C-u 2 0 0 0 Down Down C-u
 tui_keys -l "$DS"
 tui_keys Down Down C-u 2 Down Down C-u 1 6 Down C-u 1 2 8 Down C-u 6 4 Down C-u
+tui_keys 2 Down C-u
 tui_keys -l "tui-test"
 tui_wait "tui-test_" "the form filled in"
 tui_keys Enter
@@ -37,10 +38,18 @@ ls "$DB".search-*.log >/dev/null 2>&1 || fail "no search log next to the databas
 
 # The live view opens by itself and fills in.
 tui_wait "tui-test  random  sample" "live header"
-tui_wait "of 2000  elapsed" "sample k of budget"
+tui_wait_re "of 2000  workers [0-2]/2  " "sample k of budget, workers busy of 2"
+tui_wait_re "workers [0-2]/2  [0-9.]+/h  elapsed" "samples per hour measured"
 tui_wait "[running]" "state"
 tui_wait_re "ETA [0-9]+(s|m[0-9]+s|h[0-9]+m)  \\[running\\]" "an ETA once a sample is done"
 tui_wait "child #" "progress of the child in training"
+# Two workers: a progress line for each, both children in training at once.
+i=0
+while [ "$i" -lt 100 ] && [ "$(tui_screen | grep -c 'child #[0-9]*  epoch')" -lt 2 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+[ "$i" -lt 100 ] || fail "no two progress lines for two workers: $(tui_screen)"
 tui_wait "Reward of every sample" "plot title"
 tui_wait "samples" "plot x axis"
 tui_wait "Normal cell of sample #" "cell title"
@@ -164,8 +173,8 @@ done
 [ "$i" -lt 300 ] || fail "the search process still runs after stop"
 # Every field of the form reached the real search as its option.
 opts=$(sqlite3 "$DB" "SELECT strategy, budget, seed, dataset, N, F, epochs,
-    batch, train_size, val_size FROM searches WHERE name = 'tui-test'")
-[ "$opts" = "random|2000|1|$DS|1|2|1|16|128|64" ] ||
+    batch, train_size, val_size, workers FROM searches WHERE name = 'tui-test'")
+[ "$opts" = "random|2000|1|$DS|1|2|1|16|128|64|2" ] ||
     fail "the search ran with other options: $opts"
 
 # A search whose process dies without a word (SIGKILL) shows as stale,

@@ -1,5 +1,5 @@
 /* scr_form.c - the form that starts a new search: strategy, budget, seed,
- * dataset, N, F, epochs, batch, train/validation sizes and a name.  Enter
+ * dataset, N, F, epochs, batch, train/validation sizes, workers and a name.  Enter
  * starts this program's own `nasview search` (every field is one of its
  * options) detached (spawn.c) with its output in a log file next
  * to the database; the search then appears in the database. */
@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "search/evaluator.h"
 
 #include "screens.h"
 #include "spawn.h"
@@ -36,9 +39,16 @@ static const FieldSpec fields[] = {
     { "Batch", "--batch", FIELD_INT, 1, 4096, "images per minibatch" },
     { "Train size", "--train-size", FIELD_INT, 1, 60000, "images to train each child on" },
     { "Validation size", "--val-size", FIELD_INT, 1, 60000, "images its reward is measured on" },
+    { "Workers", "--workers", FIELD_INT, 1, EVAL_MAX_WORKERS,
+      "children trained at once, one thread each" },
     { "Name", "--name", FIELD_TEXT, 0, 0, "to find the search again" },
 };
-enum { NFIELDS = sizeof fields / sizeof fields[0], F_STRATEGY = 0, F_NAME = 10 };
+enum {
+    NFIELDS = sizeof fields / sizeof fields[0],
+    F_STRATEGY = 0,
+    F_WORKERS = 10,
+    F_NAME = 11
+};
 
 static const char *const strategies[] = { "random", "rl", "evolution" };
 
@@ -77,10 +87,15 @@ static void form_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w, int h)
 static void form_defaults(FormScreen *f)
 {
     static const char *const def[NFIELDS] = {
-        "random", "20", "1", "fashion-mnist", "1", "8", "1", "64", "10000", "5000", ""
+        "random", "20", "1", "fashion-mnist", "1", "8", "1", "64", "10000", "5000",
+        "1", ""
     };
     for (int i = 0; i < NFIELDS; i++)
         snprintf(f->value[i], sizeof f->value[i], "%s", def[i]);
+    /* As `nasview search` does without --workers: one per online core. */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    snprintf(f->value[F_WORKERS], sizeof f->value[F_WORKERS], "%ld",
+             cores < 1 ? 1 : cores > EVAL_MAX_WORKERS ? EVAL_MAX_WORKERS : cores);
     time_t t = time(NULL);
     struct tm tm;
     localtime_r(&t, &tm);

@@ -1,6 +1,7 @@
 /* scr_live.c - the live view of one search: header (name, strategy,
- * sample k of budget, elapsed, ETA, state), the child in training as a
- * progress bar, every sample's reward (scatter, moving average, best so
+ * sample k of budget, workers busy/total, samples/hour, elapsed, ETA,
+ * state), every child in training as a progress bar of its own (one line
+ * per worker), every sample's reward (scatter, moving average, best so
  * far), the current or selected sample's cell and its 50 decisions with
  * their distributions, and a status line.  Pauses, resumes and stops the
  * search process by signal (SIGUSR1, SIGUSR2, SIGTERM); never writes the
@@ -28,6 +29,8 @@
 
 #define PAGE 2000
 #define AVG_WINDOW 10
+/* Children shown with a progress line each; more say "+N more". */
+#define LIVE_MAX_KIDS 64
 
 typedef struct {
     Screen base;
@@ -39,8 +42,9 @@ typedef struct {
     double sec_sum;        /* training seconds of the final samples... */
     int sec_n;             /* ...and their number, for the ETA */
     int latest;            /* highest idx seen, -1 when none */
-    StoreProgress prog;
-    int prog_found;
+    StoreProgress kids[LIVE_MAX_KIDS]; /* newest point of each child in
+                                          training, by idx */
+    int nkids;
     int sel;               /* selected idx, -1 = follow the latest */
     int shown;             /* idx of the loaded sample, -1 none */
     StoreSample sample;
@@ -113,6 +117,14 @@ static void poll_samples(LiveScreen *ls, Store *st)
     }
 }
 
+static void poll_kids(LiveScreen *ls, Store *st)
+{
+    NvError err;
+    if (store_progress_children(st, ls->sid, ls->kids, LIVE_MAX_KIDS,
+                                &ls->nkids, &err) != NV_OK)
+        ls->nkids = 0;
+}
+
 static int live_tick(Screen *scr, App *a)
 {
     LiveScreen *ls = (LiveScreen *)scr;
@@ -128,8 +140,7 @@ static int live_tick(Screen *scr, App *a)
     if (!ls->have_search)
         return 1;
     poll_samples(ls, st);
-    ls->prog_found = 0;
-    store_progress_live(st, ls->sid, &ls->prog, &ls->prog_found, &err);
+    poll_kids(ls, st);
     load_sample(ls, st, ls->sel >= 0 ? ls->sel : ls->latest);
     return 1;
 }
@@ -163,17 +174,31 @@ static void draw_header(LiveScreen *ls, UiGrid *g, int x, int y, int w)
     double elapsed = end - (double)s->created;
     char el[32], eta[32], line[512];
     fmt_duration(el, sizeof el, elapsed);
-    /* The ETA counts time spent on samples (their own seconds), not the
-     * wall clock since creation, which includes pauses and the time a
-     * resumed search was stopped. */
-    if (s->status == SEARCH_RUNNING && ls->sec_n > 0)
+    char rate[32] = "";
+    /* The ETA comes from the measured samples per hour (over the last
+     * samples, so several children at once count); before there is one,
+     * from the samples' own seconds, one child at a time.  Neither counts
+     * pauses or the time a resumed search was stopped. */
+    if (s->status == SEARCH_RUNNING && s->samples_per_hour > 0)
+        fmt_duration(eta, sizeof eta, 3600.0 *
+                     (double)(s->budget - s->samples_done) /
+                     s->samples_per_hour);
+    else if (s->status == SEARCH_RUNNING && ls->sec_n > 0)
         fmt_duration(eta, sizeof eta, ls->sec_sum / ls->sec_n *
-                     (double)(s->budget - s->samples_done));
+                     (double)(s->budget - s->samples_done) /
+                     (s->workers > 1 ? s->workers : 1));
     else
         snprintf(eta, sizeof eta, "-");
+    if (s->samples_per_hour > 0)
+        snprintf(rate, sizeof rate, "  %.*f/h", s->samples_per_hour < 10 ? 1 : 0,
+                 s->samples_per_hour);
     int cx = x + ui_grid_text(g, x, y, s->name, UI_ROLE_TITLE);
-    snprintf(line, sizeof line, "  %s  sample %d of %d  elapsed %s  ETA %s  ",
-             s->strategy, s->samples_done, s->budget, el, eta);
+    snprintf(line, sizeof line,
+             "  %s  sample %d of %d  workers %d/%d%s  elapsed %s  ETA %s  ",
+             s->strategy, s->samples_done, s->budget,
+             s->status == SEARCH_RUNNING || s->status == SEARCH_PAUSED
+                 ? ls->nkids : 0,
+             s->workers, rate, el, eta);
     cx += ui_grid_text(g, cx, y, line, UI_ROLE_NORMAL);
     snprintf(line, sizeof line, "[%s]", ui_search_state(s));
     cx += ui_grid_text(g, cx, y, line, state_role(s->status));
@@ -183,21 +208,53 @@ static void draw_header(LiveScreen *ls, UiGrid *g, int x, int y, int w)
     }
 }
 
-static void draw_progress(LiveScreen *ls, App *a, UiGrid *g, int x, int y, int w)
+/* progress_lines - rows the children's progress takes: one per worker
+ * (at least one), at most a quarter of the screen. */
+static int progress_lines(const LiveScreen *ls, int h)
 {
-    if (!ls->prog_found) {
-        ui_grid_text(g, x, y, ls->s.status == SEARCH_RUNNING
-                     ? "child: waiting for the next one"
-                     : "child: none in training", UI_ROLE_DIM);
+    int n = ls->s.workers > 1 ? ls->s.workers : 1;
+    if (n < ls->nkids)
+        n = ls->nkids;
+    if (n > h / 4)
+        n = h / 4;
+    return n < 1 ? 1 : n;
+}
+
+/* draw_progress - rows y .. y+lines-1: every child in training, by
+ * sample; an idle worker as a dim line; the last row says how many more
+ * when they do not fit. */
+static void draw_progress(LiveScreen *ls, App *a, UiGrid *g, int x, int y,
+                          int w, int lines)
+{
+    int running = ls->s.status == SEARCH_RUNNING ||
+                  ls->s.status == SEARCH_PAUSED;
+    if (!running || ls->nkids == 0) {
+        ui_grid_text(g, x, y, running ? "child: waiting for the next one"
+                                      : "child: none in training",
+                     UI_ROLE_DIM);
         return;
     }
-    const StoreProgress *p = &ls->prog;
-    char label[200];
-    snprintf(label, sizeof label, "child #%d  epoch %d/%d  batch %lld/%lld  loss %.4f%s",
-             p->sample_idx, p->epoch + 1, p->epochs, (long long)p->step,
-             (long long)p->steps, p->loss, p->evaluating ? "  evaluating" : "");
-    double frac = p->steps > 0 ? (double)p->step / (double)p->steps : 0;
-    progress_draw(g, x, y, w, frac, label, a->cfg.plot_mode);
+    for (int i = 0; i < lines; i++) {
+        char label[200];
+        if (i == lines - 1 && ls->nkids > lines) {
+            snprintf(label, sizeof label, "+%d more children in training",
+                     ls->nkids - lines + 1);
+            ui_grid_text(g, x, y + i, label, UI_ROLE_DIM);
+            break;
+        }
+        if (i >= ls->nkids) {
+            ui_grid_text(g, x, y + i, "worker: idle", UI_ROLE_DIM);
+            continue;
+        }
+        const StoreProgress *p = &ls->kids[i];
+        snprintf(label, sizeof label,
+                 "child #%d  epoch %d/%d  batch %lld/%lld  loss %.4f%s",
+                 p->sample_idx, p->epoch + 1, p->epochs, (long long)p->step,
+                 (long long)p->steps, p->loss,
+                 p->evaluating ? "  evaluating" : "");
+        double frac = p->steps > 0 ? (double)p->step / (double)p->steps : 0;
+        progress_draw(g, x, y + i, w, frac, label, a->cfg.plot_mode);
+    }
 }
 
 static void draw_status(LiveScreen *ls, App *a, UiGrid *g, int x, int y, int w)
@@ -244,11 +301,12 @@ static void live_draw(Screen *scr, App *a, UiGrid *g, int x, int y, int w, int h
                      UI_ROLE_DIM);
         return;
     }
+    int np = progress_lines(ls, h);
     draw_header(ls, g, x, y, w);
-    draw_progress(ls, a, g, x, y + 1, w);
+    draw_progress(ls, a, g, x, y + 1, w, np);
     /* Top: reward plot | decisions.  Bottom, full width: the cell, which
      * needs about 12 rows to be drawn as boxes with whole op names. */
-    int body = y + 3, bh = h - 4;
+    int body = y + 2 + np, bh = h - 3 - np;
     int ch = bh / 2 + 1;
     if (ch > 20)
         ch = 20;
@@ -424,7 +482,7 @@ Screen *scr_live_new(App *a, int64_t search_id)
         ls->have_search = store_search_get(st, search_id, &ls->s, &err) == NV_OK;
         if (ls->have_search) {
             poll_samples(ls, st);
-            store_progress_live(st, ls->sid, &ls->prog, &ls->prog_found, &err);
+            poll_kids(ls, st);
             load_sample(ls, st, ls->latest);
         }
     }

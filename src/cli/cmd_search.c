@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "nn/network.h"
 #include "search/evaluator.h"
+#include "search/evaluator_mpi.h"
 #include "search/search.h"
 #include "store/store.h"
 
@@ -23,9 +24,10 @@ static const char usage[] =
     "                      [--F n] [--N n] [--epochs n] [--batch n] [--lr x]\n"
     "                      [--train-size n] [--val-size n] [--dataset D]\n"
     "                      [--threads n] [--retrain-duplicates]\n"
-    "                      [--bn-recalibrate on|off] [--workers K]\n"
+    "                      [--bn-recalibrate on|off] [--workers K | --mpi]\n"
     "                      [--set NAME=VALUE]...\n"
-    "       nasview search [--db FILE] [--workers K] --resume SEARCH\n"
+    "       nasview search [--db FILE] [--workers K | --mpi]\n"
+    "                      --resume SEARCH\n"
     "Run a search headless and store every sample in the database.\n"
     "\n"
     "  --strategy S      rl (LSTM controller), random, or evolution\n"
@@ -49,6 +51,10 @@ static const char usage[] =
     "                    ppo-batch, from one controller state; evolution: a\n"
     "                    generation, --set generation=G; random: K at a\n"
     "                    time) and observe them in proposal order\n"
+    "  --mpi             train on MPI ranks: mpirun -np K+1 nasview search\n"
+    "                    --mpi ...; rank 0 searches and writes the database,\n"
+    "                    ranks 1..K train (each host reads the dataset at\n"
+    "                    the same path; see nasview(1), MPI)\n"
     "  --retrain-duplicates  train an architecture again instead of reusing\n"
     "                    the reward of an equal one from the same search\n"
     "  --bn-recalibrate on|off  before scoring a child, set its batch-norm\n"
@@ -71,7 +77,7 @@ enum {
     OPT_DB = 1, OPT_STRATEGY, OPT_BUDGET, OPT_SEED, OPT_NAME, OPT_F, OPT_N,
     OPT_EPOCHS, OPT_TRAIN_SIZE, OPT_VAL_SIZE, OPT_DATASET, OPT_THREADS,
     OPT_RESUME, OPT_BATCH, OPT_LR, OPT_RETRAIN, OPT_SET, OPT_BN_RECAL,
-    OPT_WORKERS
+    OPT_WORKERS, OPT_MPI
 };
 
 static const struct option fixed_opts[] = {
@@ -94,6 +100,7 @@ static const struct option fixed_opts[] = {
     { "set", required_argument, NULL, OPT_SET },
     { "bn-recalibrate", required_argument, NULL, OPT_BN_RECAL },
     { "workers", required_argument, NULL, OPT_WORKERS },
+    { "mpi", no_argument, NULL, OPT_MPI },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -185,7 +192,7 @@ static int run_search(int argc, char **argv, const struct option *opts)
     const char *set_names[64], *sets[64];
     char set_buf[64][64];
     int nsets = 0, have_budget = 0, have_seed = 0, settings_given = 0;
-    int workers = 0, threads_given = 0;
+    int workers = 0, threads_given = 0, mpi = 0, rank = 0, size = 1;
     long v;
     double x;
     uint64_t seed = 0;
@@ -217,6 +224,9 @@ static int run_search(int argc, char **argv, const struct option *opts)
                                      EVAL_MAX_WORKERS, &v)))
                 return rc;
             workers = (int)v;
+            break;
+        case OPT_MPI:
+            mpi = 1;
             break;
         case OPT_STRATEGY:
             strategy = optarg;
@@ -376,30 +386,65 @@ static int run_search(int argc, char **argv, const struct option *opts)
                     cfg.budget, cfg.strategy.population);
     }
 
+    if (mpi && workers)
+        return cli_usage_error("search",
+                               "--workers with --mpi: the MPI ranks are the "
+                               "workers (mpirun -np K+1 for K)");
+    if (mpi && !resume && threads_given && cfg.train.threads > 1)
+        return cli_usage_error("search",
+                               "--threads %d with --mpi: each rank trains "
+                               "its child with one thread",
+                               cfg.train.threads);
+    if (mpi) {
+        /* Every rank parsed the same arguments; from here rank 0 is the
+         * search and the others train (evaluator_mpi.h). */
+        NvStatus ir = eval_mpi_init(&rank, &size, &err);
+        if (ir) {
+            eval_mpi_finish(rank);
+            return cli_fail("search", &err);
+        }
+        if (rank != 0) {
+            signal(SIGINT, SIG_IGN); /* rank 0 decides what a stop is */
+            signal(SIGUSR1, SIG_IGN);
+            signal(SIGUSR2, SIG_IGN);
+            ir = eval_mpi_serve(&err);
+            eval_mpi_finish(rank);
+            return ir ? cli_fail("search", &err) : CLI_EXIT_OK;
+        }
+        workers = size - 1;
+    }
     if (workers == 0) {
         long online = sysconf(_SC_NPROCESSORS_ONLN);
         workers = online < 1 ? 1
                   : online > EVAL_MAX_WORKERS ? EVAL_MAX_WORKERS
                                               : (int)online;
     }
-    if (!resume && threads_given && cfg.train.threads > 1 && workers > 1)
+    if (!resume && threads_given && cfg.train.threads > 1 &&
+        (workers > 1 || mpi))
         return cli_usage_error("search",
                                "--threads %d needs --workers 1: each of "
                                "%d workers trains its child with one thread",
                                cfg.train.threads, workers);
 
     if (!db) {
-        if (cli_default_db(dbbuf, sizeof dbbuf, 1, &err))
+        if (cli_default_db(dbbuf, sizeof dbbuf, 1, &err)) {
+            if (mpi)
+                eval_mpi_finish(rank);
             return cli_fail("search", &err);
+        }
         db = dbbuf;
     }
     Store *st = NULL;
-    if (store_open(db, STORE_WRITE, &st, &err))
+    if (store_open(db, STORE_WRITE, &st, &err)) {
+        if (mpi)
+            eval_mpi_finish(rank);
         return cli_fail("search", &err);
+    }
 
     install_handlers();
     SearchHooks hooks = { &stop_signal, &pause_wanted,
-                          isatty(STDERR_FILENO) ? stderr : NULL, workers };
+                          isatty(STDERR_FILENO) ? stderr : NULL, workers,
+                          mpi };
     int64_t id = 0;
     if (resume) {
         /* Where it goes on from, said once: the file was checked on
@@ -421,6 +466,8 @@ static int run_search(int argc, char **argv, const struct option *opts)
     char name[4 * STORE_NAME_MAX];
     int have_row = id > 0 && store_search_get(st, id, &row, &e2) == NV_OK;
     store_close(st);
+    if (mpi)
+        eval_mpi_finish(rank); /* every rank leaves, whatever happened */
     if (r == NV_OK) {
         if (hooks.human && have_row)
             fprintf(stderr, "search '%s' done: %d samples, best reward %.4f "

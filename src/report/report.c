@@ -86,6 +86,8 @@ void report_search_json(FILE *f, const StoreSearch *s)
             s->threads, s->retrain_duplicates ? "true" : "false",
             s->bn_recalibrate ? "true" : "false", (long long)s->pid);
     json_string(f, s->host);
+    fprintf(f, ",\"workers\":%d,\"samples_per_hour\":", s->workers);
+    json_number(f, s->samples_per_hour);
     fputs(",\"created\":", f);
     iso_time(f, s->created);
     fputs(",\"updated\":", f);
@@ -108,7 +110,8 @@ void report_searches_csv(FILE *f, const StoreSearch *rows, size_t n)
 {
     fputs("id,name,strategy,seed,budget,samples_done,best_reward,best_idx,"
           "status,dataset,F,N,epochs,train_size,val_size,batch,lr,threads,"
-          "bn_recalibrate,created,finished,version\n", f);
+          "bn_recalibrate,workers,samples_per_hour,created,finished,"
+          "version\n", f);
     for (size_t i = 0; i < n; i++) {
         const StoreSearch *s = &rows[i];
         char c[40], e[40];
@@ -125,13 +128,26 @@ void report_searches_csv(FILE *f, const StoreSearch *rows, size_t n)
         csv_int(f, s->best_idx);
         fprintf(f, ",%s,", store_search_status_name(s->status));
         csv_field(f, s->dataset);
-        fprintf(f, ",%d,%d,%d,%lld,%lld,%d,%.9g,%d,%d,%s,%s,", s->F, s->N,
+        fprintf(f, ",%d,%d,%d,%lld,%lld,%d,%.9g,%d,%d,%d,", s->F, s->N,
                 s->epochs, (long long)s->train_size, (long long)s->val_size,
-                s->batch, s->lr, s->threads, s->bn_recalibrate != 0, c,
-                s->finished ? e : "");
+                s->batch, s->lr, s->threads, s->bn_recalibrate != 0,
+                s->workers);
+        csv_number(f, s->samples_per_hour);
+        fprintf(f, ",%s,%s,", c, s->finished ? e : "");
         csv_field(f, s->version);
         fputc('\n', f);
     }
+}
+
+/* report_rate - samples per hour as a person reads it ("-" unknown). */
+static void report_rate(double per_hour, char *buf, size_t n)
+{
+    if (isnan(per_hour) || per_hour < 0)
+        snprintf(buf, n, "-");
+    else if (per_hour < 10)
+        snprintf(buf, n, "%.2f", per_hour);
+    else
+        snprintf(buf, n, "%.0f", per_hour);
 }
 
 void report_searches_table(FILE *f, const StoreSearch *rows, size_t n)
@@ -141,22 +157,24 @@ void report_searches_table(FILE *f, const StoreSearch *rows, size_t n)
     for (size_t i = 0; i < n; i++)
         if ((int)strlen(text_clean(rows[i].name, name, sizeof name)) > w)
             w = (int)strlen(name);
-    fprintf(f, "%4s  %-*s  %-9s  %6s  %11s  %7s  %-11s  %s\n", "ID", w, "NAME",
-            "STRATEGY", "SEED", "SAMPLES", "BEST", "STATUS", "CREATED (UTC)");
+    fprintf(f, "%4s  %-*s  %-9s  %6s  %11s  %7s  %-11s  %7s  %9s  %s\n", "ID",
+            w, "NAME", "STRATEGY", "SEED", "SAMPLES", "BEST", "STATUS",
+            "WORKERS", "SAMPLES/H", "CREATED (UTC)");
     for (size_t i = 0; i < n; i++) {
         const StoreSearch *s = &rows[i];
-        char done[32], best[16], c[40];
+        char done[32], best[16], c[40], rate[32];
         snprintf(done, sizeof done, "%d/%d", s->samples_done, s->budget);
         if (isnan(s->best_reward))
             snprintf(best, sizeof best, "-");
         else
             snprintf(best, sizeof best, "%.4f", s->best_reward);
         report_time(s->created, c, sizeof c);
-        fprintf(f, "%4lld  %-*s  %-9s  %6llu  %11s  %7s  %-11s  %s\n",
+        report_rate(s->samples_per_hour, rate, sizeof rate);
+        fprintf(f, "%4lld  %-*s  %-9s  %6llu  %11s  %7s  %-11s  %7d  %9s  %s\n",
                 (long long)s->id, w, text_clean(s->name, name, sizeof name),
                 text_clean(s->strategy, strategy, sizeof strategy),
                 (unsigned long long)s->seed, done, best,
-                store_search_status_name(s->status), c);
+                store_search_status_name(s->status), s->workers, rate, c);
     }
 }
 
@@ -188,6 +206,13 @@ void report_search_table(FILE *f, const StoreSearch *s)
     fprintf(f, "child       F=%d N=%d epochs %d batch %d lr %g threads %d%s\n",
             s->F, s->N, s->epochs, s->batch, s->lr, s->threads,
             s->retrain_duplicates ? "  (duplicates retrained)" : "");
+    {
+        char rate[32];
+        report_rate(s->samples_per_hour, rate, sizeof rate);
+        fprintf(f, "workers     %d child%s at once  %s samples/hour (last "
+                   "50 samples)\n",
+                s->workers, s->workers == 1 ? "" : "ren", rate);
+    }
     fprintf(f, "batch norm  %s\n",
             s->bn_recalibrate ? "recalibrated before scoring"
                               : "not recalibrated (running statistics)");

@@ -248,3 +248,52 @@ NvStatus wire_get_fail(const uint8_t *p, size_t n, NvStatus *st, char *msg,
     *st = (NvStatus)s;
     return done(&r, "start failure", err);
 }
+
+void wire_put_setup(ByteWriter *w, const WireSetup *s)
+{
+    size_t n = strnlen(s->spec, sizeof s->spec);
+    bytes_put_u32(w, (uint32_t)n);
+    bytes_put(w, s->spec, n);
+    bytes_put_i64(w, s->train_size);
+    bytes_put_i64(w, s->val_size);
+    bytes_put_u64(w, s->split_seed);
+}
+
+NvStatus wire_get_setup(const uint8_t *p, size_t n, WireSetup *out,
+                        NvError *err)
+{
+    ByteReader r;
+    bytes_reader_init(&r, p, n);
+    memset(out, 0, sizeof *out);
+    get_message(&r, out->spec, sizeof out->spec);
+    out->train_size = bytes_get_i64(&r);
+    out->val_size = bytes_get_i64(&r);
+    out->split_seed = bytes_get_u64(&r);
+    if (!out->spec[0] || out->train_size < 1 || out->val_size < 1)
+        r.failed = 1;
+    return done(&r, "setup", err);
+}
+
+void wire_put_crash(ByteWriter *w, int idx, int attempts, const char *msg)
+{
+    bytes_put_u32(w, (uint32_t)idx);
+    bytes_put_u32(w, (uint32_t)attempts);
+    put_message(w, msg);
+}
+
+NvStatus wire_get_crash(const uint8_t *p, size_t n, EvalResult *out,
+                        NvError *err)
+{
+    ByteReader r;
+    uint32_t attempts;
+    bytes_reader_init(&r, p, n);
+    memset(out, 0, sizeof *out);
+    out->idx = (int)bytes_get_u32(&r);
+    attempts = bytes_get_u32(&r);
+    get_message(&r, out->message, sizeof out->message);
+    if (out->idx < 0 || attempts < 1 || attempts > 2)
+        r.failed = 1;
+    out->attempts = (int)attempts;
+    out->outcome = EVAL_CRASHED;
+    return done(&r, "crash", err);
+}

@@ -11,6 +11,15 @@
  *                     WIRE_FAIL      status, message: it cannot start
  *                     WIRE_PROGRESS  idx, TrainProgress
  *                     WIRE_RESULT    idx, status, TrainResult, message
+ * and, between the search (MPI rank 0) and its MPI ranks, over MPI
+ * (evaluator_mpi.c), the same frames plus:
+ *   search -> rank:   WIRE_SETUP     dataset spec, subset sizes, split seed
+ *                     WIRE_HOLD, WIRE_GO  (empty) pause / continue training
+ *                     WIRE_RESET     (empty) drop the job and the data
+ *                     WIRE_QUIT      (empty) leave: answer WIRE_BYE
+ *   rank -> search:   WIRE_CRASH     idx, attempts, message: its child died
+ *                                    on every attempt
+ *                     WIRE_BYE       (empty) the rank is leaving
  * Every decoder takes exactly one payload, fails with NV_ERR_FORMAT (and
  * a message naming the message kind) on a short, long or out-of-range
  * payload, and leaves *out unspecified then. */
@@ -28,8 +37,27 @@ typedef enum {
     WIRE_READY = 2,
     WIRE_FAIL = 3,
     WIRE_PROGRESS = 4,
-    WIRE_RESULT = 5
+    WIRE_RESULT = 5,
+    WIRE_SETUP = 6,
+    WIRE_HOLD = 7,
+    WIRE_GO = 8,
+    WIRE_RESET = 9,
+    WIRE_QUIT = 10,
+    WIRE_CRASH = 11,
+    WIRE_BYE = 12
 } WireType;
+
+/* Longest dataset spec a WIRE_SETUP carries (bytes, without the NUL). */
+#define WIRE_SPEC_MAX 1023u
+
+/* What an MPI rank needs to load the search's datasets itself: the
+ * dataset_load spec (a path that must mean the same data on every host)
+ * and the dataset_split arguments. */
+typedef struct {
+    char spec[WIRE_SPEC_MAX + 1];
+    int64_t train_size, val_size;
+    uint64_t split_seed;
+} WireSetup;
 
 #define WIRE_HEADER 8u
 /* Largest payload: a result with a full error message fits well. */
@@ -53,6 +81,8 @@ void wire_put_progress(ByteWriter *w, int idx, const TrainProgress *p);
 void wire_put_result(ByteWriter *w, int idx, NvStatus st,
                      const TrainResult *r, const char *msg);
 void wire_put_fail(ByteWriter *w, NvStatus st, const char *msg);
+void wire_put_setup(ByteWriter *w, const WireSetup *s);
+void wire_put_crash(ByteWriter *w, int idx, int attempts, const char *msg);
 
 /* wire_get_job - a job; its genotype must lie in the space and its
  * settings be positive. */
@@ -73,5 +103,15 @@ NvStatus wire_get_result(const uint8_t *p, size_t n, EvalResult *out,
  * msg (cap bytes, NUL-terminated). */
 NvStatus wire_get_fail(const uint8_t *p, size_t n, NvStatus *st, char *msg,
                        size_t cap, NvError *err);
+
+/* wire_get_setup - a setup: a non-empty spec without NULs, positive
+ * subset sizes. */
+NvStatus wire_get_setup(const uint8_t *p, size_t n, WireSetup *out,
+                        NvError *err);
+
+/* wire_get_crash - a child that died on every attempt: out->idx,
+ * out->attempts (1 or 2), out->message, out->outcome EVAL_CRASHED. */
+NvStatus wire_get_crash(const uint8_t *p, size_t n, EvalResult *out,
+                        NvError *err);
 
 #endif

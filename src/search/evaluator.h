@@ -1,13 +1,15 @@
 /* evaluator.h - where the search's children are trained: submit a job
  * (sample index, genotype, proxy settings with the child's own seed),
- * collect finished results.  Two kinds behind one interface:
+ * collect finished results.  Three kinds behind one interface:
  *
  *   in-process   each job trains in the calling process, one at a time,
  *                inside evaluator_collect (the behaviour of one worker);
  *   workers      K forked worker processes, started after the datasets
  *                are loaded so that they share them copy-on-write; each
  *                trains one job at a time and talks to the search over a
- *                socket pair with a small binary framing (evaluator.c).
+ *                socket pair with a small binary framing (eval_wire.h);
+ *   MPI ranks    rank 0 searches, ranks 1..K train, each in a forked
+ *                worker of its own (evaluator_mpi.h; built with Open MPI).
  *
  * The search loop does not know which kind runs.  Training is a pure
  * function of the job (DESIGN.md section 1), so a job's result does not

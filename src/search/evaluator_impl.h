@@ -50,4 +50,11 @@ int eval_wait(Evaluator *ev);
 /* eval_sleep_ms - sleep ms milliseconds (signals may cut it short). */
 void eval_sleep_ms(int ms);
 
+/* eval_workers_start - evaluator_workers_new for 1 .. EVAL_MAX_WORKERS
+ * workers: an MPI rank trains each of its jobs in one forked worker, so
+ * that a crash costs the child, not the rank (evaluator_mpi.c). */
+Evaluator *eval_workers_start(int workers, const Dataset *train,
+                              const Dataset *val, const EvalHooks *hooks,
+                              NvError *err);
+
 #endif

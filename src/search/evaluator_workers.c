@@ -548,15 +548,27 @@ Evaluator *evaluator_workers_new(int workers, const Dataset *train,
                                  const Dataset *val, const EvalHooks *hooks,
                                  NvError *err)
 {
+    if (workers < 2 || workers > EVAL_MAX_WORKERS) {
+        nv_error_set(err, NV_ERR_USAGE,
+                     "--workers: %d worker processes (2 .. %d; 1 trains in "
+                     "the search process)",
+                     workers, EVAL_MAX_WORKERS);
+        return NULL;
+    }
+    return eval_workers_start(workers, train, val, hooks, err);
+}
+
+Evaluator *eval_workers_start(int workers, const Dataset *train,
+                              const Dataset *val, const EvalHooks *hooks,
+                              NvError *err)
+{
     Evaluator *ev;
     Workers *ws;
     struct sigaction sa;
     NvStatus r = NV_OK;
 
-    if (workers < 2 || workers > EVAL_MAX_WORKERS) {
-        nv_error_set(err, NV_ERR_USAGE,
-                     "--workers: %d worker processes (2 .. %d; 1 trains in "
-                     "the search process)",
+    if (workers < 1 || workers > EVAL_MAX_WORKERS) {
+        nv_error_set(err, NV_ERR_USAGE, "%d worker processes (1 .. %d)",
                      workers, EVAL_MAX_WORKERS);
         return NULL;
     }

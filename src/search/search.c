@@ -120,17 +120,22 @@ static void resources_free(SearchResources *res)
     strategy_free(res->strat);
 }
 
+uint64_t search_split_seed(const SearchConfig *c)
+{
+    Rng r;
+    rng_seed(&r, c->strategy.seed, SEARCH_STREAM_SPLIT);
+    return rng_next(&r);
+}
+
 static NvStatus load_data(const SearchConfig *c, SearchResources *res,
                           NvError *err)
 {
     Dataset *full = NULL;
-    Rng r;
     NvStatus st;
     if ((st = dataset_load(c->dataset, DATASET_TRAIN, &full, err)))
         return st;
-    rng_seed(&r, c->strategy.seed, SEARCH_STREAM_SPLIT);
-    st = dataset_split(full, c->train_size, c->val_size, rng_next(&r),
-                       &res->train, &res->val, err);
+    st = dataset_split(full, c->train_size, c->val_size,
+                       search_split_seed(c), &res->train, &res->val, err);
     dataset_free(full);
     return st;
 }
@@ -176,7 +181,7 @@ NvStatus search_run(Store *st, const SearchConfig *cfg,
         return nv_error_set(err, NV_ERR_USAGE, "--budget must be at least 1");
     /* Each worker trains one child with one thread (stored as such, so a
      * resume with any number of workers trains the same way). */
-    if (hooks->workers > 1)
+    if (hooks->workers > 1 || hooks->mpi)
         one.train.threads = 1;
     memset(&row, 0, sizeof row);
     if (cfg->name[0])

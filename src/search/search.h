@@ -46,6 +46,10 @@ typedef struct {
      * search with K > 1 trains and stores one thread per child.  The
      * samples and rewards do not depend on it. */
     int workers;
+    /* Non-zero: children go to MPI ranks 1..workers instead
+     * (evaluator_mpi.h; this process is rank 0 and MPI is initialised);
+     * one thread per child, as with worker processes. */
+    int mpi;
 } SearchHooks;
 
 /* search_config_default - a search of kind with seed: SPEC.md's proxy

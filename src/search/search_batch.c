@@ -55,6 +55,7 @@
 
 #include "base/text.h"
 #include "space/genotype.h"
+#include "search/evaluator_mpi.h"
 #include "search/search_loop.h"
 
 /* How often a training child's progress is written (seconds). */
@@ -539,12 +540,26 @@ static NvStatus run_batch(Loop *l, SearchResources *res, NvError *err)
 }
 
 /* make_evaluator - in this process for one worker, worker processes
- * (forked now that the datasets are loaded) for more. */
+ * (forked now that the datasets are loaded) for more, MPI ranks (which
+ * load the data themselves from the spec) with --mpi. */
 static NvStatus make_evaluator(Loop *l, SearchResources *res, NvError *err)
 {
     EvalHooks eh = { on_start, on_progress, on_poll, l };
     int k = l->hooks->workers;
-    if (k <= 1)
+    if (l->hooks->mpi) {
+        WireSetup su;
+        memset(&su, 0, sizeof su);
+        if (strlen(l->c->dataset) > WIRE_SPEC_MAX)
+            return nv_error_set(err, NV_ERR_USAGE,
+                                "--mpi: the dataset spec is longer than %u "
+                                "bytes",
+                                WIRE_SPEC_MAX);
+        snprintf(su.spec, sizeof su.spec, "%s", l->c->dataset);
+        su.train_size = l->c->train_size;
+        su.val_size = l->c->val_size;
+        su.split_seed = search_split_seed(l->c);
+        res->ev = evaluator_mpi_new(&su, &eh, err);
+    } else if (k <= 1)
         res->ev = evaluator_inprocess_new(res->train, res->val, &eh, err);
     else
         res->ev = evaluator_workers_new(k, res->train, res->val, &eh, err);
@@ -566,8 +581,9 @@ NvStatus search_loop(Store *st, int64_t id, int from, const SearchConfig *c,
     l.id = id;
     l.t0 = mono_s();
     l.start = from;
-    if ((r = store_search_get(st, id, &l.row, err)) == NV_OK)
-        r = make_evaluator(&l, res, err);
+    if ((r = store_search_get(st, id, &l.row, err)) == NV_OK &&
+        (r = make_evaluator(&l, res, err)) == NV_OK)
+        r = store_search_set_workers(st, id, evaluator_slots(res->ev), err);
     while (r == NV_OK && l.start < c->budget) {
         int n = strategy_batch_size(res->strat);
         if (n <= 0)

@@ -12,6 +12,10 @@
 #define SEARCH_STREAM_SPLIT 0x53504c4954ull       /* "SPLIT" */
 #define SEARCH_STREAM_CHILD 0x4348494c44000000ull /* "CHILD" + idx */
 
+/* search_split_seed - the seed of c's train/validation split (every
+ * process that loads the data must use this one). */
+uint64_t search_split_seed(const SearchConfig *c);
+
 /* What a running search holds; every pointer owned by it. */
 typedef struct {
     Dataset *train, *val;

@@ -44,7 +44,7 @@
 #include "base/nv_error.h"
 
 /* The schema version this program creates and reads (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 /* PRAGMA application_id of a nasview database: "NASV". */
 #define STORE_APPLICATION_ID 0x4E415356
 /* How long a writer waits for another writer's transaction (ms). */
@@ -94,6 +94,11 @@ typedef struct {
     double lr;
     int retrain_duplicates;
     int bn_recalibrate;             /* 0 for searches made before schema 4 */
+    int workers;                    /* children its last run trained at
+                                       once (1 before schema 5) */
+    double samples_per_hour;        /* measured over its last samples
+                                       (store_search_get and _list compute
+                                       it); NaN when too few */
     char settings[STORE_SETTINGS_MAX]; /* JSON object, every setting */
     /* filled when read */
     SearchStatus status;            /* SEARCH_STALE computed for readers */
@@ -257,6 +262,14 @@ NvStatus store_sample_curve(Store *s, int64_t search_id, int idx,
 NvStatus store_progress_live(Store *s, int64_t search_id, StoreProgress *out,
                              int *found, NvError *err);
 
+/* store_progress_children - the newest progress point of every child of
+ * search_id training now (samples with status running), by sample idx,
+ * into out[0..cap): one line per child in flight.  *n says how many were
+ * filled (at most cap; a child with no point yet has none). */
+NvStatus store_progress_children(Store *s, int64_t search_id,
+                                 StoreProgress *out, int cap, int *n,
+                                 NvError *err);
+
 /* store_find_trained - the first sample of search_id with this hash that
  * was trained (status done or diverged): what a duplicate reuses.  *found
  * is 0 when none. */
@@ -291,6 +304,11 @@ NvStatus store_search_rename(Store *s, int64_t id, const char *name,
  * NV_ERR_USAGE when it is done, or still running or paused in a live
  * process. */
 NvStatus store_search_claim(Store *s, int64_t id, NvError *err);
+
+/* store_search_set_workers - record that the run of search id now going
+ * on trains `workers` children at once (1 .. 65536). */
+NvStatus store_search_set_workers(Store *s, int64_t id, int workers,
+                                  NvError *err);
 
 /* store_search_set_status - set status (not SEARCH_STALE) and message
  * (NULL keeps it, "" clears it); done, interrupted and failed also set

@@ -18,7 +18,19 @@
     "id, name, strategy, seed, budget, dataset, F, N, epochs, train_size, "   \
     "val_size, batch, lr, threads, retrain_duplicates, settings, status, "    \
     "pid, host, created, updated, finished, version, message, samples_done, " \
-    "best_reward, best_idx, bn_recalibrate"
+    "best_reward, best_idx, bn_recalibrate, workers, " SEARCH_RATE
+
+/* Samples per hour over the last STORE_RATE_WINDOW samples that finished
+ * (trained, failed or reused; not interrupted): how many, over the time
+ * from the first one's start to the last one's end.  NULL when they span
+ * less than a second.  A keyset on the primary key: cheap at any size. */
+#define STORE_RATE_WINDOW "50"
+#define SEARCH_RATE                                                         \
+    "(SELECT CASE WHEN max(finished) > min(created) THEN count(*) * 3600.0 " \
+    "/ (max(finished) - min(created)) END FROM (SELECT created, finished "   \
+    "FROM samples WHERE search_id = searches.id AND finished IS NOT NULL "   \
+    "AND status <> 'interrupted' ORDER BY idx DESC LIMIT " STORE_RATE_WINDOW \
+    "))"
 
 static SearchStatus parse_search_status(const char *t)
 {
@@ -61,6 +73,8 @@ static void read_search(const Store *s, sqlite3_stmt *st, StoreSearch *o)
     o->best_reward = store_col_real(st, 25);
     o->best_idx = store_col_bounded(st, 26, -1, STORE_MAX_SAMPLES, -1);
     o->bn_recalibrate = sqlite3_column_int(st, 27);
+    o->workers = store_col_bounded(st, 28, 1, 1 << 16, 1);
+    o->samples_per_hour = store_col_real(st, 29);
     /* Invariant 5: a vanished process makes a running search stale. */
     if ((o->status == SEARCH_RUNNING || o->status == SEARCH_PAUSED) &&
         strcmp(o->host, s->host) == 0 && !proc_alive(o->pid)) {
@@ -118,7 +132,7 @@ static NvStatus search_by(Store *s, const char *where, const char *name,
                           NvError *err)
 {
     sqlite3_stmt *st;
-    char sql[512];
+    char sql[1024];
     int rc;
     snprintf(sql, sizeof sql, "SELECT " SEARCH_COLUMNS " FROM searches WHERE %s",
              where);
@@ -471,6 +485,30 @@ NvStatus store_sample_curve(Store *s, int64_t search_id, int idx,
     }
     *out = rows;
     *n = len;
+    return NV_OK;
+}
+
+NvStatus store_progress_children(Store *s, int64_t search_id,
+                                 StoreProgress *out, int cap, int *n,
+                                 NvError *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT " PROGRESS_COLUMNS " FROM progress WHERE "
+                           "id IN (SELECT (SELECT max(p.id) FROM progress p "
+                           "WHERE p.search_id = ?1 AND p.sample_idx = sm.idx) "
+                           "FROM samples sm WHERE sm.search_id = ?1 AND "
+                           "sm.status = 'running') ORDER BY sample_idx",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_db_fail(s, err, "cannot read the children's progress");
+    sqlite3_bind_int64(st, 1, search_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < cap)
+        read_progress(st, &out[(*n)++]);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_db_fail(s, err, "cannot read the children's progress");
     return NV_OK;
 }
 

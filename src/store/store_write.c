@@ -239,6 +239,23 @@ NvStatus store_search_claim(Store *s, int64_t id, NvError *err)
     return (r = store_commit(s, err)) ? store_rollback(s, r) : NV_OK;
 }
 
+NvStatus store_search_set_workers(Store *s, int64_t id, int workers,
+                                  NvError *err)
+{
+    sqlite3_stmt *st;
+    NvStatus r;
+    if ((r = store_need_write(s, err)))
+        return r;
+    if (workers < 1 || workers > 1 << 16)
+        return nv_error_set(err, NV_ERR_USAGE, "%d workers", workers);
+    if ((r = store_prepare(s, "UPDATE searches SET workers = ?2 WHERE id = ?1",
+                           &st, err)))
+        return r;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, workers);
+    return store_step_done(s, st, "cannot record the search's workers", err);
+}
+
 NvStatus store_search_set_status(Store *s, int64_t id, SearchStatus status,
                                  const char *message, NvError *err)
 {
