@@ -43,7 +43,7 @@
 #include "base/nv_error.h"
 
 /* The schema version this program creates and reads (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 /* PRAGMA application_id of a nasview database: "NASV". */
 #define STORE_APPLICATION_ID 0x4E415356
 /* How long a writer waits for another writer's transaction (ms). */
