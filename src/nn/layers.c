@@ -705,3 +705,27 @@ float loss_softmax_xent(const float *logits, int k, int n,
         *correct += right;
     return (float)(total / n);
 }
+
+const Tensor *layer_relu_input(const Layer *l)
+{
+    switch (l->kind) {
+    case LAYER_CONV: {
+        const ConvLayer *c = (const ConvLayer *)l;
+        return c->relu ? c->x : NULL;
+    }
+    case LAYER_DWCONV: {
+        const DwLayer *d = (const DwLayer *)l;
+        return d->relu ? d->x : NULL;
+    }
+    case LAYER_GAP: {
+        const GapLayer *g = (const GapLayer *)l;
+        return g->relu ? g->x : NULL;
+    }
+    case LAYER_RELU:
+        return ((const ReluLayer *)l)->x;
+    case LAYER_FACTRED:
+        return ((const FrLayer *)l)->x;
+    default:
+        return NULL;
+    }
+}
