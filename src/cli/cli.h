@@ -77,5 +77,6 @@ int cmd_genotype(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_fidelity(int argc, char **argv);
 
 #endif

@@ -25,6 +25,8 @@ static const char usage[] =
     "  train      train one architecture (also at full scale)\n"
     "  bench      time training and inference of one child network\n"
     "  compare    compare strategies across searches, with statistics\n"
+    "  fidelity   how well cheap proxies and zero-cost scores rank\n"
+    "             architectures the way a reference proxy does\n"
     "\n"
     "Options:\n"
     "  --db FILE      the database (default\n"
@@ -44,6 +46,7 @@ static const Command commands[] = {
     { "show", cmd_show },         { "export", cmd_export },
     { "genotype", cmd_genotype }, { "train", cmd_train },
     { "bench", cmd_bench },       { "compare", cmd_compare },
+    { "fidelity", cmd_fidelity },
 };
 
 int main(int argc, char **argv)
