@@ -18,20 +18,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "base/outfile.h"
 #include "base/rng.h"
 #include "base/text.h"
 #include "cli/cli.h"
+#include "cli/fidelity_level.h"
 #include "compare/fidelity.h"
 #include "data/dataset.h"
 #include "nn/network.h"
 #include "space/genotype.h"
 #include "store/store_fidelity.h"
 #include "train/train.h"
-#include "train/zerocost.h"
 
 static const char usage[] =
     "Usage: nasview fidelity --panel NAME [--db FILE] [--seed S]\n"
@@ -43,24 +42,26 @@ static const char usage[] =
     "Score a panel of architectures at several fidelities and report how well\n"
     "each cheap one ranks them the way the reference one does.\n"
     "\n"
-    "  --panel NAME      the panel, created when new; running it again computes\n"
-    "                    what is missing (after an interruption, or for new\n"
-    "                    architectures and fidelities)\n"
-    "  --db FILE         the database (default: ~/.local/share/nasview/nasview.db)\n"
+    "  --panel NAME      the panel, created when new; running it again\n"
+    "                    computes what is missing (after an interruption,\n"
+    "                    or for new architectures and fidelities)\n"
+    "  --db FILE         the database (default:\n"
+    "                    $XDG_DATA_HOME/nasview/nasview.db)\n"
     "  --seed S          a new panel's seed: random draws, data split, weight\n"
     "                    initialisation, bootstrap (1)\n"
     "  --random K        the panel holds K seeded random architectures (adds\n"
     "                    the missing draws)\n"
     "  --nasnet-a        add NASNet-A\n"
-    "  --from-search S[:K]  add the K best samples of search S (5); repeatable\n"
+    "  --from-search S[:K]  add the K best samples of search S (5);\n"
+    "                    repeatable\n"
     "  --fidelity SPEC   add a fidelity (repeatable; the panel's first is the\n"
     "                    reference).  SPEC is NAME[:KEY=VALUE,...] with keys\n"
     "                    score=val_acc|params|mult_adds|naswot (val_acc: the\n"
     "                    child is trained; a NAME params, mult_adds or naswot\n"
-    "                    implies its score), dataset, train, val, epochs, F, N,\n"
-    "                    batch, lr, recal=on|off, threads; unset keys take\n"
-    "                    the search proxy's defaults (fashion-mnist, 10000,\n"
-    "                    5000, 1, 8, 1, 64, 0.05, on, 2).  Example:\n"
+    "                    implies its score), dataset, train, val, epochs,\n"
+    "                    F, N, batch, lr, recal=on|off, threads; unset keys\n"
+    "                    take the search proxy's defaults (fashion-mnist,\n"
+    "                    10000, 5000, 1, 8, 1, 64, 0.05, on, 2).  Example:\n"
     "                    --fidelity full --fidelity small:train=2000,val=1000\n"
     "                    --fidelity naswot\n"
     "  --reference NAME  report against this fidelity (default: the first)\n"
@@ -96,7 +97,6 @@ static const struct option opts[] = {
 
 #define CMD "fidelity"
 #define MAX_ARGS 32 /* --fidelity and --from-search options per run */
-#define MAX_DATASETS 8
 /* RNG stream of the j-th random member: its own stream per draw, so a
  * panel extended from K to K' draws holds the same first K. */
 #define FID_STREAM_RANDOM 0x66696400u
@@ -109,252 +109,6 @@ static void fid_on_signal(int sig)
 {
     fid_stop_signal = sig;
 }
-
-/* ---- fidelity settings ------------------------------------------------- */
-
-typedef struct {
-    char name[STORE_LEVEL_NAME_MAX];
-    char score[16];
-    char dataset[257]; /* a path; the stored spec must fit STORE_TEXT_MAX */
-    long train, val, epochs, F, N, batch, threads;
-    double lr;
-    int recal;
-} LevelSpec;
-
-static int is_zero_cost(const char *score)
-{
-    return strcmp(score, "params") == 0 || strcmp(score, "mult_adds") == 0 ||
-           strcmp(score, "naswot") == 0;
-}
-
-static void spec_defaults(LevelSpec *ls)
-{
-    TrainConfig cfg = train_config_default();
-    memset(ls, 0, sizeof *ls);
-    snprintf(ls->score, sizeof ls->score, "val_acc");
-    snprintf(ls->dataset, sizeof ls->dataset, "fashion-mnist");
-    ls->train = TRAIN_DEFAULT_TRAIN_SIZE;
-    ls->val = TRAIN_DEFAULT_VAL_SIZE;
-    ls->epochs = cfg.epochs;
-    ls->F = cfg.F;
-    ls->N = cfg.N;
-    ls->batch = cfg.batch;
-    ls->threads = cfg.threads;
-    ls->lr = cfg.lr;
-    ls->recal = cfg.bn_recalibrate;
-}
-
-/* parse_long_in - v as an integer in [lo, hi]; 0 or -1. */
-static int parse_long_in(const char *v, long lo, long hi, long *out)
-{
-    char *end;
-    long x = strtol(v, &end, 10);
-    if (!*v || *end || x < lo || x > hi)
-        return -1;
-    *out = x;
-    return 0;
-}
-
-/* spec_set - one KEY=VALUE; 0, or -1 with the reason in why. */
-static int spec_set(LevelSpec *ls, const char *key, const char *v, char *why,
-                    size_t n)
-{
-    long *target = NULL, lo = 1, hi = 100000000;
-    if (strcmp(key, "score") == 0) {
-        if (strcmp(v, "val_acc") != 0 && !is_zero_cost(v)) {
-            snprintf(why, n, "score is val_acc, params, mult_adds or naswot, "
-                             "not '%s'", v);
-            return -1;
-        }
-        snprintf(ls->score, sizeof ls->score, "%s", v);
-        return 0;
-    }
-    if (strcmp(key, "dataset") == 0) {
-        if (!*v || strlen(v) >= sizeof ls->dataset || !text_is_clean(v)) {
-            snprintf(why, n, "dataset needs a name or a path");
-            return -1;
-        }
-        snprintf(ls->dataset, sizeof ls->dataset, "%s", v);
-        return 0;
-    }
-    if (strcmp(key, "recal") == 0) {
-        if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0) {
-            snprintf(why, n, "recal is on or off, not '%s'", v);
-            return -1;
-        }
-        ls->recal = strcmp(v, "on") == 0;
-        return 0;
-    }
-    if (strcmp(key, "lr") == 0) {
-        char *end;
-        double x = strtod(v, &end);
-        if (!*v || *end || !(x >= 0.0 && x <= 100.0)) {
-            snprintf(why, n, "lr is a number in [0, 100], not '%s'", v);
-            return -1;
-        }
-        ls->lr = x;
-        return 0;
-    }
-    if (strcmp(key, "train") == 0)
-        target = &ls->train, lo = 2;
-    else if (strcmp(key, "val") == 0)
-        target = &ls->val;
-    else if (strcmp(key, "epochs") == 0)
-        target = &ls->epochs, hi = 10000;
-    else if (strcmp(key, "F") == 0)
-        target = &ls->F, hi = 1024;
-    else if (strcmp(key, "N") == 0)
-        target = &ls->N, hi = 64;
-    else if (strcmp(key, "batch") == 0)
-        target = &ls->batch, lo = 2, hi = 65536;
-    else if (strcmp(key, "threads") == 0)
-        target = &ls->threads, hi = NET_MAX_THREADS;
-    if (!target) {
-        snprintf(why, n, "unknown setting '%s' (score, dataset, train, val, "
-                         "epochs, F, N, batch, lr, recal, threads)", key);
-        return -1;
-    }
-    if (parse_long_in(v, lo, hi, target)) {
-        snprintf(why, n, "%s is an integer in [%ld, %ld], not '%s'", key, lo,
-                 hi, v);
-        return -1;
-    }
-    return 0;
-}
-
-/* spec_parse_settings - "KEY=VALUE,..." (may be empty) onto ls; 0 or -1
- * with why.  The stored spec is parsed by the same function. */
-static int spec_parse_settings(LevelSpec *ls, const char *text, char *why,
-                               size_t n)
-{
-    char buf[2048];
-    if (strlen(text) >= sizeof buf) {
-        snprintf(why, n, "settings too long");
-        return -1;
-    }
-    snprintf(buf, sizeof buf, "%s", text);
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
-        char *eq = strchr(tok, '=');
-        if (!eq) {
-            snprintf(why, n, "'%s' is not KEY=VALUE", tok);
-            return -1;
-        }
-        *eq = '\0';
-        if (spec_set(ls, tok, eq + 1, why, n))
-            return -1;
-    }
-    return 0;
-}
-
-/* spec_format - the canonical settings text: only the keys the score
- * depends on, in a fixed order. */
-static void spec_format(const LevelSpec *ls, char *buf, size_t n)
-{
-    if (strcmp(ls->score, "val_acc") == 0)
-        snprintf(buf, n,
-                 "dataset=%.256s,train=%ld,val=%ld,epochs=%ld,F=%ld,N=%ld,"
-                 "batch=%ld,lr=%g,recal=%s,threads=%ld",
-                 ls->dataset, ls->train, ls->val, ls->epochs, ls->F, ls->N,
-                 ls->batch, ls->lr, ls->recal ? "on" : "off", ls->threads);
-    else if (strcmp(ls->score, "naswot") == 0)
-        snprintf(buf, n, "dataset=%.256s,train=%ld,F=%ld,N=%ld,batch=%ld",
-                 ls->dataset, ls->train, ls->F, ls->N, ls->batch);
-    else
-        snprintf(buf, n, "dataset=%.256s,F=%ld,N=%ld", ls->dataset, ls->F, ls->N);
-}
-
-/* spec_parse_arg - a --fidelity argument NAME[:SETTINGS]; 0 or a usage
- * error. */
-static int spec_parse_arg(const char *arg, LevelSpec *ls)
-{
-    char why[256];
-    const char *colon = strchr(arg, ':');
-    size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
-    spec_defaults(ls);
-    if (len == 0 || len >= sizeof ls->name ||
-        strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                    "0123456789_.+-") < len)
-        return cli_usage_error(CMD,
-                               "--fidelity '%s': a fidelity's name has 1 to "
-                               "%d letters, digits or _.+- before the ':'",
-                               arg, STORE_LEVEL_NAME_MAX - 1);
-    memcpy(ls->name, arg, len);
-    ls->name[len] = '\0';
-    if (is_zero_cost(ls->name))
-        snprintf(ls->score, sizeof ls->score, "%.15s", ls->name);
-    if (colon && spec_parse_settings(ls, colon + 1, why, sizeof why))
-        return cli_usage_error(CMD, "--fidelity '%s': %s", arg, why);
-    return 0;
-}
-
-/* ---- data -------------------------------------------------------------- */
-
-typedef struct {
-    char spec[1024];
-    Dataset *full;
-} FullSet;
-
-typedef struct {
-    int loaded;
-    Dataset *train, *val; /* NULL for params and mult_adds */
-    const Dataset *full;  /* borrowed from the cache */
-} LevelData;
-
-typedef struct {
-    FullSet full[MAX_DATASETS];
-    int nfull;
-} DataCache;
-
-static void data_cache_free(DataCache *dc)
-{
-    for (int i = 0; i < dc->nfull; i++)
-        dataset_free(dc->full[i].full);
-    dc->nfull = 0;
-}
-
-/* level_data - load (once) what level ls needs into ld, the split drawn
- * from seed. */
-static NvStatus level_data(DataCache *dc, const LevelSpec *ls, uint64_t seed,
-                           LevelData *ld, NvError *err)
-{
-    NvStatus st;
-    if (ld->loaded)
-        return NV_OK;
-    const Dataset *full = NULL;
-    for (int i = 0; i < dc->nfull; i++)
-        if (strcmp(dc->full[i].spec, ls->dataset) == 0)
-            full = dc->full[i].full;
-    if (!full) {
-        if (dc->nfull == MAX_DATASETS)
-            return nv_error_set(err, NV_ERR_USAGE,
-                                "a panel run reads at most %d datasets",
-                                MAX_DATASETS);
-        FullSet *fs = &dc->full[dc->nfull];
-        if ((st = dataset_load(ls->dataset, DATASET_TRAIN, &fs->full, err)))
-            return st;
-        snprintf(fs->spec, sizeof fs->spec, "%s", ls->dataset);
-        full = fs->full;
-        dc->nfull++;
-    }
-    ld->full = full;
-    if (strcmp(ls->score, "val_acc") == 0 || strcmp(ls->score, "naswot") == 0) {
-        long val = strcmp(ls->score, "val_acc") == 0 ? ls->val : 1;
-        if ((st = dataset_split(full, ls->train, val, seed, &ld->train,
-                                &ld->val, err)))
-            return st;
-    }
-    ld->loaded = 1;
-    return NV_OK;
-}
-
-static void level_data_free(LevelData *ld)
-{
-    dataset_free(ld->train);
-    dataset_free(ld->val);
-    memset(ld, 0, sizeof *ld);
-}
-
 /* ---- computing one score ------------------------------------------------ */
 
 typedef struct {
@@ -378,67 +132,7 @@ static int fid_progress(const TrainProgress *p, void *vctx)
     return fid_stop_signal != 0;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* compute - the score of g at level ls into r (status, score, seconds,
- * params, mult_adds).  *stopped is set when a signal stopped training
- * (r is then not to be stored). */
-static NvStatus compute(const Genotype *g, const LevelSpec *ls,
-                        const LevelData *ld, uint64_t seed, ProgressCtx *pc,
-                        StorePanelResult *r, int *stopped, NvError *err)
-{
-    NvStatus st;
-    double t0 = now_s();
-    *stopped = 0;
-    r->params = r->mult_adds = -1;
-    snprintf(r->status, sizeof r->status, "done");
-    if (strcmp(ls->score, "val_acc") == 0) {
-        TrainConfig cfg = train_config_default();
-        TrainResult tr;
-        cfg.F = (int)ls->F;
-        cfg.N = (int)ls->N;
-        cfg.epochs = (int)ls->epochs;
-        cfg.batch = (int)ls->batch;
-        cfg.threads = (int)ls->threads;
-        cfg.lr = (float)ls->lr;
-        cfg.bn_recalibrate = ls->recal;
-        cfg.seed = seed;
-        if ((st = train_child(g, &cfg, ld->train, ld->val, NULL, fid_progress,
-                              pc, &tr, err)))
-            return st;
-        if (tr.interrupted) {
-            *stopped = 1;
-            return NV_OK;
-        }
-        r->score = tr.diverged ? 0.0 : tr.val_acc;
-        if (tr.diverged)
-            snprintf(r->status, sizeof r->status, "diverged");
-        r->params = tr.params;
-        r->mult_adds = tr.mult_adds;
-        r->seconds = tr.seconds;
-        return NV_OK;
-    }
-    const Dataset *d = ld->full;
-    if ((st = train_measure(g, (int)ls->F, (int)ls->N, d->c, d->h, d->w,
-                            d->classes, &r->params, &r->mult_adds, err)))
-        return st;
-    if (strcmp(ls->score, "params") == 0)
-        r->score = (double)r->params;
-    else if (strcmp(ls->score, "mult_adds") == 0)
-        r->score = (double)r->mult_adds;
-    else if ((st = zc_naswot(g, (int)ls->F, (int)ls->N, ld->train,
-                             (int)ls->batch, seed, &r->score, err)))
-        return st;
-    r->seconds = now_s() - t0;
-    return NV_OK;
-}
-
-/* ---- the panel ------------------------------------------------------------ */
+/* ---- the panel --------------------------------------------------------- */
 
 typedef struct {
     const char *panel, *db, *reference, *svg;
@@ -522,7 +216,8 @@ static NvStatus add_from_search(Store *st, PanelRows *p, const char *arg,
     long k = 5;
     snprintf(name, sizeof name, "%s", arg);
     char *colon = strrchr(name, ':');
-    if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
+    if (colon && colon[1] &&
+        strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
         k = strtol(colon + 1, NULL, 10);
         *colon = '\0';
         if (k < 1 || k > 100000)
@@ -586,13 +281,13 @@ static int panel_prepare(Store *st, const FidArgs *a, PanelRows *p,
     for (int i = 0; i < a->nfid; i++) {
         LevelSpec ls;
         int rc;
-        if ((rc = spec_parse_arg(a->fidelity[i], &ls)))
+        if ((rc = fidlevel_parse_arg(a->fidelity[i], &ls)))
             return rc;
         StorePanelLevel lv;
         memset(&lv, 0, sizeof lv);
         snprintf(lv.name, sizeof lv.name, "%s", ls.name);
         snprintf(lv.score, sizeof lv.score, "%s", ls.score);
-        spec_format(&ls, lv.spec, sizeof lv.spec);
+        fidlevel_format(&ls, lv.spec, sizeof lv.spec);
         const StorePanelLevel *old = NULL;
         for (size_t k = 0; k < p->nlev; k++)
             if (strcmp(p->lev[k].name, lv.name) == 0)
@@ -671,10 +366,11 @@ static int panel_train(Store *st, PanelRows *p, NvError *err)
     }
     for (size_t l = 0; l < p->nlev; l++) {
         char why[256];
-        spec_defaults(&spec[l]);
+        fidlevel_defaults(&spec[l]);
         snprintf(spec[l].name, sizeof spec[l].name, "%s", p->lev[l].name);
         snprintf(spec[l].score, sizeof spec[l].score, "%s", p->lev[l].score);
-        if (spec_parse_settings(&spec[l], p->lev[l].spec, why, sizeof why)) {
+        if (fidlevel_parse_settings(&spec[l], p->lev[l].spec, why,
+                                    sizeof why)) {
             nv_error_set(err, NV_ERR_DB, "fidelity '%s' has stored settings "
                                          "this nasview cannot read: %s",
                          p->lev[l].name, why);
@@ -716,10 +412,11 @@ static int panel_train(Store *st, PanelRows *p, NvError *err)
             r.member_idx = (int)m;
             r.level_idx = (int)l;
             int stopped = 0;
-            NvStatus s = level_data(&dc, &spec[l], p->panel.seed, &data[l], err);
+            NvStatus s =
+                fidlevel_data(&dc, &spec[l], p->panel.seed, &data[l], err);
             if (s == NV_OK)
-                s = compute(&g, &spec[l], &data[l], p->panel.seed, &pc, &r,
-                            &stopped, err);
+                s = fidlevel_compute(&g, &spec[l], &data[l], p->panel.seed,
+                                     fid_progress, &pc, &r, &stopped, err);
             if (s == NV_OK && !stopped)
                 s = store_panel_put_result(st, p->panel.id, &r, err);
             if (pc.tty)
@@ -755,8 +452,8 @@ static int panel_train(Store *st, PanelRows *p, NvError *err)
     sigaction(SIGTERM, &old_term, NULL);
 out:
     for (size_t l = 0; l < p->nlev; l++)
-        level_data_free(&data[l]);
-    data_cache_free(&dc);
+        fidlevel_data_free(&data[l]);
+    fidlevel_cache_free(&dc);
     free(spec);
     free(data);
     return rc;
@@ -920,7 +617,7 @@ int cmd_fidelity(int argc, char **argv)
         return cli_usage_error(CMD, "missing --panel NAME");
     for (int i = 0; i < a.nfid; i++) {
         LevelSpec ls;
-        if ((rc = spec_parse_arg(a.fidelity[i], &ls)))
+        if ((rc = fidlevel_parse_arg(a.fidelity[i], &ls)))
             return rc;
     }
     if (a.no_train && (a.nfid || a.random >= 0 || a.nasnet || a.nsearch))

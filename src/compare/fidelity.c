@@ -25,7 +25,8 @@ NvStatus fidelity_analyse(const FidelityInput *in, FidelityRow *rows,
     double *x = malloc(2 * (in->members ? in->members : 1) * sizeof *x);
     if (!x)
         return nv_error_set(err, NV_ERR_NOMEM,
-                            "out of memory analysing a panel of %zu", in->members);
+                            "out of memory analysing a panel of %zu",
+                            in->members);
     double *y = x + in->members;
     double ref_secs = NAN;
     for (size_t l = 0; l < in->levels && st == NV_OK; l++) {
@@ -53,7 +54,8 @@ NvStatus fidelity_analyse(const FidelityInput *in, FidelityRow *rows,
             continue;
         }
         for (size_t i = 0; i < in->members; i++) {
-            double a = at(in->score, in, i, l), b = at(in->score, in, i, in->ref);
+            double a = at(in->score, in, i, l);
+            double b = at(in->score, in, i, in->ref);
             if (isnan(a) || isnan(b))
                 continue;
             x[r->n] = a;
@@ -323,7 +325,7 @@ void fidelity_print_csv(FILE *f, const FidelityInput *in,
     }
 }
 
-/* ---- SVG ------------------------------------------------------------------ */
+/* ---- SVG --------------------------------------------------------------- */
 
 enum {
     PLOT_W = 300,  /* one scatter plot's area */
@@ -468,14 +470,15 @@ NvStatus fidelity_svg_write(FILE *f, const char *what, const FidelityInput *in,
         xml_text(f, in->level[in->ref].name);
         fputs("</text>\n", f);
         for (size_t i = 0; i < in->members; i++) {
-            double a = at(in->score, in, i, l), b = at(in->score, in, i, in->ref);
+            double a = at(in->score, in, i, l);
+            double b = at(in->score, in, i, in->ref);
             if (!isfinite(a) || !isfinite(b))
                 continue;
             double px = x0 + (a - xlo) / (xhi - xlo) * PLOT_W;
             double py = y0 + PLOT_H - (b - ylo) / (yhi - ylo) * PLOT_H;
             fprintf(f,
-                    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"#0072b2\" "
-                    "fill-opacity=\"0.75\"><title>#%zu ",
+                    "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" "
+                    "fill=\"#0072b2\" fill-opacity=\"0.75\"><title>#%zu ",
                     px, py, i);
             xml_text(f, in->member[i].source);
             fprintf(f, ": %.6g, %.6g</title></circle>\n", a, b);

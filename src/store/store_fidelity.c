@@ -109,7 +109,8 @@ NvStatus store_panel_list(Store *s, StorePanel **out, size_t *n,
                           NvError *err)
 {
     return read_rows(s,
-                     "SELECT " PANEL_COLUMNS " FROM fidelity_panels ORDER BY id",
+                     "SELECT " PANEL_COLUMNS
+                     " FROM fidelity_panels ORDER BY id",
                      -1, sizeof **out, row_panel, (void **)out, n, err);
 }
 
@@ -306,7 +307,7 @@ NvStatus store_panel_put_result(Store *s, int64_t id,
     sqlite3_bind_int(st, 2, in->member_idx);
     sqlite3_bind_int(st, 3, in->level_idx);
     sqlite3_bind_text(st, 4, in->status, -1, SQLITE_STATIC);
-    if (isfinite(in->score))
+    if (!isnan(in->score))
         sqlite3_bind_double(st, 5, in->score);
     else
         sqlite3_bind_null(st, 5);

@@ -43,7 +43,7 @@ typedef struct {
 typedef struct {
     int member_idx, level_idx;
     char status[12];   /* "done", "diverged", "failed" */
-    double score;      /* NaN when failed */
+    double score;      /* NaN when failed; NASWOT may be -inf */
     double seconds;
     int64_t params, mult_adds; /* -1 when unknown */
     char message[STORE_TEXT_MAX];
