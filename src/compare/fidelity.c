@@ -378,27 +378,54 @@ static void range_of(const FidelityInput *in, size_t l, double *lo,
     *hi += pad;
 }
 
-static void svg_axis_labels(FILE *f, double x0, double y0, double xlo,
-                            double xhi, double ylo, double yhi)
+/* A tick step of 1, 2 or 5 times a power of ten, about range/target. */
+static double nice_step(double range, int target)
 {
-    for (int t = 0; t <= 4; t++) {
-        double fx = x0 + PLOT_W * t / 4.0, fy = y0 + PLOT_H - PLOT_H * t / 4.0;
-        fprintf(f,
-                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                "stroke=\"#dddddd\"/>\n",
-                fx, y0, fx, y0 + PLOT_H);
-        fprintf(f,
-                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                "stroke=\"#dddddd\"/>\n",
-                x0, fy, x0 + PLOT_W, fy);
-        fprintf(f,
-                "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
-                "text-anchor=\"middle\">%.4g</text>\n",
-                fx, y0 + PLOT_H + 16, xlo + (xhi - xlo) * t / 4.0);
-        fprintf(f,
-                "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
-                "text-anchor=\"end\">%.4g</text>\n",
-                x0 - 6, fy + 4, ylo + (yhi - ylo) * t / 4.0);
+    double raw = range / target, mag, r;
+    if (!(raw > 0))
+        return 1.0;
+    mag = pow(10.0, floor(log10(raw)));
+    r = raw / mag;
+    return (r < 1.5 ? 1.0 : r < 3.5 ? 2.0 : r < 7.5 ? 5.0 : 10.0) * mag;
+}
+
+/* A tick label: 12k and 3.5M for big counts (parameters, mult-adds). */
+static void tick_text(char *buf, size_t n, double v)
+{
+    double a = fabs(v);
+    if (a >= 1e6)
+        snprintf(buf, n, "%.4gM", v / 1e6);
+    else if (a >= 1e4)
+        snprintf(buf, n, "%.4gk", v / 1e3);
+    else
+        snprintf(buf, n, "%.4g", fabs(v) < 1e-12 ? 0.0 : v);
+}
+
+/* Grid lines and labels at round values of [lo, hi] on one axis (y: 1),
+ * for the plot area at (x0, y0). */
+static void svg_ticks(FILE *f, int y, double x0, double y0, double lo,
+                      double hi)
+{
+    double step = nice_step(hi - lo, 4);
+    for (double v = ceil(lo / step) * step; v <= hi + 1e-9 * step;
+         v += step) {
+        char label[32];
+        tick_text(label, sizeof label, v);
+        if (!y) {
+            double fx = x0 + (v - lo) / (hi - lo) * PLOT_W;
+            fprintf(f,
+                    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                    "stroke=\"#dddddd\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
+                    "font-size=\"11\" text-anchor=\"middle\">%s</text>\n",
+                    fx, y0, fx, y0 + PLOT_H, fx, y0 + PLOT_H + 16, label);
+        } else {
+            double fy = y0 + PLOT_H - (v - lo) / (hi - lo) * PLOT_H;
+            fprintf(f,
+                    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                    "stroke=\"#dddddd\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
+                    "font-size=\"11\" text-anchor=\"end\">%s</text>\n",
+                    x0, fy, x0 + PLOT_W, fy, x0 - 6, fy + 4, label);
+        }
     }
 }
 
@@ -452,7 +479,8 @@ NvStatus fidelity_svg_write(FILE *f, const char *what, const FidelityInput *in,
         else
             fprintf(f, "no correlation (n %zu)", r->n);
         fputs("</text>\n", f);
-        svg_axis_labels(f, x0, y0, xlo, xhi, ylo, yhi);
+        svg_ticks(f, 0, x0, y0, xlo, xhi);
+        svg_ticks(f, 1, x0, y0, ylo, yhi);
         fprintf(f,
                 "<rect x=\"%.1f\" y=\"%.1f\" width=\"%d\" height=\"%d\" "
                 "fill=\"none\" stroke=\"#000000\"/>\n",
