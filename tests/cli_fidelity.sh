@@ -1,9 +1,10 @@
 #!/bin/sh
 # cli_fidelity.sh - `nasview fidelity` end to end on a tiny synthetic
 # dataset: a panel scored at two trained proxies and three zero-cost
-# scores; the same panel killed with SIGKILL mid-run and run again ends
-# with the same report as an uninterrupted one; extending a panel keeps
-# what it had; settings that disagree with the stored ones are refused.
+# scores; the same panel killed with SIGKILL (or stopped with SIGINT)
+# mid-run and run again ends with the same report as an uninterrupted
+# one; extending a panel keeps what it had; settings that disagree with
+# the stored ones are refused.
 . "${SRCDIR:-.}/tests/lib.sh"
 DS="$TMP/ds"
 python3 "$SRCDIR/tests/mkdataset.py" "$DS" --train 1000 --test 20 --size 8 \
@@ -89,6 +90,24 @@ cmp -s "$TMP/a.json" "$TMP/b.json" ||
 run "$NASVIEW" fidelity --db "$TMP/b.db" --panel p $PANEL --format json
 expect_status 0 "a finished panel again"
 [ -z "$err" ] || fail "a finished panel computes nothing: $err"
+
+# --- stopped with SIGINT (Ctrl-C): exit 130, then run again ----------------
+"$NASVIEW" fidelity --db "$TMP/i.db" --panel p $PANEL >/dev/null \
+    2>"$TMP/i.err" &
+pid=$!
+for i in $(seq 1 400); do
+    n=$(sqlite3 "$TMP/i.db" 'SELECT count(*) FROM fidelity_results' 2>/dev/null)
+    [ "${n:-0}" -ge 7 ] && break
+    sleep 0.02
+done
+kill -INT "$pid"
+wait "$pid"
+[ $? -eq 130 ] || fail "SIGINT: exit status 130 expected"
+grep -q "stopped by signal after" "$TMP/i.err" || fail "SIGINT: message"
+run "$NASVIEW" fidelity --db "$TMP/i.db" --panel p $PANEL --format json
+expect_status 0 "run again after SIGINT"
+[ "$(printf '%s' "$out" | strip)" = "$(cat "$TMP/a.json")" ] ||
+    fail "SIGINT then again = uninterrupted"
 
 # --- extending a panel ------------------------------------------------------
 run "$NASVIEW" fidelity --db "$TMP/c.db" --panel q --random 3 \
