@@ -67,6 +67,9 @@ run "$NASVIEW" fidelity --db "$TMP/a.db" --panel p --no-train --members \
 expect_status 0 "table"
 expect_out "reference    small (val_acc)" "--reference"
 expect_out "nasnet-a" "--members"
+run "$NASVIEW" fidelity --db "$TMP/a.db" --panel p --no-train --svg -
+expect_status 0 "svg to stdout"
+case "$out" in "<?xml"*"</svg>") ;; *) fail "--svg -: only the SVG" ;; esac
 
 # --- killed with SIGKILL mid-run, then run again ----------------------------
 "$NASVIEW" fidelity --db "$TMP/b.db" --panel p $PANEL >/dev/null 2>&1 &

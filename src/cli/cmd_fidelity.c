@@ -70,7 +70,8 @@ static const char usage[] =
     "  --no-train        only report what is stored (opens read-only)\n"
     "  --members         the table also lists every architecture's scores\n"
     "  --format F        table (default), json or csv\n"
-    "  --svg FILE        also plot cheap against reference scores as SVG\n";
+    "  --svg FILE        also plot cheap against reference scores as SVG\n"
+    "                    ('-': to standard output, instead of the report)\n";
 
 enum { OPT_PANEL = 1, OPT_DB, OPT_SEED, OPT_RANDOM, OPT_NASNET, OPT_SEARCH,
        OPT_FIDELITY, OPT_REFERENCE, OPT_TOPK, OPT_BOOT, OPT_NO_TRAIN,
@@ -507,6 +508,13 @@ static int panel_report(const FidArgs *a, const PanelRows *p, NvError *err)
         rc = cli_fail(CMD, err);
         goto out;
     }
+    if (a->svg && strcmp(a->svg, "-") == 0) {
+        /* the SVG is the whole of standard output */
+        if (fidelity_svg_write(stdout, "standard output", &in, rows, err) !=
+            NV_OK)
+            rc = cli_fail(CMD, err);
+        goto out;
+    }
     if (a->svg) {
         OutFile o;
         NvStatus s = outfile_open(&o, a->svg, err);
@@ -633,7 +641,8 @@ int cmd_fidelity(int argc, char **argv)
             return cli_fail(CMD, &err);
         a.db = dbbuf;
     }
-    if (a.svg && (outfile_check_not(a.svg, a.db, &err) != NV_OK))
+    if (a.svg && strcmp(a.svg, "-") != 0 &&
+        outfile_check_not(a.svg, a.db, &err) != NV_OK)
         return cli_fail(CMD, &err);
     Store *st = NULL;
     if (store_open(a.db, a.no_train ? STORE_READ : STORE_WRITE, &st, &err) !=
