@@ -2,7 +2,8 @@
  * written and read back (decisions, probabilities, curve, live progress,
  * paging, duplicates, snapshots), read-only refusal to write, stale
  * searches of a vanished process, and hostile files (not SQLite, another
- * program's database, newer schema, damaged) refused and left unchanged. */
+ * program's database, newer schema, damaged) refused and left unchanged;
+ * fidelity panels written and read back. */
 #include "config.h"
 
 #include <math.h>
@@ -15,6 +16,7 @@
 
 #include "check.h"
 #include "store/store.h"
+#include "store/store_fidelity.h"
 #include "store/store_sql.h"
 
 static char dir[256];
@@ -156,8 +158,9 @@ static void test_scripts(void)
     for (int i = 1; i < store_sql_count; i++)
         CHECK(store_sql_scripts[i].version > store_sql_scripts[i - 1].version,
               "migrations in order at %d", i);
-    CHECK(store_sql_scripts[store_sql_count - 1].version == STORE_SCHEMA_VERSION,
-          "last migration is the schema version");
+    CHECK(STORE_SCHEMA_VERSION == 6, "schema version %d: a migration added "
+          "or lost? (update this, the man page and store_files.sh)",
+          STORE_SCHEMA_VERSION);
 }
 
 static void test_roundtrip(void)
@@ -613,6 +616,103 @@ static void test_hostile(void)
     }
 }
 
+/* A fidelity panel: members, levels and results appended and read back;
+ * names unique; a replaced result; a reader cannot write. */
+static void test_panel(void)
+{
+    char p[512];
+    Store *w = NULL, *r = NULL;
+    NvError err;
+    int64_t id = 0, id2 = 0;
+    int idx = -1;
+    path_in(p, sizeof p, "panel.db");
+    CHECK(store_open(p, STORE_WRITE, &w, &err) == NV_OK, "open: %s", err.msg);
+    if (!w)
+        return;
+    CHECK(store_panel_create(w, "p1", 7, &id, &err) == NV_OK, "%s", err.msg);
+    CHECK(store_panel_create(w, "p1", 8, &id2, &err) == NV_ERR_USAGE,
+          "a panel name is unique");
+    CHECK(store_panel_create(w, "12", 8, &id2, &err) == NV_ERR_USAGE,
+          "digits alone are no name");
+    StorePanelMember m;
+    memset(&m, 0, sizeof m);
+    for (int i = 0; i < 3; i++) {
+        snprintf(m.source, sizeof m.source, "random:%d", i);
+        snprintf(m.genotype, sizeof m.genotype, "g%d", i);
+        snprintf(m.hash, sizeof m.hash, "%016x", i);
+        CHECK(store_panel_add_member(w, id, &m, &idx, &err) == NV_OK &&
+                  idx == i,
+              "member %d at %d: %s", i, idx, err.msg);
+    }
+    StorePanelLevel l;
+    memset(&l, 0, sizeof l);
+    snprintf(l.name, sizeof l.name, "full");
+    snprintf(l.score, sizeof l.score, "val_acc");
+    snprintf(l.spec, sizeof l.spec, "train=10");
+    CHECK(store_panel_add_level(w, id, &l, &idx, &err) == NV_OK && idx == 0,
+          "level 0: %s", err.msg);
+    CHECK(store_panel_add_level(w, id, &l, &idx, &err) == NV_ERR_USAGE,
+          "a level name is unique in a panel");
+    snprintf(l.name, sizeof l.name, "naswot");
+    snprintf(l.score, sizeof l.score, "naswot");
+    CHECK(store_panel_add_level(w, id, &l, &idx, &err) == NV_OK && idx == 1,
+          "level 1: %s", err.msg);
+    StorePanelResult res;
+    memset(&res, 0, sizeof res);
+    res.member_idx = 2;
+    res.level_idx = 1;
+    snprintf(res.status, sizeof res.status, "done");
+    res.score = -INFINITY;
+    res.seconds = 0.5;
+    res.params = 10;
+    res.mult_adds = -1;
+    CHECK(store_panel_put_result(w, id, &res, &err) == NV_OK, "%s", err.msg);
+    res.member_idx = 0;
+    res.level_idx = 0;
+    res.score = 0.25;
+    CHECK(store_panel_put_result(w, id, &res, &err) == NV_OK, "%s", err.msg);
+    res.score = 0.5; /* replaces */
+    CHECK(store_panel_put_result(w, id, &res, &err) == NV_OK, "%s", err.msg);
+    store_close(w);
+
+    CHECK(store_open(p, STORE_READ, &r, &err) == NV_OK, "read: %s", err.msg);
+    if (!r)
+        return;
+    StorePanel pn;
+    CHECK(store_panel_find(r, "p1", &pn, &err) == NV_OK && pn.id == id &&
+              pn.seed == 7,
+          "find: %s", err.msg);
+    CHECK(store_panel_find(r, "p2", &pn, &err) == NV_ERR_NOT_FOUND,
+          "find a missing panel");
+    StorePanelMember *mem = NULL;
+    StorePanelLevel *lev = NULL;
+    StorePanelResult *rs = NULL;
+    size_t nm = 0, nl = 0, nr = 0;
+    CHECK(store_panel_members(r, id, &mem, &nm, &err) == NV_OK && nm == 3 &&
+              strcmp(mem[2].source, "random:2") == 0 &&
+              strcmp(mem[1].genotype, "g1") == 0,
+          "members");
+    CHECK(store_panel_levels(r, id, &lev, &nl, &err) == NV_OK && nl == 2 &&
+              strcmp(lev[1].score, "naswot") == 0 &&
+              strcmp(lev[0].spec, "train=10") == 0,
+          "levels");
+    CHECK(store_panel_results(r, id, &rs, &nr, &err) == NV_OK && nr == 2,
+          "results: %zu", nr);
+    if (nr == 2) {
+        CHECK(rs[0].member_idx == 0 && rs[0].score == 0.5 &&
+                  rs[0].mult_adds == -1 && rs[0].params == 10,
+              "replaced result");
+        CHECK(rs[1].member_idx == 2 && rs[1].score == -INFINITY,
+              "-inf kept: %g", rs[1].score);
+    }
+    CHECK(store_panel_create(r, "p3", 1, &id2, &err) == NV_ERR_USAGE,
+          "a reader cannot create a panel");
+    free(mem);
+    free(lev);
+    free(rs);
+    store_close(r);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "%s/nasview-store.XXXXXX",
@@ -627,6 +727,7 @@ int main(void)
     test_stale();
     test_concurrent_create();
     test_hostile();
+    test_panel();
     if (!check_failures) {
         char cmd[300];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -79,5 +79,6 @@ int cmd_bench(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_rename(int argc, char **argv);
+int cmd_fidelity(int argc, char **argv);
 
 #endif

@@ -27,6 +27,8 @@ static const char usage[] =
     "  compare    compare strategies across searches, with statistics\n"
     "  rm         delete searches with all their rows\n"
     "  rename     give a search a new name\n"
+    "  fidelity   how well cheap proxies and zero-cost scores rank\n"
+    "             architectures the way a reference proxy does\n"
     "\n"
     "Options:\n"
     "  --db FILE      the database (default\n"
@@ -47,6 +49,7 @@ static const Command commands[] = {
     { "genotype", cmd_genotype }, { "train", cmd_train },
     { "bench", cmd_bench },       { "compare", cmd_compare },
     { "rm", cmd_rm },             { "rename", cmd_rename },
+    { "fidelity", cmd_fidelity },
 };
 
 /* edit_distance - Levenshtein distance of a and b (short words only:

@@ -768,3 +768,26 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
                        linear_layer_mult_adds, no_workspace,
                        no_thread_workspace, 1, linear_layer_cost },
 };
+const Tensor *layer_relu_input(const Layer *l)
+{
+    switch (l->kind) {
+    case LAYER_CONV: {
+        const ConvLayer *c = (const ConvLayer *)l;
+        return c->relu ? c->x : NULL;
+    }
+    case LAYER_DWCONV: {
+        const DwLayer *d = (const DwLayer *)l;
+        return d->relu ? d->x : NULL;
+    }
+    case LAYER_GAP: {
+        const GapLayer *g = (const GapLayer *)l;
+        return g->relu ? g->x : NULL;
+    }
+    case LAYER_RELU:
+        return ((const ReluLayer *)l)->x;
+    case LAYER_FACTRED:
+        return ((const FrLayer *)l)->x;
+    default:
+        return NULL;
+    }
+}

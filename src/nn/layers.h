@@ -172,6 +172,12 @@ Layer *layer_concat_new(Tensor *const *xs, int k, Tensor *y);
  * shifted by one pixel, to the rest.  wa [ca][cin], wb [c-ca][cin]. */
 Layer *layer_factred_new(Tensor *x, Tensor *wa, Tensor *wb, Tensor *y);
 Layer *layer_gap_new(int relu_in, Tensor *x, Tensor *y);
+
+/* layer_relu_input - the tensor l applies a ReLU to (a ReLU layer's input,
+ * the input of a convolution, depthwise convolution or average pool built
+ * with relu_in, a factorized reduce's input), borrowed; NULL when l
+ * applies none.  What the NASWOT score reads (zerocost.h). */
+const Tensor *layer_relu_input(const Layer *l);
 /* y [out][n] = w [out][in] x [in][n] + b [out] */
 Layer *layer_linear_new(Tensor *x, Tensor *w, Tensor *b, Tensor *y);
 

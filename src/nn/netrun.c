@@ -74,6 +74,8 @@ static double net_now(void)
 typedef struct {
     Net *net;
     int n, train, recal;
+    NetVisitFn visit; /* net_forward_visit's, one part only; else NULL */
+    void *visit_ctx;
 } NetPass;
 
 static LayerCtx net_ctx(const NetPass *pass, int part, int parts,
@@ -130,13 +132,24 @@ static void net_forward_part(void *arg, int part, int parts)
     for (int i = 0; i < net->nlayers; i++) {
         if (bar[i])
             parallel_barrier(net->pool);
+        if (pass->visit) {
+            const Tensor *x = layer_relu_input(net->layers[i]);
+            if (x)
+                pass->visit(x, pass->n, pass->visit_ctx);
+        }
         net_run_layer(net, net->layers[i], &cx, 0);
     }
 }
 
 void net_forward(Net *net, int n, int train)
 {
-    NetPass pass = { net, n, train, 0 };
+    NetPass pass = { net, n, train, 0, NULL, NULL };
+    parallel_run(net->pool, net_forward_part, &pass);
+}
+
+void net_forward_visit(Net *net, int n, int train, NetVisitFn fn, void *ctx)
+{
+    NetPass pass = { net, n, train, 0, net->threads == 1 ? fn : NULL, ctx };
     parallel_run(net->pool, net_forward_part, &pass);
 }
 
@@ -149,7 +162,7 @@ void net_recal_begin(Net *net)
 
 void net_recal_forward(Net *net, int n)
 {
-    NetPass pass = { net, n, 1, 1 };
+    NetPass pass = { net, n, 1, 1, NULL, NULL };
     parallel_run(net->pool, net_forward_part, &pass);
 }
 
@@ -224,7 +237,7 @@ static void net_backward_part(void *arg, int part, int parts)
 
 void net_backward(Net *net, int n)
 {
-    NetPass pass = { net, n, 1, 0 };
+    NetPass pass = { net, n, 1, 0, NULL, NULL };
     parallel_run(net->pool, net_backward_part, &pass);
 }
 

@@ -692,6 +692,18 @@ int net_max_batch(const Net *net)
     return net->max_batch;
 }
 
+size_t net_max_units(const Net *net)
+{
+    size_t best = 0;
+    for (int i = 0; i < net->ntensors; i++) {
+        const Tensor *t = net->tensors[i];
+        size_t u = (size_t)t->c * t->h * t->w;
+        if (t->role == TENSOR_ACT && u > best)
+            best = u;
+    }
+    return best;
+}
+
 void net_params(Net *net, float **w, float **g, float **m)
 {
     *w = net->par;

@@ -69,6 +69,14 @@ void net_set_input(Net *net, Tensor *t, const float *nchw, int n);
  * train selects batch statistics for BN and updates its running ones. */
 void net_forward(Net *net, int n, int train);
 
+/* net_forward_visit - net_forward(net, n, train) on a network running on
+ * one thread (net_set_threads 1, the default), calling fn(x, n, ctx)
+ * before every layer that applies a ReLU to its input x
+ * (layer_relu_input), while x holds the batch's values [c][n][h][w].  A
+ * network on more threads runs net_forward and calls fn never. */
+typedef void (*NetVisitFn)(const Tensor *x, int n, void *ctx);
+void net_forward_visit(Net *net, int n, int train, NetVisitFn fn, void *ctx);
+
 /* Batch-norm recalibration: after net_recal_begin(), each
  * net_recal_forward() runs a batch of n (<= max_batch) images forward in
  * training mode (batch statistics), without gradients and without the
@@ -112,6 +120,8 @@ size_t net_bytes(const Net *net);      /* all arenas together */
 void net_kind_costs(const Net *net, double flops[LAYER_KINDS],
                     double bytes[LAYER_KINDS]);
 int net_max_batch(const Net *net);
+/* the largest c*h*w of any activation (one image) */
+size_t net_max_units(const Net *net);
 
 /* net_params - the parameter arena: *w values, *g gradients, *m optimiser
  * state (momentum), each net_param_count() floats, owned by net. */

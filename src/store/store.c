@@ -137,6 +137,11 @@ NvStatus store_step_done(Store *s, sqlite3_stmt *st, const char *what,
     return r;
 }
 
+int store_schema_version(void)
+{
+    return store_sql_scripts[store_sql_count - 1].version;
+}
+
 NvStatus store_name_check(const char *name, NvError *err)
 {
     size_t len = strlen(name);

@@ -43,8 +43,11 @@
 #include "space/genotype.h"
 #include "base/nv_error.h"
 
-/* The schema version this program creates and reads (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 5
+/* store_schema_version - the schema version this program creates and
+ * reads (PRAGMA user_version): that of the last built-in migration, so
+ * adding a migration file (db/migrations, store.am) is all it takes. */
+int store_schema_version(void);
+#define STORE_SCHEMA_VERSION (store_schema_version())
 /* PRAGMA application_id of a nasview database: "NASV". */
 #define STORE_APPLICATION_ID 0x4E415356
 /* How long a writer waits for another writer's transaction (ms). */

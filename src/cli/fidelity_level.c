@@ -1,0 +1,292 @@
+/* fidelity_level.c - one fidelity of `nasview fidelity`: its settings
+ * (parsed from the command line or from the database, written back in a
+ * canonical form), the data it reads, and computing one architecture's
+ * score at it (see fidelity_level.h). */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/text.h"
+#include "cli/cli.h"
+#include "cli/fidelity_level.h"
+#include "nn/network.h"
+#include "train/zerocost.h"
+
+#define CMD "fidelity"
+
+int fidlevel_is_zero_cost(const char *score)
+{
+    return strcmp(score, "params") == 0 || strcmp(score, "mult_adds") == 0 ||
+           strcmp(score, "naswot") == 0;
+}
+
+void fidlevel_defaults(LevelSpec *ls)
+{
+    TrainConfig cfg = train_config_default();
+    memset(ls, 0, sizeof *ls);
+    snprintf(ls->score, sizeof ls->score, "val_acc");
+    snprintf(ls->dataset, sizeof ls->dataset, "fashion-mnist");
+    ls->train = TRAIN_DEFAULT_TRAIN_SIZE;
+    ls->val = TRAIN_DEFAULT_VAL_SIZE;
+    ls->epochs = cfg.epochs;
+    ls->F = cfg.F;
+    ls->N = cfg.N;
+    ls->batch = cfg.batch;
+    ls->threads = cfg.threads;
+    ls->lr = cfg.lr;
+    ls->recal = cfg.bn_recalibrate;
+}
+
+/* parse_long_in - v as an integer in [lo, hi]; 0 or -1. */
+static int parse_long_in(const char *v, long lo, long hi, long *out)
+{
+    char *end;
+    long x = strtol(v, &end, 10);
+    if (!*v || *end || x < lo || x > hi)
+        return -1;
+    *out = x;
+    return 0;
+}
+
+/* spec_set - one KEY=VALUE; 0, or -1 with the reason in why. */
+static int spec_set(LevelSpec *ls, const char *key, const char *v, char *why,
+                    size_t n)
+{
+    long *target = NULL, lo = 1, hi = 100000000;
+    if (strcmp(key, "score") == 0) {
+        if (strcmp(v, "val_acc") != 0 && !fidlevel_is_zero_cost(v)) {
+            snprintf(why, n, "score is val_acc, params, mult_adds or naswot, "
+                             "not '%s'", v);
+            return -1;
+        }
+        snprintf(ls->score, sizeof ls->score, "%s", v);
+        return 0;
+    }
+    if (strcmp(key, "dataset") == 0) {
+        if (!*v || strlen(v) >= sizeof ls->dataset || !text_is_clean(v)) {
+            snprintf(why, n, "dataset needs a name or a path");
+            return -1;
+        }
+        snprintf(ls->dataset, sizeof ls->dataset, "%s", v);
+        return 0;
+    }
+    if (strcmp(key, "recal") == 0) {
+        if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0) {
+            snprintf(why, n, "recal is on or off, not '%s'", v);
+            return -1;
+        }
+        ls->recal = strcmp(v, "on") == 0;
+        return 0;
+    }
+    if (strcmp(key, "lr") == 0) {
+        char *end;
+        double x = strtod(v, &end);
+        if (!*v || *end || !(x >= 0.0 && x <= 100.0)) {
+            snprintf(why, n, "lr is a number in [0, 100], not '%s'", v);
+            return -1;
+        }
+        ls->lr = x;
+        return 0;
+    }
+    if (strcmp(key, "train") == 0)
+        target = &ls->train, lo = 2;
+    else if (strcmp(key, "val") == 0)
+        target = &ls->val;
+    else if (strcmp(key, "epochs") == 0)
+        target = &ls->epochs, hi = 10000;
+    else if (strcmp(key, "F") == 0)
+        target = &ls->F, hi = 1024;
+    else if (strcmp(key, "N") == 0)
+        target = &ls->N, hi = 64;
+    else if (strcmp(key, "batch") == 0)
+        target = &ls->batch, lo = 2, hi = 65536;
+    else if (strcmp(key, "threads") == 0)
+        target = &ls->threads, hi = NET_MAX_THREADS;
+    if (!target) {
+        snprintf(why, n, "unknown setting '%s' (score, dataset, train, val, "
+                         "epochs, F, N, batch, lr, recal, threads)", key);
+        return -1;
+    }
+    if (parse_long_in(v, lo, hi, target)) {
+        snprintf(why, n, "%s is an integer in [%ld, %ld], not '%s'", key, lo,
+                 hi, v);
+        return -1;
+    }
+    return 0;
+}
+
+int fidlevel_parse_settings(LevelSpec *ls, const char *text, char *why,
+                               size_t n)
+{
+    char buf[2048];
+    if (strlen(text) >= sizeof buf) {
+        snprintf(why, n, "settings too long");
+        return -1;
+    }
+    snprintf(buf, sizeof buf, "%s", text);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(tok, '=');
+        if (!eq) {
+            snprintf(why, n, "'%s' is not KEY=VALUE", tok);
+            return -1;
+        }
+        *eq = '\0';
+        if (spec_set(ls, tok, eq + 1, why, n))
+            return -1;
+    }
+    return 0;
+}
+
+void fidlevel_format(const LevelSpec *ls, char *buf, size_t n)
+{
+    if (strcmp(ls->score, "val_acc") == 0)
+        snprintf(buf, n,
+                 "dataset=%.256s,train=%ld,val=%ld,epochs=%ld,F=%ld,N=%ld,"
+                 "batch=%ld,lr=%g,recal=%s,threads=%ld",
+                 ls->dataset, ls->train, ls->val, ls->epochs, ls->F, ls->N,
+                 ls->batch, ls->lr, ls->recal ? "on" : "off", ls->threads);
+    else if (strcmp(ls->score, "naswot") == 0)
+        snprintf(buf, n, "dataset=%.256s,train=%ld,F=%ld,N=%ld,batch=%ld",
+                 ls->dataset, ls->train, ls->F, ls->N, ls->batch);
+    else
+        snprintf(buf, n, "dataset=%.256s,F=%ld,N=%ld", ls->dataset, ls->F,
+                 ls->N);
+}
+
+int fidlevel_parse_arg(const char *arg, LevelSpec *ls)
+{
+    char why[256];
+    const char *colon = strchr(arg, ':');
+    size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
+    fidlevel_defaults(ls);
+    if (len == 0 || len >= sizeof ls->name ||
+        strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                    "0123456789_.+-") < len)
+        return cli_usage_error(CMD,
+                               "--fidelity '%s': a fidelity's name has 1 to "
+                               "%d letters, digits or _.+- before the ':'",
+                               arg, STORE_LEVEL_NAME_MAX - 1);
+    memcpy(ls->name, arg, len);
+    ls->name[len] = '\0';
+    if (fidlevel_is_zero_cost(ls->name))
+        snprintf(ls->score, sizeof ls->score, "%.15s", ls->name);
+    if (colon && fidlevel_parse_settings(ls, colon + 1, why, sizeof why))
+        return cli_usage_error(CMD, "--fidelity '%s': %s", arg, why);
+    return 0;
+}
+
+/* ---- data -------------------------------------------------------------- */
+
+
+
+
+void fidlevel_cache_free(DataCache *dc)
+{
+    for (int i = 0; i < dc->nfull; i++)
+        dataset_free(dc->full[i].full);
+    dc->nfull = 0;
+}
+
+NvStatus fidlevel_data(DataCache *dc, const LevelSpec *ls, uint64_t seed,
+                           LevelData *ld, NvError *err)
+{
+    NvStatus st;
+    if (ld->loaded)
+        return NV_OK;
+    const Dataset *full = NULL;
+    for (int i = 0; i < dc->nfull; i++)
+        if (strcmp(dc->full[i].spec, ls->dataset) == 0)
+            full = dc->full[i].full;
+    if (!full) {
+        if (dc->nfull == MAX_DATASETS)
+            return nv_error_set(err, NV_ERR_USAGE,
+                                "a panel run reads at most %d datasets",
+                                MAX_DATASETS);
+        FullSet *fs = &dc->full[dc->nfull];
+        if ((st = dataset_load(ls->dataset, DATASET_TRAIN, &fs->full, err)))
+            return st;
+        snprintf(fs->spec, sizeof fs->spec, "%s", ls->dataset);
+        full = fs->full;
+        dc->nfull++;
+    }
+    ld->full = full;
+    if (strcmp(ls->score, "val_acc") == 0 || strcmp(ls->score, "naswot") == 0) {
+        long val = strcmp(ls->score, "val_acc") == 0 ? ls->val : 1;
+        if ((st = dataset_split(full, ls->train, val, seed, &ld->train,
+                                &ld->val, err)))
+            return st;
+    }
+    ld->loaded = 1;
+    return NV_OK;
+}
+
+void fidlevel_data_free(LevelData *ld)
+{
+    dataset_free(ld->train);
+    dataset_free(ld->val);
+    memset(ld, 0, sizeof *ld);
+}
+
+/* ---- computing one score ------------------------------------------------ */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+NvStatus fidlevel_compute(const Genotype *g, const LevelSpec *ls,
+                          const LevelData *ld, uint64_t seed,
+                          TrainProgressFn progress, void *ctx,
+                          StorePanelResult *r, int *stopped, NvError *err)
+{
+    NvStatus st;
+    double t0 = now_s();
+    *stopped = 0;
+    r->params = r->mult_adds = -1;
+    snprintf(r->status, sizeof r->status, "done");
+    if (strcmp(ls->score, "val_acc") == 0) {
+        TrainConfig cfg = train_config_default();
+        TrainResult tr;
+        cfg.F = (int)ls->F;
+        cfg.N = (int)ls->N;
+        cfg.epochs = (int)ls->epochs;
+        cfg.batch = (int)ls->batch;
+        cfg.threads = (int)ls->threads;
+        cfg.lr = (float)ls->lr;
+        cfg.bn_recalibrate = ls->recal;
+        cfg.seed = seed;
+        if ((st = train_child(g, &cfg, ld->train, ld->val, NULL, progress,
+                              ctx, &tr, err)))
+            return st;
+        if (tr.interrupted) {
+            *stopped = 1;
+            return NV_OK;
+        }
+        r->score = tr.diverged ? 0.0 : tr.val_acc;
+        if (tr.diverged)
+            snprintf(r->status, sizeof r->status, "diverged");
+        r->params = tr.params;
+        r->mult_adds = tr.mult_adds;
+        r->seconds = tr.seconds;
+        return NV_OK;
+    }
+    const Dataset *d = ld->full;
+    if ((st = train_measure(g, (int)ls->F, (int)ls->N, d->c, d->h, d->w,
+                            d->classes, &r->params, &r->mult_adds, err)))
+        return st;
+    if (strcmp(ls->score, "params") == 0)
+        r->score = (double)r->params;
+    else if (strcmp(ls->score, "mult_adds") == 0)
+        r->score = (double)r->mult_adds;
+    else if ((st = zc_naswot(g, (int)ls->F, (int)ls->N, ld->train,
+                             (int)ls->batch, seed, &r->score, err)))
+        return st;
+    r->seconds = now_s() - t0;
+    return NV_OK;
+}
