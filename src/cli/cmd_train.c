@@ -16,21 +16,25 @@
 #include "base/jsonw.h"
 #include "nn/network.h"
 #include "train/train.h"
+#include "train/weights.h"
 
 static const char usage[] =
     "Usage: nasview train --genotype (TEXT | nasnet-a) [--F n] [--N n]\n"
     "                     [--epochs n] [--train-size n] [--val-size n]\n"
     "                     [--batch n] [--lr x] [--dataset D] [--seed S]\n"
     "                     [--threads n] [--bn-recalibrate on|off] [--test]\n"
-    "                     [--format table|json]\n"
+    "                     [--checkpoint FILE] [--resume FILE] [--save FILE]\n"
+    "                     [--epoch-scores on|off] [--format table|json]\n"
     "Train one architecture and report its validation (and test) accuracy.\n"
     "\n"
     "  --genotype G     the architecture (text form, or nasnet-a)\n"
     "  --F n --N n      filters of the first stack (8), normal cells per\n"
     "                   stack (1)\n"
     "  --epochs n       passes over the training subset (1)\n"
-    "  --train-size n   images in the training subset (10000)\n"
-    "  --val-size n     images in the validation subset (5000)\n"
+    "  --train-size n   images in the training subset (10000); `all`: every\n"
+    "                   training image, and no validation subset (score\n"
+    "                   the test images with --test instead)\n"
+    "  --val-size n     images in the validation subset (5000; 0 for none)\n"
     "  --batch n        minibatch size (64)\n"
     "  --lr x           initial learning rate, cosine-annealed to 0 (0.05)\n"
     "  --dataset D      fashion-mnist (default), cifar10:DIR or a directory\n"
@@ -43,11 +47,21 @@ static const char usage[] =
     "                   statistics to those of 2000 seeded training images\n"
     "                   (all of them when fewer) in training mode (on)\n"
     "  --test           also score the test images\n"
+    "  --checkpoint F   write weights, optimiser state and position to F at\n"
+    "                   every epoch end (atomically)\n"
+    "  --resume F       continue the run that wrote checkpoint F (same\n"
+    "                   command line); the result is bit-identical to a run\n"
+    "                   never stopped\n"
+    "  --save F         write the final weights to F (for nasview eval)\n"
+    "  --epoch-scores on|off  score validation (and test) after every epoch\n"
+    "                   and print a line per epoch (on); training is the same\n"
+    "                   either way\n"
     "  --format F       table (default) or json (one object on the last line)\n";
 
 enum { OPT_GENOTYPE = 1, OPT_F, OPT_N, OPT_EPOCHS, OPT_TRAIN_SIZE,
        OPT_VAL_SIZE, OPT_BATCH, OPT_LR, OPT_DATASET, OPT_SEED, OPT_THREADS,
-       OPT_TEST, OPT_FORMAT, OPT_BN_RECAL };
+       OPT_TEST, OPT_FORMAT, OPT_BN_RECAL, OPT_CHECKPOINT, OPT_RESUME,
+       OPT_SAVE, OPT_EPOCH_SCORES };
 
 static const struct option opts[] = {
     { "genotype", required_argument, NULL, OPT_GENOTYPE },
@@ -64,6 +78,10 @@ static const struct option opts[] = {
     { "test", no_argument, NULL, OPT_TEST },
     { "bn-recalibrate", required_argument, NULL, OPT_BN_RECAL },
     { "format", required_argument, NULL, OPT_FORMAT },
+    { "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
+    { "resume", required_argument, NULL, OPT_RESUME },
+    { "save", required_argument, NULL, OPT_SAVE },
+    { "epoch-scores", required_argument, NULL, OPT_EPOCH_SCORES },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -80,7 +98,25 @@ static void train_on_signal(int sig)
 typedef struct {
     int tty;       /* draw the progress line */
     int64_t steps; /* per epoch, for the batch counter */
+    FILE *lines;   /* where per-epoch lines go */
 } ProgressCtx;
+
+/* One line per finished epoch: its loss and scores (-1: not measured). */
+static void train_epoch_line(int epoch, int epochs, const WeightsEpoch *e,
+                             void *vctx)
+{
+    const ProgressCtx *ctx = vctx;
+    if (ctx->tty)
+        fputs("\r\033[K", stderr);
+    fprintf(ctx->lines, "epoch %d/%d  train_loss %.4f", epoch + 1, epochs,
+            e->train_loss);
+    if (e->val_acc >= 0.0f)
+        fprintf(ctx->lines, "  val_acc %.4f", e->val_acc);
+    if (e->test_acc >= 0.0f)
+        fprintf(ctx->lines, "  test_acc %.4f", e->test_acc);
+    fprintf(ctx->lines, "  %.1f s\n", e->seconds);
+    fflush(ctx->lines);
+}
 
 static int train_progress(const TrainProgress *p, void *vctx)
 {
@@ -126,7 +162,10 @@ static void print_json(const Genotype *g, const TrainConfig *cfg,
     json_number(stdout, cfg->lr);
     printf(",\"params\":%lld,\"mult_adds\":%lld,\"val_acc\":",
            (long long)r->params, (long long)r->mult_adds);
-    json_number(stdout, r->val_acc);
+    if (val_n > 0)
+        json_number(stdout, r->val_acc);
+    else
+        fputs("null", stdout);
     fputs(",\"test_acc\":", stdout);
     if (r->test_acc < 0.0f)
         fputs("null", stdout);
@@ -136,8 +175,9 @@ static void print_json(const Genotype *g, const TrainConfig *cfg,
     json_number(stdout, r->train_loss);
     fputs(",\"seconds\":", stdout);
     json_number(stdout, r->seconds);
-    printf(",\"diverged\":%s,\"interrupted\":%s}\n",
-           r->diverged ? "true" : "false", r->interrupted ? "true" : "false");
+    printf(",\"epochs_done\":%d,\"diverged\":%s,\"interrupted\":%s}\n",
+           r->epochs_done, r->diverged ? "true" : "false",
+           r->interrupted ? "true" : "false");
 }
 
 static void print_table(const Genotype *g, const TrainConfig *cfg,
@@ -169,7 +209,10 @@ static void print_table(const Genotype *g, const TrainConfig *cfg,
         return;
     }
     printf("train loss   %.4f (mean over the last epoch)\n", r->train_loss);
-    printf("val_acc      %.4f\n", r->val_acc);
+    if (val_n > 0)
+        printf("val_acc      %.4f\n", r->val_acc);
+    else
+        printf("val_acc      none (no validation subset)\n");
     if (r->test_acc >= 0.0f)
         printf("test_acc     %.4f\n", r->test_acc);
 }
@@ -181,6 +224,10 @@ int cmd_train(int argc, char **argv)
     long F = cfg.F, N = cfg.N, epochs = cfg.epochs, batch = cfg.batch,
          threads = cfg.threads, train_n = TRAIN_DEFAULT_TRAIN_SIZE,
          val_n = TRAIN_DEFAULT_VAL_SIZE;
+    int train_all = 0, val_given = 0, epoch_scores = 1;
+    TrainOptions topt;
+    memset(&topt, 0, sizeof topt);
+    const char *resume = NULL;
     double lr = cfg.lr;
     uint64_t seed = cfg.seed;
     int want_test = 0, c, rc;
@@ -210,13 +257,33 @@ int cmd_train(int argc, char **argv)
                 return rc;
             break;
         case OPT_TRAIN_SIZE:
+            if (strcmp(optarg, "all") == 0) {
+                train_all = 1;
+                break;
+            }
+            train_all = 0;
             if ((rc = cli_parse_long("train", "--train-size", optarg, 2,
                                      100000000, &train_n)))
                 return rc;
             break;
         case OPT_VAL_SIZE:
-            if ((rc = cli_parse_long("train", "--val-size", optarg, 1,
+            if ((rc = cli_parse_long("train", "--val-size", optarg, 0,
                                      100000000, &val_n)))
+                return rc;
+            val_given = 1;
+            break;
+        case OPT_CHECKPOINT:
+            topt.checkpoint = optarg;
+            break;
+        case OPT_RESUME:
+            resume = optarg;
+            break;
+        case OPT_SAVE:
+            topt.save = optarg;
+            break;
+        case OPT_EPOCH_SCORES:
+            if ((rc = cli_parse_on_off("train", "--epoch-scores", optarg,
+                                       &epoch_scores)))
                 return rc;
             break;
         case OPT_BATCH:
@@ -278,18 +345,42 @@ int cmd_train(int argc, char **argv)
     cfg.lr = (float)lr;
     cfg.seed = seed;
 
+    if (train_all && val_given && val_n > 0)
+        return cli_usage_error("train",
+                               "--train-size all leaves no image for "
+                               "--val-size %ld: give --val-size 0 or a "
+                               "number for --train-size", val_n);
+    if (train_all)
+        val_n = 0;
+    if (topt.checkpoint && topt.save && strcmp(topt.checkpoint, topt.save) == 0)
+        return cli_usage_error("train", "--checkpoint and --save name the "
+                               "same file '%s'", topt.save);
+
+    WeightsFile ck;
+    memset(&ck, 0, sizeof ck);
+    if (resume) {
+        if (weights_load(resume, &ck, &err) != NV_OK)
+            return cli_fail("train", &err);
+        topt.resume = &ck;
+        topt.resume_name = resume;
+    }
+
     Dataset *full = NULL, *train = NULL, *val = NULL, *test = NULL;
-    if (dataset_load(dataset, DATASET_TRAIN, &full, &err) != NV_OK ||
-        dataset_split(full, train_n, val_n, seed, &train, &val, &err) !=
-            NV_OK ||
+    if (dataset_load(dataset, DATASET_TRAIN, &full, &err) == NV_OK && train_all)
+        train_n = (long)full->n;
+    if (!full || (dataset_split(full, train_n, val_n, seed, &train, &val,
+                                &err) != NV_OK) ||
         (want_test && dataset_load(dataset, DATASET_TEST, &test, &err) !=
                           NV_OK)) {
         dataset_free(full);
         dataset_free(train);
         dataset_free(val);
+        weights_free(&ck);
         return cli_fail("train", &err);
     }
     dataset_free(full);
+    train_n = (long)train->n;
+    val_n = (long)val->n;
 
     struct sigaction sa, old_int, old_term, old_hup;
     memset(&sa, 0, sizeof sa);
@@ -300,10 +391,15 @@ int cmd_train(int argc, char **argv)
     sigaction(SIGTERM, &sa, &old_term);
     sigaction(SIGHUP, &sa, &old_hup);
 
-    ProgressCtx pctx = { isatty(STDERR_FILENO), 0 };
+    ProgressCtx pctx = { isatty(STDERR_FILENO), 0,
+                         format == FORMAT_JSON ? stderr : stdout };
+    topt.epoch_scores = epoch_scores;
+    topt.epoch_fn = train_epoch_line;
+    topt.epoch_ctx = &pctx;
     TrainResult r;
-    NvStatus st = train_child(&g, &cfg, train, val, test, train_progress,
-                              &pctx, &r, &err);
+    NvStatus st = train_run(&g, &cfg, &topt, train, val, test,
+                            train_progress, &pctx, &r, &err);
+    weights_free(&ck);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGHUP, &old_hup, NULL);
@@ -322,7 +418,12 @@ int cmd_train(int argc, char **argv)
     if (st != NV_OK)
         return cli_fail("train", &err);
     if (r.interrupted && train_stop_signal) {
-        fprintf(stderr, "nasview train: stopped by signal\n");
+        if (topt.checkpoint && r.epochs_done > 0)
+            fprintf(stderr, "nasview train: stopped by signal after %d "
+                    "epoch%s; continue with --resume %s\n", r.epochs_done,
+                    r.epochs_done == 1 ? "" : "s", topt.checkpoint);
+        else
+            fprintf(stderr, "nasview train: stopped by signal\n");
         return 128 + (int)train_stop_signal;
     }
     return CLI_EXIT_OK;

@@ -686,3 +686,9 @@ void net_params(Net *net, float **w, float **g, float **m)
     *m = net->par_m;
 }
 
+
+void net_state_arena(Net *net, float **s, size_t *n)
+{
+    *s = net->state;
+    *n = net->nstate;
+}

@@ -111,6 +111,12 @@ int net_max_batch(const Net *net);
  * state (momentum), each net_param_count() floats, owned by net. */
 void net_params(Net *net, float **w, float **g, float **m);
 
+/* net_state_arena - the running-statistics arena (every BN layer's running mean
+ * and variance, in build order): *s its *n floats, owned by net.  With the
+ * parameters and their momentum it is all a network carries from one
+ * training step to the next (checkpoints save exactly these). */
+void net_state_arena(Net *net, float **s, size_t *n);
+
 /* The most threads a network runs on. */
 #define NET_MAX_THREADS LAYER_MAX_PARTS
 
