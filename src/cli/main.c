@@ -23,6 +23,7 @@ static const char usage[] =
     "  export     write samples (CSV, JSON) or cells (SVG, DOT)\n"
     "  genotype   check, canonicalise, measure and draw a genotype\n"
     "  train      train one architecture (also at full scale)\n"
+    "  eval       score a dataset with trained weights\n"
     "  bench      time training and inference of one child network\n"
     "  compare    compare strategies across searches, with statistics\n"
     "\n"
@@ -44,6 +45,7 @@ static const Command commands[] = {
     { "show", cmd_show },         { "export", cmd_export },
     { "genotype", cmd_genotype }, { "train", cmd_train },
     { "bench", cmd_bench },       { "compare", cmd_compare },
+    { "eval", cmd_eval },
 };
 
 int main(int argc, char **argv)
