@@ -129,4 +129,40 @@ run "$NASVIEW" train --genotype nasnet-a --dataset "$DS" --train-size all \
 expect_status 2 "--train-size all with --val-size"
 expect_err "leaves no image" "--train-size all message"
 
+# --from SEARCH[:SAMPLE]: the best (or named) sample's cell, stored with
+# the sample and shown by nasview show
+DB="$TMP/s.db"
+run "$NASVIEW" search --db "$DB" --name tiny --strategy random --budget 2 \
+    --seed 9 --dataset "$DS" --F 2 --train-size 200 --val-size 60 --batch 32
+expect_status 0 "a search to train from"
+best=$(sqlite3 "$DB" "SELECT idx FROM samples ORDER BY reward DESC, idx LIMIT 1")
+run "$NASVIEW" train --from tiny --db "$DB" --F 3 --train-size 200 \
+    --val-size 60 --epochs 2 --batch 32 --test --save "$TMP/from.w"
+expect_status 0 "train --from the best sample"
+expect_out "stored       final run 1 of search 1 sample $best" "run stored"
+run "$NASVIEW" train --from tiny:0 --db "$DB" --F 3 --train-size 200 \
+    --val-size 60 --epochs 1 --batch 32
+expect_status 0 "train --from a named sample"
+run "$NASVIEW" train --from tiny:7 --db "$DB" --F 3
+expect_status 1 "train --from a sample that does not exist"
+run "$NASVIEW" train --from nosuch --db "$DB"
+expect_status 1 "train --from a search that does not exist"
+run "$NASVIEW" train --from tiny --genotype nasnet-a --db "$DB"
+expect_status 2 "--from and --genotype"
+run "$NASVIEW" show --db "$DB" tiny "$best"
+expect_status 0 "show the sample"
+expect_out "final run 1  done" "show lists the final run"
+expect_out "epoch 2  train_loss" "show has the run's curve"
+run "$NASVIEW" show --db "$DB" tiny "$best" --format json
+printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+r = d["final_runs"]
+assert len(r) >= 1 and r[0]["F"] == 3 and r[0]["epochs_done"] == 2, r
+assert r[0]["test_acc"] is not None and len(r[0]["curve"]) == 2, r
+assert r[0]["weights"].endswith("from.w"), r
+' || fail "show json final_runs: $out"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM final_run_epochs")" = 3 ] ||
+    fail "final_run_epochs rows"
+
 finish

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,9 +18,11 @@
 #include "nn/network.h"
 #include "train/train.h"
 #include "train/weights.h"
+#include "store/store.h"
 
 static const char usage[] =
-    "Usage: nasview train --genotype (TEXT | nasnet-a) [--F n] [--N n]\n"
+    "Usage: nasview train (--genotype (TEXT | nasnet-a) | --from SEARCH[:SAMPLE])\n"
+    "                     [--db FILE] [--F n] [--N n]\n"
     "                     [--epochs n] [--train-size n] [--val-size n]\n"
     "                     [--batch n] [--lr x] [--dataset D] [--seed S]\n"
     "                     [--threads n] [--bn-recalibrate on|off] [--test]\n"
@@ -28,6 +31,11 @@ static const char usage[] =
     "Train one architecture and report its validation (and test) accuracy.\n"
     "\n"
     "  --genotype G     the architecture (text form, or nasnet-a)\n"
+    "  --from S[:I]     the genotype of sample I of search S (its best sample\n"
+    "                   without :I); the run is stored in the database,\n"
+    "                   linked to that sample (nasview show S I); the\n"
+    "                   dataset defaults to the search's\n"
+    "  --db FILE        the database of --from\n"
     "  --F n --N n      filters of the first stack (8), normal cells per\n"
     "                   stack (1)\n"
     "  --epochs n       passes over the training subset (1)\n"
@@ -61,7 +69,7 @@ static const char usage[] =
 enum { OPT_GENOTYPE = 1, OPT_F, OPT_N, OPT_EPOCHS, OPT_TRAIN_SIZE,
        OPT_VAL_SIZE, OPT_BATCH, OPT_LR, OPT_DATASET, OPT_SEED, OPT_THREADS,
        OPT_TEST, OPT_FORMAT, OPT_BN_RECAL, OPT_CHECKPOINT, OPT_RESUME,
-       OPT_SAVE, OPT_EPOCH_SCORES };
+       OPT_SAVE, OPT_EPOCH_SCORES, OPT_FROM, OPT_DB };
 
 static const struct option opts[] = {
     { "genotype", required_argument, NULL, OPT_GENOTYPE },
@@ -82,6 +90,8 @@ static const struct option opts[] = {
     { "resume", required_argument, NULL, OPT_RESUME },
     { "save", required_argument, NULL, OPT_SAVE },
     { "epoch-scores", required_argument, NULL, OPT_EPOCH_SCORES },
+    { "from", required_argument, NULL, OPT_FROM },
+    { "db", required_argument, NULL, OPT_DB },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -138,6 +148,20 @@ static int train_progress(const TrainProgress *p, void *vctx)
         fflush(stderr);
     }
     return train_stop_signal != 0;
+}
+
+/* Every setting of a final run that the table's columns do not hold, as a
+ * JSON object into buf (size n). */
+static void train_settings_json(const TrainConfig *cfg,
+                                const TrainOptions *topt, char *buf, size_t n)
+{
+    snprintf(buf, n,
+             "{\"momentum\":%g,\"weight_decay\":%g,\"bn_recalibrate\":%s,"
+             "\"recal_images\":%d,\"epoch_scores\":%s,\"resumed\":%s}",
+             cfg->momentum, cfg->weight_decay,
+             cfg->bn_recalibrate ? "true" : "false", cfg->recal_images,
+             topt->epoch_scores ? "true" : "false",
+             topt->resume ? "true" : "false");
 }
 
 static void print_json(const Genotype *g, const TrainConfig *cfg,
@@ -217,6 +241,110 @@ static void print_table(const Genotype *g, const TrainConfig *cfg,
         printf("test_acc     %.4f\n", r->test_acc);
 }
 
+/* Find SEARCH[:SAMPLE] in db: the whole text as a search first (a name
+ * may hold ':'), else the part before the last ':' as the search and the
+ * number after it as the sample; without a sample, the search's best. */
+static NvStatus train_from_lookup(const char *db, const char *from,
+                                  StoreSearch *s, StoreSample *x,
+                                  NvError *err)
+{
+    Store *st = NULL;
+    NvStatus rv = store_open(db, STORE_READ, &st, err);
+    if (rv != NV_OK)
+        return rv;
+    long idx = -1;
+    rv = store_search_find(st, from, s, err);
+    const char *colon = strrchr(from, ':');
+    if (rv == NV_ERR_NOT_FOUND && colon && colon > from && colon[1]) {
+        char name[STORE_NAME_MAX];
+        char *end;
+        size_t len = (size_t)(colon - from);
+        idx = strtol(colon + 1, &end, 10);
+        if (*end != '\0' || idx < 0 || len >= sizeof name) {
+            store_close(st);
+            return nv_error_set(err, NV_ERR_USAGE,
+                                "--from %s: SAMPLE after ':' must be a "
+                                "sample number", from);
+        }
+        memcpy(name, from, len);
+        name[len] = '\0';
+        nv_error_clear(err);
+        rv = store_search_find(st, name, s, err);
+    }
+    if (rv == NV_OK && idx < 0) {
+        if (s->best_idx < 0)
+            rv = nv_error_set(err, NV_ERR_NOT_FOUND,
+                              "search '%s' has no sample with a reward yet: "
+                              "name one with --from %s:SAMPLE",
+                              s->name, s->name);
+        else
+            idx = s->best_idx;
+    }
+    if (rv == NV_OK)
+        rv = store_sample_get(st, s->id, (int)idx, x, NULL, NULL, err);
+    store_close(st);
+    return rv;
+}
+
+/* Store the finished (or diverged, interrupted) run of --from. */
+static NvStatus train_from_store(const char *db, const StoreSearch *s,
+                                 const StoreSample *x, const TrainConfig *cfg,
+                                 const char *dataset, long train_n, long val_n,
+                                 const TrainOptions *topt,
+                                 const TrainResult *r,
+                                 const WeightsEpoch *curve, int64_t *run_id,
+                                 NvError *err)
+{
+    StoreFinalRun fr;
+    memset(&fr, 0, sizeof fr);
+    fr.search_id = s->id;
+    fr.sample_idx = x->idx;
+    snprintf(fr.genotype, sizeof fr.genotype, "%s", x->genotype);
+    snprintf(fr.hash, sizeof fr.hash, "%s", x->hash);
+    snprintf(fr.dataset, sizeof fr.dataset, "%s", dataset);
+    fr.F = cfg->F;
+    fr.N = cfg->N;
+    fr.epochs = cfg->epochs;
+    fr.batch = cfg->batch;
+    fr.threads = cfg->threads;
+    fr.lr = cfg->lr;
+    fr.seed = cfg->seed;
+    fr.train_size = train_n;
+    fr.val_size = val_n;
+    train_settings_json(cfg, topt, fr.settings, sizeof fr.settings);
+    snprintf(fr.status, sizeof fr.status, "%s",
+             r->diverged ? "diverged" : r->interrupted ? "interrupted"
+                                                       : "done");
+    fr.epochs_done = r->epochs_done;
+    fr.val_acc = val_n > 0 && !r->interrupted ? r->val_acc : NAN;
+    fr.test_acc = r->test_acc >= 0.0f ? r->test_acc : NAN;
+    fr.train_loss = r->epochs_done > 0 ? r->train_loss : NAN;
+    fr.params = r->params;
+    fr.seconds = r->seconds;
+    if (topt->save && !r->interrupted && !r->diverged)
+        snprintf(fr.weights, sizeof fr.weights, "%s", topt->save);
+    if (topt->checkpoint)
+        snprintf(fr.checkpoint, sizeof fr.checkpoint, "%s", topt->checkpoint);
+    StoreRunEpoch *ep = calloc((size_t)(r->epochs_done + 1), sizeof *ep);
+    if (!ep)
+        return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
+    for (int i = 0; i < r->epochs_done; i++) {
+        ep[i].epoch = i + 1;
+        ep[i].train_loss = curve[i].train_loss;
+        ep[i].val_acc = curve[i].val_acc >= 0.0f ? curve[i].val_acc : NAN;
+        ep[i].test_acc = curve[i].test_acc >= 0.0f ? curve[i].test_acc : NAN;
+        ep[i].seconds = curve[i].seconds;
+    }
+    Store *st = NULL;
+    NvStatus rv = store_open(db, STORE_WRITE, &st, err);
+    if (rv == NV_OK)
+        rv = store_final_run_add(st, &fr, ep, (size_t)r->epochs_done, run_id,
+                                 err);
+    store_close(st);
+    free(ep);
+    return rv;
+}
+
 int cmd_train(int argc, char **argv)
 {
     TrainConfig cfg = train_config_default();
@@ -227,7 +355,8 @@ int cmd_train(int argc, char **argv)
     int train_all = 0, val_given = 0, epoch_scores = 1;
     TrainOptions topt;
     memset(&topt, 0, sizeof topt);
-    const char *resume = NULL;
+    const char *resume = NULL, *from = NULL, *db = NULL;
+    int dataset_given = 0;
     double lr = cfg.lr;
     uint64_t seed = cfg.seed;
     int want_test = 0, c, rc;
@@ -298,6 +427,13 @@ int cmd_train(int argc, char **argv)
             break;
         case OPT_DATASET:
             dataset = optarg;
+            dataset_given = 1;
+            break;
+        case OPT_FROM:
+            from = optarg;
+            break;
+        case OPT_DB:
+            db = optarg;
             break;
         case OPT_SEED:
             if ((rc = cli_parse_u64("train", "--seed", optarg, &seed)))
@@ -328,14 +464,35 @@ int cmd_train(int argc, char **argv)
     if (optind < argc)
         return cli_usage_error("train", "unexpected argument '%s'",
                                argv[optind]);
-    if (!gtext)
+    if (gtext && from)
+        return cli_usage_error("train", "--genotype and --from both name the "
+                               "architecture: give one");
+    if (!gtext && !from)
         return cli_usage_error("train",
-                               "missing --genotype (TEXT or nasnet-a)");
+                               "missing --genotype (TEXT or nasnet-a) or "
+                               "--from SEARCH[:SAMPLE]");
+    if (db && !from)
+        return cli_usage_error("train", "--db is for --from");
 
     Genotype g;
     NvError err;
     nv_error_clear(&err);
-    if (geno_resolve(gtext, &g, &err) != NV_OK)
+    char dbbuf[4096];
+    StoreSearch from_search;
+    StoreSample from_sample;
+    if (from) {
+        if (!db) {
+            if (cli_default_db(dbbuf, sizeof dbbuf, 0, &err))
+                return cli_fail("train", &err);
+            db = dbbuf;
+        }
+        if (train_from_lookup(db, from, &from_search, &from_sample, &err) !=
+                NV_OK ||
+            geno_parse(from_sample.genotype, &g, &err) != NV_OK)
+            return cli_fail("train", &err);
+        if (!dataset_given)
+            dataset = from_search.dataset;
+    } else if (geno_resolve(gtext, &g, &err) != NV_OK)
         return cli_fail("train", &err);
     cfg.F = (int)F;
     cfg.N = (int)N;
@@ -397,6 +554,12 @@ int cmd_train(int argc, char **argv)
     topt.epoch_fn = train_epoch_line;
     topt.epoch_ctx = &pctx;
     TrainResult r;
+    WeightsEpoch *curve = calloc((size_t)cfg.epochs, sizeof *curve);
+    if (!curve) {
+        nv_error_set(&err, NV_ERR_NOMEM, "out of memory");
+        return cli_fail("train", &err);
+    }
+    topt.curve_out = curve;
     NvStatus st = train_run(&g, &cfg, &topt, train, val, test,
                             train_progress, &pctx, &r, &err);
     weights_free(&ck);
@@ -415,8 +578,28 @@ int cmd_train(int argc, char **argv)
     dataset_free(val);
     dataset_free(test);
     fflush(stdout);
-    if (st != NV_OK)
+    if (st != NV_OK) {
+        free(curve);
         return cli_fail("train", &err);
+    }
+    if (from) {
+        int64_t run_id = 0;
+        if (train_from_store(db, &from_search, &from_sample, &cfg, dataset,
+                             train_n, val_n, &topt, &r, curve, &run_id,
+                             &err) != NV_OK)
+            rc = cli_fail("train", &err);
+        else
+            rc = CLI_EXIT_OK;
+        free(curve);
+        if (rc != CLI_EXIT_OK)
+            return rc;
+        if (format != FORMAT_JSON)
+            printf("stored       final run %lld of search %lld sample %d "
+                   "(nasview show %lld %d)\n", (long long)run_id,
+                   (long long)from_search.id, from_sample.idx,
+                   (long long)from_search.id, from_sample.idx);
+    } else
+        free(curve);
     if (r.interrupted && train_stop_signal) {
         if (topt.checkpoint && r.epochs_done > 0)
             fprintf(stderr, "nasview train: stopped by signal after %d "
