@@ -10,12 +10,24 @@
 DS="$TMP/ds"
 python3 "$SRCDIR/tests/mkdataset.py" "$DS" --train 900 --test 60 --size 12 \
     --classes 4 --seed 7 || fail "mkdataset"
-A="train --genotype nasnet-a --F 4 --dataset $DS --train-size 800 --val-size 60 --batch 16 --seed 3 --epochs 4"
+# every regulariser on, so their random streams must resume exactly too
+A="train --genotype nasnet-a --F 4 --dataset $DS --train-size 800 --val-size 60 --batch 16 --seed 3 --epochs 4 --drop-path 0.3 --cutout 4 --crop-flip on --clip 5 --label-smoothing 0.1"
 
 run "$NASVIEW" $A --save "$TMP/full.w"
 expect_status 0 "uninterrupted run"
 expect_out "epoch 2/4" "a line per epoch"
 [ -s "$TMP/full.w" ] || fail "--save wrote no file"
+
+# regularisers change training; drop-path 0 is no drop path
+run "$NASVIEW" $A --drop-path 0 --cutout 0 --crop-flip off --clip 0 \
+    --label-smoothing 0 --save "$TMP/plain.w"
+expect_status 0 "regularisers off"
+cmp "$TMP/full.w" "$TMP/plain.w" >/dev/null 2>&1 &&
+    fail "regularisers changed nothing"
+run "$NASVIEW" $A --drop-path 0 --cutout 0 --crop-flip off --clip 0 \
+    --label-smoothing 0 --save "$TMP/plain2.w" --format json
+expect_out '"drop_path":0,"cutout":0,"crop_flip":false' "settings in json"
+cmp "$TMP/plain.w" "$TMP/plain2.w" >/dev/null || fail "same run, other weights"
 
 # kill -9 once the first checkpoint exists: in the second epoch
 "$NASVIEW" $A --checkpoint "$TMP/run.ck" --save "$TMP/res.w" \
@@ -47,6 +59,9 @@ cmp "$TMP/full.w" "$TMP/again.w" >/dev/null || fail "finished checkpoint"
 run "$NASVIEW" $A --epochs 5 --resume "$TMP/run.ck"
 expect_status 2 "resume with other settings"
 expect_err "its --epochs differs" "settings mismatch message"
+run "$NASVIEW" $A --cutout 3 --resume "$TMP/run.ck"
+expect_status 2 "resume with another regulariser"
+expect_err "its regularisers differ" "regulariser mismatch message"
 run "$NASVIEW" $A --resume "$TMP/full.w"
 expect_status 2 "resume from weights only"
 expect_err "not a checkpoint" "weights-only message"

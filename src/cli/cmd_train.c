@@ -27,7 +27,9 @@ static const char usage[] =
     "                     [--batch n] [--lr x] [--dataset D] [--seed S]\n"
     "                     [--threads n] [--bn-recalibrate on|off] [--test]\n"
     "                     [--checkpoint FILE] [--resume FILE] [--save FILE]\n"
-    "                     [--epoch-scores on|off] [--format table|json]\n"
+    "                     [--epoch-scores on|off] [--drop-path p] [--cutout n]\n"
+    "                     [--crop-flip on|off] [--clip x] [--label-smoothing x]\n"
+    "                     [--format table|json]\n"
     "Train one architecture and report its validation (and test) accuracy.\n"
     "\n"
     "  --genotype G     the architecture (text form, or nasnet-a)\n"
@@ -61,6 +63,13 @@ static const char usage[] =
     "                   command line); the result is bit-identical to a run\n"
     "                   never stopped\n"
     "  --save F         write the final weights to F (for nasview eval)\n"
+    "  --drop-path p    ScheduledDropPath: drop each op's path with a\n"
+    "                   probability rising linearly from 0 to p (0: off)\n"
+    "  --cutout n       zero a random n x n square of every image (0: off)\n"
+    "  --crop-flip on|off  random crop (padding 4) and horizontal flip (on\n"
+    "                   for 3x32x32 images such as CIFAR-10, off otherwise)\n"
+    "  --clip x         clip the gradients to L2 norm x (0: off)\n"
+    "  --label-smoothing x  smooth the targets by x (0: off)\n"
     "  --epoch-scores on|off  score validation (and test) after every epoch\n"
     "                   and print a line per epoch (on); training is the same\n"
     "                   either way\n"
@@ -69,7 +78,8 @@ static const char usage[] =
 enum { OPT_GENOTYPE = 1, OPT_F, OPT_N, OPT_EPOCHS, OPT_TRAIN_SIZE,
        OPT_VAL_SIZE, OPT_BATCH, OPT_LR, OPT_DATASET, OPT_SEED, OPT_THREADS,
        OPT_TEST, OPT_FORMAT, OPT_BN_RECAL, OPT_CHECKPOINT, OPT_RESUME,
-       OPT_SAVE, OPT_EPOCH_SCORES, OPT_FROM, OPT_DB };
+       OPT_SAVE, OPT_EPOCH_SCORES, OPT_FROM, OPT_DB, OPT_DROP_PATH,
+       OPT_CUTOUT, OPT_CROP_FLIP, OPT_CLIP, OPT_LABEL_SMOOTH };
 
 static const struct option opts[] = {
     { "genotype", required_argument, NULL, OPT_GENOTYPE },
@@ -92,6 +102,11 @@ static const struct option opts[] = {
     { "epoch-scores", required_argument, NULL, OPT_EPOCH_SCORES },
     { "from", required_argument, NULL, OPT_FROM },
     { "db", required_argument, NULL, OPT_DB },
+    { "drop-path", required_argument, NULL, OPT_DROP_PATH },
+    { "cutout", required_argument, NULL, OPT_CUTOUT },
+    { "crop-flip", required_argument, NULL, OPT_CROP_FLIP },
+    { "clip", required_argument, NULL, OPT_CLIP },
+    { "label-smoothing", required_argument, NULL, OPT_LABEL_SMOOTH },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -155,19 +170,24 @@ static int train_progress(const TrainProgress *p, void *vctx)
 static void train_settings_json(const TrainConfig *cfg,
                                 const TrainOptions *topt, char *buf, size_t n)
 {
+    const TrainRegs *r = &topt->regs;
     snprintf(buf, n,
              "{\"momentum\":%g,\"weight_decay\":%g,\"bn_recalibrate\":%s,"
-             "\"recal_images\":%d,\"epoch_scores\":%s,\"resumed\":%s}",
+             "\"recal_images\":%d,\"epoch_scores\":%s,\"resumed\":%s,"
+             "\"drop_path\":%g,\"cutout\":%d,\"crop_flip\":%s,"
+             "\"clip\":%g,\"label_smoothing\":%g}",
              cfg->momentum, cfg->weight_decay,
              cfg->bn_recalibrate ? "true" : "false", cfg->recal_images,
              topt->epoch_scores ? "true" : "false",
-             topt->resume ? "true" : "false");
+             topt->resume ? "true" : "false", r->drop_path, r->cutout,
+             r->crop_flip ? "true" : "false", r->clip, r->label_smooth);
 }
 
 static void print_json(const Genotype *g, const TrainConfig *cfg,
-                       const char *dataset, long train_n, long val_n,
-                       const TrainResult *r)
+                       const TrainOptions *topt, const char *dataset,
+                       long train_n, long val_n, const TrainResult *r)
 {
+    char settings[1024];
     char text[GENO_TEXT_MAX], hash[17];
     geno_format(g, text, sizeof text);
     geno_hash_hex(g, hash);
@@ -199,14 +219,17 @@ static void print_json(const Genotype *g, const TrainConfig *cfg,
     json_number(stdout, r->train_loss);
     fputs(",\"seconds\":", stdout);
     json_number(stdout, r->seconds);
+    train_settings_json(cfg, topt, settings, sizeof settings);
+    printf(",\"settings\":%s", settings);
     printf(",\"epochs_done\":%d,\"diverged\":%s,\"interrupted\":%s}\n",
            r->epochs_done, r->diverged ? "true" : "false",
            r->interrupted ? "true" : "false");
 }
 
 static void print_table(const Genotype *g, const TrainConfig *cfg,
-                        const char *dataset, long train_n, long val_n,
-                        const Dataset *test, const TrainResult *r)
+                        const TrainRegs *rg, const char *dataset,
+                        long train_n, long val_n, const Dataset *test,
+                        const TrainResult *r)
 {
     char text[GENO_TEXT_MAX];
     geno_format(g, text, sizeof text);
@@ -221,6 +244,21 @@ static void print_table(const Genotype *g, const TrainConfig *cfg,
     printf("training     %d epoch%s, batch %d, lr %g, %d thread%s, %.1f s\n",
            cfg->epochs, cfg->epochs == 1 ? "" : "s", cfg->batch, cfg->lr,
            cfg->threads, cfg->threads == 1 ? "" : "s", r->seconds);
+    if (rg->drop_path > 0.0f || rg->cutout > 0 || rg->crop_flip ||
+        rg->clip > 0.0f || rg->label_smooth > 0.0f) {
+        printf("regularisers");
+        if (rg->drop_path > 0.0f)
+            printf(" drop-path %g", rg->drop_path);
+        if (rg->cutout > 0)
+            printf(" cutout %d", rg->cutout);
+        if (rg->crop_flip)
+            printf(" crop+flip");
+        if (rg->clip > 0.0f)
+            printf(" clip %g", rg->clip);
+        if (rg->label_smooth > 0.0f)
+            printf(" label-smoothing %g", rg->label_smooth);
+        putchar('\n');
+    }
     printf("batch norm   %s\n", cfg->bn_recalibrate
                                      ? "recalibrated before scoring"
                                      : "running statistics of training");
@@ -356,7 +394,9 @@ int cmd_train(int argc, char **argv)
     TrainOptions topt;
     memset(&topt, 0, sizeof topt);
     const char *resume = NULL, *from = NULL, *db = NULL;
-    int dataset_given = 0;
+    int dataset_given = 0, crop_flip = -1;
+    double drop_path = 0.0, clip = 0.0, smooth = 0.0;
+    long cutout = 0;
     double lr = cfg.lr;
     uint64_t seed = cfg.seed;
     int want_test = 0, c, rc;
@@ -431,6 +471,31 @@ int cmd_train(int argc, char **argv)
             break;
         case OPT_FROM:
             from = optarg;
+            break;
+        case OPT_DROP_PATH:
+            if ((rc = cli_parse_double("train", "--drop-path", optarg, 0.0,
+                                       0.95, &drop_path)))
+                return rc;
+            break;
+        case OPT_CUTOUT:
+            if ((rc = cli_parse_long("train", "--cutout", optarg, 0, 4096,
+                                     &cutout)))
+                return rc;
+            break;
+        case OPT_CROP_FLIP:
+            if ((rc = cli_parse_on_off("train", "--crop-flip", optarg,
+                                       &crop_flip)))
+                return rc;
+            break;
+        case OPT_CLIP:
+            if ((rc = cli_parse_double("train", "--clip", optarg, 0.0, 1e9,
+                                       &clip)))
+                return rc;
+            break;
+        case OPT_LABEL_SMOOTH:
+            if ((rc = cli_parse_double("train", "--label-smoothing", optarg,
+                                       0.0, 0.99, &smooth)))
+                return rc;
             break;
         case OPT_DB:
             db = optarg;
@@ -538,6 +603,12 @@ int cmd_train(int argc, char **argv)
     dataset_free(full);
     train_n = (long)train->n;
     val_n = (long)val->n;
+    topt.regs.drop_path = (float)drop_path;
+    topt.regs.cutout = (int)cutout;
+    topt.regs.crop_flip = crop_flip >= 0 ? crop_flip
+                          : train->c == 3 && train->h == 32 && train->w == 32;
+    topt.regs.clip = (float)clip;
+    topt.regs.label_smooth = (float)smooth;
 
     struct sigaction sa, old_int, old_term, old_hup;
     memset(&sa, 0, sizeof sa);
@@ -570,9 +641,10 @@ int cmd_train(int argc, char **argv)
         fputs("\r\033[K", stderr);
     if (st == NV_OK) {
         if (format == FORMAT_JSON)
-            print_json(&g, &cfg, dataset, train_n, val_n, &r);
+            print_json(&g, &cfg, &topt, dataset, train_n, val_n, &r);
         else
-            print_table(&g, &cfg, dataset, train_n, val_n, test, &r);
+            print_table(&g, &cfg, &topt.regs, dataset, train_n, val_n, test,
+                        &r);
     }
     dataset_free(train);
     dataset_free(val);

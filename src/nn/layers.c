@@ -319,6 +319,83 @@ Layer *layer_pool_new(int max, const PoolShape *s, Tensor *x, Tensor *y)
 
 /* ---- ReLU, add, concat: per channel, this part's run ---------------------- */
 
+/* ---- drop path ----------------------------------------------------------- */
+
+typedef struct {
+    Layer base;
+    Tensor *x, *y;
+    int max_batch;
+    int active;     /* a mask is set */
+    float scale[];  /* [max_batch]: 0 or 1/(1-p) per image */
+} DropPathLayer;
+
+static void dp_layer_forward(Layer *l, const LayerCtx *cx)
+{
+    DropPathLayer *d = (DropPathLayer *)l;
+    const long plane = (long)plane_of(d->x), stride = run_stride(d->x, cx);
+    const size_t o = run_start(d->x, cx);
+    const int use = d->active && cx->train && !cx->recal;
+    for (int c = 0; c < d->x->c; c++) {
+        const float *x = d->x->x + o + (size_t)c * stride;
+        float *y = d->y->x + o + (size_t)c * stride;
+        for (int j = 0; j < cx->b1 - cx->b0; j++) {
+            const float s = use ? d->scale[cx->b0 + j] : 1.0f;
+            for (long i = 0; i < plane; i++)
+                y[j * plane + i] = use ? x[j * plane + i] * s : x[j * plane + i];
+        }
+    }
+}
+
+static void dp_layer_backward(Layer *l, const LayerCtx *cx)
+{
+    DropPathLayer *d = (DropPathLayer *)l;
+    const long plane = (long)plane_of(d->x), stride = run_stride(d->x, cx);
+    const size_t o = run_start(d->x, cx);
+    for (int c = 0; c < d->x->c; c++) {
+        float *dx = d->x->g + o + (size_t)c * stride;
+        const float *dy = d->y->g + o + (size_t)c * stride;
+        for (int j = 0; j < cx->b1 - cx->b0; j++) {
+            if (d->active) {
+                const float s = d->scale[cx->b0 + j];
+                for (long i = 0; i < plane; i++)
+                    dx[j * plane + i] += dy[j * plane + i] * s;
+            } else
+                for (long i = 0; i < plane; i++)
+                    dx[j * plane + i] += dy[j * plane + i];
+        }
+    }
+}
+
+Layer *layer_droppath_new(Tensor *x, Tensor *y, int max_batch)
+{
+    DropPathLayer *d = calloc(1, sizeof *d + sizeof(float) * (size_t)max_batch);
+    if (!d)
+        return NULL;
+    d->base.kind = LAYER_DROPPATH;
+    d->x = x;
+    d->y = y;
+    d->max_batch = max_batch;
+    return &d->base;
+}
+
+int layer_droppath_draw(Layer *l, float p, Rng *rng, int n)
+{
+    DropPathLayer *d = (DropPathLayer *)l;
+    int dropped = 0;
+    d->active = p > 0.0f;
+    if (!d->active)
+        return 0;
+    if (n > d->max_batch)
+        n = d->max_batch;
+    const float keep = 1.0f / (1.0f - p);
+    for (int j = 0; j < n; j++) {
+        int drop = rng_uniform(rng) < (double)p;
+        d->scale[j] = drop ? 0.0f : keep;
+        dropped += drop;
+    }
+    return dropped;
+}
+
 typedef struct {
     Layer base;
     Tensor *x, *y;
@@ -671,6 +748,8 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
     [LAYER_LINEAR] = { "linear", linear_layer_forward, linear_layer_backward,
                        linear_layer_mult_adds, no_workspace,
                        no_thread_workspace, 1 },
+    [LAYER_DROPPATH] = { "droppath", dp_layer_forward, dp_layer_backward,
+                         no_mult_adds, no_workspace, no_thread_workspace, 0 },
 };
 
 
@@ -700,6 +779,43 @@ float loss_softmax_xent(const float *logits, int k, int n,
                 double p = exp((double)logits[c * n + j] - mx) / z;
                 dlogits[c * n + j] += (float)((p - (c == y)) / n);
             }
+    }
+    if (correct)
+        *correct += right;
+    return (float)(total / n);
+}
+
+float loss_softmax_xent_smooth(const float *logits, int k, int n,
+                               const uint8_t *labels, float eps,
+                               float *dlogits, int *correct)
+{
+    if (eps <= 0.0f)
+        return loss_softmax_xent(logits, k, n, labels, dlogits, correct);
+    double total = 0.0;
+    int right = 0;
+    const double off = (double)eps / k, on = 1.0 - (double)eps + off;
+    for (int j = 0; j < n; j++) {
+        float mx = logits[j];
+        int arg = 0;
+        for (int c = 1; c < k; c++)
+            if (logits[c * n + j] > mx) {
+                mx = logits[c * n + j];
+                arg = c;
+            }
+        double z = 0.0;
+        for (int c = 0; c < k; c++)
+            z += exp((double)logits[c * n + j] - mx);
+        const double lz = log(z);
+        const int y = labels[j];
+        for (int c = 0; c < k; c++) {
+            const double q = c == y ? on : off;
+            total += q * (lz - ((double)logits[c * n + j] - mx));
+            if (dlogits) {
+                double p = exp((double)logits[c * n + j] - mx) / z;
+                dlogits[c * n + j] += (float)((p - q) / n);
+            }
+        }
+        right += arg == y;
     }
     if (correct)
         *correct += right;

@@ -19,6 +19,7 @@
 #include "nn/dwconv.h"
 #include "base/parallel.h"
 #include "nn/pool.h"
+#include "base/rng.h"
 
 typedef enum { TENSOR_ACT = 0, TENSOR_PARAM, TENSOR_STATE, TENSOR_ROLES } TensorRole;
 
@@ -52,6 +53,7 @@ typedef enum {
     LAYER_FACTRED,  /* factorized reduce: ReLU, two shifted 1x1/2 convs, concat */
     LAYER_GAP,      /* global average pool, optional input ReLU */
     LAYER_LINEAR,   /* fully connected with bias */
+    LAYER_DROPPATH, /* drop path: each image's plane kept (scaled) or zeroed */
     LAYER_KINDS
 } LayerKindId;
 
@@ -161,11 +163,30 @@ Layer *layer_gap_new(int relu_in, Tensor *x, Tensor *y);
 /* y [out][n] = w [out][in] x [in][n] + b [out] */
 Layer *layer_linear_new(Tensor *x, Tensor *w, Tensor *b, Tensor *y);
 
+/* Drop path (ScheduledDropPath of NASNet): in training, image j of the
+ * batch passes as y = x * scale[j], scale[j] 0 (dropped) or 1/(1-p)
+ * (kept); in inference and recalibration, and while no mask is set,
+ * y = x.  The mask lives in the layer (max_batch floats, allocated with
+ * it), so drawing one allocates nothing. */
+Layer *layer_droppath_new(Tensor *x, Tensor *y, int max_batch);
+/* layer_droppath_draw - a new mask for the first n images: each dropped
+ * with probability p (p <= 0: no mask, y = x exactly).  Returns how many
+ * were dropped. */
+int layer_droppath_draw(Layer *l, float p, Rng *rng, int n);
+
 /* loss_softmax_xent - mean cross-entropy of logits [k][n] (channel-major)
  * against labels[n]; adds d(mean loss)/d(logits) to dlogits when it is not
  * NULL; counts correct top-1 predictions into *correct when not NULL.
  * Returns the mean loss (NaN/inf when the logits are). */
 float loss_softmax_xent(const float *logits, int k, int n,
                         const uint8_t *labels, float *dlogits, int *correct);
+
+/* loss_softmax_xent_smooth - the same against label-smoothed targets
+ * q = (1 - eps) one-hot + eps / k (eps in [0, 1); eps 0 is
+ * loss_softmax_xent exactly): mean of -sum_c q_c log p_c, gradient
+ * (p - q) / n added to dlogits when not NULL. */
+float loss_softmax_xent_smooth(const float *logits, int k, int n,
+                               const uint8_t *labels, float eps,
+                               float *dlogits, int *correct);
 
 #endif

@@ -19,9 +19,17 @@
 #include "base/rng.h"
 #include "train/train.h"
 #include "train/weights.h"
+#include "data/augment.h"
+
+/* Padding of the random crop: the usual CIFAR-10 recipe's 4 pixels. */
+#define TRAIN_CROP_PAD 4
 
 /* RNG streams of one child's seed (rng_seed's stream argument). */
 enum { TRAIN_STREAM_ORDER = 2, TRAIN_STREAM_RECAL = 3 };
+/* Augmentation and drop-path masks draw from streams of their own, one per
+ * epoch (a resumed run recreates them from the epoch number alone). */
+#define TRAIN_STREAM_AUG(ep) (0x100u + 2u * (uint64_t)(ep))
+#define TRAIN_STREAM_DROP(ep) (0x101u + 2u * (uint64_t)(ep))
 
 /* Two threads: the machines nasview is made for have two cores or more,
  * and a child trains about 1.5 times as fast on two as on one.  The
@@ -55,6 +63,21 @@ NvStatus train_measure(const Genotype *g, int F, int N, int c, int h, int w,
     *mult_adds = net_mult_adds(net);
     net_free(net);
     return NV_OK;
+}
+
+uint32_t train_regs_hash(const TrainRegs *r)
+{
+    const float f[3] = { r->drop_path, r->clip, r->label_smooth };
+    const int32_t i[2] = { r->cutout, r->crop_flip };
+    uint8_t b[sizeof f + sizeof i];
+    memcpy(b, f, sizeof f);
+    memcpy(b + sizeof f, i, sizeof i);
+    uint32_t h = 2166136261u;
+    for (size_t k = 0; k < sizeof b; k++) {
+        h ^= b[k];
+        h *= 16777619u;
+    }
+    return h;
 }
 
 /* Buffers of one training run, allocated once before the first step. */
@@ -177,7 +200,7 @@ NvStatus train_child(const Genotype *g, const TrainConfig *cfg,
 
 /* The settings a checkpoint pins (weights.h), from the bounded cfg. */
 static WeightsTrain train_pins(const TrainConfig *cfg, const Dataset *train,
-                               uint64_t data_hash)
+                               uint64_t data_hash, const TrainRegs *regs)
 {
     WeightsTrain t;
     memset(&t, 0, sizeof t);
@@ -190,7 +213,7 @@ static WeightsTrain train_pins(const TrainConfig *cfg, const Dataset *train,
     t.seed = cfg->seed;
     t.train_n = train->n;
     t.data_hash = data_hash;
-    t.regs = 0;
+    t.regs = train_regs_hash(regs);
     return t;
 }
 
@@ -320,8 +343,8 @@ NvStatus train_run(const Genotype *g, const TrainConfig *cfg,
                       train->classes };
     Net *net;
     Tensor *input, *logits;
-    if ((st = child_build(g, &sh, cfg->batch, &net, &input, &logits, err)) !=
-        NV_OK)
+    if ((st = child_build_opts(g, &sh, cfg->batch, opt->regs.drop_path > 0.0f,
+                               &net, &input, &logits, err)) != NV_OK)
         return st;
     if ((st = net_set_threads(net, cfg->threads, err)) != NV_OK ||
         (st = net_finish(net, cfg->seed, err)) != NV_OK) {
@@ -340,7 +363,13 @@ NvStatus train_run(const Genotype *g, const TrainConfig *cfg,
     net_state_arena(net, &state, &nstate);
     const int pins_needed = opt->checkpoint || opt->resume;
     const WeightsTrain pins =
-        train_pins(cfg, train, pins_needed ? weights_data_hash(train) : 0);
+        train_pins(cfg, train, pins_needed ? weights_data_hash(train) : 0,
+                   &opt->regs);
+    const TrainRegs *rg = &opt->regs;
+    float fill[3] = { 0.0f, 0.0f, 0.0f };
+    for (int ch = 0; ch < train->c && ch < 3; ch++)
+        fill[ch] = train->std[ch] > 0.0f ? -train->mean[ch] / train->std[ch]
+                                         : 0.0f;
     TrainBuffers b;
     const int64_t norder = train->n > cfg->batch ? train->n : cfg->batch;
     b.images = malloc(sizeof(float) * (size_t)cfg->batch * train->c *
@@ -351,10 +380,14 @@ NvStatus train_run(const Genotype *g, const TrainConfig *cfg,
      * are saved around recalibration (one copy, allocated here) */
     float *saved_state = malloc(sizeof(float) * (nstate ? nstate : 1));
     WeightsEpoch *curve = malloc(sizeof(WeightsEpoch) * (size_t)cfg->epochs);
-    if (!b.images || !b.labels || !b.order || !saved_state || !curve) {
+    float *scratch = malloc(sizeof(float) * (size_t)train->c * train->h *
+                            train->w);
+    if (!b.images || !b.labels || !b.order || !saved_state || !curve ||
+        !scratch) {
         train_buffers_free(&b);
         free(saved_state);
         free(curve);
+        free(scratch);
         net_free(net);
         return nv_error_set(err, NV_ERR_NOMEM, "out of memory for batches");
     }
@@ -381,6 +414,7 @@ NvStatus train_run(const Genotype *g, const TrainConfig *cfg,
             train_buffers_free(&b);
             free(saved_state);
             free(curve);
+            free(scratch);
             net_free(net);
             return st;
         }
@@ -406,6 +440,9 @@ NvStatus train_run(const Genotype *g, const TrainConfig *cfg,
         for (int64_t i = 0; i < train->n; i++)
             b.order[i] = (int32_t)i;
         rng_shuffle(&rng, b.order, train->n);
+        Rng aug, drop;
+        rng_seed(&aug, cfg->seed, TRAIN_STREAM_AUG(ep));
+        rng_seed(&drop, cfg->seed, TRAIN_STREAM_DROP(ep));
         double epoch_loss = 0.0;
         int64_t epoch_images = 0;
         for (int64_t s = 0; s < per_epoch; s++) {
@@ -413,12 +450,23 @@ NvStatus train_run(const Genotype *g, const TrainConfig *cfg,
             int n = (int)(train->n - off < cfg->batch ? train->n - off
                                                       : cfg->batch);
             dataset_batch(train, b.order + off, n, b.images, b.labels);
+            if (rg->crop_flip)
+                augment_crop_flip(b.images, n, train->c, train->h, train->w,
+                                  TRAIN_CROP_PAD, fill, scratch, &aug);
+            if (rg->cutout > 0)
+                augment_cutout(b.images, n, train->c, train->h, train->w,
+                               rg->cutout, &aug);
+            if (rg->drop_path > 0.0f)
+                net_droppath_draw(net, rg->drop_path * (float)pr.step /
+                                           (float)pr.steps,
+                                  &drop, n);
             net_set_input(net, input, b.images, n);
             float lr = sgd_cosine_lr(cfg->lr, pr.step, pr.steps);
             int right = 0;
-            float loss = optim_train_step(net, logits, b.labels, n, lr,
-                                          cfg->momentum, cfg->weight_decay,
-                                          &right);
+            float loss = optim_train_step_reg(net, logits, b.labels, n, lr,
+                                              cfg->momentum, cfg->weight_decay,
+                                              rg->label_smooth, rg->clip,
+                                              &right);
             if (!isfinite(loss)) {
                 result->diverged = 1;
                 pr.loss = loss;
@@ -519,6 +567,7 @@ NvStatus train_run(const Genotype *g, const TrainConfig *cfg,
     train_buffers_free(&b);
     free(saved_state);
     free(curve);
+    free(scratch);
     net_free(net);
     return st;
 }

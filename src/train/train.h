@@ -82,8 +82,24 @@ NvStatus train_child(const Genotype *g, const TrainConfig *cfg,
                      const Dataset *test, TrainProgressFn progress, void *ctx,
                      TrainResult *result, NvError *err);
 
+/* The regularisers of final training, each off when zero (paper section
+ * 4 and its public code; none is used during search, SPEC.md section 2). */
+typedef struct {
+    float drop_path;    /* ScheduledDropPath: final probability of dropping
+                           an op's path, ramped linearly from 0 at the
+                           first step; kept paths scaled by 1/(1-p) */
+    int cutout;         /* side of the square cut out of every image */
+    int crop_flip;      /* random crop with padding 4, horizontal flip */
+    float clip;         /* gradients clipped to this L2 norm */
+    float label_smooth; /* label smoothing epsilon, in [0, 1) */
+} TrainRegs;
+
+/* train_regs_hash - a fingerprint of r (checkpoints pin it). */
+uint32_t train_regs_hash(const TrainRegs *r);
+
 /* Options of a final training run (train_run); zeroed means none. */
 typedef struct {
+    TrainRegs regs;               /* regularisers (all off: zeroed) */
     const char *checkpoint;       /* write a checkpoint here at every epoch
                                      end (atomically), or NULL */
     const WeightsFile *resume;    /* continue from this checkpoint, or NULL;
