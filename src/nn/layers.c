@@ -20,6 +20,7 @@
 
 #include "nn/batchnorm.h"
 #include "nn/layers.h"
+#include "nn/droppath.h"
 
 /* Floats of one image's plane of tensor t. */
 static inline long plane_of(const Tensor *t)
@@ -318,83 +319,6 @@ Layer *layer_pool_new(int max, const PoolShape *s, Tensor *x, Tensor *y)
 }
 
 /* ---- ReLU, add, concat: per channel, this part's run ---------------------- */
-
-/* ---- drop path ----------------------------------------------------------- */
-
-typedef struct {
-    Layer base;
-    Tensor *x, *y;
-    int max_batch;
-    int active;     /* a mask is set */
-    float scale[];  /* [max_batch]: 0 or 1/(1-p) per image */
-} DropPathLayer;
-
-static void dp_layer_forward(Layer *l, const LayerCtx *cx)
-{
-    DropPathLayer *d = (DropPathLayer *)l;
-    const long plane = (long)plane_of(d->x), stride = run_stride(d->x, cx);
-    const size_t o = run_start(d->x, cx);
-    const int use = d->active && cx->train && !cx->recal;
-    for (int c = 0; c < d->x->c; c++) {
-        const float *x = d->x->x + o + (size_t)c * stride;
-        float *y = d->y->x + o + (size_t)c * stride;
-        for (int j = 0; j < cx->b1 - cx->b0; j++) {
-            const float s = use ? d->scale[cx->b0 + j] : 1.0f;
-            for (long i = 0; i < plane; i++)
-                y[j * plane + i] = use ? x[j * plane + i] * s : x[j * plane + i];
-        }
-    }
-}
-
-static void dp_layer_backward(Layer *l, const LayerCtx *cx)
-{
-    DropPathLayer *d = (DropPathLayer *)l;
-    const long plane = (long)plane_of(d->x), stride = run_stride(d->x, cx);
-    const size_t o = run_start(d->x, cx);
-    for (int c = 0; c < d->x->c; c++) {
-        float *dx = d->x->g + o + (size_t)c * stride;
-        const float *dy = d->y->g + o + (size_t)c * stride;
-        for (int j = 0; j < cx->b1 - cx->b0; j++) {
-            if (d->active) {
-                const float s = d->scale[cx->b0 + j];
-                for (long i = 0; i < plane; i++)
-                    dx[j * plane + i] += dy[j * plane + i] * s;
-            } else
-                for (long i = 0; i < plane; i++)
-                    dx[j * plane + i] += dy[j * plane + i];
-        }
-    }
-}
-
-Layer *layer_droppath_new(Tensor *x, Tensor *y, int max_batch)
-{
-    DropPathLayer *d = calloc(1, sizeof *d + sizeof(float) * (size_t)max_batch);
-    if (!d)
-        return NULL;
-    d->base.kind = LAYER_DROPPATH;
-    d->x = x;
-    d->y = y;
-    d->max_batch = max_batch;
-    return &d->base;
-}
-
-int layer_droppath_draw(Layer *l, float p, Rng *rng, int n)
-{
-    DropPathLayer *d = (DropPathLayer *)l;
-    int dropped = 0;
-    d->active = p > 0.0f;
-    if (!d->active)
-        return 0;
-    if (n > d->max_batch)
-        n = d->max_batch;
-    const float keep = 1.0f / (1.0f - p);
-    for (int j = 0; j < n; j++) {
-        int drop = rng_uniform(rng) < (double)p;
-        d->scale[j] = drop ? 0.0f : keep;
-        dropped += drop;
-    }
-    return dropped;
-}
 
 typedef struct {
     Layer base;
@@ -748,7 +672,8 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
     [LAYER_LINEAR] = { "linear", linear_layer_forward, linear_layer_backward,
                        linear_layer_mult_adds, no_workspace,
                        no_thread_workspace, 1 },
-    [LAYER_DROPPATH] = { "droppath", dp_layer_forward, dp_layer_backward,
+    [LAYER_DROPPATH] = { "droppath", droppath_layer_forward,
+                         droppath_layer_backward,
                          no_mult_adds, no_workspace, no_thread_workspace, 0 },
 };
 
