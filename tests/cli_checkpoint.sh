@@ -18,6 +18,13 @@ expect_status 0 "uninterrupted run"
 expect_out "epoch 2/4" "a line per epoch"
 [ -s "$TMP/full.w" ] || fail "--save wrote no file"
 
+# scoring every epoch does not change training
+run "$NASVIEW" $A --epoch-scores off --save "$TMP/quiet.w"
+expect_status 0 "--epoch-scores off"
+case "$out" in *"epoch 2/4"*) fail "--epoch-scores off printed epoch lines" ;; esac
+cmp "$TMP/full.w" "$TMP/quiet.w" >/dev/null ||
+    fail "per-epoch scores changed the final weights"
+
 # regularisers change training; drop-path 0 is no drop path
 run "$NASVIEW" $A --drop-path 0 --cutout 0 --crop-flip off --clip 0 \
     --label-smoothing 0 --save "$TMP/plain.w"

@@ -622,7 +622,7 @@ int cmd_train(int argc, char **argv)
     ProgressCtx pctx = { isatty(STDERR_FILENO), 0,
                          format == FORMAT_JSON ? stderr : stdout };
     topt.epoch_scores = epoch_scores;
-    topt.epoch_fn = train_epoch_line;
+    topt.epoch_fn = epoch_scores ? train_epoch_line : NULL;
     topt.epoch_ctx = &pctx;
     TrainResult r;
     WeightsEpoch *curve = calloc((size_t)cfg.epochs, sizeof *curve);
