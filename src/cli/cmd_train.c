@@ -4,6 +4,7 @@
  * terminal; Ctrl-C stops training cleanly (exit status 130). */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <signal.h>
@@ -359,10 +360,16 @@ static NvStatus train_from_store(const char *db, const StoreSearch *s,
     fr.train_loss = r->epochs_done > 0 ? r->train_loss : NAN;
     fr.params = r->params;
     fr.seconds = r->seconds;
+    /* absolute paths, so the row still names the files from elsewhere */
+    char abs[PATH_MAX];
     if (topt->save && !r->interrupted && !r->diverged)
-        snprintf(fr.weights, sizeof fr.weights, "%s", topt->save);
+        snprintf(fr.weights, sizeof fr.weights, "%.*s",
+                 (int)sizeof fr.weights - 1,
+                 realpath(topt->save, abs) ? abs : topt->save);
     if (topt->checkpoint)
-        snprintf(fr.checkpoint, sizeof fr.checkpoint, "%s", topt->checkpoint);
+        snprintf(fr.checkpoint, sizeof fr.checkpoint, "%.*s",
+                 (int)sizeof fr.checkpoint - 1,
+                 realpath(topt->checkpoint, abs) ? abs : topt->checkpoint);
     StoreRunEpoch *ep = calloc((size_t)(r->epochs_done + 1), sizeof *ep);
     if (!ep)
         return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
