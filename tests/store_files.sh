@@ -122,7 +122,7 @@ run "$NASVIEW" export --db "$DB" alpha --csv - --cell reduce
 expect_status 2 "--cell without a picture"
 
 # --- what sqlite3 users see ------------------------------------------------
-[ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 6 ] || fail "schema version 6"
+[ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 7 ] || fail "schema version 7"
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM decisions WHERE search_id = 1")" = 300 ] ||
     fail "50 decisions per sample"
 [ "$(sqlite3 "$DB" "SELECT samples_done FROM search_summary WHERE name = 'alpha'")" = 6 ] ||
@@ -168,7 +168,7 @@ sqlite3 "$V1" "INSERT INTO searches (name, strategy, seed, budget, dataset, F,
 run "$NASVIEW" ls --db "$V1"
 expect_status 0 "ls on a version 1 file"
 expect_out "old" "version 1 rows survive"
-[ "$(sqlite3 "$V1" 'PRAGMA user_version')" = 6 ] || fail "upgraded to version 6"
+[ "$(sqlite3 "$V1" 'PRAGMA user_version')" = 7 ] || fail "upgraded to version 7"
 [ "$(sqlite3 "$V1" "SELECT name FROM search_summary")" = old ] ||
     fail "views of migration 002 exist"
 [ "$(sqlite3 "$V1" "SELECT count(*) FROM sqlite_schema WHERE name = 'samples_by_reward_desc'")" = 1 ] ||

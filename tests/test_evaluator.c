@@ -255,7 +255,7 @@ static void wire_checks(const EvalJob *job)
     bytes_writer_done(&w);
 
     /* result, trained and failed */
-    TrainResult tr = { 0.8125f, -1.0f, 0.25f, 4242, 99999, 1.25, 0, 0 };
+    TrainResult tr = { 0.8125f, -1.0f, 0.25f, 4242, 99999, 1.25, 0, 0, 0 };
     bytes_writer_init(&w);
     wire_put_result(&w, 7, NV_OK, &tr, "ignored");
     {

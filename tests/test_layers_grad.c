@@ -23,6 +23,21 @@
 
 typedef Tensor *(*BuildFn)(Net *net, Tensor *x);
 
+/* One training step as train.c takes it: forward, loss, backward, a
+ * plain gradient step; returns the loss. */
+static float optim_like_step(Net *net, Tensor *y, const uint8_t *lab)
+{
+    net_forward(net, BATCH, 1);
+    net_zero_grad(net);
+    float loss = loss_softmax_xent(y->x, y->c, BATCH, lab, y->g, NULL);
+    net_backward(net, BATCH);
+    float *w, *g, *m;
+    net_params(net, &w, &g, &m);
+    for (int64_t i = 0; i < net_param_count(net); i++)
+        w[i] -= 0.1f * g[i];
+    return loss;
+}
+
 static double loss_of(Net *net, Tensor *y, const float *R, int train)
 {
     net_forward(net, BATCH, train);
@@ -136,6 +151,135 @@ static Tensor *b_fr_odd(Net *n, Tensor *x) { return net_factred(n, x, 5); }
 static Tensor *b_gap(Net *n, Tensor *x) { return net_gap(n, x, 1); }
 static Tensor *b_linear(Net *n, Tensor *x) { return net_linear(n, net_gap(n, x, 0), 4); }
 
+/* Drop path with a fixed mask: of the BATCH (3) images, image 1 dropped
+ * and the others kept, scaled by 1/(1-p) (a seed that gives that mask is
+ * searched for, so the check does not depend on luck). */
+static int dp_mixed_seed = -1;
+static Tensor *b_droppath(Net *n, Tensor *x)
+{
+    Tensor *c = net_conv(n, x, 3, 3, 3, 1, 1, 1, 1, 1, 1, 0);
+    Tensor *y = net_droppath(n, c);
+    Rng r;
+    rng_seed(&r, (uint64_t)dp_mixed_seed, 0);
+    net_droppath_draw(n, 0.5f, &r, BATCH);
+    return y;
+}
+
+static void check_droppath(void)
+{
+    /* find a seed whose mask drops exactly image 1 of 3 at p = 0.5 */
+    for (int seed = 0; seed < 1000 && dp_mixed_seed < 0; seed++) {
+        Rng r;
+        rng_seed(&r, (uint64_t)seed, 0);
+        int d0 = rng_uniform(&r) < 0.5, d1 = rng_uniform(&r) < 0.5,
+            d2 = rng_uniform(&r) < 0.5;
+        if (!d0 && d1 && !d2)
+            dp_mixed_seed = seed;
+    }
+    CHECK(dp_mixed_seed >= 0, "a seed with a mixed mask");
+    gradcheck("droppath", 2, 5, 5, b_droppath);
+
+    /* the forward pass: dropped image zero, kept images x / (1 - p);
+     * inference passes x through; p = 0 equals no drop-path layer */
+    enum { C = 2, H = 3, W = 3 };
+    Net *with = net_new(BATCH), *without = net_new(BATCH);
+    Tensor *xa = net_input(with, C, H, W), *xb = net_input(without, C, H, W);
+    Tensor *ca = net_conv(with, xa, 2, 3, 3, 1, 1, 1, 1, 1, 1, 0);
+    Tensor *da = net_droppath(with, ca);
+    Tensor *ya = net_linear(with, net_gap(with, da, 0), 3);
+    Tensor *cb = net_conv(without, xb, 2, 3, 3, 1, 1, 1, 1, 1, 1, 0);
+    Tensor *yb = net_linear(without, net_gap(without, cb, 0), 3);
+    NvError err;
+    CHECK(net_finish(with, 5, &err) == NV_OK && net_finish(without, 5, &err) ==
+              NV_OK, "drop-path nets build");
+    CHECK(net_param_count(with) == net_param_count(without), "no parameters");
+    float img[BATCH * C * H * W];
+    for (int i = 0; i < BATCH * C * H * W; i++)
+        img[i] = (float)((i * 7) % 11) / 5.0f - 1.0f;
+    uint8_t lab[BATCH] = { 0, 2, 1 };
+    Rng r;
+    rng_seed(&r, 1, 1);
+    for (int step = 0; step < 3; step++) {
+        CHECK(net_droppath_draw(with, 0.0f, &r, BATCH) == 0, "p 0 drops none");
+        net_set_input(with, xa, img, BATCH);
+        net_set_input(without, xb, img, BATCH);
+        float la = optim_like_step(with, ya, lab);
+        float lb = optim_like_step(without, yb, lab);
+        CHECK(la == lb, "p = 0: loss %g, without drop path %g", la, lb);
+    }
+    float *wa, *ga, *ma, *wb, *gb, *mb;
+    net_params(with, &wa, &ga, &ma);
+    net_params(without, &wb, &gb, &mb);
+    CHECK(memcmp(wa, wb, sizeof(float) * (size_t)net_param_count(with)) == 0,
+          "p = 0: weights bit-identical to no drop path");
+    /* the conv output, as inference passes it through the drop path */
+    const size_t plane = (size_t)H * W, m = 2 * BATCH * plane;
+    float plain[2 * BATCH * H * W];
+    rng_seed(&r, (uint64_t)dp_mixed_seed, 0);
+    net_droppath_draw(with, 0.5f, &r, BATCH);
+    net_set_input(with, xa, img, BATCH);
+    net_forward(with, BATCH, 0);
+    memcpy(plain, da->x, sizeof(float) * m);
+    net_forward(with, BATCH, 1);
+    int bad = 0;
+    for (int c = 0; c < 2; c++)
+        for (int j = 0; j < BATCH; j++)
+            for (size_t i = 0; i < plane; i++) {
+                size_t at = ((size_t)c * BATCH + (size_t)j) * plane + i;
+                float want = j == 1 ? 0.0f : plain[at] * 2.0f;
+                bad += da->x[at] != want;
+            }
+    CHECK(bad == 0, "mask: image 1 zeroed, others scaled by 1/(1-p)");
+    net_free(with);
+    net_free(without);
+}
+
+/* Label smoothing: eps 0 is plain cross-entropy; at eps the gradient
+ * matches central differences and the loss matches its definition. */
+static void check_smoothing(void)
+{
+    enum { K = 4, N = 3 };
+    float z[K * N], d[K * N], d0[K * N];
+    uint8_t lab[N] = { 2, 0, 3 };
+    Rng r;
+    rng_seed(&r, 8, 0);
+    for (int i = 0; i < K * N; i++)
+        z[i] = rng_uniformf(&r, -2, 2);
+    memset(d, 0, sizeof d);
+    memset(d0, 0, sizeof d0);
+    float a = loss_softmax_xent_smooth(z, K, N, lab, 0.0f, d, NULL);
+    float b = loss_softmax_xent(z, K, N, lab, d0, NULL);
+    CHECK(a == b && memcmp(d, d0, sizeof d) == 0, "eps 0 is plain xent");
+    const float eps = 0.2f;
+    memset(d, 0, sizeof d);
+    float l = loss_softmax_xent_smooth(z, K, N, lab, eps, d, NULL);
+    double want = 0.0;
+    for (int j = 0; j < N; j++) {
+        double mx = -1e30, zs = 0.0;
+        for (int c = 0; c < K; c++)
+            mx = fmax(mx, z[c * N + j]);
+        for (int c = 0; c < K; c++)
+            zs += exp(z[c * N + j] - mx);
+        for (int c = 0; c < K; c++) {
+            double q = (c == lab[j] ? 1.0 - eps : 0.0) + eps / K;
+            want -= q * (z[c * N + j] - mx - log(zs));
+        }
+    }
+    want /= N;
+    CHECK(fabs(l - want) < 1e-5, "smoothed loss %g, want %g", l, want);
+    for (int i = 0; i < K * N; i++) {
+        float keep = z[i];
+        z[i] = keep + 1e-2f;
+        double lp = loss_softmax_xent_smooth(z, K, N, lab, eps, NULL, NULL);
+        z[i] = keep - 1e-2f;
+        double lm = loss_softmax_xent_smooth(z, K, N, lab, eps, NULL, NULL);
+        z[i] = keep;
+        double num = (lp - lm) / 2e-2;
+        CHECK(fabs(num - d[i]) < 1e-3 + 1e-2 * fabs(num),
+              "smoothed grad %d: %g vs %g", i, d[i], num);
+    }
+}
+
 /* Running statistics after one training pass, and inference mode. */
 static void check_bn_modes(void)
 {
@@ -229,6 +373,8 @@ int main(void)
     gradcheck("factred-odd", 3, 7, 7, b_fr_odd);
     gradcheck("gap", 3, 4, 4, b_gap);
     gradcheck("linear", 3, 3, 3, b_linear);
+    check_droppath();
+    check_smoothing();
     check_bn_modes();
     check_loss();
     return check_exit("test_layers_grad");

@@ -1,6 +1,7 @@
 /* scr_detail.c - one sample: its numbers, genotype text, both cells, the
  * 50 decisions (the selected one drawn as full bars with its entropy),
- * and the child's training curve; `e` exports both cells as SVG. */
+ * the child's training curve, and the newest final training run of its
+ * cell (nasview train --from); `e` exports both cells as SVG. */
 #include "config.h"
 
 #include <limits.h>
@@ -30,6 +31,8 @@ typedef struct {
     int sel;              /* selected decision */
     int dec_top;
     CellPics pics;        /* drawings of both cells, cached per size */
+    StoreFinalRun last_run; /* the newest final run (nasview train --from) */
+    size_t nruns;         /* how many the sample has */
 } DetailScreen;
 
 static void load(DetailScreen *d, Store *st)
@@ -49,6 +52,12 @@ static void load(DetailScreen *d, Store *st)
                 reward_series_push(&d->curve, pts[i].loss);
         free(pts);
     }
+    StoreFinalRun *runs = NULL;
+    d->nruns = 0;
+    if (store_final_runs(st, d->sid, d->idx, &runs, &d->nruns, &err) == NV_OK &&
+        d->nruns > 0)
+        d->last_run = runs[d->nruns - 1];
+    free(runs);
     cellpics_invalidate(&d->pics);
 }
 
@@ -102,6 +111,18 @@ static void detail_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w, int h
     for (int r = 0; r < 2 && r * w < gl; r++) {
         snprintf(line, sizeof line, "%.*s", w, sm->genotype + r * w);
         ui_grid_text(g, x, y + 1 + r, line, UI_ROLE_DIM);
+    }
+    if (d->nruns > 0) {
+        const StoreFinalRun *r = &d->last_run;
+        char acc[32] = "-";
+        if (!isnan(r->test_acc))
+            snprintf(acc, sizeof acc, "%.4f", r->test_acc);
+        snprintf(line, sizeof line,
+                 "Final training: F=%d N=%d, %d/%d epochs, test accuracy %s, "
+                 "%.0f s (%s; %zu run%s)", r->F, r->N, r->epochs_done,
+                 r->epochs, acc, r->seconds, r->status, d->nruns,
+                 d->nruns == 1 ? "" : "s");
+        ui_grid_text(g, x, y + 3, line, UI_ROLE_NORMAL);
     }
     int body = y + 4, bh = h - 4;
     int lw = w / 2, rx = x + lw + 1, rw = w - lw - 1;

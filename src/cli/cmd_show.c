@@ -1,11 +1,13 @@
 /* cmd_show.c - `nasview show SEARCH [SAMPLE]`: a search's settings and its
  * samples ranked by reward, or one sample with its genotype, result,
- * training curve and 50 decisions. */
+ * training curve, 50 decisions and final training runs. */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "base/jsonw.h"
 #include "base/text.h"
 #include "cli/cli.h"
 #include "report/report.h"
@@ -54,6 +56,119 @@ static int show_search(Store *st, const StoreSearch *s, OutputFormat fmt)
     return CLI_EXIT_OK;
 }
 
+/* The final runs of one sample (nasview train --from) as a table. */
+static void show_runs_table(Store *st, const StoreFinalRun *runs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const StoreFinalRun *r = &runs[i];
+        char t[40];
+        report_time(r->created, t, sizeof t);
+        printf("\nfinal run %lld  %s, %s UTC\n", (long long)r->id, r->status,
+               t);
+        printf("  child     F=%d N=%d, %lld parameters\n", r->F, r->N,
+               (long long)r->params);
+        fputs("  data      ", stdout);
+        text_put(stdout, r->dataset);
+        printf(": %lld train, %lld validation (seed %llu)\n",
+               (long long)r->train_size, (long long)r->val_size,
+               (unsigned long long)r->seed);
+        printf("  training  %d/%d epochs, batch %d, lr %g, %d threads, "
+               "%.1f s\n", r->epochs_done, r->epochs, r->batch, r->lr,
+               r->threads, r->seconds);
+        fputs("  settings  ", stdout);
+        text_put(stdout, r->settings);
+        fputc('\n', stdout);
+        if (!isnan(r->val_acc))
+            printf("  val_acc   %.4f\n", r->val_acc);
+        if (!isnan(r->test_acc))
+            printf("  test_acc  %.4f\n", r->test_acc);
+        if (r->weights[0]) {
+            fputs("  weights   ", stdout);
+            text_put(stdout, r->weights);
+            fputc('\n', stdout);
+        }
+        StoreRunEpoch *ep = NULL;
+        size_t ne = 0;
+        NvError err;
+        if (store_final_run_curve(st, r->id, &ep, &ne, &err) == NV_OK) {
+            for (size_t k = 0; k < ne; k++) {
+                printf("  epoch %d  train_loss %.4f", ep[k].epoch,
+                       ep[k].train_loss);
+                if (!isnan(ep[k].val_acc))
+                    printf("  val_acc %.4f", ep[k].val_acc);
+                if (!isnan(ep[k].test_acc))
+                    printf("  test_acc %.4f", ep[k].test_acc);
+                printf("  %.1f s\n", ep[k].seconds);
+            }
+        }
+        free(ep);
+    }
+}
+
+static void json_num_or_null(double x)
+{
+    if (isnan(x))
+        fputs("null", stdout);
+    else
+        json_number(stdout, x);
+}
+
+/* The final runs of one sample as a JSON array. */
+static void show_runs_json(Store *st, const StoreFinalRun *runs, size_t n)
+{
+    putchar('[');
+    for (size_t i = 0; i < n; i++) {
+        const StoreFinalRun *r = &runs[i];
+        printf("%s{\"id\":%lld,\"status\":", i ? "," : "", (long long)r->id);
+        json_string(stdout, r->status);
+        fputs(",\"dataset\":", stdout);
+        json_string(stdout, r->dataset);
+        printf(",\"F\":%d,\"N\":%d,\"epochs\":%d,\"epochs_done\":%d,"
+               "\"batch\":%d,\"threads\":%d,\"seed\":%llu,"
+               "\"train_size\":%lld,\"val_size\":%lld,\"params\":%lld,"
+               "\"lr\":",
+               r->F, r->N, r->epochs, r->epochs_done, r->batch, r->threads,
+               (unsigned long long)r->seed, (long long)r->train_size,
+               (long long)r->val_size, (long long)r->params);
+        json_number(stdout, r->lr);
+        fputs(",\"val_acc\":", stdout);
+        json_num_or_null(r->val_acc);
+        fputs(",\"test_acc\":", stdout);
+        json_num_or_null(r->test_acc);
+        fputs(",\"train_loss\":", stdout);
+        json_num_or_null(r->train_loss);
+        fputs(",\"seconds\":", stdout);
+        json_num_or_null(r->seconds);
+        fputs(",\"weights\":", stdout);
+        if (r->weights[0])
+            json_string(stdout, r->weights);
+        else
+            fputs("null", stdout);
+        printf(",\"created\":%lld,\"settings\":", (long long)r->created);
+        json_string(stdout, r->settings);
+        fputs(",\"curve\":[", stdout);
+        StoreRunEpoch *ep = NULL;
+        size_t ne = 0;
+        NvError err;
+        if (store_final_run_curve(st, r->id, &ep, &ne, &err) == NV_OK)
+            for (size_t k = 0; k < ne; k++) {
+                printf("%s{\"epoch\":%d,\"train_loss\":", k ? "," : "",
+                       ep[k].epoch);
+                json_num_or_null(ep[k].train_loss);
+                fputs(",\"val_acc\":", stdout);
+                json_num_or_null(ep[k].val_acc);
+                fputs(",\"test_acc\":", stdout);
+                json_num_or_null(ep[k].test_acc);
+                fputs(",\"seconds\":", stdout);
+                json_num_or_null(ep[k].seconds);
+                putchar('}');
+            }
+        free(ep);
+        fputs("]}", stdout);
+    }
+    putchar(']');
+}
+
 static int show_sample(Store *st, const StoreSearch *s, const char *which,
                        OutputFormat fmt)
 {
@@ -70,6 +185,12 @@ static int show_sample(Store *st, const StoreSearch *s, const char *which,
     if (store_sample_get(st, s->id, (int)idx, &x, dec, &n_dec, &err) ||
         store_sample_curve(st, s->id, (int)idx, &curve, &n, &err))
         return cli_fail("show", &err);
+    StoreFinalRun *runs = NULL;
+    size_t nruns = 0;
+    if (store_final_runs(st, s->id, (int)idx, &runs, &nruns, &err)) {
+        free(curve);
+        return cli_fail("show", &err);
+    }
     if (fmt == FORMAT_JSON) {
         fputs("{\"search\":", stdout);
         report_search_json(stdout, s);
@@ -77,6 +198,8 @@ static int show_sample(Store *st, const StoreSearch *s, const char *which,
         report_sample_json(stdout, &x, dec, n_dec);
         fputs(",\"curve\":", stdout);
         report_curve_json(stdout, curve, n);
+        fputs(",\"final_runs\":", stdout);
+        show_runs_json(st, runs, nruns);
         fputs("}\n", stdout);
     } else if (fmt == FORMAT_CSV) {
         report_decisions_csv(stdout, dec, n_dec);
@@ -105,7 +228,12 @@ static int show_sample(Store *st, const StoreSearch *s, const char *which,
         report_curve_table(stdout, curve, n);
         printf("\ndecisions\n");
         report_decisions_table(stdout, dec, n_dec);
+        if (nruns > 0) {
+            printf("\nfinal training (nasview train --from)\n");
+            show_runs_table(st, runs, nruns);
+        }
     }
+    free(runs);
     free(curve);
     return CLI_EXIT_OK;
 }

@@ -23,6 +23,7 @@ static const char usage[] =
     "  export     write samples (CSV, JSON) or cells (SVG, DOT)\n"
     "  genotype   check, canonicalise, measure and draw a genotype\n"
     "  train      train one architecture (also at full scale)\n"
+    "  eval       score a dataset with trained weights\n"
     "  bench      time training and inference of one child network\n"
     "  compare    compare strategies across searches, with statistics\n"
     "  rm         delete searches with all their rows\n"
@@ -50,6 +51,7 @@ static const Command commands[] = {
     { "bench", cmd_bench },       { "compare", cmd_compare },
     { "rm", cmd_rm },             { "rename", cmd_rename },
     { "fidelity", cmd_fidelity },
+    { "eval", cmd_eval },
 };
 
 /* edit_distance - Levenshtein distance of a and b (short words only:

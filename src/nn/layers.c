@@ -19,6 +19,7 @@
 
 #include "nn/batchnorm.h"
 #include "nn/layers.h"
+#include "nn/droppath.h"
 
 /* Floats of one image's plane of tensor t. */
 static inline long plane_of(const Tensor *t)
@@ -767,6 +768,10 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
     [LAYER_LINEAR] = { "linear", linear_layer_forward, linear_layer_backward,
                        linear_layer_mult_adds, no_workspace,
                        no_thread_workspace, 1, linear_layer_cost },
+    [LAYER_DROPPATH] = { "droppath", droppath_layer_forward,
+                         droppath_layer_backward,
+                         no_mult_adds, no_workspace, no_thread_workspace, 0,
+                         droppath_layer_cost },
 };
 const Tensor *layer_relu_input(const Layer *l)
 {

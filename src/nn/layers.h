@@ -20,6 +20,7 @@
 #include "base/parallel.h"
 #include "nn/pool.h"
 #include "nn/loss.h"
+#include "base/rng.h"
 
 typedef enum { TENSOR_ACT = 0, TENSOR_PARAM, TENSOR_STATE, TENSOR_ROLES } TensorRole;
 
@@ -53,6 +54,7 @@ typedef enum {
     LAYER_FACTRED,  /* factorized reduce: ReLU, two shifted 1x1/2 convs, concat */
     LAYER_GAP,      /* global average pool, optional input ReLU */
     LAYER_LINEAR,   /* fully connected with bias */
+    LAYER_DROPPATH, /* drop path: each image's plane kept (scaled) or zeroed */
     LAYER_KINDS
 } LayerKindId;
 
@@ -180,5 +182,16 @@ Layer *layer_gap_new(int relu_in, Tensor *x, Tensor *y);
 const Tensor *layer_relu_input(const Layer *l);
 /* y [out][n] = w [out][in] x [in][n] + b [out] */
 Layer *layer_linear_new(Tensor *x, Tensor *w, Tensor *b, Tensor *y);
+
+/* Drop path (ScheduledDropPath of NASNet): in training, image j of the
+ * batch passes as y = x * scale[j], scale[j] 0 (dropped) or 1/(1-p)
+ * (kept); in inference and recalibration, and while no mask is set,
+ * y = x.  The mask lives in the layer (max_batch floats, allocated with
+ * it), so drawing one allocates nothing. */
+Layer *layer_droppath_new(Tensor *x, Tensor *y, int max_batch);
+/* layer_droppath_draw - a new mask for the first n images: each dropped
+ * with probability p (p <= 0: no mask, y = x exactly).  Returns how many
+ * were dropped. */
+int layer_droppath_draw(Layer *l, float p, Rng *rng, int n);
 
 #endif

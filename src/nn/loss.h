@@ -11,4 +11,12 @@
 float loss_softmax_xent(const float *logits, int k, int n,
                         const uint8_t *labels, float *dlogits, int *correct);
 
+/* loss_softmax_xent_smooth - the same against label-smoothed targets
+ * q = (1 - eps) one-hot + eps / k (eps in [0, 1); eps 0 is
+ * loss_softmax_xent exactly): mean of -sum_c q_c log p_c, gradient
+ * (p - q) / n added to dlogits when not NULL. */
+float loss_softmax_xent_smooth(const float *logits, int k, int n,
+                               const uint8_t *labels, float eps,
+                               float *dlogits, int *correct);
+
 #endif

@@ -248,6 +248,26 @@ Tensor *net_pool(Net *net, Tensor *x, int max, int k, int stride)
     return net_add_layer(net, layer_pool_new(max, &s, x, y), y, &x, 1);
 }
 
+Tensor *net_droppath(Net *net, Tensor *x)
+{
+    if (!x || net->failed)
+        return NULL;
+    Tensor *y = net_act(net, x->c, x->h, x->w);
+    if (!y)
+        return NULL;
+    return net_add_layer(net, layer_droppath_new(x, y, net->max_batch), y,
+                         &x, 1);
+}
+
+int net_droppath_draw(Net *net, float p, Rng *rng, int n)
+{
+    int dropped = 0;
+    for (int i = 0; i < net->nlayers; i++)
+        if (net->layers[i]->kind == LAYER_DROPPATH)
+            dropped += layer_droppath_draw(net->layers[i], p, rng, n);
+    return dropped;
+}
+
 Tensor *net_relu(Net *net, Tensor *x)
 {
     if (!x || net->failed)
@@ -711,3 +731,9 @@ void net_params(Net *net, float **w, float **g, float **m)
     *m = net->par_m;
 }
 
+
+void net_state_arena(Net *net, float **s, size_t *n)
+{
+    *s = net->state;
+    *n = net->nstate;
+}

@@ -53,6 +53,9 @@ Tensor *net_concat(Net *net, Tensor *const *xs, int k);
 Tensor *net_factred(Net *net, Tensor *x, int cout);
 Tensor *net_gap(Net *net, Tensor *x, int relu);
 Tensor *net_linear(Net *net, Tensor *x, int out);
+/* drop path on x (layers.h: LAYER_DROPPATH); no mask until
+ * net_droppath_draw */
+Tensor *net_droppath(Net *net, Tensor *x);
 
 /* net_fail - mark the network failed with a message (used by builders of
  * bigger structures, e.g. child.c, for shape errors). */
@@ -126,6 +129,19 @@ size_t net_max_units(const Net *net);
 /* net_params - the parameter arena: *w values, *g gradients, *m optimiser
  * state (momentum), each net_param_count() floats, owned by net. */
 void net_params(Net *net, float **w, float **g, float **m);
+
+/* net_droppath_draw - a new drop-path mask in every drop-path layer for a
+ * training batch of n images, each image's path dropped with probability
+ * p from rng (layers in build order, images in order); p <= 0 clears the
+ * masks (the layers pass their input unchanged).  Allocates nothing.
+ * Returns the number of paths dropped. */
+int net_droppath_draw(Net *net, float p, Rng *rng, int n);
+
+/* net_state_arena - the running-statistics arena (every BN layer's running mean
+ * and variance, in build order): *s its *n floats, owned by net.  With the
+ * parameters and their momentum it is all a network carries from one
+ * training step to the next (checkpoints save exactly these). */
+void net_state_arena(Net *net, float **s, size_t *n);
 
 /* The most threads a network runs on. */
 #define NET_MAX_THREADS LAYER_MAX_PARTS

@@ -279,6 +279,46 @@ NvStatus store_progress_children(Store *s, int64_t search_id,
 NvStatus store_find_trained(Store *s, int64_t search_id, const char *hash,
                             StoreSample *out, int *found, NvError *err);
 
+/* A final training run of a sample's cell (table final_runs). */
+typedef struct {
+    int64_t id;                     /* set when read */
+    int64_t search_id;
+    int sample_idx;
+    char genotype[GENO_TEXT_MAX];
+    char hash[17];
+    char dataset[STORE_TEXT_MAX];
+    int F, N, epochs, batch, threads;
+    double lr;
+    uint64_t seed;
+    int64_t train_size, val_size;
+    char settings[STORE_SETTINGS_MAX]; /* JSON object */
+    char status[16];                /* "done", "diverged", "interrupted" */
+    int epochs_done;
+    double val_acc, test_acc, train_loss; /* NaN when not known */
+    int64_t params;
+    double seconds;
+    char weights[STORE_TEXT_MAX];   /* "" when none */
+    char checkpoint[STORE_TEXT_MAX];
+    int64_t created;                /* set by the store */
+} StoreFinalRun;
+
+/* One epoch of a final run; NaN where not measured. */
+typedef struct {
+    int epoch;                      /* 1-based */
+    double train_loss, val_acc, test_acc, seconds;
+} StoreRunEpoch;
+
+/* store_final_runs - the final runs of sample idx of search_id, oldest
+ * first (idx -1: of every sample).  *out malloc'ed (NULL when 0), owned by
+ * the caller (free).  A database of schema 4 or older has none. */
+NvStatus store_final_runs(Store *s, int64_t search_id, int idx,
+                          StoreFinalRun **out, size_t *n, NvError *err);
+
+/* store_final_run_curve - the epochs of final run run_id, in order.
+ * *out malloc'ed (NULL when 0), owned by the caller (free). */
+NvStatus store_final_run_curve(Store *s, int64_t run_id, StoreRunEpoch **out,
+                               size_t *n, NvError *err);
+
 /* --- writing (STORE_WRITE only; NV_ERR_USAGE on a read-only store) -------- */
 
 /* store_search_create - insert a new search from in's settings fields
@@ -360,5 +400,12 @@ NvStatus store_state_save(Store *s, int64_t search_id, int after_sample,
  * NV_ERR_NOT_FOUND when the search has none. */
 NvStatus store_state_load(Store *s, int64_t search_id, int *after_sample,
                           uint8_t **state, size_t *len, NvError *err);
+
+/* store_final_run_add - one transaction: the row of final run *r (id and
+ * created are ignored; created = now) and its epochs ep[0..nep).  *id
+ * receives the new id.  The sample must exist (NV_ERR_NOT_FOUND). */
+NvStatus store_final_run_add(Store *s, const StoreFinalRun *r,
+                             const StoreRunEpoch *ep, size_t nep, int64_t *id,
+                             NvError *err);
 
 #endif

@@ -79,7 +79,7 @@ static Tensor *child_op(Net *net, int op, Tensor *x, int C, int s)
 
 /* One cell (kind 0 normal, 1 reduction) of C channels on (h(i-1), h(i)). */
 static Tensor *child_cell(Net *net, const Genotype *g, int kind, Tensor *hpp,
-                          Tensor *hp, int C)
+                          Tensor *hp, int C, int drop_path)
 {
     Tensor *st[GENO_STATES] = { NULL };
     if (!hpp || !hp)
@@ -93,6 +93,12 @@ static Tensor *child_cell(Net *net, const Genotype *g, int kind, Tensor *hpp,
         int s2 = kind == GENO_CELL_REDUCE && k->in2 < 2 ? 2 : 1;
         Tensor *a = child_op(net, k->op1, st[k->in1], C, s1);
         Tensor *c = child_op(net, k->op2, st[k->in2], C, s2);
+        /* drop path on every op's path except a plain identity (as in the
+         * public NASNet and DARTS code) */
+        if (drop_path && a && a != st[k->in1])
+            a = net_droppath(net, a);
+        if (drop_path && c && c != st[k->in2])
+            c = net_droppath(net, c);
         if (k->comb == GENO_COMB_ADD) {
             st[2 + b] = net_add(net, a, c);
         } else {
@@ -121,6 +127,13 @@ static Tensor *child_cell(Net *net, const Genotype *g, int kind, Tensor *hpp,
 NvStatus child_build(const Genotype *g, const ChildShape *sh, int max_batch,
                      Net **out, Tensor **input, Tensor **logits, NvError *err)
 {
+    return child_build_opts(g, sh, max_batch, 0, out, input, logits, err);
+}
+
+NvStatus child_build_opts(const Genotype *g, const ChildShape *sh,
+                          int max_batch, int drop_path, Net **out,
+                          Tensor **input, Tensor **logits, NvError *err)
+{
     *out = NULL;
     if (geno_validate(g, err) != NV_OK)
         return err ? err->status : NV_ERR_PARSE;
@@ -147,12 +160,14 @@ NvStatus child_build(const Genotype *g, const ChildShape *sh, int max_batch,
     for (int stack = 0; stack < 3; stack++) {
         if (stack > 0) {
             C *= 2;
-            Tensor *o = child_cell(net, g, GENO_CELL_REDUCE, hpp, hp, C);
+            Tensor *o = child_cell(net, g, GENO_CELL_REDUCE, hpp, hp, C,
+                                   drop_path);
             hpp = hp;
             hp = o;
         }
         for (int i = 0; i < sh->N; i++) {
-            Tensor *o = child_cell(net, g, GENO_CELL_NORMAL, hpp, hp, C);
+            Tensor *o = child_cell(net, g, GENO_CELL_NORMAL, hpp, hp, C,
+                                   drop_path);
             hpp = hp;
             hp = o;
         }

@@ -23,4 +23,12 @@ NvStatus child_build(const Genotype *g, const ChildShape *shape,
                      int max_batch, Net **out, Tensor **input,
                      Tensor **logits, NvError *err);
 
+/* child_build_opts - child_build, with drop_path 1 adding a drop-path
+ * layer (network.h, net_droppath_draw) after every operation of every
+ * cell whose output is not its input (all but a plain identity).  The
+ * parameters are the same as without. */
+NvStatus child_build_opts(const Genotype *g, const ChildShape *shape,
+                          int max_batch, int drop_path, Net **out,
+                          Tensor **input, Tensor **logits, NvError *err);
+
 #endif

@@ -44,3 +44,36 @@ float optim_train_step(Net *net, Tensor *logits, const uint8_t *labels, int n,
     sgd_nesterov_step(w, g, v, (size_t)net_param_count(net), lr, mu, wd);
     return loss;
 }
+
+double optim_grad_clip(float *g, size_t n, float max_norm)
+{
+    double ss = 0.0;
+    for (size_t i = 0; i < n; i++)
+        ss += (double)g[i] * g[i];
+    const double norm = sqrt(ss);
+    if (max_norm > 0.0f && norm > max_norm) {
+        const float k = (float)(max_norm / norm);
+        for (size_t i = 0; i < n; i++)
+            g[i] *= k;
+    }
+    return norm;
+}
+
+float optim_train_step_reg(Net *net, Tensor *logits, const uint8_t *labels,
+                           int n, float lr, float mu, float wd, float eps,
+                           float clip, int *correct)
+{
+    net_forward(net, n, 1);
+    net_zero_grad(net);
+    float loss = loss_softmax_xent_smooth(logits->x, logits->c, n, labels, eps,
+                                          logits->g, correct);
+    if (!isfinite(loss))
+        return loss;
+    net_backward(net, n);
+    float *w, *g, *v;
+    net_params(net, &w, &g, &v);
+    if (clip > 0.0f)
+        optim_grad_clip(g, (size_t)net_param_count(net), clip);
+    sgd_nesterov_step(w, g, v, (size_t)net_param_count(net), lr, mu, wd);
+    return loss;
+}

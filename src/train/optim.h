@@ -28,4 +28,16 @@ float sgd_cosine_lr(float lr0, int64_t step, int64_t steps);
 float optim_train_step(Net *net, Tensor *logits, const uint8_t *labels, int n,
                        float lr, float mu, float wd, int *correct);
 
+/* optim_grad_clip - scale the n gradients g so that their L2 norm is at
+ * most max_norm (max_norm <= 0: leave them).  Returns the norm before. */
+double optim_grad_clip(float *g, size_t n, float max_norm);
+
+/* optim_train_step_reg - optim_train_step with label smoothing eps
+ * (loss_softmax_xent_smooth) and the gradients clipped to L2 norm clip
+ * before the update (clip <= 0: not clipped).  eps 0 and clip 0 give
+ * optim_train_step exactly. */
+float optim_train_step_reg(Net *net, Tensor *logits, const uint8_t *labels,
+                           int n, float lr, float mu, float wd, float eps,
+                           float clip, int *correct);
+
 #endif

@@ -12,6 +12,7 @@
 #include "data/dataset.h"
 #include "space/genotype.h"
 #include "base/nv_error.h"
+#include "train/weights.h"
 
 typedef struct {
     int F;              /* filters of the first stack (SPEC: search default 8) */
@@ -68,6 +69,7 @@ typedef struct {
     double seconds;    /* wall time of training plus evaluation */
     int diverged;      /* loss became NaN/inf; val_acc is 0 */
     int interrupted;   /* the progress callback asked to stop */
+    int epochs_done;   /* finished epochs (train_run) */
 } TrainResult;
 
 /* train_child - build the child network of SPEC.md section 2 for g, train it
@@ -79,6 +81,69 @@ NvStatus train_child(const Genotype *g, const TrainConfig *cfg,
                      const Dataset *train, const Dataset *val,
                      const Dataset *test, TrainProgressFn progress, void *ctx,
                      TrainResult *result, NvError *err);
+
+/* The regularisers of final training, each off when zero (paper section
+ * 4 and its public code; none is used during search, SPEC.md section 2). */
+typedef struct {
+    float drop_path;    /* ScheduledDropPath: final probability of dropping
+                           an op's path, ramped linearly from 0 at the
+                           first step; kept paths scaled by 1/(1-p) */
+    int cutout;         /* side of the square cut out of every image */
+    int crop_flip;      /* random crop with padding 4, horizontal flip */
+    float clip;         /* gradients clipped to this L2 norm */
+    float label_smooth; /* label smoothing epsilon, in [0, 1) */
+} TrainRegs;
+
+/* train_regs_hash - a fingerprint of r (checkpoints pin it). */
+uint32_t train_regs_hash(const TrainRegs *r);
+
+/* Options of a final training run (train_run); zeroed means none. */
+typedef struct {
+    TrainRegs regs;               /* regularisers (all off: zeroed) */
+    const char *checkpoint;       /* write a checkpoint here at every epoch
+                                     end (atomically), or NULL */
+    const WeightsFile *resume;    /* continue from this checkpoint, or NULL;
+                                     borrowed */
+    const char *resume_name;      /* its file name, for messages */
+    const char *save;             /* write the final weights here, or NULL */
+    int epoch_scores;             /* score val/test after every epoch (the
+                                     running statistics are put back, so
+                                     training is unchanged) */
+    /* called after each finished epoch (the last one after its scores) */
+    void (*epoch_fn)(int epoch, int epochs, const WeightsEpoch *e, void *ctx);
+    void *epoch_ctx;
+    int64_t *confusion;           /* classes x classes counts of the final
+                                     test scoring, zeroed by the caller, or
+                                     NULL */
+    WeightsEpoch *curve_out;      /* epochs entries filled with the curve,
+                                     or NULL */
+} TrainOptions;
+
+/* train_run - train_child with options (above) for the final training of
+ * `nasview train`.  val may be NULL or empty (no validation: val_acc is
+ * reported as 0 and the curve's val_acc as -1).  A resumed run must have
+ * the settings and data that wrote the checkpoint (NV_ERR_USAGE naming
+ * the one that differs otherwise); it continues bit-identically.  A
+ * checkpoint or weights file that cannot be written is an error
+ * (NV_ERR_IO), training stops there.  result->epochs_done counts the
+ * finished epochs, those of earlier sessions included. */
+NvStatus train_run(const Genotype *g, const TrainConfig *cfg,
+                   const TrainOptions *opt, const Dataset *train,
+                   const Dataset *val, const Dataset *test,
+                   TrainProgressFn progress, void *ctx, TrainResult *result,
+                   NvError *err);
+
+/* train_eval_weights - build the network a weights file describes, load
+ * its weights and statistics, and score d in inference mode in batches of
+ * `batch` on `threads` threads: *acc the top-1 accuracy, and when
+ * confusion is not NULL, confusion[true * classes + predicted] counts
+ * added (zeroed by the caller).  d is normalised with its own statistics:
+ * the caller sets d->mean/std from the file.  Errors: NV_ERR_USAGE (the
+ * dataset's shape differs), NV_ERR_FORMAT (sizes differ from the
+ * network's), NV_ERR_NOMEM. */
+NvStatus train_eval_weights(const WeightsFile *wf, const Dataset *d,
+                            int batch, int threads, int64_t *confusion,
+                            float *acc, NvError *err);
 
 /* train_measure - parameters and mult-adds of the child network for g at
  * F, N, input c x h x w and `classes` outputs, without training it. */
