@@ -5,6 +5,19 @@
 
 #include "train/child.h"
 
+/* Parameter scopes (net_param_scope): what a borrowed parameter is keyed
+ * by, so that the op applied to input j of block b of the cell at
+ * position pos, on cin channels, always borrows the same tensors. */
+enum { SCOPE_STEM = 1, SCOPE_PRE0, SCOPE_PRE1, SCOPE_OP, SCOPE_OUT_REDUCE,
+       SCOPE_HEAD };
+
+static uint64_t child_scope(int tag, int pos, int b, int j, int op, int cin)
+{
+    return (uint64_t)tag << 56 | (uint64_t)(pos & 0xff) << 48 |
+           (uint64_t)(b & 0xf) << 44 | (uint64_t)(j & 0xf) << 40 |
+           (uint64_t)(op & 0xff) << 32 | (uint64_t)(uint32_t)cin;
+}
+
 /* ReLU - conv 1x1 (stride s) - BN, C_in -> C. */
 static Tensor *relu_conv_bn(Net *net, Tensor *x, int C, int s)
 {
@@ -77,21 +90,30 @@ static Tensor *child_op(Net *net, int op, Tensor *x, int C, int s)
     }
 }
 
-/* One cell (kind 0 normal, 1 reduction) of C channels on (h(i-1), h(i)). */
-static Tensor *child_cell(Net *net, const Genotype *g, int kind, Tensor *hpp,
-                          Tensor *hp, int C)
+/* One cell (kind 0 normal, 1 reduction) of C channels on (h(i-1), h(i)),
+ * at position pos (0-based, in build order). */
+static Tensor *child_cell(Net *net, const Genotype *g, int kind, int pos,
+                          Tensor *hpp, Tensor *hp, int C)
 {
     Tensor *st[GENO_STATES] = { NULL };
     if (!hpp || !hp)
         return NULL;
+    net_param_scope(net, child_scope(SCOPE_PRE0, pos, 0, 0, 0, hpp->c));
     st[0] = hpp->h != hp->h || hpp->w != hp->w ? factred_bn(net, hpp, C)
                                                : relu_conv_bn(net, hpp, C, 1);
+    net_param_scope(net, child_scope(SCOPE_PRE1, pos, 0, 0, 0, hp->c));
     st[1] = relu_conv_bn(net, hp, C, 1);
     for (int b = 0; b < GENO_BLOCKS; b++) {
         const GenoBlock *k = &g->cells[kind].blocks[b];
         int s1 = kind == GENO_CELL_REDUCE && k->in1 < 2 ? 2 : 1;
         int s2 = kind == GENO_CELL_REDUCE && k->in2 < 2 ? 2 : 1;
+        if (!st[k->in1] || !st[k->in2])
+            return NULL;
+        net_param_scope(net, child_scope(SCOPE_OP, pos, b, k->in1, k->op1,
+                                         st[k->in1]->c));
         Tensor *a = child_op(net, k->op1, st[k->in1], C, s1);
+        net_param_scope(net, child_scope(SCOPE_OP, pos, b, k->in2, k->op2,
+                                         st[k->in2]->c));
         Tensor *c = child_op(net, k->op2, st[k->in2], C, s2);
         if (k->comb == GENO_COMB_ADD) {
             st[2 + b] = net_add(net, a, c);
@@ -109,8 +131,11 @@ static Tensor *child_cell(Net *net, const Genotype *g, int kind, Tensor *hpp,
         if (!(mask & (1u << s)))
             continue;
         Tensor *t = st[s];
-        if (kind == GENO_CELL_REDUCE && s < 2)
+        if (kind == GENO_CELL_REDUCE && s < 2) {
+            net_param_scope(net, child_scope(SCOPE_OUT_REDUCE, pos, 0, s, 0,
+                                             t ? t->c : 0));
             t = factred_bn(net, t, t ? t->c : 2);
+        }
         if (!t)
             return NULL;
         outs[n++] = t;
@@ -120,6 +145,15 @@ static Tensor *child_cell(Net *net, const Genotype *g, int kind, Tensor *hpp,
 
 NvStatus child_build(const Genotype *g, const ChildShape *sh, int max_batch,
                      Net **out, Tensor **input, Tensor **logits, NvError *err)
+{
+    return child_build_shared(g, sh, max_batch, NULL, NULL, out, input,
+                              logits, err);
+}
+
+NvStatus child_build_shared(const Genotype *g, const ChildShape *sh,
+                            int max_batch, NetLendFn lend, void *lend_ctx,
+                            Net **out, Tensor **input, Tensor **logits,
+                            NvError *err)
 {
     *out = NULL;
     if (geno_validate(g, err) != NV_OK)
@@ -139,24 +173,28 @@ NvStatus child_build(const Genotype *g, const ChildShape *sh, int max_batch,
     Net *net = net_new(max_batch);
     if (!net)
         return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
+    if (lend)
+        net_borrow_params(net, lend, lend_ctx);
+    net_param_scope(net, child_scope(SCOPE_STEM, 0, 0, 0, 0, sh->c));
     Tensor *x = net_input(net, sh->c, sh->h, sh->w);
     Tensor *stem = net_bn(net, net_conv(net, x, 3 * sh->F, 3, 3, 1, 1, 1, 1,
                                         1, 1, 0));
     Tensor *hpp = stem, *hp = stem;
-    int C = sh->F;
+    int C = sh->F, pos = 0;
     for (int stack = 0; stack < 3; stack++) {
         if (stack > 0) {
             C *= 2;
-            Tensor *o = child_cell(net, g, GENO_CELL_REDUCE, hpp, hp, C);
+            Tensor *o = child_cell(net, g, GENO_CELL_REDUCE, pos++, hpp, hp, C);
             hpp = hp;
             hp = o;
         }
         for (int i = 0; i < sh->N; i++) {
-            Tensor *o = child_cell(net, g, GENO_CELL_NORMAL, hpp, hp, C);
+            Tensor *o = child_cell(net, g, GENO_CELL_NORMAL, pos++, hpp, hp, C);
             hpp = hp;
             hp = o;
         }
     }
+    net_param_scope(net, child_scope(SCOPE_HEAD, 0, 0, 0, 0, hp ? hp->c : 0));
     Tensor *y = net_linear(net, net_gap(net, hp, 1), sh->classes);
     if (!y) {
         NvError e;
