@@ -23,6 +23,7 @@ static const char usage[] =
     "                      [--train-size n] [--val-size n] [--dataset D]\n"
     "                      [--threads n] [--retrain-duplicates]\n"
     "                      [--bn-recalibrate on|off]\n"
+    "                      [--weight-sharing [--ws-steps n] [--ws-samples n]]\n"
     "                      [--set NAME=VALUE]...\n"
     "       nasview search [--db FILE] --resume SEARCH\n"
     "Run a search headless and store every sample in the database.\n"
@@ -46,6 +47,13 @@ static const char usage[] =
     "  --bn-recalibrate on|off  before scoring a child, set its batch-norm\n"
     "                    statistics to those of 2000 seeded training images\n"
     "                    (on; searches from before it resume without)\n"
+    "  --weight-sharing  ENAS: with rl or random, children share one set of\n"
+    "                    weights; rounds of --ws-steps steps (50) training\n"
+    "                    them on drawn architectures, then --ws-samples (20)\n"
+    "                    samples each scored on one validation batch with\n"
+    "                    them (rewards stored as shared-weight); --budget\n"
+    "                    counts samples, --epochs and --bn-recalibrate do\n"
+    "                    not apply\n"
     "  --set NAME=VALUE  a strategy setting (see nasview(1), STRATEGIES);\n"
     "  --NAME VALUE      the same (but --lr is the child's learning rate)\n"
     "  --resume SEARCH   continue a stopped search (name or id) exactly\n"
@@ -61,7 +69,8 @@ static const char usage[] =
 enum {
     OPT_DB = 1, OPT_STRATEGY, OPT_BUDGET, OPT_SEED, OPT_NAME, OPT_F, OPT_N,
     OPT_EPOCHS, OPT_TRAIN_SIZE, OPT_VAL_SIZE, OPT_DATASET, OPT_THREADS,
-    OPT_RESUME, OPT_BATCH, OPT_LR, OPT_RETRAIN, OPT_SET, OPT_BN_RECAL
+    OPT_RESUME, OPT_BATCH, OPT_LR, OPT_RETRAIN, OPT_SET, OPT_BN_RECAL,
+    OPT_WS, OPT_WS_STEPS, OPT_WS_SAMPLES
 };
 
 static const struct option fixed_opts[] = {
@@ -83,6 +92,9 @@ static const struct option fixed_opts[] = {
     { "retrain-duplicates", no_argument, NULL, OPT_RETRAIN },
     { "set", required_argument, NULL, OPT_SET },
     { "bn-recalibrate", required_argument, NULL, OPT_BN_RECAL },
+    { "weight-sharing", no_argument, NULL, OPT_WS },
+    { "ws-steps", required_argument, NULL, OPT_WS_STEPS },
+    { "ws-samples", required_argument, NULL, OPT_WS_SAMPLES },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -223,7 +235,8 @@ static int run_search(int argc, char **argv, const struct option *opts)
         case OPT_NAME: case OPT_F: case OPT_N: case OPT_EPOCHS:
         case OPT_TRAIN_SIZE: case OPT_VAL_SIZE: case OPT_DATASET:
         case OPT_THREADS: case OPT_BATCH: case OPT_LR: case OPT_RETRAIN:
-        case OPT_BN_RECAL:
+        case OPT_BN_RECAL: case OPT_WS: case OPT_WS_STEPS:
+        case OPT_WS_SAMPLES:
             if (nlater == 32)
                 return cli_usage_error("search", "too many options");
             later[nlater].opt = c;
@@ -282,6 +295,9 @@ static int run_search(int argc, char **argv, const struct option *opts)
             case OPT_RETRAIN:
                 cfg.retrain_duplicates = 1;
                 break;
+            case OPT_WS:
+                cfg.weight_sharing = 1;
+                break;
             case OPT_BN_RECAL:
                 if ((rc = cli_parse_on_off("search", "--bn-recalibrate", val,
                                            &cfg.train.bn_recalibrate)))
@@ -303,6 +319,8 @@ static int run_search(int argc, char **argv, const struct option *opts)
                         { OPT_VAL_SIZE, "--val-size", 1, 100000000 },
                         { OPT_THREADS, "--threads", 1, NET_MAX_THREADS },
                         { OPT_BATCH, "--batch", 1, 65536 },
+                        { OPT_WS_STEPS, "--ws-steps", 1, 1000000 },
+                        { OPT_WS_SAMPLES, "--ws-samples", 1, 1000000 },
                     };
                 for (size_t k = 0; k < sizeof ints / sizeof ints[0]; k++) {
                     if (ints[k].opt != later[i].opt)
@@ -319,6 +337,8 @@ static int run_search(int argc, char **argv, const struct option *opts)
                     case OPT_VAL_SIZE: cfg.val_size = v; break;
                     case OPT_THREADS: cfg.train.threads = (int)v; break;
                     case OPT_BATCH: cfg.train.batch = (int)v; break;
+                    case OPT_WS_STEPS: cfg.ws_steps = (int)v; break;
+                    case OPT_WS_SAMPLES: cfg.ws_samples = (int)v; break;
                     default: break;
                     }
                 }
@@ -329,6 +349,13 @@ static int run_search(int argc, char **argv, const struct option *opts)
         for (int i = 0; i < nsets; i++)
             if (strategy_config_set(&cfg.strategy, set_names[i], sets[i], &err))
                 return cli_fail("search", &err);
+        for (int i = 0; i < nlater; i++)
+            if (!cfg.weight_sharing && (later[i].opt == OPT_WS_STEPS ||
+                                        later[i].opt == OPT_WS_SAMPLES))
+                return cli_usage_error("search", "--ws-steps and --ws-samples "
+                                                 "need --weight-sharing");
+        if (search_config_check(&cfg, &err))
+            return cli_usage_error("search", "%s", err.msg);
         /* evolution's first `population` samples are random founders */
         if (cfg.strategy.kind == STRATEGY_EVOLUTION &&
             cfg.budget <= cfg.strategy.population)

@@ -79,9 +79,12 @@ void report_search_json(FILE *f, const StoreSearch *s)
             (long long)s->val_size, s->batch);
     json_number(f, s->lr);
     fprintf(f, ",\"threads\":%d,\"retrain_duplicates\":%s,"
-               "\"bn_recalibrate\":%s,\"pid\":%lld,\"host\":",
+               "\"bn_recalibrate\":%s,\"reward_kind\":",
             s->threads, s->retrain_duplicates ? "true" : "false",
-            s->bn_recalibrate ? "true" : "false", (long long)s->pid);
+            s->bn_recalibrate ? "true" : "false");
+    json_string(f, s->reward_kind[0] ? s->reward_kind : "standalone");
+    fprintf(f, ",\"ws_steps\":%d,\"ws_samples\":%d,\"pid\":%lld,\"host\":",
+            s->ws_steps, s->ws_samples, (long long)s->pid);
     json_string(f, s->host);
     fputs(",\"created\":", f);
     iso_time(f, s->created);
@@ -105,7 +108,7 @@ void report_searches_csv(FILE *f, const StoreSearch *rows, size_t n)
 {
     fputs("id,name,strategy,seed,budget,samples_done,best_reward,best_idx,"
           "status,dataset,F,N,epochs,train_size,val_size,batch,lr,threads,"
-          "bn_recalibrate,created,finished,version\n", f);
+          "bn_recalibrate,created,finished,version,reward_kind\n", f);
     for (size_t i = 0; i < n; i++) {
         const StoreSearch *s = &rows[i];
         char c[40], e[40];
@@ -127,6 +130,8 @@ void report_searches_csv(FILE *f, const StoreSearch *rows, size_t n)
                 s->batch, s->lr, s->threads, s->bn_recalibrate != 0, c,
                 s->finished ? e : "");
         csv_field(f, s->version);
+        fputc(',', f);
+        csv_field(f, s->reward_kind[0] ? s->reward_kind : "standalone");
         fputc('\n', f);
     }
 }
@@ -185,9 +190,18 @@ void report_search_table(FILE *f, const StoreSearch *s)
     fprintf(f, "child       F=%d N=%d epochs %d batch %d lr %g threads %d%s\n",
             s->F, s->N, s->epochs, s->batch, s->lr, s->threads,
             s->retrain_duplicates ? "  (duplicates retrained)" : "");
-    fprintf(f, "batch norm  %s\n",
-            s->bn_recalibrate ? "recalibrated before scoring"
-                              : "not recalibrated (running statistics)");
+    if (strcmp(s->reward_kind, "shared") == 0) {
+        fprintf(f, "reward      shared-weight: accuracy on one validation "
+                   "batch through the search's shared weights (not "
+                   "comparable with stand-alone rewards)\n");
+        fprintf(f, "rounds      %d shared-weight steps, then %d samples\n",
+                s->ws_steps, s->ws_samples);
+        fprintf(f, "batch norm  batch statistics (shared weights)\n");
+    } else {
+        fprintf(f, "batch norm  %s\n",
+                s->bn_recalibrate ? "recalibrated before scoring"
+                                  : "not recalibrated (running statistics)");
+    }
     fputs("settings    ", f);
     text_put(f, s->settings);
     fprintf(f, "\nprocess     %lld on ", (long long)s->pid);

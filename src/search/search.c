@@ -22,7 +22,17 @@
  *     a second (and at epoch ends).
  *  4. A stop (hooks->stop) ends training within one batch: the child is
  *     marked interrupted, the search interrupted, and nothing the strategy
- *     did after the last snapshot survives (it is recomputed on resume). */
+ *     did after the last snapshot survives (it is recomputed on resume).
+ *  5. Weight sharing (shared.h): sample idx belongs to round idx /
+ *     ws_samples.  Before the first sample of round r the shared weights
+ *     are trained (phase a) unless the checkpoint already holds r + 1
+ *     rounds, and the checkpoint (supernet values and momentum, rounds
+ *     r + 1) is written as soon as that phase ends.  Scoring a sample
+ *     (phase b) reads the shared weights without changing them, so the
+ *     checkpoint of round r is valid for all of round r's samples: a
+ *     resume loads it and the strategy snapshot and goes on exactly.
+ *     A shared-weight search never reuses the reward of a duplicate (the
+ *     weights have moved on since). */
 #include "config.h"
 
 #include <math.h>
@@ -37,11 +47,13 @@
 #include "base/jsonw.h"
 #include "base/text.h"
 #include "search/search.h"
+#include "search/shared.h"
 
 /* RNG streams of the search seed (invariant 2); far from the strategy's
  * own streams (strategy.h). */
 #define SEARCH_STREAM_SPLIT 0x53504c4954ull       /* "SPLIT" */
 #define SEARCH_STREAM_CHILD 0x4348494c44000000ull /* "CHILD" + idx */
+#define SEARCH_STREAM_SHARED 0x534841524544ull    /* "SHARED" */
 
 /* How often a training child's progress is written (seconds). */
 #define SEARCH_PROGRESS_PERIOD 1.0
@@ -86,6 +98,8 @@ SearchConfig search_config_default(StrategyKind kind, uint64_t seed)
     snprintf(c.dataset, sizeof c.dataset, "fashion-mnist");
     c.train_size = TRAIN_DEFAULT_TRAIN_SIZE;
     c.val_size = TRAIN_DEFAULT_VAL_SIZE;
+    c.ws_steps = SHARED_DEFAULT_STEPS;
+    c.ws_samples = SHARED_DEFAULT_SAMPLES;
     return c;
 }
 
@@ -233,6 +247,12 @@ static NvStatus config_from_row(Store *st, const StoreSearch *row,
     c->retrain_duplicates = row->retrain_duplicates;
     /* 0 for a search made before schema 4: it resumes as it began */
     c->train.bn_recalibrate = row->bn_recalibrate;
+    /* "standalone" for a search made before schema 5 */
+    c->weight_sharing = strcmp(row->reward_kind, "shared") == 0;
+    if (c->weight_sharing) {
+        c->ws_steps = row->ws_steps;
+        c->ws_samples = row->ws_samples;
+    }
     if ((r = store_search_params(st, row->id, apply_param, &c->strategy, err)))
         nv_error_prefix(err, "search '%s': stored strategy settings",
                         row->name);
@@ -277,10 +297,13 @@ static NvStatus settings_json(const SearchConfig *c, char *buf, size_t n,
             (long long)c->val_size, c->train.batch, lr, mom, wd);
     fprintf(f, "\"threads\":%d,\"retrain_duplicates\":%s,"
                "\"bn_recalibrate\":%s,\"recal_images\":%d,"
+               "\"weight_sharing\":%s,\"ws_steps\":%d,\"ws_samples\":%d,"
                "\"strategy_params\":%s}",
             c->train.threads, c->retrain_duplicates ? "true" : "false",
             c->train.bn_recalibrate ? "true" : "false",
-            c->train.recal_images, strat);
+            c->train.recal_images, c->weight_sharing ? "true" : "false",
+            c->weight_sharing ? c->ws_steps : 0,
+            c->weight_sharing ? c->ws_samples : 0, strat);
     fclose(f);
     if (len >= n) {
         free(text);
@@ -296,13 +319,49 @@ static NvStatus settings_json(const SearchConfig *c, char *buf, size_t n,
 typedef struct {
     Dataset *train, *val;
     Strategy *strat;
+    Shared *shared; /* weight sharing only */
 } Resources;
 
 static void resources_free(Resources *res)
 {
+    shared_free(res->shared);
     dataset_free(res->train);
     dataset_free(res->val);
     strategy_free(res->strat);
+}
+
+NvStatus search_config_check(const SearchConfig *c, NvError *err)
+{
+    if (!c->weight_sharing)
+        return NV_OK;
+    if (!strategy_can_sample(c->strategy.kind))
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "--weight-sharing works with --strategy rl or "
+                            "random, not %s (it trains the shared weights on "
+                            "architectures drawn from the strategy)",
+                            strategy_kind_name(c->strategy.kind));
+    if (c->ws_steps < 1 || c->ws_steps > 1000000 || c->ws_samples < 1 ||
+        c->ws_samples > 1000000)
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "--ws-steps and --ws-samples must be between 1 "
+                            "and 1000000 (got %d and %d)",
+                            c->ws_steps, c->ws_samples);
+    return NV_OK;
+}
+
+/* make_shared - the shared weights of a weight-sharing search, after its
+ * data is loaded. */
+static NvStatus make_shared(const SearchConfig *c, Resources *res,
+                            NvError *err)
+{
+    Rng r;
+    if (!c->weight_sharing)
+        return NV_OK;
+    rng_seed(&r, c->strategy.seed, SEARCH_STREAM_SHARED);
+    int rounds = (c->budget + c->ws_samples - 1) / c->ws_samples;
+    res->shared = shared_new(&c->train, res->train, res->val, rng_next(&r),
+                             rounds, c->ws_steps, c->ws_samples, err);
+    return res->shared ? NV_OK : err->status ? err->status : NV_ERR_NOMEM;
 }
 
 static NvStatus load_data(const SearchConfig *c, Resources *res, NvError *err)
@@ -364,7 +423,7 @@ static NvStatus run_one(Loop *l, const SearchConfig *c, Resources *res,
         dec[t].chosen = p.decisions[t];
         memcpy(dec[t].probs, p.probs[t], sizeof dec[t].probs);
     }
-    if (!c->retrain_duplicates &&
+    if (!c->retrain_duplicates && !c->weight_sharing &&
         (st = store_find_trained(l->st, l->id, sm.hash, &prev, &found, err)))
         return st;
     if ((st = store_sample_start(l->st, l->id, &sm, dec, err)))
@@ -386,6 +445,24 @@ static NvStatus run_one(Loop *l, const SearchConfig *c, Resources *res,
         return finish_sample(l, res->strat, &p, &sm, err);
     }
 
+    if (c->weight_sharing) {
+        SharedScore sc;
+        if ((st = shared_score(res->shared, &canon, l->idx, &sc, err))) {
+            NvError ignored;
+            store_sample_abort(l->st, l->id, l->idx, SAMPLE_FAILED, err->msg,
+                               &ignored);
+            return st;
+        }
+        sm.status = SAMPLE_DONE;
+        sm.reward = sc.reward;
+        sm.params = sc.params;
+        sm.mult_adds = sc.mult_adds;
+        sm.seconds = sc.seconds;
+        snprintf(sm.message, sizeof sm.message,
+                 "shared weights, round %d: validation batch loss %.4f",
+                 shared_round_of(res->shared, l->idx), (double)sc.loss);
+        return finish_sample(l, res->strat, &p, &sm, err);
+    }
     rng_seed(&r, c->strategy.seed, SEARCH_STREAM_CHILD + (uint64_t)l->idx);
     tc.seed = rng_next(&r);
     l->last_epoch = -1;
@@ -419,6 +496,59 @@ static NvStatus run_one(Loop *l, const SearchConfig *c, Resources *res,
     return finish_sample(l, res->strat, &p, &sm, err);
 }
 
+static int on_shared_step(void *ctx, int step, int steps, float loss)
+{
+    Loop *l = ctx;
+    if (stopping(l))
+        return 1;
+    pause_here(l);
+    double now = mono_s();
+    if (l->hooks->human && now - l->last_human >= SEARCH_HUMAN_PERIOD) {
+        human_line(l, "shared weights before sample %d: step %d/%d  loss %.4f",
+                   l->idx, step, steps, (double)loss);
+        l->last_human = now;
+    }
+    return stopping(l);
+}
+
+/* shared_phase - invariant 5: train the shared weights when sample l->idx
+ * opens a round they have not been trained for, then checkpoint them. */
+static NvStatus shared_phase(Loop *l, const SearchConfig *c, Resources *res,
+                             NvError *err)
+{
+    Shared *sh = res->shared;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    float loss;
+    NvStatus r;
+    (void)c;
+    if (shared_rounds(sh) > shared_round_of(sh, l->idx))
+        return NV_OK;
+    if (shared_rounds(sh) < shared_round_of(sh, l->idx))
+        return nv_error_set(err, NV_ERR_DB,
+                            "the shared-weight checkpoint holds %d rounds but "
+                            "sample %d is in round %d: the database was "
+                            "changed behind nasview's back",
+                            shared_rounds(sh), l->idx,
+                            shared_round_of(sh, l->idx));
+    if ((r = shared_train(sh, res->strat, on_shared_step, l, &loss, err))) {
+        if (r == NV_ERR_INTERRUPTED)
+            nv_error_set(err, NV_ERR_INTERRUPTED,
+                         "stopped by signal %d while training the shared "
+                         "weights before sample %d",
+                         l->hooks->stop ? (int)*l->hooks->stop : 0, l->idx);
+        return r;
+    }
+    if ((r = shared_save(sh, &buf, &len, err)) ||
+        (r = store_shared_save(l->st, l->id, shared_rounds(sh), buf, len,
+                               err))) {
+        free(buf);
+        return r;
+    }
+    free(buf);
+    return NV_OK;
+}
+
 /* loop - run samples from `from` to the budget; sets the final status. */
 static NvStatus loop(Store *st, int64_t id, int from, const SearchConfig *c,
                      Resources *res, const SearchHooks *hooks, NvError *err)
@@ -443,6 +573,9 @@ static NvStatus loop(Store *st, int64_t id, int from, const SearchConfig *c,
                              (int)*hooks->stop, l.idx);
             break;
         }
+        if (c->weight_sharing &&
+            (r = shared_phase(&l, c, res, err)))
+            break;
         if ((r = run_one(&l, c, res, err)))
             break;
         l.done_this_run++;
@@ -487,11 +620,13 @@ static NvStatus unique_name(Store *st, const SearchConfig *c, char *name,
     NvError e2;
     for (int k = 1; k < 10000; k++) {
         NvStatus r;
+        const char *ws = c->weight_sharing ? "-ws" : "";
         if (k == 1)
-            snprintf(name, n, "%s-%llu", strategy_kind_name(c->strategy.kind),
-                     (unsigned long long)c->strategy.seed);
+            snprintf(name, n, "%s%s-%llu", strategy_kind_name(c->strategy.kind),
+                     ws, (unsigned long long)c->strategy.seed);
         else
-            snprintf(name, n, "%s-%llu-%d", strategy_kind_name(c->strategy.kind),
+            snprintf(name, n, "%s%s-%llu-%d",
+                     strategy_kind_name(c->strategy.kind), ws,
                      (unsigned long long)c->strategy.seed, k);
         r = store_search_find(st, name, &tmp, &e2);
         if (r == NV_ERR_NOT_FOUND)
@@ -507,7 +642,7 @@ static NvStatus unique_name(Store *st, const SearchConfig *c, char *name,
 NvStatus search_run(Store *st, const SearchConfig *c, const SearchHooks *hooks,
                     int64_t *id_out, NvError *err)
 {
-    Resources res = { NULL, NULL, NULL };
+    Resources res = { NULL, NULL, NULL, NULL };
     StoreSearch row;
     uint8_t *state = NULL;
     size_t len = 0;
@@ -516,6 +651,8 @@ NvStatus search_run(Store *st, const SearchConfig *c, const SearchHooks *hooks,
 
     if (c->budget < 1)
         return nv_error_set(err, NV_ERR_USAGE, "--budget must be at least 1");
+    if ((r = search_config_check(c, err)))
+        return r;
     memset(&row, 0, sizeof row);
     if (c->name[0])
         snprintf(row.name, sizeof row.name, "%s", c->name);
@@ -524,7 +661,7 @@ NvStatus search_run(Store *st, const SearchConfig *c, const SearchHooks *hooks,
     /* Check every setting before the search exists. */
     if (!(res.strat = strategy_new(&c->strategy, err)))
         return err->status ? err->status : NV_ERR_USAGE;
-    if ((r = load_data(c, &res, err)))
+    if ((r = load_data(c, &res, err)) || (r = make_shared(c, &res, err)))
         goto out;
     snprintf(row.strategy, sizeof row.strategy, "%s",
              strategy_kind_name(c->strategy.kind));
@@ -545,6 +682,10 @@ NvStatus search_run(Store *st, const SearchConfig *c, const SearchHooks *hooks,
     row.val_size = c->val_size;
     row.retrain_duplicates = c->retrain_duplicates;
     row.bn_recalibrate = c->train.bn_recalibrate;
+    snprintf(row.reward_kind, sizeof row.reward_kind, "%s",
+             c->weight_sharing ? "shared" : "standalone");
+    row.ws_steps = c->weight_sharing ? c->ws_steps : 0;
+    row.ws_samples = c->weight_sharing ? c->ws_samples : 0;
     if ((r = settings_json(c, row.settings, sizeof row.settings, err)) ||
         (r = store_search_create(st, &row, &id, err)))
         goto out;
@@ -566,7 +707,7 @@ out:
 NvStatus search_resume(Store *st, const char *key, const SearchHooks *hooks,
                        int64_t *id_out, NvError *err)
 {
-    Resources res = { NULL, NULL, NULL };
+    Resources res = { NULL, NULL, NULL, NULL };
     StoreSearch row;
     SearchConfig c;
     uint8_t *state = NULL;
@@ -586,8 +727,24 @@ NvStatus search_resume(Store *st, const char *key, const SearchHooks *hooks,
         nv_error_prefix(err, "cannot resume '%s'", row.name);
         goto out;
     }
-    if ((r = load_data(&c, &res, err)) ||
-        (r = store_search_claim(st, row.id, err)))
+    if ((r = load_data(&c, &res, err)) || (r = make_shared(&c, &res, err)))
+        goto out;
+    if (c.weight_sharing) {
+        uint8_t *wbuf = NULL;
+        size_t wlen = 0;
+        int rounds = 0;
+        r = store_shared_load(st, row.id, &rounds, &wbuf, &wlen, err);
+        if (r == NV_OK)
+            r = shared_load(res.shared, rounds, wbuf, wlen, err);
+        else if (r == NV_ERR_NOT_FOUND)
+            r = NV_OK; /* stopped before its first round ended */
+        free(wbuf);
+        if (r) {
+            nv_error_prefix(err, "cannot resume '%s'", row.name);
+            goto out;
+        }
+    }
+    if ((r = store_search_claim(st, row.id, err)))
         goto out;
     r = loop(st, row.id, after + 1, &c, &res, hooks, err);
 out:

@@ -29,6 +29,13 @@ typedef struct {
     char dataset[STORE_TEXT_MAX]; /* dataset_load spec */
     int64_t train_size, val_size;
     int retrain_duplicates;    /* train a known architecture again */
+    /* Weight sharing (ENAS; rl and random only): instead of training each
+     * child, rounds of ws_steps steps training the shared weights on
+     * architectures drawn from the strategy, then ws_samples
+     * architectures proposed, each scored on one validation batch with
+     * the shared weights (reward kind "shared"). */
+    int weight_sharing;
+    int ws_steps, ws_samples;
 } SearchConfig;
 
 typedef struct {
@@ -44,6 +51,11 @@ typedef struct {
 /* search_config_default - a search of kind with seed: SPEC.md's proxy
  * defaults, budget 100, Fashion-MNIST with 10,000/5,000 images. */
 SearchConfig search_config_default(StrategyKind kind, uint64_t seed);
+
+/* search_config_check - NV_OK when c's settings agree with each other
+ * (weight sharing only with rl or random, with steps and samples of at
+ * least 1); NV_ERR_USAGE naming the problem.  search_run calls it. */
+NvStatus search_config_check(const SearchConfig *c, NvError *err);
 
 /* search_run - create a new search in st (a STORE_WRITE store) from cfg
  * and run it.  *id receives its id as soon as it exists (may be NULL).

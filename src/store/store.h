@@ -43,7 +43,7 @@
 #include "base/nv_error.h"
 
 /* The schema version this program creates and reads (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 /* PRAGMA application_id of a nasview database: "NASV". */
 #define STORE_APPLICATION_ID 0x4E415356
 /* How long a writer waits for another writer's transaction (ms). */
@@ -90,6 +90,12 @@ typedef struct {
     double lr;
     int retrain_duplicates;
     int bn_recalibrate;             /* 0 for searches made before schema 4 */
+    char reward_kind[16];           /* "standalone" or "shared" (weight
+                                       sharing); "" is written as
+                                       "standalone" */
+    int ws_steps, ws_samples;       /* weight sharing: shared-weight steps
+                                       and architectures per round; 0 for
+                                       stand-alone searches */
     char settings[STORE_SETTINGS_MAX]; /* JSON object, every setting */
     /* filled when read */
     SearchStatus status;            /* SEARCH_STALE computed for readers */
@@ -316,6 +322,18 @@ NvStatus store_sample_abort(Store *s, int64_t search_id, int idx,
  * after_sample (-1: before the first proposal), replacing older ones. */
 NvStatus store_state_save(Store *s, int64_t search_id, int after_sample,
                           const uint8_t *state, size_t len, NvError *err);
+
+/* store_shared_save - one transaction: replace the shared-weight
+ * checkpoint of search_id with state[0..len) taken after `rounds`
+ * shared-weight phases. */
+NvStatus store_shared_save(Store *s, int64_t search_id, int rounds,
+                           const uint8_t *state, size_t len, NvError *err);
+
+/* store_shared_load - the shared-weight checkpoint of search_id: *rounds
+ * and *state (malloc'ed, the caller's) of *len bytes.  NV_ERR_NOT_FOUND
+ * (with *state NULL) when there is none. */
+NvStatus store_shared_load(Store *s, int64_t search_id, int *rounds,
+                           uint8_t **state, size_t *len, NvError *err);
 
 /* store_state_load - the newest snapshot of search_id: *after_sample, and
  * *state (malloc'ed, owned by the caller) of *len bytes.

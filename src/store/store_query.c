@@ -17,7 +17,8 @@
     "id, name, strategy, seed, budget, dataset, F, N, epochs, train_size, "   \
     "val_size, batch, lr, threads, retrain_duplicates, settings, status, "    \
     "pid, host, created, updated, finished, version, message, samples_done, " \
-    "best_reward, best_idx, bn_recalibrate"
+    "best_reward, best_idx, bn_recalibrate, reward_kind, ws_steps, "         \
+    "ws_samples"
 
 static SearchStatus parse_search_status(const char *t)
 {
@@ -60,6 +61,9 @@ static void read_search(const Store *s, sqlite3_stmt *st, StoreSearch *o)
     o->best_reward = store_col_real(st, 25);
     o->best_idx = (int)store_col_int(st, 26, -1);
     o->bn_recalibrate = sqlite3_column_int(st, 27);
+    store_col_text(st, 28, o->reward_kind, sizeof o->reward_kind);
+    o->ws_steps = sqlite3_column_int(st, 29);
+    o->ws_samples = sqlite3_column_int(st, 30);
     /* Invariant 5: a vanished process makes a running search stale. */
     if ((o->status == SEARCH_RUNNING || o->status == SEARCH_PAUSED) &&
         strcmp(o->host, s->host) == 0 && !store_pid_alive(o->pid)) {
@@ -536,6 +540,45 @@ NvStatus store_state_load(Store *s, int64_t search_id, int *after_sample,
                          s->path, (long long)search_id);
     } else {
         r = store_db_fail(s, err, "cannot read the strategy state");
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+NvStatus store_shared_load(Store *s, int64_t search_id, int *rounds,
+                           uint8_t **state, size_t *len, NvError *err)
+{
+    sqlite3_stmt *st;
+    NvStatus r = NV_OK;
+    int rc;
+    *state = NULL;
+    *len = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT rounds, state FROM shared_weights "
+                           "WHERE search_id = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_db_fail(s, err, "cannot read the shared weights");
+    sqlite3_bind_int64(st, 1, search_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        int n = sqlite3_column_bytes(st, 1);
+        const void *b = sqlite3_column_blob(st, 1);
+        *rounds = sqlite3_column_int(st, 0);
+        *state = malloc(n > 0 ? (size_t)n : 1);
+        if (!*state)
+            r = nv_error_set(err, NV_ERR_NOMEM,
+                             "out of memory reading the shared weights");
+        else {
+            if (n > 0)
+                memcpy(*state, b, (size_t)n);
+            *len = (size_t)n;
+        }
+    } else if (rc == SQLITE_DONE) {
+        r = nv_error_set(err, NV_ERR_NOT_FOUND,
+                         "%s: search %lld has no shared-weight checkpoint",
+                         s->path, (long long)search_id);
+    } else {
+        r = store_db_fail(s, err, "cannot read the shared weights");
     }
     sqlite3_finalize(st);
     return r;
