@@ -1,8 +1,10 @@
 #!/bin/sh
 # search_ws.sh - `nasview search --weight-sharing` end to end on a tiny
 # synthetic dataset: rl and random with shared weights, every row checked
-# and marked shared-weight in ls, show and export; the same seed gives the
-# same samples and rewards; settings that do not fit are refused; SIGINT
+# and marked shared-weight in ls, show and export; the fidelity panel (best
+# and random architectures trained stand-alone) and its correlations; the
+# same seed gives the same samples, rewards and panel; settings that do
+# not fit are refused; SIGINT
 # and SIGKILL in the middle, then --resume, give exactly the samples and
 # shared weights of an uninterrupted run.
 . "${SRCDIR:-.}/tests/lib.sh"
@@ -15,19 +17,33 @@ DB="$TMP/w.db"
 
 # --- full searches ------------------------------------------------------------
 run "$NASVIEW" search --db "$DB" --strategy rl --budget 12 --seed 3 \
-    --weight-sharing --ws-steps 5 --ws-samples 4 --set ppo_batch=2 $SMALL
+    --weight-sharing --ws-steps 5 --ws-samples 4 --ws-panel 2 \
+    --set ppo_batch=2 $SMALL
 expect_status 0 "rl with weight sharing"
 run "$NASVIEW" search --db "$DB" --strategy random --budget 6 --seed 3 \
-    --weight-sharing --ws-steps 3 --ws-samples 4 $SMALL
+    --weight-sharing --ws-steps 3 --ws-samples 4 --ws-panel 0 $SMALL
 expect_status 0 "random with weight sharing"
 $CHECKDB "$DB" consistent rl-ws-3 random-ws-3 || fail "rows consistent"
 run "$NASVIEW" search --db "$DB" --strategy rl --budget 12 --seed 3 \
-    --weight-sharing --ws-steps 5 --ws-samples 4 --set ppo_batch=2 $SMALL
+    --weight-sharing --ws-steps 5 --ws-samples 4 --ws-panel 2 \
+    --set ppo_batch=2 $SMALL
 expect_status 0 "the same again"
 $CHECKDB "$DB" same rl-ws-3 rl-ws-3-2 || fail "same seed, same samples"
 $CHECKDB "$DB" sameweights rl-ws-3 rl-ws-3-2 || fail "same seed, same weights"
 [ "$($CHECKDB "$DB" field rl-ws-3 "SELECT count(DISTINCT reward) FROM samples WHERE search_id = ?")" -gt 1 ] ||
     fail "rewards differ between architectures"
+# the fidelity panel: 2 best distinct architectures and 2 others, trained
+# stand-alone with the seeds their samples would have had; the same again
+PANEL="SELECT group_concat(sample_idx || pick || reward, ' ') FROM (SELECT * FROM panel WHERE search_id = ? ORDER BY sample_idx)"
+[ "$($CHECKDB "$DB" field rl-ws-3 "SELECT count(*) FROM panel WHERE search_id = ? AND pick = 'top'")" = 2 ] &&
+[ "$($CHECKDB "$DB" field rl-ws-3 "SELECT count(*) FROM panel WHERE search_id = ? AND pick = 'random'")" = 2 ] ||
+    fail "panel: 2 top and 2 random"
+[ "$($CHECKDB "$DB" field rl-ws-3 "$PANEL")" = "$($CHECKDB "$DB" field rl-ws-3-2 "$PANEL")" ] ||
+    fail "panel: same seed, same panel"
+[ "$($CHECKDB "$DB" field rl-ws-3 "SELECT count(*) FROM panel p WHERE search_id = ? AND pick = 'top' AND shared_reward < (SELECT max(x.shared_reward) FROM panel x WHERE x.search_id = p.search_id AND x.pick = 'random')")" = 0 ] ||
+    fail "panel: the top picks are the best"
+[ "$($CHECKDB "$DB" field random-ws-3 "SELECT count(*) FROM panel WHERE search_id = ?")" = 0 ] ||
+    fail "--ws-panel 0: no panel"
 
 # --- what readers see -----------------------------------------------------------
 run "$NASVIEW" show --db "$DB" rl-ws-3
@@ -40,6 +56,15 @@ s = json.load(sys.stdin)["search"]
 assert s["reward_kind"] == "shared" and s["ws_steps"] == 5, s
 assert s["settings"]["weight_sharing"] is True, s
 ' || fail "show json: reward kind and rounds: $out"
+printf '%s' "$out" | python3 -c '
+import json, sys
+f = json.load(sys.stdin)["fidelity"]
+assert f["n"] == 4 and len(f["architectures"]) == 4, f
+assert -1 <= f["kendall_tau"]["lo"] <= f["kendall_tau"]["hi"] <= 1, f
+assert "r" in f["spearman_rho"], f
+' || fail "show json: fidelity: $out"
+run "$NASVIEW" show --db "$DB" rl-ws-3
+expect_out "Kendall tau" "show table: the panel's correlations"
 run "$NASVIEW" ls --db "$DB" --format csv
 printf '%s\n' "$out" | python3 -c '
 import csv, sys
@@ -64,7 +89,7 @@ expect_status 2 "--ws-samples 0"
 # --- interrupted and resumed = uninterrupted ---------------------------------------
 # Rounds of 40 steps and 3 samples: most of the time goes to training the
 # shared weights, so a pause mostly lands in the middle of it.
-WS="--strategy rl --budget 12 --seed 5 --weight-sharing --ws-steps 40 --ws-samples 3 --set ppo_batch=3 $SMALL"
+WS="--strategy rl --budget 12 --seed 5 --weight-sharing --ws-steps 40 --ws-samples 3 --ws-panel 0 --set ppo_batch=3 $SMALL"
 run "$NASVIEW" search --db "$DB" --name ref $WS
 expect_status 0 "reference run"
 $CHECKDB "$DB" consistent ref || fail "reference rows"

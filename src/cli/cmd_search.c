@@ -23,7 +23,8 @@ static const char usage[] =
     "                      [--train-size n] [--val-size n] [--dataset D]\n"
     "                      [--threads n] [--retrain-duplicates]\n"
     "                      [--bn-recalibrate on|off]\n"
-    "                      [--weight-sharing [--ws-steps n] [--ws-samples n]]\n"
+    "                      [--weight-sharing [--ws-steps n] [--ws-samples n]\n"
+    "                       [--ws-panel k]]\n"
     "                      [--set NAME=VALUE]...\n"
     "       nasview search [--db FILE] --resume SEARCH\n"
     "Run a search headless and store every sample in the database.\n"
@@ -52,8 +53,9 @@ static const char usage[] =
     "                    them on drawn architectures, then --ws-samples (20)\n"
     "                    samples each scored on one validation batch with\n"
     "                    them (rewards stored as shared-weight); --budget\n"
-    "                    counts samples, --epochs and --bn-recalibrate do\n"
-    "                    not apply\n"
+    "                    counts samples; at the end the --ws-panel (5) best\n"
+    "                    and as many random ones are trained stand-alone and\n"
+    "                    the rank correlation shown by 'nasview show'\n"
     "  --set NAME=VALUE  a strategy setting (see nasview(1), STRATEGIES);\n"
     "  --NAME VALUE      the same (but --lr is the child's learning rate)\n"
     "  --resume SEARCH   continue a stopped search (name or id) exactly\n"
@@ -70,7 +72,7 @@ enum {
     OPT_DB = 1, OPT_STRATEGY, OPT_BUDGET, OPT_SEED, OPT_NAME, OPT_F, OPT_N,
     OPT_EPOCHS, OPT_TRAIN_SIZE, OPT_VAL_SIZE, OPT_DATASET, OPT_THREADS,
     OPT_RESUME, OPT_BATCH, OPT_LR, OPT_RETRAIN, OPT_SET, OPT_BN_RECAL,
-    OPT_WS, OPT_WS_STEPS, OPT_WS_SAMPLES
+    OPT_WS, OPT_WS_STEPS, OPT_WS_SAMPLES, OPT_WS_PANEL
 };
 
 static const struct option fixed_opts[] = {
@@ -95,6 +97,7 @@ static const struct option fixed_opts[] = {
     { "weight-sharing", no_argument, NULL, OPT_WS },
     { "ws-steps", required_argument, NULL, OPT_WS_STEPS },
     { "ws-samples", required_argument, NULL, OPT_WS_SAMPLES },
+    { "ws-panel", required_argument, NULL, OPT_WS_PANEL },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -236,7 +239,7 @@ static int run_search(int argc, char **argv, const struct option *opts)
         case OPT_TRAIN_SIZE: case OPT_VAL_SIZE: case OPT_DATASET:
         case OPT_THREADS: case OPT_BATCH: case OPT_LR: case OPT_RETRAIN:
         case OPT_BN_RECAL: case OPT_WS: case OPT_WS_STEPS:
-        case OPT_WS_SAMPLES:
+        case OPT_WS_SAMPLES: case OPT_WS_PANEL:
             if (nlater == 32)
                 return cli_usage_error("search", "too many options");
             later[nlater].opt = c;
@@ -321,6 +324,7 @@ static int run_search(int argc, char **argv, const struct option *opts)
                         { OPT_BATCH, "--batch", 1, 65536 },
                         { OPT_WS_STEPS, "--ws-steps", 1, 1000000 },
                         { OPT_WS_SAMPLES, "--ws-samples", 1, 1000000 },
+                        { OPT_WS_PANEL, "--ws-panel", 0, 10000 },
                     };
                 for (size_t k = 0; k < sizeof ints / sizeof ints[0]; k++) {
                     if (ints[k].opt != later[i].opt)
@@ -339,6 +343,7 @@ static int run_search(int argc, char **argv, const struct option *opts)
                     case OPT_BATCH: cfg.train.batch = (int)v; break;
                     case OPT_WS_STEPS: cfg.ws_steps = (int)v; break;
                     case OPT_WS_SAMPLES: cfg.ws_samples = (int)v; break;
+                    case OPT_WS_PANEL: cfg.ws_panel = (int)v; break;
                     default: break;
                     }
                 }
@@ -351,9 +356,11 @@ static int run_search(int argc, char **argv, const struct option *opts)
                 return cli_fail("search", &err);
         for (int i = 0; i < nlater; i++)
             if (!cfg.weight_sharing && (later[i].opt == OPT_WS_STEPS ||
-                                        later[i].opt == OPT_WS_SAMPLES))
-                return cli_usage_error("search", "--ws-steps and --ws-samples "
-                                                 "need --weight-sharing");
+                                        later[i].opt == OPT_WS_SAMPLES ||
+                                        later[i].opt == OPT_WS_PANEL))
+                return cli_usage_error("search", "--ws-steps, --ws-samples "
+                                                 "and --ws-panel need "
+                                                 "--weight-sharing");
         if (search_config_check(&cfg, &err))
             return cli_usage_error("search", "%s", err.msg);
         /* evolution's first `population` samples are random founders */

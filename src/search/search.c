@@ -32,7 +32,12 @@
  *     checkpoint of round r is valid for all of round r's samples: a
  *     resume loads it and the strategy snapshot and goes on exactly.
  *     A shared-weight search never reuses the reward of a duplicate (the
- *     weights have moved on since). */
+ *     weights have moved on since).
+ *  6. The fidelity panel of a weight-sharing search comes after its last
+ *     sample and before it is done: its picks depend only on the stored
+ *     samples and the seed (SEARCH_STREAM_PANEL), each is trained as a
+ *     stand-alone child with the seed sample idx would have had, and each
+ *     result is committed alone, so a resume trains only those missing. */
 #include "config.h"
 
 #include <math.h>
@@ -47,35 +52,16 @@
 #include "base/jsonw.h"
 #include "base/text.h"
 #include "search/search.h"
-#include "search/shared.h"
+#include "search/search_impl.h"
 
-/* RNG streams of the search seed (invariant 2); far from the strategy's
- * own streams (strategy.h). */
+/* The data split's RNG stream (invariant 2; the others are in
+ * search_impl.h). */
 #define SEARCH_STREAM_SPLIT 0x53504c4954ull       /* "SPLIT" */
-#define SEARCH_STREAM_CHILD 0x4348494c44000000ull /* "CHILD" + idx */
-#define SEARCH_STREAM_SHARED 0x534841524544ull    /* "SHARED" */
 
 /* How often a training child's progress is written (seconds). */
 #define SEARCH_PROGRESS_PERIOD 1.0
-/* How often the terminal line is redrawn (seconds). */
-#define SEARCH_HUMAN_PERIOD 0.25
 
-typedef struct {
-    Store *st;
-    const SearchHooks *hooks;
-    int64_t id;
-    const StoreSearch *row;
-    int idx;              /* sample in flight */
-    double last_write;    /* monotonic time of the last progress point */
-    double last_human;
-    int last_epoch;
-    double t0;            /* monotonic start of this run */
-    int done_this_run;    /* samples finished since start (for the ETA) */
-    NvError write_err;    /* first failed progress write, reported once */
-    int write_failed;
-} Loop;
-
-static double mono_s(void)
+double search_mono_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -100,19 +86,17 @@ SearchConfig search_config_default(StrategyKind kind, uint64_t seed)
     c.val_size = TRAIN_DEFAULT_VAL_SIZE;
     c.ws_steps = SHARED_DEFAULT_STEPS;
     c.ws_samples = SHARED_DEFAULT_SAMPLES;
+    c.ws_panel = SHARED_DEFAULT_PANEL;
     return c;
 }
 
-static int stopping(const Loop *l)
+int search_stopping(const Loop *l)
 {
     return l->hooks->stop && *l->hooks->stop;
 }
 
-static void human_line(Loop *l, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* human_line - redraw the one status line on the terminal. */
-static void human_line(Loop *l, const char *fmt, ...)
+/* search_human_line - redraw the one status line on the terminal. */
+void search_human_line(Loop *l, const char *fmt, ...)
 {
     va_list ap;
     char line[512];
@@ -145,18 +129,18 @@ static void format_eta(char *buf, size_t n, double s)
         snprintf(buf, n, "%dm%02ds", (int)(s / 60), (int)s % 60);
 }
 
-/* pause_here - wait while hooks->pause is set (invariant 3: no transaction
+/* search_pause_here - wait while hooks->pause is set (invariant 3: no transaction
  * open); the search shows as paused meanwhile. */
-static void pause_here(Loop *l)
+void search_pause_here(Loop *l)
 {
     NvError err;
-    if (!l->hooks->pause || !*l->hooks->pause || stopping(l))
+    if (!l->hooks->pause || !*l->hooks->pause || search_stopping(l))
         return;
     if (store_search_set_status(l->st, l->id, SEARCH_PAUSED,
                                 "paused (SIGUSR1); SIGUSR2 resumes", &err))
         search_complain(&err, "");
-    human_line(l, "paused at sample %d (send SIGUSR2 to resume)", l->idx);
-    while (*l->hooks->pause && !stopping(l))
+    search_human_line(l, "paused at sample %d (send SIGUSR2 to resume)", l->idx);
+    while (*l->hooks->pause && !search_stopping(l))
         sleep_ms(50);
     if (store_search_set_status(l->st, l->id, SEARCH_RUNNING, "", &err))
         search_complain(&err, "");
@@ -169,12 +153,12 @@ static int on_progress(const TrainProgress *p, void *ctx)
     int64_t per_epoch;
     int epoch_end;
 
-    if (stopping(l))
+    if (search_stopping(l))
         return 1;
-    pause_here(l);
-    if (stopping(l))
+    search_pause_here(l);
+    if (search_stopping(l))
         return 1;
-    now = mono_s();
+    now = search_mono_s();
     per_epoch = p->epochs > 0 ? p->steps / p->epochs : p->steps;
     epoch_end = per_epoch > 0 && p->step > 0 && !p->evaluating &&
                 p->step % per_epoch == 0;
@@ -203,7 +187,7 @@ static int on_progress(const TrainProgress *p, void *ctx)
         else
             snprintf(best, sizeof best, "%.4f", l->row->best_reward);
         format_eta(eta, sizeof eta, per * left - p->elapsed_s);
-        human_line(l,
+        search_human_line(l,
                    "sample %d (%d of %d)  epoch %d/%d  step %lld/%lld  "
                    "loss %.4f%s  best %s  ETA %s",
                    l->idx, l->idx + 1, l->row->budget, p->epoch + 1, p->epochs,
@@ -211,7 +195,7 @@ static int on_progress(const TrainProgress *p, void *ctx)
                    p->evaluating ? "  (validating)" : "", best, eta);
         l->last_human = now;
     }
-    return stopping(l);
+    return search_stopping(l);
 }
 
 /* ---- configuration from the database ----------------------------------- */
@@ -252,6 +236,7 @@ static NvStatus config_from_row(Store *st, const StoreSearch *row,
     if (c->weight_sharing) {
         c->ws_steps = row->ws_steps;
         c->ws_samples = row->ws_samples;
+        c->ws_panel = row->ws_panel;
     }
     if ((r = store_search_params(st, row->id, apply_param, &c->strategy, err)))
         nv_error_prefix(err, "search '%s': stored strategy settings",
@@ -298,12 +283,13 @@ static NvStatus settings_json(const SearchConfig *c, char *buf, size_t n,
     fprintf(f, "\"threads\":%d,\"retrain_duplicates\":%s,"
                "\"bn_recalibrate\":%s,\"recal_images\":%d,"
                "\"weight_sharing\":%s,\"ws_steps\":%d,\"ws_samples\":%d,"
-               "\"strategy_params\":%s}",
+               "\"ws_panel\":%d,\"strategy_params\":%s}",
             c->train.threads, c->retrain_duplicates ? "true" : "false",
             c->train.bn_recalibrate ? "true" : "false",
             c->train.recal_images, c->weight_sharing ? "true" : "false",
             c->weight_sharing ? c->ws_steps : 0,
-            c->weight_sharing ? c->ws_samples : 0, strat);
+            c->weight_sharing ? c->ws_samples : 0,
+            c->weight_sharing ? c->ws_panel : 0, strat);
     fclose(f);
     if (len >= n) {
         free(text);
@@ -316,11 +302,6 @@ static NvStatus settings_json(const SearchConfig *c, char *buf, size_t n,
 
 /* ---- the loop ------------------------------------------------------------- */
 
-typedef struct {
-    Dataset *train, *val;
-    Strategy *strat;
-    Shared *shared; /* weight sharing only */
-} Resources;
 
 static void resources_free(Resources *res)
 {
@@ -328,40 +309,6 @@ static void resources_free(Resources *res)
     dataset_free(res->train);
     dataset_free(res->val);
     strategy_free(res->strat);
-}
-
-NvStatus search_config_check(const SearchConfig *c, NvError *err)
-{
-    if (!c->weight_sharing)
-        return NV_OK;
-    if (!strategy_can_sample(c->strategy.kind))
-        return nv_error_set(err, NV_ERR_USAGE,
-                            "--weight-sharing works with --strategy rl or "
-                            "random, not %s (it trains the shared weights on "
-                            "architectures drawn from the strategy)",
-                            strategy_kind_name(c->strategy.kind));
-    if (c->ws_steps < 1 || c->ws_steps > 1000000 || c->ws_samples < 1 ||
-        c->ws_samples > 1000000)
-        return nv_error_set(err, NV_ERR_USAGE,
-                            "--ws-steps and --ws-samples must be between 1 "
-                            "and 1000000 (got %d and %d)",
-                            c->ws_steps, c->ws_samples);
-    return NV_OK;
-}
-
-/* make_shared - the shared weights of a weight-sharing search, after its
- * data is loaded. */
-static NvStatus make_shared(const SearchConfig *c, Resources *res,
-                            NvError *err)
-{
-    Rng r;
-    if (!c->weight_sharing)
-        return NV_OK;
-    rng_seed(&r, c->strategy.seed, SEARCH_STREAM_SHARED);
-    int rounds = (c->budget + c->ws_samples - 1) / c->ws_samples;
-    res->shared = shared_new(&c->train, res->train, res->val, rng_next(&r),
-                             rounds, c->ws_steps, c->ws_samples, err);
-    return res->shared ? NV_OK : err->status ? err->status : NV_ERR_NOMEM;
 }
 
 static NvStatus load_data(const SearchConfig *c, Resources *res, NvError *err)
@@ -476,7 +423,7 @@ static NvStatus run_one(Loop *l, const SearchConfig *c, Resources *res,
                            &ignored);
         return st;
     }
-    if (tr.interrupted || stopping(l)) {
+    if (tr.interrupted || search_stopping(l)) {
         NvError ignored;
         store_sample_abort(l->st, l->id, l->idx, SAMPLE_INTERRUPTED,
                            "stopped by a signal while training", &ignored);
@@ -496,59 +443,6 @@ static NvStatus run_one(Loop *l, const SearchConfig *c, Resources *res,
     return finish_sample(l, res->strat, &p, &sm, err);
 }
 
-static int on_shared_step(void *ctx, int step, int steps, float loss)
-{
-    Loop *l = ctx;
-    if (stopping(l))
-        return 1;
-    pause_here(l);
-    double now = mono_s();
-    if (l->hooks->human && now - l->last_human >= SEARCH_HUMAN_PERIOD) {
-        human_line(l, "shared weights before sample %d: step %d/%d  loss %.4f",
-                   l->idx, step, steps, (double)loss);
-        l->last_human = now;
-    }
-    return stopping(l);
-}
-
-/* shared_phase - invariant 5: train the shared weights when sample l->idx
- * opens a round they have not been trained for, then checkpoint them. */
-static NvStatus shared_phase(Loop *l, const SearchConfig *c, Resources *res,
-                             NvError *err)
-{
-    Shared *sh = res->shared;
-    uint8_t *buf = NULL;
-    size_t len = 0;
-    float loss;
-    NvStatus r;
-    (void)c;
-    if (shared_rounds(sh) > shared_round_of(sh, l->idx))
-        return NV_OK;
-    if (shared_rounds(sh) < shared_round_of(sh, l->idx))
-        return nv_error_set(err, NV_ERR_DB,
-                            "the shared-weight checkpoint holds %d rounds but "
-                            "sample %d is in round %d: the database was "
-                            "changed behind nasview's back",
-                            shared_rounds(sh), l->idx,
-                            shared_round_of(sh, l->idx));
-    if ((r = shared_train(sh, res->strat, on_shared_step, l, &loss, err))) {
-        if (r == NV_ERR_INTERRUPTED)
-            nv_error_set(err, NV_ERR_INTERRUPTED,
-                         "stopped by signal %d while training the shared "
-                         "weights before sample %d",
-                         l->hooks->stop ? (int)*l->hooks->stop : 0, l->idx);
-        return r;
-    }
-    if ((r = shared_save(sh, &buf, &len, err)) ||
-        (r = store_shared_save(l->st, l->id, shared_rounds(sh), buf, len,
-                               err))) {
-        free(buf);
-        return r;
-    }
-    free(buf);
-    return NV_OK;
-}
-
 /* loop - run samples from `from` to the budget; sets the final status. */
 static NvStatus loop(Store *st, int64_t id, int from, const SearchConfig *c,
                      Resources *res, const SearchHooks *hooks, NvError *err)
@@ -562,19 +456,19 @@ static NvStatus loop(Store *st, int64_t id, int from, const SearchConfig *c,
     l.hooks = hooks;
     l.id = id;
     l.row = &row;
-    l.t0 = mono_s();
+    l.t0 = search_mono_s();
     for (l.idx = from; l.idx < c->budget; l.idx++) {
         if ((r = store_search_get(st, id, &row, err)))
             break;
-        pause_here(&l);
-        if (stopping(&l)) {
+        search_pause_here(&l);
+        if (search_stopping(&l)) {
             r = nv_error_set(err, NV_ERR_INTERRUPTED,
                              "stopped by signal %d before sample %d",
                              (int)*hooks->stop, l.idx);
             break;
         }
         if (c->weight_sharing &&
-            (r = shared_phase(&l, c, res, err)))
+            (r = search_shared_phase(&l, c, res, err)))
             break;
         if ((r = run_one(&l, c, res, err)))
             break;
@@ -583,7 +477,7 @@ static NvStatus loop(Store *st, int64_t id, int from, const SearchConfig *c,
             StoreSample sm;
             NvError e2;
             if (store_sample_get(st, id, l.idx, &sm, NULL, NULL, &e2) == NV_OK)
-                human_line(&l, "sample %d (%d of %d)  %-9s reward %.4f  "
+                search_human_line(&l, "sample %d (%d of %d)  %-9s reward %.4f  "
                                "params %lld  %.1f s\n",
                            l.idx, l.idx + 1, c->budget,
                            store_sample_status_name(sm.status), sm.reward,
@@ -591,8 +485,12 @@ static NvStatus loop(Store *st, int64_t id, int from, const SearchConfig *c,
                            isnan(sm.seconds) ? 0.0 : sm.seconds);
         }
     }
+    if (r == NV_OK && c->weight_sharing && c->ws_panel > 0) {
+        if ((r = store_search_get(st, id, &row, err)) == NV_OK)
+            r = search_panel(&l, c, res, err);
+    }
     if (hooks->human)
-        human_line(&l, "%s", "");
+        search_human_line(&l, "%s", "");
     {
         NvError e2;
         NvStatus w;
@@ -661,7 +559,7 @@ NvStatus search_run(Store *st, const SearchConfig *c, const SearchHooks *hooks,
     /* Check every setting before the search exists. */
     if (!(res.strat = strategy_new(&c->strategy, err)))
         return err->status ? err->status : NV_ERR_USAGE;
-    if ((r = load_data(c, &res, err)) || (r = make_shared(c, &res, err)))
+    if ((r = load_data(c, &res, err)) || (r = search_shared_make(c, &res, err)))
         goto out;
     snprintf(row.strategy, sizeof row.strategy, "%s",
              strategy_kind_name(c->strategy.kind));
@@ -686,6 +584,7 @@ NvStatus search_run(Store *st, const SearchConfig *c, const SearchHooks *hooks,
              c->weight_sharing ? "shared" : "standalone");
     row.ws_steps = c->weight_sharing ? c->ws_steps : 0;
     row.ws_samples = c->weight_sharing ? c->ws_samples : 0;
+    row.ws_panel = c->weight_sharing ? c->ws_panel : 0;
     if ((r = settings_json(c, row.settings, sizeof row.settings, err)) ||
         (r = store_search_create(st, &row, &id, err)))
         goto out;
@@ -727,7 +626,7 @@ NvStatus search_resume(Store *st, const char *key, const SearchHooks *hooks,
         nv_error_prefix(err, "cannot resume '%s'", row.name);
         goto out;
     }
-    if ((r = load_data(&c, &res, err)) || (r = make_shared(&c, &res, err)))
+    if ((r = load_data(&c, &res, err)) || (r = search_shared_make(&c, &res, err)))
         goto out;
     if (c.weight_sharing) {
         uint8_t *wbuf = NULL;

@@ -36,6 +36,10 @@ typedef struct {
      * the shared weights (reward kind "shared"). */
     int weight_sharing;
     int ws_steps, ws_samples;
+    /* At the end of a weight-sharing search, the ws_panel best distinct
+     * architectures by shared-weight reward and ws_panel others drawn at
+     * random are trained stand-alone (the fidelity panel). */
+    int ws_panel;
 } SearchConfig;
 
 typedef struct {

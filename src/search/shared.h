@@ -32,6 +32,9 @@ typedef struct Shared Shared;
  * a fifth of it spent scoring. */
 #define SHARED_DEFAULT_STEPS 50
 #define SHARED_DEFAULT_SAMPLES 20
+/* Architectures of each half of the fidelity panel: 10 stand-alone
+ * children, some five to ten minutes at the default proxy. */
+#define SHARED_DEFAULT_PANEL 5
 
 /* Returns non-zero to stop phase (a) between two steps. */
 typedef int (*SharedStopFn)(void *ctx, int step, int steps, float loss);
