@@ -11,6 +11,9 @@ sqlite3 module, read-only) and check what `nasview search` promises.
                                           STATUS ('any' for any status)
   search_check.py DB waitdone NAME K STATUS  wait until K samples are
                                           done and the search has STATUS
+  search_check.py DB waitpanel NAME K STATUS  wait until K panel results
+                                          are stored and the search has
+                                          STATUS
   search_check.py DB sameweights A B      the shared-weight checkpoints of
                                           A and B hold the same rounds and
                                           tensors (values and momentum)
@@ -174,15 +177,17 @@ def main():
         if bad:
             raise SystemExit("%d of %d shared tensors differ"
                              % (len(bad), len(a[1])))
-    elif what == "waitdone":
+    elif what in ("waitdone", "waitpanel"):
         name, k, status = sys.argv[3], int(sys.argv[4]), sys.argv[5]
+        count = ("SELECT count(*) FROM samples x WHERE x.search_id = s.id "
+                 "AND x.status = 'done'") if what == "waitdone" else \
+            "SELECT count(*) FROM panel x WHERE x.search_id = s.id"
         for _ in range(3000):
             try:
                 c = connect(db)
                 row = c.execute(
-                    "SELECT s.status, (SELECT count(*) FROM samples x WHERE "
-                    "x.search_id = s.id AND x.status = 'done') FROM searches "
-                    "s WHERE name = ?", (name,)).fetchone()
+                    "SELECT s.status, (%s) FROM searches s WHERE name = ?"
+                    % count, (name,)).fetchone()
                 c.close()
                 if row and row[1] >= k and \
                         (status == "any" or row[0] == status):
@@ -190,8 +195,8 @@ def main():
             except sqlite3.Error:
                 pass
             time.sleep(0.02)
-        raise SystemExit("timed out waiting for %s: %d samples done, %s"
-                         % (name, k, status))
+        raise SystemExit("timed out waiting for %s: %d %s, %s"
+                         % (name, k, what, status))
     elif what == "field":
         c = connect(db)
         print(c.execute(sys.argv[4], (search_id(c, sys.argv[3]),)).fetchone()[0])

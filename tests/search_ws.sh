@@ -128,4 +128,27 @@ $CHECKDB "$DB" same ref kil || fail "SIGKILL then resume = uninterrupted run"
 $CHECKDB "$DB" sameweights ref kil || fail "SIGKILL then resume: same weights"
 $CHECKDB "$DB" consistent kil || fail "SIGKILL then resume: rows consistent"
 
+# --- stopped while the panel trains, resumed: the same panel -----------------
+# (3 epochs make each stand-alone child long enough to be caught)
+PN="--strategy random --budget 6 --seed 4 --weight-sharing --ws-steps 2 --ws-samples 3 --ws-panel 2 --epochs 3 $SMALL"
+run "$NASVIEW" search --db "$DB" --name pref $PN
+expect_status 0 "panel reference"
+"$NASVIEW" search --db "$DB" --name pint $PN 2>/dev/null &
+pid=$!
+$CHECKDB "$DB" waitpanel pint 1 running || fail "pint reached the panel"
+kill -USR1 "$pid"
+$CHECKDB "$DB" waitpanel pint 1 paused || fail "pint: SIGUSR1 pauses the panel"
+kill -INT "$pid"
+wait "$pid"
+status=$?
+[ "$status" -eq 130 ] || fail "SIGINT in the panel: exit status $status"
+[ "$($CHECKDB "$DB" field pint "SELECT count(*) FROM panel WHERE search_id = ?")" -lt 4 ] ||
+    fail "SIGINT in the panel: stopped before its end"
+run "$NASVIEW" search --db "$DB" --resume pint
+expect_status 0 "resume in the panel"
+$CHECKDB "$DB" same pref pint || fail "panel resume: same samples"
+[ "$($CHECKDB "$DB" field pref "$PANEL")" = "$($CHECKDB "$DB" field pint "$PANEL")" ] ||
+    fail "panel resume: same panel"
+$CHECKDB "$DB" consistent pint || fail "panel resume: rows consistent"
+
 finish
