@@ -136,8 +136,9 @@ void net_zero_grad(Net *net);
  * caller has zeroed gradients and set the output's gradient. */
 void net_backward(Net *net, int n);
 
-/* Sizes of the built network (parameters: distinct ones, so a borrowed
- * tensor used twice counts once). */
+/* Sizes of the built network (parameters: once a network that borrows
+ * them is finished, the distinct ones, so a tensor used twice counts
+ * once). */
 int64_t net_param_count(const Net *net);
 int64_t net_mult_adds(const Net *net); /* one image, forward */
 size_t net_bytes(const Net *net);      /* all arenas together */
