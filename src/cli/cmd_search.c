@@ -13,6 +13,7 @@
 #include "base/text.h"
 #include "cli/cli.h"
 #include "nn/network.h"
+#include "report/report.h"
 #include "search/search.h"
 #include "store/store.h"
 
@@ -392,7 +393,16 @@ static int run_search(int argc, char **argv, const struct option *opts)
     NvError e2;
     char name[4 * STORE_NAME_MAX];
     int have_row = id > 0 && store_search_get(st, id, &row, &e2) == NV_OK;
+    StorePanel *pan = NULL;
+    size_t npan = 0;
+    if (r == NV_OK && hooks.human && have_row &&
+        strcmp(row.reward_kind, "shared") == 0 &&
+        store_panel_list(st, id, &pan, &npan, &e2) != NV_OK)
+        npan = 0;
     store_close(st);
+    if (npan)
+        report_panel_table(stderr, pan, npan);
+    free(pan);
     if (r == NV_OK) {
         if (hooks.human && have_row)
             fprintf(stderr, "search '%s' done: %d samples, best reward %.4f "
