@@ -106,8 +106,15 @@ void search_human_line(Loop *l, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    /* a final newline ends the line; text_put would escape it */
+    size_t len = strlen(line);
+    int newline = len > 0 && line[len - 1] == '\n';
+    if (newline)
+        line[len - 1] = '\0';
     fputs("\r\033[K", f);
     text_put(f, line);
+    if (newline)
+        fputc('\n', f);
     fflush(f);
 }
 
@@ -468,7 +475,7 @@ static NvStatus loop(Store *st, int64_t id, int from, const SearchConfig *c,
             break;
         }
         if (c->weight_sharing &&
-            (r = search_shared_phase(&l, c, res, err)))
+            (r = search_shared_phase(&l, res, err)))
             break;
         if ((r = run_one(&l, c, res, err)))
             break;

@@ -61,8 +61,7 @@ NvStatus search_shared_make(const SearchConfig *c, Resources *res,
 /* search_shared_phase - search.c invariant 5: train the shared weights
  * when sample l->idx opens a round they have not been trained for, then
  * checkpoint them.  NV_ERR_INTERRUPTED on a stop. */
-NvStatus search_shared_phase(Loop *l, const SearchConfig *c, Resources *res,
-                             NvError *err);
+NvStatus search_shared_phase(Loop *l, Resources *res, NvError *err);
 
 /* search_panel - search.c invariant 6: train the fidelity panel's
  * missing architectures stand-alone and store each result.

@@ -61,15 +61,13 @@ static int on_shared_step(void *ctx, int step, int steps, float loss)
     return search_stopping(l);
 }
 
-NvStatus search_shared_phase(Loop *l, const SearchConfig *c, Resources *res,
-                             NvError *err)
+NvStatus search_shared_phase(Loop *l, Resources *res, NvError *err)
 {
     Shared *sh = res->shared;
     uint8_t *buf = NULL;
     size_t len = 0;
     float loss;
     NvStatus r;
-    (void)c;
     if (shared_rounds(sh) > shared_round_of(sh, l->idx))
         return NV_OK;
     if (shared_rounds(sh) < shared_round_of(sh, l->idx))
@@ -94,6 +92,8 @@ NvStatus search_shared_phase(Loop *l, const SearchConfig *c, Resources *res,
         return r;
     }
     free(buf);
+    search_human_line(l, "shared weights: round %d trained, mean loss %.4f\n",
+                      shared_round_of(sh, l->idx), (double)loss);
     return NV_OK;
 }
 
