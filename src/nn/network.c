@@ -76,6 +76,7 @@ void net_free(Net *net)
     free(net->bar_train);
     free(net->bar_infer);
     free(net->bar_back);
+    free(net->spans);
     net_threads_free(&net->th);
     parallel_free(net->pool);
     free(net);
@@ -138,9 +139,44 @@ static Tensor *net_act(Net *net, int c, int h, int w)
     return net_tensor(net, TENSOR_ACT, c, h, w, TENSOR_INIT_ZERO, 0);
 }
 
+void net_borrow_params(Net *net, NetLendFn fn, void *ctx)
+{
+    net->lend = fn;
+    net->lend_ctx = ctx;
+}
+
+void net_param_scope(Net *net, uint64_t scope)
+{
+    net->scope = scope;
+    net->scope_count = 0;
+}
+
+/* splitmix64's finaliser: the key of a parameter from its scope, its
+ * number in the scope and its size. */
+static uint64_t net_key_mix(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
 static Tensor *net_param(Net *net, int count, TensorInit init, int fan_in)
 {
-    return net_tensor(net, TENSOR_PARAM, count, 1, 1, init, fan_in);
+    Tensor *t = net_tensor(net, TENSOR_PARAM, count, 1, 1, init, fan_in);
+    if (!t || !net->lend)
+        return t;
+    uint64_t key = net_key_mix(net_key_mix(net->scope) ^
+                               ((uint64_t)net->scope_count << 40) ^
+                               (uint64_t)count);
+    net->scope_count++;
+    t->x = net->lend(net->lend_ctx, key, t->size, init, fan_in, &t->m);
+    if (!t->x || !t->m) {
+        net_fail(net, NV_ERR_NOMEM, "out of memory for shared weights");
+        return NULL;
+    }
+    return t;
 }
 
 static Tensor *net_state(Net *net, int count, TensorInit init)
@@ -561,12 +597,26 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
     /* parameters are packed without gaps so the optimiser sees one array
      * of exactly net_param_count() floats */
     size_t np = 0;
+    if (net->lend &&
+        !(net->spans = calloc((size_t)net->ntensors + 1, sizeof *net->spans)))
+        return nv_error_set(err, NV_ERR_NOMEM,
+                            "out of memory planning the network");
     for (int i = 0; i < net->ntensors; i++) {
         Tensor *t = net->tensors[i];
-        if (t->role == TENSOR_PARAM) {
-            t->off = np;
-            np += t->size;
+        if (t->role != TENSOR_PARAM)
+            continue;
+        int dup = -1;
+        for (int k = 0; net->lend && k < net->nspans && dup < 0; k++)
+            if (net->spans[k]->x == t->x)
+                dup = k;
+        if (dup >= 0) {
+            t->off = net->spans[dup]->off; /* one gradient for both uses */
+            continue;
         }
+        if (net->lend)
+            net->spans[net->nspans++] = t;
+        t->off = np;
+        np += t->size;
     }
     net->npar = np;
     net->ntws = 0;
@@ -605,9 +655,9 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
     }
     net->act = net_alloc(net->nact);
     net->act_g = net_alloc(net->nact_g);
-    net->par = net_alloc(net->npar);
+    net->par = net_alloc(net->lend ? 0 : net->npar);
     net->par_g = net_alloc(net->npar);
-    net->par_m = net_alloc(net->npar);
+    net->par_m = net_alloc(net->lend ? 0 : net->npar);
     net->state = net_alloc(net->nstate);
     if (net->threads > 1 && !(net->pool = parallel_new(net->threads)))
         net->threads = 1;
@@ -630,8 +680,10 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
             t->g = net->act_g + goff[t->id];
             break;
         case TENSOR_PARAM:
-            t->x = net->par + t->off;
             t->g = net->par_g + t->off;
+            if (net->lend)
+                break; /* the lender's values, initialised by it */
+            t->x = net->par + t->off;
             net_init_values(t, t->x, &rng);
             break;
         case TENSOR_STATE:
@@ -650,6 +702,8 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
 
 int64_t net_param_count(const Net *net)
 {
+    if (net->lend && net->finished)
+        return (int64_t)net->npar;
     int64_t n = 0;
     for (int i = 0; i < net->ntensors; i++)
         if (net->tensors[i]->role == TENSOR_PARAM)
@@ -694,8 +748,32 @@ int net_max_batch(const Net *net)
 
 void net_params(Net *net, float **w, float **g, float **m)
 {
-    *w = net->par;
+    *w = net->lend ? NULL : net->par;
     *g = net->par_g;
-    *m = net->par_m;
+    *m = net->lend ? NULL : net->par_m;
+}
+
+int net_param_span(Net *net, int i, float **w, float **g, float **m,
+                   size_t *n)
+{
+    if (!net->finished || i < 0)
+        return 0;
+    if (!net->lend) {
+        if (i > 0)
+            return 0;
+        *w = net->par;
+        *g = net->par_g;
+        *m = net->par_m;
+        *n = net->npar;
+        return 1;
+    }
+    if (i >= net->nspans)
+        return 0;
+    const Tensor *t = net->spans[i];
+    *w = t->x;
+    *g = t->g;
+    *m = t->m;
+    *n = t->size;
+    return 1;
 }
 
