@@ -158,7 +158,7 @@ static void test_scripts(void)
     for (int i = 1; i < store_sql_count; i++)
         CHECK(store_sql_scripts[i].version > store_sql_scripts[i - 1].version,
               "migrations in order at %d", i);
-    CHECK(STORE_SCHEMA_VERSION == 7, "schema version %d: a migration added "
+    CHECK(STORE_SCHEMA_VERSION == 8, "schema version %d: a migration added "
           "or lost? (update this, the man page and store_files.sh)",
           STORE_SCHEMA_VERSION);
 }
@@ -222,8 +222,31 @@ static void test_roundtrip(void)
               "settings back");
         CHECK(list[0].bn_recalibrate == 1, "bn_recalibrate back: %d",
               list[0].bn_recalibrate);
+        CHECK(strcmp(list[0].reward_kind, "standalone") == 0 &&
+                  list[0].ws_steps == 0 && list[0].ws_samples == 0,
+              "a search is stand-alone unless told: '%s'",
+              list[0].reward_kind);
     }
     free(list);
+    /* the shared-weight checkpoint: none yet, then replaced as a whole */
+    {
+        uint8_t *b = NULL;
+        size_t bl = 0;
+        int rounds = -1;
+        static const uint8_t one[3] = { 1, 2, 3 }, two[2] = { 9, 8 };
+        CHECK(store_shared_load(r, id, &rounds, &b, &bl, &err) ==
+                      NV_ERR_NOT_FOUND && !b,
+              "no checkpoint yet");
+        CHECK(store_shared_save(r, id, 1, one, 3, &err) == NV_ERR_USAGE,
+              "reader cannot checkpoint");
+        CHECK(store_shared_save(w, id, 1, one, 3, &err) == NV_OK &&
+                  store_shared_save(w, id, 2, two, 2, &err) == NV_OK,
+              "checkpoint: %s", err.msg);
+        CHECK(store_shared_load(r, id, &rounds, &b, &bl, &err) == NV_OK &&
+                  rounds == 2 && bl == 2 && memcmp(b, two, 2) == 0,
+              "checkpoint back: %s", err.msg);
+        free(b);
+    }
     CHECK(store_search_find(r, "random-7", &got, &err) == NV_OK &&
               got.id == id, "find by name");
     CHECK(store_search_find(r, "1", &got, &err) == NV_OK && got.id == id,

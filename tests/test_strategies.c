@@ -249,6 +249,60 @@ static void proposal_checks(void)
     strategy_free(NULL);
 }
 
+/* strategy_sample (weight sharing) draws from the current distribution
+ * with the caller's RNG and changes nothing: proposals interleaved with
+ * samples are those made without them; evolution cannot sample. */
+static void sample_checks(void)
+{
+    NvError err;
+    Synthetic o;
+    synthetic_init(&o, 4);
+    for (int kind = 0; kind < 3; kind++) {
+        StrategyConfig c = small_cfg((StrategyKind)kind, 9);
+        c.population = 4;
+        c.tournament = 2;
+        c.ppo_batch = 3;
+        Strategy *a = strategy_new(&c, &err), *b = strategy_new(&c, &err);
+        Rng rng;
+        rng_seed(&rng, 1, 2);
+        if (!a || !b) {
+            CHECK(0, "new: %s", err.msg);
+            strategy_free(a);
+            strategy_free(b);
+            continue;
+        }
+        Proposal q;
+        NvStatus st = strategy_sample(a, &rng, &q, &err);
+        CHECK((st == NV_OK) == strategy_can_sample(c.kind),
+              "%s: sample status %d", strategy_kind_name(c.kind), (int)st);
+        if (st != NV_OK) {
+            CHECK(st == NV_ERR_USAGE, "evolution: %d", (int)st);
+            strategy_free(a);
+            strategy_free(b);
+            continue;
+        }
+        check_proposal(&q, "sample", 0);
+        for (int i = 0; i < 12; i++) {
+            Proposal pa, pb;
+            for (int k = 0; k < 3; k++)
+                CHECK(strategy_sample(a, &rng, &q, &err) == NV_OK, "%s",
+                      err.msg);
+            CHECK(strategy_propose(a, &pa, &err) == NV_OK &&
+                      strategy_propose(b, &pb, &err) == NV_OK,
+                  "%s", err.msg);
+            CHECK(memcmp(pa.decisions, pb.decisions, sizeof pa.decisions) == 0,
+                  "%s %d: a sample changed the proposals",
+                  strategy_kind_name(c.kind), i);
+            double rw = synthetic_reward(&o, pa.decisions);
+            CHECK(strategy_observe(a, &pa, rw, &err) == NV_OK &&
+                      strategy_observe(b, &pb, rw, &err) == NV_OK,
+                  "%s", err.msg);
+        }
+        strategy_free(a);
+        strategy_free(b);
+    }
+}
+
 /* ---- learning ----------------------------------------------------------- */
 
 static void learning_checks(void)
@@ -804,6 +858,7 @@ int main(void)
     baseline_checks();
     resealed_checks();
     proposal_checks();
+    sample_checks();
     snapshot_checks();
     batch_checks();
     learning_checks();

@@ -28,7 +28,8 @@ typedef struct {
 
 static const FieldSpec fields[] = {
     { "Strategy", "--strategy", FIELD_CHOICE, 0, 0,
-      "rl: LSTM controller (PPO); random: uniform; evolution: aging evolution" },
+      "rl: LSTM controller (PPO); random: uniform; evolution: aging evolution; "
+      "+ws: with weight sharing (ENAS)" },
     { "Budget", "--budget", FIELD_INT, 1, 100000, "children to train" },
     { "Seed", "--seed", FIELD_INT, 0, 2147483647, "all randomness comes from it" },
     { "Dataset", "--dataset", FIELD_TEXT, 0, 0,
@@ -50,7 +51,9 @@ enum {
     F_NAME = 11
 };
 
-static const char *const strategies[] = { "random", "rl", "evolution" };
+/* "+ws": the strategy with --weight-sharing (ENAS; rl and random only). */
+static const char *const strategies[] = { "random", "rl", "evolution",
+                                          "rl+ws", "random+ws" };
 
 typedef struct {
     Screen base;
@@ -133,7 +136,8 @@ static void form_start(FormScreen *f, App *a)
 {
     if (!form_valid(f, a))
         return;
-    char *argv[4 + 2 * NFIELDS + 1];
+    char *argv[5 + 2 * NFIELDS + 1];
+    char strategy[256];
     int n = 0;
     argv[n++] = (char *)"nasview";
     argv[n++] = (char *)"search";
@@ -142,6 +146,13 @@ static void form_start(FormScreen *f, App *a)
     for (int i = 0; i < NFIELDS; i++) {
         argv[n++] = (char *)fields[i].flag;
         argv[n++] = f->value[i];
+        char *ws;
+        if (i == F_STRATEGY && (ws = strstr(f->value[i], "+ws")) != NULL) {
+            snprintf(strategy, sizeof strategy, "%.*s",
+                     (int)(ws - f->value[i]), f->value[i]);
+            argv[n - 1] = strategy;
+            argv[n++] = (char *)"--weight-sharing";
+        }
     }
     argv[n] = NULL;
     char log[4200];

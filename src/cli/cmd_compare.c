@@ -139,6 +139,17 @@ static void warn_settings(const Loaded *l, size_t n)
     for (size_t i = 1; i < n; i++) {
         const StoreSearch *a = &l[0].info, *b = &l[i].info;
         char an[4 * STORE_NAME_MAX], bn[4 * STORE_NAME_MAX];
+        if (strcmp(a->reward_kind, b->reward_kind) != 0) {
+            fprintf(stderr,
+                    "nasview compare: warning: '%s' has %s rewards and '%s' "
+                    "%s ones; they measure different things and are not "
+                    "comparable\n",
+                    text_clean(a->name, an, sizeof an),
+                    a->reward_kind[0] ? a->reward_kind : "standalone",
+                    text_clean(b->name, bn, sizeof bn),
+                    b->reward_kind[0] ? b->reward_kind : "standalone");
+            return;
+        }
         if (strcmp(a->dataset, b->dataset) != 0 || a->F != b->F ||
             a->N != b->N || a->epochs != b->epochs ||
             a->train_size != b->train_size || a->val_size != b->val_size ||

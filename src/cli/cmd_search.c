@@ -1,7 +1,7 @@
 /* cmd_search.c - `nasview search`: run a search headless, or resume one.
  * Turns SIGINT/SIGTERM into a stop and SIGUSR1/SIGUSR2 into pause/resume
- * for the loop (search.c), and dies by the stopping signal at the end so
- * the exit status is 130/143. */
+ * for the loop (search_batch.c), and dies by the stopping signal at the
+ * end so the exit status is 130/143. */
 #include "config.h"
 
 #include <signal.h>
@@ -13,6 +13,7 @@
 #include "base/text.h"
 #include "cli/cli.h"
 #include "nn/network.h"
+#include "report/report.h"
 #include "search/evaluator.h"
 #include "search/evaluator_mpi.h"
 #include "search/search.h"
@@ -25,6 +26,8 @@ static const char usage[] =
     "                      [--train-size n] [--val-size n] [--dataset D]\n"
     "                      [--threads n] [--retrain-duplicates]\n"
     "                      [--bn-recalibrate on|off] [--workers K | --mpi]\n"
+    "                      [--weight-sharing [--ws-steps n] [--ws-samples n]\n"
+    "                       [--ws-panel k]]\n"
     "                      [--set NAME=VALUE]...\n"
     "       nasview search [--db FILE] [--workers K | --mpi]\n"
     "                      --resume SEARCH\n"
@@ -60,6 +63,16 @@ static const char usage[] =
     "  --bn-recalibrate on|off  before scoring a child, set its batch-norm\n"
     "                    statistics to those of 2000 seeded training images\n"
     "                    (on; searches from before it resume without)\n"
+    "  --weight-sharing  ENAS: with rl or random, children share one set of\n"
+    "                    weights; rounds of --ws-steps steps (50) training\n"
+    "                    them on drawn architectures, then --ws-samples (20)\n"
+    "                    samples each scored on one validation batch with\n"
+    "                    them (rewards stored as shared-weight); --budget\n"
+    "                    counts samples; at the end the --ws-panel (5) best\n"
+    "                    and as many random ones are trained stand-alone and\n"
+    "                    the rank correlation shown by 'nasview show'\n"
+    "                    (scored one at a time in this process: no\n"
+    "                    --workers above 1)\n"
     "  --set NAME=VALUE  a strategy setting (see nasview(1), STRATEGIES);\n"
     "  --NAME VALUE      the same (but --lr is the child's learning rate)\n"
     "  --resume SEARCH   continue a stopped search (name or id) exactly\n"
@@ -77,7 +90,7 @@ enum {
     OPT_DB = 1, OPT_STRATEGY, OPT_BUDGET, OPT_SEED, OPT_NAME, OPT_F, OPT_N,
     OPT_EPOCHS, OPT_TRAIN_SIZE, OPT_VAL_SIZE, OPT_DATASET, OPT_THREADS,
     OPT_RESUME, OPT_BATCH, OPT_LR, OPT_RETRAIN, OPT_SET, OPT_BN_RECAL,
-    OPT_WORKERS, OPT_MPI
+    OPT_WORKERS, OPT_MPI, OPT_WS, OPT_WS_STEPS, OPT_WS_SAMPLES, OPT_WS_PANEL
 };
 
 static const struct option fixed_opts[] = {
@@ -101,6 +114,10 @@ static const struct option fixed_opts[] = {
     { "bn-recalibrate", required_argument, NULL, OPT_BN_RECAL },
     { "workers", required_argument, NULL, OPT_WORKERS },
     { "mpi", no_argument, NULL, OPT_MPI },
+    { "weight-sharing", no_argument, NULL, OPT_WS },
+    { "ws-steps", required_argument, NULL, OPT_WS_STEPS },
+    { "ws-samples", required_argument, NULL, OPT_WS_SAMPLES },
+    { "ws-panel", required_argument, NULL, OPT_WS_PANEL },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -260,7 +277,8 @@ static int run_search(int argc, char **argv, const struct option *opts)
         case OPT_NAME: case OPT_F: case OPT_N: case OPT_EPOCHS:
         case OPT_TRAIN_SIZE: case OPT_VAL_SIZE: case OPT_DATASET:
         case OPT_THREADS: case OPT_BATCH: case OPT_LR: case OPT_RETRAIN:
-        case OPT_BN_RECAL:
+        case OPT_BN_RECAL: case OPT_WS: case OPT_WS_STEPS:
+        case OPT_WS_SAMPLES: case OPT_WS_PANEL:
             if (nlater == 32)
                 return cli_usage_error("search", "too many options");
             later[nlater].opt = c;
@@ -319,6 +337,9 @@ static int run_search(int argc, char **argv, const struct option *opts)
             case OPT_RETRAIN:
                 cfg.retrain_duplicates = 1;
                 break;
+            case OPT_WS:
+                cfg.weight_sharing = 1;
+                break;
             case OPT_BN_RECAL:
                 if ((rc = cli_parse_on_off("search", "--bn-recalibrate", val,
                                            &cfg.train.bn_recalibrate)))
@@ -340,6 +361,9 @@ static int run_search(int argc, char **argv, const struct option *opts)
                         { OPT_VAL_SIZE, "--val-size", 1, 100000000 },
                         { OPT_THREADS, "--threads", 1, NET_MAX_THREADS },
                         { OPT_BATCH, "--batch", 1, 65536 },
+                        { OPT_WS_STEPS, "--ws-steps", 1, 1000000 },
+                        { OPT_WS_SAMPLES, "--ws-samples", 1, 1000000 },
+                        { OPT_WS_PANEL, "--ws-panel", 0, 10000 },
                     };
                 for (size_t k = 0; k < sizeof ints / sizeof ints[0]; k++) {
                     if (ints[k].opt != later[i].opt)
@@ -359,6 +383,9 @@ static int run_search(int argc, char **argv, const struct option *opts)
                         threads_given = 1;
                         break;
                     case OPT_BATCH: cfg.train.batch = (int)v; break;
+                    case OPT_WS_STEPS: cfg.ws_steps = (int)v; break;
+                    case OPT_WS_SAMPLES: cfg.ws_samples = (int)v; break;
+                    case OPT_WS_PANEL: cfg.ws_panel = (int)v; break;
                     default: break;
                     }
                 }
@@ -376,6 +403,27 @@ static int run_search(int argc, char **argv, const struct option *opts)
                 fprintf(stderr, "nasview search: warning: %s; ignored\n",
                         err.msg);
         }
+        for (int i = 0; i < nlater; i++)
+            if (!cfg.weight_sharing && (later[i].opt == OPT_WS_STEPS ||
+                                        later[i].opt == OPT_WS_SAMPLES ||
+                                        later[i].opt == OPT_WS_PANEL))
+                return cli_usage_error("search", "--ws-steps, --ws-samples "
+                                                 "and --ws-panel need "
+                                                 "--weight-sharing");
+        if (search_config_check(&cfg, &err))
+            return cli_usage_error("search", "%s", err.msg);
+        /* a weight-sharing search scores one sample at a time in this
+         * process (search_batch.c): more workers would sit idle */
+        if (cfg.weight_sharing && workers > 1)
+            return cli_usage_error("search", "--weight-sharing trains in "
+                                             "this process: --workers %d "
+                                             "does not apply (leave it out "
+                                             "or give --workers 1)",
+                                   workers);
+        if (cfg.weight_sharing && mpi)
+            return cli_usage_error("search", "--weight-sharing trains in "
+                                             "this process: --mpi does not "
+                                             "apply");
         /* evolution's first `population` samples are random founders */
         if (cfg.strategy.kind == STRATEGY_EVOLUTION &&
             cfg.budget <= cfg.strategy.population)
@@ -420,7 +468,7 @@ static int run_search(int argc, char **argv, const struct option *opts)
                                               : (int)online;
     }
     if (!resume && threads_given && cfg.train.threads > 1 &&
-        (workers > 1 || mpi))
+        (workers > 1 || mpi) && !cfg.weight_sharing)
         return cli_usage_error("search",
                                "--threads %d needs --workers 1: each of "
                                "%d workers trains its child with one thread",
@@ -465,7 +513,16 @@ static int run_search(int argc, char **argv, const struct option *opts)
     NvError e2;
     char name[4 * STORE_NAME_MAX];
     int have_row = id > 0 && store_search_get(st, id, &row, &e2) == NV_OK;
+    StoreWsPanel *pan = NULL;
+    size_t npan = 0;
+    if (r == NV_OK && hooks.human && have_row &&
+        strcmp(row.reward_kind, "shared") == 0 &&
+        store_ws_panel_list(st, id, &pan, &npan, &e2) != NV_OK)
+        npan = 0;
     store_close(st);
+    if (npan)
+        report_ws_panel_table(stderr, pan, npan);
+    free(pan);
     if (mpi)
         eval_mpi_finish(rank); /* every rank leaves, whatever happened */
     if (r == NV_OK) {

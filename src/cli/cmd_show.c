@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/jsonw.h"
 #include "base/text.h"
@@ -31,10 +32,15 @@ static int show_search(Store *st, const StoreSearch *s, OutputFormat fmt)
 {
     StoreSampleQuery q = { STORE_ORDER_REWARD, 1, 0, NULL };
     StoreSample *rows = NULL;
-    size_t n = 0;
+    StoreWsPanel *pan = NULL;
+    size_t n = 0, np = 0;
     NvError err;
     if (store_samples(st, s->id, &q, &rows, &n, &err))
         return cli_fail("show", &err);
+    if (store_ws_panel_list(st, s->id, &pan, &np, &err)) {
+        free(rows);
+        return cli_fail("show", &err);
+    }
     if (fmt == FORMAT_JSON) {
         fputs("{\"search\":", stdout);
         report_search_json(stdout, s);
@@ -44,15 +50,25 @@ static int show_search(Store *st, const StoreSearch *s, OutputFormat fmt)
                 fputc(',', stdout);
             report_sample_json(stdout, &rows[i], NULL, 0);
         }
-        fputs("]}\n", stdout);
+        fputs("]", stdout);
+        if (strcmp(s->reward_kind, "shared") == 0) {
+            fputs(",\"fidelity\":", stdout);
+            report_ws_panel_json(stdout, pan, np);
+        }
+        fputs("}\n", stdout);
     } else if (fmt == FORMAT_CSV) {
         report_samples_csv(stdout, rows, n, 1, 1);
     } else {
         report_search_table(stdout, s);
         fputc('\n', stdout);
+        if (np) {
+            report_ws_panel_table(stdout, pan, np);
+            fputc('\n', stdout);
+        }
         report_samples_table(stdout, rows, n);
     }
     free(rows);
+    free(pan);
     return CLI_EXIT_OK;
 }
 

@@ -468,3 +468,94 @@ void stats_verdict_text(const StatsMannWhitney *mw, const char *name_a,
     else
         snprintf(buf + len, size - (size_t)len, ")");
 }
+
+/* ---- rank correlation ----------------------------------------------- */
+
+static void corr_interval(StatsCorr *c, double se)
+{
+    c->lo = -1.0;
+    c->hi = 1.0;
+    if (c->n < 5 || isnan(c->r))
+        return;
+    double r = fmax(-0.999999, fmin(0.999999, c->r));
+    double z = atanh(r);
+    c->lo = tanh(z - 1.96 * se);
+    c->hi = tanh(z + 1.96 * se);
+}
+
+void stats_kendall_tau(const double *x, const double *y, size_t n,
+                       StatsCorr *out)
+{
+    double conc = 0, disc = 0, tx = 0, ty = 0;
+    out->n = n;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            double dx = x[i] - x[j], dy = y[i] - y[j];
+            if (dx == 0 && dy == 0)
+                continue;
+            if (dx == 0)
+                tx++;
+            else if (dy == 0)
+                ty++;
+            else if ((dx > 0) == (dy > 0))
+                conc++;
+            else
+                disc++;
+        }
+    double den = sqrt((conc + disc + tx) * (conc + disc + ty));
+    out->r = n >= 2 && den > 0 ? (conc - disc) / den : NAN;
+    corr_interval(out, n > 4 ? sqrt(0.437 / (double)(n - 4)) : 0.0);
+}
+
+/* Mean ranks (1-based) of v[n] into rk, ties sharing their mean. */
+static void mean_ranks(const double *v, size_t n, size_t *idx, double *rk)
+{
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    for (size_t i = 1; i < n; i++) /* insertion sort: n is a panel's size */
+        for (size_t j = i; j > 0 && v[idx[j - 1]] > v[idx[j]]; j--) {
+            size_t t = idx[j];
+            idx[j] = idx[j - 1];
+            idx[j - 1] = t;
+        }
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j + 1 < n && v[idx[j + 1]] == v[idx[i]])
+            j++;
+        for (size_t k = i; k <= j; k++)
+            rk[idx[k]] = 0.5 * (double)(i + j) + 1.0;
+        i = j + 1;
+    }
+}
+
+void stats_spearman_rho(const double *x, const double *y, size_t n,
+                        StatsCorr *out)
+{
+    out->n = n;
+    out->r = NAN;
+    size_t *idx = malloc(sizeof *idx * (n ? n : 1));
+    double *rx = malloc(sizeof *rx * (n ? n : 1));
+    double *ry = malloc(sizeof *ry * (n ? n : 1));
+    if (idx && rx && ry && n >= 2) {
+        mean_ranks(x, n, idx, rx);
+        mean_ranks(y, n, idx, ry);
+        double mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
+        for (size_t i = 0; i < n; i++) {
+            mx += rx[i];
+            my += ry[i];
+        }
+        mx /= (double)n;
+        my /= (double)n;
+        for (size_t i = 0; i < n; i++) {
+            sxy += (rx[i] - mx) * (ry[i] - my);
+            sxx += (rx[i] - mx) * (rx[i] - mx);
+            syy += (ry[i] - my) * (ry[i] - my);
+        }
+        if (sxx > 0 && syy > 0)
+            out->r = sxy / sqrt(sxx * syy);
+    }
+    free(idx);
+    free(rx);
+    free(ry);
+    corr_interval(out, n > 3 ? 1.06 / sqrt((double)(n - 3)) : 0.0);
+}

@@ -37,6 +37,8 @@ typedef struct Tensor {
     size_t off;        /* offset in its role's arena */
     float *x;          /* values; set when the network is finished */
     float *g;          /* gradient (activations, parameters), else NULL */
+    float *m;          /* borrowed parameters: their optimiser state (the
+                          lender's), else NULL; x is then the lender's too */
     TensorInit init;
     int fan_in;
     int id;            /* index in its network, for the memory plan */

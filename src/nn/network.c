@@ -76,6 +76,7 @@ void net_free(Net *net)
     free(net->bar_train);
     free(net->bar_infer);
     free(net->bar_back);
+    free(net->spans);
     net_threads_free(&net->th);
     parallel_free(net->pool);
     free(net);
@@ -138,9 +139,44 @@ static Tensor *net_act(Net *net, int c, int h, int w)
     return net_tensor(net, TENSOR_ACT, c, h, w, TENSOR_INIT_ZERO, 0);
 }
 
+void net_borrow_params(Net *net, NetLendFn fn, void *ctx)
+{
+    net->lend = fn;
+    net->lend_ctx = ctx;
+}
+
+void net_param_scope(Net *net, uint64_t scope)
+{
+    net->scope = scope;
+    net->scope_count = 0;
+}
+
+/* splitmix64's finaliser: the key of a parameter from its scope, its
+ * number in the scope and its size. */
+static uint64_t net_key_mix(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
 static Tensor *net_param(Net *net, int count, TensorInit init, int fan_in)
 {
-    return net_tensor(net, TENSOR_PARAM, count, 1, 1, init, fan_in);
+    Tensor *t = net_tensor(net, TENSOR_PARAM, count, 1, 1, init, fan_in);
+    if (!t || !net->lend)
+        return t;
+    uint64_t key = net_key_mix(net_key_mix(net->scope) ^
+                               ((uint64_t)net->scope_count << 40) ^
+                               (uint64_t)count);
+    net->scope_count++;
+    t->x = net->lend(net->lend_ctx, key, t->size, init, fan_in, &t->m);
+    if (!t->x || !t->m) {
+        net_fail(net, NV_ERR_NOMEM, "out of memory for shared weights");
+        return NULL;
+    }
+    return t;
 }
 
 static Tensor *net_state(Net *net, int count, TensorInit init)
@@ -581,12 +617,26 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
     /* parameters are packed without gaps so the optimiser sees one array
      * of exactly net_param_count() floats */
     size_t np = 0;
+    if (net->lend &&
+        !(net->spans = calloc((size_t)net->ntensors + 1, sizeof *net->spans)))
+        return nv_error_set(err, NV_ERR_NOMEM,
+                            "out of memory planning the network");
     for (int i = 0; i < net->ntensors; i++) {
         Tensor *t = net->tensors[i];
-        if (t->role == TENSOR_PARAM) {
-            t->off = np;
-            np += t->size;
+        if (t->role != TENSOR_PARAM)
+            continue;
+        int dup = -1;
+        for (int k = 0; net->lend && k < net->nspans && dup < 0; k++)
+            if (net->spans[k]->x == t->x)
+                dup = k;
+        if (dup >= 0) {
+            t->off = net->spans[dup]->off; /* one gradient for both uses */
+            continue;
         }
+        if (net->lend)
+            net->spans[net->nspans++] = t;
+        t->off = np;
+        np += t->size;
     }
     net->npar = np;
     net->ntws = 0;
@@ -625,9 +675,9 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
     }
     net->act = net_alloc(net->nact);
     net->act_g = net_alloc(net->nact_g);
-    net->par = net_alloc(net->npar);
+    net->par = net_alloc(net->lend ? 0 : net->npar);
     net->par_g = net_alloc(net->npar);
-    net->par_m = net_alloc(net->npar);
+    net->par_m = net_alloc(net->lend ? 0 : net->npar);
     net->state = net_alloc(net->nstate);
     if (net->threads > 1 && !(net->pool = parallel_new(net->threads)))
         net->threads = 1;
@@ -650,8 +700,10 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
             t->g = net->act_g + goff[t->id];
             break;
         case TENSOR_PARAM:
-            t->x = net->par + t->off;
             t->g = net->par_g + t->off;
+            if (net->lend)
+                break; /* the lender's values, initialised by it */
+            t->x = net->par + t->off;
             net_init_values(t, t->x, &rng);
             break;
         case TENSOR_STATE:
@@ -666,74 +718,4 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
     free(voff);
     net->finished = 1;
     return NV_OK;
-}
-
-int64_t net_param_count(const Net *net)
-{
-    int64_t n = 0;
-    for (int i = 0; i < net->ntensors; i++)
-        if (net->tensors[i]->role == TENSOR_PARAM)
-            n += (int64_t)net->tensors[i]->size;
-    return n;
-}
-
-int64_t net_mult_adds(const Net *net)
-{
-    int64_t m = 0;
-    for (int i = 0; i < net->nlayers; i++)
-        m += layer_kinds[net->layers[i]->kind].mult_adds(net->layers[i]);
-    return m;
-}
-
-void net_kind_costs(const Net *net, double flops[LAYER_KINDS],
-                    double bytes[LAYER_KINDS])
-{
-    for (int k = 0; k < LAYER_KINDS; k++)
-        flops[k] = bytes[k] = 0.0;
-    for (int i = 0; i < net->nlayers; i++) {
-        const Layer *l = net->layers[i];
-        const LayerCost c = layer_kinds[l->kind].cost(l);
-        flops[l->kind] += c.flops;
-        bytes[l->kind] += c.bytes;
-    }
-}
-
-size_t net_bytes(const Net *net)
-{
-    const size_t t = (size_t)net->threads;
-    return sizeof(float) * (net->nact + net->nact_g + 3 * net->npar +
-                            net->nstate + (net->th.nws + net->ntws) * t +
-                            net->npar * (t - 1)) +
-           sizeof(double) * 2 * t * net->th.red_stride;
-}
-
-int net_max_batch(const Net *net)
-{
-    return net->max_batch;
-}
-
-size_t net_max_units(const Net *net)
-{
-    size_t best = 0;
-    for (int i = 0; i < net->ntensors; i++) {
-        const Tensor *t = net->tensors[i];
-        size_t u = (size_t)t->c * t->h * t->w;
-        if (t->role == TENSOR_ACT && u > best)
-            best = u;
-    }
-    return best;
-}
-
-void net_params(Net *net, float **w, float **g, float **m)
-{
-    *w = net->par;
-    *g = net->par_g;
-    *m = net->par_m;
-}
-
-
-void net_state_arena(Net *net, float **s, size_t *n)
-{
-    *s = net->state;
-    *n = net->nstate;
 }

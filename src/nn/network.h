@@ -57,6 +57,41 @@ Tensor *net_linear(Net *net, Tensor *x, int out);
  * net_droppath_draw */
 Tensor *net_droppath(Net *net, Tensor *x);
 
+/* Borrowed parameters (weight sharing).  A lender owns parameter values
+ * and their optimiser state outside any network; a network that borrows
+ * from it asks, for each parameter tensor it makes, for the lender's
+ * tensor of that key, and its layers then read and update the lender's
+ * values in place.  Gradients stay the network's own (net_params' g):
+ * two tensors of one network that borrow the same values share one
+ * gradient, so backward adds both uses into it.  Borrowed values are not
+ * initialised by net_finish; running statistics of batch norm stay the
+ * network's own.
+ *
+ * NetLendFn: the lender's n floats of values for key (and, in *m, n
+ * floats of optimiser state), initialised as init/fan_in say when they are
+ * new; the same key must give the same pointers.  NULL when out of
+ * memory (the network then fails).  The lender owns both. */
+typedef float *(*NetLendFn)(void *ctx, uint64_t key, size_t n,
+                            TensorInit init, int fan_in, float **m);
+
+/* net_borrow_params - from now on, every parameter tensor of net is
+ * borrowed from fn(ctx, ...).  Call right after net_new; ctx must outlive
+ * net. */
+void net_borrow_params(Net *net, NetLendFn fn, void *ctx);
+
+/* net_param_scope - the parameters made from now on are keyed by scope
+ * and their number (0, 1, ...) since this call, and by their size: the
+ * key a lender sees.  A no-op for a network that does not borrow. */
+void net_param_scope(Net *net, uint64_t scope);
+
+/* net_param_span - the i-th (0-based) span of distinct parameter memory:
+ * *w values, *g gradients, *m optimiser state, *n floats each.  A network
+ * that owns its parameters has one span (net_params' arenas); one that
+ * borrows has one per distinct borrowed tensor.  Returns 0 (touching
+ * nothing) when there is no span i.  Only after net_finish. */
+int net_param_span(Net *net, int i, float **w, float **g, float **m,
+                   size_t *n);
+
 /* net_fail - mark the network failed with a message (used by builders of
  * bigger structures, e.g. child.c, for shape errors). */
 void net_fail(Net *net, NvStatus status, const char *msg);
@@ -112,7 +147,9 @@ void net_zero_grad(Net *net);
  * caller has zeroed gradients and set the output's gradient. */
 void net_backward(Net *net, int n);
 
-/* Sizes of the built network. */
+/* Sizes of the built network (parameters: once a network that borrows
+ * them is finished, the distinct ones, so a tensor used twice counts
+ * once). */
 int64_t net_param_count(const Net *net);
 int64_t net_mult_adds(const Net *net); /* one image, forward */
 size_t net_bytes(const Net *net);      /* all arenas together */
@@ -127,7 +164,10 @@ int net_max_batch(const Net *net);
 size_t net_max_units(const Net *net);
 
 /* net_params - the parameter arena: *w values, *g gradients, *m optimiser
- * state (momentum), each net_param_count() floats, owned by net. */
+ * state (momentum), each net_param_count() floats, owned by net.  For a
+ * network that borrows its parameters, *w and *m are NULL (they are the
+ * lender's, see net_param_span) and *g holds the distinct borrowed
+ * tensors' gradients, net_param_count() floats. */
 void net_params(Net *net, float **w, float **g, float **m);
 
 /* net_droppath_draw - a new drop-path mask in every drop-path layer for a

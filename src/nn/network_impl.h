@@ -55,6 +55,15 @@ struct Net {
      * 1.., layer_reduce's exchange */
     NetThreads th;
     ParallelPool *pool;
+    /* borrowed parameters (net_borrow_params): the lender, the key scope
+     * of the parameters being made and their number in it; after
+     * net_finish, the distinct borrowed tensors, one per span */
+    NetLendFn lend;
+    void *lend_ctx;
+    uint64_t scope;
+    int scope_count;
+    Tensor **spans;
+    int nspans;
     int finished;
     int profile;
     int64_t prof_calls[LAYER_KINDS];

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -10,6 +11,7 @@
 #include "base/jsonw.h"
 #include "base/text.h"
 #include "report/report.h"
+#include "compare/stats.h"
 
 void report_time(long long t, char *buf, size_t n)
 {
@@ -82,9 +84,13 @@ void report_search_json(FILE *f, const StoreSearch *s)
             (long long)s->val_size, s->batch);
     json_number(f, s->lr);
     fprintf(f, ",\"threads\":%d,\"retrain_duplicates\":%s,"
-               "\"bn_recalibrate\":%s,\"pid\":%lld,\"host\":",
+               "\"bn_recalibrate\":%s,\"reward_kind\":",
             s->threads, s->retrain_duplicates ? "true" : "false",
-            s->bn_recalibrate ? "true" : "false", (long long)s->pid);
+            s->bn_recalibrate ? "true" : "false");
+    json_string(f, s->reward_kind[0] ? s->reward_kind : "standalone");
+    fprintf(f, ",\"ws_steps\":%d,\"ws_samples\":%d,\"ws_panel\":%d,"
+               "\"pid\":%lld,\"host\":",
+            s->ws_steps, s->ws_samples, s->ws_panel, (long long)s->pid);
     json_string(f, s->host);
     fprintf(f, ",\"workers\":%d,\"samples_per_hour\":", s->workers);
     json_number(f, s->samples_per_hour);
@@ -111,7 +117,7 @@ void report_searches_csv(FILE *f, const StoreSearch *rows, size_t n)
     fputs("id,name,strategy,seed,budget,samples_done,best_reward,best_idx,"
           "status,dataset,F,N,epochs,train_size,val_size,batch,lr,threads,"
           "bn_recalibrate,workers,samples_per_hour,created,finished,"
-          "version\n", f);
+          "version,reward_kind\n", f);
     for (size_t i = 0; i < n; i++) {
         const StoreSearch *s = &rows[i];
         char c[40], e[40];
@@ -135,6 +141,8 @@ void report_searches_csv(FILE *f, const StoreSearch *rows, size_t n)
         csv_number(f, s->samples_per_hour);
         fprintf(f, ",%s,%s,", c, s->finished ? e : "");
         csv_field(f, s->version);
+        fputc(',', f);
+        csv_field(f, s->reward_kind[0] ? s->reward_kind : "standalone");
         fputc('\n', f);
     }
 }
@@ -213,9 +221,19 @@ void report_search_table(FILE *f, const StoreSearch *s)
                    "50 samples)\n",
                 s->workers, s->workers == 1 ? "" : "ren", rate);
     }
-    fprintf(f, "batch norm  %s\n",
-            s->bn_recalibrate ? "recalibrated before scoring"
-                              : "not recalibrated (running statistics)");
+    if (strcmp(s->reward_kind, "shared") == 0) {
+        fprintf(f, "reward      shared-weight: accuracy on one validation "
+                   "batch through the search's shared weights (not "
+                   "comparable with stand-alone rewards)\n");
+        fprintf(f, "rounds      %d shared-weight steps, then %d samples; "
+                   "panel of %d best and %d random trained stand-alone\n",
+                s->ws_steps, s->ws_samples, s->ws_panel, s->ws_panel);
+        fprintf(f, "batch norm  batch statistics (shared weights)\n");
+    } else {
+        fprintf(f, "batch norm  %s\n",
+                s->bn_recalibrate ? "recalibrated before scoring"
+                                  : "not recalibrated (running statistics)");
+    }
     fputs("settings    ", f);
     text_put(f, s->settings);
     fprintf(f, "\nprocess     %lld on ", (long long)s->pid);
@@ -429,4 +447,96 @@ void report_curve_json(FILE *f, const StoreProgress *pts, size_t n)
                 p->epoch_end ? "true" : "false", (long long)p->time);
     }
     fputc(']', f);
+}
+
+/* The two correlations of a panel's rewards (diverged children count with
+ * their stand-alone reward, 0). */
+static void panel_corr(const StoreWsPanel *rows, size_t n, StatsCorr *tau,
+                       StatsCorr *rho)
+{
+    double *x = malloc(sizeof *x * (n ? n : 1));
+    double *y = malloc(sizeof *y * (n ? n : 1));
+    if (!x || !y) {
+        free(x);
+        free(y);
+        *tau = *rho = (StatsCorr){ n, NAN, -1.0, 1.0 };
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        x[i] = rows[i].shared_reward;
+        y[i] = rows[i].reward;
+    }
+    stats_kendall_tau(x, y, n, tau);
+    stats_spearman_rho(x, y, n, rho);
+    free(x);
+    free(y);
+}
+
+static void corr_text(FILE *f, const char *name, const StatsCorr *c)
+{
+    if (isnan(c->r))
+        fprintf(f, "%s -", name);
+    else
+        fprintf(f, "%s %+.3f [%+.3f, %+.3f]", name, c->r, c->lo, c->hi);
+}
+
+void report_ws_panel_table(FILE *f, const StoreWsPanel *rows, size_t n)
+{
+    StatsCorr tau, rho;
+    size_t top = 0;
+    if (n == 0)
+        return;
+    panel_corr(rows, n, &tau, &rho);
+    for (size_t i = 0; i < n; i++)
+        top += rows[i].top != 0;
+    fprintf(f, "fidelity    %zu architectures trained stand-alone (%zu best "
+               "by shared-weight reward, %zu at random): ",
+            n, top, n - top);
+    corr_text(f, "Kendall tau", &tau);
+    fputs("  ", f);
+    corr_text(f, "Spearman rho", &rho);
+    fputs(" (95%)\n\n", f);
+    fputs("   IDX  PICK     SHARED  STAND-ALONE     PARAMS   SECONDS\n", f);
+    for (size_t i = 0; i < n; i++) {
+        const StoreWsPanel *p = &rows[i];
+        fprintf(f, "%6d  %-6s  %.4f       %.4f%s %10lld %9.1f\n",
+                p->sample_idx, p->top ? "top" : "random", p->shared_reward,
+                p->reward, p->status == SAMPLE_DIVERGED ? "*" : " ",
+                (long long)p->params, p->seconds);
+    }
+}
+
+static void corr_json(FILE *f, const StatsCorr *c)
+{
+    fputs("{\"r\":", f);
+    json_number(f, c->r);
+    fputs(",\"lo\":", f);
+    json_number(f, c->lo);
+    fputs(",\"hi\":", f);
+    json_number(f, c->hi);
+    fputc('}', f);
+}
+
+void report_ws_panel_json(FILE *f, const StoreWsPanel *rows, size_t n)
+{
+    StatsCorr tau, rho;
+    panel_corr(rows, n, &tau, &rho);
+    fprintf(f, "{\"n\":%zu,\"kendall_tau\":", n);
+    corr_json(f, &tau);
+    fputs(",\"spearman_rho\":", f);
+    corr_json(f, &rho);
+    fputs(",\"architectures\":[", f);
+    for (size_t i = 0; i < n; i++) {
+        const StoreWsPanel *p = &rows[i];
+        fprintf(f, "%s{\"idx\":%d,\"pick\":\"%s\",\"shared_reward\":",
+                i ? "," : "", p->sample_idx, p->top ? "top" : "random");
+        json_number(f, p->shared_reward);
+        fputs(",\"reward\":", f);
+        json_number(f, p->reward);
+        fprintf(f, ",\"status\":\"%s\",\"params\":%lld,\"seconds\":",
+                store_sample_status_name(p->status), (long long)p->params);
+        json_number(f, p->seconds);
+        fputc('}', f);
+    }
+    fputs("]}", f);
 }

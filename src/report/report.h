@@ -48,4 +48,13 @@ void report_decisions_csv(FILE *f, const StoreDecision *dec, int n);
 void report_curve_table(FILE *f, const StoreProgress *pts, size_t n);
 void report_curve_json(FILE *f, const StoreProgress *pts, size_t n);
 
+/* The fidelity panel of a weight-sharing search (rows[n], by sample):
+ * Kendall's tau and Spearman's rho between shared-weight and stand-alone
+ * rewards with 95% intervals, then one line per architecture (table), or
+ * the same as one JSON object {"n":..,"kendall_tau":{"r":..,"lo":..,
+ * "hi":..},"spearman_rho":{..},"architectures":[..]} (r null when
+ * undefined).  Nothing in the table when n is 0. */
+void report_ws_panel_table(FILE *f, const StoreWsPanel *rows, size_t n);
+void report_ws_panel_json(FILE *f, const StoreWsPanel *rows, size_t n);
+
 #endif

@@ -23,6 +23,9 @@ SearchConfig search_config_default(StrategyKind kind, uint64_t seed)
     snprintf(c.dataset, sizeof c.dataset, "fashion-mnist");
     c.train_size = TRAIN_DEFAULT_TRAIN_SIZE;
     c.val_size = TRAIN_DEFAULT_VAL_SIZE;
+    c.ws_steps = SHARED_DEFAULT_STEPS;
+    c.ws_samples = SHARED_DEFAULT_SAMPLES;
+    c.ws_panel = SHARED_DEFAULT_PANEL;
     return c;
 }
 
@@ -63,6 +66,13 @@ static NvStatus config_from_row(Store *st, const StoreSearch *row,
     c->retrain_duplicates = row->retrain_duplicates;
     /* 0 for a search made before schema 4: it resumes as it began */
     c->train.bn_recalibrate = row->bn_recalibrate;
+    /* "standalone" for a search made before schema 5 */
+    c->weight_sharing = strcmp(row->reward_kind, "shared") == 0;
+    if (c->weight_sharing) {
+        c->ws_steps = row->ws_steps;
+        c->ws_samples = row->ws_samples;
+        c->ws_panel = row->ws_panel;
+    }
     if ((r = store_search_params(st, row->id, apply_param, &c->strategy, err)))
         nv_error_prefix(err, "search '%s': stored strategy settings",
                         row->name);
@@ -96,10 +106,14 @@ static NvStatus settings_json(const SearchConfig *c, char *buf, size_t n,
             (long long)c->val_size, c->train.batch, lr, mom, wd);
     fprintf(f, "\"threads\":%d,\"retrain_duplicates\":%s,"
                "\"bn_recalibrate\":%s,\"recal_images\":%d,"
-               "\"strategy_params\":%s}",
+               "\"weight_sharing\":%s,\"ws_steps\":%d,\"ws_samples\":%d,"
+               "\"ws_panel\":%d,\"strategy_params\":%s}",
             c->train.threads, c->retrain_duplicates ? "true" : "false",
             c->train.bn_recalibrate ? "true" : "false",
-            c->train.recal_images, strat);
+            c->train.recal_images, c->weight_sharing ? "true" : "false",
+            c->weight_sharing ? c->ws_steps : 0,
+            c->weight_sharing ? c->ws_samples : 0,
+            c->weight_sharing ? c->ws_panel : 0, strat);
     fclose(f);
     if (len >= n) {
         free(text);
@@ -115,6 +129,7 @@ static NvStatus settings_json(const SearchConfig *c, char *buf, size_t n,
 static void resources_free(SearchResources *res)
 {
     evaluator_free(res->ev); /* first: the workers share the datasets */
+    shared_free(res->shared);
     dataset_free(res->train);
     dataset_free(res->val);
     strategy_free(res->strat);
@@ -140,7 +155,8 @@ static NvStatus load_data(const SearchConfig *c, SearchResources *res,
     return st;
 }
 
-/* unique_name - "<strategy>-<seed>", then "-2", "-3", ... until free. */
+/* unique_name - "<strategy>-<seed>" ("<strategy>-ws-<seed>" with weight
+ * sharing), then "-2", "-3", ... until free. */
 static NvStatus unique_name(Store *st, const SearchConfig *c, char *name,
                             size_t n, NvError *err)
 {
@@ -148,11 +164,13 @@ static NvStatus unique_name(Store *st, const SearchConfig *c, char *name,
     NvError e2;
     for (int k = 1; k < 10000; k++) {
         NvStatus r;
+        const char *ws = c->weight_sharing ? "-ws" : "";
         if (k == 1)
-            snprintf(name, n, "%s-%llu", strategy_kind_name(c->strategy.kind),
-                     (unsigned long long)c->strategy.seed);
+            snprintf(name, n, "%s%s-%llu", strategy_kind_name(c->strategy.kind),
+                     ws, (unsigned long long)c->strategy.seed);
         else
-            snprintf(name, n, "%s-%llu-%d", strategy_kind_name(c->strategy.kind),
+            snprintf(name, n, "%s%s-%llu-%d",
+                     strategy_kind_name(c->strategy.kind), ws,
                      (unsigned long long)c->strategy.seed, k);
         r = store_search_find(st, name, &tmp, &e2);
         if (r == NV_ERR_NOT_FOUND)
@@ -170,7 +188,7 @@ NvStatus search_run(Store *st, const SearchConfig *cfg,
 {
     SearchConfig one = *cfg;
     const SearchConfig *c = &one;
-    SearchResources res = { NULL, NULL, NULL, NULL };
+    SearchResources res = { NULL, NULL, NULL, NULL, NULL };
     StoreSearch row;
     uint8_t *state = NULL;
     size_t len = 0;
@@ -179,9 +197,12 @@ NvStatus search_run(Store *st, const SearchConfig *cfg,
 
     if (c->budget < 1)
         return nv_error_set(err, NV_ERR_USAGE, "--budget must be at least 1");
+    if ((r = search_config_check(c, err)))
+        return r;
     /* Each worker trains one child with one thread (stored as such, so a
-     * resume with any number of workers trains the same way). */
-    if (hooks->workers > 1 || hooks->mpi)
+     * resume with any number of workers trains the same way).  A
+     * weight-sharing search has no workers (search_batch.c invariant 7). */
+    if ((hooks->workers > 1 || hooks->mpi) && !c->weight_sharing)
         one.train.threads = 1;
     memset(&row, 0, sizeof row);
     if (cfg->name[0])
@@ -191,7 +212,8 @@ NvStatus search_run(Store *st, const SearchConfig *cfg,
     /* Check every setting before the search exists. */
     if (!(res.strat = strategy_new(&c->strategy, err)))
         return err->status ? err->status : NV_ERR_USAGE;
-    if ((r = load_data(c, &res, err)))
+    if ((r = load_data(c, &res, err)) ||
+        (r = search_shared_make(c, &res, err)))
         goto out;
     snprintf(row.strategy, sizeof row.strategy, "%s",
              strategy_kind_name(c->strategy.kind));
@@ -212,6 +234,11 @@ NvStatus search_run(Store *st, const SearchConfig *cfg,
     row.val_size = c->val_size;
     row.retrain_duplicates = c->retrain_duplicates;
     row.bn_recalibrate = c->train.bn_recalibrate;
+    snprintf(row.reward_kind, sizeof row.reward_kind, "%s",
+             c->weight_sharing ? "shared" : "standalone");
+    row.ws_steps = c->weight_sharing ? c->ws_steps : 0;
+    row.ws_samples = c->weight_sharing ? c->ws_samples : 0;
+    row.ws_panel = c->weight_sharing ? c->ws_panel : 0;
     if ((r = settings_json(c, row.settings, sizeof row.settings, err)) ||
         (r = store_search_create(st, &row, &id, err)))
         goto out;
@@ -233,7 +260,7 @@ out:
 NvStatus search_resume(Store *st, const char *key, const SearchHooks *hooks,
                        int64_t *id_out, NvError *err)
 {
-    SearchResources res = { NULL, NULL, NULL, NULL };
+    SearchResources res = { NULL, NULL, NULL, NULL, NULL };
     StoreSearch row;
     SearchConfig c;
     uint8_t *state = NULL;
@@ -254,7 +281,25 @@ NvStatus search_resume(Store *st, const char *key, const SearchHooks *hooks,
         goto out;
     }
     if ((r = load_data(&c, &res, err)) ||
-        (r = store_search_claim(st, row.id, err)))
+        (r = search_shared_make(&c, &res, err)))
+        goto out;
+    if (c.weight_sharing) {
+        /* search_batch.c invariant 7: the last round's checkpoint */
+        uint8_t *wbuf = NULL;
+        size_t wlen = 0;
+        int rounds = 0;
+        r = store_shared_load(st, row.id, &rounds, &wbuf, &wlen, err);
+        if (r == NV_OK)
+            r = shared_load(res.shared, rounds, wbuf, wlen, err);
+        else if (r == NV_ERR_NOT_FOUND)
+            r = NV_OK; /* stopped before its first round ended */
+        free(wbuf);
+        if (r) {
+            nv_error_prefix(err, "cannot resume '%s'", row.name);
+            goto out;
+        }
+    }
+    if ((r = store_search_claim(st, row.id, err)))
         goto out;
     r = search_loop(st, row.id, after + 1, &c, &res, hooks, err);
 out:

@@ -7,7 +7,7 @@
  * caller (cmd_search.c) turns signals into the flags of SearchHooks.  All
  * randomness comes from the search's seed through fixed RNG streams, so a
  * resumed search makes exactly the proposals of an uninterrupted one
- * (see the design comment in search.c). */
+ * (see the design comment in search_batch.c). */
 #ifndef NASVIEW_SEARCH_H
 #define NASVIEW_SEARCH_H
 
@@ -30,6 +30,17 @@ typedef struct {
     char dataset[STORE_TEXT_MAX]; /* dataset_load spec */
     int64_t train_size, val_size;
     int retrain_duplicates;    /* train a known architecture again */
+    /* Weight sharing (ENAS; rl and random only): instead of training each
+     * child, rounds of ws_steps steps training the shared weights on
+     * architectures drawn from the strategy, then ws_samples
+     * architectures proposed, each scored on one validation batch with
+     * the shared weights (reward kind "shared"). */
+    int weight_sharing;
+    int ws_steps, ws_samples;
+    /* At the end of a weight-sharing search, the ws_panel best distinct
+     * architectures by shared-weight reward and ws_panel others drawn at
+     * random are trained stand-alone (the fidelity panel). */
+    int ws_panel;
 } SearchConfig;
 
 typedef struct {
@@ -55,6 +66,11 @@ typedef struct {
 /* search_config_default - a search of kind with seed: SPEC.md's proxy
  * defaults, budget 100, Fashion-MNIST with 10,000/5,000 images. */
 SearchConfig search_config_default(StrategyKind kind, uint64_t seed);
+
+/* search_config_check - NV_OK when c's settings agree with each other
+ * (weight sharing only with rl or random, with steps and samples of at
+ * least 1); NV_ERR_USAGE naming the problem.  search_run calls it. */
+NvStatus search_config_check(const SearchConfig *c, NvError *err);
 
 /* search_run - create a new search in st (a STORE_WRITE store) from cfg
  * and run it.  *id receives its id as soon as it exists (may be NULL).

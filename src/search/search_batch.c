@@ -43,7 +43,26 @@
  *     after the last snapshot survives (it is recomputed on resume).
  *  6. A child whose worker died twice is stored as failed with the reason
  *     and observed with reward 0, like a diverged one; the search goes on.
- *     An error from training itself (train_child) still ends the search. */
+ *     An error from training itself (train_child) still ends the search.
+ *  7. Weight sharing (shared.h; search_ws.c): the batch size is 1, so the
+ *     strategy snapshot follows every sample, as it did before batches.
+ *     Sample idx belongs to round idx / ws_samples.  Before the first
+ *     sample of round r is proposed the shared weights are trained (the
+ *     phase) unless the checkpoint already holds r + 1 rounds, and the
+ *     checkpoint (supernet values and momentum, rounds r + 1) is written
+ *     as soon as that phase ends.  Scoring a sample reads the shared
+ *     weights without changing them, so the checkpoint of round r is valid
+ *     for all of round r's samples: a resume loads it and the strategy
+ *     snapshot and goes on exactly.  Samples are scored in this process
+ *     (no evaluator, whatever hooks->workers says), and a shared-weight
+ *     search never reuses the reward of a duplicate (the weights have
+ *     moved on since).
+ *  8. The fidelity panel of a weight-sharing search comes after its last
+ *     sample and before it is done: its picks depend only on the stored
+ *     samples and the seed (SEARCH_STREAM_PANEL), each is trained as a
+ *     stand-alone child in this process with the seed sample idx would
+ *     have had, and each result is committed alone, so a resume trains
+ *     only those missing. */
 #include "config.h"
 
 #include <math.h>
@@ -60,8 +79,6 @@
 
 /* How often a training child's progress is written (seconds). */
 #define SEARCH_PROGRESS_PERIOD 1.0
-/* How often the terminal line is redrawn (seconds). */
-#define SEARCH_HUMAN_PERIOD 0.25
 
 typedef enum {
     ITEM_TRAIN = 0, /* submitted to the evaluator (or about to be) */
@@ -70,7 +87,7 @@ typedef enum {
 } ItemState;
 
 /* One sample of the batch in flight. */
-typedef struct {
+typedef struct SearchItem {
     Proposal p;
     Genotype canon;
     StoreSample sm;
@@ -83,22 +100,8 @@ typedef struct {
     int last_epoch;
 } Item;
 
-typedef struct {
-    Store *st;
-    const SearchHooks *hooks;
-    const SearchConfig *c;
-    int64_t id;
-    StoreSearch row;      /* refreshed every batch */
-    Item *items;          /* [n] the batch in flight */
-    int start, n;
-    int paused;           /* status set to paused by poll */
-    double last_human;
-    double t0;            /* monotonic start of this run */
-    int done_this_run;    /* samples finished since start (for the ETA) */
-    int write_failed;     /* a progress write failed (reported once) */
-} Loop;
 
-static double mono_s(void)
+double search_mono_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -111,16 +114,13 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-static int stopping(const Loop *l)
+int search_stopping(const Loop *l)
 {
     return l->hooks->stop && *l->hooks->stop;
 }
 
-static void human_line(Loop *l, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* human_line - redraw the one status line on the terminal. */
-static void human_line(Loop *l, const char *fmt, ...)
+/* search_human_line - redraw the one status line on the terminal. */
+void search_human_line(Loop *l, const char *fmt, ...)
 {
     va_list ap;
     char line[512];
@@ -165,7 +165,7 @@ static EvalPoll on_poll(void *ctx)
 {
     Loop *l = ctx;
     NvError err;
-    if (stopping(l))
+    if (search_stopping(l))
         return EVAL_STOP;
     if (l->hooks->pause && *l->hooks->pause) {
         if (!l->paused) {
@@ -173,8 +173,9 @@ static EvalPoll on_poll(void *ctx)
                                         "paused (SIGUSR1); SIGUSR2 resumes",
                                         &err))
                 search_complain(err.msg, "");
-            human_line(l, "paused at sample %d (send SIGUSR2 to resume)",
-                       l->start);
+            search_human_line(l,
+                              "paused at sample %d (send SIGUSR2 to resume)",
+                              l->start);
             l->paused = 1;
         }
         return EVAL_HOLD;
@@ -187,8 +188,9 @@ static EvalPoll on_poll(void *ctx)
     return EVAL_GO;
 }
 
-/* pause_here - between batches: wait while a pause is asked for. */
-static void pause_here(Loop *l)
+/* search_pause_here - between batches (and during a weight-sharing
+ * search's own training): wait while a pause is asked for. */
+void search_pause_here(Loop *l)
 {
     while (on_poll(l) == EVAL_HOLD)
         sleep_ms(50);
@@ -228,7 +230,7 @@ static void on_progress(void *ctx, int idx, const TrainProgress *p)
 
     if (!it)
         return;
-    now = mono_s();
+    now = search_mono_s();
     per_epoch = p->epochs > 0 ? p->steps / p->epochs : p->steps;
     epoch_end = per_epoch > 0 && p->step > 0 && !p->evaluating &&
                 p->step % per_epoch == 0;
@@ -264,7 +266,7 @@ static void on_progress(void *ctx, int idx, const TrainProgress *p)
         if (training > 1)
             snprintf(more, sizeof more, "  (+%d training)", training - 1);
         format_eta(eta, sizeof eta, per * left - p->elapsed_s);
-        human_line(l,
+        search_human_line(l,
                    "sample %d (%d of %d)  epoch %d/%d  step %lld/%lld  "
                    "loss %.4f%s%s  best %s  ETA %s",
                    idx, idx + 1, l->row.budget, p->epoch + 1, p->epochs,
@@ -282,7 +284,7 @@ static void item_done(Loop *l, Item *it)
     it->reward = isnan(it->sm.reward) ? 0.0 : it->sm.reward;
     l->done_this_run++;
     if (l->hooks->human)
-        human_line(l, "sample %d (%d of %d)  %-9s reward %.4f  "
+        search_human_line(l, "sample %d (%d of %d)  %-9s reward %.4f  "
                       "params %lld  %.1f s\n",
                    it->sm.idx, it->sm.idx + 1, l->c->budget,
                    store_sample_status_name(it->sm.status), it->reward,
@@ -330,15 +332,15 @@ static NvStatus submit(Loop *l, Evaluator *ev, Item *it, NvError *err)
     return evaluator_submit(ev, &job, err);
 }
 
-/* plan_item - decide what item i of the batch needs (invariants 1, 3). */
-static NvStatus plan_item(Loop *l, Evaluator *ev, int i, NvError *err)
+/* reuse_stored - a resumed batch: when item it already finished in the
+ * file (same hash, checked), take that row (*reused = 1; invariant 1). */
+static NvStatus reuse_stored(Loop *l, Item *it, int *reused, NvError *err)
 {
-    Item *it = &l->items[i];
-    StoreSample old, prev;
+    StoreSample old;
     NvError e2;
     NvStatus r;
-    int found = 0;
 
+    *reused = 0;
     r = store_sample_get(l->st, l->id, it->sm.idx, &old, NULL, NULL, &e2);
     if (r != NV_OK && r != NV_ERR_NOT_FOUND) {
         *err = e2;
@@ -356,8 +358,21 @@ static NvStatus plan_item(Loop *l, Evaluator *ev, int i, NvError *err)
         it->sm = old;
         it->started = 1;
         item_done(l, it);
-        return NV_OK;
+        *reused = 1;
     }
+    return NV_OK;
+}
+
+/* plan_item - decide what item i of the batch needs (invariants 1, 3). */
+static NvStatus plan_item(Loop *l, Evaluator *ev, int i, NvError *err)
+{
+    Item *it = &l->items[i];
+    StoreSample prev;
+    NvStatus r;
+    int found = 0, reused = 0;
+
+    if ((r = reuse_stored(l, it, &reused, err)) || reused)
+        return r;
     if (l->c->retrain_duplicates)
         return submit(l, ev, it, err);
     if ((r = store_find_trained(l->st, l->id, it->sm.hash, &prev, &found,
@@ -486,6 +501,23 @@ static NvStatus interrupt_batch(Loop *l, NvError *err)
                         l->hooks->stop ? (int)*l->hooks->stop : 0, first);
 }
 
+/* shared_item - item i of a weight-sharing batch: scored with the shared
+ * weights in this process, never reused as a duplicate (invariant 7). */
+static NvStatus shared_item(Loop *l, SearchResources *res, int i,
+                            NvError *err)
+{
+    Item *it = &l->items[i];
+    int reused = 0;
+    NvStatus r;
+    if ((r = reuse_stored(l, it, &reused, err)) || reused)
+        return r;
+    if ((r = search_shared_score(l, res, &it->canon, &it->sm, it->dec, err)))
+        return r;
+    it->started = 1;
+    item_done(l, it);
+    return NV_OK;
+}
+
 /* run_batch - samples l->start .. l->start+n-1, from proposal to the
  * snapshot after observing them (see the comment at the top). */
 static NvStatus run_batch(Loop *l, SearchResources *res, NvError *err)
@@ -494,6 +526,9 @@ static NvStatus run_batch(Loop *l, SearchResources *res, NvError *err)
     size_t len = 0;
     NvStatus r;
 
+    /* invariant 7: a round's shared training before its first proposal */
+    if (res->shared && (r = search_shared_phase(l, res, err)))
+        return r;
     for (int i = 0; i < l->n; i++) {
         Item *it = &l->items[i];
         memset(it, 0, sizeof *it);
@@ -515,10 +550,16 @@ static NvStatus run_batch(Loop *l, SearchResources *res, NvError *err)
             memcpy(it->dec[t].probs, it->p.probs[t], sizeof it->dec[t].probs);
         }
     }
-    for (int i = 0; i < l->n; i++)
-        if ((r = plan_item(l, res->ev, i, err)))
-            return r;
-    while (evaluator_pending(res->ev) > 0) {
+    if (res->shared) {
+        for (int i = 0; i < l->n; i++)
+            if ((r = shared_item(l, res, i, err)))
+                return r;
+    } else {
+        for (int i = 0; i < l->n; i++)
+            if ((r = plan_item(l, res->ev, i, err)))
+                return r;
+    }
+    while (res->ev && evaluator_pending(res->ev) > 0) {
         EvalResult er;
         if ((r = evaluator_collect(res->ev, &er, err))) {
             if (r == NV_ERR_INTERRUPTED)
@@ -579,13 +620,15 @@ NvStatus search_loop(Store *st, int64_t id, int from, const SearchConfig *c,
     l.hooks = hooks;
     l.c = c;
     l.id = id;
-    l.t0 = mono_s();
+    l.t0 = search_mono_s();
     l.start = from;
     if ((r = store_search_get(st, id, &l.row, err)) == NV_OK &&
+        !c->weight_sharing &&
         (r = make_evaluator(&l, res, err)) == NV_OK)
         r = store_search_set_workers(st, id, evaluator_slots(res->ev), err);
     while (r == NV_OK && l.start < c->budget) {
-        int n = strategy_batch_size(res->strat);
+        /* invariant 7: one at a time under weight sharing */
+        int n = c->weight_sharing ? 1 : strategy_batch_size(res->strat);
         if (n <= 0)
             n = evaluator_slots(res->ev);
         if (n > c->budget - l.start)
@@ -603,8 +646,8 @@ NvStatus search_loop(Store *st, int64_t id, int from, const SearchConfig *c,
         l.n = 0;
         if ((r = store_search_get(st, id, &l.row, err)))
             break;
-        pause_here(&l);
-        if (stopping(&l)) {
+        search_pause_here(&l);
+        if (search_stopping(&l)) {
             r = nv_error_set(err, NV_ERR_INTERRUPTED,
                              "stopped by signal %d before sample %d",
                              (int)*hooks->stop, l.start);
@@ -615,12 +658,16 @@ NvStatus search_loop(Store *st, int64_t id, int from, const SearchConfig *c,
             break;
         l.start += n;
     }
+    /* invariant 8: the fidelity panel, before the search is done */
+    if (r == NV_OK && c->weight_sharing && c->ws_panel > 0 &&
+        (r = store_search_get(st, id, &l.row, err)) == NV_OK)
+        r = search_panel(&l, res, err);
     /* Workers go before the final status: none outlives the search. */
     evaluator_free(res->ev);
     res->ev = NULL;
     free(l.items);
     if (hooks->human)
-        human_line(&l, "%s", "");
+        search_human_line(&l, "%s", "");
     {
         NvError e2;
         NvStatus w;

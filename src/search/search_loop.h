@@ -1,16 +1,24 @@
-/* search_loop.h - what search.c (starting and resuming) and search_batch.c
- * (the loop) share: the resources of a running search and the RNG streams
- * of its seed.  Only those two include this. */
+/* search_loop.h - what search.c (starting and resuming), search_batch.c
+ * (the loop) and search_ws.c (its weight-sharing half) share: the
+ * resources of a running search, the RNG streams of its seed, the loop's
+ * state and its helpers for stopping, pausing and the status line.  Only
+ * those three include this. */
 #ifndef NASVIEW_SEARCH_LOOP_H
 #define NASVIEW_SEARCH_LOOP_H
 
 #include "search/evaluator.h"
 #include "search/search.h"
+#include "search/shared.h"
 
 /* RNG streams of the search seed (search_batch.c, invariant 2); far from
  * the strategy's own streams (strategy.h). */
 #define SEARCH_STREAM_SPLIT 0x53504c4954ull       /* "SPLIT" */
 #define SEARCH_STREAM_CHILD 0x4348494c44000000ull /* "CHILD" + idx */
+#define SEARCH_STREAM_SHARED 0x534841524544ull    /* "SHARED" */
+#define SEARCH_STREAM_PANEL 0x50414e454cull       /* "PANEL" */
+
+/* How often the terminal line is redrawn (seconds). */
+#define SEARCH_HUMAN_PERIOD 0.25
 
 /* search_split_seed - the seed of c's train/validation split (every
  * process that loads the data must use this one). */
@@ -20,8 +28,29 @@ uint64_t search_split_seed(const SearchConfig *c);
 typedef struct {
     Dataset *train, *val;
     Strategy *strat;
-    Evaluator *ev; /* made by search_loop, freed before it returns */
+    Evaluator *ev; /* made by search_loop, freed before it returns (none
+                    * for weight sharing) */
+    Shared *shared; /* weight sharing only */
 } SearchResources;
+
+/* One sample of the batch in flight (search_batch.c). */
+typedef struct SearchItem SearchItem;
+
+/* The state of a running loop (search_batch.c). */
+typedef struct {
+    Store *st;
+    const SearchHooks *hooks;
+    const SearchConfig *c;
+    int64_t id;
+    StoreSearch row;      /* refreshed every batch */
+    SearchItem *items;    /* [n] the batch in flight */
+    int start, n;
+    int paused;           /* status set to paused by poll */
+    double last_human;
+    double t0;            /* monotonic start of this run */
+    int done_this_run;    /* samples finished since start (for the ETA) */
+    int write_failed;     /* a progress write failed (reported once) */
+} Loop;
 
 /* search_loop - run search id of st in batches from sample `from` (a batch
  * boundary: the sample after the strategy snapshot res->strat was loaded
@@ -32,5 +61,44 @@ typedef struct {
 NvStatus search_loop(Store *st, int64_t id, int from, const SearchConfig *c,
                      SearchResources *res, const SearchHooks *hooks,
                      NvError *err);
+
+/* search_mono_s - monotonic seconds. */
+double search_mono_s(void);
+
+/* search_stopping - non-zero once hooks->stop is set. */
+int search_stopping(const Loop *l);
+
+/* search_pause_here - wait while hooks->pause is set (no transaction
+ * open); the search shows as paused meanwhile. */
+void search_pause_here(Loop *l);
+
+/* search_human_line - redraw the one status line on the terminal (when
+ * hooks->human is set) through text_put; a final newline stays one. */
+void search_human_line(Loop *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- weight sharing (search_ws.c; search_batch.c invariants 7, 8) ---- */
+
+/* search_shared_make - res->shared for a weight-sharing search c, once
+ * its data is loaded (nothing for other searches). */
+NvStatus search_shared_make(const SearchConfig *c, SearchResources *res,
+                            NvError *err);
+
+/* search_shared_phase - train the shared weights when sample l->start
+ * opens a round they have not been trained for, then checkpoint them.
+ * NV_ERR_INTERRUPTED on a stop. */
+NvStatus search_shared_phase(Loop *l, SearchResources *res, NvError *err);
+
+/* search_shared_score - score genotype canon (sample sm->idx, row and
+ * decisions sm and dec, not yet in the file) with the shared weights:
+ * its row goes in, then its result, in two transactions as any sample. */
+NvStatus search_shared_score(Loop *l, SearchResources *res,
+                             const Genotype *canon, StoreSample *sm,
+                             StoreDecision *dec, NvError *err);
+
+/* search_panel - train the fidelity panel's missing architectures
+ * stand-alone (in this process) and store each result.
+ * NV_ERR_INTERRUPTED on a stop. */
+NvStatus search_panel(Loop *l, SearchResources *res, NvError *err);
 
 #endif

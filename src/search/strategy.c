@@ -430,6 +430,22 @@ NvStatus strategy_propose(Strategy *s, Proposal *out, NvError *err)
     return st;
 }
 
+int strategy_can_sample(StrategyKind kind)
+{
+    return kind == STRATEGY_RL || kind == STRATEGY_RANDOM;
+}
+
+NvStatus strategy_sample(Strategy *s, Rng *rng, Proposal *out, NvError *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!s->ops->sample)
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "%s cannot sample architectures outside its "
+                            "proposals (weight sharing needs rl or random)",
+                            strategy_kind_name(s->cfg.kind));
+    return s->ops->sample(s, rng, out, err);
+}
+
 NvStatus strategy_observe(Strategy *s, const Proposal *p, double reward,
                           NvError *err)
 {

@@ -25,6 +25,7 @@
 
 #include "space/genotype.h"
 #include "base/nv_error.h"
+#include "base/rng.h"
 
 typedef enum {
     STRATEGY_RL = 0,
@@ -141,6 +142,15 @@ int strategy_batch_size(const Strategy *s);
 
 /* strategy_propose - fill *out with the next architecture to train. */
 NvStatus strategy_propose(Strategy *s, Proposal *out, NvError *err);
+
+/* strategy_sample - draw an architecture from the strategy's current
+ * distribution with rng (the caller's, not the strategy's own), changing
+ * nothing in s: no proposal is counted and none is owed an observe().
+ * What weight sharing trains its shared weights on.  NV_ERR_USAGE for
+ * strategies without a distribution to draw from (evolution);
+ * strategy_can_sample says which. */
+NvStatus strategy_sample(Strategy *s, Rng *rng, Proposal *out, NvError *err);
+int strategy_can_sample(StrategyKind kind);
 
 /* strategy_observe - report the reward (validation accuracy in [0,1]) of
  * the last proposal; RL may update its controller here. */

@@ -190,5 +190,5 @@ static NvStatus evo_load(Strategy *s, ByteReader *r, NvError *err)
 }
 
 const StrategyOps strategy_evolution_ops = {
-    evo_init, evo_done, evo_propose, evo_observe, evo_save, evo_load,
+    evo_init, evo_done, evo_propose, evo_observe, evo_save, evo_load, NULL,
 };

@@ -25,6 +25,9 @@ typedef struct {
      * and change s->impl only when everything was valid. */
     void (*save)(const Strategy *s, ByteWriter *w);
     NvStatus (*load)(Strategy *s, ByteReader *r, NvError *err);
+    /* sample - like propose, but with rng and without changing s; NULL
+     * for kinds that cannot (evolution). */
+    NvStatus (*sample)(Strategy *s, Rng *rng, Proposal *out, NvError *err);
 } StrategyOps;
 
 struct Strategy {

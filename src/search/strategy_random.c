@@ -48,7 +48,17 @@ static NvStatus random_load(Strategy *s, ByteReader *r, NvError *err)
     return NV_OK;
 }
 
+static NvStatus random_sample(Strategy *s, Rng *rng, Proposal *out,
+                              NvError *err)
+{
+    Genotype g;
+    (void)s, (void)err;
+    geno_sample_uniform(&g, rng);
+    strategy_fill_uniform(out, &g);
+    return NV_OK;
+}
+
 const StrategyOps strategy_random_ops = {
     random_init, random_done, random_propose, random_observe, random_save,
-    random_load,
+    random_load, random_sample,
 };

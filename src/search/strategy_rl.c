@@ -95,6 +95,14 @@ static NvStatus rl_propose(Strategy *s, Proposal *out, NvError *err)
     return geno_from_decisions(out->decisions, &out->genotype, err);
 }
 
+static NvStatus rl_sample(Strategy *s, Rng *rng, Proposal *out, NvError *err)
+{
+    Rl *rl = s->impl;
+    controller_sample(rl->ctl, rng, out->decisions, out->probs,
+                      &out->log_prob, &out->entropy);
+    return geno_from_decisions(out->decisions, &out->genotype, err);
+}
+
 /* One Adam step on the minibatch (invariant 3). */
 static void rl_update(Strategy *s)
 {
@@ -248,5 +256,5 @@ out:
 }
 
 const StrategyOps strategy_rl_ops = {
-    rl_init, rl_done, rl_propose, rl_observe, rl_save, rl_load,
+    rl_init, rl_done, rl_propose, rl_observe, rl_save, rl_load, rl_sample,
 };

@@ -102,6 +102,15 @@ typedef struct {
     double samples_per_hour;        /* measured over its last samples
                                        (store_search_get and _list compute
                                        it); NaN when too few */
+    char reward_kind[16];           /* "standalone" or "shared" (weight
+                                       sharing); "" is written as
+                                       "standalone" */
+    int ws_steps, ws_samples;       /* weight sharing: shared-weight steps
+                                       and architectures per round; 0 for
+                                       stand-alone searches */
+    int ws_panel;                   /* weight sharing: top and random
+                                       architectures trained stand-alone at
+                                       the end (each) */
     char settings[STORE_SETTINGS_MAX]; /* JSON object, every setting */
     /* filled when read */
     SearchStatus status;            /* SEARCH_STALE computed for readers */
@@ -394,6 +403,41 @@ NvStatus store_sample_abort(Store *s, int64_t search_id, int idx,
  * after_sample (-1: before the first proposal), replacing older ones. */
 NvStatus store_state_save(Store *s, int64_t search_id, int after_sample,
                           const uint8_t *state, size_t len, NvError *err);
+
+/* store_shared_save - one transaction: replace the shared-weight
+ * checkpoint of search_id with state[0..len) taken after `rounds`
+ * shared-weight phases. */
+NvStatus store_shared_save(Store *s, int64_t search_id, int rounds,
+                           const uint8_t *state, size_t len, NvError *err);
+
+/* store_shared_load - the shared-weight checkpoint of search_id: *rounds
+ * and *state (malloc'ed, the caller's) of *len bytes.  NV_ERR_NOT_FOUND
+ * (with *state NULL) when there is none. */
+NvStatus store_shared_load(Store *s, int64_t search_id, int *rounds,
+                           uint8_t **state, size_t *len, NvError *err);
+
+/* One architecture of a weight-sharing search trained stand-alone (the
+ * fidelity panel). */
+typedef struct {
+    int sample_idx;
+    int top;              /* 1: among the best by shared-weight reward;
+                             0: drawn at random from the others */
+    double shared_reward; /* the sample's shared-weight reward */
+    double reward;        /* stand-alone validation accuracy */
+    SampleStatus status;  /* SAMPLE_DONE or SAMPLE_DIVERGED */
+    int64_t params;
+    double seconds;
+} StoreWsPanel;
+
+/* store_ws_panel_add - one transaction: the stand-alone result of a panel
+ * architecture (replacing an earlier one of the same sample). */
+NvStatus store_ws_panel_add(Store *s, int64_t search_id, const StoreWsPanel *p,
+                         NvError *err);
+
+/* store_ws_panel_list - the panel of search_id by sample_idx: *out malloc'ed
+ * (NULL when empty), *n rows, the caller's (free). */
+NvStatus store_ws_panel_list(Store *s, int64_t search_id, StoreWsPanel **out,
+                          size_t *n, NvError *err);
 
 /* store_state_load - the newest snapshot of search_id: *after_sample, and
  * *state (malloc'ed, owned by the caller) of *len bytes.

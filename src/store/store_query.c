@@ -18,7 +18,8 @@
     "id, name, strategy, seed, budget, dataset, F, N, epochs, train_size, "   \
     "val_size, batch, lr, threads, retrain_duplicates, settings, status, "    \
     "pid, host, created, updated, finished, version, message, samples_done, " \
-    "best_reward, best_idx, bn_recalibrate, workers, " SEARCH_RATE
+    "best_reward, best_idx, bn_recalibrate, workers, " SEARCH_RATE ", "   \
+    "reward_kind, ws_steps, ws_samples, ws_panel"
 
 /* Samples per hour over the last STORE_RATE_WINDOW samples that finished
  * (trained, failed or reused; not interrupted): how many, over the time
@@ -75,6 +76,10 @@ static void read_search(const Store *s, sqlite3_stmt *st, StoreSearch *o)
     o->bn_recalibrate = sqlite3_column_int(st, 27);
     o->workers = store_col_bounded(st, 28, 1, 1 << 16, 1);
     o->samples_per_hour = store_col_real(st, 29);
+    store_col_text(st, 30, o->reward_kind, sizeof o->reward_kind);
+    o->ws_steps = store_col_bounded(st, 31, 0, 1 << 24, 0);
+    o->ws_samples = store_col_bounded(st, 32, 0, STORE_MAX_SAMPLES, 0);
+    o->ws_panel = store_col_bounded(st, 33, 0, STORE_MAX_SAMPLES, 0);
     /* Invariant 5: a vanished process makes a running search stale. */
     if ((o->status == SEARCH_RUNNING || o->status == SEARCH_PAUSED) &&
         strcmp(o->host, s->host) == 0 && !proc_alive(o->pid)) {
@@ -599,4 +604,94 @@ NvStatus store_state_load(Store *s, int64_t search_id, int *after_sample,
     }
     sqlite3_finalize(st);
     return r;
+}
+
+NvStatus store_shared_load(Store *s, int64_t search_id, int *rounds,
+                           uint8_t **state, size_t *len, NvError *err)
+{
+    sqlite3_stmt *st;
+    NvStatus r = NV_OK;
+    int rc;
+    *state = NULL;
+    *len = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT rounds, state FROM shared_weights "
+                           "WHERE search_id = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_db_fail(s, err, "cannot read the shared weights");
+    sqlite3_bind_int64(st, 1, search_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        int n = sqlite3_column_bytes(st, 1);
+        const void *b = sqlite3_column_blob(st, 1);
+        *rounds = sqlite3_column_int(st, 0);
+        *state = malloc(n > 0 ? (size_t)n : 1);
+        if (!*state)
+            r = nv_error_set(err, NV_ERR_NOMEM,
+                             "out of memory reading the shared weights");
+        else {
+            if (n > 0)
+                memcpy(*state, b, (size_t)n);
+            *len = (size_t)n;
+        }
+    } else if (rc == SQLITE_DONE) {
+        r = nv_error_set(err, NV_ERR_NOT_FOUND,
+                         "%s: search %lld has no shared-weight checkpoint",
+                         s->path, (long long)search_id);
+    } else {
+        r = store_db_fail(s, err, "cannot read the shared weights");
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+NvStatus store_ws_panel_list(Store *s, int64_t search_id, StoreWsPanel **out,
+                          size_t *n, NvError *err)
+{
+    sqlite3_stmt *st;
+    StoreWsPanel *rows = NULL;
+    size_t cap = 0, k = 0;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT sample_idx, pick, shared_reward, reward, "
+                           "status, params, seconds FROM panel WHERE "
+                           "search_id = ?1 ORDER BY sample_idx",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_db_fail(s, err, "cannot read the panel");
+    sqlite3_bind_int64(st, 1, search_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (k == cap) {
+            cap = cap ? 2 * cap : 16;
+            StoreWsPanel *p = realloc(rows, sizeof *p * cap);
+            if (!p) {
+                sqlite3_finalize(st);
+                free(rows);
+                return nv_error_set(err, NV_ERR_NOMEM,
+                                    "out of memory reading the panel");
+            }
+            rows = p;
+        }
+        StoreWsPanel *p = &rows[k++];
+        char pick[16], status[16];
+        p->sample_idx = sqlite3_column_int(st, 0);
+        store_col_text(st, 1, pick, sizeof pick);
+        p->top = strcmp(pick, "top") == 0;
+        p->shared_reward = store_col_real(st, 2);
+        p->reward = store_col_real(st, 3);
+        store_col_text(st, 4, status, sizeof status);
+        p->status = strcmp(status, "diverged") == 0 ? SAMPLE_DIVERGED
+                                                   : SAMPLE_DONE;
+        p->params = store_col_int(st, 5, -1);
+        p->seconds = store_col_real(st, 6);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        free(rows);
+        return store_db_fail(s, err, "cannot read the panel");
+    }
+    *out = rows;
+    *n = k;
+    return NV_OK;
 }

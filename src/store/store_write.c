@@ -56,10 +56,11 @@ NvStatus store_search_create(Store *s, const StoreSearch *in, int64_t *id,
                      "INSERT INTO searches (name, strategy, seed, budget, "
                      "dataset, F, N, epochs, train_size, val_size, batch, lr, "
                      "threads, retrain_duplicates, settings, status, pid, "
-                     "host, created, updated, version, bn_recalibrate) "
+                     "host, created, updated, version, bn_recalibrate, "
+                     "reward_kind, ws_steps, ws_samples, ws_panel) "
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
                      "?12, ?13, ?14, ?15, 'running', ?16, ?17, ?18, ?18, ?19, "
-                     "?20)",
+                     "?20, ?21, ?22, ?23, ?24)",
                      &st, err)))
         return store_rollback(s, r);
     sqlite3_bind_text(st, 1, in->name, -1, SQLITE_STATIC);
@@ -83,6 +84,12 @@ NvStatus store_search_create(Store *s, const StoreSearch *in, int64_t *id,
     sqlite3_bind_int64(st, 18, now);
     sqlite3_bind_text(st, 19, PACKAGE_VERSION, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 20, in->bn_recalibrate != 0);
+    sqlite3_bind_text(st, 21, in->reward_kind[0] ? in->reward_kind
+                                                 : "standalone",
+                      -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 22, in->ws_steps);
+    sqlite3_bind_int(st, 23, in->ws_samples);
+    sqlite3_bind_int(st, 24, in->ws_panel);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc == SQLITE_CONSTRAINT_UNIQUE)
@@ -562,4 +569,53 @@ NvStatus store_state_save(Store *s, int64_t search_id, int after_sample,
     if ((r = save_state(s, search_id, after_sample, state, len, err)))
         return store_rollback(s, r);
     return (r = store_commit(s, err)) ? store_rollback(s, r) : NV_OK;
+}
+
+NvStatus store_shared_save(Store *s, int64_t search_id, int rounds,
+                           const uint8_t *state, size_t len, NvError *err)
+{
+    sqlite3_stmt *st;
+    NvStatus r;
+    if ((r = store_need_write(s, err)) || (r = store_begin(s, err)))
+        return r;
+    if ((r = store_prepare(s, "INSERT OR REPLACE INTO shared_weights "
+                              "(search_id, rounds, state, created) VALUES "
+                              "(?1, ?2, ?3, ?4)", &st, err)))
+        return store_rollback(s, r);
+    sqlite3_bind_int64(st, 1, search_id);
+    sqlite3_bind_int(st, 2, rounds);
+    sqlite3_bind_blob64(st, 3, state ? (const void *)state : "",
+                        (sqlite3_uint64)len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, store_now());
+    if ((r = store_step_done(s, st, "cannot save the shared weights", err)))
+        return store_rollback(s, r);
+    return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
+}
+
+NvStatus store_ws_panel_add(Store *s, int64_t search_id, const StoreWsPanel *p,
+                         NvError *err)
+{
+    sqlite3_stmt *st;
+    NvStatus r;
+    if ((r = store_need_write(s, err)) || (r = store_begin(s, err)))
+        return r;
+    if ((r = store_prepare(s, "INSERT OR REPLACE INTO panel (search_id, "
+                              "sample_idx, pick, shared_reward, reward, "
+                              "status, params, seconds, finished) VALUES "
+                              "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                           &st, err)))
+        return store_rollback(s, r);
+    sqlite3_bind_int64(st, 1, search_id);
+    sqlite3_bind_int(st, 2, p->sample_idx);
+    sqlite3_bind_text(st, 3, p->top ? "top" : "random", -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 4, p->shared_reward);
+    sqlite3_bind_double(st, 5, p->reward);
+    sqlite3_bind_text(st, 6, p->status == SAMPLE_DIVERGED ? "diverged" : "done",
+                      -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 7, p->params);
+    sqlite3_bind_double(st, 8, p->seconds);
+    sqlite3_bind_int64(st, 9, store_now());
+    if ((r = store_step_done(s, st, "cannot save a panel result", err)))
+        return store_rollback(s, r);
+    return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
 }

@@ -5,6 +5,19 @@
 
 #include "train/child.h"
 
+/* Parameter scopes (net_param_scope): what a borrowed parameter is keyed
+ * by, so that the op applied to input j of block b of the cell at
+ * position pos, on cin channels, always borrows the same tensors. */
+enum { SCOPE_STEM = 1, SCOPE_PRE0, SCOPE_PRE1, SCOPE_OP, SCOPE_OUT_REDUCE,
+       SCOPE_HEAD };
+
+static uint64_t child_scope(int tag, int pos, int b, int j, int op, int cin)
+{
+    return (uint64_t)tag << 56 | (uint64_t)(pos & 0xff) << 48 |
+           (uint64_t)(b & 0xf) << 44 | (uint64_t)(j & 0xf) << 40 |
+           (uint64_t)(op & 0xff) << 32 | (uint64_t)(uint32_t)cin;
+}
+
 /* ReLU - conv 1x1 (stride s) - BN, C_in -> C. */
 static Tensor *relu_conv_bn(Net *net, Tensor *x, int C, int s)
 {
@@ -77,21 +90,67 @@ static Tensor *child_op(Net *net, int op, Tensor *x, int C, int s)
     }
 }
 
-/* One cell (kind 0 normal, 1 reduction) of C channels on (h(i-1), h(i)). */
-static Tensor *child_cell(Net *net, const Genotype *g, int kind, Tensor *hpp,
-                          Tensor *hp, int C, int drop_path)
+/* A cell's output as the states it concatenates: one tensor (the concat
+ * itself, or the stem), or, under weight sharing, the unused states
+ * themselves (t[i] is state s[i] of its cell), so that what reads them
+ * can keep weights of its own for each. */
+typedef struct {
+    Tensor *t[GENO_STATES];
+    int s[GENO_STATES];
+    int n;
+} Parts;
+
+/* ReLU-conv1x1-BN, or factorized reduce and BN when reduce, of the
+ * channel concat of p, C_in -> C.  Several parts (weight sharing) go
+ * through a conv each and are added before the BN: the same function as
+ * one conv over their concat (a 1x1 conv is linear in its input
+ * channels), with each part's weights keyed by the state it comes from,
+ * so they do not depend on which other states an architecture leaves
+ * unused.  One part gives exactly the layers of the stand-alone child. */
+static Tensor *pre_parts(Net *net, const Parts *p, int C, int reduce,
+                         int tag, int pos)
+{
+    Tensor *sum = NULL;
+    for (int i = 0; i < p->n; i++) {
+        Tensor *x = p->t[i];
+        if (!x)
+            return NULL;
+        net_param_scope(net, child_scope(tag, pos, 0, p->s[i], 0, x->c));
+        Tensor *y = reduce ? net_factred(net, x, C)
+                           : net_conv(net, x, C, 1, 1, 1, 1, 0, 0, 1, 1, 1);
+        sum = i ? net_add(net, sum, y) : y;
+    }
+    net_param_scope(net, child_scope(tag, pos, 1, 0, 0, C));
+    return net_bn(net, sum);
+}
+
+/* One cell (kind 0 normal, 1 reduction) of C channels on (h(i-1), h(i)),
+ * at position pos (0-based, in build order), into *out (its states as
+ * parts when split, else their concat). */
+static void child_cell(Net *net, const Genotype *g, int kind, int pos,
+                       const Parts *hpp, const Parts *hp, int C, int split,
+                       int drop_path, Parts *out)
 {
     Tensor *st[GENO_STATES] = { NULL };
-    if (!hpp || !hp)
-        return NULL;
-    st[0] = hpp->h != hp->h || hpp->w != hp->w ? factred_bn(net, hpp, C)
-                                               : relu_conv_bn(net, hpp, C, 1);
-    st[1] = relu_conv_bn(net, hp, C, 1);
+    out->n = 1;
+    out->t[0] = NULL;
+    out->s[0] = 0;
+    if (!hpp->t[0] || !hp->t[0])
+        return;
+    int shrink = hpp->t[0]->h != hp->t[0]->h || hpp->t[0]->w != hp->t[0]->w;
+    st[0] = pre_parts(net, hpp, C, shrink, SCOPE_PRE0, pos);
+    st[1] = pre_parts(net, hp, C, 0, SCOPE_PRE1, pos);
     for (int b = 0; b < GENO_BLOCKS; b++) {
         const GenoBlock *k = &g->cells[kind].blocks[b];
         int s1 = kind == GENO_CELL_REDUCE && k->in1 < 2 ? 2 : 1;
         int s2 = kind == GENO_CELL_REDUCE && k->in2 < 2 ? 2 : 1;
+        if (!st[k->in1] || !st[k->in2])
+            return;
+        net_param_scope(net, child_scope(SCOPE_OP, pos, b, k->in1, k->op1,
+                                         st[k->in1]->c));
         Tensor *a = child_op(net, k->op1, st[k->in1], C, s1);
+        net_param_scope(net, child_scope(SCOPE_OP, pos, b, k->in2, k->op2,
+                                         st[k->in2]->c));
         Tensor *c = child_op(net, k->op2, st[k->in2], C, s2);
         /* drop path on every op's path except a plain identity (as in the
          * public NASNet and DARTS code) */
@@ -106,33 +165,65 @@ static Tensor *child_cell(Net *net, const Genotype *g, int kind, Tensor *hpp,
             st[2 + b] = a && c ? net_concat(net, two, 2) : NULL;
         }
         if (!st[2 + b])
-            return NULL;
+            return;
     }
     unsigned mask = geno_cell_output_mask(g, kind);
     Tensor *outs[GENO_STATES];
+    int idx[GENO_STATES];
     int n = 0;
     for (int s = 0; s < GENO_STATES; s++) {
         if (!(mask & (1u << s)))
             continue;
         Tensor *t = st[s];
-        if (kind == GENO_CELL_REDUCE && s < 2)
+        if (kind == GENO_CELL_REDUCE && s < 2) {
+            net_param_scope(net, child_scope(SCOPE_OUT_REDUCE, pos, 0, s, 0,
+                                             t ? t->c : 0));
             t = factred_bn(net, t, t ? t->c : 2);
+        }
         if (!t)
-            return NULL;
+            return;
+        idx[n] = s;
         outs[n++] = t;
     }
-    return n == 1 ? outs[0] : net_concat(net, outs, n);
+    if (split) {
+        for (int i = 0; i < n; i++) {
+            out->t[i] = outs[i];
+            out->s[i] = idx[i];
+        }
+        out->n = n;
+    } else {
+        out->t[0] = n == 1 ? outs[0] : net_concat(net, outs, n);
+    }
 }
 
 NvStatus child_build(const Genotype *g, const ChildShape *sh, int max_batch,
                      Net **out, Tensor **input, Tensor **logits, NvError *err)
 {
-    return child_build_opts(g, sh, max_batch, 0, out, input, logits, err);
+    return child_build_with(g, sh, max_batch, 0, NULL, NULL, out, input,
+                            logits, err);
 }
 
 NvStatus child_build_opts(const Genotype *g, const ChildShape *sh,
                           int max_batch, int drop_path, Net **out,
                           Tensor **input, Tensor **logits, NvError *err)
+{
+    return child_build_with(g, sh, max_batch, drop_path, NULL, NULL, out,
+                            input, logits, err);
+}
+
+NvStatus child_build_shared(const Genotype *g, const ChildShape *sh,
+                            int max_batch, NetLendFn lend, void *lend_ctx,
+                            Net **out, Tensor **input, Tensor **logits,
+                            NvError *err)
+{
+    return child_build_with(g, sh, max_batch, 0, lend, lend_ctx, out, input,
+                            logits, err);
+}
+
+NvStatus child_build_with(const Genotype *g, const ChildShape *sh,
+                          int max_batch, int drop_path, NetLendFn lend,
+                          void *lend_ctx, Net **out, Tensor **input,
+                          Tensor **logits, NvError *err)
 {
     *out = NULL;
     if (geno_validate(g, err) != NV_OK)
@@ -152,27 +243,41 @@ NvStatus child_build_opts(const Genotype *g, const ChildShape *sh,
     Net *net = net_new(max_batch);
     if (!net)
         return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
+    if (lend)
+        net_borrow_params(net, lend, lend_ctx);
+    net_param_scope(net, child_scope(SCOPE_STEM, 0, 0, 0, 0, sh->c));
     Tensor *x = net_input(net, sh->c, sh->h, sh->w);
     Tensor *stem = net_bn(net, net_conv(net, x, 3 * sh->F, 3, 3, 1, 1, 1, 1,
                                         1, 1, 0));
-    Tensor *hpp = stem, *hp = stem;
-    int C = sh->F;
+    Parts hpp = { { stem }, { 0 }, 1 }, hp = hpp, o;
+    const int split = lend != NULL;
+    int C = sh->F, pos = 0;
     for (int stack = 0; stack < 3; stack++) {
         if (stack > 0) {
             C *= 2;
-            Tensor *o = child_cell(net, g, GENO_CELL_REDUCE, hpp, hp, C,
-                                   drop_path);
+            child_cell(net, g, GENO_CELL_REDUCE, pos++, &hpp, &hp, C, split,
+                       drop_path, &o);
             hpp = hp;
             hp = o;
         }
         for (int i = 0; i < sh->N; i++) {
-            Tensor *o = child_cell(net, g, GENO_CELL_NORMAL, hpp, hp, C,
-                                   drop_path);
+            child_cell(net, g, GENO_CELL_NORMAL, pos++, &hpp, &hp, C, split,
+                       drop_path, &o);
             hpp = hp;
             hp = o;
         }
     }
-    Tensor *y = net_linear(net, net_gap(net, hp, 1), sh->classes);
+    /* the head: ReLU, global average pool, linear; over several parts
+     * (weight sharing) a linear layer each, added (as pre_parts) */
+    Tensor *y = NULL;
+    for (int i = 0; i < hp.n; i++) {
+        Tensor *part = hp.t[i];
+        net_param_scope(net, child_scope(SCOPE_HEAD, 0, 0, hp.s[i], 0,
+                                         part ? part->c : 0));
+        Tensor *t = part ? net_linear(net, net_gap(net, part, 1), sh->classes)
+                         : NULL;
+        y = i ? net_add(net, y, t) : t;
+    }
     if (!y) {
         NvError e;
         nv_error_clear(&e);

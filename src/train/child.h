@@ -31,4 +31,25 @@ NvStatus child_build_opts(const Genotype *g, const ChildShape *shape,
                           int max_batch, int drop_path, Net **out,
                           Tensor **input, Tensor **logits, NvError *err);
 
+/* child_build_with - child_build_opts and child_build_shared at once (the
+ * two others are this with lend NULL, or drop_path 0). */
+NvStatus child_build_with(const Genotype *g, const ChildShape *shape,
+                          int max_batch, int drop_path, NetLendFn lend,
+                          void *lend_ctx, Net **out, Tensor **input,
+                          Tensor **logits, NvError *err);
+
+/* child_build_shared - child_build, but every parameter is borrowed from
+ * lend(lend_ctx, ...) (network.h): the op applied to input j of block b of
+ * the cell at position p (0-based, stem side first) on C_in channels, the
+ * stem, and the preprocessing and head convs of each state a cell leaves
+ * unused (the output concat is split into its states, each with a conv
+ * or linear layer of its own, added: the same function) borrow the
+ * tensors of their own key, so two children that share such a choice
+ * share its tensors.  lend NULL is child_build.  lend_ctx must outlive
+ * the network.  Same returns. */
+NvStatus child_build_shared(const Genotype *g, const ChildShape *shape,
+                            int max_batch, NetLendFn lend, void *lend_ctx,
+                            Net **out, Tensor **input, Tensor **logits,
+                            NvError *err);
+
 #endif

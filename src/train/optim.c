@@ -40,8 +40,9 @@ float optim_train_step(Net *net, Tensor *logits, const uint8_t *labels, int n,
         return loss;
     net_backward(net, n);
     float *w, *g, *v;
-    net_params(net, &w, &g, &v);
-    sgd_nesterov_step(w, g, v, (size_t)net_param_count(net), lr, mu, wd);
+    size_t np;
+    for (int i = 0; net_param_span(net, i, &w, &g, &v, &np); i++)
+        sgd_nesterov_step(w, g, v, np, lr, mu, wd);
     return loss;
 }
 

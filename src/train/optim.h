@@ -22,7 +22,9 @@ float sgd_cosine_lr(float lr0, int64_t step, int64_t steps);
 
 /* optim_train_step - one step on the batch already in the network's input:
  * forward in training mode, softmax cross-entropy of logits against
- * labels[n], backward, and an SGD update with lr/mu/wd.  Counts correct
+ * labels[n], backward, and an SGD update with lr/mu/wd of every
+ * parameter span (net_param_span): for a network that borrows its
+ * parameters, exactly the lender's tensors it uses.  Counts correct
  * predictions into *correct (may be NULL).  Returns the mean loss; when
  * it is NaN/inf the parameters are left unchanged. */
 float optim_train_step(Net *net, Tensor *logits, const uint8_t *labels, int n,
