@@ -188,3 +188,35 @@ Evaluator *evaluator_inprocess_new(const Dataset *train, const Dataset *val,
     ev->slots = 1;
     return ev;
 }
+
+NvStatus eval_ready_push(EvalReady *q, const EvalResult *res, NvError *err)
+{
+    if (q->n == q->cap) {
+        int cap = q->cap ? 2 * q->cap : 8;
+        EvalResult *r = realloc(q->r, (size_t)cap * sizeof *r);
+        if (!r)
+            return nv_error_set(err, NV_ERR_NOMEM,
+                                "out of memory for children's results");
+        q->r = r;
+        q->cap = cap;
+    }
+    q->r[q->n++] = *res;
+    return NV_OK;
+}
+
+int eval_ready_pop(EvalReady *q, EvalResult *out)
+{
+    if (q->n == 0)
+        return 0;
+    *out = q->r[0];
+    q->n--;
+    memmove(q->r, q->r + 1, (size_t)q->n * sizeof *q->r);
+    return 1;
+}
+
+void eval_ready_free(EvalReady *q)
+{
+    free(q->r);
+    q->r = NULL;
+    q->n = q->cap = 0;
+}

@@ -42,6 +42,22 @@ int eval_queue_pop(Evaluator *ev, EvalTask *t);
 NvStatus eval_queue_push_front(Evaluator *ev, const EvalTask *t,
                                NvError *err);
 
+/* EvalReady - the results that finished and are not yet collected, in
+ * the order they finished (the worker and MPI evaluators). */
+typedef struct {
+    EvalResult *r;
+    int n, cap;
+} EvalReady;
+
+/* eval_ready_push - append res; NV_ERR_NOMEM when it cannot grow. */
+NvStatus eval_ready_push(EvalReady *q, const EvalResult *res, NvError *err);
+
+/* eval_ready_pop - take the oldest into *out: 1, or 0 when q is empty. */
+int eval_ready_pop(EvalReady *q, EvalResult *out);
+
+/* eval_ready_free - release q's storage. */
+void eval_ready_free(EvalReady *q);
+
 /* eval_wait - ask hooks->poll until it answers EVAL_GO (returns 0) or
  * EVAL_STOP (returns 1), holding the jobs (ops->hold) while it answers
  * EVAL_HOLD and sleeping about 50 ms between questions. */

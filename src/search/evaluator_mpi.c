@@ -130,24 +130,8 @@ typedef struct {
 typedef struct {
     int n;             /* ranks that train: 1..n */
     Rank *r;           /* [n], r[i] is rank i + 1 */
-    EvalResult *ready; /* [nready] results not yet collected */
-    int nready, capready;
+    EvalReady ready;      /* results not yet collected */
 } Ranks;
-
-static NvStatus push_ready(Ranks *rs, const EvalResult *res, NvError *err)
-{
-    if (rs->nready == rs->capready) {
-        int cap = rs->capready ? 2 * rs->capready : 8;
-        EvalResult *r = realloc(rs->ready, (size_t)cap * sizeof *r);
-        if (!r)
-            return nv_error_set(err, NV_ERR_NOMEM,
-                                "out of memory for children's results");
-        rs->ready = r;
-        rs->capready = cap;
-    }
-    rs->ready[rs->nready++] = *res;
-    return NV_OK;
-}
 
 static NvStatus damaged(int rank, uint32_t type, uint32_t len,
                         const char *why, NvError *err)
@@ -206,7 +190,7 @@ static NvStatus handle(Evaluator *ev, int from, uint32_t type,
         if (type == WIRE_RESULT)
             res.attempts = 1;
         rk->busy = 0;
-        return push_ready(rs, &res, err);
+        return eval_ready_push(&rs->ready, &res, err);
     }
     default:
         snprintf(bad.msg, sizeof bad.msg, "a message of unknown type %u",
@@ -223,7 +207,7 @@ static NvStatus pump(Evaluator *ev, int ms, NvError *err)
     Ranks *rs = ev->impl;
     uint8_t buf[WIRE_HEADER + WIRE_MAX];
     double end = now_s() + ms / 1000.0;
-    int had = rs->nready;
+    int had = rs->ready.n;
     NvStatus r;
     for (;;) {
         int from = -1;
@@ -234,7 +218,7 @@ static NvStatus pump(Evaluator *ev, int ms, NvError *err)
         if (got > 0) {
             if ((r = handle(ev, from, type, buf + WIRE_HEADER, len, err)))
                 return r;
-            if (rs->nready > had)
+            if (rs->ready.n > had)
                 return NV_OK;
             continue;
         }
@@ -286,12 +270,8 @@ static NvStatus mpi_collect(Evaluator *ev, EvalResult *out, NvError *err)
             return nv_error_set(err, NV_ERR_INTERRUPTED, "stopped");
         if ((r = dispatch(ev, err)))
             return r;
-        if (rs->nready > 0) {
-            *out = rs->ready[0];
-            rs->nready--;
+        if (eval_ready_pop(&rs->ready, out)) {
             ev->pending--;
-            memmove(rs->ready, rs->ready + 1,
-                    (size_t)rs->nready * sizeof *rs->ready);
             return NV_OK;
         }
         if ((r = pump(ev, MPI_POLL_MS, err)))
@@ -314,7 +294,7 @@ static void mpi_done(Evaluator *ev)
     for (int i = 0; i < rs->n; i++)
         send_empty(i + 1, WIRE_RESET);
     free(rs->r);
-    free(rs->ready);
+    eval_ready_free(&rs->ready);
     free(rs);
     ev->impl = NULL;
 }

@@ -60,8 +60,7 @@ typedef struct {
 typedef struct {
     int n;
     Worker *w;            /* [n] */
-    EvalResult *ready;    /* [nready] results not yet collected */
-    int nready, capready;
+    EvalReady ready;      /* results not yet collected */
     struct sigaction old_pipe;
 } Workers;
 
@@ -287,21 +286,6 @@ static void reap(Worker *wk, char *why, size_t n)
     wk->have = 0;
 }
 
-static NvStatus push_ready(Workers *ws, const EvalResult *res, NvError *err)
-{
-    if (ws->nready == ws->capready) {
-        int cap = ws->capready ? 2 * ws->capready : 8;
-        EvalResult *r = realloc(ws->ready, (size_t)cap * sizeof *r);
-        if (!r)
-            return nv_error_set(err, NV_ERR_NOMEM,
-                                "out of memory for children's results");
-        ws->ready = r;
-        ws->capready = cap;
-    }
-    ws->ready[ws->nready++] = *res;
-    return NV_OK;
-}
-
 /* died - worker i is gone, or is to be (it sent something that is not a
  * message; `reason` says what, NULL: it ended by itself): invariant 2. */
 static NvStatus died(Evaluator *ev, int i, const char *reason, NvError *err)
@@ -335,7 +319,7 @@ static NvStatus died(Evaluator *ev, int i, const char *reason, NvError *err)
                      "its worker process died on both attempts (the last, "
                      "pid %d, %s)",
                      (int)pid, why);
-            if ((r = push_ready(ws, &res, err)))
+            if ((r = eval_ready_push(&ws->ready, &res, err)))
                 return r;
         }
     }
@@ -388,7 +372,7 @@ static NvStatus frame(Evaluator *ev, int i, uint32_t type,
         }
         res.attempts = wk->task.attempts;
         wk->busy = 0;
-        return push_ready(ws, &res, err);
+        return eval_ready_push(&ws->ready, &res, err);
     }
     default:
         snprintf(bad.msg, sizeof bad.msg, "a message of unknown type %u",
@@ -503,12 +487,8 @@ static NvStatus workers_collect(Evaluator *ev, EvalResult *out, NvError *err)
             return nv_error_set(err, NV_ERR_INTERRUPTED, "stopped");
         if ((r = dispatch(ev, err)))
             return r;
-        if (ws->nready > 0) {
-            *out = ws->ready[0];
-            ws->nready--;
+        if (eval_ready_pop(&ws->ready, out)) {
             ev->pending--;
-            memmove(ws->ready, ws->ready + 1,
-                    (size_t)ws->nready * sizeof *ws->ready);
             return NV_OK;
         }
         if ((r = pump(ev, WORKERS_POLL_MS, err)))
@@ -536,7 +516,7 @@ static void workers_done(Evaluator *ev)
         reap(&ws->w[i], NULL, 0);
     sigaction(SIGPIPE, &ws->old_pipe, NULL);
     free(ws->w);
-    free(ws->ready);
+    eval_ready_free(&ws->ready);
     free(ws);
     ev->impl = NULL;
 }
