@@ -1,7 +1,7 @@
 #!/bin/sh
 # cli_compare_search.sh - `nasview compare` on a database filled by tiny
 # real searches (2 seeds of rl, random and evolution on a synthetic
-# dataset), and assets/experiment.sh end to end at its smallest size.
+# dataset).
 . "${SRCDIR:-.}/tests/lib.sh"
 
 DS="$TMP/ds"
@@ -58,21 +58,5 @@ rows = list(csv.reader(sys.stdin))
 assert rows[0][0] == "strategy" and len(rows) == 1 + 3 * 4, len(rows)
 assert all(len(r) == len(rows[0]) for r in rows)
 ' || fail "csv content"
-
-# The experiment script at its smallest: 1 seed each, budget 2, 2 workers.
-run "$SRCDIR/assets/experiment.sh" --nasview "$NASVIEW" --seeds 1 --budget 2 \
-    --workers 2 --out "$TMP/exp" -- $SMALL
-expect_status 0 "experiment.sh"
-expect_out "Comparing 3 searches at a budget of 2 samples each" "experiment table"
-expect_out "evolution: population 2, tournament 1" "evolution sized to the budget"
-for f in compare.txt compare.json compare.csv compare.svg experiment.db; do
-    [ -s "$TMP/exp/$f" ] || fail "experiment.sh did not write $f"
-done
-expect_json "$(cat "$TMP/exp/compare.json")" "experiment json"
-run xmllint --noout "$TMP/exp/compare.svg"
-expect_status 0 "experiment svg well-formed"
-
-run "$SRCDIR/assets/experiment.sh" --seeds 0
-expect_status 2 "experiment.sh checks its flags"
 
 finish
