@@ -38,7 +38,7 @@ architectures, how well the proxy ranks them the way the reference proxy
 (nasview's defaults) does; the report gives its Kendall tau next to the
 verdict.  The samples and rewards of a seed do not depend on W.
 
-  --seeds K         seeds per strategy (default 5; with 4 or fewer a
+  --seeds K         seeds per strategy (default 5; with 3 or fewer a
                     rank test cannot reach p < 0.05)
   --budget N        samples per search (default: as many as fit in
                     --minutes, from a timed 2-sample search; the report
