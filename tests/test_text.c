@@ -87,5 +87,10 @@ int main(void)
     CHECK(strtod(num, NULL) == 1.0 / 3.0 && strlen(num) <= 19, "1/3: %s", num);
     num_text(num, sizeof num, (double)(1.0f / 3.0f));
     CHECK(strcmp(num, "0.33333334") == 0, "1/3 as float: %s", num);
+    num_text(num, sizeof num, 100.0);
+    CHECK(strcmp(num, "100") == 0, "100: %s", num);
+    num_text(num, sizeof num, 1e20);
+    CHECK(strtod(num, NULL) == 1e20 && strcmp(num, "1e+20") == 0, "1e20: %s",
+          num);
     return check_exit("test_text");
 }

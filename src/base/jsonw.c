@@ -37,6 +37,10 @@ void num_text(char *buf, size_t n, double x)
     /* a float widened to double reads back as that float: "0.05", not
      * "0.0500000007"; other doubles need up to 17 digits */
     const int is_float = isfinite(x) && (double)(float)x == x;
+    if (isfinite(x) && x == floor(x) && fabs(x) < 1e15) {
+        snprintf(buf, n, "%.0f", x); /* 100, not 1e+02 */
+        return;
+    }
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(buf, n, "%.*g", prec, x);
         double back = strtod(buf, NULL);
@@ -50,8 +54,6 @@ void json_number(FILE *f, double x)
     char buf[40];
     if (!isfinite(x)) {
         fputs("null", f);
-    } else if (x == floor(x) && fabs(x) < 1e15) {
-        fprintf(f, "%.0f", x);
     } else {
         num_text(buf, sizeof buf, x);
         fputs(buf, f);

@@ -11,7 +11,8 @@ void json_string(FILE *f, const char *s);
 
 /* num_text - the shortest decimal text (printf %g) that reads back as x:
  * as the float x when x is a float widened to double ("0.05", not
- * "0.0500000007"), as the double x otherwise.  buf: at least 32 bytes. */
+ * "0.0500000007"), as the double x otherwise; whole numbers below 1e15 in
+ * plain digits ("100", not "1e+02").  buf: at least 32 bytes. */
 void num_text(char *buf, size_t n, double x);
 
 /* json_number - x as a JSON number in its shortest form (num_text); NaN
