@@ -130,6 +130,73 @@ static void config_checks(void)
           "describe into a short buffer");
 }
 
+/* The table is the one home of each setting: for every row, a value other
+ * than its default shows in the description under the row's key, and a
+ * snapshot saved with it is refused by a strategy at the default, naming
+ * the row (saved rows), or accepted (the one unsaved row, generation). */
+static void table_driven_checks(void)
+{
+    int n;
+    const StrategyParam *tab = strategy_params(&n);
+    for (int i = 0; i < n; i++) {
+        const StrategyParam *p = &tab[i];
+        if (p->type == SETTING_ACTION)
+            continue;
+        StrategyKind kind = strcmp(p->applies, "rl") == 0 ? STRATEGY_RL
+                                                           : STRATEGY_EVOLUTION;
+        StrategyConfig def = strategy_config_default(kind, 3), c = def;
+        char value[32], key[32], buf[1024];
+        if (p->type == SETTING_CHOICE)
+            snprintf(value, sizeof value, "%s", p->choices[1]);
+        else if (p->type == SETTING_INT)
+            snprintf(value, sizeof value, "%d",
+                     strcmp(p->name, "tournament") == 0   ? 3
+                     : strcmp(p->name, "population") == 0 ? 50
+                                                           : (int)p->lo + 1);
+        else
+            snprintf(value, sizeof value, "%g", p->hi);
+        NvError err;
+        CHECK(strategy_config_set(&c, p->name, value, &err) == NV_OK,
+              "%s=%s: %s", p->name, value, err.msg);
+        CHECK(memcmp(&c, &def, sizeof c) != 0, "%s=%s changed nothing",
+              p->name, value);
+        size_t k;
+        for (k = 0; p->name[k] && k + 1 < sizeof key; k++)
+            key[k] = p->name[k] == '-' ? '_' : p->name[k];
+        key[k] = '\0';
+        strategy_config_describe(&c, buf, sizeof buf);
+        char want[64];
+        snprintf(want, sizeof want, p->type == SETTING_CHOICE ? "\"%s\":\"%s\""
+                                                              : "\"%s\":%s",
+                 key, value);
+        CHECK(strstr(buf, want) != NULL, "describe lacks %s: %s", want, buf);
+        Strategy *a = strategy_new(&c, &err), *b = strategy_new(&def, &err);
+        CHECK(a && b, "strategies: %s", err.msg);
+        if (!a || !b) {
+            strategy_free(a);
+            strategy_free(b);
+            continue;
+        }
+        uint8_t *state = NULL;
+        size_t len = 0;
+        CHECK(strategy_save(a, &state, &len, &err) == NV_OK, "save: %s",
+              err.msg);
+        NvStatus st = strategy_load(b, state, len, &err);
+        if (p->saved) {
+            char named[64];
+            snprintf(named, sizeof named, "(%s differs)", p->name);
+            CHECK(st != NV_OK && strstr(err.msg, named),
+                  "a snapshot with %s=%s loaded into the default: %s",
+                  p->name, value, st == NV_OK ? "accepted" : err.msg);
+        } else {
+            CHECK(st == NV_OK, "unsaved %s refused: %s", p->name, err.msg);
+        }
+        free(state);
+        strategy_free(a);
+        strategy_free(b);
+    }
+}
+
 /* ---- proposals ---------------------------------------------------------- */
 
 static StrategyConfig small_cfg(StrategyKind kind, uint64_t seed)
@@ -855,6 +922,7 @@ static void baseline_checks(void)
 int main(void)
 {
     config_checks();
+    table_driven_checks();
     baseline_checks();
     resealed_checks();
     proposal_checks();

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,29 +50,245 @@ NvStatus strategy_kind_parse(const char *name, StrategyKind *out, NvError *err)
                         name ? name : "");
 }
 
-/* The defaults, and why (also in man/nasview.1, STRATEGIES).  Tuned with
- * tests/bench_strategies on the synthetic objective of the tests (fraction
- * of the 50 decisions equal to a hidden target) for budgets of 100-500. */
-static void set_rl_defaults(StrategyConfig *c)
+/* ---- the settings table ------------------------------------------------ */
+
+static const char *const update_names[] = { "ppo", "reinforce", NULL };
+
+#define FIELD(f) offsetof(StrategyConfig, f)
+
+/* Every strategy setting, once.  The defaults, and why (also in
+ * man/nasview.1, STRATEGIES): tuned with tests/bench_strategies on the
+ * synthetic objective of the tests (fraction of the 50 decisions equal to
+ * a hidden target) for budgets of 100-500.  The rows marked saved are the
+ * saved state's settings, in this order (strategy.c's layout above):
+ * reordering them changes the snapshot format.  Evolution's generation
+ * only sets where batches end, so it is not saved. */
+static const StrategyParam params[] = {
+    { .name = "preset", .applies = "rl", .def = "default", .paper = "paper",
+      .range = "default or paper",
+      .help = "set every RL setting to nasview's defaults or to the "
+              "paper's values",
+      .type = SETTING_ACTION },
+    { .name = "update", .applies = "rl", .def = "ppo", .paper = "ppo",
+      .range = "ppo or reinforce",
+      .help = "policy-gradient rule of the controller",
+      .type = SETTING_CHOICE, .offset = FIELD(update), .saved = 1,
+      .choices = update_names },
+    { .name = "lstm-hidden", .applies = "rl", .def = "100", .paper = "100",
+      .range = "1 .. 1024",
+      .help = "LSTM units (and embedding size) of the controller",
+      .type = SETTING_INT, .offset = FIELD(lstm_hidden), .lo = 1, .hi = 1024,
+      .saved = 1 },
+    { .name = "lr", .applies = "rl", .def = "0.01", .paper = "0.00035",
+      .range = "0 < lr <= 1", .help = "Adam learning rate of the controller",
+      .type = SETTING_REAL, .offset = FIELD(lr), .lo = 0, .hi = 1,
+      .lo_open = 1, .saved = 1 },
+    { .name = "entropy-weight", .applies = "rl", .def = "0.001",
+      .paper = "1e-05", .range = "0 .. 1",
+      .help = "weight of the entropy bonus (keeps the controller exploring)",
+      .type = SETTING_REAL, .offset = FIELD(entropy_weight), .lo = 0, .hi = 1,
+      .saved = 1 },
+    { .name = "baseline-decay", .applies = "rl", .def = "0.95",
+      .paper = "0.95", .range = "0 .. 0.9999",
+      .help = "weight of the old value in the moving-average reward "
+              "baseline",
+      .type = SETTING_REAL, .offset = FIELD(baseline_decay), .lo = 0,
+      .hi = 0.9999, .saved = 1 },
+    { .name = "ppo-batch", .applies = "rl", .def = "10", .paper = "20",
+      .range = "1 .. 1000",
+      .help = "architectures per controller update (PPO and REINFORCE)",
+      .type = SETTING_INT, .offset = FIELD(ppo_batch), .lo = 1, .hi = 1000,
+      .saved = 1 },
+    { .name = "ppo-epochs", .applies = "rl", .def = "4", .paper = "-",
+      .range = "1 .. 100", .help = "PPO passes over each minibatch",
+      .type = SETTING_INT, .offset = FIELD(ppo_epochs), .lo = 1, .hi = 100,
+      .saved = 1 },
+    { .name = "ppo-clip", .applies = "rl", .def = "0.2", .paper = "0.2",
+      .range = "0 < eps <= 1",
+      .help = "PPO clipping of the probability ratio to [1-eps, 1+eps]",
+      .type = SETTING_REAL, .offset = FIELD(ppo_clip), .lo = 0, .hi = 1,
+      .lo_open = 1, .saved = 1 },
+    { .name = "temperature", .applies = "rl", .def = "0", .paper = "-",
+      .range = "0 (off) or 0.01 .. 100",
+      .help = "divide the logits by T before the softmax",
+      .type = SETTING_REAL, .offset = FIELD(temperature), .lo = 0.01,
+      .hi = 100, .zero_off = 1, .saved = 1 },
+    { .name = "tanh-c", .applies = "rl", .def = "0", .paper = "-",
+      .range = "0 (off) or 0.01 .. 100",
+      .help = "squash the logits to c * tanh(logits)",
+      .type = SETTING_REAL, .offset = FIELD(tanh_c), .lo = 0.01, .hi = 100,
+      .zero_off = 1, .saved = 1 },
+    { .name = "population", .applies = "evolution", .def = "20",
+      .paper = "100", .range = "2 .. 100000",
+      .help = "population size P of regularised evolution",
+      .type = SETTING_INT, .offset = FIELD(population), .lo = 2,
+      .hi = 100000, .saved = 1 },
+    { .name = "tournament", .applies = "evolution", .def = "10",
+      .paper = "25", .range = "1 .. population",
+      .help = "tournament sample size S (the best of S is mutated)",
+      .type = SETTING_INT, .offset = FIELD(tournament), .lo = 1,
+      .hi = 100000, .saved = 1 },
+    /* Children per generation: enough to keep a few cores busy, few
+     * enough (under half of P) that most of the population still ages
+     * one generation at a time. */
+    { .name = "generation", .applies = "evolution", .def = "8", .paper = "-",
+      .range = "1 .. 100000",
+      .help = "children proposed from one population before any joins it "
+              "(the batch trained in parallel)",
+      .type = SETTING_INT, .offset = FIELD(generation), .lo = 1,
+      .hi = 100000 },
+};
+
+#define NPARAMS (sizeof params / sizeof params[0])
+
+const StrategyParam *strategy_params(int *n)
 {
-    c->update = RL_PPO;
-    c->lstm_hidden = 100;
-    c->lr = 0.01f;
-    c->entropy_weight = 1e-3f;
-    c->baseline_decay = 0.95f;
-    c->ppo_batch = 10;
-    c->ppo_epochs = 4;
-    c->ppo_clip = 0.2f;
-    c->temperature = 0.0f;
-    c->tanh_c = 0.0f;
+    *n = (int)NPARAMS;
+    return params;
 }
 
-static void set_rl_paper(StrategyConfig *c)
+static int *int_field(StrategyConfig *c, const StrategyParam *p)
 {
-    set_rl_defaults(c);
-    c->lr = 3.5e-4f;
-    c->entropy_weight = 1e-5f;
-    c->ppo_batch = 20;
+    return (int *)(void *)((char *)c + p->offset);
+}
+
+static float *real_field(StrategyConfig *c, const StrategyParam *p)
+{
+    return (float *)(void *)((char *)c + p->offset);
+}
+
+static int int_value(const StrategyConfig *c, const StrategyParam *p)
+{
+    return *int_field((StrategyConfig *)c, p);
+}
+
+static float real_value(const StrategyConfig *c, const StrategyParam *p)
+{
+    return *real_field((StrategyConfig *)c, p);
+}
+
+/* An enum field is stored as its enum; every one here is int-sized. */
+static int choice_value(const StrategyConfig *c, const StrategyParam *p)
+{
+    _Static_assert(sizeof(RlUpdate) == sizeof(int), "enum fields are ints");
+    return int_value(c, p);
+}
+
+/* The row called name ('_' may stand for '-'), or NULL. */
+static const StrategyParam *param_find(const char *name)
+{
+    char key[32];
+    size_t i;
+    for (i = 0; name && name[i] && i + 1 < sizeof key; i++)
+        key[i] = name[i] == '_' ? '-' : name[i];
+    key[i] = '\0';
+    for (size_t k = 0; k < NPARAMS; k++)
+        if (strcmp(params[k].name, key) == 0)
+            return &params[k];
+    return NULL;
+}
+
+static int applies_to(const StrategyParam *p, StrategyKind kind)
+{
+    return strcmp(p->applies, strategy_kind_name(kind)) == 0;
+}
+
+NvStatus strategy_param_applies(StrategyKind kind, const char *name,
+                                NvError *err)
+{
+    const StrategyParam *p = param_find(name);
+    if (!p || applies_to(p, kind))
+        return NV_OK; /* unknown names are strategy_config_set's to refuse */
+    return nv_error_set(err, NV_ERR_USAGE,
+                        "%s is a setting of %s, not of %s search%s", p->name,
+                        p->applies, strategy_kind_name(kind),
+                        kind == STRATEGY_RANDOM
+                            ? " (random search has no settings)"
+                            : "");
+}
+
+/* A real value is in p's range (0 counts when 0 means off). */
+static int real_in_range(const StrategyParam *p, double v)
+{
+    if (p->zero_off && v == 0.0)
+        return 1;
+    return v >= p->lo && v <= p->hi && !(p->lo_open && v == p->lo);
+}
+
+/* Set p's field of c from text; c is unchanged on failure. */
+static NvStatus param_parse(const StrategyParam *p, const char *value,
+                            StrategyConfig *c, NvError *err);
+
+/* Every setting of the strategy kind `applies` (all when NULL) at the
+ * table's default (which='d') or paper value (which='p', where it has
+ * one). */
+static void apply_column(StrategyConfig *c, const char *applies, char which)
+{
+    for (size_t k = 0; k < NPARAMS; k++) {
+        const StrategyParam *p = &params[k];
+        const char *text = which == 'p' ? p->paper : p->def;
+        if (p->type == SETTING_ACTION || strcmp(text, "-") == 0 ||
+            (applies && strcmp(p->applies, applies) != 0))
+            continue;
+        NvStatus st = param_parse(p, text, c, NULL);
+        (void)st; /* the table's own values parse (test_strategies.c) */
+    }
+}
+
+static NvStatus param_parse(const StrategyParam *p, const char *value,
+                            StrategyConfig *c, NvError *err)
+{
+    char *end;
+    errno = 0;
+    switch (p->type) {
+    case SETTING_ACTION: /* preset */
+        if (strcmp(value, "paper") == 0) {
+            apply_column(c, "rl", 'd');
+            apply_column(c, "rl", 'p');
+        } else if (strcmp(value, "default") == 0) {
+            apply_column(c, "rl", 'd');
+        } else {
+            return nv_error_set(err, NV_ERR_USAGE,
+                                "%s: '%s' is not a preset (%s)", p->name,
+                                value, p->range);
+        }
+        return NV_OK;
+    case SETTING_CHOICE:
+        for (int v = 0; p->choices[v]; v++)
+            if (strcmp(value, p->choices[v]) == 0) {
+                *int_field(c, p) = v;
+                return NV_OK;
+            }
+        return nv_error_set(err, NV_ERR_USAGE, "%s: '%s' is not one of %s",
+                            p->name, value, p->range);
+    case SETTING_INT: {
+        long v = strtol(value, &end, 10);
+        if (!*value || *end || errno)
+            return nv_error_set(err, NV_ERR_USAGE,
+                                "%s: '%s' is not a whole number", p->name,
+                                value);
+        if (v < (long)p->lo || v > (long)p->hi)
+            return nv_error_set(err, NV_ERR_USAGE,
+                                "%s: %ld is out of range (%ld .. %ld)",
+                                p->name, v, (long)p->lo, (long)p->hi);
+        *int_field(c, p) = (int)v;
+        return NV_OK;
+    }
+    case SETTING_REAL: {
+        double v = strtod(value, &end);
+        if (!*value || *end || errno || !isfinite(v))
+            return nv_error_set(err, NV_ERR_USAGE,
+                                "%s: '%s' is not a number", p->name, value);
+        if (!real_in_range(p, v))
+            return nv_error_set(err, NV_ERR_USAGE,
+                                "%s: %s is out of range (%s)", p->name,
+                                value, p->range);
+        *real_field(c, p) = (float)v;
+        return NV_OK;
+    }
+    }
+    return nv_error_set(err, NV_ERR_USAGE, "%s: unknown setting type",
+                        p->name);
 }
 
 StrategyConfig strategy_config_default(StrategyKind kind, uint64_t seed)
@@ -80,191 +297,26 @@ StrategyConfig strategy_config_default(StrategyKind kind, uint64_t seed)
     memset(&c, 0, sizeof c);
     c.kind = kind;
     c.seed = seed;
-    set_rl_defaults(&c);
-    c.population = 20;
-    c.tournament = 10;
-    /* Children per generation: enough to keep a few cores busy, few
-     * enough (under half of P) that most of the population still ages
-     * one generation at a time. */
-    c.generation = 8;
+    apply_column(&c, NULL, 'd');
     return c;
-}
-
-static const StrategyParam params[] = {
-    { "preset", "rl", "default", "paper", "default or paper",
-      "set every RL setting to nasview's defaults or to the paper's values" },
-    { "update", "rl", "ppo", "ppo", "ppo or reinforce",
-      "policy-gradient rule of the controller" },
-    { "lr", "rl", "0.01", "0.00035", "0 < lr <= 1",
-      "Adam learning rate of the controller" },
-    { "entropy-weight", "rl", "0.001", "1e-05", "0 .. 1",
-      "weight of the entropy bonus (keeps the controller exploring)" },
-    { "baseline-decay", "rl", "0.95", "0.95", "0 .. 0.9999",
-      "weight of the old value in the moving-average reward baseline" },
-    { "ppo-batch", "rl", "10", "20", "1 .. 1000",
-      "architectures per controller update (PPO and REINFORCE)" },
-    { "ppo-epochs", "rl", "4", "-", "1 .. 100",
-      "PPO passes over each minibatch" },
-    { "ppo-clip", "rl", "0.2", "0.2", "0 < eps <= 1",
-      "PPO clipping of the probability ratio to [1-eps, 1+eps]" },
-    { "temperature", "rl", "0", "-", "0 (off) or 0.01 .. 100",
-      "divide the logits by T before the softmax" },
-    { "tanh-c", "rl", "0", "-", "0 (off) or 0.01 .. 100",
-      "squash the logits to c * tanh(logits)" },
-    { "lstm-hidden", "rl", "100", "100", "1 .. 1024",
-      "LSTM units (and embedding size) of the controller" },
-    { "population", "evolution", "20", "100", "2 .. 100000",
-      "population size P of regularised evolution" },
-    { "tournament", "evolution", "10", "25", "1 .. population",
-      "tournament sample size S (the best of S is mutated)" },
-    { "generation", "evolution", "8", "-", "1 .. 100000",
-      "children proposed from one population before any joins it (the "
-      "batch trained in parallel)" },
-};
-
-const StrategyParam *strategy_params(int *n)
-{
-    *n = (int)(sizeof params / sizeof params[0]);
-    return params;
-}
-
-NvStatus strategy_param_applies(StrategyKind kind, const char *name,
-                                NvError *err)
-{
-    const char *k = strategy_kind_name(kind);
-    char key[32];
-    size_t i;
-    for (i = 0; name[i] && i + 1 < sizeof key; i++)
-        key[i] = name[i] == '_' ? '-' : name[i];
-    key[i] = '\0';
-    for (size_t p = 0; p < sizeof params / sizeof params[0]; p++) {
-        if (strcmp(params[p].name, key) != 0)
-            continue;
-        if (strcmp(params[p].applies, k) == 0)
-            return NV_OK;
-        return nv_error_set(err, NV_ERR_USAGE,
-                            "%s is a setting of %s, not of %s search%s", key,
-                            params[p].applies, k,
-                            kind == STRATEGY_RANDOM
-                                ? " (random search has no settings)"
-                                : "");
-    }
-    return NV_OK; /* unknown names are strategy_config_set's to refuse */
-}
-
-static NvStatus parse_real(const char *name, const char *value, double lo,
-                           double hi, int lo_open, int zero_ok, float *out,
-                           NvError *err)
-{
-    char *end;
-    errno = 0;
-    double v = value ? strtod(value, &end) : 0.0;
-    if (!value || !*value || *end || errno || !isfinite(v))
-        return nv_error_set(err, NV_ERR_USAGE,
-                            "%s: '%s' is not a number", name,
-                            value ? value : "");
-    if (zero_ok && v == 0.0) {
-        *out = 0.0f;
-        return NV_OK;
-    }
-    if (v < lo || v > hi || (lo_open && v == lo)) {
-        const StrategyParam *p = NULL;
-        for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
-            if (strcmp(params[i].name, name) == 0)
-                p = &params[i];
-        return nv_error_set(err, NV_ERR_USAGE, "%s: %s is out of range (%s)",
-                            name, value, p ? p->range : "?");
-    }
-    *out = (float)v;
-    return NV_OK;
-}
-
-static NvStatus parse_int(const char *name, const char *value, long lo,
-                          long hi, int *out, NvError *err)
-{
-    char *end;
-    errno = 0;
-    long v = value ? strtol(value, &end, 10) : 0;
-    if (!value || !*value || *end || errno)
-        return nv_error_set(err, NV_ERR_USAGE,
-                            "%s: '%s' is not a whole number", name,
-                            value ? value : "");
-    if (v < lo || v > hi)
-        return nv_error_set(err, NV_ERR_USAGE,
-                            "%s: %ld is out of range (%ld .. %ld)", name, v,
-                            lo, hi);
-    *out = (int)v;
-    return NV_OK;
 }
 
 NvStatus strategy_config_set(StrategyConfig *cfg, const char *name,
                              const char *value, NvError *err)
 {
-    char key[32];
-    size_t i;
-    if (!name)
-        name = "";
-    for (i = 0; name[i] && i + 1 < sizeof key; i++)
-        key[i] = name[i] == '_' ? '-' : name[i];
-    key[i] = '\0';
-    StrategyConfig c = *cfg;
-    NvStatus st = NV_OK;
-    if (!value)
-        value = "";
-    if (strcmp(key, "preset") == 0) {
-        if (strcmp(value, "paper") == 0)
-            set_rl_paper(&c);
-        else if (strcmp(value, "default") == 0)
-            set_rl_defaults(&c);
-        else
-            st = nv_error_set(err, NV_ERR_USAGE,
-                              "preset: '%s' is not a preset (default or "
-                              "paper)",
-                              value);
-    } else if (strcmp(key, "update") == 0) {
-        if (strcmp(value, "ppo") == 0)
-            c.update = RL_PPO;
-        else if (strcmp(value, "reinforce") == 0)
-            c.update = RL_REINFORCE;
-        else
-            st = nv_error_set(err, NV_ERR_USAGE,
-                              "update: '%s' is not an update rule (ppo or "
-                              "reinforce)",
-                              value);
-    } else if (strcmp(key, "lr") == 0) {
-        st = parse_real(key, value, 0.0, 1.0, 1, 0, &c.lr, err);
-    } else if (strcmp(key, "entropy-weight") == 0) {
-        st = parse_real(key, value, 0.0, 1.0, 0, 0, &c.entropy_weight, err);
-    } else if (strcmp(key, "baseline-decay") == 0) {
-        st = parse_real(key, value, 0.0, 0.9999, 0, 0, &c.baseline_decay,
-                        err);
-    } else if (strcmp(key, "ppo-clip") == 0) {
-        st = parse_real(key, value, 0.0, 1.0, 1, 0, &c.ppo_clip, err);
-    } else if (strcmp(key, "temperature") == 0) {
-        st = parse_real(key, value, 0.01, 100.0, 0, 1, &c.temperature, err);
-    } else if (strcmp(key, "tanh-c") == 0) {
-        st = parse_real(key, value, 0.01, 100.0, 0, 1, &c.tanh_c, err);
-    } else if (strcmp(key, "ppo-batch") == 0) {
-        st = parse_int(key, value, 1, 1000, &c.ppo_batch, err);
-    } else if (strcmp(key, "ppo-epochs") == 0) {
-        st = parse_int(key, value, 1, 100, &c.ppo_epochs, err);
-    } else if (strcmp(key, "lstm-hidden") == 0) {
-        st = parse_int(key, value, 1, 1024, &c.lstm_hidden, err);
-    } else if (strcmp(key, "population") == 0) {
-        st = parse_int(key, value, 2, 100000, &c.population, err);
-    } else if (strcmp(key, "tournament") == 0) {
-        st = parse_int(key, value, 1, 100000, &c.tournament, err);
-    } else if (strcmp(key, "generation") == 0) {
-        st = parse_int(key, value, 1, 100000, &c.generation, err);
-    } else {
-        st = nv_error_set(err, NV_ERR_USAGE,
-                          "unknown strategy setting '%s' (known: preset, "
-                          "update, lr, entropy-weight, baseline-decay, "
-                          "ppo-batch, ppo-epochs, ppo-clip, temperature, "
-                          "tanh-c, lstm-hidden, population, tournament, "
-                          "generation)",
-                          name);
+    const StrategyParam *p = param_find(name);
+    if (!p) {
+        char known[512];
+        size_t len = 0;
+        for (size_t k = 0; k < NPARAMS && len < sizeof known; k++)
+            len += (size_t)snprintf(known + len, sizeof known - len, "%s%s",
+                                    k ? ", " : "", params[k].name);
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "unknown strategy setting '%s' (known: %s)",
+                            name ? name : "", known);
     }
+    StrategyConfig c = *cfg;
+    NvStatus st = param_parse(p, value ? value : "", &c, err);
     if (st == NV_OK)
         *cfg = c;
     return st;
@@ -275,46 +327,49 @@ NvStatus strategy_config_validate(const StrategyConfig *c, NvError *err)
     if ((unsigned)c->kind > STRATEGY_EVOLUTION)
         return nv_error_set(err, NV_ERR_USAGE, "unknown strategy kind %d",
                             (int)c->kind);
-    if ((unsigned)c->update > RL_REINFORCE)
-        return nv_error_set(err, NV_ERR_USAGE, "unknown update rule %d",
-                            (int)c->update);
-#define RANGE(cond, ...)                                                     \
-    if (!(cond))                                                             \
-        return nv_error_set(err, NV_ERR_USAGE, __VA_ARGS__)
-    RANGE(c->lstm_hidden >= 1 && c->lstm_hidden <= 1024,
-          "lstm-hidden: %d is out of range (1 .. 1024)", c->lstm_hidden);
-    RANGE(c->lr > 0.0f && c->lr <= 1.0f, "lr: %g is out of range (0 < lr <= 1)",
-          (double)c->lr);
-    RANGE(c->entropy_weight >= 0.0f && c->entropy_weight <= 1.0f,
-          "entropy-weight: %g is out of range (0 .. 1)",
-          (double)c->entropy_weight);
-    RANGE(c->baseline_decay >= 0.0f && c->baseline_decay <= 0.9999f,
-          "baseline-decay: %g is out of range (0 .. 0.9999)",
-          (double)c->baseline_decay);
-    RANGE(c->ppo_batch >= 1 && c->ppo_batch <= 1000,
-          "ppo-batch: %d is out of range (1 .. 1000)", c->ppo_batch);
-    RANGE(c->ppo_epochs >= 1 && c->ppo_epochs <= 100,
-          "ppo-epochs: %d is out of range (1 .. 100)", c->ppo_epochs);
-    RANGE(c->ppo_clip > 0.0f && c->ppo_clip <= 1.0f,
-          "ppo-clip: %g is out of range (0 < eps <= 1)", (double)c->ppo_clip);
-    RANGE(c->temperature == 0.0f ||
-              (c->temperature >= 0.01f && c->temperature <= 100.0f),
-          "temperature: %g is out of range (0 or 0.01 .. 100)",
-          (double)c->temperature);
-    RANGE(c->tanh_c == 0.0f || (c->tanh_c >= 0.01f && c->tanh_c <= 100.0f),
-          "tanh-c: %g is out of range (0 or 0.01 .. 100)", (double)c->tanh_c);
-    /* evolution's settings bind evolution alone: an rl search given
-     * population=5 keeps it, unused, and is not told about tournaments */
-    if (c->kind == STRATEGY_EVOLUTION) {
-        RANGE(c->population >= 2 && c->population <= 100000,
-              "population: %d is out of range (2 .. 100000)", c->population);
-        RANGE(c->tournament >= 1 && c->tournament <= c->population,
-              "tournament: %d is out of range (1 .. population = %d)",
-              c->tournament, c->population);
-        RANGE(c->generation >= 1 && c->generation <= 100000,
-              "generation: %d is out of range (1 .. 100000)", c->generation);
+    /* A strategy's settings bind that strategy alone: an rl search given
+     * population=5 keeps it, unused, and is not told about tournaments. */
+    for (size_t k = 0; k < NPARAMS; k++) {
+        const StrategyParam *p = &params[k];
+        if (!applies_to(p, c->kind))
+            continue;
+        switch (p->type) {
+        case SETTING_ACTION:
+            break;
+        case SETTING_CHOICE: {
+            int v = choice_value(c, p), n = 0;
+            while (p->choices[n])
+                n++;
+            if (v < 0 || v >= n)
+                return nv_error_set(err, NV_ERR_USAGE,
+                                    "%s: unknown value %d (%s)", p->name, v,
+                                    p->range);
+            break;
+        }
+        case SETTING_INT: {
+            int v = int_value(c, p);
+            if (v < p->lo || v > p->hi)
+                return nv_error_set(err, NV_ERR_USAGE,
+                                    "%s: %d is out of range (%s)", p->name,
+                                    v, p->range);
+            break;
+        }
+        case SETTING_REAL: {
+            float v = real_value(c, p);
+            if (!isfinite(v) || !real_in_range(p, v))
+                return nv_error_set(err, NV_ERR_USAGE,
+                                    "%s: %g is out of range (%s)", p->name,
+                                    (double)v, p->range);
+            break;
+        }
+        }
     }
-#undef RANGE
+    /* The one rule between two settings. */
+    if (c->kind == STRATEGY_EVOLUTION && c->tournament > c->population)
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "tournament: %d is out of range (1 .. "
+                            "population = %d)",
+                            c->tournament, c->population);
     return NV_OK;
 }
 
@@ -323,35 +378,47 @@ size_t strategy_config_describe(const StrategyConfig *c, char *buf, size_t n)
     /* Only the settings of c's own strategy: a random search's settings do
      * not list the controller's.  A setting left out resumes at its
      * default, which is what it was (nothing else could change it). */
-    char lr[32], ew[32], bd[32], clip[32], temp[32], tc[32];
-    int w;
-    num_text(lr, sizeof lr, c->lr);
-    num_text(ew, sizeof ew, c->entropy_weight);
-    num_text(bd, sizeof bd, c->baseline_decay);
-    num_text(clip, sizeof clip, c->ppo_clip);
-    num_text(temp, sizeof temp, c->temperature);
-    num_text(tc, sizeof tc, c->tanh_c);
-    if (c->kind == STRATEGY_RL)
-        w = snprintf(buf, n,
-                     "{\"strategy\":\"%s\",\"seed\":%llu,\"update\":\"%s\","
-                     "\"lstm_hidden\":%d,\"lr\":%s,\"entropy_weight\":%s,"
-                     "\"baseline_decay\":%s,\"ppo_batch\":%d,"
-                     "\"ppo_epochs\":%d,\"ppo_clip\":%s,\"temperature\":%s,"
-                     "\"tanh_c\":%s}",
-                     strategy_kind_name(c->kind), (unsigned long long)c->seed,
-                     c->update == RL_REINFORCE ? "reinforce" : "ppo",
-                     c->lstm_hidden, lr, ew, bd, c->ppo_batch, c->ppo_epochs,
-                     clip, temp, tc);
-    else if (c->kind == STRATEGY_EVOLUTION)
-        w = snprintf(buf, n,
-                     "{\"strategy\":\"%s\",\"seed\":%llu,\"population\":%d,"
-                     "\"tournament\":%d,\"generation\":%d}",
-                     strategy_kind_name(c->kind), (unsigned long long)c->seed,
-                     c->population, c->tournament, c->generation);
-    else
-        w = snprintf(buf, n, "{\"strategy\":\"%s\",\"seed\":%llu}",
-                     strategy_kind_name(c->kind), (unsigned long long)c->seed);
-    return w < 0 ? 0 : (size_t)w;
+    size_t len = 0;
+#define PUT(...)                                                             \
+    do {                                                                     \
+        int w_ = snprintf(buf + (len < n ? len : n), len < n ? n - len : 0,  \
+                          __VA_ARGS__);                                      \
+        if (w_ > 0)                                                          \
+            len += (size_t)w_;                                               \
+    } while (0)
+    if (n)
+        buf[0] = '\0';
+    PUT("{\"strategy\":\"%s\",\"seed\":%llu", strategy_kind_name(c->kind),
+        (unsigned long long)c->seed);
+    for (size_t k = 0; k < NPARAMS; k++) {
+        const StrategyParam *p = &params[k];
+        char key[32], num[32];
+        size_t i;
+        if (p->type == SETTING_ACTION || !applies_to(p, c->kind))
+            continue;
+        for (i = 0; p->name[i] && i + 1 < sizeof key; i++)
+            key[i] = p->name[i] == '-' ? '_' : p->name[i];
+        key[i] = '\0';
+        switch (p->type) {
+        case SETTING_CHOICE: {
+            int v = choice_value(c, p), m = 0;
+            while (p->choices[m])
+                m++;
+            PUT(",\"%s\":\"%s\"", key, v >= 0 && v < m ? p->choices[v] : "?");
+            break;
+        }
+        case SETTING_INT:
+            PUT(",\"%s\":%d", key, int_value(c, p));
+            break;
+        default:
+            num_text(num, sizeof num, real_value(c, p));
+            PUT(",\"%s\":%s", key, num);
+            break;
+        }
+    }
+    PUT("}");
+#undef PUT
+    return len;
 }
 
 /* ---- proposals ---------------------------------------------------------- */
@@ -494,56 +561,47 @@ static void put_config(ByteWriter *w, const StrategyConfig *c)
 {
     bytes_put_u32(w, (uint32_t)c->kind);
     bytes_put_u64(w, c->seed);
-    bytes_put_u32(w, (uint32_t)c->update);
-    bytes_put_u32(w, (uint32_t)c->lstm_hidden);
-    bytes_put_f32(w, c->lr);
-    bytes_put_f32(w, c->entropy_weight);
-    bytes_put_f32(w, c->baseline_decay);
-    bytes_put_u32(w, (uint32_t)c->ppo_batch);
-    bytes_put_u32(w, (uint32_t)c->ppo_epochs);
-    bytes_put_f32(w, c->ppo_clip);
-    bytes_put_f32(w, c->temperature);
-    bytes_put_f32(w, c->tanh_c);
-    bytes_put_u32(w, (uint32_t)c->population);
-    bytes_put_u32(w, (uint32_t)c->tournament);
+    for (size_t k = 0; k < NPARAMS; k++) {
+        const StrategyParam *p = &params[k];
+        if (!p->saved)
+            continue;
+        if (p->type == SETTING_REAL)
+            bytes_put_f32(w, real_value(c, p));
+        else
+            bytes_put_u32(w, (uint32_t)int_value(c, p));
+    }
 }
 
+/* The saved settings into c; the unsaved ones at their defaults. */
 static void get_config(ByteReader *r, StrategyConfig *c)
 {
     memset(c, 0, sizeof *c);
     c->kind = (StrategyKind)bytes_get_u32(r);
     c->seed = bytes_get_u64(r);
-    c->update = (RlUpdate)bytes_get_u32(r);
-    c->lstm_hidden = (int)bytes_get_u32(r);
-    c->lr = bytes_get_f32(r);
-    c->entropy_weight = bytes_get_f32(r);
-    c->baseline_decay = bytes_get_f32(r);
-    c->ppo_batch = (int)bytes_get_u32(r);
-    c->ppo_epochs = (int)bytes_get_u32(r);
-    c->ppo_clip = bytes_get_f32(r);
-    c->temperature = bytes_get_f32(r);
-    c->tanh_c = bytes_get_f32(r);
-    c->population = (int)bytes_get_u32(r);
-    c->tournament = (int)bytes_get_u32(r);
+    for (size_t k = 0; k < NPARAMS; k++) {
+        const StrategyParam *p = &params[k];
+        if (!p->saved)
+            continue;
+        if (p->type == SETTING_REAL)
+            *real_field(c, p) = bytes_get_f32(r);
+        else
+            *int_field(c, p) = (int)bytes_get_u32(r);
+    }
 }
 
-/* Name the first setting in which a and b differ, or NULL. */
+/* Name the first saved setting in which a and b differ, or NULL. */
 static const char *config_diff(const StrategyConfig *a, const StrategyConfig *b)
 {
     if (a->kind != b->kind) return "strategy";
     if (a->seed != b->seed) return "seed";
-    if (a->update != b->update) return "update";
-    if (a->lstm_hidden != b->lstm_hidden) return "lstm-hidden";
-    if (a->lr != b->lr) return "lr";
-    if (a->entropy_weight != b->entropy_weight) return "entropy-weight";
-    if (a->baseline_decay != b->baseline_decay) return "baseline-decay";
-    if (a->ppo_batch != b->ppo_batch) return "ppo-batch";
-    if (a->ppo_epochs != b->ppo_epochs) return "ppo-epochs";
-    if (a->ppo_clip != b->ppo_clip) return "ppo-clip";
-    if (a->temperature != b->temperature) return "temperature";
-    if (a->tanh_c != b->tanh_c) return "tanh-c";
-    if (a->population != b->population) return "population";
-    if (a->tournament != b->tournament) return "tournament";
+    for (size_t k = 0; k < NPARAMS; k++) {
+        const StrategyParam *p = &params[k];
+        if (!p->saved)
+            continue;
+        if (p->type == SETTING_REAL ? real_value(a, p) != real_value(b, p)
+                                    : int_value(a, p) != int_value(b, p))
+            return p->name;
+    }
     return NULL;
 }
 

@@ -63,9 +63,20 @@ StrategyConfig strategy_config_default(StrategyKind kind, uint64_t seed);
 const char *strategy_kind_name(StrategyKind kind);
 NvStatus strategy_kind_parse(const char *name, StrategyKind *out, NvError *err);
 
-/* One tunable setting, for the CLI's option list and the man page: its
- * name (also the long option, --NAME), the strategies it applies to, its
- * default and paper value as text, accepted values, one line of help. */
+/* How a setting's text becomes its field (strategy.c). */
+typedef enum {
+    SETTING_ACTION = 0, /* preset: sets other settings, has no field */
+    SETTING_INT,        /* an int field, lo .. hi */
+    SETTING_REAL,       /* a float field, lo .. hi (see lo_open, zero_off) */
+    SETTING_CHOICE      /* an enum field, one of choices[] */
+} SettingType;
+
+/* One tunable setting: the one home of its name (also the long option,
+ * --NAME), the strategy it belongs to, its default and paper value as
+ * text, its accepted values (in words, and as lo/hi for numbers), one line
+ * of help, and where it lives in StrategyConfig.  Parsing, validation,
+ * defaults, the CLI's options, the JSON description, the saved state and
+ * its comparison on load are all driven by the table of these. */
 typedef struct {
     const char *name;    /* "lr" */
     const char *applies; /* "rl", "evolution" */
@@ -73,6 +84,13 @@ typedef struct {
     const char *paper;   /* the paper's value, or "-" */
     const char *range;   /* accepted values, in words */
     const char *help;    /* one line */
+    SettingType type;
+    size_t offset;       /* of the field in StrategyConfig */
+    double lo, hi;       /* numbers: the accepted range */
+    int lo_open;         /* reals: lo itself is refused (0 < lr) */
+    int zero_off;        /* reals: 0 is accepted as "off" outside lo .. hi */
+    int saved;           /* part of the saved state (strategy_save) */
+    const char *const *choices; /* SETTING_CHOICE: names by enum value */
 } StrategyParam;
 
 /* strategy_params - the table of every setting strategy_config_set knows,
