@@ -248,6 +248,10 @@ Tensor *net_dwconv(Net *net, Tensor *x, int k, int stride, int relu)
 {
     if (!x || net->failed)
         return NULL;
+    if (stride != 1 && stride != 2) { /* the kernels' phase planes */
+        net_fail(net, NV_ERR_USAGE, "depthwise convolution takes stride 1 or 2");
+        return NULL;
+    }
     DwShape s = dwconv_shape_make(x->c, k, stride, x->h, x->w);
     Tensor *w = net_param(net, x->c * k * k, TENSOR_INIT_UNIFORM, k * k);
     Tensor *y = net_act(net, x->c, s.oh, s.ow);
@@ -277,6 +281,10 @@ Tensor *net_pool(Net *net, Tensor *x, int max, int k, int stride)
 {
     if (!x || net->failed)
         return NULL;
+    if (stride != 1 && stride != 2) { /* the kernels' phase planes */
+        net_fail(net, NV_ERR_USAGE, "pooling takes stride 1 or 2");
+        return NULL;
+    }
     PoolShape s = pool_shape_make(x->c, k, stride, x->h, x->w);
     Tensor *y = net_act(net, x->c, s.oh, s.ow);
     if (!y)

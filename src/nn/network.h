@@ -39,10 +39,11 @@ Tensor *net_input(Net *net, int c, int h, int w);
 /* general convolution, no bias; relu applies ReLU to the input first */
 Tensor *net_conv(Net *net, Tensor *x, int cout, int kh, int kw, int sh,
                  int sw, int ph, int pw, int dh, int dw, int relu);
-/* depthwise k x k, padding k/2 */
+/* depthwise k x k, padding k/2, stride 1 or 2 (others fail the network) */
 Tensor *net_dwconv(Net *net, Tensor *x, int k, int stride, int relu);
 Tensor *net_bn(Net *net, Tensor *x);
-/* k x k pooling, padding k/2; max or average (padding not counted) */
+/* k x k pooling, padding k/2, stride 1 or 2 (others fail the network);
+ * max or average (padding not counted) */
 Tensor *net_pool(Net *net, Tensor *x, int max, int k, int stride);
 Tensor *net_relu(Net *net, Tensor *x);
 Tensor *net_add(Net *net, Tensor *a, Tensor *b);
