@@ -187,4 +187,31 @@ assert r[0]["weights"].endswith("from.w"), r
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM final_run_epochs")" = 3 ] ||
     fail "final_run_epochs rows"
 
+# The auxiliary head: it changes training, not the architecture's size; a
+# weights file with it scores in eval as train scored it; a checkpoint
+# written without it does not resume with it.
+P="train --genotype nasnet-a --F 4 --dataset $DS --train-size 800 --val-size 60 --batch 16 --seed 3 --epochs 1 --test --format json"
+run "$NASVIEW" $P --save "$TMP/noaux.w"
+expect_status 0 "without the auxiliary head"
+plain_params=$(printf '%s\n' "$out" | tail -n 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["params"])')
+run "$NASVIEW" $P --aux-weight 0.4 --save "$TMP/aux.w"
+expect_status 0 "with the auxiliary head"
+expect_out '"aux_weight":0.4' "aux weight in the settings"
+printf '%s\n' "$out" | tail -n 1 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["params"] == int(sys.argv[1]), (d["params"], sys.argv[1])
+' "$plain_params" || fail "the auxiliary head counted in params: $out"
+t=$(printf '%s\n' "$out" | tail -n 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["test_acc"])')
+cmp "$TMP/noaux.w" "$TMP/aux.w" >/dev/null 2>&1 && fail "the auxiliary head changed nothing"
+run "$NASVIEW" eval --weights "$TMP/aux.w" --dataset "$DS" --format json
+expect_status 0 "eval weights with the auxiliary head"
+e=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accuracy"])')
+[ "$t" = "$e" ] || fail "auxiliary head: train --test $t, eval $e"
+run "$NASVIEW" $A --aux-weight 0.4 --resume "$TMP/run.ck"
+expect_status 2 "resume adding the auxiliary head"
+expect_err "its network size differs" "auxiliary head mismatch message"
+run "$NASVIEW" $P --aux-weight -1
+expect_status 2 "a negative auxiliary weight"
+
 finish

@@ -58,26 +58,36 @@ static int64_t params_of(const Genotype *g, int F, int N, int c, int h, int w,
     return p;
 }
 
-static double net_loss(Net *net, Tensor *logits, const uint8_t *labels)
+/* The weight of the auxiliary head's loss in its gradient check. */
+#define GC_AUX_WEIGHT 0.4f
+
+/* The training loss: the head's, plus GC_AUX_WEIGHT times the auxiliary
+ * head's when aux is not NULL. */
+static double net_loss(Net *net, Tensor *logits, Tensor *aux,
+                       const uint8_t *labels)
 {
     net_forward(net, GC_BATCH, 1);
-    return loss_softmax_xent(logits->x, logits->c, GC_BATCH, labels, NULL,
-                             NULL);
+    double l = loss_softmax_xent(logits->x, logits->c, GC_BATCH, labels, NULL,
+                                 NULL);
+    if (aux)
+        l += GC_AUX_WEIGHT * loss_softmax_xent(aux->x, aux->c, GC_BATCH,
+                                               labels, NULL, NULL);
+    return l;
 }
 
 static void check_coords(const char *name, const char *what, Net *net,
-                         Tensor *logits, const uint8_t *labels, float *v,
-                         const float *ga, size_t n, size_t samples)
+                         Tensor *logits, Tensor *aux, const uint8_t *labels,
+                         float *v, const float *ga, size_t n, size_t samples)
 {
     size_t step = n > samples ? n / samples : 1;
     int bad = 0, kinks = 0, total = 0;
     for (size_t i = 0; i < n; i += step) {
         float keep = v[i];
-        double l0 = net_loss(net, logits, labels);
+        double l0 = net_loss(net, logits, aux, labels);
         v[i] = keep + GC_EPS;
-        double lp = net_loss(net, logits, labels);
+        double lp = net_loss(net, logits, aux, labels);
         v[i] = keep - GC_EPS;
-        double lm = net_loss(net, logits, labels);
+        double lm = net_loss(net, logits, aux, labels);
         v[i] = keep;
         total++;
         double fp = (lp - l0) / GC_EPS, fm = (l0 - lm) / GC_EPS;
@@ -127,10 +137,70 @@ static void gradcheck_child(const char *name, const Genotype *g)
     float *gp = malloc(sizeof(float) * np), *gx = malloc(sizeof(float) * nx);
     memcpy(gp, pg, sizeof(float) * np);
     memcpy(gx, x->g, sizeof(float) * nx);
-    check_coords(name, "input", net, logits, labels, x->x, gx, nx, 40);
-    check_coords(name, "param", net, logits, labels, pw, gp, np, 150);
+    check_coords(name, "input", net, logits, NULL, labels, x->x, gx, nx, 40);
+    check_coords(name, "param", net, logits, NULL, labels, pw, gp, np, 150);
     free(gp);
     free(gx);
+    net_free(net);
+}
+
+/* The auxiliary head (child_build_aux): the network's own parameters come
+ * first and start as child_build's do, the head's logits are the same, and
+ * the gradient of head loss + weight * auxiliary loss (what
+ * optim_train_step_reg descends) checks by finite differences, the head's
+ * parameters included. */
+static void gradcheck_aux(const Genotype *g)
+{
+    ChildShape sh = { 2, 1, 2, 8, 8, 5 };
+    Net *plain, *net;
+    Tensor *px, *plogits, *x, *logits, *aux;
+    NvError err;
+    if (child_build(g, &sh, GC_BATCH, &plain, &px, &plogits, &err) != NV_OK ||
+        net_finish(plain, 11, &err) != NV_OK ||
+        child_build_aux(g, &sh, GC_BATCH, 0, &net, &x, &logits, &aux, &err) !=
+            NV_OK ||
+        net_finish(net, 11, &err) != NV_OK) {
+        CHECK(0, "aux build: %s", err.msg);
+        return;
+    }
+    CHECK(aux && aux->c == 5, "the auxiliary head has a logit per class");
+    float *w0, *g0, *m0, *pw, *pg, *pm;
+    net_params(plain, &w0, &g0, &m0);
+    net_params(net, &pw, &pg, &pm);
+    size_t n0 = (size_t)net_param_count(plain);
+    size_t np = (size_t)net_param_count(net);
+    CHECK(np > n0 && memcmp(w0, pw, sizeof(float) * n0) == 0,
+          "the network's own parameters first, as without the head (%zu of "
+          "%zu)",
+          n0, np);
+    Rng r;
+    rng_seed(&r, 3, 0);
+    size_t nx = (size_t)x->c * GC_BATCH * x->h * x->w;
+    for (size_t i = 0; i < nx; i++)
+        px->x[i] = x->x[i] = rng_uniformf(&r, -1.5f, 1.5f);
+    net_forward(plain, GC_BATCH, 1);
+    net_forward(net, GC_BATCH, 1);
+    CHECK(memcmp(plogits->x, logits->x,
+                 sizeof(float) * (size_t)logits->c * GC_BATCH) == 0,
+          "the head's logits do not depend on the auxiliary head");
+    uint8_t labels[GC_BATCH] = { 1, 4, 0, 2 };
+    net_zero_grad(net);
+    loss_softmax_xent(logits->x, logits->c, GC_BATCH, labels, logits->g, NULL);
+    loss_softmax_xent(aux->x, aux->c, GC_BATCH, labels, aux->g, NULL);
+    for (size_t i = 0; i < (size_t)aux->c * GC_BATCH; i++)
+        aux->g[i] *= GC_AUX_WEIGHT;
+    net_backward(net, GC_BATCH);
+    float *gp = malloc(sizeof(float) * np), *gx = malloc(sizeof(float) * nx);
+    memcpy(gp, pg, sizeof(float) * np);
+    memcpy(gx, x->g, sizeof(float) * nx);
+    check_coords("aux", "input", net, logits, aux, labels, x->x, gx, nx, 40);
+    check_coords("aux", "param", net, logits, aux, labels, pw, gp, np, 150);
+    /* the head's own parameters, all of them */
+    check_coords("aux", "head param", net, logits, aux, labels, pw + n0,
+                 gp + n0, np - n0, np - n0);
+    free(gp);
+    free(gx);
+    net_free(plain);
     net_free(net);
 }
 
@@ -228,11 +298,21 @@ int main(void)
     CHECK(child_build(&a, &zero, 4, &net, &in, &out, &err) == NV_ERR_USAGE,
           "F=0 refused");
 
+    /* the pooling and depthwise kernels take strides 1 and 2 only */
+    Net *odd = net_new(2);
+    Tensor *ox = net_input(odd, 2, 9, 9);
+    CHECK(net_pool(odd, ox, 0, 5, 3) == NULL &&
+              net_finish(odd, 1, &err) == NV_ERR_USAGE &&
+              strstr(err.msg, "stride 1 or 2"),
+          "a stride-3 pool fails the network: %s", err.msg);
+    net_free(odd);
+
     check_threads(geno_nasnet_a());
     check_threads(&a);
     gradcheck_child("nasnet-a", geno_nasnet_a());
     gradcheck_child("all-ops", &a);
     gradcheck_child("unused-h(i)", &b);
+    gradcheck_aux(geno_nasnet_a());
     Rng r;
     rng_seed(&r, 2024, 0);
     for (int i = 0; i < 2; i++) {

@@ -30,6 +30,7 @@ static const char usage[] =
     "                     [--checkpoint FILE] [--resume FILE] [--save FILE]\n"
     "                     [--epoch-scores on|off] [--drop-path p] [--cutout n]\n"
     "                     [--crop-flip on|off] [--clip x] [--label-smoothing x]\n"
+    "                     [--aux-weight x]\n"
     "                     [--format table|json]\n"
     "Train one architecture and report its validation (and test) accuracy.\n"
     "\n"
@@ -71,6 +72,9 @@ static const char usage[] =
     "                   for 3x32x32 images such as CIFAR-10, off otherwise)\n"
     "  --clip x         clip the gradients to L2 norm x (0: off)\n"
     "  --label-smoothing x  smooth the targets by x (0: off)\n"
+    "  --aux-weight x   add an auxiliary classifier after the second\n"
+    "                   reduction cell, its loss weighted by x (the paper:\n"
+    "                   0.4; 0: none)\n"
     "  --epoch-scores on|off  score validation (and test) after every epoch\n"
     "                   and print a line per epoch (on); training is the same\n"
     "                   either way\n"
@@ -80,7 +84,7 @@ enum { OPT_GENOTYPE = 1, OPT_F, OPT_N, OPT_EPOCHS, OPT_TRAIN_SIZE,
        OPT_VAL_SIZE, OPT_BATCH, OPT_LR, OPT_DATASET, OPT_SEED, OPT_THREADS,
        OPT_TEST, OPT_FORMAT, OPT_BN_RECAL, OPT_CHECKPOINT, OPT_RESUME,
        OPT_SAVE, OPT_EPOCH_SCORES, OPT_FROM, OPT_DB, OPT_DROP_PATH,
-       OPT_CUTOUT, OPT_CROP_FLIP, OPT_CLIP, OPT_LABEL_SMOOTH };
+       OPT_CUTOUT, OPT_CROP_FLIP, OPT_CLIP, OPT_LABEL_SMOOTH, OPT_AUX };
 
 static const struct option opts[] = {
     { "genotype", required_argument, NULL, OPT_GENOTYPE },
@@ -108,6 +112,7 @@ static const struct option opts[] = {
     { "crop-flip", required_argument, NULL, OPT_CROP_FLIP },
     { "clip", required_argument, NULL, OPT_CLIP },
     { "label-smoothing", required_argument, NULL, OPT_LABEL_SMOOTH },
+    { "aux-weight", required_argument, NULL, OPT_AUX },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -176,12 +181,13 @@ static void train_settings_json(const TrainConfig *cfg,
              "{\"momentum\":%g,\"weight_decay\":%g,\"bn_recalibrate\":%s,"
              "\"recal_images\":%d,\"epoch_scores\":%s,\"resumed\":%s,"
              "\"drop_path\":%g,\"cutout\":%d,\"crop_flip\":%s,"
-             "\"clip\":%g,\"label_smoothing\":%g}",
+             "\"clip\":%g,\"label_smoothing\":%g,\"aux_weight\":%g}",
              cfg->momentum, cfg->weight_decay,
              cfg->bn_recalibrate ? "true" : "false", cfg->recal_images,
              topt->epoch_scores ? "true" : "false",
              topt->resume ? "true" : "false", r->drop_path, r->cutout,
-             r->crop_flip ? "true" : "false", r->clip, r->label_smooth);
+             r->crop_flip ? "true" : "false", r->clip, r->label_smooth,
+             r->aux_weight);
 }
 
 static void print_json(const Genotype *g, const TrainConfig *cfg,
@@ -246,7 +252,7 @@ static void print_table(const Genotype *g, const TrainConfig *cfg,
            cfg->epochs, cfg->epochs == 1 ? "" : "s", cfg->batch, cfg->lr,
            cfg->threads, cfg->threads == 1 ? "" : "s", r->seconds);
     if (rg->drop_path > 0.0f || rg->cutout > 0 || rg->crop_flip ||
-        rg->clip > 0.0f || rg->label_smooth > 0.0f) {
+        rg->clip > 0.0f || rg->label_smooth > 0.0f || rg->aux_weight > 0.0f) {
         printf("regularisers");
         if (rg->drop_path > 0.0f)
             printf(" drop-path %g", rg->drop_path);
@@ -258,6 +264,8 @@ static void print_table(const Genotype *g, const TrainConfig *cfg,
             printf(" clip %g", rg->clip);
         if (rg->label_smooth > 0.0f)
             printf(" label-smoothing %g", rg->label_smooth);
+        if (rg->aux_weight > 0.0f)
+            printf(" auxiliary head (weight %g)", rg->aux_weight);
         putchar('\n');
     }
     printf("batch norm   %s\n", cfg->bn_recalibrate
@@ -402,7 +410,7 @@ int cmd_train(int argc, char **argv)
     memset(&topt, 0, sizeof topt);
     const char *resume = NULL, *from = NULL, *db = NULL;
     int dataset_given = 0, crop_flip = -1;
-    double drop_path = 0.0, clip = 0.0, smooth = 0.0;
+    double drop_path = 0.0, clip = 0.0, smooth = 0.0, aux_weight = 0.0;
     long cutout = 0;
     double lr = cfg.lr;
     uint64_t seed = cfg.seed;
@@ -497,6 +505,11 @@ int cmd_train(int argc, char **argv)
         case OPT_CLIP:
             if ((rc = cli_parse_double("train", "--clip", optarg, 0.0, 1e9,
                                        &clip)))
+                return rc;
+            break;
+        case OPT_AUX:
+            if ((rc = cli_parse_double("train", "--aux-weight", optarg, 0.0,
+                                       10.0, &aux_weight)))
                 return rc;
             break;
         case OPT_LABEL_SMOOTH:
@@ -616,6 +629,7 @@ int cmd_train(int argc, char **argv)
                           : train->c == 3 && train->h == 32 && train->w == 32;
     topt.regs.clip = (float)clip;
     topt.regs.label_smooth = (float)smooth;
+    topt.regs.aux_weight = (float)aux_weight;
 
     struct sigaction sa, old_int, old_term, old_hup;
     memset(&sa, 0, sizeof sa);

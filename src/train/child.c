@@ -9,7 +9,7 @@
  * by, so that the op applied to input j of block b of the cell at
  * position pos, on cin channels, always borrows the same tensors. */
 enum { SCOPE_STEM = 1, SCOPE_PRE0, SCOPE_PRE1, SCOPE_OP, SCOPE_OUT_REDUCE,
-       SCOPE_HEAD };
+       SCOPE_HEAD, SCOPE_AUX };
 
 static uint64_t child_scope(int tag, int pos, int b, int j, int op, int cin)
 {
@@ -196,6 +196,11 @@ static void child_cell(Net *net, const Genotype *g, int kind, int pos,
     }
 }
 
+static NvStatus child_build_all(const Genotype *g, const ChildShape *sh,
+                                int max_batch, int drop_path, NetLendFn lend,
+                                void *lend_ctx, Net **out, Tensor **input,
+                                Tensor **logits, Tensor **aux, NvError *err);
+
 NvStatus child_build(const Genotype *g, const ChildShape *sh, int max_batch,
                      Net **out, Tensor **input, Tensor **logits, NvError *err)
 {
@@ -220,10 +225,47 @@ NvStatus child_build_shared(const Genotype *g, const ChildShape *sh,
                             logits, err);
 }
 
+/* The auxiliary classifier on x (a reduction cell's output): ReLU, two
+ * 5x5 average pools of stride 2, 1x1 conv to 4F + BN, ReLU, a conv over
+ * the whole pooled plane to 24F + BN, ReLU, global average pool (a no-op
+ * on 1x1), linear.  The paper's one 5x5/3 pool takes CIFAR's 8x8 plane to
+ * 2x2, as the two stride-2 pools do (the engine pools at strides 1 and 2);
+ * its CIFAR model (F=32) has 128 and 768 channels: the same ratios. */
+static Tensor *aux_head(Net *net, Tensor *x, int F, int classes)
+{
+    net_param_scope(net, child_scope(SCOPE_AUX, 0, 0, 0, 0, x ? x->c : 0));
+    Tensor *t = x ? net_pool(net, net_relu(net, x), 0, 5, 2) : NULL;
+    t = t ? net_pool(net, t, 0, 5, 2) : NULL;
+    t = t ? net_bn(net, net_conv(net, t, 4 * F, 1, 1, 1, 1, 0, 0, 1, 1, 0))
+          : NULL;
+    t = t ? net_bn(net, net_conv(net, t, 24 * F, t->h, t->w, 1, 1, 0, 0, 1,
+                                 1, 1))
+          : NULL;
+    return t ? net_linear(net, net_gap(net, t, 1), classes) : NULL;
+}
+
 NvStatus child_build_with(const Genotype *g, const ChildShape *sh,
                           int max_batch, int drop_path, NetLendFn lend,
                           void *lend_ctx, Net **out, Tensor **input,
                           Tensor **logits, NvError *err)
+{
+    return child_build_all(g, sh, max_batch, drop_path, lend, lend_ctx, out,
+                           input, logits, NULL, err);
+}
+
+NvStatus child_build_aux(const Genotype *g, const ChildShape *sh,
+                         int max_batch, int drop_path, Net **out,
+                         Tensor **input, Tensor **logits, Tensor **aux,
+                         NvError *err)
+{
+    return child_build_all(g, sh, max_batch, drop_path, NULL, NULL, out,
+                           input, logits, aux, err);
+}
+
+static NvStatus child_build_all(const Genotype *g, const ChildShape *sh,
+                                int max_batch, int drop_path, NetLendFn lend,
+                                void *lend_ctx, Net **out, Tensor **input,
+                                Tensor **logits, Tensor **aux, NvError *err)
 {
     *out = NULL;
     if (geno_validate(g, err) != NV_OK)
@@ -252,6 +294,7 @@ NvStatus child_build_with(const Genotype *g, const ChildShape *sh,
     Parts hpp = { { stem }, { 0 }, 1 }, hp = hpp, o;
     const int split = lend != NULL;
     int C = sh->F, pos = 0;
+    Tensor *second_reduction = NULL;
     for (int stack = 0; stack < 3; stack++) {
         if (stack > 0) {
             C *= 2;
@@ -259,6 +302,8 @@ NvStatus child_build_with(const Genotype *g, const ChildShape *sh,
                        drop_path, &o);
             hpp = hp;
             hp = o;
+            if (stack == 2)
+                second_reduction = o.t[0];
         }
         for (int i = 0; i < sh->N; i++) {
             child_cell(net, g, GENO_CELL_NORMAL, pos++, &hpp, &hp, C, split,
@@ -278,7 +323,12 @@ NvStatus child_build_with(const Genotype *g, const ChildShape *sh,
                          : NULL;
         y = i ? net_add(net, y, t) : t;
     }
-    if (!y) {
+    /* Built last, so that the network's own parameters and statistics
+     * come first in build order, exactly as without it. */
+    Tensor *a = NULL;
+    if (aux && y && !split)
+        a = aux_head(net, second_reduction, sh->F, sh->classes);
+    if (!y || (aux && !a)) {
         NvError e;
         nv_error_clear(&e);
         /* net_finish reports the sticky error */
@@ -292,6 +342,8 @@ NvStatus child_build_with(const Genotype *g, const ChildShape *sh,
     }
     *input = x;
     *logits = y;
+    if (aux)
+        *aux = a;
     *out = net;
     return NV_OK;
 }

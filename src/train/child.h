@@ -38,6 +38,19 @@ NvStatus child_build_with(const Genotype *g, const ChildShape *shape,
                           void *lend_ctx, Net **out, Tensor **input,
                           Tensor **logits, NvError *err);
 
+/* child_build_aux - child_build_opts plus the auxiliary classifier of the
+ * paper's final training, on the output of the second reduction cell:
+ * ReLU, two 5x5 average pools of stride 2 (padding 2, not counted), 1x1
+ * conv to 4F channels, BN, ReLU, a conv over the whole pooled plane to
+ * 24F, BN, ReLU, linear to the classes; *aux receives its [classes] logits.  Its
+ * layers are built after the rest, so the network's own parameters, their
+ * initial values and the batch-norm statistics come first in build order
+ * and equal child_build_opts's.  Same returns. */
+NvStatus child_build_aux(const Genotype *g, const ChildShape *shape,
+                         int max_batch, int drop_path, Net **out,
+                         Tensor **input, Tensor **logits, Tensor **aux,
+                         NvError *err);
+
 /* child_build_shared - child_build, but every parameter is borrowed from
  * lend(lend_ctx, ...) (network.h): the op applied to input j of block b of
  * the cell at position p (0-based, stem side first) on C_in channels, the

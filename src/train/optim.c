@@ -60,8 +60,9 @@ double optim_grad_clip(float *g, size_t n, float max_norm)
     return norm;
 }
 
-float optim_train_step_reg(Net *net, Tensor *logits, const uint8_t *labels,
-                           int n, float lr, float mu, float wd, float eps,
+float optim_train_step_reg(Net *net, Tensor *logits, Tensor *aux,
+                           float aux_weight, const uint8_t *labels, int n,
+                           float lr, float mu, float wd, float eps,
                            float clip, int *correct)
 {
     net_forward(net, n, 1);
@@ -70,6 +71,17 @@ float optim_train_step_reg(Net *net, Tensor *logits, const uint8_t *labels,
                                           logits->g, correct);
     if (!isfinite(loss))
         return loss;
+    if (aux) {
+        /* the aux logits feed nothing else: their gradient is this loss's
+         * alone, scaled by its weight */
+        float la = loss_softmax_xent_smooth(aux->x, aux->c, n, labels, eps,
+                                            aux->g, NULL);
+        if (!isfinite(la))
+            return la;
+        const size_t k = (size_t)aux->c * (size_t)n;
+        for (size_t i = 0; i < k; i++)
+            aux->g[i] *= aux_weight;
+    }
     net_backward(net, n);
     float *w, *g, *v;
     net_params(net, &w, &g, &v);

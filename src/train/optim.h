@@ -35,11 +35,15 @@ float optim_train_step(Net *net, Tensor *logits, const uint8_t *labels, int n,
 double optim_grad_clip(float *g, size_t n, float max_norm);
 
 /* optim_train_step_reg - optim_train_step with label smoothing eps
- * (loss_softmax_xent_smooth) and the gradients clipped to L2 norm clip
- * before the update (clip <= 0: not clipped).  eps 0 and clip 0 give
- * optim_train_step exactly. */
-float optim_train_step_reg(Net *net, Tensor *logits, const uint8_t *labels,
-                           int n, float lr, float mu, float wd, float eps,
+ * (loss_softmax_xent_smooth), an auxiliary head's loss (aux: its logits,
+ * or NULL) added with weight aux_weight, and the gradients clipped to L2
+ * norm clip before the update (clip <= 0: not clipped).  Returns the main
+ * head's loss alone, so that runs with and without the auxiliary head
+ * report comparable losses (NaN/inf when either loss is).  eps 0, aux
+ * NULL and clip 0 give optim_train_step exactly. */
+float optim_train_step_reg(Net *net, Tensor *logits, Tensor *aux,
+                           float aux_weight, const uint8_t *labels, int n,
+                           float lr, float mu, float wd, float eps,
                            float clip, int *correct);
 
 #endif

@@ -77,6 +77,14 @@ uint32_t train_regs_hash(const TrainRegs *r)
         h ^= b[k];
         h *= 16777619u;
     }
+    if (r->aux_weight != 0.0f) { /* later than the rest: older pins hold */
+        uint8_t a[sizeof r->aux_weight];
+        memcpy(a, &r->aux_weight, sizeof a);
+        for (size_t k = 0; k < sizeof a; k++) {
+            h ^= a[k];
+            h *= 16777619u;
+        }
+    }
     return h;
 }
 
@@ -285,12 +293,13 @@ static NvStatus train_write_checkpoint(Net *net, const Genotype *g,
     WeightsOut o = { g, cfg->F, cfg->N, train->c, train->h, train->w,
                      train->classes, train->mean, train->std,
                      net_param_count(net), (int64_t)ns, w, s, 1, m, pins,
-                     epochs_done, step, rs, seconds, epochs_done, curve };
+                     epochs_done, step, rs, seconds, epochs_done, curve,
+                     opt->regs.aux_weight > 0.0f };
     return weights_save(opt->checkpoint, &o, err);
 }
 
 static NvStatus train_save_weights(Net *net, const Genotype *g, int F, int N,
-                            const Dataset *train, const char *file,
+                            const Dataset *train, const char *file, int aux,
                             NvError *err)
 {
     float *w, *gr, *m, *s;
@@ -300,7 +309,7 @@ static NvStatus train_save_weights(Net *net, const Genotype *g, int F, int N,
     WeightsOut o = { g, F, N, train->c, train->h, train->w, train->classes,
                      train->mean, train->std, net_param_count(net),
                      (int64_t)ns, w, s, 0, NULL, NULL, 0, 0, NULL, 0.0, 0,
-                     NULL };
+                     NULL, aux };
     return weights_save(file, &o, err);
 }
 
@@ -342,17 +351,32 @@ NvStatus train_run(const Genotype *g, const TrainConfig *cfg,
     ChildShape sh = { cfg->F, cfg->N, train->c, train->h, train->w,
                       train->classes };
     Net *net;
-    Tensor *input, *logits;
-    if ((st = child_build_opts(g, &sh, cfg->batch, opt->regs.drop_path > 0.0f,
-                               &net, &input, &logits, err)) != NV_OK)
+    Tensor *input, *logits, *aux = NULL;
+    const int drop_layers = opt->regs.drop_path > 0.0f;
+    if (opt->regs.aux_weight > 0.0f)
+        st = child_build_aux(g, &sh, cfg->batch, drop_layers, &net, &input,
+                             &logits, &aux, err);
+    else
+        st = child_build_opts(g, &sh, cfg->batch, drop_layers, &net, &input,
+                              &logits, err);
+    if (st != NV_OK)
         return st;
     if ((st = net_set_threads(net, cfg->threads, err)) != NV_OK ||
         (st = net_finish(net, cfg->seed, err)) != NV_OK) {
         net_free(net);
         return st;
     }
-    result->params = net_param_count(net);
+    /* The architecture's size, as the paper counts it: without the
+     * auxiliary head, which only helps training. */
+    const int64_t net_params_all = net_param_count(net);
+    result->params = net_params_all;
     result->mult_adds = net_mult_adds(net);
+    if (aux && (st = train_measure(g, cfg->F, cfg->N, train->c, train->h,
+                                   train->w, train->classes, &result->params,
+                                   &result->mult_adds, err)) != NV_OK) {
+        net_free(net);
+        return st;
+    }
     /* threads split each batch (network.c); OpenBLAS runs single-threaded
      * inside them: on the small matrices of a child its own threads cost
      * more than they give (PLATFORM.md, and `nasview bench`) */
@@ -405,7 +429,7 @@ NvStatus train_run(const Genotype *g, const TrainConfig *cfg,
     double before = 0.0; /* seconds of earlier sessions of this run */
     if (opt->resume) {
         const WeightsFile *ck = opt->resume;
-        st = train_check_resume(ck, g, cfg, train, &pins, result->params,
+        st = train_check_resume(ck, g, cfg, train, &pins, net_params_all,
                                 (int64_t)nstate,
                                 opt->resume_name ? opt->resume_name
                                                  : "the checkpoint",
@@ -463,7 +487,8 @@ NvStatus train_run(const Genotype *g, const TrainConfig *cfg,
             net_set_input(net, input, b.images, n);
             float lr = sgd_cosine_lr(cfg->lr, pr.step, pr.steps);
             int right = 0;
-            float loss = optim_train_step_reg(net, logits, b.labels, n, lr,
+            float loss = optim_train_step_reg(net, logits, aux,
+                                              rg->aux_weight, b.labels, n, lr,
                                               cfg->momentum, cfg->weight_decay,
                                               rg->label_smooth, rg->clip,
                                               &right);
@@ -552,7 +577,7 @@ NvStatus train_run(const Genotype *g, const TrainConfig *cfg,
                               opt->epoch_ctx);
             if (opt->save)
                 st = train_save_weights(net, g, cfg->F, cfg->N, train,
-                                        opt->save, err);
+                                        opt->save, aux != NULL, err);
         }
     }
     if (result->diverged) {
@@ -587,9 +612,12 @@ NvStatus train_eval_weights(const WeightsFile *wf, const Dataset *d,
         batch = d->n > 0 ? (int)d->n : 1;
     ChildShape sh = { wf->F, wf->N, wf->c, wf->h, wf->w, wf->classes };
     Net *net;
-    Tensor *input, *logits;
-    NvStatus st = child_build(&wf->geno, &sh, batch, &net, &input, &logits,
-                              err);
+    Tensor *input, *logits, *aux;
+    /* the auxiliary head is built for its parameters' places only */
+    NvStatus st = wf->aux ? child_build_aux(&wf->geno, &sh, batch, 0, &net,
+                                            &input, &logits, &aux, err)
+                          : child_build(&wf->geno, &sh, batch, &net, &input,
+                                        &logits, err);
     if (st != NV_OK)
         return st;
     if ((st = net_set_threads(net, threads, err)) != NV_OK ||

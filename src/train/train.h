@@ -92,6 +92,8 @@ typedef struct {
     int crop_flip;      /* random crop with padding 4, horizontal flip */
     float clip;         /* gradients clipped to this L2 norm */
     float label_smooth; /* label smoothing epsilon, in [0, 1) */
+    float aux_weight;   /* weight of the auxiliary head's loss (the paper:
+                           0.4); 0: no auxiliary head (child_build_aux) */
 } TrainRegs;
 
 /* train_regs_hash - a fingerprint of r (checkpoints pin it). */

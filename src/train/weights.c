@@ -50,7 +50,8 @@ NvStatus weights_save(const char *file, const WeightsOut *o, NvError *err)
     size_t len = geno_format(o->geno, text, sizeof text);
     bytes_put(&w, WEIGHTS_MAGIC, 8);
     bytes_put_u32(&w, WEIGHTS_VERSION);
-    bytes_put_u32(&w, o->checkpoint ? WEIGHTS_FLAG_CHECKPOINT : 0u);
+    bytes_put_u32(&w, (o->checkpoint ? WEIGHTS_FLAG_CHECKPOINT : 0u) |
+                          (o->aux ? WEIGHTS_FLAG_AUX : 0u));
     bytes_put_u32(&w, (uint32_t)len);
     bytes_put(&w, text, len);
     const int dims[6] = { o->F, o->N, o->c, o->h, o->w, o->classes };
@@ -193,7 +194,7 @@ NvStatus weights_load(const char *file, WeightsFile *out, NvError *err)
     uint32_t flags = bytes_get_u32(&r);
     uint32_t len = bytes_get_u32(&r);
     char text[GENO_TEXT_MAX];
-    if (r.failed || len >= sizeof text || (flags & ~WEIGHTS_FLAG_CHECKPOINT)) {
+    if (r.failed || len >= sizeof text || (flags & ~(WEIGHTS_FLAG_CHECKPOINT | WEIGHTS_FLAG_AUX))) {
         free(data);
         return weights_bad(file, "bad flags or genotype length", err);
     }
@@ -231,6 +232,7 @@ NvStatus weights_load(const char *file, WeightsFile *out, NvError *err)
     out->nparams = (int64_t)np;
     out->nstate = (int64_t)ns;
     out->checkpoint = (flags & WEIGHTS_FLAG_CHECKPOINT) != 0;
+    out->aux = (flags & WEIGHTS_FLAG_AUX) != 0;
     float *fl = malloc(sizeof(float) * (size_t)(floats ? floats : 1));
     if (!fl) {
         free(data);

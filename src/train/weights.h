@@ -8,7 +8,9 @@
  *   bytes 0-7   magic "NASVWGT\n"
  *   u32         format version (WEIGHTS_VERSION)
  *   u32         flags: bit 0 = a checkpoint (optimiser state and training
- *               position follow the weights)
+ *               position follow the weights); bit 1 = the network has the
+ *               auxiliary head of final training (child_build_aux): its
+ *               parameters and statistics follow the network's own
  *   u32 L, L bytes   the genotype's canonical text (SPEC.md section 1)
  *   u32 x6      F, N, input channels, height, width, classes
  *   f32 x6      per-channel normalisation mean[3], std[3] (dataset.h)
@@ -42,6 +44,7 @@
 #define WEIGHTS_MAGIC "NASVWGT\n"
 #define WEIGHTS_VERSION 1u
 #define WEIGHTS_FLAG_CHECKPOINT 1u
+#define WEIGHTS_FLAG_AUX 2u
 
 /* The settings a resumed run must share with the one that wrote the
  * checkpoint; any difference would change the result. */
@@ -78,6 +81,7 @@ typedef struct {
     uint32_t nepochs;      /* entries of curve */
     WeightsEpoch *curve;   /* owned */
     uint8_t *buf;          /* owned: the aligned float copies */
+    int aux;               /* 1: the network has the auxiliary head */
 } WeightsFile;
 
 /* What weights_save writes.  momentum and train/position are read only
@@ -97,6 +101,7 @@ typedef struct {
     double seconds;
     uint32_t nepochs;
     const WeightsEpoch *curve;
+    int aux;                       /* the network has the auxiliary head */
 } WeightsOut;
 
 /* weights_save - write *o to file atomically (outfile.h: a temporary file
