@@ -70,6 +70,31 @@ int cli_parse_long(const char *cmd, const char *opt, const char *val, long lo,
     return 0;
 }
 
+int cli_parse_proxy_long(const char *cmd, ProxyId id, const char *val,
+                         long *out)
+{
+    const ProxySetting *s = proxy_setting(id);
+    return cli_parse_long(cmd, s->option, val, (long)s->lo, (long)s->hi, out);
+}
+
+int cli_parse_proxy(const char *cmd, ProxyId id, const char *val,
+                    TrainConfig *cfg, int64_t *train_size, int64_t *val_size)
+{
+    const ProxySetting *s = proxy_setting(id);
+    double v;
+    int rc;
+    if (s->real) {
+        rc = cli_parse_double(cmd, s->option, val, s->lo, s->hi, &v);
+    } else {
+        long n = 0;
+        rc = cli_parse_proxy_long(cmd, id, val, &n);
+        v = (double)n;
+    }
+    if (rc == 0)
+        proxy_apply(id, v, cfg, train_size, val_size);
+    return rc;
+}
+
 int cli_parse_u64(const char *cmd, const char *opt, const char *val,
                   uint64_t *out)
 {

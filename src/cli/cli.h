@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "train/proxy.h"
+
 #include "base/nv_error.h"
 
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
@@ -50,6 +52,18 @@ int cli_parse_u64(const char *cmd, const char *opt, const char *val,
 /* cli_parse_double - a real number in [lo, hi].  Same contract. */
 int cli_parse_double(const char *cmd, const char *opt, const char *val,
                      double lo, double hi, double *out);
+
+/* cli_parse_proxy - val as proxy setting id (train/proxy.h: its option
+ * name and range), stored by proxy_apply into cfg, *train_size or
+ * *val_size.  Same contract. */
+int cli_parse_proxy(const char *cmd, ProxyId id, const char *val,
+                    TrainConfig *cfg, int64_t *train_size, int64_t *val_size);
+
+/* cli_parse_proxy_long - val as the whole-number proxy setting id (its
+ * option name and range) into *out, for a command with defaults of its
+ * own.  Same contract. */
+int cli_parse_proxy_long(const char *cmd, ProxyId id, const char *val,
+                         long *out);
 
 /* cli_parse_on_off - "on" (*out = 1) or "off" (*out = 0) for option opt.
  * Same contract. */

@@ -223,22 +223,21 @@ int cmd_bench(int argc, char **argv)
             gtext = optarg;
             break;
         case OPT_F:
-            if ((rc = cli_parse_long("bench", "--F", optarg, 1, 1024, &F)))
+            if ((rc = cli_parse_proxy_long("bench", PROXY_F, optarg, &F)))
                 return rc;
             break;
         case OPT_N:
-            if ((rc = cli_parse_long("bench", "--N", optarg, 1, 64, &N)))
+            if ((rc = cli_parse_proxy_long("bench", PROXY_N, optarg, &N)))
                 return rc;
             break;
         case OPT_BATCH:
-            if ((rc = cli_parse_long("bench", "--batch", optarg, 2, 4096,
-                                     &batch)))
+            if ((rc = cli_parse_proxy_long("bench", PROXY_BATCH, optarg,
+                                           &batch)))
                 return rc;
             break;
         case OPT_THREADS:
-            if ((rc = cli_parse_long("bench", "--threads", optarg, 1,
-                                     NET_MAX_THREADS,
-                                     &threads)))
+            if ((rc = cli_parse_proxy_long("bench", PROXY_THREADS, optarg,
+                                           &threads)))
                 return rc;
             break;
         case OPT_BLAS_THREADS:

@@ -196,12 +196,12 @@ int cmd_genotype(int argc, char **argv)
             break;
         }
         case OPT_F:
-            if ((rc = cli_parse_long("genotype", "--F", optarg, 1, 1024, &z.F)))
+            if ((rc = cli_parse_proxy_long("genotype", PROXY_F, optarg, &z.F)))
                 return rc;
             z.given = 1;
             break;
         case OPT_N:
-            if ((rc = cli_parse_long("genotype", "--N", optarg, 1, 64, &z.N)))
+            if ((rc = cli_parse_proxy_long("genotype", PROXY_N, optarg, &z.N)))
                 return rc;
             z.given = 1;
             break;

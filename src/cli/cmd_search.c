@@ -211,7 +211,6 @@ static int run_search(int argc, char **argv, const struct option *opts)
     int nsets = 0, have_budget = 0, have_seed = 0, settings_given = 0;
     int workers = 0, threads_given = 0, mpi = 0, rank = 0, size = 1;
     long v;
-    double x;
     uint64_t seed = 0;
     SearchConfig cfg;
     StrategyKind kind = STRATEGY_RANDOM;
@@ -346,21 +345,36 @@ static int run_search(int argc, char **argv, const struct option *opts)
                     return rc;
                 break;
             case OPT_LR:
-                if ((rc = cli_parse_double("search", "--lr", val, 1e-9, 10, &x)))
-                    return rc;
-                cfg.train.lr = (float)x;
+            case OPT_F:
+            case OPT_N:
+            case OPT_EPOCHS:
+            case OPT_TRAIN_SIZE:
+            case OPT_VAL_SIZE:
+            case OPT_THREADS:
+            case OPT_BATCH: {
+                static const struct { int opt; ProxyId id; } proxy[] = {
+                    { OPT_LR, PROXY_LR },
+                    { OPT_F, PROXY_F },
+                    { OPT_N, PROXY_N },
+                    { OPT_EPOCHS, PROXY_EPOCHS },
+                    { OPT_TRAIN_SIZE, PROXY_TRAIN_SIZE },
+                    { OPT_VAL_SIZE, PROXY_VAL_SIZE },
+                    { OPT_THREADS, PROXY_THREADS },
+                    { OPT_BATCH, PROXY_BATCH },
+                };
+                for (size_t k = 0; k < sizeof proxy / sizeof proxy[0]; k++)
+                    if (proxy[k].opt == later[i].opt &&
+                        (rc = cli_parse_proxy("search", proxy[k].id, val,
+                                              &cfg.train, &cfg.train_size,
+                                              &cfg.val_size)))
+                        return rc;
+                threads_given |= later[i].opt == OPT_THREADS;
                 break;
+            }
             default: {
                 static const struct { int opt; const char *name; long lo, hi; }
                     ints[] = {
                         { OPT_BUDGET, "--budget", 1, STORE_MAX_SAMPLES },
-                        { OPT_F, "--F", 1, 4096 },
-                        { OPT_N, "--N", 1, 64 },
-                        { OPT_EPOCHS, "--epochs", 1, 10000 },
-                        { OPT_TRAIN_SIZE, "--train-size", 1, 100000000 },
-                        { OPT_VAL_SIZE, "--val-size", 1, 100000000 },
-                        { OPT_THREADS, "--threads", 1, NET_MAX_THREADS },
-                        { OPT_BATCH, "--batch", 1, 65536 },
                         { OPT_WS_STEPS, "--ws-steps", 1, 1000000 },
                         { OPT_WS_SAMPLES, "--ws-samples", 1, 1000000 },
                         { OPT_WS_PANEL, "--ws-panel", 0, 10000 },
@@ -373,16 +387,6 @@ static int run_search(int argc, char **argv, const struct option *opts)
                         return rc;
                     switch (ints[k].opt) {
                     case OPT_BUDGET: cfg.budget = (int)v; break;
-                    case OPT_F: cfg.train.F = (int)v; break;
-                    case OPT_N: cfg.train.N = (int)v; break;
-                    case OPT_EPOCHS: cfg.train.epochs = (int)v; break;
-                    case OPT_TRAIN_SIZE: cfg.train_size = v; break;
-                    case OPT_VAL_SIZE: cfg.val_size = v; break;
-                    case OPT_THREADS:
-                        cfg.train.threads = (int)v;
-                        threads_given = 1;
-                        break;
-                    case OPT_BATCH: cfg.train.batch = (int)v; break;
                     case OPT_WS_STEPS: cfg.ws_steps = (int)v; break;
                     case OPT_WS_SAMPLES: cfg.ws_samples = (int)v; break;
                     case OPT_WS_PANEL: cfg.ws_panel = (int)v; break;

@@ -402,9 +402,7 @@ int cmd_train(int argc, char **argv)
 {
     TrainConfig cfg = train_config_default();
     const char *gtext = NULL, *dataset = "fashion-mnist";
-    long F = cfg.F, N = cfg.N, epochs = cfg.epochs, batch = cfg.batch,
-         threads = cfg.threads, train_n = TRAIN_DEFAULT_TRAIN_SIZE,
-         val_n = TRAIN_DEFAULT_VAL_SIZE;
+    int64_t train_n = TRAIN_DEFAULT_TRAIN_SIZE, val_n = TRAIN_DEFAULT_VAL_SIZE;
     int train_all = 0, val_given = 0, epoch_scores = 1;
     TrainOptions topt;
     memset(&topt, 0, sizeof topt);
@@ -412,7 +410,6 @@ int cmd_train(int argc, char **argv)
     int dataset_given = 0, crop_flip = -1;
     double drop_path = 0.0, clip = 0.0, smooth = 0.0, aux_weight = 0.0;
     long cutout = 0;
-    double lr = cfg.lr;
     uint64_t seed = cfg.seed;
     int want_test = 0, c, rc;
     OutputFormat format = FORMAT_TABLE;
@@ -428,16 +425,18 @@ int cmd_train(int argc, char **argv)
             gtext = optarg;
             break;
         case OPT_F:
-            if ((rc = cli_parse_long("train", "--F", optarg, 1, 1024, &F)))
+            if ((rc = cli_parse_proxy("train", PROXY_F, optarg, &cfg, NULL,
+                                      NULL)))
                 return rc;
             break;
         case OPT_N:
-            if ((rc = cli_parse_long("train", "--N", optarg, 1, 64, &N)))
+            if ((rc = cli_parse_proxy("train", PROXY_N, optarg, &cfg, NULL,
+                                      NULL)))
                 return rc;
             break;
         case OPT_EPOCHS:
-            if ((rc = cli_parse_long("train", "--epochs", optarg, 1, 10000,
-                                     &epochs)))
+            if ((rc = cli_parse_proxy("train", PROXY_EPOCHS, optarg, &cfg,
+                                      NULL, NULL)))
                 return rc;
             break;
         case OPT_TRAIN_SIZE:
@@ -446,13 +445,16 @@ int cmd_train(int argc, char **argv)
                 break;
             }
             train_all = 0;
-            if ((rc = cli_parse_long("train", "--train-size", optarg, 2,
-                                     100000000, &train_n)))
+            if ((rc = cli_parse_proxy("train", PROXY_TRAIN_SIZE, optarg, &cfg,
+                                      &train_n, NULL)))
                 return rc;
             break;
         case OPT_VAL_SIZE:
-            if ((rc = cli_parse_long("train", "--val-size", optarg, 0,
-                                     100000000, &val_n)))
+            /* 0: no validation subset (train alone takes it) */
+            if (strcmp(optarg, "0") == 0)
+                val_n = 0;
+            else if ((rc = cli_parse_proxy("train", PROXY_VAL_SIZE, optarg,
+                                           &cfg, NULL, &val_n)))
                 return rc;
             val_given = 1;
             break;
@@ -471,13 +473,13 @@ int cmd_train(int argc, char **argv)
                 return rc;
             break;
         case OPT_BATCH:
-            if ((rc = cli_parse_long("train", "--batch", optarg, 2, 65536,
-                                     &batch)))
+            if ((rc = cli_parse_proxy("train", PROXY_BATCH, optarg, &cfg, NULL,
+                                      NULL)))
                 return rc;
             break;
         case OPT_LR:
-            if ((rc = cli_parse_double("train", "--lr", optarg, 0.0, 100.0,
-                                       &lr)))
+            if ((rc = cli_parse_proxy("train", PROXY_LR, optarg, &cfg, NULL,
+                                      NULL)))
                 return rc;
             break;
         case OPT_DATASET:
@@ -525,9 +527,8 @@ int cmd_train(int argc, char **argv)
                 return rc;
             break;
         case OPT_THREADS:
-            if ((rc = cli_parse_long("train", "--threads", optarg, 1,
-                                     NET_MAX_THREADS,
-                                     &threads)))
+            if ((rc = cli_parse_proxy("train", PROXY_THREADS, optarg, &cfg,
+                                      NULL, NULL)))
                 return rc;
             break;
         case OPT_TEST:
@@ -579,12 +580,6 @@ int cmd_train(int argc, char **argv)
             dataset = from_search.dataset;
     } else if (geno_resolve(gtext, &g, &err) != NV_OK)
         return cli_fail("train", &err);
-    cfg.F = (int)F;
-    cfg.N = (int)N;
-    cfg.epochs = (int)epochs;
-    cfg.batch = (int)batch;
-    cfg.threads = (int)threads;
-    cfg.lr = (float)lr;
     cfg.seed = seed;
 
     if (train_all && val_given && val_n > 0)

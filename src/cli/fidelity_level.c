@@ -12,6 +12,7 @@
 #include "base/text.h"
 #include "cli/cli.h"
 #include "cli/fidelity_level.h"
+#include "train/proxy.h"
 #include "nn/network.h"
 #include "train/zerocost.h"
 
@@ -40,22 +41,10 @@ void fidlevel_defaults(LevelSpec *ls)
     ls->recal = cfg.bn_recalibrate;
 }
 
-/* parse_long_in - v as an integer in [lo, hi]; 0 or -1. */
-static int parse_long_in(const char *v, long lo, long hi, long *out)
-{
-    char *end;
-    long x = strtol(v, &end, 10);
-    if (!*v || *end || x < lo || x > hi)
-        return -1;
-    *out = x;
-    return 0;
-}
-
 /* spec_set - one KEY=VALUE; 0, or -1 with the reason in why. */
 static int spec_set(LevelSpec *ls, const char *key, const char *v, char *why,
                     size_t n)
 {
-    long *target = NULL, lo = 1, hi = 100000000;
     if (strcmp(key, "score") == 0) {
         if (strcmp(v, "val_acc") != 0 && !fidlevel_is_zero_cost(v)) {
             snprintf(why, n, "score is val_acc, params, mult_adds or naswot, "
@@ -81,40 +70,35 @@ static int spec_set(LevelSpec *ls, const char *key, const char *v, char *why,
         ls->recal = strcmp(v, "on") == 0;
         return 0;
     }
-    if (strcmp(key, "lr") == 0) {
-        char *end;
-        double x = strtod(v, &end);
-        if (!*v || *end || !(x >= 0.0 && x <= 100.0)) {
-            snprintf(why, n, "lr is a number in [0, 100], not '%s'", v);
-            return -1;
-        }
-        ls->lr = x;
-        return 0;
+    const int id = proxy_find_key(key);
+    long *target = NULL;
+    switch (id) {
+    case PROXY_TRAIN_SIZE: target = &ls->train; break;
+    case PROXY_VAL_SIZE: target = &ls->val; break;
+    case PROXY_EPOCHS: target = &ls->epochs; break;
+    case PROXY_F: target = &ls->F; break;
+    case PROXY_N: target = &ls->N; break;
+    case PROXY_BATCH: target = &ls->batch; break;
+    case PROXY_THREADS: target = &ls->threads; break;
+    default: break;
     }
-    if (strcmp(key, "train") == 0)
-        target = &ls->train, lo = 2;
-    else if (strcmp(key, "val") == 0)
-        target = &ls->val;
-    else if (strcmp(key, "epochs") == 0)
-        target = &ls->epochs, hi = 10000;
-    else if (strcmp(key, "F") == 0)
-        target = &ls->F, hi = 1024;
-    else if (strcmp(key, "N") == 0)
-        target = &ls->N, hi = 64;
-    else if (strcmp(key, "batch") == 0)
-        target = &ls->batch, lo = 2, hi = 65536;
-    else if (strcmp(key, "threads") == 0)
-        target = &ls->threads, hi = NET_MAX_THREADS;
-    if (!target) {
+    if (id < 0 || (id != PROXY_LR && !target)) {
         snprintf(why, n, "unknown setting '%s' (score, dataset, train, val, "
                          "epochs, F, N, batch, lr, recal, threads)", key);
         return -1;
     }
-    if (parse_long_in(v, lo, hi, target)) {
-        snprintf(why, n, "%s is an integer in [%ld, %ld], not '%s'", key, lo,
-                 hi, v);
+    const ProxySetting *ps = proxy_setting((ProxyId)id);
+    char *end;
+    double x = ps->real ? strtod(v, &end) : (double)strtol(v, &end, 10);
+    if (!*v || *end || !(x >= ps->lo && x <= ps->hi)) {
+        snprintf(why, n, "%s is %s in [%.10g, %.10g], not '%s'", key,
+                 ps->real ? "a number" : "an integer", ps->lo, ps->hi, v);
         return -1;
     }
+    if (target)
+        *target = (long)x;
+    else
+        ls->lr = x;
     return 0;
 }
 

@@ -18,6 +18,7 @@
 #include "train/optim.h"
 #include "base/rng.h"
 #include "train/train.h"
+#include "train/proxy.h"
 #include "train/weights.h"
 #include "data/augment.h"
 
@@ -37,8 +38,15 @@ enum { TRAIN_STREAM_ORDER = 2, TRAIN_STREAM_RECAL = 3 };
  * the same child on every machine. */
 TrainConfig train_config_default(void)
 {
-    TrainConfig c = { 8, 1, 1, 64, 0.05f, 0.9f, 3e-4f, 1, 2, 1,
-                      TRAIN_DEFAULT_RECAL_IMAGES };
+    TrainConfig c = { 0 };
+    for (int i = 0; i < PROXY_SETTINGS; i++)
+        proxy_apply((ProxyId)i, proxy_setting((ProxyId)i)->def, &c, NULL,
+                    NULL);
+    c.momentum = 0.9f;
+    c.weight_decay = 3e-4f;
+    c.seed = 1;
+    c.bn_recalibrate = 1;
+    c.recal_images = TRAIN_DEFAULT_RECAL_IMAGES;
     return c;
 }
 
