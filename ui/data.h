@@ -1,5 +1,7 @@
-/* data.h - the UI's connection to the database: the one place the UI
- * meets the store module (src/store.h); it never talks SQLite itself.
+/* data.h - the UI's connection to the database: it opens the store
+ * (src/store/store.h) and watches it; the screens then query it through
+ * the store's own functions on ui_data_store()'s handle.  The UI never
+ * talks SQLite itself.
  *
  * The database is opened read-only (STORE_READ).  A file that does not
  * exist yet reads as empty and is opened when it appears (a search started

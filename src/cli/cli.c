@@ -147,7 +147,9 @@ int cli_parse_format(const char *cmd, const char *val, unsigned allowed,
                      OutputFormat *out)
 {
     static const char *const names[] = { "table", "json", "csv" };
-    for (int i = 0; i < 3; i++)
+    enum { N = sizeof names / sizeof names[0] };
+    _Static_assert(N == FORMAT_CSV + 1, "a name for every format");
+    for (int i = 0; i < N; i++)
         if ((allowed & (1u << i)) && strcmp(val, names[i]) == 0) {
             *out = (OutputFormat)i;
             return 0;

@@ -95,7 +95,9 @@ void cell_render_free(CellRender *r)
 NvStatus cell_select_parse(const char *text, CellSelect *out, NvError *err)
 {
     static const char *const names[] = { "normal", "reduce", "both" };
-    for (int i = 0; i < 3; i++)
+    enum { N = sizeof names / sizeof names[0] };
+    _Static_assert(N == CELL_SELECT_BOTH + 1, "a name for every selection");
+    for (int i = 0; i < N; i++)
         if (strcmp(text, names[i]) == 0) {
             *out = (CellSelect)i;
             return NV_OK;

@@ -32,15 +32,17 @@
 /* ---- kinds and settings ------------------------------------------------- */
 
 static const char *const kind_names[] = { "rl", "random", "evolution" };
+#define NKINDS (sizeof kind_names / sizeof kind_names[0])
+_Static_assert(NKINDS == STRATEGY_EVOLUTION + 1, "a name for every kind");
 
 const char *strategy_kind_name(StrategyKind kind)
 {
-    return (unsigned)kind < 3 ? kind_names[kind] : "?";
+    return (unsigned)kind < NKINDS ? kind_names[kind] : "?";
 }
 
 NvStatus strategy_kind_parse(const char *name, StrategyKind *out, NvError *err)
 {
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < (int)NKINDS; k++)
         if (name && strcmp(name, kind_names[k]) == 0) {
             *out = (StrategyKind)k;
             return NV_OK;

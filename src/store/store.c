@@ -166,7 +166,9 @@ const char *store_search_status_name(SearchStatus st)
 {
     static const char *const names[] = { "running",     "paused", "done",
                                          "interrupted", "failed", "stale" };
-    return (unsigned)st < 6 ? names[st] : "unknown";
+    enum { N = sizeof names / sizeof names[0] };
+    _Static_assert(N == SEARCH_STALE + 1, "a name for every search status");
+    return (unsigned)st < N ? names[st] : "unknown";
 }
 
 const char *store_sample_status_name(SampleStatus st)
@@ -174,7 +176,9 @@ const char *store_sample_status_name(SampleStatus st)
     static const char *const names[] = { "running",   "done",
                                          "diverged",  "duplicate",
                                          "interrupted", "failed" };
-    return (unsigned)st < 6 ? names[st] : "unknown";
+    enum { N = sizeof names / sizeof names[0] };
+    _Static_assert(N == SAMPLE_FAILED + 1, "a name for every sample status");
+    return (unsigned)st < N ? names[st] : "unknown";
 }
 
 /* open_status - the status for sqlite3_open_v2's failure rc. */

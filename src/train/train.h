@@ -23,8 +23,10 @@ typedef struct {
     float momentum;     /* Nesterov momentum (0.9) */
     float weight_decay; /* L2 on all parameters (3e-4) */
     uint64_t seed;      /* weight init and batch order */
-    int threads;        /* threads each layer is split over (2); OpenBLAS
-                           itself stays single-threaded (PLATFORM.md) */
+    int threads;        /* threads a batch is split over, each taking a
+                           fixed range of its images through every layer
+                           (2; net_set_threads); OpenBLAS itself stays
+                           single-threaded (PLATFORM.md) */
     int bn_recalibrate; /* 1: before scoring, set every batch norm's running
                            statistics to the exact ones of its inputs over
                            recal_images seeded training images (SPEC.md

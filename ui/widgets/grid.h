@@ -1,7 +1,8 @@
 /* grid.h - a pure character grid for the UI's widgets: each cell holds a
  * Unicode code point and a UiRole (what it means, not which colour).
- * Widgets draw into a UiGrid; the painter (paint.c) maps roles to curses
- * attributes; tests read it back as text.  No curses here. */
+ * Widgets draw into a UiGrid; the painter (theme_paint in ui/theme.c)
+ * maps roles to curses attributes; tests read it back as text.  No curses
+ * here. */
 #ifndef NASVIEW_UI_GRID_H
 #define NASVIEW_UI_GRID_H
 
