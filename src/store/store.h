@@ -64,6 +64,35 @@ typedef struct Store Store;
 
 typedef enum { STORE_READ = 0, STORE_WRITE = 1 } StoreMode;
 
+/* Status transitions, each made by one function, and only these:
+ *
+ *   search        from                         to           by
+ *   (new)                                      running      store_search_create
+ *                 running                      paused       store_search_set_status
+ *                 paused                       running      store_search_set_status
+ *                 running, paused              done         store_search_set_status
+ *                 running, paused              interrupted  store_search_set_status
+ *                                                           (a signal; or, at
+ *                                                           open, mark_stale in
+ *                                                           store.c: its process
+ *                                                           vanished)
+ *                 running, paused              failed       store_search_set_status
+ *                 interrupted, failed, stale   running      store_search_claim
+ *                                                           (resume; done is
+ *                                                           refused)
+ *   stale is never stored: a reader reports running or paused as stale when
+ *   its process is gone (store_search_get).
+ *
+ *   sample        from          to                         by
+ *   (new)                       running                    store_sample_start
+ *                 interrupted,  running (the earlier       store_sample_start
+ *                 failed        attempt's rows replaced:   (resume trains the
+ *                               same index, same child)    same child again)
+ *                 running       done, diverged,            store_sample_finish
+ *                               duplicate, failed
+ *                 running       interrupted, failed        store_sample_abort
+ *   A done, diverged or duplicate sample never changes again: a resume
+ *   reuses it (search_batch.c, invariant 1). */
 typedef enum {
     SEARCH_RUNNING = 0,
     SEARCH_PAUSED,
