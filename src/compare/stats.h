@@ -78,27 +78,6 @@ void stats_summarize_t(const double *x, size_t n, double tq, StatsSummary *out);
 
 /* ---- rank correlation (weight-sharing fidelity) --------------------- */
 
-/* A rank correlation with its approximate 95% interval: Fisher's z,
- * tanh(atanh(r) -+ 1.96 se), with Fieller, Hartley and Pearson's (1957)
- * standard errors, sqrt(0.437 / (n - 4)) for Kendall's tau and
- * 1.06 / sqrt(n - 3) for Spearman's rho.  lo = -1, hi = 1 when n < 5. */
-typedef struct {
-    size_t n;
-    double r;      /* NaN when n < 2 or either side is constant */
-    double lo, hi;
-} StatsCorr;
-
-/* stats_kendall_tau - Kendall's tau-b of x[n] and y[n] (ties counted as
- * in tau-b), with its interval. */
-void stats_kendall_tau(const double *x, const double *y, size_t n,
-                       StatsCorr *out);
-
-/* stats_spearman_rho - Spearman's rho of x[n] and y[n]: Pearson's
- * correlation of their ranks (ties get their mean rank), with its
- * interval.  r is NaN also when out of memory. */
-void stats_spearman_rho(const double *x, const double *y, size_t n,
-                        StatsCorr *out);
-
 /* stats_normal_cdf - P(Z <= z) for a standard normal Z. */
 double stats_normal_cdf(double z);
 

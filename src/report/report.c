@@ -11,7 +11,7 @@
 #include "base/jsonw.h"
 #include "base/text.h"
 #include "report/report.h"
-#include "compare/stats.h"
+#include "compare/rankcorr.h"
 
 void report_time(long long t, char *buf, size_t n)
 {
@@ -449,30 +449,46 @@ void report_curve_json(FILE *f, const StoreProgress *pts, size_t n)
     fputc(']', f);
 }
 
+/* A panel's correlation: its value and 95% bootstrap interval, as
+ * `nasview fidelity` reports them (rankcorr.h); undefined reads as "-". */
+typedef struct {
+    double r, lo, hi; /* r NaN: undefined (too few, or one side constant) */
+} PanelCorr;
+
+/* The seed of the panel intervals' resamples: fixed, so `show` prints the
+ * same interval every time. */
+#define PANEL_BOOT_SEED 1u
+#define PANEL_BOOT_REPS 1000
+
 /* The two correlations of a panel's rewards (diverged children count with
  * their stand-alone reward, 0). */
-static void panel_corr(const StoreWsPanel *rows, size_t n, StatsCorr *tau,
-                       StatsCorr *rho)
+static void panel_corr(const StoreWsPanel *rows, size_t n, PanelCorr *tau,
+                       PanelCorr *rho)
 {
+    *tau = *rho = (PanelCorr){ NAN, -1.0, 1.0 };
     double *x = malloc(sizeof *x * (n ? n : 1));
     double *y = malloc(sizeof *y * (n ? n : 1));
     if (!x || !y) {
         free(x);
         free(y);
-        *tau = *rho = (StatsCorr){ n, NAN, -1.0, 1.0 };
         return;
     }
     for (size_t i = 0; i < n; i++) {
         x[i] = rows[i].shared_reward;
         y[i] = rows[i].reward;
     }
-    stats_kendall_tau(x, y, n, tau);
-    stats_spearman_rho(x, y, n, rho);
+    RankInterval ri;
+    if (rank_bootstrap(x, y, n, RANK_KENDALL, PANEL_BOOT_REPS,
+                       PANEL_BOOT_SEED, &ri, NULL) == NV_OK && ri.defined)
+        *tau = (PanelCorr){ ri.value, ri.lo, ri.hi };
+    if (rank_bootstrap(x, y, n, RANK_SPEARMAN, PANEL_BOOT_REPS,
+                       PANEL_BOOT_SEED, &ri, NULL) == NV_OK && ri.defined)
+        *rho = (PanelCorr){ ri.value, ri.lo, ri.hi };
     free(x);
     free(y);
 }
 
-static void corr_text(FILE *f, const char *name, const StatsCorr *c)
+static void corr_text(FILE *f, const char *name, const PanelCorr *c)
 {
     if (isnan(c->r))
         fprintf(f, "%s -", name);
@@ -482,7 +498,7 @@ static void corr_text(FILE *f, const char *name, const StatsCorr *c)
 
 void report_ws_panel_table(FILE *f, const StoreWsPanel *rows, size_t n)
 {
-    StatsCorr tau, rho;
+    PanelCorr tau, rho;
     size_t top = 0;
     if (n == 0)
         return;
@@ -506,7 +522,7 @@ void report_ws_panel_table(FILE *f, const StoreWsPanel *rows, size_t n)
     }
 }
 
-static void corr_json(FILE *f, const StatsCorr *c)
+static void corr_json(FILE *f, const PanelCorr *c)
 {
     fputs("{\"r\":", f);
     json_number(f, c->r);
@@ -519,7 +535,7 @@ static void corr_json(FILE *f, const StatsCorr *c)
 
 void report_ws_panel_json(FILE *f, const StoreWsPanel *rows, size_t n)
 {
-    StatsCorr tau, rho;
+    PanelCorr tau, rho;
     panel_corr(rows, n, &tau, &rho);
     fprintf(f, "{\"n\":%zu,\"kendall_tau\":", n);
     corr_json(f, &tau);
