@@ -346,9 +346,7 @@ static NvStatus reuse_stored(Loop *l, Item *it, int *reused, NvError *err)
         *err = e2;
         return r;
     }
-    if (r == NV_OK && (old.status == SAMPLE_DONE ||
-                       old.status == SAMPLE_DIVERGED ||
-                       old.status == SAMPLE_DUPLICATE)) {
+    if (r == NV_OK && store_sample_has_reward(old.status)) {
         if (strcmp(old.hash, it->sm.hash) != 0)
             return nv_error_set(err, NV_ERR_FORMAT,
                                 "sample %d in the file (%s) is not what the "

@@ -171,6 +171,11 @@ const char *store_search_status_name(SearchStatus st)
     return (unsigned)st < N ? names[st] : "unknown";
 }
 
+int store_sample_has_reward(SampleStatus st)
+{
+    return st == SAMPLE_DONE || st == SAMPLE_DIVERGED || st == SAMPLE_DUPLICATE;
+}
+
 const char *store_sample_status_name(SampleStatus st)
 {
     static const char *const names[] = { "running",   "done",

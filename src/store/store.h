@@ -236,6 +236,11 @@ NvStatus store_changes(Store *s, uint64_t *counter, NvError *err);
 /* store_search_status_name - "running", ..., "stale". */
 const char *store_search_status_name(SearchStatus st);
 
+/* store_sample_has_reward - 1 when a sample of status st has a reward
+ * that counts (done, diverged: 0, duplicate: its original's), 0 for
+ * running, interrupted and failed samples. */
+int store_sample_has_reward(SampleStatus st);
+
 /* store_sample_status_name - "running", "done", "diverged", "duplicate",
  * "interrupted", "failed". */
 const char *store_sample_status_name(SampleStatus st);

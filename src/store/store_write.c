@@ -481,8 +481,7 @@ NvStatus store_sample_finish(Store *s, int64_t search_id,
     sqlite3_stmt *st;
     NvStatus r;
     int64_t now = store_now();
-    int counts = sm->status == SAMPLE_DONE || sm->status == SAMPLE_DIVERGED ||
-                 sm->status == SAMPLE_DUPLICATE;
+    int counts = store_sample_has_reward(sm->status);
 
     if ((r = store_need_write(s, err)) || (r = store_begin(s, err)))
         return r;
