@@ -52,6 +52,26 @@ NvStatus eval_queue_push_front(Evaluator *ev, const EvalTask *t, NvError *err)
     return NV_OK;
 }
 
+NvStatus eval_collect_remote(Evaluator *ev, EvalReady *ready,
+                             NvStatus (*dispatch)(Evaluator *, NvError *),
+                             NvStatus (*pump)(Evaluator *, int, NvError *),
+                             int poll_ms, EvalResult *out, NvError *err)
+{
+    NvStatus r;
+    for (;;) {
+        if (eval_wait(ev))
+            return nv_error_set(err, NV_ERR_INTERRUPTED, "stopped");
+        if ((r = dispatch(ev, err)))
+            return r;
+        if (eval_ready_pop(ready, out)) {
+            ev->pending--;
+            return NV_OK;
+        }
+        if ((r = pump(ev, poll_ms, err)))
+            return r;
+    }
+}
+
 int eval_wait(Evaluator *ev)
 {
     for (;;) {

@@ -58,6 +58,17 @@ int eval_ready_pop(EvalReady *q, EvalResult *out);
 /* eval_ready_free - release q's storage. */
 void eval_ready_free(EvalReady *q);
 
+/* eval_collect_remote - the collect of an evaluator whose jobs train
+ * elsewhere (worker processes, MPI ranks): until a result is ready in
+ * *ready, wait while held (eval_wait), start queued jobs on free slots
+ * (dispatch) and take in what arrives for up to poll_ms (pump).  NV_OK
+ * with the oldest result in *out; NV_ERR_INTERRUPTED when told to stop;
+ * dispatch's or pump's error otherwise. */
+NvStatus eval_collect_remote(Evaluator *ev, EvalReady *ready,
+                             NvStatus (*dispatch)(Evaluator *, NvError *),
+                             NvStatus (*pump)(Evaluator *, int, NvError *),
+                             int poll_ms, EvalResult *out, NvError *err);
+
 /* eval_wait - ask hooks->poll until it answers EVAL_GO (returns 0) or
  * EVAL_STOP (returns 1), holding the jobs (ops->hold) while it answers
  * EVAL_HOLD and sleeping about 50 ms between questions. */

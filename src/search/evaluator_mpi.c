@@ -264,19 +264,8 @@ static NvStatus dispatch(Evaluator *ev, NvError *err)
 static NvStatus mpi_collect(Evaluator *ev, EvalResult *out, NvError *err)
 {
     Ranks *rs = ev->impl;
-    NvStatus r;
-    for (;;) {
-        if (eval_wait(ev))
-            return nv_error_set(err, NV_ERR_INTERRUPTED, "stopped");
-        if ((r = dispatch(ev, err)))
-            return r;
-        if (eval_ready_pop(&rs->ready, out)) {
-            ev->pending--;
-            return NV_OK;
-        }
-        if ((r = pump(ev, MPI_POLL_MS, err)))
-            return r;
-    }
+    return eval_collect_remote(ev, &rs->ready, dispatch, pump, MPI_POLL_MS,
+                               out, err);
 }
 
 static void mpi_hold(Evaluator *ev, int on)

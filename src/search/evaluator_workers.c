@@ -481,19 +481,8 @@ static NvStatus pump(Evaluator *ev, int ms, NvError *err)
 static NvStatus workers_collect(Evaluator *ev, EvalResult *out, NvError *err)
 {
     Workers *ws = ev->impl;
-    NvStatus r;
-    for (;;) {
-        if (eval_wait(ev))
-            return nv_error_set(err, NV_ERR_INTERRUPTED, "stopped");
-        if ((r = dispatch(ev, err)))
-            return r;
-        if (eval_ready_pop(&ws->ready, out)) {
-            ev->pending--;
-            return NV_OK;
-        }
-        if ((r = pump(ev, WORKERS_POLL_MS, err)))
-            return r;
-    }
+    return eval_collect_remote(ev, &ws->ready, dispatch, pump,
+                               WORKERS_POLL_MS, out, err);
 }
 
 static void workers_hold(Evaluator *ev, int on)
