@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/text.h"
 #include "cli/cli.h"
 #include "cli/fidelity_level.h"
@@ -217,20 +218,13 @@ void fidlevel_data_free(LevelData *ld)
 
 /* ---- computing one score ------------------------------------------------ */
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 NvStatus fidlevel_compute(const Genotype *g, const LevelSpec *ls,
                           const LevelData *ld, uint64_t seed,
                           TrainProgressFn progress, void *ctx,
                           StorePanelResult *r, int *stopped, NvError *err)
 {
     NvStatus st;
-    double t0 = now_s();
+    double t0 = clock_now_s();
     *stopped = 0;
     r->params = r->mult_adds = -1;
     snprintf(r->status, sizeof r->status, "done");
@@ -271,6 +265,6 @@ NvStatus fidlevel_compute(const Genotype *g, const LevelSpec *ls,
     else if ((st = zc_naswot(g, (int)ls->F, (int)ls->N, ld->train,
                              (int)ls->batch, seed, &r->score, err)))
         return st;
-    r->seconds = now_s() - t0;
+    r->seconds = clock_now_s() - t0;
     return NV_OK;
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/bytes.h"
 #include "search/evaluator_impl.h"
 #include "search/evaluator_mpi.h"
@@ -26,13 +27,6 @@
 #define MPI_BYE_S 60.0
 
 #define MPI_TAG_NV 0
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 int eval_mpi_built(void)
 {
@@ -206,7 +200,7 @@ static NvStatus pump(Evaluator *ev, int ms, NvError *err)
 {
     Ranks *rs = ev->impl;
     uint8_t buf[WIRE_HEADER + WIRE_MAX];
-    double end = now_s() + ms / 1000.0;
+    double end = clock_now_s() + ms / 1000.0;
     int had = rs->ready.n;
     NvStatus r;
     for (;;) {
@@ -222,7 +216,7 @@ static NvStatus pump(Evaluator *ev, int ms, NvError *err)
                 return NV_OK;
             continue;
         }
-        if (now_s() >= end)
+        if (clock_now_s() >= end)
             return NV_OK;
         eval_sleep_ms(MPI_IDLE_MS);
     }
@@ -565,12 +559,12 @@ void eval_mpi_finish(int rank)
         uint8_t buf[WIRE_HEADER + WIRE_MAX];
         char *bye = calloc((size_t)size, 1);
         int left = size - 1;
-        double end = now_s() + MPI_BYE_S;
+        double end = clock_now_s() + MPI_BYE_S;
         for (int i = 1; i < size; i++)
             send_empty(i, WIRE_QUIT);
         /* Read everything still coming (progress, a late result) until
          * every rank has said goodbye. */
-        while (left > 0 && now_s() < end) {
+        while (left > 0 && clock_now_s() < end) {
             int from = -1;
             uint32_t type = 0, len = 0;
             int got = try_recv(MPI_ANY_SOURCE, buf, &from, &type, &len);

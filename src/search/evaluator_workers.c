@@ -38,6 +38,7 @@
 #include <sys/prctl.h>
 #endif
 
+#include "base/clock.h"
 #include "base/bytes.h"
 #include "search/eval_wire.h"
 #include "search/evaluator_impl.h"
@@ -63,13 +64,6 @@ typedef struct {
     EvalReady ready;      /* results not yet collected */
     struct sigaction old_pipe;
 } Workers;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* ---- framing ------------------------------------------------------------ */
 
@@ -125,7 +119,7 @@ typedef struct {
 static int worker_progress(const TrainProgress *p, void *ctx)
 {
     WorkerCtx *c = ctx;
-    double t = now_s();
+    double t = clock_now_s();
     int64_t per = p->epochs > 0 ? p->steps / p->epochs : p->steps;
     int epoch_end = per > 0 && p->step > 0 && !p->evaluating &&
                     p->step % per == 0;

@@ -72,6 +72,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/text.h"
 #include "space/genotype.h"
 #include "search/evaluator_mpi.h"
@@ -100,13 +101,6 @@ typedef struct SearchItem {
     int last_epoch;
 } Item;
 
-
-double search_mono_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static void sleep_ms(int ms)
 {
@@ -230,7 +224,7 @@ static void on_progress(void *ctx, int idx, const TrainProgress *p)
 
     if (!it)
         return;
-    now = search_mono_s();
+    now = clock_now_s();
     per_epoch = p->epochs > 0 ? p->steps / p->epochs : p->steps;
     epoch_end = per_epoch > 0 && p->step > 0 && !p->evaluating &&
                 p->step % per_epoch == 0;
@@ -618,7 +612,7 @@ NvStatus search_loop(Store *st, int64_t id, int from, const SearchConfig *c,
     l.hooks = hooks;
     l.c = c;
     l.id = id;
-    l.t0 = search_mono_s();
+    l.t0 = clock_now_s();
     l.start = from;
     if ((r = store_search_get(st, id, &l.row, err)) == NV_OK &&
         !c->weight_sharing &&

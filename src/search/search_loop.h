@@ -62,9 +62,6 @@ NvStatus search_loop(Store *st, int64_t id, int from, const SearchConfig *c,
                      SearchResources *res, const SearchHooks *hooks,
                      NvError *err);
 
-/* search_mono_s - monotonic seconds. */
-double search_mono_s(void);
-
 /* search_stopping - non-zero once hooks->stop is set. */
 int search_stopping(const Loop *l);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/text.h"
 #include "space/genotype.h"
 #include "search/search_loop.h"
@@ -54,7 +55,7 @@ static int on_shared_step(void *ctx, int step, int steps, float loss)
     if (search_stopping(l))
         return 1;
     search_pause_here(l);
-    double now = search_mono_s();
+    double now = clock_now_s();
     if (l->hooks->human && now - l->last_human >= SEARCH_HUMAN_PERIOD) {
         search_human_line(l,
                           "shared weights before sample %d: step %d/%d  "
@@ -139,7 +140,7 @@ static int on_panel_progress(const TrainProgress *p, void *ctx)
     if (search_stopping(l))
         return 1;
     search_pause_here(l);
-    double now = search_mono_s();
+    double now = clock_now_s();
     if (l->hooks->human && now - l->last_human >= SEARCH_HUMAN_PERIOD) {
         search_human_line(l,
                           "panel: sample %d stand-alone  epoch %d/%d  step "

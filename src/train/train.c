@@ -14,6 +14,7 @@
 
 #include <cblas.h>
 
+#include "base/clock.h"
 #include "train/child.h"
 #include "train/optim.h"
 #include "base/rng.h"
@@ -48,13 +49,6 @@ TrainConfig train_config_default(void)
     c.bn_recalibrate = 1;
     c.recal_images = TRAIN_DEFAULT_RECAL_IMAGES;
     return c;
-}
-
-static double train_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 NvStatus train_measure(const Genotype *g, int F, int N, int c, int h, int w,
@@ -355,7 +349,7 @@ NvStatus train_run(const Genotype *g, const TrainConfig *cfg,
     if (bounded.batch > largest)
         bounded.batch = (int)largest;
     cfg = &bounded;
-    const double t0 = train_now();
+    const double t0 = clock_now_s();
     ChildShape sh = { cfg->F, cfg->N, train->c, train->h, train->w,
                       train->classes };
     Net *net;
@@ -515,7 +509,7 @@ NvStatus train_run(const Genotype *g, const TrainConfig *cfg,
             ema_acc = 0.9 * ema_acc + 0.1 * ((double)right / n);
             pr.loss = (float)(ema_loss / weight);
             pr.train_acc = (float)(ema_acc / weight);
-            pr.elapsed_s = train_now() - t0;
+            pr.elapsed_s = clock_now_s() - t0;
             pr.images_per_s = pr.elapsed_s > 0 ? images / pr.elapsed_s : 0.0;
             pr.eta_s = pr.step > step0 ? pr.elapsed_s / (double)(pr.step - step0) *
                                              (double)(pr.steps - pr.step)
@@ -533,7 +527,7 @@ NvStatus train_run(const Genotype *g, const TrainConfig *cfg,
         e->train_loss = result->train_loss;
         e->val_acc = -1.0f;
         e->test_acc = -1.0f;
-        e->seconds = before + train_now() - t0;
+        e->seconds = before + clock_now_s() - t0;
         result->epochs_done = ep + 1;
         /* the checkpoint holds the state training continues from: before
          * any scoring touches the running statistics */
@@ -593,7 +587,7 @@ NvStatus train_run(const Genotype *g, const TrainConfig *cfg,
         result->train_loss = pr.loss;
     } else if (!val && result->val_acc < 0.0f)
         result->val_acc = 0.0f;
-    result->seconds = before + train_now() - t0;
+    result->seconds = before + clock_now_s() - t0;
     if (opt->curve_out && st == NV_OK)
         memcpy(opt->curve_out, curve,
                sizeof(WeightsEpoch) * (size_t)result->epochs_done);

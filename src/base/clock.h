@@ -1,0 +1,11 @@
+/* clock.h - the one clock for elapsed time: seconds on the monotonic
+ * clock, which no change of the wall clock moves.  Durations only; the
+ * times stored in the database are wall-clock seconds (store.c). */
+#ifndef NASVIEW_CLOCK_H
+#define NASVIEW_CLOCK_H
+
+/* clock_now_s - seconds since an arbitrary fixed point (CLOCK_MONOTONIC),
+ * with nanosecond resolution; differences of two calls are durations. */
+double clock_now_s(void);
+
+#endif
