@@ -52,6 +52,42 @@ NvStatus store_db_fail(const Store *s, NvError *err, const char *what)
                         sqlite3_errmsg(s->db));
 }
 
+NvStatus store_read_rows(Store *s, sqlite3_stmt *st, size_t size,
+                         StoreRowFn fn, void *ctx, void **out, size_t *n,
+                         const char *what, NvError *err)
+{
+    unsigned char *rows = NULL;
+    size_t cap = 0, len = 0;
+    int rc;
+    *out = NULL;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (len == cap) {
+            size_t ncap = cap ? 2 * cap : 16;
+            unsigned char *nr = realloc(rows, ncap * size);
+            if (!nr) {
+                sqlite3_finalize(st);
+                free(rows);
+                return nv_error_set(err, NV_ERR_NOMEM, "%s: %s: out of memory",
+                                    s->path, what);
+            }
+            rows = nr;
+            cap = ncap;
+        }
+        memset(rows + len * size, 0, size);
+        fn(ctx, st, rows + len++ * size);
+    }
+    NvStatus r = rc == SQLITE_DONE ? NV_OK : store_db_fail(s, err, what);
+    sqlite3_finalize(st);
+    if (r != NV_OK) {
+        free(rows);
+        return r;
+    }
+    *out = rows;
+    *n = len;
+    return NV_OK;
+}
+
 void store_col_text(sqlite3_stmt *st, int i, char *buf, size_t n)
 {
     const unsigned char *t = sqlite3_column_text(st, i);

@@ -20,6 +20,19 @@ struct Store {
  * memory.  Returns that status. */
 NvStatus store_db_fail(const Store *s, NvError *err, const char *what);
 
+/* StoreRowFn - read the current row of st into row (one element of the
+ * array store_read_rows grows); ctx is store_read_rows's. */
+typedef void (*StoreRowFn)(void *ctx, sqlite3_stmt *st, void *row);
+
+/* store_read_rows - step the prepared and bound st to its end, reading
+ * each row with fn into a growing array of elements of size bytes (zeroed
+ * before fn), and finalize st.  NV_OK with *out (malloc'ed; NULL when no
+ * row) and *n; on failure nothing is returned and err says "what" failed
+ * (NV_ERR_NOMEM, or store_db_fail's NV_ERR_DB). */
+NvStatus store_read_rows(Store *s, sqlite3_stmt *st, size_t size,
+                         StoreRowFn fn, void *ctx, void **out, size_t *n,
+                         const char *what, NvError *err);
+
 /* store_now - the time as unix seconds. */
 int64_t store_now(void);
 

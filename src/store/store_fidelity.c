@@ -11,21 +11,6 @@
 #include "store/store_db.h"
 #include "store/store_fidelity.h"
 
-/* grow - make room for one more row of size sz in *rows (*cap rows
- * allocated, len used); 0, or -1 when out of memory (*rows unchanged). */
-static int grow(void **rows, size_t *cap, size_t len, size_t sz)
-{
-    if (len < *cap)
-        return 0;
-    size_t ncap = *cap ? 2 * *cap : 16;
-    void *nr = realloc(*rows, ncap * sz);
-    if (!nr)
-        return -1;
-    *rows = nr;
-    *cap = ncap;
-    return 0;
-}
-
 #define PANEL_COLUMNS "id, name, seed, created, updated, version"
 
 static void read_panel(sqlite3_stmt *st, StorePanel *p)
@@ -66,14 +51,17 @@ NvStatus store_panel_find(Store *s, const char *name, StorePanel *out,
 /* Rows of one query: fn reads a row into the slot; sz is the row size. */
 typedef void (*RowFn)(sqlite3_stmt *st, void *row);
 
+static void row_of(void *ctx, sqlite3_stmt *st, void *row)
+{
+    RowFn fn = *(const RowFn *)ctx;
+    fn(st, row);
+}
+
 static NvStatus read_rows(Store *s, const char *sql, int64_t id, size_t sz,
                           RowFn fn, void **out, size_t *n, NvError *err)
 {
     sqlite3_stmt *st;
     NvStatus r;
-    void *rows = NULL;
-    size_t cap = 0, len = 0;
-    int rc;
 
     *out = NULL;
     *n = 0;
@@ -81,23 +69,8 @@ static NvStatus read_rows(Store *s, const char *sql, int64_t id, size_t sz,
         return r;
     if (id >= 0)
         sqlite3_bind_int64(st, 1, id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (grow(&rows, &cap, len, sz)) {
-            sqlite3_finalize(st);
-            free(rows);
-            return nv_error_set(err, NV_ERR_NOMEM,
-                                "out of memory reading a fidelity panel");
-        }
-        fn(st, (char *)rows + len++ * sz);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        free(rows);
-        return store_db_fail(s, err, "cannot read a fidelity panel");
-    }
-    *out = rows;
-    *n = len;
-    return NV_OK;
+    return store_read_rows(s, st, sz, row_of, &fn, out, n,
+                           "cannot read a fidelity panel", err);
 }
 
 static void row_panel(sqlite3_stmt *st, void *row)

@@ -90,13 +90,15 @@ static void read_search(const Store *s, sqlite3_stmt *st, StoreSearch *o)
     }
 }
 
+static void row_search(void *ctx, sqlite3_stmt *st, void *row)
+{
+    read_search(ctx, st, row);
+}
+
 NvStatus store_search_list(Store *s, StoreSearch **out, size_t *n,
                            NvError *err)
 {
     sqlite3_stmt *st;
-    StoreSearch *rows = NULL;
-    size_t cap = 0, len = 0;
-    int rc;
 
     *out = NULL;
     *n = 0;
@@ -104,31 +106,11 @@ NvStatus store_search_list(Store *s, StoreSearch **out, size_t *n,
                            "SELECT " SEARCH_COLUMNS " FROM searches ORDER BY id",
                            -1, &st, NULL) != SQLITE_OK)
         return store_db_fail(s, err, "cannot list searches");
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (len == cap) {
-            size_t ncap = cap ? 2 * cap : 16;
-            StoreSearch *nr = realloc(rows, ncap * sizeof *rows);
-            if (!nr) {
-                sqlite3_finalize(st);
-                free(rows);
-                return nv_error_set(err, NV_ERR_NOMEM,
-                                    "out of memory listing searches");
-            }
-            rows = nr;
-            cap = ncap;
-        }
-        read_search(s, st, &rows[len++]);
-    }
-    if (rc != SQLITE_DONE) {
-        NvStatus r = store_db_fail(s, err, "cannot list searches");
-        sqlite3_finalize(st);
-        free(rows);
-        return r;
-    }
-    sqlite3_finalize(st);
+    void *rows;
+    NvStatus r = store_read_rows(s, st, sizeof(**out), row_search, s, &rows, n,
+                                 "cannot list searches", err);
     *out = rows;
-    *n = len;
-    return NV_OK;
+    return r;
 }
 
 /* search_by - one search where `where` (binding ?1 to text or id) holds. */
@@ -266,16 +248,18 @@ static double key_of(StoreOrder order, const StoreSample *x)
     }
 }
 
+static void row_sample(void *ctx, sqlite3_stmt *st, void *row)
+{
+    read_sample(st, row);
+}
+
 NvStatus store_samples(Store *s, int64_t search_id, const StoreSampleQuery *q,
                        StoreSample **out, size_t *n, NvError *err)
 {
     StoreSampleQuery all = { STORE_ORDER_IDX, 0, 0, NULL };
     sqlite3_stmt *st;
-    StoreSample *rows = NULL;
-    size_t cap = 0, len = 0;
     char sql[768];
     const char *key, *dir, *cmp;
-    int rc;
 
     *out = NULL;
     *n = 0;
@@ -308,31 +292,11 @@ NvStatus store_samples(Store *s, int64_t search_id, const StoreSampleQuery *q,
         sqlite3_bind_int(st, 4, q->after->idx);
     }
     sqlite3_bind_int(st, 5, q->limit > 0 ? q->limit : -1);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (len == cap) {
-            size_t ncap = cap ? 2 * cap : 64;
-            StoreSample *nr = realloc(rows, ncap * sizeof *rows);
-            if (!nr) {
-                sqlite3_finalize(st);
-                free(rows);
-                return nv_error_set(err, NV_ERR_NOMEM,
-                                    "out of memory listing samples");
-            }
-            rows = nr;
-            cap = ncap;
-        }
-        read_sample(st, &rows[len++]);
-    }
-    if (rc != SQLITE_DONE) {
-        NvStatus r = store_db_fail(s, err, "cannot list samples");
-        sqlite3_finalize(st);
-        free(rows);
-        return r;
-    }
-    sqlite3_finalize(st);
+    void *rows;
+    NvStatus r = store_read_rows(s, st, sizeof(**out), row_sample, NULL,
+                                 &rows, n, "cannot list samples", err);
     *out = rows;
-    *n = len;
-    return NV_OK;
+    return r;
 }
 
 /* parse_probs - the JSON array of a decision into d->probs. */
@@ -451,13 +415,15 @@ static void read_progress(sqlite3_stmt *st, StoreProgress *p)
     p->time = sqlite3_column_int64(st, 12);
 }
 
+static void row_progress(void *ctx, sqlite3_stmt *st, void *row)
+{
+    read_progress(st, row);
+}
+
 NvStatus store_sample_curve(Store *s, int64_t search_id, int idx,
                             StoreProgress **out, size_t *n, NvError *err)
 {
     sqlite3_stmt *st;
-    StoreProgress *rows = NULL;
-    size_t cap = 0, len = 0;
-    int rc;
 
     *out = NULL;
     *n = 0;
@@ -468,29 +434,11 @@ NvStatus store_sample_curve(Store *s, int64_t search_id, int idx,
         return store_db_fail(s, err, "cannot read a training curve");
     sqlite3_bind_int64(st, 1, search_id);
     sqlite3_bind_int(st, 2, idx);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (len == cap) {
-            size_t ncap = cap ? 2 * cap : 64;
-            StoreProgress *nr = realloc(rows, ncap * sizeof *rows);
-            if (!nr) {
-                sqlite3_finalize(st);
-                free(rows);
-                return nv_error_set(err, NV_ERR_NOMEM,
-                                    "out of memory reading a curve");
-            }
-            rows = nr;
-            cap = ncap;
-        }
-        read_progress(st, &rows[len++]);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        free(rows);
-        return store_db_fail(s, err, "cannot read a training curve");
-    }
+    void *rows;
+    NvStatus r = store_read_rows(s, st, sizeof(**out), row_progress, NULL, &rows, n,
+                                 "cannot read a training curve", err);
     *out = rows;
-    *n = len;
-    return NV_OK;
+    return r;
 }
 
 NvStatus store_progress_children(Store *s, int64_t search_id,
@@ -645,13 +593,25 @@ NvStatus store_shared_load(Store *s, int64_t search_id, int *rounds,
     return r;
 }
 
+static void row_ws_panel(void *ctx, sqlite3_stmt *st, void *row)
+{
+    StoreWsPanel *p = row;
+    char pick[16], status[16];
+    p->sample_idx = sqlite3_column_int(st, 0);
+    store_col_text(st, 1, pick, sizeof pick);
+    p->top = strcmp(pick, "top") == 0;
+    p->shared_reward = store_col_real(st, 2);
+    p->reward = store_col_real(st, 3);
+    store_col_text(st, 4, status, sizeof status);
+    p->status = strcmp(status, "diverged") == 0 ? SAMPLE_DIVERGED : SAMPLE_DONE;
+    p->params = store_col_int(st, 5, -1);
+    p->seconds = store_col_real(st, 6);
+}
+
 NvStatus store_ws_panel_list(Store *s, int64_t search_id, StoreWsPanel **out,
                           size_t *n, NvError *err)
 {
     sqlite3_stmt *st;
-    StoreWsPanel *rows = NULL;
-    size_t cap = 0, k = 0;
-    int rc;
     *out = NULL;
     *n = 0;
     if (sqlite3_prepare_v2(s->db,
@@ -661,37 +621,9 @@ NvStatus store_ws_panel_list(Store *s, int64_t search_id, StoreWsPanel **out,
                            -1, &st, NULL) != SQLITE_OK)
         return store_db_fail(s, err, "cannot read the panel");
     sqlite3_bind_int64(st, 1, search_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (k == cap) {
-            cap = cap ? 2 * cap : 16;
-            StoreWsPanel *p = realloc(rows, sizeof *p * cap);
-            if (!p) {
-                sqlite3_finalize(st);
-                free(rows);
-                return nv_error_set(err, NV_ERR_NOMEM,
-                                    "out of memory reading the panel");
-            }
-            rows = p;
-        }
-        StoreWsPanel *p = &rows[k++];
-        char pick[16], status[16];
-        p->sample_idx = sqlite3_column_int(st, 0);
-        store_col_text(st, 1, pick, sizeof pick);
-        p->top = strcmp(pick, "top") == 0;
-        p->shared_reward = store_col_real(st, 2);
-        p->reward = store_col_real(st, 3);
-        store_col_text(st, 4, status, sizeof status);
-        p->status = strcmp(status, "diverged") == 0 ? SAMPLE_DIVERGED
-                                                   : SAMPLE_DONE;
-        p->params = store_col_int(st, 5, -1);
-        p->seconds = store_col_real(st, 6);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        free(rows);
-        return store_db_fail(s, err, "cannot read the panel");
-    }
+    void *rows;
+    NvStatus r = store_read_rows(s, st, sizeof(**out), row_ws_panel, NULL,
+                                 &rows, n, "cannot read the panel", err);
     *out = rows;
-    *n = k;
-    return NV_OK;
+    return r;
 }

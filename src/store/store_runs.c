@@ -164,13 +164,25 @@ static int has_runs(Store *s)
     return yes;
 }
 
+static void row_run(void *ctx, sqlite3_stmt *st, void *row)
+{
+    read_run(st, row);
+}
+
+static void row_epoch(void *ctx, sqlite3_stmt *st, void *row)
+{
+    StoreRunEpoch *e = row;
+    e->epoch = store_col_bounded(st, 0, 0, 1 << 30, 0);
+    e->train_loss = store_col_real(st, 1);
+    e->val_acc = store_col_real(st, 2);
+    e->test_acc = store_col_real(st, 3);
+    e->seconds = store_col_real(st, 4);
+}
+
 NvStatus store_final_runs(Store *s, int64_t search_id, int idx,
                           StoreFinalRun **out, size_t *n, NvError *err)
 {
     sqlite3_stmt *st;
-    StoreFinalRun *rows = NULL;
-    size_t cap = 0, len = 0;
-    int rc;
 
     *out = NULL;
     *n = 0;
@@ -184,38 +196,17 @@ NvStatus store_final_runs(Store *s, int64_t search_id, int idx,
         return store_db_fail(s, err, "cannot read final runs");
     sqlite3_bind_int64(st, 1, search_id);
     sqlite3_bind_int(st, 2, idx);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (len == cap) {
-            size_t ncap = cap ? 2 * cap : 4;
-            StoreFinalRun *nr = realloc(rows, ncap * sizeof *rows);
-            if (!nr) {
-                sqlite3_finalize(st);
-                free(rows);
-                return nv_error_set(err, NV_ERR_NOMEM,
-                                    "out of memory reading final runs");
-            }
-            rows = nr;
-            cap = ncap;
-        }
-        read_run(st, &rows[len++]);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        free(rows);
-        return store_db_fail(s, err, "cannot read final runs");
-    }
+    void *rows;
+    NvStatus r = store_read_rows(s, st, sizeof(**out), row_run, NULL, &rows,
+                                 n, "cannot read final runs", err);
     *out = rows;
-    *n = len;
-    return NV_OK;
+    return r;
 }
 
 NvStatus store_final_run_curve(Store *s, int64_t run_id, StoreRunEpoch **out,
                                size_t *n, NvError *err)
 {
     sqlite3_stmt *st;
-    StoreRunEpoch *rows = NULL;
-    size_t cap = 0, len = 0;
-    int rc;
 
     *out = NULL;
     *n = 0;
@@ -228,32 +219,9 @@ NvStatus store_final_run_curve(Store *s, int64_t run_id, StoreRunEpoch **out,
                            -1, &st, NULL) != SQLITE_OK)
         return store_db_fail(s, err, "cannot read a final run's curve");
     sqlite3_bind_int64(st, 1, run_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (len == cap) {
-            size_t ncap = cap ? 2 * cap : 16;
-            StoreRunEpoch *nr = realloc(rows, ncap * sizeof *rows);
-            if (!nr) {
-                sqlite3_finalize(st);
-                free(rows);
-                return nv_error_set(err, NV_ERR_NOMEM,
-                                    "out of memory reading a curve");
-            }
-            rows = nr;
-            cap = ncap;
-        }
-        StoreRunEpoch *e = &rows[len++];
-        e->epoch = store_col_bounded(st, 0, 0, 1 << 30, 0);
-        e->train_loss = store_col_real(st, 1);
-        e->val_acc = store_col_real(st, 2);
-        e->test_acc = store_col_real(st, 3);
-        e->seconds = store_col_real(st, 4);
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        free(rows);
-        return store_db_fail(s, err, "cannot read a final run's curve");
-    }
+    void *rows;
+    NvStatus r = store_read_rows(s, st, sizeof(**out), row_epoch, NULL, &rows,
+                                 n, "cannot read a final run's curve", err);
     *out = rows;
-    *n = len;
-    return NV_OK;
+    return r;
 }
