@@ -418,7 +418,7 @@ static int live_key(Screen *scr, App *a, int key)
 static const UiKey keys_rw[] = {
     { "Space / p", "pause or resume the search" },
     { "x", "stop the search (asks first)" },
-    { "[ / ], Left/Right", "step through earlier and later samples" },
+    { "[ / ], Left/Right, h / l", "step through earlier and later samples" },
     { "g / G, Home/End", "first sample / follow the newest" },
     { "t", "toggle normal / reduction cell" },
     { "j / k, PgUp/PgDn", "scroll the decisions" },
@@ -428,7 +428,7 @@ static const UiKey keys_rw[] = {
     { NULL, NULL },
 };
 static const UiKey keys_ro[] = {
-    { "[ / ], Left/Right", "step through earlier and later samples" },
+    { "[ / ], Left/Right, h / l", "step through earlier and later samples" },
     { "g / G, Home/End", "first sample / follow the newest" },
     { "t", "toggle normal / reduction cell" },
     { "j / k, PgUp/PgDn", "scroll the decisions" },
