@@ -71,7 +71,7 @@ for mode in rw ro; do
     check_help Samples "s / S" "/" "n / N" "Enter"
     tui_keys Enter
     tui_wait "Sample #" "sample screen ($mode)"
-    check_help Sample "j / k" "PgUp" "e"
+    check_help Sample "j / k" "PgUp" "Home" "y" "Y" "e"
     # The help's own help is the help screen's key list: it scrolls.
     tui_keys '?'
     tui_wait "Keys of the Sample screen" "help again"
