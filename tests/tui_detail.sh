@@ -5,7 +5,8 @@
 # at block boundaries (the lines joined give the stored text back); `y`
 # puts it on the terminal's clipboard through OSC 52 (tmux's buffer, with
 # set-clipboard on), `Y` writes it to a file named on screen and refuses
-# the database file.
+# the database file.  The live view's cell at 80x24 has abbreviated labels
+# and a legend of them.
 . "${SRCDIR:-.}/tests/lib.sh"
 . "${SRCDIR:-.}/tests/tui_lib.sh"
 
@@ -56,6 +57,16 @@ expected: $GENO"
         grep -q . && fail "$1: a genotype line breaks inside a block:
 $(cat "$TMP/geno.lines")"
 }
+
+# Abbreviated labels in the live view's cell come with their legend.
+tui_start --db "$DB"
+tui_resize 80 24
+tui_wait "alpha" "searches listed"
+tui_keys Enter
+tui_wait_re "^alpha  random  sample" "live view"
+tui_wait_re "[║┃<[(](sep[357]|max[357]|avg3|dil3|c1|c3|c13|c17|id)(/2)?[║┃>)]|[]]" \
+    "abbreviated labels at 80x24"
+tui_wait_re "(^| )(sep|max|avg|dil|c|c13|c17|id)=[a-z_0-9]+  " "a legend of them"
 
 tui_start --db "$DB"
 tm set -g set-clipboard on
