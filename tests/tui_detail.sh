@@ -5,7 +5,8 @@
 # at block boundaries (the lines joined give the stored text back); `y`
 # puts it on the terminal's clipboard through OSC 52 (tmux's buffer, with
 # set-clipboard on), `Y` writes it to a file named on screen and refuses
-# the database file.  The live view's cell at 80x24 has abbreviated labels
+# the database file; `e` exports an SVG titled with the search, sample,
+# reward and parameters.  The live view's cell at 80x24 has abbreviated labels
 # and a legend of them.
 . "${SRCDIR:-.}/tests/lib.sh"
 . "${SRCDIR:-.}/tests/tui_lib.sh"
@@ -98,6 +99,20 @@ tui_keys -l "$DB"
 tui_keys Enter
 tui_wait "is the database" "writing over the database refused"
 [ "$(cksum <"$DB")" = "$sum" ] || fail "the database changed"
+
+# e: the SVG is titled with the search, the sample, its reward and
+# parameters, and has the legend of shapes and colours.
+tui_keys e
+tui_wait "Export both cells as SVG to:" "export prompt"
+tui_keys C-u
+tui_keys -l "$TMP/cells.svg"
+tui_keys Enter
+tui_wait "exported both cells as SVG to $TMP/cells.svg" "exported"
+want=$(sqlite3 "$DB" "SELECT printf('search alpha (random, seed 3), sample #%d: reward %.4f, %d parameters', idx, reward, params) FROM samples WHERE idx = $IDX")
+got=$(xmllint --xpath "string(//*[local-name()='g'][@class='graph']/*[local-name()='title'])" "$TMP/cells.svg")
+[ "$got" = "$want" ] || fail "exported SVG's title '$got', expected '$want'"
+[ "$(xmllint --xpath "count(//*[local-name()='g'][@class='node'][starts-with(*[local-name()='title'], 'legend_')])" "$TMP/cells.svg")" = 10 ] ||
+    fail "exported SVG without its legend"
 
 # The smallest size, no colour: the bars scroll to the chosen value.
 TUI_ENV="NO_COLOR=1" tui_start --db "$DB"

@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include "base/outfile.h"
+#include "render/cell_graph.h"
+#include "report/report.h"
 #include "widgets/bars.h"
 #include "cellview.h"
 #include "clipboard.h"
@@ -33,6 +35,8 @@ typedef struct {
     int idx;
     int loaded;
     char search_name[STORE_NAME_MAX];
+    StoreSearch search;   /* its search, for the SVG's title */
+    int search_ok;
     StoreSample sample;
     StoreDecision dec[GENO_DECISIONS];
     int ndec;
@@ -247,7 +251,10 @@ static void export_done(App *a, Screen *owner, const char *text)
         return;
     NvError err;
     nv_error_clear(&err);
-    if (cellpics_export_svg(&d->geno, text, &err) != NV_OK) {
+    char title[CELL_TITLE_MAX] = "";
+    if (d->search_ok)
+        report_picture_title(title, sizeof title, &d->search, &d->sample);
+    if (cellpics_export_svg(&d->geno, title, text, &err) != NV_OK) {
         app_message(a, 1, "%s", err.msg);
         return;
     }
@@ -379,8 +386,11 @@ Screen *scr_detail_new(App *a, int64_t search_id, int idx)
     if (st) {
         StoreSearch s;
         NvError err;
-        if (store_search_get(st, search_id, &s, &err) == NV_OK)
+        if (store_search_get(st, search_id, &s, &err) == NV_OK) {
             snprintf(d->search_name, sizeof d->search_name, "%s", s.name);
+            d->search = s;
+            d->search_ok = 1;
+        }
         load(d, st);
     }
     return &d->base;
