@@ -49,14 +49,14 @@ for mode in rw ro; do
     tui_resize 70 20
     tui_wait "alpha" "searches listed ($mode)"
     if [ "$mode" = rw ]; then
-        check_help Searches "Enter" "s / S" "/" "n" "r" "R" "D" "c"
+        check_help Searches "Enter" "Home/End" "s / S" "/" "n" "r" "R" "D" "c"
         tui_keys n
         tui_wait "New search" "form"
         check_help "New search" "Shift-Tab" "h / l" "Backspace" "Enter" "Esc"
         tui_keys Escape
         tui_wait_not "New search" "form closed"
     else
-        check_help Searches "Enter" "s / S" "/" "c"
+        check_help Searches "Enter" "Home/End" "s / S" "/" "c"
     fi
     tui_keys c
     tui_wait_re "[Cc]ompare" "compare screen ($mode)"
@@ -65,10 +65,10 @@ for mode in rw ro; do
     tui_wait "alpha" "back from compare ($mode)"
     tui_keys Enter
     tui_wait_re "^(alpha|beta)  random  sample" "live view ($mode)"
-    check_help Live "h / l" "[ / ]" "t" "j / k" "Enter" "s"
+    check_help Live "h / l" "[ / ]" "t" "j / k" "Up/Down" "Enter" "s"
     tui_keys s
     tui_wait "Samples of" "samples table ($mode)"
-    check_help Samples "s / S" "/" "n / N" "Enter"
+    check_help Samples "Home/End" "s / S" "/" "n / N" "Enter"
     tui_keys Enter
     tui_wait "Sample #" "sample screen ($mode)"
     check_help Sample "j / k" "PgUp" "Home" "y" "Y" "e"
