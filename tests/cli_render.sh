@@ -2,7 +2,9 @@
 # cli_render.sh - `nasview genotype --svg/--dot/--cell` end to end: SVG that
 # xmllint accepts and rsvg-convert renders, one node per operation with the
 # right label, DOT, stdout, hostile genotypes and paths (clear message,
-# nothing left behind), and a missing Graphviz plugin.
+# nothing left behind), and a missing Graphviz plugin; `nasview export
+# --svg` titled with the search, sample, reward and parameters, and every
+# SVG with a legend of node shapes and colours (checked with xmllint).
 . "${SRCDIR:-.}/tests/lib.sh"
 
 # no_leftovers DIR WHAT: DIR holds exactly the files named after WHAT.
@@ -140,5 +142,63 @@ if [ -f "$gvlib/config6a" ] && [ -e "$gvlib/libgvplugin_dot_layout.so.6" ]; then
     GVBINDIR="$TMP/dotonly" run "$NASVIEW" genotype nasnet-a --dot "$hostile/ns.dot"
     expect_status 0 "dot without the svg plugin"
 fi
+
+# Titles and legends, read back with xmllint's XPath.
+svg_xpath() { xmllint --xpath "$2" "$1" 2>/dev/null; }
+NODES='//*[local-name()="g"][@class="node"]'
+[ "$(svg_xpath "$out_dir/both.svg" "count($NODES[starts-with(*[local-name()='title'], 'legend_')])")" = 10 ] ||
+    fail "genotype svg: no legend of 9 kinds and its caption"
+for kind in "input h(i-1), h(i)" "unused input (dashed)" "identity, fact_reduce" \
+    conv sep_conv pool "add, concat" output "stride 2 (/2)"; do
+    [ "$(svg_xpath "$out_dir/both.svg" "count($NODES[*[local-name()='text']='$kind'])")" = 1 ] ||
+        fail "genotype svg: legend lacks '$kind'"
+done
+# Each legend entry is drawn as the nodes it stands for: pool a hexagon
+# (a 6-point polygon), sep_conv a box3d, in their fill colours.
+# fill_of TEXT: the fill of the outline of the first node labelled TEXT;
+# shape_of: its outline's element and number of points.
+OUTLINE="*[@fill and local-name() != 'text'][1]"
+fill_of() {
+    svg_xpath "$out_dir/both.svg" \
+        "string(($NODES[*[local-name()='text']='$1'])[1]/$OUTLINE/@fill)"
+}
+shape_of() {
+    n="($NODES[*[local-name()='text']='$1'])[1]/$OUTLINE"
+    echo "$(svg_xpath "$out_dir/both.svg" "local-name($n)")" \
+        "$(svg_xpath "$out_dir/both.svg" "string($n/@points)" | wc -w)"
+}
+for pair in "pool avg_pool_3x3" "sep_conv sep_conv_3x3" "identity, fact_reduce identity" \
+    "add, concat" "output output concat"; do
+    case $pair in
+    "add, concat") legend="add, concat" node="b0 add" ;;
+    "identity, fact_reduce identity") legend="identity, fact_reduce" node=identity ;;
+    "output output concat") legend=output node="output concat" ;;
+    *) legend=${pair%% *} node=${pair#* } ;;
+    esac
+    [ -n "$(fill_of "$node")" ] && [ "$(fill_of "$legend")" = "$(fill_of "$node")" ] ||
+        fail "legend's $legend colour '$(fill_of "$legend")', $node's '$(fill_of "$node")'"
+    [ "$(shape_of "$legend")" = "$(shape_of "$node")" ] ||
+        fail "legend's $legend drawn as '$(shape_of "$legend")', $node as '$(shape_of "$node")'"
+done
+[ "$(svg_xpath "$out_dir/both.svg" "string(//*[local-name()='g'][@class='graph']/*[local-name()='title'])")" = cell ] ||
+    fail "an untitled picture got a title"
+
+DB="$TMP/render.db"
+"$BUILDDIR/tests/store_fill" "$DB" alpha 4 3 >/dev/null || fail "store_fill"
+reward=$(sqlite3 "$DB" "SELECT printf('%.4f', reward) FROM samples WHERE idx = 2")
+params=$(sqlite3 "$DB" "SELECT params FROM samples WHERE idx = 2")
+want="search alpha (random, seed 3), sample #2: reward $reward, $params parameters"
+run "$NASVIEW" export --db "$DB" alpha 2 --svg "$out_dir/s2.svg"
+expect_status 0 "export svg"
+xmllint --noout "$out_dir/s2.svg" || fail "export svg not well-formed"
+got=$(svg_xpath "$out_dir/s2.svg" "string(//*[local-name()='g'][@class='graph']/*[local-name()='title'])")
+[ "$got" = "$want" ] || fail "export svg <title>: '$got', expected '$want'"
+got=$(svg_xpath "$out_dir/s2.svg" "string(//*[local-name()='g'][@class='graph']/*[local-name()='text'][1])")
+[ "$got" = "$want" ] || fail "export svg caption: '$got', expected '$want'"
+[ "$(svg_xpath "$out_dir/s2.svg" "count($NODES[starts-with(*[local-name()='title'], 'legend_')])")" = 10 ] ||
+    fail "export svg: no legend"
+run "$NASVIEW" export --db "$DB" alpha 2 --dot -
+expect_out "label=\"$want\"" "export dot titled"
+case "$out" in *legend*) fail "export dot has a legend" ;; esac
 
 finish

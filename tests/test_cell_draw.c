@@ -10,7 +10,11 @@
  *    the canvas, along line-drawing characters, from its source box to an
  *    arrow head in front of its target box.
  * 4. Degradation: smaller canvases give abbreviated labels, then text;
- *    nothing is drawn outside the canvas; tiny and invalid sizes. */
+ *    nothing is drawn outside the canvas; tiny and invalid sizes.
+ * 5. The legend of abbreviations: drawings with abbreviated labels explain
+ *    every abbreviation they use (and no other) on rows under the drawing;
+ *    drawings with full labels have none; a legend with too few rows says
+ *    that it is cut. */
 #include "config.h"
 
 #include <stdio.h>
@@ -20,6 +24,7 @@
 #include "render/canvas.h"
 #include "render/cell_draw.h"
 #include "render/cell_graph.h"
+#include "render/cell_legend.h"
 #include "check.h"
 #include "space/genotype.h"
 #include "base/rng.h"
@@ -397,6 +402,116 @@ static void test_canvas(void)
     canvas_free(NULL);
 }
 
+/* Whether the canvas text has "key=" for the legend entry key. */
+static int has_key(const char *text, const char *key)
+{
+    char want[16];
+    snprintf(want, sizeof want, "%s=", key);
+    for (const char *p = strstr(text, want); p; p = strstr(p + 1, want))
+        if (p == text || p[-1] == ' ' || p[-1] == '\n')
+            return 1;
+    return 0;
+}
+
+static void check_legend(const Canvas *c, const CellLayout *l, CellDrawStyle style,
+                         const char *what)
+{
+    char *text = canvas_to_utf8(c);
+    if (!text)
+        return;
+    int abbrev = style == CELL_DRAW_ABBREVIATED ||
+                 (style == CELL_DRAW_TEXT && !strstr(text, " = "));
+    if (!abbrev) {
+        static const char *const keys[] = { "sep", "max", "avg", "dil", "c",
+                                            "c13", "c17", "id", "/2", "+",
+                                            "&", "fr" };
+        for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+            CHECK(!has_key(text, keys[i]), "%s: full labels with a legend:\n%s",
+                  what, text);
+        free(text);
+        return;
+    }
+    int stride = 0, add = 0, concat = 0;
+    for (int i = 0; i < l->nnodes; i++) {
+        const CellNode *n = &l->nodes[i];
+        add |= n->kind == CELL_NODE_COMBINE && n->comb == GENO_COMB_ADD;
+        concat |= n->kind == CELL_NODE_COMBINE && n->comb == GENO_COMB_CONCAT;
+        if (n->kind != CELL_NODE_OP)
+            continue;
+        stride |= n->stride2;
+        /* "sep5/2" is explained by "sep=", "c13" by "c13=" */
+        char key[CELL_LABEL_MAX], fam[CELL_LABEL_MAX];
+        snprintf(key, sizeof key, "%s", n->abbrev);
+        char *slash = strchr(key, '/');
+        if (slash)
+            *slash = '\0';
+        size_t k = 0;
+        while (key[k] >= 'a' && key[k] <= 'z')
+            k++;
+        snprintf(fam, sizeof fam, "%.*s", (int)k, key);
+        CHECK(has_key(text, key) || has_key(text, fam),
+              "%s: '%s' not in the legend:\n%s", what, n->abbrev, text);
+    }
+    CHECK(has_key(text, "/2") == stride, "%s: legend and stride 2 disagree:\n%s",
+          what, text);
+    CHECK(has_key(text, "+") == add && has_key(text, "&") == concat,
+          "%s: legend and combines disagree:\n%s", what, text);
+    free(text);
+}
+
+static void test_legend(CellRender *r)
+{
+    Rng rng;
+    rng_seed(&rng, 7, 1);
+    NvError err;
+    int abbreviated = 0;
+    for (int n = 0; n < 16; n++) {
+        Genotype g;
+        geno_sample_uniform(&g, &rng);
+        for (int cell = 0; cell < GENO_CELLS; cell++) {
+            CellLayout l;
+            CHECK(cell_render_layout(r, &g, cell, &l, &err) == NV_OK, "%s", err.msg);
+            static const int sizes[][2] = { { 140, 48 }, { 80, 24 }, { 60, 20 },
+                                            { 40, 14 } };
+            for (int s = 0; s < 4; s++) {
+                Canvas *c = NULL;
+                CellDrawStyle style;
+                char what[64];
+                snprintf(what, sizeof what, "legend %d %s %dx%d", n,
+                         geno_cell_name(cell), sizes[s][0], sizes[s][1]);
+                if (cell_draw_layout(&l, sizes[s][0], sizes[s][1], &c, &style,
+                                     &err) != NV_OK) {
+                    CHECK(0, "%s: %s", what, err.msg);
+                    continue;
+                }
+                abbreviated += style == CELL_DRAW_ABBREVIATED;
+                check_legend(c, &l, style, what);
+                canvas_free(c);
+            }
+        }
+    }
+    CHECK(abbreviated > 0, "no random cell was drawn abbreviated");
+    /* Too few rows: as many entries as fit, then "...". */
+    CellLayout l;
+    CellLegendEntry e[CELL_LEGEND_MAX];
+    CHECK(cell_render_layout(r, geno_nasnet_a(), GENO_CELL_REDUCE, &l, &err) == NV_OK,
+          "%s", err.msg);
+    int n = cell_legend_entries(&l, e, CELL_LEGEND_MAX);
+    CHECK(n == 6, "NASNet-A's reduction cell: %d legend entries", n);
+    CHECK(cell_legend_rows(e, n, 80) == 1 && cell_legend_rows(e, n, 30) == 3,
+          "legend rows %d at 80, %d at 30", cell_legend_rows(e, n, 80),
+          cell_legend_rows(e, n, 30));
+    Canvas *c = canvas_new(31, 1); /* room for two entries and "  ..." */
+    if (c) {
+        CHECK(cell_legend_draw(c, 0, 1, e, n) == 1, "legend on one row");
+        char *text = canvas_to_utf8(c);
+        CHECK(text && strcmp(text, "sep=sep_conv  max=max_pool  ...\n") == 0,
+              "cut legend: %s", text ? text : "(null)");
+        free(text);
+        canvas_free(c);
+    }
+}
+
 int main(void)
 {
     CellRender *r = NULL;
@@ -409,6 +524,7 @@ int main(void)
     test_roles(r);
     test_random(r);
     test_sizes(r);
+    test_legend(r);
     cell_render_free(r);
     return check_exit("test_cell_draw");
 }

@@ -251,9 +251,16 @@ static void test_svg_dot(CellRender *r)
     if (data) {
         CHECK(strlen(data) == len && strstr(data, "<svg") && strstr(data, "</svg>"),
               "svg document");
-        /* 18 nodes per cell and a title each */
-        CHECK(count_str(data, "class=\"node\"") == 38, "svg: %d nodes",
+        /* 18 nodes per cell and a title each, and the legend's caption
+         * and nine kinds of node */
+        CHECK(count_str(data, "class=\"node\"") == 48, "svg: %d nodes",
               count_str(data, "class=\"node\""));
+        CHECK(count_str(data, "<title>legend_") == 10, "svg legend nodes");
+        CHECK(count_str(data, ">sep_conv</text>") == 1 &&
+                  count_str(data, ">stride 2 (/2)</text>") == 1 &&
+                  count_str(data, ">unused input (dashed)</text>") == 1,
+              "svg legend labels");
+        CHECK(count_str(data, "<title>cell</title>") == 1, "untitled svg's name");
         CHECK(count_str(data, ">sep_conv_3x3</text>") == 4, "svg sep_conv_3x3");
         CHECK(count_str(data, ">sep_conv_7x7 /2</text>") == 2, "svg sep_conv_7x7 /2");
         CHECK(count_str(data, ">normal cell</text>") == 1, "svg normal title");
@@ -263,7 +270,7 @@ static void test_svg_dot(CellRender *r)
                            &len, &err) == NV_OK,
           "%s", err.msg);
     if (data) {
-        CHECK(count_str(data, "class=\"node\"") == 19, "reduce svg nodes");
+        CHECK(count_str(data, "class=\"node\"") == 29, "reduce svg nodes");
         CHECK(count_str(data, "reduction cell") == 1, "reduce svg title");
         free(data);
     }
@@ -275,6 +282,30 @@ static void test_svg_dot(CellRender *r)
         CHECK(count_str(data, "label=\"b0 add\"") == 1, "dot label");
         /* 25 edges of the cell and 2 invisible ones placing its title */
         CHECK(count_str(data, "->") == 27, "dot: %d edges", count_str(data, "->"));
+        CHECK(count_str(data, "legend") == 0, "dot with a legend");
+        free(data);
+    }
+    /* A title: the caption at the top and the SVG's <title>, shown as
+     * given (Graphviz escapes and XML specials included). */
+    const char *title = "search a\\N<&> (rl, seed 1), sample #2: reward 0.5000";
+    CHECK(cell_render_picture(r, g, CELL_SELECT_BOTH, RENDER_FORMAT_SVG, title,
+                              &data, &len, &err) == NV_OK, "%s", err.msg);
+    if (data) {
+        const char *want = "search a\\N&lt;&amp;&gt; (rl, seed 1), sample #2: "
+                           "reward 0.5000";
+        char buf[256];
+        snprintf(buf, sizeof buf, "<title>%s</title>", want);
+        CHECK(count_str(data, buf) == 1, "titled svg's <title>:\n%.600s", data);
+        snprintf(buf, sizeof buf, ">%s</text>", want);
+        CHECK(count_str(data, buf) == 1, "titled svg's caption");
+        CHECK(count_str(data, "<title>legend_") == 10, "titled svg's legend");
+        free(data);
+    }
+    CHECK(cell_render_picture(r, g, CELL_SELECT_NORMAL, RENDER_FORMAT_DOT, title,
+                              &data, &len, &err) == NV_OK, "%s", err.msg);
+    if (data) {
+        CHECK(strstr(data, "label=\"search a\\\\N<&>") != NULL,
+              "titled dot: %.300s", data);
         free(data);
     }
 }

@@ -128,7 +128,7 @@ tui_wait "Reduction cell" "both cells"
 tui_wait "entropy" "distribution of the selected decision"
 tui_wait "Training loss" "training curve"
 tui_keys j j
-tui_wait "normal b0 op1: entropy" "selected the third decision"
+tui_wait_re "normal b0 op1(, values [0-9]+-[0-9]+ of 13)?: entropy" "selected the third decision"
 tui_keys e
 tui_wait "Export both cells as SVG to:" "export asks for a path"
 tui_keys C-u

@@ -69,7 +69,9 @@ void cellpics_draw(CellPics *p, UiGrid *grid, int x, int y, int w, int h,
     cellview_draw_text(grid, x, y, w, h, g, cell);
 }
 
-NvStatus cellpics_export_svg(const Genotype *g, const char *path, NvError *err)
+NvStatus cellpics_export_svg(const Genotype *g, const char *title,
+                             const char *path, NvError *err)
 {
-    return cell_render_file(g, CELL_SELECT_BOTH, RENDER_FORMAT_SVG, path, err);
+    return cell_render_write_titled(NULL, g, CELL_SELECT_BOTH, RENDER_FORMAT_SVG,
+                                    title, path, err);
 }

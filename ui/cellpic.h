@@ -31,7 +31,9 @@ void cellpics_draw(CellPics *p, UiGrid *grid, int x, int y, int w, int h,
                    const Genotype *g, int cell);
 
 /* cellpics_export_svg - both cells of g as one SVG file at path (written
- * whole or not at all).  Errors name the path. */
-NvStatus cellpics_export_svg(const Genotype *g, const char *path, NvError *err);
+ * whole or not at all), with title (may be NULL) as its caption and the
+ * renderer's legend of shapes and colours.  Errors name the path. */
+NvStatus cellpics_export_svg(const Genotype *g, const char *title,
+                             const char *path, NvError *err);
 
 #endif

@@ -113,3 +113,34 @@ void cellview_decisions_title(UiGrid *grid, int x, int y, int w)
                  "distribution");
     ui_grid_text(grid, x, y, buf, UI_ROLE_TITLE);
 }
+
+int cellview_genotype_wrap(const char *t, int w, int *start, int *len, int max)
+{
+    int n = 0, pos = 0, tl = (int)strlen(t);
+    if (w < 1)
+        w = 1;
+    while (pos < tl && n < max) {
+        int best = -1;
+        /* The text is canonical (ASCII): a byte is a column. */
+        for (int i = pos; i < tl && i - pos < w; i++)
+            if (t[i] == ';' || t[i] == '|' || i == tl - 1) {
+                best = i + 1;
+                if (t[i] == '|')
+                    break;
+            }
+        if (best < 0) {
+            for (int i = pos + w; i > pos && best < 0; i--)
+                if (t[i] == ' ')
+                    best = i;
+            if (best < 0)
+                best = pos + w;
+        }
+        start[n] = pos;
+        len[n] = best - pos;
+        n++;
+        pos = best;
+        while (t[pos] == ' ')
+            pos++;
+    }
+    return n;
+}

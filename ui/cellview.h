@@ -30,6 +30,14 @@ int cellview_decisions(UiGrid *grid, int x, int y, int w, int h,
                        const StoreDecision *dec, int n, int top, int sel,
                        PlotMode mode);
 
+/* cellview_genotype_wrap - break genotype text t into lines at most w
+ * code points wide, at block boundaries (after "; ") and always after the
+ * normal cell (" | "), so no operation name is split; a block wider than
+ * w (only for w below 40 or so) breaks at a space, or hard.  Line i is
+ * t[start[i] .. start[i] + len[i]); the lines joined with one space give
+ * t back.  Returns the number of lines (at most max). */
+int cellview_genotype_wrap(const char *t, int w, int *start, int *len, int max);
+
 /* cellview_decisions_title - the column titles matching
  * cellview_decisions, at (x, y). */
 void cellview_decisions_title(UiGrid *grid, int x, int y, int w);

@@ -1,7 +1,16 @@
 /* scr_detail.c - one sample: its numbers, genotype text, both cells, the
  * 50 decisions (the selected one drawn as full bars with its entropy),
  * the child's training curve, and the newest final training run of its
- * cell (nasview train --from); `e` exports both cells as SVG. */
+ * cell (nasview train --from); `e` exports both cells as SVG, `y` copies
+ * the genotype to the terminal's clipboard (OSC 52), `Y` writes it to a
+ * file.
+ *
+ * Invariants of the layout:
+ * 1. The genotype text is shown whole, wrapped at block boundaries
+ *    (cellview_genotype_wrap); the panes below get what is left.
+ * 2. The selected decision's bars always show its chosen value: when not
+ *    every value fits, the rows shown are a window around the chosen one,
+ *    and the title says which values they are. */
 #include "config.h"
 
 #include <limits.h>
@@ -11,8 +20,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/outfile.h"
+#include "render/cell_graph.h"
+#include "report/report.h"
 #include "widgets/bars.h"
 #include "cellview.h"
+#include "clipboard.h"
 #include "cellpic.h"
 #include "screens.h"
 
@@ -22,6 +35,8 @@ typedef struct {
     int idx;
     int loaded;
     char search_name[STORE_NAME_MAX];
+    StoreSearch search;   /* its search, for the SVG's title */
+    int search_ok;
     StoreSample sample;
     StoreDecision dec[GENO_DECISIONS];
     int ndec;
@@ -73,11 +88,64 @@ static int detail_tick(Screen *s, App *a)
     return 1;
 }
 
+/* The values start.. of a decision, for bars_draw's labels. */
+typedef struct {
+    const StoreDecision *dec;
+    int start;
+} BarsWindow;
+
 static const char *label_of(int v, void *ctx)
 {
-    const StoreDecision *dec = ctx;
-    const char *l = geno_decision_label(dec->step, v);
+    const BarsWindow *bw = ctx;
+    const char *l = geno_decision_label(bw->dec->step, bw->start + v);
     return l ? l : "?";
+}
+
+/* Rows of the right pane, from its height r: the decisions list (and its
+ * title), the bars (and their title) and the training curve (title and
+ * plot; 0 when there is no room).  Each gets a minimum first, then the
+ * bars grow to a whole 13-way decision, then the list and the plot share
+ * the rest. */
+static void right_rows(int r, int *list_h, int *bars_h, int *plot_h)
+{
+    enum { LIST_MIN = 4, BARS_MIN = 5, PLOT_MIN = 5 };
+    int rest = r - 2 - LIST_MIN;
+    *list_h = LIST_MIN;
+    *bars_h = rest < BARS_MIN ? (rest > 1 ? rest : 1) : BARS_MIN;
+    rest -= *bars_h;
+    *plot_h = 0;
+    if (rest >= PLOT_MIN) {
+        *plot_h = PLOT_MIN;
+        rest -= PLOT_MIN;
+    }
+    int grow = GENO_MAX_SUPPORT - *bars_h;
+    if (grow > rest)
+        grow = rest;
+    if (grow > 0) {
+        *bars_h += grow;
+        rest -= grow;
+    }
+    if (rest > 0 && *plot_h) {
+        int more = rest / 3;
+        *plot_h += more;
+        rest -= more;
+    }
+    if (rest > 0)
+        *list_h += rest;
+}
+
+/* The first of rows consecutive values of a k-way decision to show so
+ * that chosen is among them (near the middle when they scroll). */
+static int bars_start(int k, int rows, int chosen)
+{
+    if (rows >= k || chosen < 0 || chosen >= k)
+        return 0;
+    int s = chosen - rows / 2;
+    if (s < 0)
+        s = 0;
+    if (s > k - rows)
+        s = k - rows;
+    return s;
 }
 
 static void detail_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w, int h)
@@ -106,12 +174,14 @@ static void detail_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w, int h
              store_sample_status_name(sm->status), reward, params, madds, secs,
              sm->hash);
     ui_grid_text(g, cx, y, line, UI_ROLE_NORMAL);
-    /* The genotype text, wrapped over at most two lines. */
-    int gl = ui_utf8_width(sm->genotype);
-    for (int r = 0; r < 2 && r * w < gl; r++) {
-        snprintf(line, sizeof line, "%.*s", w, sm->genotype + r * w);
+    /* The genotype text, whole, wrapped at block boundaries (invariant 1). */
+    int gs[64], gn[64];
+    int glines = cellview_genotype_wrap(sm->genotype, w, gs, gn, 64);
+    for (int r = 0; r < glines; r++) {
+        snprintf(line, sizeof line, "%.*s", gn[r], sm->genotype + gs[r]);
         ui_grid_text(g, x, y + 1 + r, line, UI_ROLE_DIM);
     }
+    int top = y + 1 + glines;
     if (d->nruns > 0) {
         const StoreFinalRun *r = &d->last_run;
         char acc[32] = "-";
@@ -122,9 +192,11 @@ static void detail_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w, int h
                  "%.0f s (%s; %zu run%s)", r->F, r->N, r->epochs_done,
                  r->epochs, acc, r->seconds, r->status, d->nruns,
                  d->nruns == 1 ? "" : "s");
-        ui_grid_text(g, x, y + 3, line, UI_ROLE_NORMAL);
+        ui_grid_text(g, x, top++, line, UI_ROLE_NORMAL);
     }
-    int body = y + 4, bh = h - 4;
+    int body = top, bh = y + h - top;
+    if (bh < 4)
+        return;
     int lw = w / 2, rx = x + lw + 1, rw = w - lw - 1;
     int ch = bh / 2;
     for (int c = 0; c < GENO_CELLS; c++) {
@@ -135,7 +207,8 @@ static void detail_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w, int h
             cellpics_draw(&d->pics, g, x, cy + 1, lw, ch - 1, &d->geno, c);
     }
     /* Right: decisions list, the selected one's bars, the training curve. */
-    int list_h = bh / 2 - 1;
+    int list_h, bars_h, plot_h;
+    right_rows(bh, &list_h, &bars_h, &plot_h);
     cellview_decisions_title(g, rx, body, rw);
     if (d->sel < d->dec_top)
         d->dec_top = d->sel;
@@ -146,16 +219,23 @@ static void detail_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w, int h
     int by = body + 1 + list_h;
     if (d->sel < d->ndec) {
         const StoreDecision *dc = &d->dec[d->sel];
-        snprintf(line, sizeof line, "%s b%d %s: entropy %.3f nats (max %.3f)",
-                 geno_cell_name(dc->cell), dc->block, geno_field_name(dc->field),
+        int rows = dc->support < bars_h ? dc->support : bars_h;
+        BarsWindow bw = { dc, bars_start(dc->support, rows, dc->chosen) };
+        int n = snprintf(line, sizeof line, "%s b%d %s",
+                         geno_cell_name(dc->cell), dc->block,
+                         geno_field_name(dc->field));
+        if (rows < dc->support)
+            n += snprintf(line + n, sizeof line - (size_t)n, ", values %d-%d of %d",
+                          bw.start + 1, bw.start + rows, dc->support);
+        snprintf(line + n, sizeof line - (size_t)n,
+                 ": entropy %.3f nats (max %.3f)",
                  bars_entropy(dc->probs, dc->support), log((double)dc->support));
         ui_grid_text(g, rx, by, line, UI_ROLE_TITLE);
-        int rows = bars_draw(g, rx, by + 1, rw, y + h - (by + 1) - 7 > 2 ? y + h - (by + 1) - 7 : 2,
-                             dc->probs, dc->support, dc->chosen, label_of,
-                             (void *)dc, a->cfg.plot_mode);
-        by += 1 + rows;
+        bars_draw(g, rx, by + 1, rw, rows, dc->probs + bw.start, rows,
+                  dc->chosen - bw.start, label_of, &bw, a->cfg.plot_mode);
+        by += 1 + bars_h;
     }
-    int ph = y + h - by - 1;
+    int ph = plot_h - 1;
     if (ph >= 4) {
         ui_grid_text(g, rx, by, "Training loss", UI_ROLE_TITLE);
         PlotOptions po = { a->cfg.plot_mode, 0, d->curve.n, -1, "loss",
@@ -171,7 +251,10 @@ static void export_done(App *a, Screen *owner, const char *text)
         return;
     NvError err;
     nv_error_clear(&err);
-    if (cellpics_export_svg(&d->geno, text, &err) != NV_OK) {
+    char title[CELL_TITLE_MAX] = "";
+    if (d->search_ok)
+        report_picture_title(title, sizeof title, &d->search, &d->sample);
+    if (cellpics_export_svg(&d->geno, title, text, &err) != NV_OK) {
         app_message(a, 1, "%s", err.msg);
         return;
     }
@@ -179,6 +262,26 @@ static void export_done(App *a, Screen *owner, const char *text)
     if (!realpath(text, abs))
         snprintf(abs, sizeof abs, "%s", text);
     app_message(a, 0, "exported both cells as SVG to %s", abs);
+}
+
+static void write_done(App *a, Screen *owner, const char *text)
+{
+    DetailScreen *d = (DetailScreen *)owner;
+    if (!text || !text[0])
+        return;
+    NvError err;
+    nv_error_clear(&err);
+    char body[GENO_TEXT_MAX + 2];
+    int n = snprintf(body, sizeof body, "%s\n", d->sample.genotype);
+    if (outfile_check_not(text, a->cfg.db_path, &err) != NV_OK ||
+        outfile_write(text, body, (size_t)n, &err) != NV_OK) {
+        app_message(a, 1, "%s", err.msg);
+        return;
+    }
+    char abs[PATH_MAX];
+    if (!realpath(text, abs))
+        snprintf(abs, sizeof abs, "%s", text);
+    app_message(a, 0, "wrote the genotype to %s", abs);
 }
 
 static int detail_key(Screen *s, App *a, int key)
@@ -203,6 +306,29 @@ static int detail_key(Screen *s, App *a, int key)
             app_prompt(a, s, "Export both cells as SVG to:", path, export_done);
         }
         return 1;
+    case 'y':
+        if (d->loaded) {
+            NvError err;
+            nv_error_clear(&err);
+            if (clipboard_send(STDOUT_FILENO, d->sample.genotype, &err) != NV_OK)
+                app_message(a, 1, "%s", err.msg);
+            else
+                app_message(a, 0, "sent the genotype (%zu characters) to the "
+                            "terminal's clipboard (OSC 52; in tmux it needs "
+                            "set-clipboard on); Y writes it to a file",
+                            strlen(d->sample.genotype));
+        }
+        return 1;
+    case 'Y':
+        if (d->loaded) {
+            char path[PATH_MAX + 64], cwd[PATH_MAX];
+            if (!getcwd(cwd, sizeof cwd))
+                snprintf(cwd, sizeof cwd, ".");
+            snprintf(path, sizeof path, "%s/sample-%lld-%d.genotype.txt", cwd,
+                     (long long)d->sid, d->idx);
+            app_prompt(a, s, "Write the genotype to:", path, write_done);
+        }
+        return 1;
     default:
         return 0;
     }
@@ -210,8 +336,11 @@ static int detail_key(Screen *s, App *a, int key)
 
 static const UiKey keys[] = {
     { "j / k, arrows", "select a decision (its bars show below)" },
-    { "g / G, PgUp/PgDn", "first / last decision, page" },
+    { "g / G, Home / End", "first / last decision" },
+    { "PgUp / PgDn", "ten decisions up / down" },
     { "e", "export both cells as SVG (asks for the file)" },
+    { "y", "copy the genotype to the terminal's clipboard (OSC 52)" },
+    { "Y", "write the genotype to a file (asks for the file)" },
     { "q / Esc", "back" },
     { NULL, NULL },
 };
@@ -227,7 +356,7 @@ static const char *detail_hint(Screen *s, App *a)
 {
     (void)s;
     (void)a;
-    return "j/k decision  e export SVG  q back";
+    return "j/k decision  y copy genotype  Y to file  e export SVG  q back";
 }
 
 static void detail_free(Screen *s)
@@ -257,8 +386,11 @@ Screen *scr_detail_new(App *a, int64_t search_id, int idx)
     if (st) {
         StoreSearch s;
         NvError err;
-        if (store_search_get(st, search_id, &s, &err) == NV_OK)
+        if (store_search_get(st, search_id, &s, &err) == NV_OK) {
             snprintf(d->search_name, sizeof d->search_name, "%s", s.name);
+            d->search = s;
+            d->search_ok = 1;
+        }
         load(d, st);
     }
     return &d->base;

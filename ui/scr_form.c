@@ -245,8 +245,8 @@ static int form_key(Screen *s, App *a, int key)
 }
 
 static const UiKey form_keys[] = {
-    { "Up / Down, Tab", "move between fields (j / k too, outside text fields)" },
-    { "Left / Right, Space", "change the strategy" },
+    { "Up / Down, Tab / Shift-Tab", "move between fields (j / k too, outside text fields)" },
+    { "Left / Right, h / l, Space", "change the strategy" },
     { "0-9, Backspace", "edit a number; Ctrl-U clears the field" },
     { "Enter", "start the search in the background" },
     { "Esc", "cancel (q too, outside text fields)" },

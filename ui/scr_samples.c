@@ -174,7 +174,7 @@ static int samples_key(Screen *s, App *a, int key)
 
 static const UiKey keys[] = {
     { "j / k, arrows", "move" },
-    { "g / G, PgUp/PgDn", "first / last, page" },
+    { "g / G, Home/End, PgUp/PgDn", "first / last, page" },
     { "s / S", "sort by the next column / reverse the order" },
     { "/", "filter: rows containing the text (Esc clears)" },
     { "n / N", "next / previous matching row" },

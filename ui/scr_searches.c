@@ -384,7 +384,7 @@ static int searches_tick(Screen *s, App *a)
 
 static const UiKey keys_rw[] = {
     { "j / k, arrows", "move" },
-    { "g / G, PgUp/PgDn", "first / last, page" },
+    { "g / G, Home/End, PgUp/PgDn", "first / last, page" },
     { "Enter", "open the search (live view)" },
     { "n", "start a new search (a form)" },
     { "r", "resume the search (interrupted, stale or failed)" },
@@ -398,7 +398,7 @@ static const UiKey keys_rw[] = {
 };
 static const UiKey keys_ro[] = {
     { "j / k, arrows", "move" },
-    { "g / G, PgUp/PgDn", "first / last, page" },
+    { "g / G, Home/End, PgUp/PgDn", "first / last, page" },
     { "Enter", "open the search (live view)" },
     { "c", "compare searches by strategy (curves, statistics, verdict)" },
     { "s / S", "sort by the next column / reverse" },

@@ -22,8 +22,9 @@ static const char usage[] =
     "                      [--cell normal|reduce|both]\n"
     "Write a search's samples as CSV or JSON (with SAMPLE: that sample, its\n"
     "decisions and, in JSON, its training curve), or a sample's cells as\n"
-    "SVG or Graphviz DOT (SAMPLE defaults to the best one).  FILE '-' is\n"
-    "standard output.\n";
+    "SVG or Graphviz DOT (SAMPLE defaults to the best one), titled with the\n"
+    "search, the sample, its reward and parameters (the SVG also with a\n"
+    "legend of node shapes and colours).  FILE '-' is standard output.\n";
 
 enum { OPT_DB = 1, OPT_SVG, OPT_DOT, OPT_CSV, OPT_JSON, OPT_CELL };
 
@@ -127,7 +128,8 @@ static NvStatus export_table(Store *st, const StoreSearch *s, int idx,
     return outfile_close(&o, r, err);
 }
 
-/* export_picture - a sample's cells as SVG or DOT (the renderer's job). */
+/* export_picture - a sample's cells as SVG or DOT (the renderer's job),
+ * titled with the search, the sample, its reward and parameters. */
 static NvStatus export_picture(Store *st, const StoreSearch *s, int idx,
                                int svg, const char *cell, const char *file,
                                NvError *err)
@@ -148,9 +150,11 @@ static NvStatus export_picture(Store *st, const StoreSearch *s, int idx,
     if ((r = geno_parse(x.genotype, &g, err)) ||
         (cell && (r = cell_select_parse(cell, &which, err))))
         return r;
-    return cell_render_file(&g, which, svg ? RENDER_FORMAT_SVG
-                                           : RENDER_FORMAT_DOT,
-                            file, err);
+    char title[CELL_TITLE_MAX];
+    report_picture_title(title, sizeof title, s, &x);
+    return cell_render_write_titled(NULL, &g, which,
+                                    svg ? RENDER_FORMAT_SVG : RENDER_FORMAT_DOT,
+                                    title, file, err);
 }
 
 int cmd_export(int argc, char **argv)

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "render/cell_draw.h"
+#include "render/cell_legend.h"
 
 #define DIR_L 1u
 #define DIR_R 2u
@@ -554,8 +555,10 @@ static void pen_op(Pen *p, const CellLayout *l, int op)
     pen_text(p, ")", CANVAS_ROLE_TEXT);
 }
 
-/* Write the compact form; returns the widest line. */
-static int draw_text(const CellLayout *l, Canvas *c, int abbrev)
+/* Write the compact form; returns the widest line, and the lines
+ * written in *lines (may be NULL). */
+static int draw_text_lines(const CellLayout *l, Canvas *c, int abbrev,
+                           int *lines)
 {
     Pen p = { c, 0, 0, abbrev };
     int widest = 0;
@@ -605,7 +608,14 @@ static int draw_text(const CellLayout *l, Canvas *c, int abbrev)
             widest = p.x;
         p.y++;
     }
+    if (lines)
+        *lines = p.y;
     return widest;
+}
+
+static int draw_text(const CellLayout *l, Canvas *c, int abbrev)
+{
+    return draw_text_lines(l, c, abbrev, NULL);
 }
 
 /* The length of the longest compact line with full names, measured on a
@@ -645,23 +655,36 @@ NvStatus cell_draw_layout(const CellLayout *l, int width, int height,
     };
     /* A drawing whose edges would have to share lanes is ambiguous: the
      * compact text says the same thing without misleading. */
+    /* Abbreviated labels get a legend on the rows under the drawing. */
+    CellLegendEntry legend[CELL_LEGEND_MAX];
+    int nlegend = cell_legend_entries(l, legend, CELL_LEGEND_MAX);
+    int legend_rows = cell_legend_rows(legend, nlegend, width);
     int found = 0;
     for (size_t t = 0; t < sizeof tries / sizeof tries[0] && !found; t++) {
+        int ph = tries[t].abbrev ? height - legend_rows : height;
+        if (ph < 1)
+            continue;
         memset(p, 0, sizeof *p);
         p->style = tries[t].style;
         p->box_h = tries[t].box_h;
         p->abbrev = tries[t].abbrev;
         p->spacing = tries[t].spacing;
-        p->height = height;
-        found = plan_make(l, p, width, height) && p->deficit == 0;
+        p->height = ph;
+        found = plan_make(l, p, width, ph) && p->deficit == 0;
     }
     NvStatus st = NV_OK;
     CellDrawStyle chosen = CELL_DRAW_TEXT;
     if (found) {
         chosen = p->style;
         st = draw_plan(l, p, c, err);
+        if (p->abbrev)
+            cell_legend_draw(c, p->height, height - p->height, legend, nlegend);
     } else {
-        draw_text(l, c, text_width(l) > width);
+        int abbrev = text_width(l) > width;
+        int rows;
+        draw_text_lines(l, c, abbrev, &rows);
+        if (abbrev && rows < height)
+            cell_legend_draw(c, rows, height - rows, legend, nlegend);
     }
     free(p);
     if (st != NV_OK) {

@@ -8,7 +8,8 @@
  *
  * When the space is small the drawing degrades in steps: three-row boxes
  * with full labels, one-row boxes, abbreviated labels ("sep5/2", "b0+"),
- * and finally a compact textual form, one line per block. */
+ * and finally a compact textual form, one line per block.  Abbreviated
+ * labels come with a legend (cell_legend.h) on the canvas's last rows. */
 #ifndef NASVIEW_CELL_DRAW_H
 #define NASVIEW_CELL_DRAW_H
 

@@ -270,10 +270,11 @@ static int graph_add_cell(Agraph_t *sg, const CellLayout *l, const char *prefix,
     return 0;
 }
 
-/* A new root graph with the defaults every picture shares. */
-static Agraph_t *graph_open(void)
+/* A new root graph named name (an SVG's <title>) with the defaults every
+ * picture shares. */
+static Agraph_t *graph_open(const char *name)
 {
-    Agraph_t *g = agopen("cell", Agdirected, NULL);
+    Agraph_t *g = agopen((char *)name, Agdirected, NULL);
     if (!g)
         return NULL;
     agattr(g, AGRAPH, "rankdir", "LR");
@@ -412,7 +413,7 @@ NvStatus cell_render_layout(CellRender *r, const Genotype *g, int cell,
     cell_graph_build(g, cell, out);
     Agnode_t *nodes[CELL_MAX_NODES];
     Agedge_t *edges[CELL_MAX_EDGES];
-    Agraph_t *gr = graph_open();
+    Agraph_t *gr = graph_open("cell");
     if (!gr || graph_add_cell(gr, out, "n", nodes, edges) != 0)
         st = nv_error_set(err, NV_ERR_NOMEM, "out of memory building a graph");
     else if (gvLayout(r->gvc, gr, "dot") != 0)
@@ -435,13 +436,69 @@ static const char *cell_title(int cell)
                                     : "reduction cell\n(/2: stride 2)";
 }
 
+/* A plaintext caption node. */
+static Agnode_t *caption_node(Agraph_t *gr, const char *name, const char *label)
+{
+    Agnode_t *n = agnode(gr, (char *)name, 1);
+    if (!n)
+        return NULL;
+    agsafeset(n, "label", (char *)label, "");
+    agsafeset(n, "shape", "plaintext", "");
+    agsafeset(n, "fixedsize", "false", "");
+    agsafeset(n, "fontsize", "12", "");
+    return n;
+}
+
+/* The legend of shapes and colours, as one more component: a caption,
+ * then one node per kind of node (styled as style_node styles it, named
+ * "legend_*"), chained by invisible edges into a row.  Made before the
+ * cells, dot puts it under them.  Returns 0 on success. */
+static int graph_legend(Agraph_t *gr)
+{
+    static const struct {
+        const char *name, *label;
+        CanvasRole role;
+        int stride2;
+    } kinds[] = {
+        { "legend_input", "input h(i-1), h(i)", CANVAS_ROLE_INPUT, 0 },
+        { "legend_unused", "unused input (dashed)", CANVAS_ROLE_UNUSED, 0 },
+        { "legend_identity", "identity, fact_reduce", CANVAS_ROLE_IDENTITY, 0 },
+        { "legend_conv", "conv", CANVAS_ROLE_CONV, 0 },
+        { "legend_sep_conv", "sep_conv", CANVAS_ROLE_SEP_CONV, 0 },
+        { "legend_pool", "pool", CANVAS_ROLE_POOL, 0 },
+        { "legend_combine", "add, concat", CANVAS_ROLE_COMBINE, 0 },
+        { "legend_output", "output", CANVAS_ROLE_OUTPUT, 0 },
+        { "legend_stride", "stride 2 (/2)", CANVAS_ROLE_TEXT, 1 },
+    };
+    Agnode_t *prev = caption_node(gr, "legend_title", "legend");
+    if (!prev)
+        return -1;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        CellNode cn;
+        memset(&cn, 0, sizeof cn);
+        cn.role = kinds[i].role;
+        cn.stride2 = kinds[i].stride2;
+        snprintf(cn.label, sizeof cn.label, "%s", kinds[i].label);
+        Agnode_t *n = agnode(gr, (char *)kinds[i].name, 1);
+        Agedge_t *e = n ? agedge(gr, prev, n, NULL, 1) : NULL;
+        if (!e)
+            return -1;
+        style_node(n, &cn);
+        agsafeset(e, "style", "invis", "");
+        prev = n;
+    }
+    return 0;
+}
+
 /* The picture of the chosen cells.  Both cells share one graph as two
  * components, each with a title node left of its inputs: clusters would
  * look similar, but dot 2.42 leaks about 10 KB on every layout of a graph
- * with clusters (virtual edges of the cluster skeleton). */
-static Agraph_t *graph_picture(const Genotype *g, CellSelect which)
+ * with clusters (virtual edges of the cluster skeleton).  A title (may be
+ * NULL) labels the whole graph at the top; legend adds graph_legend. */
+static Agraph_t *graph_picture(const Genotype *g, CellSelect which,
+                               const char *title, int legend)
 {
-    Agraph_t *gr = graph_open();
+    Agraph_t *gr = graph_open(title && title[0] ? title : "cell");
     if (!gr)
         return NULL;
     CellLayout *l = malloc(sizeof *l);
@@ -452,6 +509,24 @@ static Agraph_t *graph_picture(const Genotype *g, CellSelect which)
     Agnode_t *nodes[CELL_MAX_NODES];
     Agedge_t *edges[CELL_MAX_EDGES];
     int ok = 1;
+    if (title && title[0]) {
+        /* A backslash starts an escape in Graphviz labels ("\\N", "\\n"):
+         * doubled, the title is shown as it is. */
+        char esc[2 * CELL_TITLE_MAX];
+        size_t k = 0;
+        for (const char *p = title; *p && k + 2 < sizeof esc; p++) {
+            if (*p == '\\')
+                esc[k++] = '\\';
+            esc[k++] = *p;
+        }
+        esc[k] = '\0';
+        agsafeset(gr, "label", esc, "");
+        agsafeset(gr, "labelloc", "t", "");
+        agsafeset(gr, "labeljust", "l", "");
+        agsafeset(gr, "fontsize", "14", "");
+    }
+    if (legend)
+        ok = graph_legend(gr) == 0;
     /* dot stacks components bottom up in the order they are made: the
      * reduction cell first puts the normal cell on top. */
     for (int c = GENO_CELLS - 1; c >= 0 && ok; c--) {
@@ -459,16 +534,14 @@ static Agraph_t *graph_picture(const Genotype *g, CellSelect which)
             continue;
         cell_graph_build(g, c, l);
         ok = graph_add_cell(gr, l, c ? "r" : "n", nodes, edges) == 0;
-        Agnode_t *title = ok ? agnode(gr, c ? "reduce_title" : "normal_title", 1) : NULL;
-        ok = title != NULL;
+        Agnode_t *caption = ok ? caption_node(gr, c ? "reduce_title" : "normal_title",
+                                              cell_title(c))
+                               : NULL;
+        ok = caption != NULL;
         if (!ok)
             break;
-        agsafeset(title, "label", (char *)cell_title(c), "");
-        agsafeset(title, "shape", "plaintext", "");
-        agsafeset(title, "fixedsize", "false", "");
-        agsafeset(title, "fontsize", "12", "");
         for (int s = 0; s < 2 && ok; s++) {
-            Agedge_t *e = agedge(gr, title, nodes[s], NULL, 1);
+            Agedge_t *e = agedge(gr, caption, nodes[s], NULL, 1);
             ok = e != NULL;
             if (ok)
                 agsafeset(e, "style", "invis", "");
@@ -486,6 +559,13 @@ NvStatus cell_render_data(CellRender *r, const Genotype *g, CellSelect which,
                           RenderFormat fmt, char **data, size_t *len,
                           NvError *err)
 {
+    return cell_render_picture(r, g, which, fmt, NULL, data, len, err);
+}
+
+NvStatus cell_render_picture(CellRender *r, const Genotype *g, CellSelect which,
+                             RenderFormat fmt, const char *title, char **data,
+                             size_t *len, NvError *err)
+{
     CellRender *own = NULL;
     NvStatus st;
     *data = NULL;
@@ -498,7 +578,7 @@ NvStatus cell_render_data(CellRender *r, const Genotype *g, CellSelect which,
                             (int)fmt);
     if ((st = geno_validate(g, err)) != NV_OK)
         return st;
-    Agraph_t *gr = graph_picture(g, which);
+    Agraph_t *gr = graph_picture(g, which, title, fmt == RENDER_FORMAT_SVG);
     if (!gr)
         return nv_error_set(err, NV_ERR_NOMEM, "out of memory building a graph");
     char *buf = NULL;
@@ -552,9 +632,17 @@ static NvStatus write_stdout(const char *data, size_t len, NvError *err)
 NvStatus cell_render_write(CellRender *r, const Genotype *g, CellSelect which,
                            RenderFormat fmt, const char *file, NvError *err)
 {
+    return cell_render_write_titled(r, g, which, fmt, NULL, file, err);
+}
+
+NvStatus cell_render_write_titled(CellRender *r, const Genotype *g,
+                                  CellSelect which, RenderFormat fmt,
+                                  const char *title, const char *file,
+                                  NvError *err)
+{
     char *data;
     size_t len;
-    NvStatus st = cell_render_data(r, g, which, fmt, &data, &len, err);
+    NvStatus st = cell_render_picture(r, g, which, fmt, title, &data, &len, err);
     if (st != NV_OK)
         return st;
     st = strcmp(file, "-") == 0 ? write_stdout(data, len, err)

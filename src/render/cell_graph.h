@@ -30,6 +30,8 @@
 /* Most ranks of a layout: input, then op and combine per block, output. */
 #define CELL_MAX_RANKS (2 * GENO_BLOCKS + 2)
 #define CELL_LABEL_MAX 24
+/* Longest picture title used (cell_render_picture); longer ones are cut. */
+#define CELL_TITLE_MAX 512
 
 typedef enum {
     CELL_SELECT_NORMAL = 0,
@@ -120,6 +122,17 @@ NvStatus cell_render_data(CellRender *r, const Genotype *g, CellSelect which,
                           RenderFormat fmt, char **data, size_t *len,
                           NvError *err);
 
+/* cell_render_picture - as cell_render_data, with title (NULL or "" for
+ * none; shown as it is, cut at CELL_TITLE_MAX bytes) as the picture's
+ * caption at its top (in the DOT text, the graph's label).  An SVG also gets a legend under the cells: one node of each
+ * kind, in its shape and colour, named by what it stands for (inputs, an
+ * unused input, identity and fact_reduce, conv, sep_conv, pool, add and
+ * concat, the output, stride 2); DOT gets no legend.  Errors and
+ * ownership as cell_render_data. */
+NvStatus cell_render_picture(CellRender *r, const Genotype *g, CellSelect which,
+                             RenderFormat fmt, const char *title, char **data,
+                             size_t *len, NvError *err);
+
 /* cell_render_file - render as cell_render_data (with a context of its
  * own) and write the result to file ("-" = standard output).  A file is
  * written to a temporary file in the same directory and renamed over file,
@@ -132,6 +145,13 @@ NvStatus cell_render_file(const Genotype *g, CellSelect which,
 /* cell_render_write - the same with a caller's context r (may be NULL). */
 NvStatus cell_render_write(CellRender *r, const Genotype *g, CellSelect which,
                            RenderFormat fmt, const char *file, NvError *err);
+
+/* cell_render_write_titled - cell_render_write with a title, as
+ * cell_render_picture (title may be NULL). */
+NvStatus cell_render_write_titled(CellRender *r, const Genotype *g,
+                                  CellSelect which, RenderFormat fmt,
+                                  const char *title, const char *file,
+                                  NvError *err);
 
 /* cell_select_parse - "normal", "reduce" or "both"; NV_ERR_USAGE otherwise. */
 NvStatus cell_select_parse(const char *text, CellSelect *out, NvError *err);

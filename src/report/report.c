@@ -556,3 +556,24 @@ void report_ws_panel_json(FILE *f, const StoreWsPanel *rows, size_t n)
     }
     fputs("]}", f);
 }
+
+void report_picture_title(char *buf, size_t n, const StoreSearch *s,
+                          const StoreSample *x)
+{
+    if (n == 0)
+        return;
+    int k = snprintf(buf, n, "search %s (%s, seed %llu), sample #%d", s->name,
+                     s->strategy, (unsigned long long)s->seed, x->idx);
+    if (k < 0 || (size_t)k >= n)
+        return;
+    const char *kind = strcmp(s->reward_kind, "shared") == 0
+                           ? "shared-weight reward" : "reward";
+    if (!isnan(x->reward))
+        k += snprintf(buf + k, n - (size_t)k, ": %s %.4f", kind, x->reward);
+    else
+        k += snprintf(buf + k, n - (size_t)k, ": %s",
+                      store_sample_status_name(x->status));
+    if (k >= 0 && (size_t)k < n && x->params >= 0)
+        snprintf(buf + k, n - (size_t)k, ", %lld parameters",
+                 (long long)x->params);
+}

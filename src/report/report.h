@@ -48,6 +48,14 @@ void report_decisions_csv(FILE *f, const StoreDecision *dec, int n);
 void report_curve_table(FILE *f, const StoreProgress *pts, size_t n);
 void report_curve_json(FILE *f, const StoreProgress *pts, size_t n);
 
+/* report_picture_title - the caption of a sample's cell picture, into
+ * buf (n bytes, always NUL-terminated, cut when short): "search alpha
+ * (random, seed 3), sample #4: reward 0.8361, 1703 parameters"; a
+ * shared-weight reward is called so, a missing reward or parameter count
+ * is left out and the sample's state said instead. */
+void report_picture_title(char *buf, size_t n, const StoreSearch *s,
+                          const StoreSample *x);
+
 /* The fidelity panel of a weight-sharing search (rows[n], by sample):
  * Kendall's tau and Spearman's rho between shared-weight and stand-alone
  * rewards with 95% intervals, then one line per architecture (table), or
