@@ -229,6 +229,10 @@ int main(void)
     for (int st = 1; st <= 2; st++) {
         check_dw(&r, dwconv_shape_make(2, 3, st, 28, 28), 41, 1);
         check_dw(&r, dwconv_shape_make(2, 7, st, 14, 13), 97, 0);
+        /* rows wider than one register block of the row kernel */
+        check_dw(&r, dwconv_shape_make(2, 5, st, 6, 45), 3, 1);
+        check_dw(&r, dwconv_shape_make(2, 3, st, 4, 75), 3, 0);
+        check_avg(&r, pool_shape_make(2, 3, st, 5, 70), 3);
         check_avg(&r, pool_shape_make(2, 3, st, 28, 28), 41);
         check_max(&r, pool_shape_make(2, 3, st, 28, 28), 41);
     }

@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "nn/dwconv.h"
+#include "nn/dwrows.h"
 #include "base/vecops.h"
 
 /* Blocks run up to 2 vectors past the last output: the slack every
@@ -84,7 +85,8 @@ static DwPlan dw_plan(const DwShape *s)
     if (q.chunk < 1)
         q.chunk = 1;
     const int reach = (s->k - 1) / s->s; /* rows (and columns) a tap reaches */
-    q.qsize = (size_t)(q.chunk * q.orows + reach + 1) * q.qw + reach + DW_TAIL;
+    q.qsize = (size_t)(q.chunk * q.orows + reach + 1 + DWROWS_SLACK_ROWS) *
+                  q.qw + reach + DW_TAIL;
     q.gmargin = (size_t)(s->k / 2) * q.qw + (size_t)(s->k / 2);
     q.glen = q.gmargin + (size_t)q.chunk * q.orows * q.qw + 2 * DW_TAIL;
     return q;
@@ -106,6 +108,13 @@ static size_t dw_ylen(const DwPlan *q, int nb)
     return (size_t)nb * q->orows * q->qw;
 }
 
+/* Floats of the stack outputs region Y: a full chunk, with the slack of
+ * the row kernel and of the flat loop's last block. */
+static size_t dw_yregion(const DwPlan *q)
+{
+    return dw_ylen(q, q->chunk) + (size_t)DWROWS_SLACK_ROWS * q->qw + DW_TAIL;
+}
+
 /* Workspace: P (input phase planes), buf (gradient phase planes or the
  * padded gradient), G (spread gradient, stride 2), Y (stack outputs), C
  * (a chunk of compact [h][w] planes), K (average pooling's window counts,
@@ -113,8 +122,8 @@ static size_t dw_ylen(const DwPlan *q, int nb)
 size_t dwconv_workspace(const DwShape *s)
 {
     DwPlan q = dw_plan(s);
-    return 2 * (size_t)s->s * s->s * q.qsize + q.glen + dw_ylen(&q, q.chunk) +
-           DW_TAIL + (size_t)q.chunk * s->h * s->w + DW_TAIL +
+    return 2 * (size_t)s->s * s->s * q.qsize + q.glen + dw_yregion(&q) +
+           (size_t)q.chunk * s->h * s->w + DW_TAIL +
            (size_t)s->oh * s->ow;
 }
 
@@ -130,7 +139,7 @@ static DwRegions dw_regions(const DwShape *s, const DwPlan *q, float *ws)
     r.buf = ws + planes;
     r.G = ws + 2 * planes;
     r.Y = r.G + q->glen;
-    r.C = r.Y + dw_ylen(q, q->chunk) + DW_TAIL;
+    r.C = r.Y + dw_yregion(q);
     r.K = r.C + (size_t)q->chunk * s->h * s->w + DW_TAIL;
     return r;
 }
@@ -381,10 +390,14 @@ static void dw_run(const float *P, const size_t *off, const float *w,
 }
 
 /* Y = the k x k correlation of the stacked phase planes P with w over the
- * outputs of nb images. */
+ * outputs of nb images: the row kernel (dwrows.c) where it has one, which
+ * leaves columns past ow of each row undefined, else the flat loop. */
 static void dw_stack_conv(const DwShape *s, const DwPlan *q, const float *P,
                           const float *w, int nb, float *Y)
 {
+    if (dwrows_conv(P, q->qsize, q->qw, s->k, s->s, w, nb * q->orows, s->ow,
+                    Y))
+        return;
     size_t off[DW_MAX_TAPS];
     dw_tap_offsets(s, q, off);
     dw_run(P, off, w, s->k * s->k, dw_ylen(q, nb), Y);
