@@ -88,7 +88,9 @@ static DwPlan dw_plan(const DwShape *s)
     q.qsize = (size_t)(q.chunk * q.orows + reach + 1 + DWROWS_SLACK_ROWS) *
                   q.qw + reach + DW_TAIL;
     q.gmargin = (size_t)(s->k / 2) * q.qw + (size_t)(s->k / 2);
-    q.glen = q.gmargin + (size_t)q.chunk * q.orows * q.qw + 2 * DW_TAIL;
+    q.glen = q.gmargin +
+             (size_t)(q.chunk * q.orows + DWROWS_SLACK_ROWS) * q.qw +
+             2 * DW_TAIL;
     return q;
 }
 
@@ -456,6 +458,9 @@ dw_stack_dw_k(const DwShape *s, const DwPlan *q, const float *Y,
 static void dw_stack_dw(const DwShape *s, const DwPlan *q, const float *Y,
                         const float *P, int nb, float *dwc)
 {
+    if (dwrows_dw(P, q->qsize, q->qw, s->k, s->s, Y, nb * q->orows, s->ow,
+                  dwc))
+        return;
     const size_t len = dw_ylen(q, nb);
     switch (s->k) {
     case 3:

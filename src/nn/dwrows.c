@@ -151,3 +151,115 @@ int dwrows_conv(const float *P, size_t qsize, int qw, int k, int s,
         return 0;
     return 1;
 }
+
+/* ---- the weight gradient ------------------------------------------------ */
+
+typedef int DrVecI __attribute__((vector_size(VEC_W * sizeof(int))));
+
+/* Kernel rows (of one row phase) whose taps a weight-gradient block holds:
+ * MB x k accumulators. */
+#define DR_MB(k) ((k) <= 3 ? 3 : (k) <= 5 ? 3 : 2)
+/* Gradient rows per weight-gradient block. */
+#define DR_DW_ROWS 4
+
+/* acc[m][kj] += sum over rows r0 + [0, R) of Y[r][8 j'..] * P[phase(a, kj)]
+ * [(r + m0 + m) * qw + ...]: the taps ki = a + s (m0 + m), m < MB, of
+ * every kernel column, for one column vector (lanes masked by lm). */
+static inline __attribute__((always_inline)) void
+dr_dw_block(const float *P, size_t qsize, int qw, const float *Y, size_t r0,
+            int j0, DrVecI lm, VecF acc[][DWROWS_MAX_K], int a, int m0,
+            const int k, const int s, const int MB, const int R)
+{
+    VecF yv[DR_DW_ROWS];
+    DR_UNROLL
+    for (int d = 0; d < R; d++)
+        yv[d] = (VecF)((DrVecI)vec_load(Y + (r0 + d) * (size_t)qw + j0) & lm);
+    DR_UNROLL
+    for (int kj = 0; kj < k; kj++) {
+        const float *base = P + (size_t)(a * s + kj % s) * qsize +
+                            (r0 + (size_t)m0) * qw + (size_t)(kj / s + j0);
+        DR_UNROLL
+        for (int u = 0; u < R + MB - 1; u++) {
+            const VecF pv = vec_load(base + (size_t)u * qw);
+            DR_UNROLL
+            for (int d = 0; d < R; d++) {
+                const int m = u - d;
+                if (m < 0 || m >= MB)
+                    continue;
+                acc[m][kj] += yv[d] * pv;
+            }
+        }
+    }
+}
+
+/* dwc[ki][kj] += the sums over every row and column of the taps ki = a +
+ * s (m0 + m), m < MB. */
+static inline __attribute__((always_inline)) void
+dr_dw_group(const float *P, size_t qsize, int qw, const float *Y, int rows,
+            int ow, float *dwc, int a, int m0, const int k, const int s,
+            const int MB)
+{
+    VecF acc[DR_MB(3)][DWROWS_MAX_K];
+    DR_UNROLL
+    for (int m = 0; m < MB; m++)
+        DR_UNROLL
+        for (int kj = 0; kj < k; kj++)
+            acc[m][kj] = (VecF){ 0 };
+    for (int j0 = 0; j0 < ow; j0 += VEC_W) {
+        DrVecI lm;
+        for (int l = 0; l < VEC_W; l++)
+            lm[l] = j0 + l < ow ? -1 : 0;
+        for (int r0 = 0; r0 < rows; r0 += DR_DW_ROWS)
+            dr_dw_block(P, qsize, qw, Y, (size_t)r0, j0, lm, acc, a, m0, k,
+                        s, MB, DR_DW_ROWS);
+    }
+    DR_UNROLL
+    for (int m = 0; m < MB; m++)
+        DR_UNROLL
+        for (int kj = 0; kj < k; kj++)
+            dwc[(a + s * (m0 + m)) * k + kj] += vec_hsum(acc[m][kj]);
+}
+
+static inline __attribute__((always_inline)) void
+dr_dw(const float *P, size_t qsize, int qw, const float *Y, int rows, int ow,
+      float *dwc, const int k, const int s)
+{
+    const int MB = DR_MB(k);
+    DR_UNROLL
+    for (int a = 0; a < s; a++) {
+        const int nm = (k - a + s - 1) / s;
+        int m0 = 0;
+        for (; m0 + MB <= nm; m0 += MB)
+            dr_dw_group(P, qsize, qw, Y, rows, ow, dwc, a, m0, k, s, MB);
+        switch (nm - m0) {
+        case 1:
+            dr_dw_group(P, qsize, qw, Y, rows, ow, dwc, a, m0, k, s, 1);
+            break;
+        case 2:
+            dr_dw_group(P, qsize, qw, Y, rows, ow, dwc, a, m0, k, s, 2);
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+int dwrows_dw(const float *P, size_t qsize, int qw, int k, int s,
+              const float *Y, int rows, int ow, float *dwc)
+{
+    if (s == 1 && k == 3)
+        dr_dw(P, qsize, qw, Y, rows, ow, dwc, 3, 1);
+    else if (s == 1 && k == 5)
+        dr_dw(P, qsize, qw, Y, rows, ow, dwc, 5, 1);
+    else if (s == 1 && k == 7)
+        dr_dw(P, qsize, qw, Y, rows, ow, dwc, 7, 1);
+    else if (s == 2 && k == 3)
+        dr_dw(P, qsize, qw, Y, rows, ow, dwc, 3, 2);
+    else if (s == 2 && k == 5)
+        dr_dw(P, qsize, qw, Y, rows, ow, dwc, 5, 2);
+    else if (s == 2 && k == 7)
+        dr_dw(P, qsize, qw, Y, rows, ow, dwc, 7, 2);
+    else
+        return 0;
+    return 1;
+}

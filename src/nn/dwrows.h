@@ -10,6 +10,8 @@
  * past the last one of the stack it may read): the slack dwconv.c's plan
  * gives the stacked buffers. */
 #define DWROWS_SLACK_ROWS 8
+/* Largest kernel the row kernels take. */
+#define DWROWS_MAX_K 7
 
 /* dwrows_conv - the k x k, stride s correlation of stacked phase planes
  * with weights w [k][k]:
@@ -25,5 +27,15 @@
  * then the caller uses its flat loop. */
 int dwrows_conv(const float *P, size_t qsize, int qw, int k, int s,
                 const float *w, int rows, int ow, float *Y);
+
+/* dwrows_dw - the weight gradient of that correlation: dwc[ki][kj] +=
+ * the sum over rows r in [0, rows) and columns j in [0, ow) of
+ * Y[r * qw + j] * (the P value tap (ki, kj) reads for (r, j)).  Y is read
+ * (columns [0, ow) only) up to DWROWS_SLACK_ROWS rows past row rows - 1,
+ * which must hold zeros; P is read as for dwrows_conv.  The
+ * sums run over each tap in a fixed order.  Returns 0, adding nothing, for
+ * a k or s it has no kernel for. */
+int dwrows_dw(const float *P, size_t qsize, int qw, int k, int s,
+              const float *Y, int rows, int ow, float *dwc);
 
 #endif
