@@ -106,10 +106,31 @@ void dwstack_prepare(float *b, size_t len, float v, int *filled, int nb)
  * a plane (7 to 28 floats) are moved with vec_copy, whole vectors without
  * scalar tails; the arithmetic runs over whole planes or
  * whole stacks. */
-static void run_relu(float *restrict d, size_t n)
+static inline float relu1(float v)
 {
-    for (size_t i = 0; i < n; i++)
-        d[i] = d[i] < 0.0f ? 0.0f : d[i]; /* NaN stays NaN */
+    return v < 0.0f ? 0.0f : v; /* NaN stays NaN */
+}
+
+typedef int DwsVecI __attribute__((vector_size(VEC_W * sizeof(int))));
+
+/* d[0..n) = relu(s[0..n)) for a row: whole vectors, the last one
+ * overlapping the one before it, as vec_copy does. */
+static inline void copy_relu(float *d, const float *s, size_t n)
+{
+    if (n < VEC_W) {
+        for (size_t i = 0; i < n; i++)
+            d[i] = relu1(s[i]);
+        return;
+    }
+    for (size_t i = 0;; i += VEC_W) {
+        if (i + VEC_W > n)
+            i = n - VEC_W;
+        VecF v = vec_load(s + i);
+        v = (VecF)((DwsVecI)v & ~(DwsVecI)(v < 0.0f));
+        memcpy(d + i, &v, sizeof v);
+        if (i + VEC_W == n)
+            break;
+    }
 }
 
 static void run_div(float *d, const float *a, const float *restrict b,
@@ -135,22 +156,48 @@ static void run_add(float *restrict d, const float *restrict s,
  * column c/2 of the even or the odd phase plane.  Split src [w] into the
  * rows even and odd, in pairs so the loop vectorises. */
 static void row_split(float *restrict even, float *restrict odd,
-                      const float *restrict src, int w, int p)
+                      const float *restrict src, int w, int p, int relu)
 {
     int j = 0;
     if (p & 1) { /* pixel 0 is odd */
-        odd[p >> 1] = src[0];
+        odd[p >> 1] = relu ? relu1(src[0]) : src[0];
         j = 1;
     }
     const int base = (j + p) >> 1, pairs = (w - j) / 2;
     float *restrict e = even + base, *restrict o = odd + base;
     const float *restrict sp = src + j;
-    for (int t = 0; t < pairs; t++) {
-        e[t] = sp[2 * t];
-        o[t] = sp[2 * t + 1];
-    }
+#if VEC_W == 8
+    if (pairs >= VEC_W) {
+        /* vectors of 8 pairs, the last block overlapping the one before */
+        for (int t = 0;; t += VEC_W) {
+            if (t + VEC_W > pairs)
+                t = pairs - VEC_W;
+            const VecF a = vec_load(sp + 2 * t), b = vec_load(sp + 2 * t + VEC_W);
+            VecF ev = __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14);
+            VecF ov = __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15);
+            if (relu) {
+                ev = (VecF)((DwsVecI)ev & ~(DwsVecI)(ev < 0.0f));
+                ov = (VecF)((DwsVecI)ov & ~(DwsVecI)(ov < 0.0f));
+            }
+            memcpy(e + t, &ev, sizeof ev);
+            memcpy(o + t, &ov, sizeof ov);
+            if (t + VEC_W == pairs)
+                break;
+        }
+    } else
+#endif
+    if (relu)
+        for (int t = 0; t < pairs; t++) {
+            e[t] = relu1(sp[2 * t]);
+            o[t] = relu1(sp[2 * t + 1]);
+        }
+    else
+        for (int t = 0; t < pairs; t++) {
+            e[t] = sp[2 * t];
+            o[t] = sp[2 * t + 1];
+        }
     if ((w - j) & 1)
-        e[pairs] = sp[2 * pairs];
+        e[pairs] = relu ? relu1(sp[2 * pairs]) : sp[2 * pairs];
 }
 
 /* The inverse of row_split: d [w] from the rows even and odd. */
@@ -165,6 +212,23 @@ static void row_merge(float *restrict d, const float *restrict even,
     const int base = (j + p) >> 1, pairs = (w - j) / 2;
     const float *restrict e = even + base, *restrict o = odd + base;
     float *restrict dp = d + j;
+#if VEC_W == 8
+    if (pairs >= VEC_W) {
+        for (int t = 0;; t += VEC_W) {
+            if (t + VEC_W > pairs)
+                t = pairs - VEC_W;
+            const VecF ev = vec_load(e + t), ov = vec_load(o + t);
+            const VecF lo = __builtin_shufflevector(ev, ov, 0, 8, 1, 9, 2, 10,
+                                                    3, 11);
+            const VecF hi = __builtin_shufflevector(ev, ov, 4, 12, 5, 13, 6,
+                                                    14, 7, 15);
+            memcpy(dp + 2 * t, &lo, sizeof lo);
+            memcpy(dp + 2 * t + VEC_W, &hi, sizeof hi);
+            if (t + VEC_W == pairs)
+                break;
+        }
+    } else
+#endif
     for (int t = 0; t < pairs; t++) {
         dp[2 * t] = e[t];
         dp[2 * t + 1] = o[t];
@@ -173,8 +237,9 @@ static void row_merge(float *restrict d, const float *restrict even,
         dp[2 * pairs] = e[pairs];
 }
 
-/* Write nb planes x [nb][h][w] (ReLU'd if relu) into the image pixels of
- * the stacked phase planes P; the padding is left as it is. */
+/* Write nb planes x [nb][h][w] (ReLU'd if relu, in the same pass) into
+ * the image pixels of the stacked phase planes P; the padding is left as
+ * it is. */
 void dwstack_in(const DwShape *s, const DwPlan *q, int relu,
                 const float *x, int nb, float *P)
 {
@@ -184,22 +249,19 @@ void dwstack_in(const DwShape *s, const DwPlan *q, int relu,
             const int r = b * q->pitch + s->p + i;
             const float *src = x + b * plane + (size_t)i * s->w;
             if (s->s == 1) {
-                vec_copy(P + (size_t)r * q->qw + s->p, src, (size_t)s->w);
+                float *d = P + (size_t)r * q->qw + s->p;
+                if (relu)
+                    copy_relu(d, src, (size_t)s->w);
+                else
+                    vec_copy(d, src, (size_t)s->w);
                 continue;
             }
             /* stride 2: padded row r is row r/2 of the phase planes of
              * row parity r%2 */
             float *even = P + (size_t)((r & 1) * 2) * q->qsize +
                           (size_t)(r >> 1) * q->qw;
-            row_split(even, even + q->qsize, src, s->w, s->p);
+            row_split(even, even + q->qsize, src, s->w, s->p, relu);
         }
-    if (!relu)
-        return;
-    /* relu(0) = 0, so the padding may be swept with the pixels: rows up to
-     * the last image's bottom padding, in every phase plane */
-    const size_t used = dwstack_ylen(q, nb) + (size_t)((s->k - 1) / s->s + 1) * q->qw;
-    for (int ph = 0; ph < s->s * s->s; ph++)
-        run_relu(P + (size_t)ph * q->qsize, used);
 }
 
 /* Write nb output-shaped planes dy [nb][oh][ow] (divided by K [oh][ow]
