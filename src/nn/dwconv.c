@@ -405,6 +405,40 @@ static inline VecF dw_max_vec(const float *P, const size_t *off, int taps,
     return m;
 }
 
+/* D[off[t] + i] += Ydy[i] for the tap t that holds the maximum of output
+ * i's window (the first in row order, as dw_max_vec takes it: a later tap
+ * wins only when greater, or NaN while the maximum is not), i in [0, len).
+ * The winning taps go to A (len ints, rounded up to a vector) first, then
+ * each tap adds over the whole run: stores to D never overlap a load just
+ * after them at an offset one float apart (which would stall store
+ * forwarding).  Inlined for a constant tap count. */
+static inline __attribute__((always_inline)) void
+dw_max_back_run(const float *P, const size_t *off, const float *Ydy,
+                size_t len, int *A, float *D, const int taps)
+{
+    for (size_t i0 = 0; i0 < len; i0 += VEC_W) {
+        VecF m = vec_load(P + off[0] + i0);
+        VecI arg = { 0 };
+        for (int t = 1; t < taps; t++) {
+            const VecF v = vec_load(P + off[t] + i0);
+            const VecI up = ((v > m) | (v != v)) & ~(VecI)(m != m);
+            m = vec_select(up, v, m);
+            arg = (up & t) | (arg & ~up);
+        }
+        memcpy(A + i0, &arg, sizeof arg);
+    }
+    for (int t = 0; t < taps; t++) {
+        float *Dt = D + off[t];
+        for (size_t i0 = 0; i0 < len; i0 += VEC_W) {
+            VecI arg, g;
+            memcpy(&arg, A + i0, sizeof arg);
+            memcpy(&g, Ydy + i0, sizeof g);
+            VecF d = vec_load(Dt + i0) + (VecF)(g & (arg == t));
+            memcpy(Dt + i0, &d, sizeof d);
+        }
+    }
+}
+
 /* The input planes are stacked with -inf padding: the pads never win. */
 void dwconv_max_forward_part(const DwShape *s, int n, int b0, int b1,
                              const float *x, float *y, float *ws)
@@ -456,21 +490,12 @@ void dwconv_max_backward_part(const DwShape *s, int n, int b0, int b1,
             dwstack_out_rows_in(s, &q, dy + pi * oplane, NULL, nb, r.C,
                                  Ydy);
             memset(D, 0, sizeof(float) * planes);
-            /* each output's gradient goes to the first tap equal to its
-             * maximum (the first NaN when the maximum is NaN) */
-            for (size_t i0 = 0; i0 < len; i0 += VEC_W) {
-                VecF m = dw_max_vec(r.P, off, taps, i0);
-                VecF g = vec_load(Ydy + i0);
-                VecI done = { 0 }, nan_m = m != m;
-                for (int t = 0; t < taps; t++) {
-                    VecF v = vec_load(r.P + off[t] + i0);
-                    VecI hit = ((v == m) | ((v != v) & nan_m)) & ~done;
-                    done |= hit;
-                    VecF d = vec_load(D + off[t] + i0) +
-                             vec_select(hit, g, (VecF){ 0 });
-                    memcpy(D + off[t] + i0, &d, sizeof d);
-                }
-            }
+            /* the winning taps in Y's floats, reused as ints */
+            int *A = (int *)(void *)r.Y;
+            if (taps == 9)
+                dw_max_back_run(r.P, off, Ydy, len, A, D, 9);
+            else
+                dw_max_back_run(r.P, off, Ydy, len, A, D, taps);
             dwstack_unstack_add(s, &q, D, 0, NULL, nb, r.C, dx + pi * plane);
         }
 }
