@@ -15,11 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cblas.h>
-
 #include "nn/batchnorm.h"
 #include "nn/layers.h"
 #include "nn/droppath.h"
+#include "nn/head.h"
 
 /* Floats of one image's plane of tensor t. */
 static inline long plane_of(const Tensor *t)
@@ -613,123 +612,6 @@ Layer *layer_factred_new(Tensor *x, Tensor *wa, Tensor *wb, Tensor *y)
     return &f->base;
 }
 
-/* ---- global average pool, linear: this part's images ---------------------- */
-
-typedef struct {
-    Layer base;
-    int relu;
-    Tensor *x, *y; /* x [c][n][h][w], y [c][n] */
-} GapLayer;
-
-static void gap_layer_forward(Layer *l, const LayerCtx *cx)
-{
-    GapLayer *g = (GapLayer *)l;
-    const long hw = plane_of(g->x);
-    for (int c = 0; c < g->x->c; c++)
-        for (int b = cx->b0; b < cx->b1; b++) {
-            const long p = (long)c * cx->n + b;
-            const float *x = g->x->x + p * hw;
-            float acc = 0.0f;
-            for (long i = 0; i < hw; i++)
-                acc += (g->relu && x[i] < 0.0f) ? 0.0f : x[i];
-            g->y->x[p] = acc / (float)hw;
-        }
-}
-
-static void gap_layer_backward(Layer *l, const LayerCtx *cx)
-{
-    GapLayer *g = (GapLayer *)l;
-    const long hw = plane_of(g->x);
-    for (int c = 0; c < g->x->c; c++)
-        for (int b = cx->b0; b < cx->b1; b++) {
-            const long p = (long)c * cx->n + b;
-            const float *x = g->x->x + p * hw;
-            float *dx = g->x->g + p * hw;
-            const float d = g->y->g[p] / (float)hw;
-            for (long i = 0; i < hw; i++)
-                if (!g->relu || x[i] > 0.0f)
-                    dx[i] += d;
-        }
-}
-
-static LayerCost gap_layer_cost(const Layer *l)
-{
-    const GapLayer *g = (const GapLayer *)l;
-    return cost_xy(2.0 * image_of(g->x), image_of(g->x), image_of(g->y));
-}
-
-Layer *layer_gap_new(int relu_in, Tensor *x, Tensor *y)
-{
-    GapLayer *g = calloc(1, sizeof *g);
-    if (!g)
-        return NULL;
-    *g = (GapLayer){ { LAYER_GAP }, relu_in, x, y };
-    return &g->base;
-}
-
-typedef struct {
-    Layer base;
-    Tensor *x, *w, *b, *y; /* x [in][n], w [out][in], b [out], y [out][n] */
-} LinearLayer;
-
-/* This part's columns [b0, b1) of x, y and their gradients. */
-static void linear_layer_forward(Layer *l, const LayerCtx *cx)
-{
-    LinearLayer *f = (LinearLayer *)l;
-    const int in = f->x->c, out = f->y->c, n = cx->n, b0 = cx->b0;
-    const int cols = cx->b1 - cx->b0;
-    if (cols <= 0)
-        return;
-    for (int o = 0; o < out; o++)
-        for (int j = b0; j < cx->b1; j++)
-            f->y->x[o * n + j] = f->b->x[o];
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, out, cols, in, 1.0f,
-                f->w->x, in, f->x->x + b0, n, 1.0f, f->y->x + b0, n);
-}
-
-static void linear_layer_backward(Layer *l, const LayerCtx *cx)
-{
-    LinearLayer *f = (LinearLayer *)l;
-    const int in = f->x->c, out = f->y->c, n = cx->n, b0 = cx->b0;
-    const int cols = cx->b1 - cx->b0;
-    if (cols <= 0)
-        return;
-    const float *dy = f->y->g;
-    float *db = layer_grad(cx, f->b->g), *dw = layer_grad(cx, f->w->g);
-    for (int o = 0; o < out; o++) {
-        float s = 0.0f;
-        for (int j = b0; j < cx->b1; j++)
-            s += dy[o * n + j];
-        db[o] += s;
-    }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, out, in, cols, 1.0f,
-                dy + b0, n, f->x->x + b0, n, 1.0f, dw, in);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, cols, out, 1.0f,
-                f->w->x, in, dy + b0, n, 1.0f, f->x->g + b0, n);
-}
-
-static int64_t linear_layer_mult_adds(const Layer *l)
-{
-    const LinearLayer *f = (const LinearLayer *)l;
-    return (int64_t)f->x->c * f->y->c;
-}
-
-static LayerCost linear_layer_cost(const Layer *l)
-{
-    const LinearLayer *f = (const LinearLayer *)l;
-    return cost_xy(6.0 * (double)linear_layer_mult_adds(l), image_of(f->x),
-                   image_of(f->y));
-}
-
-Layer *layer_linear_new(Tensor *x, Tensor *w, Tensor *b, Tensor *y)
-{
-    LinearLayer *f = calloc(1, sizeof *f);
-    if (!f)
-        return NULL;
-    *f = (LinearLayer){ { LAYER_LINEAR }, x, w, b, y };
-    return &f->base;
-}
-
 /* ---- the kind table --------------------------------------------------- */
 
 /* name, forward, backward, mult_adds, workspace, thread_workspace,
@@ -762,12 +644,12 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
     [LAYER_FACTRED] = { "factred", fr_layer_forward, fr_layer_backward,
                         fr_layer_mult_adds, fr_layer_workspace,
                         no_thread_workspace, 1, fr_layer_cost },
-    [LAYER_GAP] = { "gap", gap_layer_forward, gap_layer_backward,
+    [LAYER_GAP] = { "gap", head_gap_forward, head_gap_backward,
                     no_mult_adds, no_workspace, no_thread_workspace, 1,
-                   gap_layer_cost },
-    [LAYER_LINEAR] = { "linear", linear_layer_forward, linear_layer_backward,
-                       linear_layer_mult_adds, no_workspace,
-                       no_thread_workspace, 1, linear_layer_cost },
+                   head_gap_cost },
+    [LAYER_LINEAR] = { "linear", head_linear_forward, head_linear_backward,
+                       head_linear_mult_adds, no_workspace,
+                       no_thread_workspace, 1, head_linear_cost },
     [LAYER_DROPPATH] = { "droppath", droppath_layer_forward,
                          droppath_layer_backward,
                          no_mult_adds, no_workspace, no_thread_workspace, 0,
@@ -784,10 +666,8 @@ const Tensor *layer_relu_input(const Layer *l)
         const DwLayer *d = (const DwLayer *)l;
         return d->relu ? d->x : NULL;
     }
-    case LAYER_GAP: {
-        const GapLayer *g = (const GapLayer *)l;
-        return g->relu ? g->x : NULL;
-    }
+    case LAYER_GAP:
+        return head_gap_relu_input(l);
     case LAYER_RELU:
         return ((const ReluLayer *)l)->x;
     case LAYER_FACTRED:
