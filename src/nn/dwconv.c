@@ -239,12 +239,13 @@ void dwconv_forward_part(const DwShape *s, int n, int b0, int b1,
     }
 }
 
-/* dx [nb][h][w] += the transposed convolution with wc of the output
- * gradient, which is in buf as a padded stack (stride 1) or in G spread
- * (stride 2); masked by x > 0 when x is given.  Y and (stride 2) buf are
- * overwritten. */
+/* dx [nb][h][w] += (with set: =) the transposed convolution with wc of
+ * the output gradient, which is in buf as a padded stack (stride 1) or in
+ * G spread (stride 2); masked by x > 0 when x is given.  Y and (stride 2)
+ * buf are overwritten. */
 static void dw_stack_dx(const DwShape *s, const DwPlan *q, const float *wc,
-                        const DwRegions *r, const float *x, int nb, float *dx)
+                        const DwRegions *r, const float *x, int nb, float *dx,
+                        int set)
 {
     const int k = s->k;
     if (s->s == 1) {
@@ -252,11 +253,11 @@ static void dw_stack_dx(const DwShape *s, const DwPlan *q, const float *wc,
         for (int t = 0; t < k * k; t++)
             flip[t] = wc[k * k - 1 - t];
         dw_stack_conv(s, q, r->buf, flip, nb, r->Y);
-        dwstack_unstack_add(s, q, r->Y, 1, x, nb, r->C, dx);
+        dwstack_unstack_add(s, q, r->Y, 1, x, nb, r->C, dx, set);
         return;
     }
     dw_stack_gather(s, q, wc, r->G, nb, r->buf);
-    dwstack_unstack_add(s, q, r->buf, 0, x, nb, r->C, dx);
+    dwstack_unstack_add(s, q, r->buf, 0, x, nb, r->C, dx, set);
 }
 
 /* The output gradient dy [nb][oh][ow] (divided by K when given) into the
@@ -281,7 +282,8 @@ static const float *dw_grad_in(const DwShape *s, const DwPlan *q,
 
 void dwconv_backward_part(const DwShape *s, int n, int b0, int b1,
                           int relu_in, const float *x, const float *w,
-                          const float *dy, float *dx, float *dw, float *ws)
+                          const float *dy, float *dx, int dx_set, float *dw,
+                          float *ws)
 {
     const DwPlan q = dwstack_plan(s);
     const DwRegions r = dwstack_regions(s, &q, ws);
@@ -306,7 +308,7 @@ void dwconv_backward_part(const DwShape *s, int n, int b0, int b1,
             }
             if (dx)
                 dw_stack_dx(s, &q, wc, &r, relu_in ? xp : NULL, nb,
-                            dx + pi * plane);
+                            dx + pi * plane, dx_set);
         }
     }
 }
@@ -359,7 +361,8 @@ void dwconv_avg_forward_part(const DwShape *s, int n, int b0, int b1,
 }
 
 void dwconv_avg_backward_part(const DwShape *s, int n, int b0, int b1,
-                              const float *dy, float *dx, float *ws)
+                              const float *dy, float *dx, int dx_set,
+                              float *ws)
 {
     const DwPlan q = dwstack_plan(s);
     const DwRegions r = dwstack_regions(s, &q, ws);
@@ -376,7 +379,7 @@ void dwconv_avg_backward_part(const DwShape *s, int n, int b0, int b1,
             const size_t pi = (size_t)c * n + bb;
             /* dy / count into the stack, then the transposed box filter */
             dw_grad_in(s, &q, &r, dy + pi * oplane, r.K, nb, &filled);
-            dw_stack_dx(s, &q, ones, &r, NULL, nb, dx + pi * plane);
+            dw_stack_dx(s, &q, ones, &r, NULL, nb, dx + pi * plane, dx_set);
         }
 }
 
@@ -467,7 +470,7 @@ void dwconv_max_forward_part(const DwShape *s, int n, int b0, int b1,
 
 void dwconv_max_backward_part(const DwShape *s, int n, int b0, int b1,
                               const float *x, const float *dy, float *dx,
-                              float *ws)
+                              int dx_set, float *ws)
 {
     const DwPlan q = dwstack_plan(s);
     const DwRegions r = dwstack_regions(s, &q, ws);
@@ -496,7 +499,8 @@ void dwconv_max_backward_part(const DwShape *s, int n, int b0, int b1,
                 dw_max_back_run(r.P, off, Ydy, len, A, D, 9);
             else
                 dw_max_back_run(r.P, off, Ydy, len, A, D, taps);
-            dwstack_unstack_add(s, &q, D, 0, NULL, nb, r.C, dx + pi * plane);
+            dwstack_unstack_add(s, &q, D, 0, NULL, nb, r.C, dx + pi * plane,
+                                dx_set);
         }
 }
 
@@ -510,7 +514,7 @@ void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
                      const float *w, const float *dy, float *dx, float *dw,
                      float *ws)
 {
-    dwconv_backward_part(s, n, 0, n, relu_in, x, w, dy, dx, dw, ws);
+    dwconv_backward_part(s, n, 0, n, relu_in, x, w, dy, dx, 0, dw, ws);
 }
 
 void dwconv_forward_naive(const DwShape *s, int n, int relu_in,

@@ -140,6 +140,13 @@ static void run_div(float *d, const float *a, const float *restrict b,
         d[i] = a[i] / b[i];
 }
 
+/* d[i] = 0 where x[i] > 0 does not hold (ReLU's mask). */
+static void run_mask(float *restrict d, const float *restrict x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        d[i] = x[i] > 0.0f ? d[i] : 0.0f;
+}
+
 /* d[i] += s[i], or only where x[i] > 0 when x is given (ReLU's mask). */
 static void run_add(float *restrict d, const float *restrict s,
                     const float *restrict x, size_t n)
@@ -298,16 +305,19 @@ void dwstack_out(const DwShape *s, const DwPlan *q, const float *Y,
     }
 }
 
-/* dx [nb][h][w] += the gradient of the padded stack, masked by x > 0 when
- * x is given.  The gradient is D: phase planes of the padded stack, or
- * (rows_from_outputs, stride 1) stack outputs whose row b * pitch + i is
- * image b's row i.  C is scratch for the chunk's compact planes, so the
- * masked sum is one long loop. */
+/* dx [nb][h][w] += (or, with set, =) the gradient of the padded stack,
+ * masked by x > 0 when x is given.  The gradient is D: phase planes of the
+ * padded stack, or (rows_from_outputs, stride 1) stack outputs whose row
+ * b * pitch + i is image b's row i.  C is scratch for the chunk's compact
+ * planes, so the masked sum is one long loop; a stored gradient is
+ * written into dx directly and masked there. */
 void dwstack_unstack_add(const DwShape *s, const DwPlan *q, const float *D,
                          int rows_from_outputs, const float *x, int nb,
-                         float *C, float *dx)
+                         float *C, float *dx, int set)
 {
     const size_t plane = (size_t)s->h * s->w;
+    if (set)
+        C = dx;
     for (int b = 0; b < nb; b++)
         for (int i = 0; i < s->h; i++) {
             float *cr = C + b * plane + (size_t)i * s->w;
@@ -326,5 +336,8 @@ void dwstack_unstack_add(const DwShape *s, const DwPlan *q, const float *D,
                               (size_t)(r >> 1) * q->qw;
             row_merge(cr, ph, ph + q->qsize, s->w, s->p);
         }
-    run_add(dx, C, x, (size_t)nb * plane);
+    if (!set)
+        run_add(dx, C, x, (size_t)nb * plane);
+    else if (x)
+        run_mask(dx, x, (size_t)nb * plane);
 }

@@ -61,12 +61,13 @@ void dwstack_out_rows_in(const DwShape *s, const DwPlan *q, const float *dy,
  * not NULL). */
 void dwstack_out(const DwShape *s, const DwPlan *q, const float *Y,
                  const float *K, int nb, float *y);
-/* dwstack_unstack_add - dx [nb][h][w] += the gradient of the padded stack
- * D (phase planes, or with rows_from_outputs, stride 1, stack outputs whose
- * row b * pitch + i is image b's row i), masked by x > 0 when x is not
- * NULL; C is scratch for a chunk of compact planes. */
+/* dwstack_unstack_add - dx [nb][h][w] += (with set: =, every value
+ * written) the gradient of the padded stack D (phase planes, or with
+ * rows_from_outputs, stride 1, stack outputs whose row b * pitch + i is
+ * image b's row i), masked by x > 0 when x is not NULL; C is scratch for
+ * a chunk of compact planes. */
 void dwstack_unstack_add(const DwShape *s, const DwPlan *q, const float *D,
                          int rows_from_outputs, const float *x, int nb,
-                         float *C, float *dx);
+                         float *C, float *dx, int set);
 
 #endif

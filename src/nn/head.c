@@ -86,7 +86,7 @@ Layer *layer_gap_new(int relu_in, Tensor *x, Tensor *y)
     GapLayer *g = calloc(1, sizeof *g);
     if (!g)
         return NULL;
-    *g = (GapLayer){ { LAYER_GAP }, relu_in, x, y };
+    *g = (GapLayer){ { LAYER_GAP, 0 }, relu_in, x, y };
     return &g->base;
 }
 
@@ -149,6 +149,6 @@ Layer *layer_linear_new(Tensor *x, Tensor *w, Tensor *b, Tensor *y)
     LinearLayer *f = calloc(1, sizeof *f);
     if (!f)
         return NULL;
-    *f = (LinearLayer){ { LAYER_LINEAR }, x, w, b, y };
+    *f = (LinearLayer){ { LAYER_LINEAR, 0 }, x, w, b, y };
     return &f->base;
 }

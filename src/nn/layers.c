@@ -113,8 +113,8 @@ static void conv_layer_backward(Layer *l, const LayerCtx *cx)
 {
     ConvLayer *c = (ConvLayer *)l;
     conv_backward_part(&c->s, cx->n, cx->b0, cx->b1, c->relu, c->x->x,
-                       c->w->x, c->y->g, c->x->g, layer_grad(cx, c->w->g),
-                       cx->ws);
+                       c->w->x, c->y->g, c->x->g, l->grad_set & 1,
+                       layer_grad(cx, c->w->g), cx->ws);
 }
 
 static int64_t conv_layer_mult_adds(const Layer *l)
@@ -141,7 +141,7 @@ Layer *layer_conv_new(const ConvShape *s, int relu_in, Tensor *x, Tensor *w,
     ConvLayer *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    *c = (ConvLayer){ { LAYER_CONV }, *s, relu_in, x, w, y };
+    *c = (ConvLayer){ { LAYER_CONV, 0 }, *s, relu_in, x, w, y };
     return &c->base;
 }
 
@@ -165,8 +165,8 @@ static void dw_layer_backward(Layer *l, const LayerCtx *cx)
 {
     DwLayer *d = (DwLayer *)l;
     dwconv_backward_part(&d->s, cx->n, cx->b0, cx->b1, d->relu, d->x->x,
-                         d->w->x, d->y->g, d->x->g, layer_grad(cx, d->w->g),
-                         cx->tws);
+                         d->w->x, d->y->g, d->x->g, l->grad_set & 1,
+                         layer_grad(cx, d->w->g), cx->tws);
 }
 
 static int64_t dw_layer_mult_adds(const Layer *l)
@@ -193,7 +193,7 @@ Layer *layer_dwconv_new(const DwShape *s, int relu_in, Tensor *x, Tensor *w,
     DwLayer *d = calloc(1, sizeof *d);
     if (!d)
         return NULL;
-    *d = (DwLayer){ { LAYER_DWCONV }, *s, relu_in, x, w, y };
+    *d = (DwLayer){ { LAYER_DWCONV, 0 }, *s, relu_in, x, w, y };
     return &d->base;
 }
 
@@ -256,7 +256,7 @@ static void bn_layer_backward(Layer *l, const LayerCtx *cx)
     const int first = cx->part == 0;
     bn_backward_part(c, m, stride, b->x->x + o, b->gamma->x, b->mean->x,
                      b->invstd->x, b->y->g + o, &bp, b->x->g + o,
-                     first ? b->gamma->g : NULL, first ? b->beta->g : NULL);
+                     l->grad_set & 1, first ? b->gamma->g : NULL, first ? b->beta->g : NULL);
 }
 
 /* Forward about 7 FLOPs a value (two sums, the normalisation), backward
@@ -333,10 +333,10 @@ static void pool_layer_backward(Layer *l, const LayerCtx *cx)
     PoolLayer *p = (PoolLayer *)l;
     if (p->base.kind == LAYER_MAXPOOL)
         maxpool_backward_part(&p->s, cx->n, cx->b0, cx->b1, p->x->x, p->y->g,
-                              p->x->g, cx->tws);
+                              p->x->g, l->grad_set & 1, cx->tws);
     else
         avgpool_backward_part(&p->s, cx->n, cx->b0, cx->b1, p->y->g, p->x->g,
-                              cx->tws);
+                              l->grad_set & 1, cx->tws);
 }
 
 /* k*k window values per output forward and again backward; max pooling's
@@ -362,7 +362,7 @@ Layer *layer_pool_new(int max, const PoolShape *s, Tensor *x, Tensor *y)
     PoolLayer *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    *p = (PoolLayer){ { max ? LAYER_MAXPOOL : LAYER_AVGPOOL }, *s, x, y };
+    *p = (PoolLayer){ { max ? LAYER_MAXPOOL : LAYER_AVGPOOL, 0 }, *s, x, y };
     return &p->base;
 }
 
@@ -418,7 +418,7 @@ Layer *layer_relu_new(Tensor *x, Tensor *y)
     ReluLayer *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    *r = (ReluLayer){ { LAYER_RELU }, x, y };
+    *r = (ReluLayer){ { LAYER_RELU, 0 }, x, y };
     return &r->base;
 }
 
@@ -434,8 +434,14 @@ static void add_run(float *restrict y, const float *restrict p,
         y[i] = p[i] + q[i];
 }
 
-static void acc_run(float *restrict d, const float *restrict s, long n)
+/* d = s (set) or d += s over n floats. */
+static void put_run(float *restrict d, const float *restrict s, long n,
+                    unsigned set)
 {
+    if (set) {
+        memcpy(d, s, sizeof(float) * (size_t)n);
+        return;
+    }
     for (long i = 0; i < n; i++)
         d[i] += s[i];
 }
@@ -458,8 +464,8 @@ static void add_layer_backward(Layer *l, const LayerCtx *cx)
     const size_t o = run_start(a->y, cx);
     for (int c = 0; c < a->y->c; c++) {
         const size_t at = o + (size_t)c * stride;
-        acc_run(a->a->g + at, a->y->g + at, m);
-        acc_run(a->b->g + at, a->y->g + at, m);
+        put_run(a->a->g + at, a->y->g + at, m, l->grad_set & 1);
+        put_run(a->b->g + at, a->y->g + at, m, l->grad_set & 2);
     }
 }
 
@@ -476,7 +482,7 @@ Layer *layer_add_new(Tensor *a, Tensor *b, Tensor *y)
     AddLayer *l = calloc(1, sizeof *l);
     if (!l)
         return NULL;
-    *l = (AddLayer){ { LAYER_ADD }, a, b, y };
+    *l = (AddLayer){ { LAYER_ADD, 0 }, a, b, y };
     return &l->base;
 }
 
@@ -513,7 +519,7 @@ static void concat_layer_backward(Layer *l, const LayerCtx *cx)
         const Tensor *x = c->xs[i];
         for (int ch = 0; ch < x->c; ch++) {
             const size_t at = o + (size_t)ch * stride;
-            acc_run(x->g + at, dy + at, m);
+            put_run(x->g + at, dy + at, m, l->grad_set & (1u << i));
         }
         dy += (size_t)x->c * stride;
     }
@@ -567,9 +573,9 @@ static void fr_layer_backward(Layer *l, const LayerCtx *cx)
     const int n = cx->n;
     size_t half = (size_t)f->a.cout * n * f->a.oh * f->a.ow;
     conv_backward_part(&f->a, n, cx->b0, cx->b1, 1, f->x->x, f->wa->x,
-                       f->y->g, f->x->g, layer_grad(cx, f->wa->g), cx->ws);
+                       f->y->g, f->x->g, 0, layer_grad(cx, f->wa->g), cx->ws);
     conv_backward_part(&f->b, n, cx->b0, cx->b1, 1, f->x->x, f->wb->x,
-                       f->y->g + half, f->x->g, layer_grad(cx, f->wb->g),
+                       f->y->g + half, f->x->g, 0, layer_grad(cx, f->wb->g),
                        cx->ws);
 }
 
@@ -655,6 +661,26 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
                          no_mult_adds, no_workspace, no_thread_workspace, 0,
                          droppath_layer_cost },
 };
+int layer_can_set_grad(const Layer *l, int k)
+{
+    (void)k; /* every input of these kinds is written whole */
+    switch (l->kind) {
+    case LAYER_CONV: {
+        const ConvLayer *c = (const ConvLayer *)l;
+        return conv_sets_dx(&c->s, c->relu);
+    }
+    case LAYER_DWCONV:
+    case LAYER_BN:
+    case LAYER_AVGPOOL:
+    case LAYER_MAXPOOL:
+    case LAYER_ADD:
+    case LAYER_CONCAT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 const Tensor *layer_relu_input(const Layer *l)
 {
     switch (l->kind) {
