@@ -3,7 +3,8 @@
  * combinations (with and without the fused input ReLU), the depthwise
  * convolution and average pooling on plane kernels, max pooling against
  * the plain window scan (ties on purpose: the first largest value of a
- * window wins); backward passes must accumulate. */
+ * window wins); backward passes must accumulate, or with dx_set store
+ * every value of dx whatever it held (NaN here). */
 #include "config.h"
 
 #include <math.h>
@@ -45,6 +46,25 @@ static double max_diff(const float *a, const float *b, size_t n)
     return m / (1.0 + s);
 }
 
+/* A buffer of n NaNs: what a stored gradient must overwrite. */
+static float *nan_buf(size_t n)
+{
+    float *p = malloc(sizeof(float) * (n ? n : 1));
+    for (size_t i = 0; i < n; i++)
+        p[i] = NAN;
+    return p;
+}
+
+/* Whether a stored gradient a matches ref (the naive gradient added into
+ * zeros) everywhere, finite where ref is. */
+static int stored_ok(const float *a, const float *ref, size_t n, double tol)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(a[i]) && isfinite(ref[i]))
+            return 0;
+    return max_diff(a, ref, n) < tol;
+}
+
 static void check_conv(Rng *r, ConvShape s, int n, int relu)
 {
     size_t nx = (size_t)s.cin * n * s.h * s.w;
@@ -75,8 +95,8 @@ static void check_conv(Rng *r, ConvShape s, int n, int relu)
     conv_forward_part(&s, n, 0, h, relu, x, w, y3, wsa);
     conv_forward_part(&s, n, h, n, relu, x, w, y3, wsb);
     float *dx3 = rand_buf(r, nx), *dx4 = copy_buf(dx3, nx);
-    conv_backward_part(&s, n, 0, h, relu, x, w, dy, dx3, dwa, wsa);
-    conv_backward_part(&s, n, h, n, relu, x, w, dy, dx3, dwb, wsb);
+    conv_backward_part(&s, n, 0, h, relu, x, w, dy, dx3, 0, dwa, wsa);
+    conv_backward_part(&s, n, h, n, relu, x, w, dy, dx3, 0, dwb, wsb);
     conv_backward(&s, n, relu, x, w, dy, dx4, NULL, ws);
     for (size_t i = 0; i < nw; i++)
         dwa[i] += dwb[i];
@@ -87,6 +107,15 @@ static void check_conv(Rng *r, ConvShape s, int n, int relu)
     CHECK(py < 1e-5 && px < 1e-5 && pw < 1e-5,
           "conv in two parts %dx%d s%d,%d: y %g dx %g dw %g", s.kh, s.kw,
           s.sh, s.sw, py, px, pw);
+    if (conv_sets_dx(&s, relu)) { /* stored, in the same two parts */
+        float *dz = calloc(nx, sizeof(float)), *ds = nan_buf(nx);
+        conv_backward_naive(&s, n, relu, x, w, dy, dz, NULL);
+        conv_backward_part(&s, n, 0, h, relu, x, w, dy, ds, 1, NULL, wsa);
+        conv_backward_part(&s, n, h, n, relu, x, w, dy, ds, 1, NULL, wsb);
+        CHECK(stored_ok(ds, dz, nx, 1e-5), "conv 1x1 cin %d cout %d relu "
+              "%d: stored dx differs", s.cin, s.cout, relu);
+        free(dz); free(ds);
+    }
     free(y3); free(dx3); free(dx4); free(dwa); free(dwb); free(dw4);
     free(wsa); free(wsb);
     free(x); free(w); free(dy); free(y1); free(y2); free(ws);
@@ -111,6 +140,14 @@ static void check_dw(Rng *r, DwShape s, int n, int relu)
     CHECK(ey < 1e-5 && ex < 1e-5 && ew < 1e-5,
           "dwconv k%d s%d %dx%d c %d relu %d: y %g dx %g dw %g", s.k, s.s,
           s.h, s.w, s.c, relu, ey, ex, ew);
+    /* stored, in two parts */
+    float *dz = calloc(nx, sizeof(float)), *ds = nan_buf(nx);
+    dwconv_backward_naive(&s, n, relu, x, w, dy, dz, NULL);
+    dwconv_backward_part(&s, n, 0, n / 2, relu, x, w, dy, ds, 1, NULL, ws);
+    dwconv_backward_part(&s, n, n / 2, n, relu, x, w, dy, ds, 1, NULL, ws);
+    CHECK(stored_ok(ds, dz, nx, 1e-5), "dwconv k%d s%d %dx%d relu %d: "
+          "stored dx differs", s.k, s.s, s.h, s.w, relu);
+    free(dz); free(ds);
     free(x); free(w); free(dy); free(y1); free(y2); free(ws);
     free(dx1); free(dx2); free(dw1); free(dw2);
 }
@@ -129,6 +166,13 @@ static void check_avg(Rng *r, PoolShape s, int n)
     double ey = max_diff(y1, y2, ny), ex = max_diff(dx1, dx2, nx);
     CHECK(ey < 1e-5 && ex < 1e-5, "avgpool k%d s%d %dx%d: y %g dx %g", s.k,
           s.s, s.h, s.w, ey, ex);
+    float *dz = calloc(nx, sizeof(float)), *ds = nan_buf(nx);
+    avgpool_backward_naive(&s, n, dy, dz);
+    avgpool_backward_part(&s, n, 0, n / 2, dy, ds, 1, ws);
+    avgpool_backward_part(&s, n, n / 2, n, dy, ds, 1, ws);
+    CHECK(stored_ok(ds, dz, nx, 1e-5), "avgpool k%d s%d %dx%d: stored dx "
+          "differs", s.k, s.s, s.h, s.w);
+    free(dz); free(ds);
     free(x); free(dy); free(y1); free(y2); free(ws); free(dx1); free(dx2);
 }
 
@@ -150,6 +194,13 @@ static void check_max(Rng *r, PoolShape s, int n)
     CHECK(memcmp(y1, y2, sizeof(float) * ny) == 0 && ex < 1e-6,
           "maxpool k%d s%d %dx%d: differs from the window scan (dx %g)", s.k,
           s.s, s.h, s.w, ex);
+    float *dz = calloc(nx, sizeof(float)), *ds = nan_buf(nx);
+    maxpool_backward_naive(&s, n, x, dy, dz);
+    maxpool_backward_part(&s, n, 0, n / 2, x, dy, ds, 1, ws);
+    maxpool_backward_part(&s, n, n / 2, n, x, dy, ds, 1, ws);
+    CHECK(stored_ok(ds, dz, nx, 1e-6), "maxpool k%d s%d %dx%d: stored dx "
+          "differs", s.k, s.s, s.h, s.w);
+    free(dz); free(ds);
     free(x); free(dy); free(y1); free(y2); free(dx1); free(dx2); free(ws);
 }
 
@@ -229,6 +280,10 @@ int main(void)
     for (int st = 1; st <= 2; st++) {
         check_dw(&r, dwconv_shape_make(2, 3, st, 28, 28), 41, 1);
         check_dw(&r, dwconv_shape_make(2, 7, st, 14, 13), 97, 0);
+        /* rows wider than one register block of the row kernel */
+        check_dw(&r, dwconv_shape_make(2, 5, st, 6, 45), 3, 1);
+        check_dw(&r, dwconv_shape_make(2, 3, st, 4, 75), 3, 0);
+        check_avg(&r, pool_shape_make(2, 3, st, 5, 70), 3);
         check_avg(&r, pool_shape_make(2, 3, st, 28, 28), 41);
         check_max(&r, pool_shape_make(2, 3, st, 28, 28), 41);
     }

@@ -10,7 +10,11 @@
  * (at most a quarter may be).  Thousands of ReLUs downstream of any
  * coordinate make the loss piecewise smooth on a fine scale, so a few
  * percent of coordinates may still disagree; a wrong layer gradient makes
- * every coordinate feeding it disagree. */
+ * every coordinate feeding it disagree.
+ *
+ * Gradients a layer stores rather than adds to (Layer.grad_set) must not
+ * depend on what their memory held: a backward pass over an activation
+ * gradient arena full of NaN gives the same parameter gradients. */
 #include "config.h"
 
 #include <math.h>
@@ -18,6 +22,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "nn/network_impl.h"
 #include "train/child.h"
 #include "base/rng.h"
 
@@ -265,6 +270,49 @@ static void check_threads(const Genotype *g)
         net_free(net[i]);
 }
 
+/* Two backward passes of one network, the second after the activation
+ * gradients' memory was filled with NaN: bit-identical parameter
+ * gradients. */
+static void check_stale_grads(const char *name, const Genotype *g,
+                              int threads)
+{
+    ChildShape sh = { 4, 1, 1, 12, 12, 10 };
+    Net *net;
+    Tensor *x, *lo;
+    NvError err;
+    uint8_t labels[GC_BATCH] = { 3, 1, 7, 0 };
+    if (child_build(g, &sh, GC_BATCH, &net, &x, &lo, &err) != NV_OK ||
+        net_set_threads(net, threads, &err) != NV_OK ||
+        net_finish(net, 5, &err) != NV_OK) {
+        CHECK(0, "%s: %s", name, err.msg);
+        net_free(net);
+        return;
+    }
+    Rng r;
+    rng_seed(&r, 9, 0);
+    for (size_t k = 0; k < (size_t)GC_BATCH * 144; k++)
+        x->x[k] = rng_uniformf(&r, -1, 1);
+    size_t np = (size_t)net_param_count(net);
+    float *first = malloc(sizeof(float) * np), *w, *gr, *m;
+    net_params(net, &w, &gr, &m);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            for (size_t k = 0; k < net->nact_g; k++)
+                net->act_g[k] = NAN;
+        net_forward(net, GC_BATCH, 1);
+        net_zero_grad(net);
+        loss_softmax_xent(lo->x, 10, GC_BATCH, labels, lo->g, NULL);
+        net_backward(net, GC_BATCH);
+        if (pass == 0)
+            memcpy(first, gr, sizeof(float) * np);
+    }
+    CHECK(memcmp(first, gr, sizeof(float) * np) == 0,
+          "%s, %d threads: gradients depend on stale gradient memory", name,
+          threads);
+    free(first);
+    net_free(net);
+}
+
 int main(void)
 {
     NvError err;
@@ -309,6 +357,11 @@ int main(void)
 
     check_threads(geno_nasnet_a());
     check_threads(&a);
+    for (int t = 1; t <= 2; t++) {
+        check_stale_grads("nasnet-a", geno_nasnet_a(), t);
+        check_stale_grads("all-ops", &a, t);
+        check_stale_grads("unused-h(i)", &b, t);
+    }
     gradcheck_child("nasnet-a", geno_nasnet_a());
     gradcheck_child("all-ops", &a);
     gradcheck_child("unused-h(i)", &b);

@@ -146,7 +146,7 @@ void bn_sums_backward(int c, long m, long stride, const float *x,
 void bn_backward_part(int c, long m, long stride, const float *x,
                       const float *gamma, const float *mean,
                       const float *invstd, const float *dy, const BnParts *bp,
-                      float *dx, float *dgamma, float *dbeta)
+                      float *dx, int dx_set, float *dgamma, float *dbeta)
 {
     for (int ch = 0; ch < c; ch++) {
         double n = 0.0, sg = 0.0, sgx = 0.0;
@@ -170,8 +170,12 @@ void bn_backward_part(int c, long m, long stride, const float *x,
         float *dr = dx + (long)ch * stride;
         const float k = gamma[ch] * is;
         const float a = sum_dy / (float)n, b = sum_dy_xhat / (float)n * is;
-        for (long i = 0; i < m; i++)
-            dr[i] += k * (gr[i] - a - (xr[i] - mu) * b);
+        if (dx_set)
+            for (long i = 0; i < m; i++)
+                dr[i] = k * (gr[i] - a - (xr[i] - mu) * b);
+        else
+            for (long i = 0; i < m; i++)
+                dr[i] += k * (gr[i] - a - (xr[i] - mu) * b);
     }
 }
 

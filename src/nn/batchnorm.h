@@ -71,13 +71,14 @@ void bn_recal_finish(int c, const double *acc, float *run_mean,
 void bn_sums_backward(int c, long m, long stride, const float *x,
                       const float *dy, double *out);
 
-/* bn_backward_part - accumulate dx over this part's values, and (when not
- * NULL: exactly one part passes them) dgamma and dbeta, from dy, the x,
- * mean and invstd of the training-mode forward pass, and bp. */
+/* bn_backward_part - accumulate dx (with dx_set: store it, whatever dx
+ * held) over this part's values, and (when not NULL: exactly one part
+ * passes them) dgamma and dbeta, from dy, the x, mean and invstd of the
+ * training-mode forward pass, and bp. */
 void bn_backward_part(int c, long m, long stride, const float *x,
                       const float *gamma, const float *mean,
                       const float *invstd, const float *dy, const BnParts *bp,
-                      float *dx, float *dgamma, float *dbeta);
+                      float *dx, int dx_set, float *dgamma, float *dbeta);
 
 /* bn_forward_infer - y = gamma (x - run_mean) / sqrt(run_var + eps) + beta
  * over m values per channel at x + ch * stride.  y may equal x. */

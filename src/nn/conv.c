@@ -591,8 +591,8 @@ static int pw_back_rows(const ConvShape *s)
  * stay vectors (in ws, after the packed chunks) until the last chunk. */
 static void pw_backward(const ConvShape *s, int relu, const float *x,
                         long xstride, long cols, const float *w,
-                        const float *dy, float *dx, float *dw, long part,
-                        float *ws)
+                        const float *dy, float *dx, int dx_set, float *dw,
+                        long part, float *ws)
 {
     const int cin = s->cin, cout = s->cout, plain = conv_is_plain(s);
     const int need_x = dw || (dx && relu);
@@ -613,7 +613,7 @@ static void pw_backward(const ConvShape *s, int relu, const float *x,
             continue;
         if (plain) {
             pw_gemm(cin, cout, w, 1, cin, pd, relu ? px : NULL, chunk,
-                    dx + c0, xstride, len, 1);
+                    dx + c0, xstride, len, !dx_set);
         } else {
             pw_gemm(cin, cout, w, 1, cin, pd, relu ? px : NULL, chunk, pg,
                     chunk, len, 0);
@@ -651,9 +651,15 @@ void conv_forward_part(const ConvShape *s, int n, int b0, int b1,
                 1.0f, w, K, B, ldb, 0.0f, y + (size_t)b0 * ohw, cols);
 }
 
+int conv_sets_dx(const ConvShape *s, int relu_in)
+{
+    return conv_is_plain(s) && (conv_use_pw(s, relu_in) || !relu_in);
+}
+
 void conv_backward_part(const ConvShape *s, int n, int b0, int b1,
                         int relu_in, const float *x, const float *w,
-                        const float *dy, float *dx, float *dw, float *col)
+                        const float *dy, float *dx, int dx_set, float *dw,
+                        float *col)
 {
     const int K = s->cin * s->kh * s->kw;
     const int ohw = s->oh * s->ow, cols = n * ohw;
@@ -665,7 +671,7 @@ void conv_backward_part(const ConvShape *s, int n, int b0, int b1,
     if (conv_use_pw(s, relu_in)) {
         const size_t hw = (size_t)s->h * s->w, xo = (size_t)b0 * hw;
         pw_backward(s, relu_in, x + xo, (long)n * (long)hw, cols, w, dy + o,
-                    dx ? dx + xo : NULL, dw, part, col);
+                    dx ? dx + xo : NULL, dx_set, dw, part, col);
         return;
     }
     if (dw) {
@@ -683,7 +689,8 @@ void conv_backward_part(const ConvShape *s, int n, int b0, int b1,
         return;
     if (plain && !relu_in) {
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, part, s->cout,
-                    1.0f, w, K, dy + o, cols, 1.0f, dx + o, cols);
+                    1.0f, w, K, dy + o, cols, dx_set ? 0.0f : 1.0f, dx + o,
+                    cols);
         return;
     }
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, part, s->cout,
@@ -701,7 +708,7 @@ void conv_backward(const ConvShape *s, int n, int relu_in, const float *x,
                    const float *w, const float *dy, float *dx, float *dw,
                    float *ws)
 {
-    conv_backward_part(s, n, 0, n, relu_in, x, w, dy, dx, dw, ws);
+    conv_backward_part(s, n, 0, n, relu_in, x, w, dy, dx, 0, dw, ws);
 }
 
 void conv_forward_naive(const ConvShape *s, int n, int relu_in,

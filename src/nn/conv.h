@@ -50,13 +50,21 @@ void conv_backward(const ConvShape *s, int n, int relu_in, const float *x,
  * [b0, b1) of the batch of n, so threads can split a batch: outputs and dx
  * of other images are not touched; col is this part's own scratch of
  * conv_workspace(s, b1 - b0) floats; dw is accumulated with this part's
- * contribution only. */
+ * contribution only.  With dx_set (allowed only where conv_sets_dx holds)
+ * dx is stored instead of added to: every value of these images' planes
+ * is written, whatever dx held. */
 void conv_forward_part(const ConvShape *s, int n, int b0, int b1,
                        int relu_in, const float *x, const float *w, float *y,
                        float *col);
 void conv_backward_part(const ConvShape *s, int n, int b0, int b1,
                         int relu_in, const float *x, const float *w,
-                        const float *dy, float *dx, float *dw, float *col);
+                        const float *dy, float *dx, int dx_set, float *dw,
+                        float *col);
+
+/* conv_sets_dx - whether conv_backward_part can store dx (dx_set) for this
+ * shape: a 1x1 convolution reading x itself (stride 1, no shift) whose
+ * input gradient is one product, not a scatter. */
+int conv_sets_dx(const ConvShape *s, int relu_in);
 
 /* Naive references: same contracts, no workspace, plain loops. */
 void conv_forward_naive(const ConvShape *s, int n, int relu_in,

@@ -22,7 +22,9 @@
  * Padding is written once per call: each chunk overwrites only the image
  * pixels, which land in the same places for every chunk of the same size.
  * A chunk smaller than the one before clears the buffers again first: with
- * a batch that does not split into equal chunks, once per channel. */
+ * a batch that does not split into equal chunks, once per channel.
+ * The stacks themselves (geometry, copies in and out) are in dwstack.c,
+ * the row-blocked kernels in dwrows.c. */
 #include "config.h"
 
 /* GCC's -O2 vectorises only loops whose trip count is a known multiple of
@@ -36,14 +38,9 @@
 #include <string.h>
 
 #include "nn/dwconv.h"
+#include "nn/dwrows.h"
+#include "nn/dwstack.h"
 #include "base/vecops.h"
-
-/* Blocks run up to 2 vectors past the last output: the slack every
- * stacked buffer carries. */
-#define DW_TAIL (2 * VEC_W)
-/* Floats a chunk's stack aims at: a few such buffers per thread stay in
- * L2 and the runs over them are long. */
-#define DW_STACK_FLOATS 16384
 
 /* Full unrolling of the loops over a kernel row, so its accumulators stay
  * in registers (GCC does not unroll them by itself at -O2). */
@@ -54,16 +51,6 @@
 #endif
 #define DW_MAX_TAPS (DWCONV_MAX_K * DWCONV_MAX_K)
 
-typedef struct {
-    int qw;       /* phase plane width */
-    int pitch;    /* padded rows per image in the stack */
-    int orows;    /* stack output rows per image: pitch / stride */
-    int chunk;    /* most images per stack */
-    size_t qsize; /* floats per phase plane of a full stack, with slack */
-    size_t glen;  /* floats of the spread gradient G, margin included */
-    size_t gmargin; /* G's leading zeros: the largest transposed tap */
-} DwPlan;
-
 DwShape dwconv_shape_make(int c, int k, int stride, int h, int w)
 {
     DwShape s = { c, k, stride, k / 2, h, w, 0, 0 };
@@ -72,257 +59,19 @@ DwShape dwconv_shape_make(int c, int k, int stride, int h, int w)
     return s;
 }
 
-static DwPlan dw_plan(const DwShape *s)
-{
-    DwPlan q;
-    q.qw = (s->w + 2 * s->p + s->s - 1) / s->s;
-    q.pitch = s->h + s->p;
-    if (s->s == 2 && (q.pitch & 1))
-        q.pitch++;
-    q.orows = q.pitch / s->s;
-    q.chunk = DW_STACK_FLOATS / (q.pitch * q.qw);
-    if (q.chunk < 1)
-        q.chunk = 1;
-    const int reach = (s->k - 1) / s->s; /* rows (and columns) a tap reaches */
-    q.qsize = (size_t)(q.chunk * q.orows + reach + 1) * q.qw + reach + DW_TAIL;
-    q.gmargin = (size_t)(s->k / 2) * q.qw + (size_t)(s->k / 2);
-    q.glen = q.gmargin + (size_t)q.chunk * q.orows * q.qw + 2 * DW_TAIL;
-    return q;
-}
-
-/* Images per stack for n images: chunks of near-equal size, so all but the
- * last have the same size and the padding stays written. */
-static int dw_chunk(const DwPlan *q, int n)
-{
-    if (n <= q->chunk)
-        return n < 1 ? 1 : n;
-    int chunks = (n + q->chunk - 1) / q->chunk;
-    return (n + chunks - 1) / chunks;
-}
-
-/* Floats of stack outputs (and of each gradient phase plane) for nb images. */
-static size_t dw_ylen(const DwPlan *q, int nb)
-{
-    return (size_t)nb * q->orows * q->qw;
-}
-
 /* Workspace: P (input phase planes), buf (gradient phase planes or the
  * padded gradient), G (spread gradient, stride 2), Y (stack outputs), C
  * (a chunk of compact [h][w] planes), K (average pooling's window counts,
  * an [oh][ow] plane). */
 size_t dwconv_workspace(const DwShape *s)
 {
-    DwPlan q = dw_plan(s);
-    return 2 * (size_t)s->s * s->s * q.qsize + q.glen + dw_ylen(&q, q.chunk) +
-           DW_TAIL + (size_t)q.chunk * s->h * s->w + DW_TAIL +
+    DwPlan q = dwstack_plan(s);
+    return 2 * (size_t)s->s * s->s * q.qsize + q.glen + dwstack_yregion(&q) +
+           (size_t)q.chunk * s->h * s->w + DW_TAIL +
            (size_t)s->oh * s->ow;
 }
 
-typedef struct {
-    float *P, *buf, *G, *Y, *C, *K;
-} DwRegions;
 
-static DwRegions dw_regions(const DwShape *s, const DwPlan *q, float *ws)
-{
-    DwRegions r;
-    const size_t planes = q->qsize * s->s * s->s;
-    r.P = ws;
-    r.buf = ws + planes;
-    r.G = ws + 2 * planes;
-    r.Y = r.G + q->glen;
-    r.C = r.Y + dw_ylen(q, q->chunk) + DW_TAIL;
-    r.K = r.C + (size_t)q->chunk * s->h * s->w + DW_TAIL;
-    return r;
-}
-
-/* A buffer whose padding is written once: `filled` is the largest chunk
- * written into it since it was last cleared (0: never). */
-static void dw_fill(float *b, size_t len, float v)
-{
-    if (v == 0.0f) {
-        memset(b, 0, sizeof(float) * len);
-        return;
-    }
-    for (size_t i = 0; i < len; i++)
-        b[i] = v;
-}
-
-/* Clear b (len floats, to v) unless its padding still holds for a chunk of
- * nb images. */
-static void dw_prepare(float *b, size_t len, float v, int *filled, int nb)
-{
-    if (*filled == 0 || nb < *filled) {
-        dw_fill(b, len, v);
-        *filled = nb;
-    } else if (nb > *filled) {
-        *filled = nb;
-    }
-}
-
-/* Whole-run helpers with restrict pointers, so they vectorise.  Rows of
- * a plane (7 to 28 floats) are moved with vec_copy, whole vectors without
- * scalar tails; the arithmetic runs over whole planes or
- * whole stacks. */
-static void run_relu(float *restrict d, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        d[i] = d[i] < 0.0f ? 0.0f : d[i]; /* NaN stays NaN */
-}
-
-static void run_div(float *d, const float *a, const float *restrict b,
-                    size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        d[i] = a[i] / b[i];
-}
-
-/* d[i] += s[i], or only where x[i] > 0 when x is given (ReLU's mask). */
-static void run_add(float *restrict d, const float *restrict s,
-                    const float *restrict x, size_t n)
-{
-    if (x)
-        for (size_t i = 0; i < n; i++)
-            d[i] += x[i] > 0.0f ? s[i] : 0.0f;
-    else
-        for (size_t i = 0; i < n; i++)
-            d[i] += s[i];
-}
-
-/* Stride 2: a row's pixel j lands in padded column c = j + p, which is
- * column c/2 of the even or the odd phase plane.  Split src [w] into the
- * rows even and odd, in pairs so the loop vectorises. */
-static void row_split(float *restrict even, float *restrict odd,
-                      const float *restrict src, int w, int p)
-{
-    int j = 0;
-    if (p & 1) { /* pixel 0 is odd */
-        odd[p >> 1] = src[0];
-        j = 1;
-    }
-    const int base = (j + p) >> 1, pairs = (w - j) / 2;
-    float *restrict e = even + base, *restrict o = odd + base;
-    const float *restrict sp = src + j;
-    for (int t = 0; t < pairs; t++) {
-        e[t] = sp[2 * t];
-        o[t] = sp[2 * t + 1];
-    }
-    if ((w - j) & 1)
-        e[pairs] = sp[2 * pairs];
-}
-
-/* The inverse of row_split: d [w] from the rows even and odd. */
-static void row_merge(float *restrict d, const float *restrict even,
-                      const float *restrict odd, int w, int p)
-{
-    int j = 0;
-    if (p & 1) {
-        d[0] = odd[p >> 1];
-        j = 1;
-    }
-    const int base = (j + p) >> 1, pairs = (w - j) / 2;
-    const float *restrict e = even + base, *restrict o = odd + base;
-    float *restrict dp = d + j;
-    for (int t = 0; t < pairs; t++) {
-        dp[2 * t] = e[t];
-        dp[2 * t + 1] = o[t];
-    }
-    if ((w - j) & 1)
-        dp[2 * pairs] = e[pairs];
-}
-
-/* Write nb planes x [nb][h][w] (ReLU'd if relu) into the image pixels of
- * the stacked phase planes P; the padding is left as it is. */
-static void dw_stack_in(const DwShape *s, const DwPlan *q, int relu,
-                        const float *x, int nb, float *P)
-{
-    const size_t plane = (size_t)s->h * s->w;
-    for (int b = 0; b < nb; b++)
-        for (int i = 0; i < s->h; i++) {
-            const int r = b * q->pitch + s->p + i;
-            const float *src = x + b * plane + (size_t)i * s->w;
-            if (s->s == 1) {
-                vec_copy(P + (size_t)r * q->qw + s->p, src, (size_t)s->w);
-                continue;
-            }
-            /* stride 2: padded row r is row r/2 of the phase planes of
-             * row parity r%2 */
-            float *even = P + (size_t)((r & 1) * 2) * q->qsize +
-                          (size_t)(r >> 1) * q->qw;
-            row_split(even, even + q->qsize, src, s->w, s->p);
-        }
-    if (!relu)
-        return;
-    /* relu(0) = 0, so the padding may be swept with the pixels: rows up to
-     * the last image's bottom padding, in every phase plane */
-    const size_t used = dw_ylen(q, nb) + (size_t)((s->k - 1) / s->s + 1) * q->qw;
-    for (int ph = 0; ph < s->s * s->s; ph++)
-        run_relu(P + (size_t)ph * q->qsize, used);
-}
-
-/* Write nb output-shaped planes dy [nb][oh][ow] (divided by K [oh][ow]
- * when K is given, through C) as stack output rows of width qw at dst;
- * the rest of dst is left as it is (zero). */
-static void dw_stack_out_rows_in(const DwShape *s, const DwPlan *q,
-                                 const float *dy, const float *K, int nb,
-                                 float *C, float *dst)
-{
-    const size_t oplane = (size_t)s->oh * s->ow;
-    if (K) {
-        for (int b = 0; b < nb; b++)
-            run_div(C + b * oplane, dy + b * oplane, K, oplane);
-        dy = C;
-    }
-    for (int b = 0; b < nb; b++)
-        for (int oy = 0; oy < s->oh; oy++)
-            vec_copy(dst + (size_t)(b * q->orows + oy) * q->qw,
-                     dy + b * oplane + (size_t)oy * s->ow, (size_t)s->ow);
-}
-
-/* y [nb][oh][ow] = the stack outputs Y (divided by K when given). */
-static void dw_stack_out(const DwShape *s, const DwPlan *q, const float *Y,
-                         const float *K, int nb, float *y)
-{
-    const size_t oplane = (size_t)s->oh * s->ow;
-    for (int b = 0; b < nb; b++) {
-        float *yp = y + b * oplane;
-        for (int oy = 0; oy < s->oh; oy++)
-            vec_copy(yp + (size_t)oy * s->ow,
-                     Y + (size_t)(b * q->orows + oy) * q->qw, (size_t)s->ow);
-        if (K)
-            run_div(yp, yp, K, oplane);
-    }
-}
-
-/* dx [nb][h][w] += the gradient of the padded stack, masked by x > 0 when
- * x is given.  The gradient is D: phase planes of the padded stack, or
- * (rows_from_outputs, stride 1) stack outputs whose row b * pitch + i is
- * image b's row i.  C is scratch for the chunk's compact planes, so the
- * masked sum is one long loop. */
-static void dw_unstack_add(const DwShape *s, const DwPlan *q, const float *D,
-                           int rows_from_outputs, const float *x, int nb,
-                           float *C, float *dx)
-{
-    const size_t plane = (size_t)s->h * s->w;
-    for (int b = 0; b < nb; b++)
-        for (int i = 0; i < s->h; i++) {
-            float *cr = C + b * plane + (size_t)i * s->w;
-            if (rows_from_outputs) {
-                vec_copy(cr, D + (size_t)(b * q->pitch + i) * q->qw,
-                         (size_t)s->w);
-                continue;
-            }
-            const int r = b * q->pitch + s->p + i;
-            if (s->s == 1) {
-                vec_copy(cr, D + (size_t)r * q->qw + s->p, (size_t)s->w);
-                continue;
-            }
-            /* padded (r, c) is at row r/2, column c/2 of phase (r%2, c%2) */
-            const float *ph = D + (size_t)((r & 1) * 2) * q->qsize +
-                              (size_t)(r >> 1) * q->qw;
-            row_merge(cr, ph, ph + q->qsize, s->w, s->p);
-        }
-    run_add(dx, C, x, (size_t)nb * plane);
-}
 
 /* Offset of tap (ki, kj) in the phase planes. */
 static inline size_t dw_tap(const DwShape *s, const DwPlan *q, int ki, int kj)
@@ -381,13 +130,17 @@ static void dw_run(const float *P, const size_t *off, const float *w,
 }
 
 /* Y = the k x k correlation of the stacked phase planes P with w over the
- * outputs of nb images. */
+ * outputs of nb images: the row kernel (dwrows.c) where it has one, which
+ * leaves columns past ow of each row undefined, else the flat loop. */
 static void dw_stack_conv(const DwShape *s, const DwPlan *q, const float *P,
                           const float *w, int nb, float *Y)
 {
+    if (dwrows_conv(P, q->qsize, q->qw, s->k, s->s, w, nb * q->orows, s->ow,
+                    Y))
+        return;
     size_t off[DW_MAX_TAPS];
     dw_tap_offsets(s, q, off);
-    dw_run(P, off, w, s->k * s->k, dw_ylen(q, nb), Y);
+    dw_run(P, off, w, s->k * s->k, dwstack_ylen(q, nb), Y);
 }
 
 /* Stride 2: the gradient of the padded stack as phase planes D (in buf),
@@ -396,7 +149,7 @@ static void dw_stack_gather(const DwShape *s, const DwPlan *q, const float *wc,
                             const float *G, int nb, float *D)
 {
     const int k = s->k;
-    const size_t len = dw_ylen(q, nb);
+    const size_t len = dwstack_ylen(q, nb);
     for (int a = 0; a < 2; a++)
         for (int b = 0; b < 2; b++) {
             size_t off[DW_MAX_TAPS];
@@ -443,7 +196,10 @@ dw_stack_dw_k(const DwShape *s, const DwPlan *q, const float *Y,
 static void dw_stack_dw(const DwShape *s, const DwPlan *q, const float *Y,
                         const float *P, int nb, float *dwc)
 {
-    const size_t len = dw_ylen(q, nb);
+    if (dwrows_dw(P, q->qsize, q->qw, s->k, s->s, Y, nb * q->orows, s->ow,
+                  dwc))
+        return;
+    const size_t len = dwstack_ylen(q, nb);
     switch (s->k) {
     case 3:
         dw_stack_dw_k(s, q, Y, P, len, dwc, 3);
@@ -464,31 +220,32 @@ void dwconv_forward_part(const DwShape *s, int n, int b0, int b1,
                          int relu_in, const float *x, const float *w, float *y,
                          float *ws)
 {
-    const DwPlan q = dw_plan(s);
-    const DwRegions r = dw_regions(s, &q, ws);
+    const DwPlan q = dwstack_plan(s);
+    const DwRegions r = dwstack_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t planes = q.qsize * s->s * s->s;
-    const int chunk = dw_chunk(&q, b1 - b0);
+    const int chunk = dwstack_chunk(&q, b1 - b0);
     int filled = 0;
     for (int c = 0; c < s->c; c++) {
         const float *wc = w + (size_t)c * s->k * s->k;
         for (int bb = b0; bb < b1; bb += chunk) {
             const int nb = b1 - bb < chunk ? b1 - bb : chunk;
             const size_t pi = (size_t)c * n + bb;
-            dw_prepare(r.P, planes, 0.0f, &filled, nb);
-            dw_stack_in(s, &q, relu_in, x + pi * plane, nb, r.P);
+            dwstack_prepare(r.P, planes, 0.0f, &filled, nb);
+            dwstack_in(s, &q, relu_in, x + pi * plane, nb, r.P);
             dw_stack_conv(s, &q, r.P, wc, nb, r.Y);
-            dw_stack_out(s, &q, r.Y, NULL, nb, y + pi * oplane);
+            dwstack_out(s, &q, r.Y, NULL, nb, y + pi * oplane);
         }
     }
 }
 
-/* dx [nb][h][w] += the transposed convolution with wc of the output
- * gradient, which is in buf as a padded stack (stride 1) or in G spread
- * (stride 2); masked by x > 0 when x is given.  Y and (stride 2) buf are
- * overwritten. */
+/* dx [nb][h][w] += (with set: =) the transposed convolution with wc of
+ * the output gradient, which is in buf as a padded stack (stride 1) or in
+ * G spread (stride 2); masked by x > 0 when x is given.  Y and (stride 2)
+ * buf are overwritten. */
 static void dw_stack_dx(const DwShape *s, const DwPlan *q, const float *wc,
-                        const DwRegions *r, const float *x, int nb, float *dx)
+                        const DwRegions *r, const float *x, int nb, float *dx,
+                        int set)
 {
     const int k = s->k;
     if (s->s == 1) {
@@ -496,11 +253,11 @@ static void dw_stack_dx(const DwShape *s, const DwPlan *q, const float *wc,
         for (int t = 0; t < k * k; t++)
             flip[t] = wc[k * k - 1 - t];
         dw_stack_conv(s, q, r->buf, flip, nb, r->Y);
-        dw_unstack_add(s, q, r->Y, 1, x, nb, r->C, dx);
+        dwstack_unstack_add(s, q, r->Y, 1, x, nb, r->C, dx, set);
         return;
     }
     dw_stack_gather(s, q, wc, r->G, nb, r->buf);
-    dw_unstack_add(s, q, r->buf, 0, x, nb, r->C, dx);
+    dwstack_unstack_add(s, q, r->buf, 0, x, nb, r->C, dx, set);
 }
 
 /* The output gradient dy [nb][oh][ow] (divided by K when given) into the
@@ -513,26 +270,27 @@ static const float *dw_grad_in(const DwShape *s, const DwPlan *q,
 {
     if (s->s == 1) {
         float *Ydy = r->buf + (size_t)s->p * q->qw + s->p;
-        dw_prepare(r->buf, q->qsize, 0.0f, filled, nb);
-        dw_stack_out_rows_in(s, q, dy, K, nb, r->C, Ydy);
+        dwstack_prepare(r->buf, q->qsize, 0.0f, filled, nb);
+        dwstack_out_rows_in(s, q, dy, K, nb, r->C, Ydy);
         return Ydy;
     }
     float *Ydy = r->G + q->gmargin;
-    dw_prepare(r->G, q->glen, 0.0f, filled, nb);
-    dw_stack_out_rows_in(s, q, dy, K, nb, r->C, Ydy);
+    dwstack_prepare(r->G, q->glen, 0.0f, filled, nb);
+    dwstack_out_rows_in(s, q, dy, K, nb, r->C, Ydy);
     return Ydy;
 }
 
 void dwconv_backward_part(const DwShape *s, int n, int b0, int b1,
                           int relu_in, const float *x, const float *w,
-                          const float *dy, float *dx, float *dw, float *ws)
+                          const float *dy, float *dx, int dx_set, float *dw,
+                          float *ws)
 {
-    const DwPlan q = dw_plan(s);
-    const DwRegions r = dw_regions(s, &q, ws);
+    const DwPlan q = dwstack_plan(s);
+    const DwRegions r = dwstack_regions(s, &q, ws);
     const int k = s->k;
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t planes = q.qsize * s->s * s->s;
-    const int chunk = dw_chunk(&q, b1 - b0);
+    const int chunk = dwstack_chunk(&q, b1 - b0);
     int filled_p = 0, filled_g = 0;
     for (int c = 0; c < s->c; c++) {
         const float *wc = w + (size_t)c * k * k;
@@ -544,13 +302,13 @@ void dwconv_backward_part(const DwShape *s, int n, int b0, int b1,
             const float *Ydy = dw_grad_in(s, &q, &r, dy + pi * oplane, NULL,
                                           nb, &filled_g);
             if (dwc) {
-                dw_prepare(r.P, planes, 0.0f, &filled_p, nb);
-                dw_stack_in(s, &q, relu_in, xp, nb, r.P);
+                dwstack_prepare(r.P, planes, 0.0f, &filled_p, nb);
+                dwstack_in(s, &q, relu_in, xp, nb, r.P);
                 dw_stack_dw(s, &q, Ydy, r.P, nb, dwc);
             }
             if (dx)
                 dw_stack_dx(s, &q, wc, &r, relu_in ? xp : NULL, nb,
-                            dx + pi * plane);
+                            dx + pi * plane, dx_set);
         }
     }
 }
@@ -581,11 +339,11 @@ static void dw_counts(const DwShape *s, float *K)
 void dwconv_avg_forward_part(const DwShape *s, int n, int b0, int b1,
                              const float *x, float *y, float *ws)
 {
-    const DwPlan q = dw_plan(s);
-    const DwRegions r = dw_regions(s, &q, ws);
+    const DwPlan q = dwstack_plan(s);
+    const DwRegions r = dwstack_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t planes = q.qsize * s->s * s->s;
-    const int chunk = dw_chunk(&q, b1 - b0);
+    const int chunk = dwstack_chunk(&q, b1 - b0);
     float ones[DW_MAX_TAPS];
     for (int t = 0; t < s->k * s->k; t++)
         ones[t] = 1.0f;
@@ -595,20 +353,21 @@ void dwconv_avg_forward_part(const DwShape *s, int n, int b0, int b1,
         for (int bb = b0; bb < b1; bb += chunk) {
             const int nb = b1 - bb < chunk ? b1 - bb : chunk;
             const size_t pi = (size_t)c * n + bb;
-            dw_prepare(r.P, planes, 0.0f, &filled, nb);
-            dw_stack_in(s, &q, 0, x + pi * plane, nb, r.P);
+            dwstack_prepare(r.P, planes, 0.0f, &filled, nb);
+            dwstack_in(s, &q, 0, x + pi * plane, nb, r.P);
             dw_stack_conv(s, &q, r.P, ones, nb, r.Y);
-            dw_stack_out(s, &q, r.Y, r.K, nb, y + pi * oplane);
+            dwstack_out(s, &q, r.Y, r.K, nb, y + pi * oplane);
         }
 }
 
 void dwconv_avg_backward_part(const DwShape *s, int n, int b0, int b1,
-                              const float *dy, float *dx, float *ws)
+                              const float *dy, float *dx, int dx_set,
+                              float *ws)
 {
-    const DwPlan q = dw_plan(s);
-    const DwRegions r = dw_regions(s, &q, ws);
+    const DwPlan q = dwstack_plan(s);
+    const DwRegions r = dwstack_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
-    const int chunk = dw_chunk(&q, b1 - b0);
+    const int chunk = dwstack_chunk(&q, b1 - b0);
     float ones[DW_MAX_TAPS];
     for (int t = 0; t < s->k * s->k; t++)
         ones[t] = 1.0f;
@@ -620,7 +379,7 @@ void dwconv_avg_backward_part(const DwShape *s, int n, int b0, int b1,
             const size_t pi = (size_t)c * n + bb;
             /* dy / count into the stack, then the transposed box filter */
             dw_grad_in(s, &q, &r, dy + pi * oplane, r.K, nb, &filled);
-            dw_stack_dx(s, &q, ones, &r, NULL, nb, dx + pi * plane);
+            dw_stack_dx(s, &q, ones, &r, NULL, nb, dx + pi * plane, dx_set);
         }
 }
 
@@ -649,41 +408,75 @@ static inline VecF dw_max_vec(const float *P, const size_t *off, int taps,
     return m;
 }
 
+/* D[off[t] + i] += Ydy[i] for the tap t that holds the maximum of output
+ * i's window (the first in row order, as dw_max_vec takes it: a later tap
+ * wins only when greater, or NaN while the maximum is not), i in [0, len).
+ * The winning taps go to A (len ints, rounded up to a vector) first, then
+ * each tap adds over the whole run: stores to D never overlap a load just
+ * after them at an offset one float apart (which would stall store
+ * forwarding).  Inlined for a constant tap count. */
+static inline __attribute__((always_inline)) void
+dw_max_back_run(const float *P, const size_t *off, const float *Ydy,
+                size_t len, int *A, float *D, const int taps)
+{
+    for (size_t i0 = 0; i0 < len; i0 += VEC_W) {
+        VecF m = vec_load(P + off[0] + i0);
+        VecI arg = { 0 };
+        for (int t = 1; t < taps; t++) {
+            const VecF v = vec_load(P + off[t] + i0);
+            const VecI up = ((v > m) | (v != v)) & ~(VecI)(m != m);
+            m = vec_select(up, v, m);
+            arg = (up & t) | (arg & ~up);
+        }
+        memcpy(A + i0, &arg, sizeof arg);
+    }
+    for (int t = 0; t < taps; t++) {
+        float *Dt = D + off[t];
+        for (size_t i0 = 0; i0 < len; i0 += VEC_W) {
+            VecI arg, g;
+            memcpy(&arg, A + i0, sizeof arg);
+            memcpy(&g, Ydy + i0, sizeof g);
+            VecF d = vec_load(Dt + i0) + (VecF)(g & (arg == t));
+            memcpy(Dt + i0, &d, sizeof d);
+        }
+    }
+}
+
 /* The input planes are stacked with -inf padding: the pads never win. */
 void dwconv_max_forward_part(const DwShape *s, int n, int b0, int b1,
                              const float *x, float *y, float *ws)
 {
-    const DwPlan q = dw_plan(s);
-    const DwRegions r = dw_regions(s, &q, ws);
+    const DwPlan q = dwstack_plan(s);
+    const DwRegions r = dwstack_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t planes = q.qsize * s->s * s->s;
-    const int taps = s->k * s->k, chunk = dw_chunk(&q, b1 - b0);
+    const int taps = s->k * s->k, chunk = dwstack_chunk(&q, b1 - b0);
     size_t off[DW_MAX_TAPS];
     dw_tap_offsets(s, &q, off);
     int filled = 0;
     for (int c = 0; c < s->c; c++)
         for (int bb = b0; bb < b1; bb += chunk) {
             const int nb = b1 - bb < chunk ? b1 - bb : chunk;
-            const size_t pi = (size_t)c * n + bb, len = dw_ylen(&q, nb);
-            dw_prepare(r.P, planes, -INFINITY, &filled, nb);
-            dw_stack_in(s, &q, 0, x + pi * plane, nb, r.P);
+            const size_t pi = (size_t)c * n + bb, len = dwstack_ylen(&q, nb);
+            dwstack_prepare(r.P, planes, -INFINITY, &filled, nb);
+            dwstack_in(s, &q, 0, x + pi * plane, nb, r.P);
             for (size_t i0 = 0; i0 < len; i0 += VEC_W) {
                 VecF m = dw_max_vec(r.P, off, taps, i0);
                 memcpy(r.Y + i0, &m, sizeof m);
             }
-            dw_stack_out(s, &q, r.Y, NULL, nb, y + pi * oplane);
+            dwstack_out(s, &q, r.Y, NULL, nb, y + pi * oplane);
         }
 }
 
 void dwconv_max_backward_part(const DwShape *s, int n, int b0, int b1,
                               const float *x, const float *dy, float *dx,
-                              float *ws)
+                              int dx_set, float *ws)
 {
-    const DwPlan q = dw_plan(s);
-    const DwRegions r = dw_regions(s, &q, ws);
+    const DwPlan q = dwstack_plan(s);
+    const DwRegions r = dwstack_regions(s, &q, ws);
     const size_t plane = (size_t)s->h * s->w, oplane = (size_t)s->oh * s->ow;
     const size_t planes = q.qsize * s->s * s->s;
-    const int taps = s->k * s->k, chunk = dw_chunk(&q, b1 - b0);
+    const int taps = s->k * s->k, chunk = dwstack_chunk(&q, b1 - b0);
     size_t off[DW_MAX_TAPS];
     dw_tap_offsets(s, &q, off);
     float *D = r.buf;
@@ -691,31 +484,23 @@ void dwconv_max_backward_part(const DwShape *s, int n, int b0, int b1,
     for (int c = 0; c < s->c; c++)
         for (int bb = b0; bb < b1; bb += chunk) {
             const int nb = b1 - bb < chunk ? b1 - bb : chunk;
-            const size_t pi = (size_t)c * n + bb, len = dw_ylen(&q, nb);
-            dw_prepare(r.P, planes, -INFINITY, &filled_p, nb);
-            dw_stack_in(s, &q, 0, x + pi * plane, nb, r.P);
+            const size_t pi = (size_t)c * n + bb, len = dwstack_ylen(&q, nb);
+            dwstack_prepare(r.P, planes, -INFINITY, &filled_p, nb);
+            dwstack_in(s, &q, 0, x + pi * plane, nb, r.P);
             /* dy as stack output rows, zero past ow, oh and len */
             float *Ydy = r.G + q.gmargin;
-            dw_prepare(r.G, q.glen, 0.0f, &filled_g, nb);
-            dw_stack_out_rows_in(s, &q, dy + pi * oplane, NULL, nb, r.C,
+            dwstack_prepare(r.G, q.glen, 0.0f, &filled_g, nb);
+            dwstack_out_rows_in(s, &q, dy + pi * oplane, NULL, nb, r.C,
                                  Ydy);
             memset(D, 0, sizeof(float) * planes);
-            /* each output's gradient goes to the first tap equal to its
-             * maximum (the first NaN when the maximum is NaN) */
-            for (size_t i0 = 0; i0 < len; i0 += VEC_W) {
-                VecF m = dw_max_vec(r.P, off, taps, i0);
-                VecF g = vec_load(Ydy + i0);
-                VecI done = { 0 }, nan_m = m != m;
-                for (int t = 0; t < taps; t++) {
-                    VecF v = vec_load(r.P + off[t] + i0);
-                    VecI hit = ((v == m) | ((v != v) & nan_m)) & ~done;
-                    done |= hit;
-                    VecF d = vec_load(D + off[t] + i0) +
-                             vec_select(hit, g, (VecF){ 0 });
-                    memcpy(D + off[t] + i0, &d, sizeof d);
-                }
-            }
-            dw_unstack_add(s, &q, D, 0, NULL, nb, r.C, dx + pi * plane);
+            /* the winning taps in Y's floats, reused as ints */
+            int *A = (int *)(void *)r.Y;
+            if (taps == 9)
+                dw_max_back_run(r.P, off, Ydy, len, A, D, 9);
+            else
+                dw_max_back_run(r.P, off, Ydy, len, A, D, taps);
+            dwstack_unstack_add(s, &q, D, 0, NULL, nb, r.C, dx + pi * plane,
+                                dx_set);
         }
 }
 
@@ -729,7 +514,7 @@ void dwconv_backward(const DwShape *s, int n, int relu_in, const float *x,
                      const float *w, const float *dy, float *dx, float *dw,
                      float *ws)
 {
-    dwconv_backward_part(s, n, 0, n, relu_in, x, w, dy, dx, dw, ws);
+    dwconv_backward_part(s, n, 0, n, relu_in, x, w, dy, dx, 0, dw, ws);
 }
 
 void dwconv_forward_naive(const DwShape *s, int n, int relu_in,

@@ -40,30 +40,35 @@ void dwconv_backward_naive(const DwShape *s, int n, int relu_in,
 /* dwconv_forward_part / _backward_part - the two above on images [b0, b1)
  * of the n only (every channel): the parts of a batch split between
  * threads write disjoint planes, and each part passes its own ws and (for
- * the weight gradient) its own dw. */
+ * the weight gradient) its own dw.  With dx_set backward stores dx
+ * instead of adding to it: every value of these images' planes is
+ * written, whatever dx held. */
 void dwconv_forward_part(const DwShape *s, int n, int b0, int b1,
                          int relu_in, const float *x, const float *w, float *y,
                          float *ws);
 void dwconv_backward_part(const DwShape *s, int n, int b0, int b1,
                           int relu_in, const float *x, const float *w,
-                          const float *dy, float *dx, float *dw, float *ws);
+                          const float *dy, float *dx, int dx_set, float *dw,
+                          float *ws);
 
 /* dwconv_avg_forward_part / _backward_part - k x k average pooling of
  * images [b0, b1), padding k/2 not counted in the mean (SPEC.md
- * avg_pool_3x3), as a box filter.  pool.c wraps these. */
+ * avg_pool_3x3), as a box filter; dx_set as for dwconv_backward_part.
+ * pool.c wraps these. */
 void dwconv_avg_forward_part(const DwShape *s, int n, int b0, int b1,
                              const float *x, float *y, float *ws);
 void dwconv_avg_backward_part(const DwShape *s, int n, int b0, int b1,
-                              const float *dy, float *dx, float *ws);
+                              const float *dy, float *dx, int dx_set,
+                              float *ws);
 /* dwconv_max_forward_part / _backward_part - k x k max pooling of images
  * [b0, b1), padding k/2 (pads never win), as whole-stack vector loops.
  * The first largest value of a window in row order takes the gradient; a
- * window holding NaN gives its first NaN.  Backward adds into dx and
- * recomputes the maxima from x. */
+ * window holding NaN gives its first NaN.  Backward adds into dx (stores
+ * it with dx_set) and recomputes the maxima from x. */
 void dwconv_max_forward_part(const DwShape *s, int n, int b0, int b1,
                              const float *x, float *y, float *ws);
 void dwconv_max_backward_part(const DwShape *s, int n, int b0, int b1,
                               const float *x, const float *dy, float *dx,
-                              float *ws);
+                              int dx_set, float *ws);
 
 #endif

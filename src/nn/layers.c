@@ -15,11 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cblas.h>
-
 #include "nn/batchnorm.h"
 #include "nn/layers.h"
 #include "nn/droppath.h"
+#include "nn/head.h"
 
 /* Floats of one image's plane of tensor t. */
 static inline long plane_of(const Tensor *t)
@@ -114,8 +113,8 @@ static void conv_layer_backward(Layer *l, const LayerCtx *cx)
 {
     ConvLayer *c = (ConvLayer *)l;
     conv_backward_part(&c->s, cx->n, cx->b0, cx->b1, c->relu, c->x->x,
-                       c->w->x, c->y->g, c->x->g, layer_grad(cx, c->w->g),
-                       cx->ws);
+                       c->w->x, c->y->g, c->x->g, l->grad_set & 1,
+                       layer_grad(cx, c->w->g), cx->ws);
 }
 
 static int64_t conv_layer_mult_adds(const Layer *l)
@@ -142,7 +141,7 @@ Layer *layer_conv_new(const ConvShape *s, int relu_in, Tensor *x, Tensor *w,
     ConvLayer *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    *c = (ConvLayer){ { LAYER_CONV }, *s, relu_in, x, w, y };
+    *c = (ConvLayer){ { LAYER_CONV, 0 }, *s, relu_in, x, w, y };
     return &c->base;
 }
 
@@ -166,8 +165,8 @@ static void dw_layer_backward(Layer *l, const LayerCtx *cx)
 {
     DwLayer *d = (DwLayer *)l;
     dwconv_backward_part(&d->s, cx->n, cx->b0, cx->b1, d->relu, d->x->x,
-                         d->w->x, d->y->g, d->x->g, layer_grad(cx, d->w->g),
-                         cx->tws);
+                         d->w->x, d->y->g, d->x->g, l->grad_set & 1,
+                         layer_grad(cx, d->w->g), cx->tws);
 }
 
 static int64_t dw_layer_mult_adds(const Layer *l)
@@ -194,7 +193,7 @@ Layer *layer_dwconv_new(const DwShape *s, int relu_in, Tensor *x, Tensor *w,
     DwLayer *d = calloc(1, sizeof *d);
     if (!d)
         return NULL;
-    *d = (DwLayer){ { LAYER_DWCONV }, *s, relu_in, x, w, y };
+    *d = (DwLayer){ { LAYER_DWCONV, 0 }, *s, relu_in, x, w, y };
     return &d->base;
 }
 
@@ -257,7 +256,7 @@ static void bn_layer_backward(Layer *l, const LayerCtx *cx)
     const int first = cx->part == 0;
     bn_backward_part(c, m, stride, b->x->x + o, b->gamma->x, b->mean->x,
                      b->invstd->x, b->y->g + o, &bp, b->x->g + o,
-                     first ? b->gamma->g : NULL, first ? b->beta->g : NULL);
+                     l->grad_set & 1, first ? b->gamma->g : NULL, first ? b->beta->g : NULL);
 }
 
 /* Forward about 7 FLOPs a value (two sums, the normalisation), backward
@@ -334,10 +333,10 @@ static void pool_layer_backward(Layer *l, const LayerCtx *cx)
     PoolLayer *p = (PoolLayer *)l;
     if (p->base.kind == LAYER_MAXPOOL)
         maxpool_backward_part(&p->s, cx->n, cx->b0, cx->b1, p->x->x, p->y->g,
-                              p->x->g, cx->tws);
+                              p->x->g, l->grad_set & 1, cx->tws);
     else
         avgpool_backward_part(&p->s, cx->n, cx->b0, cx->b1, p->y->g, p->x->g,
-                              cx->tws);
+                              l->grad_set & 1, cx->tws);
 }
 
 /* k*k window values per output forward and again backward; max pooling's
@@ -363,7 +362,7 @@ Layer *layer_pool_new(int max, const PoolShape *s, Tensor *x, Tensor *y)
     PoolLayer *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    *p = (PoolLayer){ { max ? LAYER_MAXPOOL : LAYER_AVGPOOL }, *s, x, y };
+    *p = (PoolLayer){ { max ? LAYER_MAXPOOL : LAYER_AVGPOOL, 0 }, *s, x, y };
     return &p->base;
 }
 
@@ -419,7 +418,7 @@ Layer *layer_relu_new(Tensor *x, Tensor *y)
     ReluLayer *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    *r = (ReluLayer){ { LAYER_RELU }, x, y };
+    *r = (ReluLayer){ { LAYER_RELU, 0 }, x, y };
     return &r->base;
 }
 
@@ -435,8 +434,14 @@ static void add_run(float *restrict y, const float *restrict p,
         y[i] = p[i] + q[i];
 }
 
-static void acc_run(float *restrict d, const float *restrict s, long n)
+/* d = s (set) or d += s over n floats. */
+static void put_run(float *restrict d, const float *restrict s, long n,
+                    unsigned set)
 {
+    if (set) {
+        memcpy(d, s, sizeof(float) * (size_t)n);
+        return;
+    }
     for (long i = 0; i < n; i++)
         d[i] += s[i];
 }
@@ -459,8 +464,8 @@ static void add_layer_backward(Layer *l, const LayerCtx *cx)
     const size_t o = run_start(a->y, cx);
     for (int c = 0; c < a->y->c; c++) {
         const size_t at = o + (size_t)c * stride;
-        acc_run(a->a->g + at, a->y->g + at, m);
-        acc_run(a->b->g + at, a->y->g + at, m);
+        put_run(a->a->g + at, a->y->g + at, m, l->grad_set & 1);
+        put_run(a->b->g + at, a->y->g + at, m, l->grad_set & 2);
     }
 }
 
@@ -477,7 +482,7 @@ Layer *layer_add_new(Tensor *a, Tensor *b, Tensor *y)
     AddLayer *l = calloc(1, sizeof *l);
     if (!l)
         return NULL;
-    *l = (AddLayer){ { LAYER_ADD }, a, b, y };
+    *l = (AddLayer){ { LAYER_ADD, 0 }, a, b, y };
     return &l->base;
 }
 
@@ -514,7 +519,7 @@ static void concat_layer_backward(Layer *l, const LayerCtx *cx)
         const Tensor *x = c->xs[i];
         for (int ch = 0; ch < x->c; ch++) {
             const size_t at = o + (size_t)ch * stride;
-            acc_run(x->g + at, dy + at, m);
+            put_run(x->g + at, dy + at, m, l->grad_set & (1u << i));
         }
         dy += (size_t)x->c * stride;
     }
@@ -568,9 +573,9 @@ static void fr_layer_backward(Layer *l, const LayerCtx *cx)
     const int n = cx->n;
     size_t half = (size_t)f->a.cout * n * f->a.oh * f->a.ow;
     conv_backward_part(&f->a, n, cx->b0, cx->b1, 1, f->x->x, f->wa->x,
-                       f->y->g, f->x->g, layer_grad(cx, f->wa->g), cx->ws);
+                       f->y->g, f->x->g, 0, layer_grad(cx, f->wa->g), cx->ws);
     conv_backward_part(&f->b, n, cx->b0, cx->b1, 1, f->x->x, f->wb->x,
-                       f->y->g + half, f->x->g, layer_grad(cx, f->wb->g),
+                       f->y->g + half, f->x->g, 0, layer_grad(cx, f->wb->g),
                        cx->ws);
 }
 
@@ -613,123 +618,6 @@ Layer *layer_factred_new(Tensor *x, Tensor *wa, Tensor *wb, Tensor *y)
     return &f->base;
 }
 
-/* ---- global average pool, linear: this part's images ---------------------- */
-
-typedef struct {
-    Layer base;
-    int relu;
-    Tensor *x, *y; /* x [c][n][h][w], y [c][n] */
-} GapLayer;
-
-static void gap_layer_forward(Layer *l, const LayerCtx *cx)
-{
-    GapLayer *g = (GapLayer *)l;
-    const long hw = plane_of(g->x);
-    for (int c = 0; c < g->x->c; c++)
-        for (int b = cx->b0; b < cx->b1; b++) {
-            const long p = (long)c * cx->n + b;
-            const float *x = g->x->x + p * hw;
-            float acc = 0.0f;
-            for (long i = 0; i < hw; i++)
-                acc += (g->relu && x[i] < 0.0f) ? 0.0f : x[i];
-            g->y->x[p] = acc / (float)hw;
-        }
-}
-
-static void gap_layer_backward(Layer *l, const LayerCtx *cx)
-{
-    GapLayer *g = (GapLayer *)l;
-    const long hw = plane_of(g->x);
-    for (int c = 0; c < g->x->c; c++)
-        for (int b = cx->b0; b < cx->b1; b++) {
-            const long p = (long)c * cx->n + b;
-            const float *x = g->x->x + p * hw;
-            float *dx = g->x->g + p * hw;
-            const float d = g->y->g[p] / (float)hw;
-            for (long i = 0; i < hw; i++)
-                if (!g->relu || x[i] > 0.0f)
-                    dx[i] += d;
-        }
-}
-
-static LayerCost gap_layer_cost(const Layer *l)
-{
-    const GapLayer *g = (const GapLayer *)l;
-    return cost_xy(2.0 * image_of(g->x), image_of(g->x), image_of(g->y));
-}
-
-Layer *layer_gap_new(int relu_in, Tensor *x, Tensor *y)
-{
-    GapLayer *g = calloc(1, sizeof *g);
-    if (!g)
-        return NULL;
-    *g = (GapLayer){ { LAYER_GAP }, relu_in, x, y };
-    return &g->base;
-}
-
-typedef struct {
-    Layer base;
-    Tensor *x, *w, *b, *y; /* x [in][n], w [out][in], b [out], y [out][n] */
-} LinearLayer;
-
-/* This part's columns [b0, b1) of x, y and their gradients. */
-static void linear_layer_forward(Layer *l, const LayerCtx *cx)
-{
-    LinearLayer *f = (LinearLayer *)l;
-    const int in = f->x->c, out = f->y->c, n = cx->n, b0 = cx->b0;
-    const int cols = cx->b1 - cx->b0;
-    if (cols <= 0)
-        return;
-    for (int o = 0; o < out; o++)
-        for (int j = b0; j < cx->b1; j++)
-            f->y->x[o * n + j] = f->b->x[o];
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, out, cols, in, 1.0f,
-                f->w->x, in, f->x->x + b0, n, 1.0f, f->y->x + b0, n);
-}
-
-static void linear_layer_backward(Layer *l, const LayerCtx *cx)
-{
-    LinearLayer *f = (LinearLayer *)l;
-    const int in = f->x->c, out = f->y->c, n = cx->n, b0 = cx->b0;
-    const int cols = cx->b1 - cx->b0;
-    if (cols <= 0)
-        return;
-    const float *dy = f->y->g;
-    float *db = layer_grad(cx, f->b->g), *dw = layer_grad(cx, f->w->g);
-    for (int o = 0; o < out; o++) {
-        float s = 0.0f;
-        for (int j = b0; j < cx->b1; j++)
-            s += dy[o * n + j];
-        db[o] += s;
-    }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, out, in, cols, 1.0f,
-                dy + b0, n, f->x->x + b0, n, 1.0f, dw, in);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, cols, out, 1.0f,
-                f->w->x, in, dy + b0, n, 1.0f, f->x->g + b0, n);
-}
-
-static int64_t linear_layer_mult_adds(const Layer *l)
-{
-    const LinearLayer *f = (const LinearLayer *)l;
-    return (int64_t)f->x->c * f->y->c;
-}
-
-static LayerCost linear_layer_cost(const Layer *l)
-{
-    const LinearLayer *f = (const LinearLayer *)l;
-    return cost_xy(6.0 * (double)linear_layer_mult_adds(l), image_of(f->x),
-                   image_of(f->y));
-}
-
-Layer *layer_linear_new(Tensor *x, Tensor *w, Tensor *b, Tensor *y)
-{
-    LinearLayer *f = calloc(1, sizeof *f);
-    if (!f)
-        return NULL;
-    *f = (LinearLayer){ { LAYER_LINEAR }, x, w, b, y };
-    return &f->base;
-}
-
 /* ---- the kind table --------------------------------------------------- */
 
 /* name, forward, backward, mult_adds, workspace, thread_workspace,
@@ -762,17 +650,37 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
     [LAYER_FACTRED] = { "factred", fr_layer_forward, fr_layer_backward,
                         fr_layer_mult_adds, fr_layer_workspace,
                         no_thread_workspace, 1, fr_layer_cost },
-    [LAYER_GAP] = { "gap", gap_layer_forward, gap_layer_backward,
+    [LAYER_GAP] = { "gap", head_gap_forward, head_gap_backward,
                     no_mult_adds, no_workspace, no_thread_workspace, 1,
-                   gap_layer_cost },
-    [LAYER_LINEAR] = { "linear", linear_layer_forward, linear_layer_backward,
-                       linear_layer_mult_adds, no_workspace,
-                       no_thread_workspace, 1, linear_layer_cost },
+                   head_gap_cost },
+    [LAYER_LINEAR] = { "linear", head_linear_forward, head_linear_backward,
+                       head_linear_mult_adds, no_workspace,
+                       no_thread_workspace, 1, head_linear_cost },
     [LAYER_DROPPATH] = { "droppath", droppath_layer_forward,
                          droppath_layer_backward,
                          no_mult_adds, no_workspace, no_thread_workspace, 0,
                          droppath_layer_cost },
 };
+int layer_can_set_grad(const Layer *l, int k)
+{
+    (void)k; /* every input of these kinds is written whole */
+    switch (l->kind) {
+    case LAYER_CONV: {
+        const ConvLayer *c = (const ConvLayer *)l;
+        return conv_sets_dx(&c->s, c->relu);
+    }
+    case LAYER_DWCONV:
+    case LAYER_BN:
+    case LAYER_AVGPOOL:
+    case LAYER_MAXPOOL:
+    case LAYER_ADD:
+    case LAYER_CONCAT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 const Tensor *layer_relu_input(const Layer *l)
 {
     switch (l->kind) {
@@ -784,10 +692,8 @@ const Tensor *layer_relu_input(const Layer *l)
         const DwLayer *d = (const DwLayer *)l;
         return d->relu ? d->x : NULL;
     }
-    case LAYER_GAP: {
-        const GapLayer *g = (const GapLayer *)l;
-        return g->relu ? g->x : NULL;
-    }
+    case LAYER_GAP:
+        return head_gap_relu_input(l);
     case LAYER_RELU:
         return ((const ReluLayer *)l)->x;
     case LAYER_FACTRED:

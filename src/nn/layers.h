@@ -7,7 +7,11 @@
  * kind is a forward/backward pair behind a small const table of function
  * pointers (layer_kinds[]); each kind keeps its own private struct whose
  * first member is the Layer header.  Backward passes ACCUMULATE into the
- * gradient buffers (g) of their inputs and parameters.  Shapes are fixed
+ * gradient buffers (g) of their inputs and parameters, except into the
+ * inputs whose bit is set in the header's grad_set: those the layer is the
+ * first in backward to write, and it stores their gradient outright
+ * (network.c sets the bits where layer_can_set_grad allows, in place of
+ * zeroing those gradients first).  Shapes are fixed
  * when a layer is made; kernels never fail. */
 #ifndef NASVIEW_LAYERS_H
 #define NASVIEW_LAYERS_H
@@ -109,6 +113,7 @@ const double *layer_reduce(const LayerCtx *cx);
 
 typedef struct Layer {
     LayerKindId kind;
+    unsigned grad_set; /* bit k: backward stores input k's gradient */
 } Layer;
 
 /* What one image's training step (forward + backward) costs a layer at
@@ -176,6 +181,11 @@ Layer *layer_concat_new(Tensor *const *xs, int k, Tensor *y);
  * shifted by one pixel, to the rest.  wa [ca][cin], wb [c-ca][cin]. */
 Layer *layer_factred_new(Tensor *x, Tensor *wa, Tensor *wb, Tensor *y);
 Layer *layer_gap_new(int relu_in, Tensor *x, Tensor *y);
+
+/* layer_can_set_grad - whether l's backward can store (rather than add to)
+ * the gradient of its input k, writing every value of its part's planes
+ * of it (for an input l reads once). */
+int layer_can_set_grad(const Layer *l, int k);
 
 /* layer_relu_input - the tensor l applies a ReLU to (a ReLU layer's input,
  * the input of a convolution, depthwise convolution or average pool built

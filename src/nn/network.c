@@ -13,10 +13,12 @@
  * 4. Activation values all live for the whole step; activation gradients
  *    share memory.  Backward step t runs layer nlayers-1-t.  The gradient
  *    of tensor T is live from the step of its last reader (when it is first
- *    accumulated into; it is zeroed just before) to the step of its
- *    producer (when it is last read), and two tensors share memory only
- *    when those intervals do not overlap.  Tensors no layer reads (the
- *    output) are live from net_zero_grad() on; the input until the end.
+ *    accumulated into; it is zeroed just before, or, where that reader
+ *    reads T once and its kind can, the reader stores it: Layer.grad_set)
+ *    to the step of its producer (when it is last read), and two tensors
+ *    share memory only when those intervals do not overlap.  Tensors no
+ *    layer reads (the output) are live from net_zero_grad() on; the input
+ *    until the end.
  * 5. Activation values live from their producer's forward step to their
  *    last reader's, unless a reader's backward reads them again
  *    (LayerKind.keeps_input) or nobody reads them (the output): those live
@@ -34,6 +36,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/mman.h>
 
 #include "nn/memplan.h"
 #include "base/sysmem.h"
@@ -451,6 +455,24 @@ static int net_next_meeting(const char *met, int L, int end)
     return end;
 }
 
+/* Invariant 4: whether layer l, the first in backward to write tensor
+ * id's gradient, stores it instead of that gradient being zeroed: l reads
+ * the tensor once and its kind can.  Sets the layer's bit when so. */
+static int net_first_sets(Net *net, int l, int id)
+{
+    const LayerIO *io = &net->io[l];
+    int k = -1, seen = 0;
+    for (int i = 0; i < io->nin; i++)
+        if (io->in[i]->id == id) {
+            k = i;
+            seen++;
+        }
+    if (seen != 1 || k >= 32 || !layer_can_set_grad(net->layers[l], k))
+        return 0;
+    net->layers[l]->grad_set |= 1u << k;
+    return 1;
+}
+
 /* Invariants 4 and 5: lifetimes of activation values and gradients, their
  * placement (memplan.c) and the gradient zeroing lists.  Sets voff[id] and
  * goff[id] and the two arena sizes. */
@@ -564,7 +586,8 @@ static int net_plan(Net *net, size_t *voff, size_t *goff)
     for (int t = 0; t <= L; t++) {
         net->zero_start[t] = nz;
         for (int s = 0; s < ns; s++)
-            if (gs[s].start == t && !(t == 0 && net_is_unread(net, ids[s])))
+            if (gs[s].start == t && !(t == 0 && net_is_unread(net, ids[s])) &&
+                !(t < L && net_first_sets(net, L - 1 - t, ids[s])))
                 net->zero_list[nz++] = net->tensors[ids[s]];
     }
     net->zero_start[L + 1] = nz;
@@ -578,14 +601,26 @@ out:
     return rc;
 }
 
+/* The huge page size arenas are aligned to (x86-64 and arm64: 2 MiB). */
+#define NET_HUGE_PAGE ((size_t)2 << 20)
+
 float *net_alloc(size_t n)
 {
     void *p = NULL;
     if (n == 0)
         n = NET_ALIGN_FLOATS;
-    if (posix_memalign(&p, 64, n * sizeof(float)))
+    const size_t bytes = n * sizeof(float);
+    /* arenas of megabytes on huge pages where the system offers them: the
+     * passes stream through them and would otherwise miss the TLB on
+     * every 4 KiB page */
+    const size_t align = bytes >= NET_HUGE_PAGE ? NET_HUGE_PAGE : 64;
+    if (posix_memalign(&p, align, bytes))
         return NULL;
-    memset(p, 0, n * sizeof(float));
+#ifdef MADV_HUGEPAGE
+    if (align == NET_HUGE_PAGE)
+        (void)madvise(p, bytes / NET_HUGE_PAGE * NET_HUGE_PAGE, MADV_HUGEPAGE);
+#endif
+    memset(p, 0, bytes);
     return p;
 }
 

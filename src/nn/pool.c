@@ -32,10 +32,10 @@ void avgpool_forward_part(const PoolShape *s, int n, int b0, int b1,
 }
 
 void avgpool_backward_part(const PoolShape *s, int n, int b0, int b1,
-                           const float *dy, float *dx, float *ws)
+                           const float *dy, float *dx, int dx_set, float *ws)
 {
     DwShape d = pool_as_dw(s);
-    dwconv_avg_backward_part(&d, n, b0, b1, dy, dx, ws);
+    dwconv_avg_backward_part(&d, n, b0, b1, dy, dx, dx_set, ws);
 }
 
 void maxpool_forward_part(const PoolShape *s, int n, int b0, int b1,
@@ -47,10 +47,10 @@ void maxpool_forward_part(const PoolShape *s, int n, int b0, int b1,
 
 void maxpool_backward_part(const PoolShape *s, int n, int b0, int b1,
                            const float *x, const float *dy, float *dx,
-                           float *ws)
+                           int dx_set, float *ws)
 {
     DwShape d = pool_as_dw(s);
-    dwconv_max_backward_part(&d, n, b0, b1, x, dy, dx, ws);
+    dwconv_max_backward_part(&d, n, b0, b1, x, dy, dx, dx_set, ws);
 }
 
 void avgpool_forward(const PoolShape *s, int n, const float *x, float *y,
@@ -62,7 +62,7 @@ void avgpool_forward(const PoolShape *s, int n, const float *x, float *y,
 void avgpool_backward(const PoolShape *s, int n, const float *dy, float *dx,
                       float *ws)
 {
-    avgpool_backward_part(s, n, 0, n, dy, dx, ws);
+    avgpool_backward_part(s, n, 0, n, dy, dx, 0, ws);
 }
 
 void maxpool_forward(const PoolShape *s, int n, const float *x, float *y,
@@ -74,7 +74,7 @@ void maxpool_forward(const PoolShape *s, int n, const float *x, float *y,
 void maxpool_backward(const PoolShape *s, int n, const float *x,
                       const float *dy, float *dx, float *ws)
 {
-    maxpool_backward_part(s, n, 0, n, x, dy, dx, ws);
+    maxpool_backward_part(s, n, 0, n, x, dy, dx, 0, ws);
 }
 
 PoolShape pool_shape_make(int c, int k, int stride, int h, int w)

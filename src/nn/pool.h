@@ -44,15 +44,16 @@ void maxpool_backward_naive(const PoolShape *s, int n, const float *x,
 
 /* The four above on images [b0, b1) of the n only (every channel): parts
  * of a batch split between threads write disjoint planes; each passes its
- * own ws. */
+ * own ws.  With dx_set backward stores dx instead of adding to it: every
+ * value of these images' planes is written, whatever dx held. */
 void avgpool_forward_part(const PoolShape *s, int n, int b0, int b1,
                           const float *x, float *y, float *ws);
 void avgpool_backward_part(const PoolShape *s, int n, int b0, int b1,
-                           const float *dy, float *dx, float *ws);
+                           const float *dy, float *dx, int dx_set, float *ws);
 void maxpool_forward_part(const PoolShape *s, int n, int b0, int b1,
                           const float *x, float *y, float *ws);
 void maxpool_backward_part(const PoolShape *s, int n, int b0, int b1,
                            const float *x, const float *dy, float *dx,
-                           float *ws);
+                           int dx_set, float *ws);
 
 #endif

@@ -1,0 +1,154 @@
+/* head.c - the layers of the classifier head: global average pooling
+ * (optional input ReLU) and the fully connected layer, each on this
+ * part's images, for layers.c's kind table. */
+#include "config.h"
+
+/* As in layers.c: the planes' loops need GCC's dynamic cost model to
+ * vectorise. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("vect-cost-model=dynamic")
+#endif
+
+#include <stdlib.h>
+
+#include <cblas.h>
+
+#include "nn/head.h"
+
+static inline long plane_of(const Tensor *t)
+{
+    return (long)t->h * t->w;
+}
+
+static inline double image_of(const Tensor *t)
+{
+    return (double)t->c * t->h * t->w;
+}
+
+/* As layers.c's: x and y forward, x, dy and an accumulated dx backward. */
+static LayerCost cost_xy(double flops, double x, double y)
+{
+    LayerCost c = { flops, sizeof(float) * (4.0 * x + 2.0 * y) };
+    return c;
+}
+
+typedef struct {
+    Layer base;
+    int relu;
+    Tensor *x, *y; /* x [c][n][h][w], y [c][n] */
+} GapLayer;
+
+void head_gap_forward(Layer *l, const LayerCtx *cx)
+{
+    GapLayer *g = (GapLayer *)l;
+    const long hw = plane_of(g->x);
+    for (int c = 0; c < g->x->c; c++)
+        for (int b = cx->b0; b < cx->b1; b++) {
+            const long p = (long)c * cx->n + b;
+            const float *x = g->x->x + p * hw;
+            float acc = 0.0f;
+            for (long i = 0; i < hw; i++)
+                acc += (g->relu && x[i] < 0.0f) ? 0.0f : x[i];
+            g->y->x[p] = acc / (float)hw;
+        }
+}
+
+void head_gap_backward(Layer *l, const LayerCtx *cx)
+{
+    GapLayer *g = (GapLayer *)l;
+    const long hw = plane_of(g->x);
+    for (int c = 0; c < g->x->c; c++)
+        for (int b = cx->b0; b < cx->b1; b++) {
+            const long p = (long)c * cx->n + b;
+            const float *x = g->x->x + p * hw;
+            float *dx = g->x->g + p * hw;
+            const float d = g->y->g[p] / (float)hw;
+            for (long i = 0; i < hw; i++)
+                if (!g->relu || x[i] > 0.0f)
+                    dx[i] += d;
+        }
+}
+
+LayerCost head_gap_cost(const Layer *l)
+{
+    const GapLayer *g = (const GapLayer *)l;
+    return cost_xy(2.0 * image_of(g->x), image_of(g->x), image_of(g->y));
+}
+
+const Tensor *head_gap_relu_input(const Layer *l)
+{
+    const GapLayer *g = (const GapLayer *)l;
+    return g->relu ? g->x : NULL;
+}
+
+Layer *layer_gap_new(int relu_in, Tensor *x, Tensor *y)
+{
+    GapLayer *g = calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    *g = (GapLayer){ { LAYER_GAP, 0 }, relu_in, x, y };
+    return &g->base;
+}
+
+typedef struct {
+    Layer base;
+    Tensor *x, *w, *b, *y; /* x [in][n], w [out][in], b [out], y [out][n] */
+} LinearLayer;
+
+/* This part's columns [b0, b1) of x, y and their gradients. */
+void head_linear_forward(Layer *l, const LayerCtx *cx)
+{
+    LinearLayer *f = (LinearLayer *)l;
+    const int in = f->x->c, out = f->y->c, n = cx->n, b0 = cx->b0;
+    const int cols = cx->b1 - cx->b0;
+    if (cols <= 0)
+        return;
+    for (int o = 0; o < out; o++)
+        for (int j = b0; j < cx->b1; j++)
+            f->y->x[o * n + j] = f->b->x[o];
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, out, cols, in, 1.0f,
+                f->w->x, in, f->x->x + b0, n, 1.0f, f->y->x + b0, n);
+}
+
+void head_linear_backward(Layer *l, const LayerCtx *cx)
+{
+    LinearLayer *f = (LinearLayer *)l;
+    const int in = f->x->c, out = f->y->c, n = cx->n, b0 = cx->b0;
+    const int cols = cx->b1 - cx->b0;
+    if (cols <= 0)
+        return;
+    const float *dy = f->y->g;
+    float *db = layer_grad(cx, f->b->g), *dw = layer_grad(cx, f->w->g);
+    for (int o = 0; o < out; o++) {
+        float s = 0.0f;
+        for (int j = b0; j < cx->b1; j++)
+            s += dy[o * n + j];
+        db[o] += s;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, out, in, cols, 1.0f,
+                dy + b0, n, f->x->x + b0, n, 1.0f, dw, in);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, cols, out, 1.0f,
+                f->w->x, in, dy + b0, n, 1.0f, f->x->g + b0, n);
+}
+
+int64_t head_linear_mult_adds(const Layer *l)
+{
+    const LinearLayer *f = (const LinearLayer *)l;
+    return (int64_t)f->x->c * f->y->c;
+}
+
+LayerCost head_linear_cost(const Layer *l)
+{
+    const LinearLayer *f = (const LinearLayer *)l;
+    return cost_xy(6.0 * (double)head_linear_mult_adds(l), image_of(f->x),
+                   image_of(f->y));
+}
+
+Layer *layer_linear_new(Tensor *x, Tensor *w, Tensor *b, Tensor *y)
+{
+    LinearLayer *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    *f = (LinearLayer){ { LAYER_LINEAR, 0 }, x, w, b, y };
+    return &f->base;
+}
