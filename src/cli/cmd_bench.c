@@ -11,6 +11,7 @@
 
 #include <cblas.h>
 
+#include "base/clock.h"
 #include "train/child.h"
 #include "cli/cli.h"
 #include "base/jsonw.h"
@@ -59,23 +60,6 @@ static const struct option opts[] = {
     { NULL, 0, NULL, 0 },
 };
 
-static double bench_clock(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double bench_now(void)
-{
-    return bench_clock(CLOCK_MONOTONIC);
-}
-
-static double bench_cpu(void)
-{
-    return bench_clock(CLOCK_PROCESS_CPUTIME_ID);
-}
-
 /* OpenBLAS's own sgemm on 1024^3 with the current thread count, best of 3. */
 static double bench_sgemm(void)
 {
@@ -94,10 +78,10 @@ static double bench_sgemm(void)
     }
     double best = 1e9;
     for (int r = 0; r < 4; r++) {
-        double t = bench_now();
+        double t = clock_now_s();
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f,
                     a, n, b, n, 0.0f, c, n);
-        t = bench_now() - t;
+        t = clock_now_s() - t;
         if (r > 0 && t < best)
             best = t;
     }
@@ -131,13 +115,13 @@ static double bench_triad(size_t floats)
     const int reps = (int)(8u * 1024 * 1024 / floats) + 1;
     double best = 1e9;
     for (int r = 0; r < 5; r++) {
-        double t = bench_now();
+        double t = clock_now_s();
         for (int p = 0; p < reps; p++)
             for (size_t i = 0; i < floats; i += VEC_W) {
                 VecF v = vec_load(b + i) + k * vec_load(c + i);
                 memcpy(a + i, &v, sizeof v);
             }
-        t = bench_now() - t;
+        t = clock_now_s() - t;
         if (r > 0 && t < best)
             best = t;
     }
@@ -162,23 +146,23 @@ static void bench_run(Net *net, Tensor *logits, const uint8_t *labels,
     for (int i = 0; i < 2; i++) /* warm-up: caches, page faults */
         optim_train_step(net, logits, labels, batch, 1e-3f, 0.9f, 3e-4f, NULL);
     int steps = 0;
-    double t0 = bench_now(), c0 = bench_cpu(), t;
+    double t0 = clock_now_s(), c0 = clock_cpu_s(), t;
     do {
         optim_train_step(net, logits, labels, batch, 1e-3f, 0.9f, 3e-4f, NULL);
         steps++;
-        t = bench_now() - t0;
+        t = clock_now_s() - t0;
     } while (t < seconds || steps < 3);
-    r->train_cpu_s = (bench_cpu() - c0) / steps;
+    r->train_cpu_s = (clock_cpu_s() - c0) / steps;
     r->step_s = t / steps;
     r->train_ips = batch / r->step_s;
 
     net_forward(net, batch, 0);
     steps = 0;
-    t0 = bench_now();
+    t0 = clock_now_s();
     do {
         net_forward(net, batch, 0);
         steps++;
-        t = bench_now() - t0;
+        t = clock_now_s() - t0;
     } while (t < seconds / 2 || steps < 3);
     r->infer_s = t / steps;
     r->infer_ips = batch / r->infer_s;
