@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <term.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/proc.h"
 #include "app.h"
 #include "screens.h"
@@ -265,13 +265,6 @@ static void handle_key(App *a, int key)
     }
 }
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The signals that end the process without a way back: the terminal is
  * restored before the default action runs (as htop does), so a crash
  * does not leave the shell raw and without echo. */
@@ -350,7 +343,7 @@ int app_run(const AppConfig *cfg, UiData *data, NvError *err)
     long last_poll = -POLL_MS;
     a.dirty = 1;
     while (!a.quit && !*cfg->stop) {
-        long now = now_ms();
+        long now = (long)(clock_now_s() * 1000.0);
         if (now - last_poll >= POLL_MS) {
             last_poll = now;
             Screen *s = app_top(&a);

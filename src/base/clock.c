@@ -21,3 +21,8 @@ double clock_cpu_s(void)
 {
     return clock_s(CLOCK_PROCESS_CPUTIME_ID);
 }
+
+double clock_thread_cpu_s(void)
+{
+    return clock_s(CLOCK_THREAD_CPUTIME_ID);
+}

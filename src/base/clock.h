@@ -13,4 +13,8 @@ double clock_now_s(void);
  * together (CLOCK_PROCESS_CPUTIME_ID). */
 double clock_cpu_s(void);
 
+/* clock_thread_cpu_s - CPU seconds the calling thread has used
+ * (CLOCK_THREAD_CPUTIME_ID): what a layer costs, whatever runs beside it. */
+double clock_thread_cpu_s(void);
+
 #endif

@@ -7,8 +7,8 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "base/clock.h"
 #include "nn/network_impl.h"
 
 void net_threads_free(NetThreads *th)
@@ -60,15 +60,6 @@ void net_set_input(Net *net, Tensor *t, const float *nchw, int n)
                    nchw + ((size_t)b * t->c + c) * hw, sizeof(float) * hw);
 }
 
-/* Profiling counts this thread's CPU time, not wall time: on a shared
- * machine wall time measures the neighbours as much as the layer. */
-static double net_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* One pass over the network by every thread, each on its part of the
  * batch (layers.h). */
 typedef struct {
@@ -115,9 +106,11 @@ static void net_run_layer(Net *net, const Layer *lc, const LayerCtx *cx,
         (backward ? k->backward : k->forward)(l, cx);
         return;
     }
-    double t0 = net_now();
+    /* this thread's CPU time, not wall time: on a shared machine wall
+     * time measures the neighbours as much as the layer */
+    double t0 = clock_thread_cpu_s();
     (backward ? k->backward : k->forward)(l, cx);
-    net->th.prof[(size_t)cx->part * LAYER_KINDS + l->kind] += net_now() - t0;
+    net->th.prof[(size_t)cx->part * LAYER_KINDS + l->kind] += clock_thread_cpu_s() - t0;
     if (!backward && cx->part == 0)
         net->prof_calls[l->kind]++;
 }

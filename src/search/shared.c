@@ -17,8 +17,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "base/clock.h"
 #include "search/shared.h"
 #include "train/optim.h"
 
@@ -37,13 +37,6 @@ struct Shared {
     uint8_t *labels;   /* [batch] */
     int32_t *order;    /* [max(train n, batch)] */
 };
-
-static double shared_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 Shared *shared_new(const TrainConfig *cfg, const Dataset *train,
                    const Dataset *val, uint64_t seed, int rounds, int steps,
@@ -163,7 +156,7 @@ NvStatus shared_train(Shared *sh, Strategy *strat, SharedStopFn stop,
 NvStatus shared_score(Shared *sh, const Genotype *g, int idx,
                       SharedScore *out, NvError *err)
 {
-    const double t0 = shared_now();
+    const double t0 = clock_now_s();
     const int64_t nv = sh->val->n;
     const int n = (int)(nv < sh->cfg.batch ? nv : sh->cfg.batch);
     Net *net;
@@ -187,7 +180,7 @@ NvStatus shared_score(Shared *sh, const Genotype *g, int idx,
     out->params = net_param_count(net);
     out->mult_adds = net_mult_adds(net);
     net_free(net);
-    out->seconds = shared_now() - t0;
+    out->seconds = clock_now_s() - t0;
     return NV_OK;
 }
 
