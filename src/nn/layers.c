@@ -58,25 +58,6 @@ const double *layer_reduce(const LayerCtx *cx)
     return cx->red + bank * (size_t)cx->parts * cx->red_stride;
 }
 
-static size_t no_workspace(const Layer *l, int n)
-{
-    (void)l;
-    (void)n;
-    return 0;
-}
-
-static size_t no_thread_workspace(const Layer *l)
-{
-    (void)l;
-    return 0;
-}
-
-static int64_t no_mult_adds(const Layer *l)
-{
-    (void)l;
-    return 0;
-}
-
 /* Floats of one image of tensor t. */
 static inline double image_of(const Tensor *t)
 {
@@ -620,46 +601,105 @@ Layer *layer_factred_new(Tensor *x, Tensor *wa, Tensor *wb, Tensor *y)
 
 /* ---- the kind table --------------------------------------------------- */
 
-/* name, forward, backward, mult_adds, workspace, thread_workspace,
- * keeps_input, cost */
+/* The kind table: what every layer of a kind does and needs.  A NULL
+ * entry means none (no multiply-adds, no scratch, no running statistics). */
 const LayerKind layer_kinds[LAYER_KINDS] = {
-    [LAYER_CONV] = { "conv", conv_layer_forward, conv_layer_backward,
-                     conv_layer_mult_adds, conv_layer_workspace,
-                     no_thread_workspace, 1, conv_layer_cost },
-    [LAYER_DWCONV] = { "dwconv", dw_layer_forward, dw_layer_backward,
-                       dw_layer_mult_adds, no_workspace,
-                       dw_layer_thread_workspace, 1, dw_layer_cost },
-    [LAYER_BN] = { "batchnorm", bn_layer_forward, bn_layer_backward,
-                   no_mult_adds, no_workspace, no_thread_workspace, 1,
-                   bn_layer_cost },
-    [LAYER_AVGPOOL] = { "avgpool", pool_layer_forward, pool_layer_backward,
-                        no_mult_adds, no_workspace,
-                        pool_layer_thread_workspace, 0, pool_layer_cost },
-    [LAYER_MAXPOOL] = { "maxpool", pool_layer_forward, pool_layer_backward,
-                        no_mult_adds, no_workspace,
-                        pool_layer_thread_workspace, 1, pool_layer_cost },
-    [LAYER_RELU] = { "relu", relu_layer_forward, relu_layer_backward,
-                     no_mult_adds, no_workspace, no_thread_workspace, 1,
-                   relu_layer_cost },
-    [LAYER_ADD] = { "add", add_layer_forward, add_layer_backward,
-                    no_mult_adds, no_workspace, no_thread_workspace, 0,
-                   add_layer_cost },
-    [LAYER_CONCAT] = { "concat", concat_layer_forward, concat_layer_backward,
-                       no_mult_adds, no_workspace, no_thread_workspace, 0,
-                   concat_layer_cost },
-    [LAYER_FACTRED] = { "factred", fr_layer_forward, fr_layer_backward,
-                        fr_layer_mult_adds, fr_layer_workspace,
-                        no_thread_workspace, 1, fr_layer_cost },
-    [LAYER_GAP] = { "gap", head_gap_forward, head_gap_backward,
-                    no_mult_adds, no_workspace, no_thread_workspace, 1,
-                   head_gap_cost },
-    [LAYER_LINEAR] = { "linear", head_linear_forward, head_linear_backward,
-                       head_linear_mult_adds, no_workspace,
-                       no_thread_workspace, 1, head_linear_cost },
-    [LAYER_DROPPATH] = { "droppath", droppath_layer_forward,
-                         droppath_layer_backward,
-                         no_mult_adds, no_workspace, no_thread_workspace, 0,
-                         droppath_layer_cost },
+    [LAYER_CONV] = {
+        .name = "conv",
+        .forward = conv_layer_forward,
+        .backward = conv_layer_backward,
+        .mult_adds = conv_layer_mult_adds,
+        .workspace = conv_layer_workspace,
+        .keeps_input = 1,
+        .cost = conv_layer_cost,
+    },
+    [LAYER_DWCONV] = {
+        .name = "dwconv",
+        .forward = dw_layer_forward,
+        .backward = dw_layer_backward,
+        .mult_adds = dw_layer_mult_adds,
+        .thread_workspace = dw_layer_thread_workspace,
+        .keeps_input = 1,
+        .cost = dw_layer_cost,
+    },
+    [LAYER_BN] = {
+        .name = "batchnorm",
+        .forward = bn_layer_forward,
+        .backward = bn_layer_backward,
+        .keeps_input = 1,
+        .threads_meet = 1,
+        .recal_reset = layer_bn_recal_reset,
+        .recal_apply = layer_bn_recal_apply,
+        .cost = bn_layer_cost,
+    },
+    [LAYER_AVGPOOL] = {
+        .name = "avgpool",
+        .forward = pool_layer_forward,
+        .backward = pool_layer_backward,
+        .thread_workspace = pool_layer_thread_workspace,
+        .keeps_input = 0,
+        .cost = pool_layer_cost,
+    },
+    [LAYER_MAXPOOL] = {
+        .name = "maxpool",
+        .forward = pool_layer_forward,
+        .backward = pool_layer_backward,
+        .thread_workspace = pool_layer_thread_workspace,
+        .keeps_input = 1,
+        .cost = pool_layer_cost,
+    },
+    [LAYER_RELU] = {
+        .name = "relu",
+        .forward = relu_layer_forward,
+        .backward = relu_layer_backward,
+        .keeps_input = 1,
+        .cost = relu_layer_cost,
+    },
+    [LAYER_ADD] = {
+        .name = "add",
+        .forward = add_layer_forward,
+        .backward = add_layer_backward,
+        .keeps_input = 0,
+        .cost = add_layer_cost,
+    },
+    [LAYER_CONCAT] = {
+        .name = "concat",
+        .forward = concat_layer_forward,
+        .backward = concat_layer_backward,
+        .keeps_input = 0,
+        .cost = concat_layer_cost,
+    },
+    [LAYER_FACTRED] = {
+        .name = "factred",
+        .forward = fr_layer_forward,
+        .backward = fr_layer_backward,
+        .mult_adds = fr_layer_mult_adds,
+        .workspace = fr_layer_workspace,
+        .keeps_input = 1,
+        .cost = fr_layer_cost,
+    },
+    [LAYER_GAP] = {
+        .name = "gap",
+        .forward = head_gap_forward,
+        .backward = head_gap_backward,
+        .keeps_input = 1,
+        .cost = head_gap_cost,
+    },
+    [LAYER_LINEAR] = {
+        .name = "linear",
+        .forward = head_linear_forward,
+        .backward = head_linear_backward,
+        .mult_adds = head_linear_mult_adds,
+        .keeps_input = 1,
+        .cost = head_linear_cost,
+    },
+    [LAYER_DROPPATH] = {
+        .name = "droppath",
+        .forward = droppath_layer_forward,
+        .backward = droppath_layer_backward,
+        .keeps_input = 0,
+        .cost = droppath_layer_cost,
+    },
 };
 int layer_can_set_grad(const Layer *l, int k)
 {

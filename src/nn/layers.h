@@ -131,15 +131,22 @@ typedef struct {
     const char *name;
     void (*forward)(Layer *l, const LayerCtx *cx);
     void (*backward)(Layer *l, const LayerCtx *cx);
-    /* multiply-adds of one image's forward pass */
+    /* multiply-adds of one image's forward pass (NULL: none) */
     int64_t (*mult_adds)(const Layer *l);
-    /* floats of scratch for a part of n images (LayerCtx.ws) */
+    /* floats of scratch for a part of n images (LayerCtx.ws; NULL: none) */
     size_t (*workspace)(const Layer *l, int n);
-    /* floats of scratch each thread needs of its own */
+    /* floats of scratch each thread needs of its own (NULL: none) */
     size_t (*thread_workspace)(const Layer *l);
     /* whether backward reads the input values (else they may be reused
      * once forward has passed) */
     int keeps_input;
+    /* statistics over the whole batch: every thread's part must be done
+     * before the layer runs, in both passes (the network's barriers) */
+    int threads_meet;
+    /* running statistics recomputed by recalibration (NULL: the kind has
+     * none): empty the totals, and set the statistics from them */
+    void (*recal_reset)(Layer *l);
+    void (*recal_apply)(Layer *l);
     /* one image's training-step cost (LayerCost) */
     LayerCost (*cost)(const Layer *l);
 } LayerKind;

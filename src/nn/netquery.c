@@ -23,7 +23,8 @@ int64_t net_mult_adds(const Net *net)
 {
     int64_t m = 0;
     for (int i = 0; i < net->nlayers; i++)
-        m += layer_kinds[net->layers[i]->kind].mult_adds(net->layers[i]);
+        if (layer_kinds[net->layers[i]->kind].mult_adds)
+            m += layer_kinds[net->layers[i]->kind].mult_adds(net->layers[i]);
     return m;
 }
 

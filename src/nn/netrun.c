@@ -33,7 +33,8 @@ int net_threads_alloc(const Net *net, int threads, NetThreads *th)
     const int part_max = (net->max_batch + threads - 1) / threads;
     for (int i = 0; i < net->nlayers; i++) {
         const Layer *l = net->layers[i];
-        size_t w = layer_kinds[l->kind].workspace(l, part_max);
+        const LayerKind *k = &layer_kinds[l->kind];
+        size_t w = k->workspace ? k->workspace(l, part_max) : 0;
         if (w > th->nws)
             th->nws = (w + NET_ALIGN_FLOATS - 1) / NET_ALIGN_FLOATS *
                       NET_ALIGN_FLOATS;
@@ -149,8 +150,8 @@ void net_forward_visit(Net *net, int n, int train, NetVisitFn fn, void *ctx)
 void net_recal_begin(Net *net)
 {
     for (int i = 0; i < net->nlayers; i++)
-        if (net->layers[i]->kind == LAYER_BN)
-            layer_bn_recal_reset(net->layers[i]);
+        if (layer_kinds[net->layers[i]->kind].recal_reset)
+            layer_kinds[net->layers[i]->kind].recal_reset(net->layers[i]);
 }
 
 void net_recal_forward(Net *net, int n)
@@ -162,8 +163,8 @@ void net_recal_forward(Net *net, int n)
 void net_recal_end(Net *net)
 {
     for (int i = 0; i < net->nlayers; i++)
-        if (net->layers[i]->kind == LAYER_BN)
-            layer_bn_recal_apply(net->layers[i]);
+        if (layer_kinds[net->layers[i]->kind].recal_apply)
+            layer_kinds[net->layers[i]->kind].recal_apply(net->layers[i]);
 }
 
 int net_bn_view(const Net *net, int i, const Tensor **x,

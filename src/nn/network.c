@@ -548,7 +548,7 @@ static int net_plan(Net *net, size_t *voff, size_t *goff)
                  net->bar_infer && net->bar_back;
     if (placed) {
         for (int l = 0; l < L; l++) {
-            met_f[l] = net->layers[l]->kind == LAYER_BN;
+            met_f[l] = (char)layer_kinds[net->layers[l]->kind].threads_meet;
             met_b[L - 1 - l] = met_f[l];
         }
         for (int s = 0; s < ns; s++) {
@@ -685,7 +685,8 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
     net->ntws = 0;
     for (int i = 0; i < net->nlayers; i++) {
         const Layer *l = net->layers[i];
-        size_t t = layer_kinds[l->kind].thread_workspace(l);
+        const LayerKind *k = &layer_kinds[l->kind];
+        size_t t = k->thread_workspace ? k->thread_workspace(l) : 0;
         if (t > net->ntws)
             net->ntws = t;
     }
