@@ -78,6 +78,7 @@ tui_wait "best at budget: mean [95% CI]" "table"
 n=$(screen_intervals) || fail "intervals on the screen: $n"
 [ "${n:-0}" -ge 2 ] || fail "expected intervals on the screen, found ${n:-0}"
 expect_row rl 3 --all
+tui_wait "*: CI cut to [0,1]" "the table says what * means"
 expect_row random 2 --all
 # The y axis: a title and at least two ticks with labels.
 tui_wait "val acc (0-1), best so far" "y title"
@@ -85,7 +86,7 @@ ticks=$(tui_screen | grep -cE '^ +[01]\.[0-9]{2} [┤│]')
 [ "$ticks" -ge 2 ] || fail "y ticks: $ticks labelled rows"
 tui_screen | grep -qE '^ +[01]\.[0-9]{2} ┤' || fail "no tick mark on the y axis"
 # Below 4 seeds the legend says each run is drawn, not a band.
-tui_wait "dotted: each run (under 4 seeds)" "runs instead of a band"
+tui_wait "line: mean; dots: each run (n<4)" "runs instead of a band"
 tui_wait_not "band: 95% t" "no band from 2 or 3 seeds"
 
 # Unmark random-2 (the last in the list): the warning goes, random has n=1.

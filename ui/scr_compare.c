@@ -518,7 +518,7 @@ static void draw_legend(CompareScreen *cs, App *a, UiGrid *g, int x, int y,
     }
     char what[160] = "line: mean";
     if (runs)
-        append(what, sizeof what, "; dotted: each run (under 4 seeds)");
+        append(what, sizeof what, "; dots: each run (n<4)");
     if (bands)
         append(what, sizeof what,
                cs->clipped ? "; band: 95% t, cut to [0,1]" : "; band: 95% t");
@@ -557,6 +557,12 @@ static int draw_table(CompareScreen *cs, UiGrid *g, int x, int y, int w,
     int r = 0;
     snprintf(line, sizeof line, "%-12s %3s  %-30s %-8s %-8s %s", "strategy", "n",
              "best at budget: mean [95% CI]", "top-5", "AUC", "duplicates");
+    /* say what a * after an interval means when one is there and fits */
+    int cut = 0;
+    for (size_t k = 0; k < c->ngroup; k++)
+        cut |= compare_band(&c->group[k].final[COMPARE_BEST]).clipped;
+    if (cut && (int)strlen(line) + 22 <= w)
+        append(line, sizeof line, "  *: CI cut to [0,1]");
     if (g)
         ui_grid_text_clip(g, x, y + r, x + w, line, UI_ROLE_TITLE);
     r++;
