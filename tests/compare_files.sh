@@ -51,8 +51,25 @@ if command -v rsvg-convert >/dev/null 2>&1; then
 else
     echo "rsvg-convert not installed: skipping the render check"
 fi
-run grep -c "<polyline" "$TMP/compare.svg"
-expect_out "9" "one curve per strategy and panel"
+run grep -c '<polyline fill="none" stroke="#[0-9a-f]*" stroke-width="2"' "$TMP/compare.svg"
+expect_out "9" "one mean curve per strategy and panel"
+# Below 4 seeds each run is drawn thin (rl and random: 2 runs each, in 3
+# panels; evolution's single run is its mean) and no band is drawn.
+run grep -c "stroke-dasharray" "$TMP/compare.svg"
+expect_out "12" "every run of rl and random drawn thin"
+grep -q "<polygon" "$TMP/compare.svg" && fail "a band drawn from fewer than 4 seeds"
+grep -q "cut to \[0,1\]" "$TMP/compare.svg" || fail "the SVG does not say the band is cut to [0,1]"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+for g in d["strategies"]:
+    for m in ("best", "top5", "top25"):
+        c = g["curves"][m]
+        assert all(0 <= v <= 1 for v in c["ci_low"] + c["ci_high"]), (g["strategy"], m)
+rl = d["strategies"][0]
+assert rl["curves"]["best"]["ci_low"][0] == 0 and rl["curves"]["best"]["ci_high"][0] == 1
+assert d["interval"].endswith("cut to [0,1]")
+' "$TMP/compare.json" || fail "JSON intervals inside [0,1]"
 run grep -c "validation accuracy" "$TMP/compare.svg"
 expect_out "3" "y axes labelled"
 

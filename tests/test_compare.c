@@ -6,10 +6,12 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "compare/compare.h"
+#include "compare/compare_like.h"
 #include "compare/compare_report.h"
 #include "compare/compare_svg.h"
 
@@ -112,6 +114,127 @@ static void test_build(Comparison *c)
           "text %s", c->pair[0].text);
 }
 
+/* The band every output shows: the t interval cut to [0,1], none at n=1. */
+static void test_band(const Comparison *c)
+{
+    const CompareGroup *rl = &c->group[0], *evo = &c->group[2];
+    /* rl step 1: 0.55 -+ 0.6353 reaches both ends */
+    CompareBand b = compare_band(&rl->curve[COMPARE_BEST][0]);
+    CHECK(b.has_interval && b.clipped && b.lo == 0.0 && b.hi == 1.0,
+          "cut both ends: [%g, %g] clipped %d", b.lo, b.hi, b.clipped);
+    /* the summary itself keeps the interval as computed */
+    CHECK(rl->curve[COMPARE_BEST][0].lo < 0 && rl->curve[COMPARE_BEST][0].hi > 1,
+          "raw summary unchanged");
+    /* step 2: no width, nothing cut */
+    b = compare_band(&rl->curve[COMPARE_BEST][1]);
+    CHECK(b.has_interval && !b.clipped && b.lo == 0.6 && b.hi == 0.6, "no width");
+    /* one seed: no interval */
+    b = compare_band(&evo->final[COMPARE_BEST]);
+    CHECK(!b.has_interval && !b.clipped && b.lo == 0.75 && b.hi == 0.75, "n=1");
+    /* hand-made summaries: inside, only the top cut, empty */
+    StatsSummary in = { 3, 0.5, 0.1, 0.4, 0.6 }, top = { 2, 0.9, 0.1, 0.7, 1.3 },
+                 none = { 0, 0, 0, 0, 0 };
+    b = compare_band(&in);
+    CHECK(b.lo == 0.4 && b.hi == 0.6 && !b.clipped, "inside");
+    b = compare_band(&top);
+    CHECK(b.lo == 0.7 && b.hi == 1.0 && b.clipped, "top cut");
+    b = compare_band(&none);
+    CHECK(!b.has_interval && b.lo == 0 && b.hi == 0, "empty");
+    /* what the table and the screen print */
+    char buf[64];
+    compare_report_summary(buf, sizeof buf, &rl->curve[COMPARE_BEST][0]);
+    CHECK(strcmp(buf, "0.5500 [0.0000, 1.0000]*") == 0, "printed %s", buf);
+    compare_report_summary(buf, sizeof buf, &evo->final[COMPARE_BEST]);
+    CHECK(strcmp(buf, "0.7500 (n=1)") == 0, "printed %s", buf);
+    compare_report_summary(buf, sizeof buf, &in);
+    CHECK(strcmp(buf, "0.5000 [0.4000, 0.6000]") == 0, "printed %s", buf);
+    /* every interval the CSV writes lies in [0,1] */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    compare_report_csv(f, c);
+    fclose(f);
+    int rows = 0, bad = 0;
+    for (char *line = strchr(text, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+        char strategy[32];
+        size_t step, n;
+        double v[9];
+        if (sscanf(line + 1, "%31[^,],%zu,%zu,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf",
+                   strategy, &step, &n, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+                   &v[6], &v[7], &v[8]) == 12) {
+            rows++;
+            for (int k = 0; k < 9; k++)
+                bad += v[k] < 0 || v[k] > 1;
+        }
+    }
+    CHECK(rows == 9 && bad == 0, "csv rows %d, values outside [0,1] %d", rows, bad);
+    free(text);
+    /* per-run curves: rl-2's best so far 0.6 0.6 0.8 */
+    CHECK(rl->search[1].curve[COMPARE_BEST][0] == 0.6 &&
+              rl->search[1].curve[COMPARE_BEST][2] == 0.8,
+          "per-run curve");
+}
+
+/* A large A12 beside a p that cannot be small is explained; a small or
+ * reachable one is not. */
+static void test_caveat(const Comparison *c)
+{
+    char buf[300];
+    /* rl vs random: A12 1.00 large, 2 vs 2: p >= 1/3 */
+    CHECK(compare_pair_caveat(&c->pair[0], buf, sizeof buf) == 1 &&
+              strstr(buf, "A12 1.00 large but with 2 vs 2 seeds p cannot go "
+                          "below 0.333") != NULL,
+          "caveat: %s", buf);
+    /* rl vs evolution: A12 0.5 negligible: nothing to explain */
+    CHECK(compare_pair_caveat(&c->pair[1], buf, sizeof buf) == 0 && !buf[0],
+          "no caveat: %s", buf);
+    ComparePair p = c->pair[0];
+    p.mw.n1 = p.mw.n2 = 5; /* p can reach 0.008 */
+    CHECK(compare_pair_caveat(&p, buf, sizeof buf) == 0, "reachable p");
+}
+
+/* Searches on the same task are alike; another dataset, proxy setting or
+ * reward kind is named. */
+static void test_like(void)
+{
+    static StoreSearch s[3];
+    char why[600];
+    for (int i = 0; i < 3; i++) {
+        memset(&s[i], 0, sizeof s[i]);
+        snprintf(s[i].name, sizeof s[i].name, "s-%d", i + 1);
+        snprintf(s[i].dataset, sizeof s[i].dataset, "fashion-mnist");
+        s[i].F = 8;
+        s[i].N = 1;
+        s[i].epochs = 1;
+        s[i].batch = 64;
+        s[i].lr = 0.05;
+        s[i].train_size = 10000;
+        s[i].val_size = 5000;
+        s[i].bn_recalibrate = 1;
+    }
+    snprintf(s[0].strategy, sizeof s[0].strategy, "rl");
+    snprintf(s[1].strategy, sizeof s[1].strategy, "random");
+    snprintf(s[2].reward_kind, sizeof s[2].reward_kind, "standalone");
+    CHECK(compare_check_like(s, 3, why, sizeof why) == 0 && !why[0],
+          "alike (strategy may differ, \"\" is standalone): %s", why);
+    CHECK(compare_check_like(s, 1, why, sizeof why) == 0, "one search");
+    s[2].val_size = 48;
+    CHECK(compare_check_like(s, 3, why, sizeof why) == 1 &&
+              strcmp(why, "searches 's-1' and 's-3' differ in dataset or proxy "
+                          "settings; the comparison is not of strategies alone") == 0,
+          "val size: %s", why);
+    s[2].val_size = 5000;
+    snprintf(s[1].dataset, sizeof s[1].dataset, "cifar10:/d");
+    CHECK(compare_check_like(s, 3, why, sizeof why) == 1 &&
+              strstr(why, "'s-1' and 's-2'") != NULL,
+          "dataset: %s", why);
+    snprintf(s[1].dataset, sizeof s[1].dataset, "fashion-mnist");
+    snprintf(s[1].reward_kind, sizeof s[1].reward_kind, "shared");
+    CHECK(compare_check_like(s, 3, why, sizeof why) == 1 &&
+              strstr(why, "'s-1' has standalone rewards and 's-2' shared ones") != NULL,
+          "reward kind: %s", why);
+}
+
 static void test_errors(void)
 {
     Comparison *c = (Comparison *)1;
@@ -185,6 +308,9 @@ int main(int argc, char **argv)
         return 1;
     }
     test_build(c);
+    test_band(c);
+    test_caveat(c);
+    test_like();
     if (argc > 1 && write_files(c, argv[1]) != 0)
         check_failures++;
     compare_free(c);

@@ -193,16 +193,18 @@ static void test_curves(void)
     for (int i = 0; i < N / 2; i++)
         m2[i] = 0.3;
     CurveSeries s[2] = {
-        { m1, lo1, hi1, N, UI_ROLE_SERIES1 },
-        { m2, NULL, NULL, N / 2, UI_ROLE_SERIES2 },
+        { m1, lo1, hi1, N, UI_ROLE_SERIES1, NULL, 0, 0 },
+        { m2, NULL, NULL, N / 2, UI_ROLE_SERIES2, NULL, 0, 0 },
     };
     UiGrid *g = ui_grid_new(60, 14);
-    curves_draw(g, 0, 0, 60, 14, s, 2, PLOT_BRAILLE, "samples");
+    curves_draw(g, 0, 0, 60, 14, s, 2, PLOT_BRAILLE, "samples", NULL);
     char *txt = ui_grid_to_utf8(g);
     CHECK(strstr(txt, "samples") != NULL, "x unit:\n%s", txt);
     CHECK(strstr(txt, "30") != NULL, "longest series labels the x axis:\n%s", txt);
-    CHECK(strstr(txt, "0.900") || strstr(txt, "1.000"), "top label:\n%s", txt);
-    CHECK(strstr(txt, "0.100") || strstr(txt, "0.000"), "bottom label:\n%s", txt);
+    CHECK(strstr(txt, "0.80") || strstr(txt, "0.90") || strstr(txt, "1.00"),
+          "top label:\n%s", txt);
+    CHECK(strstr(txt, "0.20") || strstr(txt, "0.10") || strstr(txt, "0.00"),
+          "bottom label:\n%s", txt);
     CHECK(count_cp_range(g, 0x2801, 0x28ff, UI_ROLE_SERIES1) > 30,
           "series 1 with its band");
     CHECK(count_cp_range(g, 0x2801, 0x28ff, UI_ROLE_SERIES2) > 10, "series 2");
@@ -216,20 +218,89 @@ static void test_curves(void)
 
     /* The band is drawn: without it series 1 covers fewer characters. */
     g = ui_grid_new(60, 14);
-    curves_draw(g, 0, 0, 60, 14, s, 2, PLOT_BRAILLE, "samples");
+    curves_draw(g, 0, 0, 60, 14, s, 2, PLOT_BRAILLE, "samples", NULL);
     int with_band = count_cp_range(g, 0x2801, 0x28ff, UI_ROLE_SERIES1);
     ui_grid_free(g);
     s[0].lo = s[0].hi = NULL;
     g = ui_grid_new(60, 14);
-    curves_draw(g, 0, 0, 60, 14, s, 2, PLOT_BRAILLE, "samples");
+    curves_draw(g, 0, 0, 60, 14, s, 2, PLOT_BRAILLE, "samples", NULL);
     CHECK(count_cp_range(g, 0x2801, 0x28ff, UI_ROLE_SERIES1) < with_band,
           "the band adds dots");
     ui_grid_free(g);
 
     g = ui_grid_new(40, 8);
-    curves_draw(g, 0, 0, 40, 8, s, 2, PLOT_ASCII, "samples");
+    curves_draw(g, 0, 0, 40, 8, s, 2, PLOT_ASCII, "samples", NULL);
     for (int i = 0; i < g->width * g->height; i++)
         CHECK(g->cells[i].ch < 0x80, "ASCII curves have only ASCII");
+    ui_grid_free(g);
+}
+
+/* Count of cells in column x holding role r. */
+static int col_count(const UiGrid *g, int x, UiRole r)
+{
+    int n = 0;
+    for (int y = 0; y < g->height; y++)
+        n += ui_grid_at(g, x, y)->role == r;
+    return n;
+}
+
+/* The y title and ticks; two overlapping bands both stay visible; runs
+ * drawn thin; markers tell the series apart without colour. */
+static void test_curves_axes_bands(void)
+{
+    enum { N = 40 };
+    double m1[N], lo1[N], hi1[N], m2[N], lo2[N], hi2[N], r1[N], r2[N];
+    for (int i = 0; i < N; i++) {
+        m1[i] = 0.5;
+        lo1[i] = 0.2;
+        hi1[i] = 0.8;
+        m2[i] = 0.55; /* a second, wider band over the first */
+        lo2[i] = 0.1;
+        hi2[i] = 0.9;
+        r1[i] = 0.45;
+        r2[i] = 0.65;
+    }
+    CurveSeries s[2] = {
+        { m1, lo1, hi1, N, UI_ROLE_SERIES1, NULL, 0, 'o' },
+        { m2, lo2, hi2, N, UI_ROLE_SERIES2, NULL, 0, '+' },
+    };
+    UiGrid *g = ui_grid_new(60, 20);
+    curves_draw(g, 0, 0, 60, 20, s, 2, PLOT_BRAILLE, "samples",
+                "val acc, best so far");
+    char *txt = ui_grid_to_utf8(g);
+    CHECK(strncmp(txt, "val acc, best so far", 20) == 0, "y title:\n%s", txt);
+    /* ticks: several labelled rows with a tick mark on the axis */
+    int ticks = 0;
+    for (int y = 1; y < 18; y++)
+        if (ui_grid_at(g, 6, y)->ch == 0x2524 && ui_grid_at(g, 4, y)->ch >= '0' &&
+            ui_grid_at(g, 4, y)->ch <= '9')
+            ticks++;
+    CHECK(ticks >= 4, "y ticks %d:\n%s", ticks, txt);
+    CHECK(strstr(txt, "0.40") != NULL, "a tick at 0.40:\n%s", txt);
+    /* series 1's band lies inside series 2's: its edges still show */
+    CHECK(col_count(g, 30, UI_ROLE_SERIES1) >= 2,
+          "the inner band is not painted over:\n%s", txt);
+    CHECK(col_count(g, 30, UI_ROLE_SERIES2) >= 2, "the outer band:\n%s", txt);
+    /* markers */
+    CHECK(strchr(txt, 'o') && strchr(txt, '+'), "markers:\n%s", txt);
+    free(txt);
+    ui_grid_free(g);
+
+    /* Runs instead of bands: dotted lines in the series' role. */
+    const double *runs[2] = { r1, r2 };
+    CurveSeries t = { m1, NULL, NULL, N, UI_ROLE_SERIES1, runs, 2, 0 };
+    g = ui_grid_new(60, 20);
+    curves_draw(g, 0, 0, 60, 20, &t, 1, PLOT_BRAILLE, "samples", NULL);
+    CHECK(col_count(g, 30, UI_ROLE_SERIES1) == 3, "mean and two runs: %d",
+          col_count(g, 30, UI_ROLE_SERIES1));
+    /* a run's character has at most 2 of the 8 dots lit (thin) */
+    int thin = 1;
+    for (int y = 1; y < 18; y++) {
+        uint32_t ch = ui_grid_at(g, 30, y)->ch;
+        if (ch > 0x2800 && ch <= 0x28ff && __builtin_popcount(ch - 0x2800) > 2)
+            thin = 0;
+    }
+    CHECK(thin, "runs and mean are thin");
     ui_grid_free(g);
 }
 
@@ -370,6 +441,7 @@ int main(void)
     test_range();
     test_plot();
     test_curves();
+    test_curves_axes_bands();
     test_bars();
     test_progress();
     test_table();

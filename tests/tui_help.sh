@@ -60,7 +60,7 @@ for mode in rw ro; do
     fi
     tui_keys c
     tui_wait_re "[Cc]ompare" "compare screen ($mode)"
-    check_help Compare "Space" "a" "m"
+    check_help Compare "Space" "a" "m" "b" "d" "e"
     tui_keys q
     tui_wait "alpha" "back from compare ($mode)"
     tui_keys Enter

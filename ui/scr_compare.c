@@ -1,24 +1,38 @@
 /* scr_compare.c - the Compare screen: pick searches (Space marks one, a
  * marks all or none), then see their best-so-far (or top-5/top-25 mean)
- * curves overlaid per strategy, the mean across seeds with its 95% band,
- * one colour per strategy, and the statistics table with the plain
- * verdict for every pair of strategies.  The statistics are the compare
- * module's (compare.h, stats.h), exactly what `nasview compare` prints;
- * this file only reads rewards from the store and lays them out.  Never
- * writes the database.
+ * curves overlaid per strategy: the mean across seeds with its 95% band
+ * (compare_band: cut to [0,1]) from COMPARE_BAND_MIN_SEEDS seeds on, else
+ * every run's curve thin with the mean; one colour and one marker glyph
+ * per strategy; the statistics table with the plain verdict for every
+ * pair of strategies and the caveat when few seeds cannot give a small p.
+ * It warns when the searches differ in dataset or proxy settings
+ * (compare_like.h), says which search cuts the budget (d drops it, b
+ * chooses the budget; searches shorter than a chosen budget are left out
+ * and named) and exports the curves, chart and table (e) as
+ * `nasview compare --format csv`, `--svg` and the table would.  The
+ * statistics are the compare module's, exactly what `nasview compare`
+ * prints; this file only reads rewards from the store and lays them out.
+ * Never writes the database.
  *
  * Invariant: rewards of a marked search are read again, and the
- * comparison built again, only when the marks, the metric or a count of
- * finished samples changed (sig), so a running search being compared
- * costs one list query per change of the file. */
+ * comparison built again, only when the marks, the metric, the chosen
+ * budget or a count of finished samples changed (sig), so a running
+ * search being compared costs one list query per change of the file. */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "base/outfile.h"
+#include "base/text.h"
 #include "compare/compare.h"
+#include "compare/compare_like.h"
+#include "compare/compare_report.h"
+#include "compare/compare_svg.h"
 #include "widgets/curves.h"
 #include "screens.h"
 
@@ -32,9 +46,12 @@ typedef struct {
     size_t n;
 } Pick;
 
-/* The curves of one strategy group, as arrays for curves_draw. */
+/* The curves of one strategy group, as arrays for curves_draw: a band
+ * (lo, hi; NULL below COMPARE_BAND_MIN_SEEDS seeds) or its runs. */
 typedef struct {
     double *mean, *lo, *hi;
+    const double **run;   /* nrun curves owned by the Comparison */
+    size_t nrun;
 } GroupCurve;
 
 typedef struct {
@@ -48,6 +65,11 @@ typedef struct {
     GroupCurve *curve;       /* cmp->ngroup entries */
     char problem[600];       /* why there is no comparison */
     uint64_t sig;            /* of what cmp was built from (invariant) */
+    size_t budget_choice;    /* 0: the smallest count among the marked */
+    int64_t short_id;        /* the search that cuts the budget, or -1 */
+    int clipped;             /* a drawn band was cut to [0,1] */
+    char like[1200];         /* compare_check_like's warning, or "" */
+    char budget_note[1400];  /* who sets the budget, who is left out */
 } CompareScreen;
 
 static void pick_free_rewards(Pick *p)
@@ -66,11 +88,15 @@ static void free_comparison(CompareScreen *cs)
         free(cs->curve[g].mean);
         free(cs->curve[g].lo);
         free(cs->curve[g].hi);
+        free(cs->curve[g].run);
     }
     free(cs->curve);
     cs->curve = NULL;
     compare_free(cs->cmp);
     cs->cmp = NULL;
+    cs->like[0] = cs->budget_note[0] = '\0';
+    cs->short_id = -1;
+    cs->clipped = 0;
 }
 
 /* Samples that count toward the budget, as `nasview compare` counts them:
@@ -183,20 +209,35 @@ static int fill_curves(CompareScreen *cs)
         return -1;
     for (size_t g = 0; g < c->ngroup; g++) {
         GroupCurve *gc = &cs->curve[g];
+        const CompareGroup *gr = &c->group[g];
         size_t b = c->budget ? c->budget : 1;
+        int band = gr->nsearch >= COMPARE_BAND_MIN_SEEDS;
         gc->mean = malloc(b * sizeof *gc->mean);
-        gc->lo = malloc(b * sizeof *gc->lo);
-        gc->hi = malloc(b * sizeof *gc->hi);
-        if (!gc->mean || !gc->lo || !gc->hi)
+        if (!gc->mean)
             return -1;
-        const StatsSummary *sum = c->group[g].curve[cs->metric];
-        /* Rewards are accuracies: the chart clips the band to [0, 1] (with
-         * two seeds a t interval reaches far beyond); the table shows the
-         * interval as computed. */
+        if (band) {
+            gc->lo = malloc(b * sizeof *gc->lo);
+            gc->hi = malloc(b * sizeof *gc->hi);
+            if (!gc->lo || !gc->hi)
+                return -1;
+        } else if (gr->nsearch >= 2) {
+            gc->run = calloc(gr->nsearch, sizeof *gc->run);
+            if (!gc->run)
+                return -1;
+            for (size_t k = 0; k < gr->nsearch; k++)
+                gc->run[k] = gr->search[k].curve[cs->metric];
+            gc->nrun = gr->nsearch;
+        }
+        const StatsSummary *sum = gr->curve[cs->metric];
+        /* The band every output shows: the t interval cut to [0, 1]. */
         for (size_t i = 0; i < c->budget; i++) {
             gc->mean[i] = sum[i].mean;
-            gc->lo[i] = sum[i].lo < 0 ? 0 : sum[i].lo;
-            gc->hi[i] = sum[i].hi > 1 ? 1 : sum[i].hi;
+            if (band) {
+                CompareBand cb = compare_band(&sum[i]);
+                gc->lo[i] = cb.lo;
+                gc->hi[i] = cb.hi;
+                cs->clipped |= cb.clipped;
+            }
         }
     }
     return 0;
@@ -215,7 +256,74 @@ static uint64_t signature(const CompareScreen *cs)
             h *= 1099511628211ULL;
         }
     }
-    return (h ^ (uint64_t)cs->metric) * 1099511628211ULL;
+    h = (h ^ (uint64_t)cs->metric) * 1099511628211ULL;
+    return (h ^ (uint64_t)cs->budget_choice) * 1099511628211ULL;
+}
+
+/* Append text to buf[size] (truncating). */
+static void append(char *buf, size_t size, const char *text)
+{
+    size_t len = strlen(buf);
+    if (len + 1 < size)
+        snprintf(buf + len, size - len, "%s", text);
+}
+
+/* The notes above the chart: the like-with-like warning over the searches
+ * compared, and who sets the budget or is left out by a chosen one.
+ * in[nin] are compared, out[nout] marked but left out; smallest/largest
+ * are the counts among all marked. */
+static void make_notes(CompareScreen *cs, Pick **in, size_t nin, Pick **out,
+                       size_t nout, size_t smallest, size_t largest)
+{
+    StoreSearch *info = calloc(nin ? nin : 1, sizeof *info);
+    char name[4 * STORE_NAME_MAX], line[600];
+    if (info) {
+        for (size_t i = 0; i < nin; i++)
+            info[i] = in[i]->info;
+        if (compare_check_like(info, nin, line, sizeof line))
+            snprintf(cs->like, sizeof cs->like, "Warning: %s.", line);
+        free(info);
+    }
+    size_t B = cs->cmp->budget;
+    if (cs->budget_choice == 0 && smallest < largest) {
+        const Pick *p = NULL;
+        size_t ties = 0;
+        for (size_t i = 0; i < nin; i++)
+            if (in[i]->n == smallest) {
+                if (!p)
+                    p = in[i];
+                else
+                    ties++;
+            }
+        if (!p)
+            return;
+        cs->short_id = p->info.id;
+        text_clean(p->info.name, name, sizeof name);
+        int running = p->info.status == SEARCH_RUNNING ||
+                      p->info.status == SEARCH_PAUSED;
+        snprintf(line, sizeof line, "budget %zu: %s %s %zu", B, name,
+                 running ? "is still at" : "stopped at", smallest);
+        append(cs->budget_note, sizeof cs->budget_note, line);
+        if (ties) {
+            snprintf(line, sizeof line, " (and %zu more)", ties);
+            append(cs->budget_note, sizeof cs->budget_note, line);
+        }
+        snprintf(line, sizeof line,
+                 " (the longest has %zu); d drops it, b changes budget",
+                 largest);
+        append(cs->budget_note, sizeof cs->budget_note, line);
+    } else if (cs->budget_choice) {
+        snprintf(line, sizeof line, "budget %zu (chosen with b%s)", B,
+                 cs->budget_choice > largest ? "; no search has more" : "");
+        append(cs->budget_note, sizeof cs->budget_note, line);
+        for (size_t i = 0; i < nout; i++) {
+            text_clean(out[i]->info.name, name, sizeof name);
+            snprintf(line, sizeof line, "%s%s (%zu)",
+                     i == 0 ? "; left out, fewer samples: " : ", ", name,
+                     out[i]->n);
+            append(cs->budget_note, sizeof cs->budget_note, line);
+        }
+    }
 }
 
 /* Read what changed of the marked searches and compare them again. */
@@ -238,11 +346,13 @@ static void rebuild(CompareScreen *cs, Store *st)
         return;
     }
     CompareInput *in = calloc(cs->npick, sizeof *in);
-    if (!in) {
+    Pick **used = calloc(cs->npick, sizeof *used);
+    Pick **left = calloc(cs->npick, sizeof *left);
+    if (!in || !used || !left) {
         snprintf(cs->problem, sizeof cs->problem, "out of memory");
-        return;
+        goto done;
     }
-    size_t nin = 0;
+    size_t nmarked = 0, nin = 0, nleft = 0, smallest = 0, largest = 0;
     NvError err;
     for (size_t i = 0; i < cs->npick; i++) {
         Pick *p = &cs->pick[i];
@@ -251,11 +361,27 @@ static void rebuild(CompareScreen *cs, Store *st)
         if (p->loaded_done != p->info.samples_done &&
             load_rewards(st, p, &err) != NV_OK) {
             snprintf(cs->problem, sizeof cs->problem, "%s", err.msg);
-            free(in);
-            return;
+            goto done;
         }
         if (p->n == 0)
             continue;
+        if (nmarked == 0 || p->n < smallest)
+            smallest = p->n;
+        if (p->n > largest)
+            largest = p->n;
+        used[nmarked++] = p;
+    }
+    /* The budget: the smallest count, or the one chosen (at most the
+     * largest count); searches with fewer samples are left out. */
+    size_t B = cs->budget_choice == 0 ? smallest
+               : cs->budget_choice < largest ? cs->budget_choice : largest;
+    for (size_t i = 0; i < nmarked; i++) {
+        Pick *p = used[i];
+        if (p->n < B) {
+            left[nleft++] = p;
+            continue;
+        }
+        used[nin] = p;
         in[nin].name = p->info.name;
         in[nin].strategy = p->info.strategy;
         in[nin].reward = p->reward;
@@ -266,13 +392,18 @@ static void rebuild(CompareScreen *cs, Store *st)
     if (nin == 0)
         snprintf(cs->problem, sizeof cs->problem,
                  "Mark searches with Space (a marks all) to compare them.");
-    else if (compare_build(in, nin, 0, cs->metric, &cs->cmp, &err) != NV_OK)
+    else if (compare_build(in, nin, cs->budget_choice ? B : 0, cs->metric,
+                           &cs->cmp, &err) != NV_OK)
         snprintf(cs->problem, sizeof cs->problem, "%s", err.msg);
     else if (fill_curves(cs) != 0) {
         free_comparison(cs);
         snprintf(cs->problem, sizeof cs->problem, "out of memory");
-    }
+    } else
+        make_notes(cs, used, nin, left, nleft, smallest, largest);
+done:
     free(in);
+    free(used);
+    free(left);
 }
 
 static int compare_tick(Screen *s, App *a)
@@ -351,50 +482,121 @@ static int draw_picker(CompareScreen *cs, UiGrid *g, int x, int y, int w,
     return r;
 }
 
+/* The marker glyph of group k, on the line and in the legend: shapes in
+ * UTF-8, letters in ASCII, so strategies differ without colour. */
+static uint32_t series_mark(const App *a, size_t k)
+{
+    static const uint32_t utf8[] = { 0x25cf, 0x25b2, 0x25a0, 0x25c6 };
+    static const char ascii[] = { 'o', '+', 'x', '*' };
+    if (a->cfg.utf8 && a->cfg.plot_mode != PLOT_ASCII)
+        return utf8[k % 4];
+    return (uint32_t)ascii[k % 4];
+}
+
+/* One line: per strategy its marker, name and n; then what the chart
+ * draws (band or runs) and whether a band was cut to [0, 1]. */
 static void draw_legend(CompareScreen *cs, App *a, UiGrid *g, int x, int y,
                         int w)
 {
     const Comparison *c = cs->cmp;
-    int cx = x;
+    int cx = x, bands = 0, runs = 0;
+    int ascii = !(a->cfg.utf8 && a->cfg.plot_mode != PLOT_ASCII);
     for (size_t k = 0; k < c->ngroup && cx < x + w; k++) {
+        const CompareGroup *gr = &c->group[k];
         char item[200];
-        snprintf(item, sizeof item, "%s %s (%zu search%s)  ",
-                 a->cfg.utf8 ? "\u2501\u2501" : "--", c->group[k].strategy,
-                 c->group[k].nsearch, c->group[k].nsearch == 1 ? "" : "es");
+        bands |= gr->nsearch >= COMPARE_BAND_MIN_SEEDS;
+        runs |= gr->nsearch >= 2 && gr->nsearch < COMPARE_BAND_MIN_SEEDS;
+        cx += ui_grid_text_clip(g, cx, y, x + w, ascii ? "-" : "\u2501",
+                                series_role(k));
+        ui_grid_put(g, cx++, y, series_mark(a, k), series_role(k));
+        if (gr->nsearch == 1)
+            snprintf(item, sizeof item, " %s (n=1)  ", gr->strategy);
+        else
+            snprintf(item, sizeof item, " %s (%zu searches)  ", gr->strategy,
+                     gr->nsearch);
         cx += ui_grid_text_clip(g, cx, y, x + w, item, series_role(k));
     }
-    ui_grid_text_clip(g, cx, y, x + w, "line: mean; dots: 95% band",
-                      UI_ROLE_DIM);
+    char what[160] = "line: mean";
+    if (runs)
+        append(what, sizeof what, "; dots: each run (n<4)");
+    if (bands)
+        append(what, sizeof what,
+               cs->clipped ? "; band: 95% t, cut to [0,1]" : "; band: 95% t");
+    ui_grid_text_clip(g, cx, y, x + w, what, UI_ROLE_DIM);
 }
 
+/* Rows wrap_text would use for text at width w. */
+static int wrapped_rows(int w, const char *text)
+{
+    int rows = 0;
+    const char *p = text;
+    while (*p) {
+        size_t len = strlen(p), cut = len;
+        if ((int)len > w) {
+            cut = (size_t)w;
+            while (cut > 0 && p[cut] != ' ')
+                cut--;
+            if (cut == 0)
+                cut = (size_t)w;
+        }
+        rows++;
+        p += cut;
+        while (*p == ' ')
+            p++;
+    }
+    return rows;
+}
+
+/* The table's lines: header, one per strategy, then per pair the verdict
+ * and its caveat (wrapped); returns the rows drawn (g NULL: counts). */
 static int draw_table(CompareScreen *cs, UiGrid *g, int x, int y, int w,
                       int max_rows)
 {
     const Comparison *c = cs->cmp;
-    char line[600];
+    char line[800];
     int r = 0;
     snprintf(line, sizeof line, "%-12s %3s  %-30s %-8s %-8s %s", "strategy", "n",
              "best at budget: mean [95% CI]", "top-5", "AUC", "duplicates");
-    ui_grid_text_clip(g, x, y + r++, x + w, line, UI_ROLE_TITLE);
+    /* say what a * after an interval means when one is there and fits */
+    int cut = 0;
+    for (size_t k = 0; k < c->ngroup; k++)
+        cut |= compare_band(&c->group[k].final[COMPARE_BEST]).clipped;
+    if (cut && (int)strlen(line) + 22 <= w)
+        append(line, sizeof line, "  *: CI cut to [0,1]");
+    if (g)
+        ui_grid_text_clip(g, x, y + r, x + w, line, UI_ROLE_TITLE);
+    r++;
     for (size_t k = 0; k < c->ngroup && r < max_rows; k++) {
         const CompareGroup *gr = &c->group[k];
-        const StatsSummary *b = &gr->final[COMPARE_BEST];
         char ci[64];
-        snprintf(ci, sizeof ci, "%.4f [%.4f, %.4f]", b->mean, b->lo, b->hi);
+        compare_report_summary(ci, sizeof ci, &gr->final[COMPARE_BEST]);
         snprintf(line, sizeof line, "%-12s %3zu  %-30s %-8.4f %-8.4f %zu",
                  gr->strategy, gr->nsearch, ci, gr->final[COMPARE_TOP5].mean,
                  gr->auc.mean, gr->duplicates);
-        ui_grid_text_clip(g, x, y + r++, x + w, line, series_role(k));
+        if (g)
+            ui_grid_text_clip(g, x, y + r, x + w, line, series_role(k));
+        r++;
     }
     if (c->npair == 0 && r < max_rows) {
-        ui_grid_text_clip(g, x, y + r++, x + w,
-                          "Verdict: needs searches of two strategies.", UI_ROLE_DIM);
+        if (g)
+            ui_grid_text_clip(g, x, y + r, x + w,
+                              "Verdict: needs searches of two strategies.",
+                              UI_ROLE_DIM);
+        r++;
     }
     for (size_t i = 0; i < c->npair && r < max_rows; i++) {
+        char note[300];
         snprintf(line, sizeof line, "Verdict: %s", c->pair[i].text);
-        r += wrap_text(g, x, y + r, w, max_rows - r, line, UI_ROLE_TITLE);
+        r += g ? wrap_text(g, x, y + r, w, max_rows - r, line, UI_ROLE_TITLE)
+               : wrapped_rows(w, line);
+        if (compare_pair_caveat(&c->pair[i], note, sizeof note) &&
+            r < max_rows) {
+            snprintf(line, sizeof line, "Note: %s", note);
+            r += g ? wrap_text(g, x, y + r, w, max_rows - r, line, UI_ROLE_WARN)
+                   : wrapped_rows(w, line);
+        }
     }
-    return r;
+    return r < max_rows ? r : max_rows;
 }
 
 static void compare_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w,
@@ -408,14 +610,15 @@ static void compare_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w,
     if (cs->cmp)
         snprintf(title, sizeof title,
                  "Compare strategies: %zu of %zu searches, budget %zu samples "
-                 "(the smallest count), %s so far", marked, cs->npick,
-                 cs->cmp->budget, compare_metric_label(cs->metric));
+                 "(%s), %s so far", marked, cs->npick, cs->cmp->budget,
+                 cs->budget_choice ? "chosen" : "smallest",
+                 compare_metric_label(cs->metric));
     else
         snprintf(title, sizeof title, "Compare strategies: %zu of %zu searches",
                  marked, cs->npick);
     ui_grid_text_clip(g, x, y, x + w, title, UI_ROLE_TITLE);
     int rows = (int)cs->npick;
-    int cap = h / 4 < 3 ? 3 : h / 4;
+    int cap = h / 6 < 3 ? 3 : h / 6;
     if (rows > cap)
         rows = cap;
     int r = y + 1 + draw_picker(cs, g, x, y + 1, w, rows);
@@ -424,23 +627,111 @@ static void compare_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w,
         return;
     }
     const Comparison *c = cs->cmp;
-    int table_rows = 1 + (int)c->ngroup + (c->npair ? 2 * (int)c->npair : 1);
+    /* notes: the budget, then the warning, at most two rows each */
+    if (cs->budget_note[0])
+        r += wrap_text(g, x, r, w, 2, cs->budget_note, UI_ROLE_WARN);
+    if (cs->like[0])
+        r += wrap_text(g, x, r, w, 2, cs->like, UI_ROLE_WARN);
+    int table_rows = draw_table(cs, NULL, x, 0, w, 1000);
     int ph = y + h - r - 1 - table_rows - 1;
     draw_legend(cs, a, g, x, r++, w);
-    if (ph >= 4) {
+    if (ph >= 5) {
         CurveSeries sr[64];
         size_t ns = c->ngroup < 64 ? c->ngroup : 64;
         for (size_t k = 0; k < ns; k++) {
-            sr[k].mean = cs->curve[k].mean;
-            sr[k].lo = cs->curve[k].lo;
-            sr[k].hi = cs->curve[k].hi;
-            sr[k].n = c->budget;
-            sr[k].role = series_role(k);
+            sr[k] = (CurveSeries){ cs->curve[k].mean, cs->curve[k].lo,
+                                   cs->curve[k].hi, c->budget, series_role(k),
+                                   cs->curve[k].run, cs->curve[k].nrun,
+                                   series_mark(a, k) };
         }
-        curves_draw(g, x, r, w, ph, sr, ns, a->cfg.plot_mode, "samples");
+        char ytitle[96];
+        snprintf(ytitle, sizeof ytitle, "val acc (0-1), %s so far",
+                 compare_metric_label(cs->metric));
+        curves_draw(g, x, r, w, ph, sr, ns, a->cfg.plot_mode, "samples",
+                    ytitle);
         r += ph;
     }
     draw_table(cs, g, x, r + 1, w, y + h - r - 1);
+}
+
+/* The export's files: base.csv (the curves, as --format csv), base.svg
+ * (the chart, as --svg) and base.txt (the table); a .csv, .svg or .txt
+ * given at the end of the answer is taken off first. */
+static void export_done(App *a, Screen *owner, const char *text)
+{
+    CompareScreen *cs = (CompareScreen *)owner;
+    if (!text || !text[0])
+        return;
+    if (!cs->cmp) {
+        app_message(a, 1, "nothing to export: no comparison on screen");
+        return;
+    }
+    char base[PATH_MAX];
+    snprintf(base, sizeof base, "%s", text);
+    size_t len = strlen(base);
+    if (len > 4 && (strcmp(base + len - 4, ".csv") == 0 ||
+                    strcmp(base + len - 4, ".svg") == 0 ||
+                    strcmp(base + len - 4, ".txt") == 0))
+        base[len - 4] = '\0';
+    static const char *const ext[3] = { ".csv", ".svg", ".txt" };
+    char path[3][PATH_MAX + 8];
+    NvError err;
+    nv_error_clear(&err);
+    for (int i = 0; i < 3; i++) {
+        snprintf(path[i], sizeof path[i], "%s%s", base, ext[i]);
+        OutFile o;
+        NvStatus st = outfile_check_not(path[i], a->cfg.db_path, &err);
+        if (st == NV_OK)
+            st = outfile_open(&o, path[i], &err);
+        if (st != NV_OK) {
+            app_message(a, 1, "%s", err.msg);
+            return;
+        }
+        if (i == 0)
+            compare_report_csv(o.f, cs->cmp);
+        else if (i == 1)
+            st = compare_svg_write(o.f, path[i], cs->cmp, &err);
+        else
+            compare_report_table(o.f, cs->cmp);
+        if (outfile_close(&o, st, &err) != NV_OK) {
+            app_message(a, 1, "%s", err.msg);
+            return;
+        }
+    }
+    char abs[PATH_MAX + 8];
+    if (!realpath(path[0], abs))
+        snprintf(abs, sizeof abs, "%s", path[0]);
+    len = strlen(abs);
+    if (len > 4)
+        abs[len - 4] = '\0';
+    app_message(a, 0, "wrote %s.csv (curves), .svg (chart) and .txt (table)",
+                abs);
+}
+
+/* The answer to b: a budget of 1 or more, or empty / 0 for the smallest
+ * count. */
+static void budget_done(App *a, Screen *owner, const char *text)
+{
+    CompareScreen *cs = (CompareScreen *)owner;
+    if (!text)
+        return;
+    char *end;
+    while (*text == ' ')
+        text++;
+    if (!*text) {
+        cs->budget_choice = 0;
+    } else {
+        unsigned long long v = strtoull(text, &end, 10);
+        while (*end == ' ')
+            end++;
+        if (*end || text[0] == '-' || v > 1000000000ULL) {
+            app_message(a, 1, "budget '%s': give a number of samples, or "
+                        "nothing for the smallest count", text);
+            return;
+        }
+        cs->budget_choice = (size_t)v;
+    }
+    ui_data_touch(a->data);
 }
 
 static int compare_key(Screen *s, App *a, int key)
@@ -473,6 +764,46 @@ static int compare_key(Screen *s, App *a, int key)
     case 'm':
         cs->metric = (CompareMetric)((cs->metric + 1) % COMPARE_NMETRICS);
         break;
+    case 'd': {
+        int found = 0;
+        for (int i = 0; i < n; i++)
+            if (cs->short_id >= 0 && cs->pick[i].info.id == cs->short_id &&
+                cs->pick[i].mark) {
+                char name[4 * STORE_NAME_MAX];
+                cs->pick[i].mark = 0;
+                found = 1;
+                app_message(a, 0, "dropped %s from the comparison (Space "
+                            "marks it again)",
+                            text_clean(cs->pick[i].info.name, name, sizeof name));
+            }
+        if (!found) {
+            app_message(a, 0, "no search cuts the budget: nothing to drop");
+            return 1;
+        }
+        break;
+    }
+    case 'b': {
+        char cur[32] = "";
+        if (cs->budget_choice)
+            snprintf(cur, sizeof cur, "%zu", cs->budget_choice);
+        app_prompt(a, s, "Budget (samples; empty: the smallest count):",
+                   cur, budget_done);
+        return 1;
+    }
+    case 'e': {
+        if (!cs->cmp) {
+            app_message(a, 1, "nothing to export: mark searches to compare");
+            return 1;
+        }
+        char path[PATH_MAX + 64], cwd[PATH_MAX];
+        if (!getcwd(cwd, sizeof cwd))
+            snprintf(cwd, sizeof cwd, ".");
+        snprintf(path, sizeof path, "%s/compare-%s-%zu", cwd,
+                 compare_metric_name(cs->metric), cs->cmp->budget);
+        app_prompt(a, s, "Export to (NAME.csv, .svg, .txt):", path,
+                   export_done);
+        return 1;
+    }
     default:
         return 0;
     }
@@ -485,6 +816,11 @@ static const UiKey compare_keys[] = {
     { "Space", "mark or unmark the search (marked ones are compared)" },
     { "a", "mark all searches, or none when all are marked" },
     { "m", "what the curves and the test use: best, top-5 or top-25 mean" },
+    { "b", "choose the budget (samples per search); searches with fewer "
+           "are left out and named; empty: the smallest count" },
+    { "d", "drop the search that cuts the budget (unmark it)" },
+    { "e", "export the curves (CSV), chart (SVG) and table (text), as "
+           "nasview compare --format csv / --svg write them" },
     { "q, Esc", "back to the searches" },
     { NULL, NULL },
 };
@@ -500,7 +836,7 @@ static const char *compare_hint(Screen *s, App *a)
 {
     (void)s;
     (void)a;
-    return "Space mark  a all/none  m metric  j/k move  q back";
+    return "Space mark  a all  m metric  b budget  d drop short  e export  q back";
 }
 
 static void compare_free_screen(Screen *s)
@@ -526,6 +862,7 @@ Screen *scr_compare_new(App *a)
     cs->base.ops = &compare_ops;
     cs->first_load = 1;
     cs->metric = COMPARE_BEST;
+    cs->short_id = -1;
     ui_data_touch(a->data);
     return &cs->base;
 }

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/text.h"
 #include "cli/cli.h"
 #include "compare/compare.h"
+#include "compare/compare_like.h"
 #include "compare/compare_report.h"
 #include "compare/compare_svg.h"
 #include "store/store.h"
@@ -22,8 +22,9 @@ static const char usage[] =
     "                       [--format table|json|csv] [--svg FILE]\n"
     "Compare searches grouped by strategy, on equal budgets: best-so-far and\n"
     "top-5/top-25 mean reward vs samples, mean across seeds with a 95% t\n"
-    "interval, area under the best-so-far curve, Mann-Whitney U with the\n"
-    "Vargha-Delaney A12 effect size between strategies, and a verdict.\n"
+    "interval cut to [0,1], area under the best-so-far curve, Mann-Whitney U\n"
+    "with the Vargha-Delaney A12 effect size between strategies, and a\n"
+    "verdict (with a note when a large A12 meets too few seeds for p).\n"
     "\n"
     "  SEARCH          a search name or id (several: one per seed)\n"
     "  --all           every search with at least one finished sample\n"
@@ -133,37 +134,18 @@ static NvStatus load_rewards(Store *st, Loaded *l, NvError *err)
 }
 
 /* Say on stderr when the searches were not run on the same proxy task:
- * the comparison is then of more than the strategies. */
+ * the comparison is then of more than the strategies (compare_like.h). */
 static void warn_settings(const Loaded *l, size_t n)
 {
-    for (size_t i = 1; i < n; i++) {
-        const StoreSearch *a = &l[0].info, *b = &l[i].info;
-        char an[4 * STORE_NAME_MAX], bn[4 * STORE_NAME_MAX];
-        if (strcmp(a->reward_kind, b->reward_kind) != 0) {
-            fprintf(stderr,
-                    "nasview compare: warning: '%s' has %s rewards and '%s' "
-                    "%s ones; they measure different things and are not "
-                    "comparable\n",
-                    text_clean(a->name, an, sizeof an),
-                    a->reward_kind[0] ? a->reward_kind : "standalone",
-                    text_clean(b->name, bn, sizeof bn),
-                    b->reward_kind[0] ? b->reward_kind : "standalone");
-            return;
-        }
-        if (strcmp(a->dataset, b->dataset) != 0 || a->F != b->F ||
-            a->N != b->N || a->epochs != b->epochs ||
-            a->train_size != b->train_size || a->val_size != b->val_size ||
-            a->batch != b->batch || a->lr != b->lr ||
-            a->bn_recalibrate != b->bn_recalibrate) {
-            fprintf(stderr,
-                    "nasview compare: warning: searches '%s' and '%s' differ "
-                    "in dataset or proxy settings; the comparison is not of "
-                    "strategies alone\n",
-                    text_clean(a->name, an, sizeof an),
-                    text_clean(b->name, bn, sizeof bn));
-            return;
-        }
-    }
+    StoreSearch *info = calloc(n ? n : 1, sizeof *info);
+    char why[1200];
+    if (!info)
+        return;
+    for (size_t i = 0; i < n; i++)
+        info[i] = l[i].info;
+    if (compare_check_like(info, n, why, sizeof why))
+        fprintf(stderr, "nasview compare: warning: %s\n", why);
+    free(info);
 }
 
 static int run_compare(const char *db, char **names, int nnames, int all,

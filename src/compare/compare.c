@@ -47,8 +47,11 @@ void compare_free(Comparison *c)
         return;
     for (size_t g = 0; g < c->ngroup; g++) {
         CompareGroup *gr = &c->group[g];
-        for (size_t s = 0; s < gr->nsearch; s++)
+        for (size_t s = 0; s < gr->nsearch; s++) {
             free(gr->search[s].name);
+            for (int m = 0; m < COMPARE_NMETRICS; m++)
+                free(gr->search[s].curve[m]);
+        }
         free(gr->search);
         for (int m = 0; m < COMPARE_NMETRICS; m++)
             free(gr->curve[m]);
@@ -127,7 +130,6 @@ static NvStatus build_group(const CompareInput *in, size_t n, size_t B,
                             CompareGroup *g, NvError *err)
 {
     size_t K = 0, k = 0;
-    double *per[COMPARE_NMETRICS] = { NULL }; /* K x B each */
     double *r = NULL, *col = NULL, *aucs = NULL, tq;
     unsigned char *dup = NULL;
     NvStatus st = NV_OK;
@@ -141,13 +143,17 @@ static NvStatus build_group(const CompareInput *in, size_t n, size_t B,
     aucs = malloc(K * sizeof *aucs);
     if (!g->search || !r || !dup || !col || !aucs)
         goto nomem;
-    for (int m = 0; m < COMPARE_NMETRICS; m++) {
-        per[m] = malloc(K * B * sizeof *per[m]);
-        g->curve[m] = malloc(B * sizeof *g->curve[m]);
-        if (!per[m] || !g->curve[m])
-            goto nomem;
-    }
     g->nsearch = K;
+    for (int m = 0; m < COMPARE_NMETRICS; m++) {
+        g->curve[m] = malloc(B * sizeof *g->curve[m]);
+        if (!g->curve[m])
+            goto nomem;
+        for (size_t j = 0; j < K; j++) {
+            g->search[j].curve[m] = malloc(B * sizeof *g->search[j].curve[m]);
+            if (!g->search[j].curve[m])
+                goto nomem;
+        }
+    }
 
     for (size_t i = 0; i < n; i++) {
         double *cur[COMPARE_NMETRICS];
@@ -158,7 +164,7 @@ static NvStatus build_group(const CompareInput *in, size_t n, size_t B,
         if (!s->name)
             goto nomem;
         for (int m = 0; m < COMPARE_NMETRICS; m++)
-            cur[m] = per[m] + k * B;
+            cur[m] = s->curve[m];
         st = search_curves(&in[i], B, cur, r, dup, s, err);
         if (st != NV_OK)
             goto done;
@@ -171,7 +177,7 @@ static NvStatus build_group(const CompareInput *in, size_t n, size_t B,
     for (int m = 0; m < COMPARE_NMETRICS; m++) {
         for (size_t step = 0; step < B; step++) {
             for (size_t j = 0; j < K; j++)
-                col[j] = per[m][j * B + step];
+                col[j] = g->search[j].curve[m][step];
             stats_summarize_t(col, K, tq, &g->curve[m][step]);
         }
         for (size_t j = 0; j < K; j++)
@@ -186,13 +192,50 @@ nomem:
                       "out of memory comparing %zu samples of strategy %s", B,
                       g->strategy);
 done:
-    for (int m = 0; m < COMPARE_NMETRICS; m++)
-        free(per[m]);
     free(r);
     free(dup);
     free(col);
     free(aucs);
     return st;
+}
+
+CompareBand compare_band(const StatsSummary *s)
+{
+    CompareBand b = { s->mean, s->mean, s->n >= 2, 0 };
+    if (!b.has_interval)
+        return b;
+    b.lo = s->lo;
+    b.hi = s->hi;
+    if (b.lo < 0) {
+        b.lo = 0;
+        b.clipped = 1;
+    }
+    if (b.hi > 1) {
+        b.hi = 1;
+        b.clipped = 1;
+    }
+    /* a mean outside [0,1] (not an accuracy) still gets an ordered band */
+    if (b.lo > b.hi)
+        b.lo = b.hi;
+    return b;
+}
+
+int compare_pair_caveat(const ComparePair *p, char *buf, size_t size)
+{
+    const StatsMannWhitney *mw = &p->mw;
+    double floor_p = stats_mw_min_p(mw->n1, mw->n2);
+    const char *mag = stats_a12_magnitude(mw->a12);
+    if (size)
+        buf[0] = '\0';
+    /* only a medium or large effect reads as a contradiction beside p */
+    if (floor_p < STATS_ALPHA || strcmp(mag, "negligible") == 0 ||
+        strcmp(mag, "small") == 0)
+        return 0;
+    snprintf(buf, size,
+             "A12 %.2f %s but with %zu vs %zu seeds p cannot go below %.3f: "
+             "more seeds are needed for a verdict",
+             mw->a12, mag, mw->n1, mw->n2, floor_p);
+    return 1;
 }
 
 void compare_verdict_word(const Comparison *c, const ComparePair *p,

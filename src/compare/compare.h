@@ -50,6 +50,9 @@ typedef struct {
     size_t duplicates;               /* among the first `budget` samples */
     double final[COMPARE_NMETRICS];  /* each metric at the budget */
     double auc;                      /* stats_auc at the budget */
+    double *curve[COMPARE_NMETRICS]; /* owned, budget entries each: this
+                                        run's curve, entry i after i+1
+                                        samples */
 } CompareSearch;
 
 typedef struct {
@@ -92,6 +95,36 @@ NvStatus compare_build(const CompareInput *in, size_t n, size_t budget,
 
 /* compare_free - free c and everything it owns; NULL is a no-op. */
 void compare_free(Comparison *c);
+
+/* Below this many seeds a chart draws every run's curve (thin) with the
+ * mean instead of a band: a band from 2 or 3 runs says less than the runs
+ * themselves. */
+#define COMPARE_BAND_MIN_SEEDS 4
+
+/* The 95% interval of a summary as every output shows it. */
+typedef struct {
+    double lo, hi;    /* the Student t interval cut to [0, 1]; both the
+                         mean when there is no interval */
+    int has_interval; /* n >= 2 (with n = 1 outputs say "(n=1)") */
+    int clipped;      /* the t interval reached below 0 or above 1 */
+} CompareBand;
+
+/* compare_band - the interval of s that the table, JSON, CSV, SVG and
+ * the Compare screen all show: rewards are accuracies in [0, 1], so the
+ * t interval of the mean (stats.h) is cut to [0, 1] and `clipped` says
+ * that it was.  With s->n < 2 there is no interval: lo = hi = mean and
+ * has_interval = 0.  (A bootstrap or Wilson interval was not chosen: a
+ * bootstrap of 2 or 3 runs cannot reach beyond them, and a Wilson
+ * interval is for one binomial proportion, not a mean over seeds.) */
+CompareBand compare_band(const StatsSummary *s);
+
+/* compare_pair_caveat - when pair p cannot reach significance with its
+ * seeds (the smallest attainable p, stats_mw_min_p, is not below
+ * STATS_ALPHA) and its A12 is medium or large, one line into buf[size]
+ * explaining why a "large" effect sits beside a large p, e.g. "A12 0.00
+ * large but with 2 vs 2 seeds p cannot go below 0.333: more seeds are
+ * needed for a verdict"; returns 1.  Otherwise buf gets "" and 0. */
+int compare_pair_caveat(const ComparePair *p, char *buf, size_t size);
 
 /* compare_verdict_word - "A better", "no evidence of a difference" or
  * "B better" with the strategy names of pair p put in, into buf[size]. */

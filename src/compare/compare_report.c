@@ -13,15 +13,25 @@ static const char dup_rule[] =
     "carries the reward of its first training and is not entered twice in "
     "a top-k mean";
 
-/* "0.8123 [0.7900, 0.8346]", or "0.8123 (n=1)" when no interval exists. */
-static void fmt_summary(char *buf, size_t size, const StatsSummary *s)
+void compare_report_summary(char *buf, size_t size, const StatsSummary *s)
 {
-    if (s->n >= 2)
-        snprintf(buf, size, "%.4f [%.4f, %.4f]", s->mean, s->lo, s->hi);
+    CompareBand b = compare_band(s);
+    if (b.has_interval)
+        snprintf(buf, size, "%.4f [%.4f, %.4f]%s", s->mean, b.lo, b.hi,
+                 b.clipped ? "*" : "");
     else if (s->n == 1)
         snprintf(buf, size, "%.4f (n=1)", s->mean);
     else
         snprintf(buf, size, "-");
+}
+
+void compare_report_caveats(FILE *f, const Comparison *c)
+{
+    char line[300];
+    for (size_t i = 0; i < c->npair; i++)
+        if (compare_pair_caveat(&c->pair[i], line, sizeof line))
+            fprintf(f, "  %s vs %s: %s\n", c->group[c->pair[i].a].strategy,
+                    c->group[c->pair[i].b].strategy, line);
 }
 
 void compare_report_table(FILE *f, const Comparison *c)
@@ -38,7 +48,8 @@ void compare_report_table(FILE *f, const Comparison *c)
                   "--budget K to choose)"
                 : "");
     fprintf(f, "Reward = validation accuracy (0-1). Mean across seeds with a "
-               "95%% Student t interval; n = seeds.\n");
+               "95%% Student t interval cut to [0,1] (* where it was cut); "
+               "n = seeds.\n");
     fprintf(f, "AUC = mean of the best-so-far reward over samples 1..%zu.\n",
             c->budget);
     fprintf(f, "Duplicates: %s.\n\n", dup_rule);
@@ -48,8 +59,8 @@ void compare_report_table(FILE *f, const Comparison *c)
     for (size_t g = 0; g < c->ngroup; g++) {
         const CompareGroup *gr = &c->group[g];
         for (int m = 0; m < COMPARE_NMETRICS; m++)
-            fmt_summary(cell[m], sizeof cell[m], &gr->final[m]);
-        fmt_summary(cell[3], sizeof cell[3], &gr->auc);
+            compare_report_summary(cell[m], sizeof cell[m], &gr->final[m]);
+        compare_report_summary(cell[3], sizeof cell[3], &gr->auc);
         fprintf(f, "%-12s %3zu  %-25s %-25s %-25s %-25s %zu\n", gr->strategy,
                 gr->nsearch, cell[0], cell[1], cell[2], cell[3],
                 gr->duplicates);
@@ -91,19 +102,21 @@ void compare_report_table(FILE *f, const Comparison *c)
     fprintf(f, "\nVerdict (p < %.2f):\n", STATS_ALPHA);
     for (size_t i = 0; i < c->npair; i++)
         fprintf(f, "  %s\n", c->pair[i].text);
+    compare_report_caveats(f, c);
 }
 
 static void json_summary(FILE *f, const StatsSummary *s)
 {
+    CompareBand b = compare_band(s);
     fprintf(f, "{\"n\":%zu,\"mean\":", s->n);
     json_number(f, s->mean);
     fputs(",\"sd\":", f);
     json_number(f, s->sd);
     fputs(",\"ci_low\":", f);
-    json_number(f, s->lo);
+    json_number(f, b.lo);
     fputs(",\"ci_high\":", f);
-    json_number(f, s->hi);
-    fputc('}', f);
+    json_number(f, b.hi);
+    fprintf(f, ",\"ci_clipped\":%s}", b.clipped ? "true" : "false");
 }
 
 static void json_curve(FILE *f, const StatsSummary *s, size_t n)
@@ -115,7 +128,8 @@ static void json_curve(FILE *f, const StatsSummary *s, size_t n)
         for (size_t i = 0; i < n; i++) {
             if (i)
                 fputc(',', f);
-            json_number(f, k == 0 ? s[i].mean : k == 1 ? s[i].lo : s[i].hi);
+            CompareBand b = compare_band(&s[i]);
+            json_number(f, k == 0 ? s[i].mean : k == 1 ? b.lo : b.hi);
         }
         fputc(']', f);
     }
@@ -129,7 +143,8 @@ void compare_report_json(FILE *f, const Comparison *c)
     json_string(f, compare_metric_name(c->metric));
     fputs(",\"alpha\":", f);
     json_number(f, STATS_ALPHA);
-    fputs(",\"interval\":\"95% Student t across seeds\",\"duplicates_rule\":",
+    fputs(",\"interval\":\"95% Student t across seeds, cut to [0,1]\","
+          "\"duplicates_rule\":",
           f);
     json_string(f, dup_rule);
     fputs(",\"strategies\":[", f);
@@ -216,7 +231,8 @@ void compare_report_csv(FILE *f, const Comparison *c)
             fprintf(f, ",%zu,%zu", i + 1, gr->curve[COMPARE_BEST][i].n);
             for (int m = 0; m < COMPARE_NMETRICS; m++) {
                 const StatsSummary *s = &gr->curve[m][i];
-                fprintf(f, ",%.6f,%.6f,%.6f", s->mean, s->lo, s->hi);
+                CompareBand b = compare_band(s);
+                fprintf(f, ",%.6f,%.6f,%.6f", s->mean, b.lo, b.hi);
             }
             fputc('\n', f);
         }

@@ -12,27 +12,40 @@
  * the default), the units and the duplicates rule; one line per strategy
  * (n, best, top-5 and top-25 mean with 95% intervals, AUC, duplicates);
  * one line per search; one line per pair of strategies (U, p, exact or
- * normal, A12 and its magnitude); the verdicts. */
+ * normal, A12 and its magnitude); the verdicts, and compare_report_caveats.
+ * Intervals are compare_band's (cut to [0,1], marked * when cut). */
 void compare_report_table(FILE *f, const Comparison *c);
+
+/* compare_report_summary - a summary as the table and the Compare screen
+ * print it into buf[size]: "0.8123 [0.7900, 0.8346]" (compare_band; a
+ * trailing * when the interval was cut to [0,1]), "0.8123 (n=1)" when
+ * there is no interval, "-" for no value. */
+void compare_report_summary(char *buf, size_t size, const StatsSummary *s);
+
+/* compare_report_caveats - one line "  A vs B: <compare_pair_caveat>" for
+ * every pair that has a caveat; nothing otherwise. */
+void compare_report_caveats(FILE *f, const Comparison *c);
 
 /* compare_report_json - one JSON object:
  *   {"budget", "budget_is_default", "metric", "alpha", "interval",
  *    "duplicates_rule",
  *    "strategies": [{"strategy", "n", "duplicates",
- *        "best"|"top5"|"top25"|"auc": {"n","mean","sd","ci_low","ci_high"},
+ *        "best"|"top5"|"top25"|"auc": {"n","mean","sd","ci_low","ci_high",
+ *                                          "ci_clipped"},
  *        "searches": [{"name","samples","duplicates","best","top5",
  *                      "top25","auc"}],
  *        "curves": {"best"|"top5"|"top25": {"mean":[],"ci_low":[],
  *                   "ci_high":[]}}}],   (entry i: after i+1 samples)
  *    "pairs": [{"a","b","metric","n_a","n_b","u_a","u_b","z","p","exact",
  *               "ties","a12","magnitude","verdict","text"}]}
- * followed by a newline. */
+ * followed by a newline.  ci_low/ci_high are compare_band's (cut to [0,1];
+ * ci_clipped says when), as in every other output. */
 void compare_report_json(FILE *f, const Comparison *c);
 
 /* compare_report_csv - the curves, one row per strategy and budget step,
  * with a header line:
  *   strategy,samples,n,best_mean,best_ci_low,best_ci_high,top5_mean,...,
- *   top25_ci_high */
+ *   top25_ci_high  (the intervals are compare_band's, cut to [0,1]) */
 void compare_report_csv(FILE *f, const Comparison *c);
 
 #endif

@@ -76,17 +76,28 @@ static double fy(const Frame *fr, double y)
     return fr->py + PLOT_H - (y - fr->ymin) / (fr->ymax - fr->ymin) * PLOT_H;
 }
 
-/* The y range shared by the three panels: every mean and interval end,
- * widened a little, clipped to [0,1] (rewards are accuracies). */
+/* The y range shared by the three panels: every mean and what is drawn
+ * around it (the band's ends, or each run's curve below
+ * COMPARE_BAND_MIN_SEEDS seeds), widened a little, clipped to [0,1] (rewards are accuracies). */
 static void y_range(const Comparison *c, double *lo, double *hi)
 {
     double a = 1.0, b = 0.0, pad;
     for (size_t g = 0; g < c->ngroup; g++)
         for (int m = 0; m < COMPARE_NMETRICS; m++)
             for (size_t i = 0; i < c->budget; i++) {
-                const StatsSummary *s = &c->group[g].curve[m][i];
-                a = fmin(a, fmin(s->lo, s->mean));
-                b = fmax(b, fmax(s->hi, s->mean));
+                const CompareGroup *gr = &c->group[g];
+                const StatsSummary *s = &gr->curve[m][i];
+                CompareBand band = compare_band(s);
+                a = fmin(a, s->mean);
+                b = fmax(b, s->mean);
+                if (gr->nsearch >= COMPARE_BAND_MIN_SEEDS) {
+                    a = fmin(a, band.lo);
+                    b = fmax(b, band.hi);
+                } else
+                    for (size_t k = 0; k < gr->nsearch; k++) {
+                        a = fmin(a, gr->search[k].curve[m][i]);
+                        b = fmax(b, gr->search[k].curve[m][i]);
+                    }
             }
     if (a > b) {
         a = 0;
@@ -164,7 +175,8 @@ static void draw_axes(FILE *f, const Frame *fr, const char *title)
 static void step_points(FILE *f, const Frame *fr, const size_t *idx, size_t m,
                         const StatsSummary *s, int which, int backward)
 {
-#define VAL(i) (which == 0 ? s[i].mean : which < 0 ? s[i].lo : s[i].hi)
+#define VAL(i) (which == 0 ? s[i].mean : which < 0 ? compare_band(&s[i]).lo \
+                                                  : compare_band(&s[i]).hi)
     for (size_t t = 0; t < m; t++) {
         size_t j = backward ? m - 1 - t : t;
         double x = fx(fr, (double)(idx[j] + 1));
@@ -181,13 +193,36 @@ static void step_points(FILE *f, const Frame *fr, const size_t *idx, size_t m,
 #undef VAL
 }
 
-static void draw_group(FILE *f, const Frame *fr, const StatsSummary *s,
-                       size_t n, const char *color)
+/* One run's curve, thin: a step line through its values v[0..n-1]. */
+static void draw_run(FILE *f, const Frame *fr, const size_t *idx, size_t m,
+                     const double *v, const char *color)
 {
+    fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"0.8\" "
+               "stroke-opacity=\"0.7\" stroke-dasharray=\"3,2\" points=\"",
+            color);
+    for (size_t j = 0; j < m; j++) {
+        double x = fx(fr, (double)(idx[j] + 1));
+        if (j > 0)
+            fprintf(f, "%.1f,%.1f ", x, fy(fr, v[idx[j - 1]]));
+        fprintf(f, "%.1f,%.1f ", x, fy(fr, v[idx[j]]));
+    }
+    fputs("\"/>\n", f);
+}
+
+/* A group on metric mt: the band with COMPARE_BAND_MIN_SEEDS seeds or
+ * more, else every run's curve thin; then the mean line. */
+static void draw_group(FILE *f, const Frame *fr, const CompareGroup *gr,
+                       CompareMetric mt, size_t n, const char *color)
+{
+    const StatsSummary *s = gr->curve[mt];
     size_t idx[MAX_POINTS + 2], m = 0; /* the steps drawn */
     for (size_t i = 0; i < n && m < MAX_POINTS + 2; i = next_step(i, n))
         idx[m++] = i;
-    if (s[n - 1].n >= 2) { /* the band: lo forward, hi backward */
+    if (gr->nsearch < COMPARE_BAND_MIN_SEEDS && gr->nsearch >= 2)
+        for (size_t k = 0; k < gr->nsearch; k++)
+            draw_run(f, fr, idx, m, gr->search[k].curve[mt], color);
+    if (gr->nsearch >= COMPARE_BAND_MIN_SEEDS && s[n - 1].n >= 2) {
+        /* the band: lo forward, hi backward */
         fprintf(f, "<polygon fill=\"%s\" fill-opacity=\"0.18\" stroke=\"none\" "
                    "points=\"",
                 color);
@@ -233,8 +268,9 @@ NvStatus compare_svg_write(FILE *f, const char *what, const Comparison *c,
             "per strategy</text>\n"
             "<text x=\"%d\" y=\"52\" text-anchor=\"middle\">%zu searches, "
             "budget %zu samples each. Line: mean across seeds; band: 95%% "
-            "Student t interval (none when n = 1).</text>\n",
-            SVG_W / 2, SVG_W / 2, nsearch, c->budget);
+            "Student t interval cut to [0,1] (from %d seeds; with fewer, "
+            "each run dashed).</text>\n",
+            SVG_W / 2, SVG_W / 2, nsearch, c->budget, COMPARE_BAND_MIN_SEEDS);
 
     for (int m = 0; m < COMPARE_NMETRICS; m++) {
         Frame fr = { .xmin = 1, .xmax = (double)c->budget, .ymin = ylo,
@@ -247,7 +283,7 @@ NvStatus compare_svg_write(FILE *f, const char *what, const Comparison *c,
         draw_axes(f, &fr, titles[m]);
         for (size_t g = 0; g < c->ngroup; g++)
             if (c->budget > 0)
-                draw_group(f, &fr, c->group[g].curve[m], c->budget,
+                draw_group(f, &fr, &c->group[g], (CompareMetric)m, c->budget,
                            compare_svg_color(g));
     }
 

@@ -1,4 +1,5 @@
-/* curves.c - mean lines with bands for several series (see curves.h). */
+/* curves.c - mean lines with bands or runs for several series (see
+ * curves.h). */
 #include "config.h"
 
 #include <math.h>
@@ -8,18 +9,20 @@
 
 #include "widgets/curves.h"
 
-/* Dot layers: for every dot, 1 + the index of the series whose line (or
- * band) lights it, 0 for none. */
+/* Dot layers, highest priority first: for every dot, 1 + the index of the
+ * (last) series that lights it in that layer, 0 for none; the stipple
+ * layer holds a bit per series (the first 16) so overlaps are seen. */
+enum { L_LINE = 0, L_RUN, L_EDGE, L_STIPPLE, L_COUNT };
+
 typedef struct {
     int dw, dh;
-    unsigned short *line, *band;
+    unsigned short *layer[L_COUNT];
 } Dots;
 
-static void dot_set(unsigned short *layer, const Dots *d, int px, int py,
-                    size_t series)
+static void dot_set(const Dots *d, int l, int px, int py, size_t series)
 {
     if (px >= 0 && px < d->dw && py >= 0 && py < d->dh)
-        layer[(size_t)py * (size_t)d->dw + (size_t)px] =
+        d->layer[l][(size_t)py * (size_t)d->dw + (size_t)px] =
             (unsigned short)(series + 1);
 }
 
@@ -38,33 +41,59 @@ static double at(const double *a, size_t n, int px, int dw, size_t nmax)
     return i < n ? a[i] : NAN;
 }
 
-static void rasterize(const Dots *d, const CurveSeries *s, size_t k,
-                      size_t nmax, double lo, double hi)
+/* A connected line through a[] into layer l; with sparse, only every
+ * other dot column and no vertical joins (a thin, dotted line). */
+static void trace(const Dots *d, int l, const double *a, size_t n, size_t k,
+                  size_t nmax, double lo, double hi, int sparse)
 {
     int prev = -1;
     for (int px = 0; px < d->dw; px++) {
-        double m = at(s->mean, s->n, px, d->dw, nmax);
+        double m = at(a, n, px, d->dw, nmax);
         if (!isfinite(m)) {
             prev = -1;
             continue;
         }
-        if (s->lo && s->hi) {
-            double a = at(s->lo, s->n, px, d->dw, nmax);
-            double b = at(s->hi, s->n, px, d->dw, nmax);
-            if (isfinite(a) && isfinite(b)) {
-                int top = to_dot(b, lo, hi, d->dh), bot = to_dot(a, lo, hi, d->dh);
-                for (int py = top; py <= bot; py++)
-                    if ((px % 2 == 0 && py % 2 == 0) || py == top || py == bot)
-                        dot_set(d->band, d, px, py, k);
-            }
-        }
         int py = to_dot(m, lo, hi, d->dh);
+        if (sparse) {
+            if (px % 2 == 0)
+                dot_set(d, l, px, py, k);
+            continue;
+        }
         int from = prev < 0 ? py : prev;
-        int a = from < py ? from : py, b = from < py ? py : from;
-        for (int q = a; q <= b; q++)
-            dot_set(d->line, d, px, q, k);
+        int a0 = from < py ? from : py, b0 = from < py ? py : from;
+        for (int q = a0; q <= b0; q++)
+            dot_set(d, l, px, q, k);
         prev = py;
     }
+}
+
+static void stipple_set(const Dots *d, int px, int py, size_t series)
+{
+    if (px >= 0 && px < d->dw && py >= 0 && py < d->dh && series < 16)
+        d->layer[L_STIPPLE][(size_t)py * (size_t)d->dw + (size_t)px] |=
+            (unsigned short)(1u << series);
+}
+
+static void rasterize(const Dots *d, const CurveSeries *s, size_t k,
+                      size_t nmax, double lo, double hi)
+{
+    if (s->lo && s->hi)
+        for (int px = 0; px < d->dw; px++) {
+            double a = at(s->lo, s->n, px, d->dw, nmax);
+            double b = at(s->hi, s->n, px, d->dw, nmax);
+            if (!isfinite(a) || !isfinite(b))
+                continue;
+            int top = to_dot(b, lo, hi, d->dh), bot = to_dot(a, lo, hi, d->dh);
+            for (int py = top; py <= bot; py++)
+                if (py == top || py == bot)
+                    dot_set(d, L_EDGE, px, py, k);
+                else if (px % 2 == 0 && py % 2 == 0)
+                    stipple_set(d, px, py, k);
+        }
+    for (size_t r = 0; s->run && r < s->nrun; r++)
+        if (s->run[r])
+            trace(d, L_RUN, s->run[r], s->n, k, nmax, lo, hi, 1);
+    trace(d, L_LINE, s->mean, s->n, k, nmax, lo, hi, 0);
 }
 
 static void range_of(const CurveSeries *s, size_t ns, double *lo, double *hi,
@@ -77,14 +106,16 @@ static void range_of(const CurveSeries *s, size_t ns, double *lo, double *hi,
         if (s[k].n > *nmax)
             *nmax = s[k].n;
         const double *arr[3] = { s[k].mean, s[k].lo, s[k].hi };
-        for (int j = 0; j < 3; j++)
-            for (size_t i = 0; arr[j] && i < s[k].n; i++)
-                if (isfinite(arr[j][i])) {
-                    if (arr[j][i] < *lo)
-                        *lo = arr[j][i];
-                    if (arr[j][i] > *hi)
-                        *hi = arr[j][i];
+        for (size_t j = 0; j < 3 + s[k].nrun; j++) {
+            const double *v = j < 3 ? arr[j] : s[k].run ? s[k].run[j - 3] : NULL;
+            for (size_t i = 0; v && i < s[k].n; i++)
+                if (isfinite(v[i])) {
+                    if (v[i] < *lo)
+                        *lo = v[i];
+                    if (v[i] > *hi)
+                        *hi = v[i];
                 }
+        }
     }
     if (!(*lo <= *hi)) {
         *lo = 0;
@@ -93,9 +124,23 @@ static void range_of(const CurveSeries *s, size_t ns, double *lo, double *hi,
     plot_nice_range(lo, hi);
 }
 
+/* The tick step: the smallest of 1, 2, 5 x 10^k that leaves at most
+ * max_ticks intervals in [lo, hi]. */
+static double tick_step(double lo, double hi, int max_ticks)
+{
+    static const double m[] = { 1, 2, 5 };
+    if (max_ticks < 1)
+        max_ticks = 1;
+    for (double p = 0.001; p < 1e6; p *= 10)
+        for (int i = 0; i < 3; i++)
+            if ((hi - lo) / (m[i] * p) <= max_ticks + 1e-9)
+                return m[i] * p;
+    return hi - lo;
+}
+
 static void draw_axes(UiGrid *g, int x, int y, int pw, int ph, int label_w,
                       double lo, double hi, size_t nmax, const char *x_unit,
-                      int ascii)
+                      int ascii, int sy)
 {
     char buf[64];
     for (int r = 0; r < ph; r++)
@@ -104,10 +149,36 @@ static void draw_axes(UiGrid *g, int x, int y, int pw, int ph, int label_w,
     for (int c = 0; c < pw; c++)
         ui_grid_put(g, x + label_w + 1 + c, y + ph, ascii ? '-' : 0x2500,
                     UI_ROLE_AXIS);
-    snprintf(buf, sizeof buf, "%.3f", hi);
-    ui_grid_text(g, x, y, buf, UI_ROLE_AXIS);
-    snprintf(buf, sizeof buf, "%.3f", lo);
-    ui_grid_text(g, x, y + ph - 1, buf, UI_ROLE_AXIS);
+    /* y ticks: about one every third row, labelled, marked on the axis */
+    double step = tick_step(lo, hi, ph / 3 > 1 ? ph / 3 : 1);
+    int decimals = step >= 0.01 - 1e-12 ? 2 : 3;
+    int last_row = ph + 1; /* rows go up as values grow */
+    int first_row = -1;    /* the lowest tick's row */
+    for (double v = ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-6;
+         v += step) {
+        int row = to_dot(v, lo, hi, ph * sy) / sy;
+        if (row >= last_row)
+            continue;
+        last_row = row;
+        if (first_row < 0)
+            first_row = row;
+        snprintf(buf, sizeof buf, "%*.*f", label_w - 1, decimals,
+                 fabs(v) < step * 1e-6 ? 0.0 : v);
+        ui_grid_text(g, x, y + row, buf, UI_ROLE_AXIS);
+        ui_grid_put(g, x + label_w, y + row, ascii ? '+' : 0x2524, UI_ROLE_AXIS);
+    }
+    /* the ends of the range are labelled too when no tick is near them */
+    int bottom = ph - 1;
+    int labelled_low = first_row >= 0 && first_row >= bottom - 1;
+    int labelled_high = first_row >= 0 && last_row <= 1;
+    if (!labelled_high) {
+        snprintf(buf, sizeof buf, "%*.*f", label_w - 1, decimals, hi);
+        ui_grid_text(g, x, y, buf, UI_ROLE_AXIS);
+    }
+    if (!labelled_low && bottom > 0) {
+        snprintf(buf, sizeof buf, "%*.*f", label_w - 1, decimals, lo);
+        ui_grid_text(g, x, y + bottom, buf, UI_ROLE_AXIS);
+    }
     int px = x + label_w + 1;
     ui_grid_text(g, px, y + ph + 1, "1", UI_ROLE_AXIS);
     snprintf(buf, sizeof buf, "%zu", nmax);
@@ -120,48 +191,79 @@ static void draw_axes(UiGrid *g, int x, int y, int pw, int ph, int label_w,
     }
 }
 
-void curves_draw(UiGrid *g, int x, int y, int w, int h, const CurveSeries *s,
-                 size_t ns, PlotMode mode, const char *x_unit)
+/* The owner of one character at level l: the last series lighting a dot
+ * of it in that layer (1 + its index), 0 for none; for the stipple layer
+ * 0 also when more than one band covers the character. */
+static unsigned cell_owner(const Dots *d, int l, int cx, int cy, int sx,
+                           int sy)
 {
-    if (w < 16 || h < 4)
+    unsigned owner = 0, mask = 0;
+    for (int dy = 0; dy < sy; dy++)
+        for (int dx = 0; dx < sx; dx++) {
+            size_t i = (size_t)(cy * sy + dy) * (size_t)d->dw +
+                       (size_t)(cx * sx + dx);
+            unsigned v = d->layer[l][i];
+            if (l == L_STIPPLE)
+                mask |= v;
+            else if (v > owner)
+                owner = v;
+        }
+    if (l != L_STIPPLE)
+        return owner;
+    if (!mask || (mask & (mask - 1)))
+        return 0; /* none, or two bands: only their edges are drawn */
+    while (!(mask & (1u << owner)))
+        owner++;
+    return owner + 1;
+}
+
+/* Whether the dot at i belongs to owner in layer l. */
+static int dot_of(const Dots *d, int l, size_t i, unsigned owner)
+{
+    if (l == L_STIPPLE)
+        return (d->layer[l][i] >> (owner - 1)) & 1u;
+    return d->layer[l][i] == owner;
+}
+
+void curves_draw(UiGrid *g, int x, int y, int w, int h, const CurveSeries *s,
+                 size_t ns, PlotMode mode, const char *x_unit,
+                 const char *y_title)
+{
+    if (w < 16 || h < 5)
         return;
     const int label_w = 6;
+    if (y_title)
+        ui_grid_text_clip(g, x, y, x + w, y_title, UI_ROLE_AXIS);
+    y++;
+    h--;
     int pw = w - label_w - 1, ph = h - 2, sx, sy;
     plot_mode_dots(mode, &sx, &sy);
     double lo, hi;
     size_t nmax;
     range_of(s, ns, &lo, &hi, &nmax);
-    draw_axes(g, x, y, pw, ph, label_w, lo, hi, nmax, x_unit, mode == PLOT_ASCII);
+    draw_axes(g, x, y, pw, ph, label_w, lo, hi, nmax, x_unit,
+              mode == PLOT_ASCII, sy);
     if (nmax == 0)
         return;
-    Dots d = { pw * sx, ph * sy, NULL, NULL };
+    Dots d = { pw * sx, ph * sy, { NULL } };
     size_t nd = (size_t)d.dw * (size_t)d.dh;
-    d.line = calloc(nd, sizeof *d.line);
-    d.band = calloc(nd, sizeof *d.band);
-    if (!d.line || !d.band) {
-        free(d.line);
-        free(d.band);
-        return;
-    }
-    for (size_t k = 0; k < ns; k++)
-        rasterize(&d, &s[k], k, nmax, lo, hi);
-    /* Compose each character: the last series with a line dot in it owns
-     * it (its line and band dots), else the last with a band dot. */
-    for (int cy = 0; cy < ph; cy++)
+    int ok = 1;
+    for (int l = 0; l < L_COUNT; l++)
+        ok &= (d.layer[l] = calloc(nd, sizeof *d.layer[l])) != NULL;
+    if (ok)
+        for (size_t k = 0; k < ns; k++)
+            rasterize(&d, &s[k], k, nmax, lo, hi);
+    /* Compose each character from the highest layer present in it: its
+     * owner's dots of that layer alone, so a line stands out of its band;
+     * stipple only where a single band covers the character. */
+    for (int cy = 0; ok && cy < ph; cy++)
         for (int cx = 0; cx < pw; cx++) {
-            unsigned owner = 0, band_owner = 0;
-            for (int dy = 0; dy < sy; dy++)
-                for (int dx = 0; dx < sx; dx++) {
-                    size_t i = (size_t)(cy * sy + dy) * (size_t)d.dw +
-                               (size_t)(cx * sx + dx);
-                    if (d.line[i] > owner)
-                        owner = d.line[i];
-                    if (d.band[i] > band_owner)
-                        band_owner = d.band[i];
-                }
-            int line_owned = owner != 0;
-            if (!owner)
-                owner = band_owner;
+            int level = -1;
+            unsigned owner = 0;
+            for (int l = 0; l < L_COUNT && !owner; l++) {
+                owner = cell_owner(&d, l, cx, cy, sx, sy);
+                level = l;
+            }
             if (!owner)
                 continue;
             uint8_t on[8] = { 0 };
@@ -169,14 +271,30 @@ void curves_draw(UiGrid *g, int x, int y, int w, int h, const CurveSeries *s,
                 for (int dx = 0; dx < sx; dx++) {
                     size_t i = (size_t)(cy * sy + dy) * (size_t)d.dw +
                                (size_t)(cx * sx + dx);
-                    /* A character the line passes shows the line alone,
-                     * so it stands out of its band. */
-                    on[dy * sx + dx] = d.line[i] == owner ||
-                                       (d.band[i] == owner && !line_owned);
+                    on[dy * sx + dx] = dot_of(&d, level, i, owner);
                 }
             ui_grid_put(g, x + label_w + 1 + cx, y + cy, plot_encode(mode, on),
                         s[owner - 1].role);
         }
-    free(d.line);
-    free(d.band);
+    /* Markers on each mean line, every 12 columns (offset per series so
+     * they do not fall on each other) and at its end. */
+    for (size_t k = 0; ok && k < ns; k++) {
+        if (!s[k].mark || s[k].n == 0)
+            continue;
+        int last = s[k].n > 1 ? (int)((double)(s[k].n - 1) * (d.dw - 1) /
+                                      (double)(nmax > 1 ? nmax - 1 : 1))
+                              : 0;
+        for (int cx = 2 + (int)(k % 4) * 3;; cx += 12) {
+            int px = cx >= pw || cx * sx > last ? last : cx * sx;
+            double m = at(s[k].mean, s[k].n, px, d.dw, nmax);
+            if (isfinite(m))
+                ui_grid_put(g, x + label_w + 1 + px / sx,
+                            y + to_dot(m, lo, hi, d.dh) / sy, s[k].mark,
+                            s[k].role);
+            if (px == last)
+                break;
+        }
+    }
+    for (int l = 0; l < L_COUNT; l++)
+        free(d.layer[l]);
 }
