@@ -236,8 +236,10 @@ static NvStatus build_pairs(Comparison *c, NvError *err)
             free(xb);
             if (st != NV_OK)
                 return st;
-            p->verdict = stats_verdict(&p->mw);
-            stats_verdict_text(&p->mw, ga->strategy, gb->strategy, c->budget,
+            p->test = STATS_TEST_MANN_WHITNEY;
+            stats_evidence_mw(&p->mw, &p->ev);
+            p->verdict = stats_verdict(&p->ev);
+            stats_verdict_text(&p->ev, ga->strategy, gb->strategy, c->budget,
                                p->text, sizeof p->text);
             c->npair = ++k;
         }

@@ -65,9 +65,13 @@ typedef struct {
 
 typedef struct {
     size_t a, b;          /* group indices, a < b */
-    StatsMannWhitney mw;  /* on the chosen metric at the budget, a vs b */
+    StatsMannWhitney mw;  /* on the chosen metric at the budget, a vs b
+                             (always computed: U and A12 are printed) */
+    StatsTest test;       /* the test the verdict rests on */
+    StatsWilcoxon wx;     /* paired test, when test == STATS_TEST_WILCOXON */
+    StatsEvidence ev;     /* what the verdict is made of (p, min_p, ...) */
     StatsVerdict verdict; /* A = group a */
-    char text[400];       /* stats_verdict_text */
+    char text[512];       /* stats_verdict_text */
 } ComparePair;
 
 typedef struct {
