@@ -31,11 +31,11 @@ static const double r_rl2[3] = { 0.6, 0.5, 0.8 };
 static const double r_rand2[4] = { 0.3, 0.6, 0.4, 0.9 };
 
 static const CompareInput inputs[5] = {
-    { "random-1", "random", r_rand1, k_rand1, 3 },
-    { "rl-1", "rl", r_rl1, NULL, 3 },
-    { "evo-1", "evolution", r_evo1, NULL, 3 },
-    { "rl-2", "rl", r_rl2, NULL, 3 },
-    { "random-2", "random", r_rand2, NULL, 4 },
+    { "random-1", "random", r_rand1, k_rand1, 3, 1, 0 },
+    { "rl-1", "rl", r_rl1, NULL, 3, 1, 0 },
+    { "evo-1", "evolution", r_evo1, NULL, 3, 1, 0 },
+    { "rl-2", "rl", r_rl2, NULL, 3, 2, 0 },
+    { "random-2", "random", r_rand2, NULL, 4, 2, 0 },
 };
 
 static void test_build(Comparison *c)
@@ -116,7 +116,7 @@ static void test_errors(void)
 {
     Comparison *c = (Comparison *)1;
     NvError err;
-    const CompareInput none = { "empty", "rl", NULL, NULL, 0 };
+    const CompareInput none = { "empty", "rl", NULL, NULL, 0, 0, 0 };
     CHECK(compare_build(inputs, 0, 0, COMPARE_BEST, &c, &err) == NV_ERR_USAGE &&
               c == NULL,
           "no inputs");
@@ -174,8 +174,77 @@ static int write_files(const Comparison *c, const char *dir)
     return 0;
 }
 
+/* Which test: independent runs are tested unpaired; searches drawn with
+ * common random numbers whose seeds pair up, paired by seed. */
+static void test_pairing(void)
+{
+    /* Five seeds of rl and random, rl better by 0.01..0.05 on every seed
+     * (seed s: random 0.5 + s/100, rl 0.5 + 2s/100), given in a shuffled
+     * seed order for random so that pairing has to match seeds. */
+    static const double rl[5][1] = { { .52 }, { .54 }, { .56 }, { .58 }, { .60 } };
+    static const double rnd[5][1] = { { .53 }, { .51 }, { .55 }, { .52 }, { .54 } };
+    static const uint64_t rnd_seed[5] = { 3, 1, 5, 2, 4 };
+    CompareInput in[10];
+    Comparison *c = NULL;
+    NvError err;
+    memset(in, 0, sizeof in);
+    for (int i = 0; i < 5; i++) {
+        in[i].name = "rl";
+        in[i].strategy = "rl";
+        in[i].reward = rl[i];
+        in[i].n = 1;
+        in[i].seed = (uint64_t)i + 1;
+        in[5 + i].name = "random";
+        in[5 + i].strategy = "random";
+        in[5 + i].reward = rnd[i];
+        in[5 + i].n = 1;
+        in[5 + i].seed = rnd_seed[i];
+    }
+    /* independent: Mann-Whitney on {.52..,.60} vs {.51..,.55} */
+    CHECK(compare_build(in, 10, 0, COMPARE_BEST, &c, &err) == NV_OK, "%s",
+          err.msg);
+    CHECK(c && c->pair[0].test == STATS_TEST_MANN_WHITNEY &&
+              strcmp(compare_test_summary(c), "mann-whitney") == 0,
+          "independent runs: Mann-Whitney");
+    CHECK(c && strstr(c->pair[0].text, "Wilcoxon") == NULL, "text %s",
+          c ? c->pair[0].text : "");
+    compare_free(c);
+    /* common, pairing by seed: d = rl - random = .01 .02 .03 .04 .05, all
+     * positive: W+ = 15, exact p = 2/32 (so no verdict with 5 pairs) */
+    for (int i = 0; i < 10; i++)
+        in[i].common_streams = 1;
+    CHECK(compare_build(in, 10, 0, COMPARE_BEST, &c, &err) == NV_OK, "%s",
+          err.msg);
+    CHECK(c && c->pair[0].test == STATS_TEST_WILCOXON &&
+              strcmp(compare_test_summary(c), "wilcoxon") == 0,
+          "common streams: Wilcoxon");
+    CHECK(c && c->pair[0].wx.w_plus == 15 && c->pair[0].wx.n == 5 &&
+              NEAR(c->pair[0].ev.p, 0.0625, 1e-12),
+          "W+ %g p %g", c ? c->pair[0].wx.w_plus : 0, c ? c->pair[0].ev.p : 0);
+    CHECK(c && strstr(c->pair[0].text, "paired by seed, Wilcoxon signed-rank "
+                                       "p = 0.0625") != NULL,
+          "text %s", c ? c->pair[0].text : "");
+    compare_free(c);
+    /* common, but a seed twice on one side: they do not pair up */
+    in[9].seed = 3;
+    CHECK(compare_build(in, 10, 0, COMPARE_BEST, &c, &err) == NV_OK, "%s",
+          err.msg);
+    CHECK(c && c->pair[0].test == STATS_TEST_MANN_WHITNEY,
+          "seeds that do not pair: Mann-Whitney");
+    compare_free(c);
+    /* one independent search among common ones: unpaired */
+    in[9].seed = 4;
+    in[2].common_streams = 0;
+    CHECK(compare_build(in, 10, 0, COMPARE_BEST, &c, &err) == NV_OK, "%s",
+          err.msg);
+    CHECK(c && c->pair[0].test == STATS_TEST_MANN_WHITNEY,
+          "a mixed set: Mann-Whitney");
+    compare_free(c);
+}
+
 int main(int argc, char **argv)
 {
+    test_pairing();
     Comparison *c = NULL;
     NvError err;
     test_metrics();

@@ -352,9 +352,14 @@ static void test_mann_whitney(void)
     {
         const double a[2] = { 0.5, 0.5 }, b[3] = { 0.5, 0.5, 0.5 };
         CHECK(stats_mann_whitney(a, 2, b, 3, &mw, &err) == NV_OK, "mw eq");
-        CHECK(mw.ties && mw.u1 == 3 && mw.z == 0 && mw.p == 1.0 &&
-                  mw.a12 == 0.5,
+        CHECK(mw.ties && mw.all_tied && mw.u1 == 3 && mw.z == 0 &&
+                  mw.p == 1.0 && mw.a12 == 0.5,
               "all equal: U %g z %g p %g", mw.u1, mw.z, mw.p);
+        stats_evidence_mw(&mw, &ev);
+        stats_verdict_text(&ev, "rl", "random", 10, text, sizeof text);
+        CHECK(strstr(text, "every run scored the same") != NULL &&
+                  strstr(text, "cannot go below") == NULL,
+              "text: %s", text);
     }
     /* an empty side */
     {

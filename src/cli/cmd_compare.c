@@ -22,8 +22,12 @@ static const char usage[] =
     "                       [--format table|json|csv] [--svg FILE]\n"
     "Compare searches grouped by strategy, on equal budgets: best-so-far and\n"
     "top-5/top-25 mean reward vs samples, mean across seeds with a 95% t\n"
-    "interval, area under the best-so-far curve, Mann-Whitney U with the\n"
-    "Vargha-Delaney A12 effect size between strategies, and a verdict.\n"
+    "interval, area under the best-so-far curve, a rank test between\n"
+    "strategies with the Vargha-Delaney A12 effect size, and a verdict.\n"
+    "The test follows how the searches were drawn (nasview search --streams):\n"
+    "Mann-Whitney U for independent runs, Wilcoxon signed-rank over seeds for\n"
+    "searches with common random numbers whose seeds pair up; both exact for\n"
+    "small counts, ties included.\n"
     "\n"
     "  SEARCH          a search name or id (several: one per seed)\n"
     "  --all           every search with at least one finished sample\n"
@@ -243,6 +247,8 @@ static int run_compare(const char *db, char **names, int nnames, int all,
         in[i].reward = l[i].reward;
         in[i].key = l[i].key;
         in[i].n = l[i].n;
+        in[i].seed = l[i].info.seed;
+        in[i].common_streams = strcmp(l[i].info.streams, "independent") != 0;
     }
     if (compare_build(in, nl, (size_t)budget, metric, &c, &err) != NV_OK)
         goto fail;

@@ -120,6 +120,8 @@ static NvStatus search_curves(const CompareInput *in, size_t B,
     }
     out->auc = stats_auc(r, B, B);
     out->samples = in->n;
+    out->seed = in->seed;
+    out->common_streams = in->common_streams != 0;
     return NV_OK;
 }
 
@@ -206,6 +208,46 @@ void compare_verdict_word(const Comparison *c, const ComparePair *p,
         snprintf(buf, size, "no evidence of a difference");
 }
 
+/* pair_order - when groups ga and gb can be paired by seed (every search
+ * drawn with common streams, seeds distinct within each and the same in
+ * both), ib[j] = the index in gb of the search with ga's j-th seed and 1
+ * is returned; 0 otherwise. */
+static int pair_order(const CompareGroup *ga, const CompareGroup *gb,
+                      size_t *ib)
+{
+    if (ga->nsearch != gb->nsearch || ga->nsearch == 0)
+        return 0;
+    for (size_t j = 0; j < ga->nsearch; j++) {
+        size_t hits = 0;
+        if (!ga->search[j].common_streams)
+            return 0;
+        for (size_t k = 0; k < ga->nsearch; k++)
+            if (k != j && ga->search[k].seed == ga->search[j].seed)
+                return 0;
+        for (size_t k = 0; k < gb->nsearch; k++) {
+            if (!gb->search[k].common_streams)
+                return 0;
+            if (gb->search[k].seed == ga->search[j].seed) {
+                ib[j] = k;
+                hits++;
+            }
+        }
+        if (hits != 1)
+            return 0;
+    }
+    return 1;
+}
+
+const char *compare_test_summary(const Comparison *c)
+{
+    if (c->npair == 0)
+        return "none";
+    for (size_t i = 1; i < c->npair; i++)
+        if (c->pair[i].test != c->pair[0].test)
+            return "mixed";
+    return stats_test_key(c->pair[0].test);
+}
+
 static NvStatus build_pairs(Comparison *c, NvError *err)
 {
     size_t np = c->ngroup * (c->ngroup - 1) / 2, k = 0;
@@ -217,11 +259,15 @@ static NvStatus build_pairs(Comparison *c, NvError *err)
             const CompareGroup *ga = &c->group[a], *gb = &c->group[b];
             double *xa = malloc((ga->nsearch + 1) * sizeof *xa);
             double *xb = malloc((gb->nsearch + 1) * sizeof *xb);
+            double *yb = malloc((gb->nsearch + 1) * sizeof *yb);
+            size_t *ib = malloc((ga->nsearch + 1) * sizeof *ib);
             ComparePair *p = &c->pair[k];
             NvStatus st;
-            if (!xa || !xb) {
+            if (!xa || !xb || !yb || !ib) {
                 free(xa);
                 free(xb);
+                free(yb);
+                free(ib);
                 return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
             }
             for (size_t j = 0; j < ga->nsearch; j++)
@@ -232,12 +278,23 @@ static NvStatus build_pairs(Comparison *c, NvError *err)
             p->b = b;
             st = stats_mann_whitney(xa, ga->nsearch, xb, gb->nsearch, &p->mw,
                                     err);
+            p->test = STATS_TEST_MANN_WHITNEY;
+            if (st == NV_OK && pair_order(ga, gb, ib)) {
+                for (size_t j = 0; j < ga->nsearch; j++)
+                    yb[j] = xb[ib[j]];
+                st = stats_wilcoxon(xa, yb, ga->nsearch, &p->wx, err);
+                p->test = STATS_TEST_WILCOXON;
+            }
             free(xa);
             free(xb);
+            free(yb);
+            free(ib);
             if (st != NV_OK)
                 return st;
-            p->test = STATS_TEST_MANN_WHITNEY;
-            stats_evidence_mw(&p->mw, &p->ev);
+            if (p->test == STATS_TEST_WILCOXON)
+                stats_evidence_wilcoxon(&p->wx, p->mw.a12, &p->ev);
+            else
+                stats_evidence_mw(&p->mw, &p->ev);
             p->verdict = stats_verdict(&p->ev);
             stats_verdict_text(&p->ev, ga->strategy, gb->strategy, c->budget,
                                p->text, sizeof p->text);

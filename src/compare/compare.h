@@ -42,6 +42,10 @@ typedef struct {
     const double *reward;  /* n rewards (validation accuracy), sample order */
     const uint64_t *key;   /* n architecture hashes, or NULL: no duplicates */
     size_t n;              /* samples with a reward (finished, diverged = 0) */
+    uint64_t seed;         /* the search's seed (pairs common searches) */
+    int common_streams;    /* 1: drawn with common random numbers (streams
+                              'common'), so searches of one seed pair up;
+                              0 (also when unknown): independent runs */
 } CompareInput;
 
 typedef struct {
@@ -50,6 +54,8 @@ typedef struct {
     size_t duplicates;               /* among the first `budget` samples */
     double final[COMPARE_NMETRICS];  /* each metric at the budget */
     double auc;                      /* stats_auc at the budget */
+    uint64_t seed;                   /* of the input */
+    int common_streams;              /* of the input */
 } CompareSearch;
 
 typedef struct {
@@ -87,12 +93,22 @@ typedef struct {
 
 /* compare_build - compare in[n] at `budget` samples (0: the smallest
  * number of samples among the inputs, budget_is_default set) on `metric`.
+ * Each pair of strategies is tested on the metric at the budget: with the
+ * Wilcoxon signed-rank test over seeds when every search of both has
+ * common_streams set and their seeds pair up one to one (distinct within
+ * each strategy, the same set in both), else with the unpaired
+ * Mann-Whitney U test (compare_pair_paired says why not paired).
  * Every search must have at least `budget` samples and at least one.
  * On success *out is a new Comparison the caller frees with
  * compare_free.  Errors: NV_ERR_USAGE (no inputs, a search with too few
  * samples: the message names it and gives its count), NV_ERR_NOMEM. */
 NvStatus compare_build(const CompareInput *in, size_t n, size_t budget,
                        CompareMetric metric, Comparison **out, NvError *err);
+
+/* compare_test_summary - the test behind every verdict of c, as
+ * stats_test_key gives it ("mann-whitney", "wilcoxon"), "mixed" when the
+ * pairs differ, "none" with no pair. */
+const char *compare_test_summary(const Comparison *c);
 
 /* compare_free - free c and everything it owns; NULL is a no-op. */
 void compare_free(Comparison *c);

@@ -498,6 +498,7 @@ NvStatus stats_mann_whitney(const double *a, size_t na, const double *b,
     memcpy(all, a, na * sizeof *all);
     memcpy(all + na, b, nb * sizeof *all);
     qsort(all, n, sizeof *all, cmp_double);
+    out->all_tied = all[0] == all[n - 1];
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && all[j] == all[i])
@@ -654,6 +655,7 @@ void stats_evidence_mw(const StatsMannWhitney *mw, StatsEvidence *out)
     out->min_p = mw->min_p;
     out->a12 = mw->a12;
     out->dir = mw->a12 > 0.5 ? 1 : mw->a12 < 0.5 ? -1 : 0;
+    out->all_tied = mw->all_tied;
 }
 
 void stats_evidence_wilcoxon(const StatsWilcoxon *w, double a12,
@@ -666,6 +668,7 @@ void stats_evidence_wilcoxon(const StatsWilcoxon *w, double a12,
     out->min_p = w->min_p;
     out->a12 = a12;
     out->dir = w->w_plus > w->w_minus ? 1 : w->w_plus < w->w_minus ? -1 : 0;
+    out->all_tied = w->n > 0 && w->nzero == w->n;
 }
 
 size_t stats_seeds_needed(double a12)
@@ -731,6 +734,12 @@ void stats_verdict_text(const StatsEvidence *e, const char *name_a,
     if (w < 0 || (size_t)w >= size)
         return;
     len = (size_t)w;
+    if (e->all_tied) {
+        snprintf(buf + len, size - len,
+                 "; every run scored the same: no number of seeds can tell "
+                 "them apart at this budget and proxy)");
+        return;
+    }
     if (!(e->min_p < STATS_ALPHA)) {
         if (e->test == STATS_TEST_WILCOXON)
             w = snprintf(buf + len, size - len,

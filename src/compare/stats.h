@@ -109,6 +109,7 @@ typedef struct {
     double a12;    /* Vargha-Delaney A12 = u1 / (n1 n2): P(a > b) + P(=)/2 */
     double min_p;  /* the smallest p this test could give at these sizes
                       (and, when exact with ties, this tie pattern) */
+    int all_tied;  /* 1: every value of both samples is the same */
 } StatsMannWhitney;
 
 /* Largest sample size (each side) for which the exact distribution is
@@ -205,6 +206,8 @@ typedef struct {
     double min_p;  /* the smallest p that test could give here */
     int dir;       /* +1: A's values larger, -1: B's, 0: neither */
     double a12;    /* Vargha-Delaney A12 of A over B (unpaired effect) */
+    int all_tied;  /* 1: every value ties (every pair equal): no test can
+                      tell the two apart, however many runs */
 } StatsEvidence;
 
 /* stats_evidence_mw - the evidence of an unpaired test; the direction is
@@ -250,8 +253,10 @@ StatsVerdict stats_verdict(const StatsEvidence *e);
  * 100 samples (p = 0.40, A12 = 0.67 medium; n = 3 vs 3; with 3 vs 3 runs
  * p cannot go below 0.100: run more seeds; about 7 seeds per strategy
  * would detect A12 = 0.67 at p < 0.05 with 80% power)".  A paired test
- * says "paired by seed, Wilcoxon signed-rank p = ...".  The floor clause
- * appears whenever min_p is not below STATS_ALPHA; the seed estimate
+ * says "paired by seed, Wilcoxon signed-rank p = ...".  When every value
+ * ties the text says so ("every run scored the same") instead of a floor
+ * or an estimate.  The floor clause appears whenever min_p is not below
+ * STATS_ALPHA; the seed estimate
  * (stats_seeds_needed) when there is no evidence and either side has
  * fewer than STATS_POWER_SEEDS runs.  name_a/name_b are the strategies. */
 void stats_verdict_text(const StatsEvidence *e, const char *name_a,

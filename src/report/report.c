@@ -92,6 +92,9 @@ void report_search_json(FILE *f, const StoreSearch *s)
                "\"pid\":%lld,\"host\":",
             s->ws_steps, s->ws_samples, s->ws_panel, (long long)s->pid);
     json_string(f, s->host);
+    fputs(",\"streams\":", f);
+    json_string(f, s->streams[0] ? s->streams : "common");
+    fprintf(f, ",\"space_version\":%d", s->space_version);
     fprintf(f, ",\"workers\":%d,\"samples_per_hour\":", s->workers);
     json_number(f, s->samples_per_hour);
     fputs(",\"created\":", f);
@@ -221,6 +224,13 @@ void report_search_table(FILE *f, const StoreSearch *s)
                    "50 samples)\n",
                 s->workers, s->workers == 1 ? "" : "ren", rate);
     }
+    fprintf(f, "streams     %s  (%s)  search space version %d\n",
+            s->streams[0] ? s->streams : "common",
+            strcmp(s->streams, "independent") == 0
+                ? "drawn from the seed and the strategy: compared unpaired"
+                : "drawn from the seed alone: common random numbers, "
+                  "compared paired by seed",
+            s->space_version);
     if (strcmp(s->reward_kind, "shared") == 0) {
         fprintf(f, "reward      shared-weight: accuracy on one validation "
                    "batch through the search's shared weights (not "

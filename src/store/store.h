@@ -140,6 +140,12 @@ typedef struct {
     int ws_panel;                   /* weight sharing: top and random
                                        architectures trained stand-alone at
                                        the end (each) */
+    char streams[16];               /* "common" or "independent" (how the
+                                       seed became random streams); ""
+                                       is written as "common", and
+                                       searches before schema 9 say so */
+    int space_version;              /* GENO_SPACE_VERSION it sampled
+                                       from; 0 is written as 1 */
     char settings[STORE_SETTINGS_MAX]; /* JSON object, every setting */
     /* filled when read */
     SearchStatus status;            /* SEARCH_STALE computed for readers */
