@@ -105,6 +105,19 @@ done
 run "$NASVIEW" compare --db "$DB" c-random-1 c-random-2 c-evolution-1 c-evolution-2
 expect_status 0 "compare common searches"
 expect_out "paired by seed, Wilcoxon signed-rank p = 1," "common searches: paired test"
+# --- like with like -----------------------------------------------------
+run "$NASVIEW" search --db "$DB" --strategy random --budget 4 --seed 3 \
+    --name wide $SMALL --F 3 --bn-recalibrate off
+expect_status 0 "a search on another proxy"
+run "$NASVIEW" compare --db "$DB" rl-1 rl-2 random-1 wide
+expect_status 2 "unlike searches refused"
+expect_err "'rl-1' and 'wide' differ in F (2 vs 3)" "the field and its values named"
+expect_err "differ in batch-norm recalibration (on vs off)" "every difference named"
+expect_err "--force" "the way out named"
+run "$NASVIEW" compare --db "$DB" rl-1 rl-2 random-1 wide --force
+expect_status 0 "--force compares them"
+expect_err "warning: 'rl-1' and 'wide' differ in F (2 vs 3)" "--force still warns"
+expect_out "Comparing 4 searches" "--force: the table"
 run "$NASVIEW" search --db "$DB" --strategy random --budget 1 --seed 1 --streams paired $SMALL
 expect_status 2 "--streams paired"
 expect_err "independent or common" "--streams choices named"

@@ -242,8 +242,60 @@ static void test_pairing(void)
     compare_free(c);
 }
 
+/* Like with like: every field that differs is named, with both values. */
+static void test_like(void)
+{
+    CompareProtocol p[3];
+    CompareDiff d[8];
+    char text[400];
+    memset(p, 0, sizeof p);
+    for (int i = 0; i < 3; i++) {
+        p[i].space_version = 1;
+        p[i].dataset = "fashion-mnist";
+        p[i].F = 8;
+        p[i].N = 1;
+        p[i].epochs = 1;
+        p[i].batch = 64;
+        p[i].train_size = 1000;
+        p[i].val_size = 500;
+        p[i].lr = 0.05;
+        p[i].bn_recalibrate = 1;
+    }
+    p[0].name = "rl-1";
+    p[1].name = "random-1";
+    p[2].name = "random-2";
+    p[1].reward_kind = "standalone"; /* the same as NULL */
+    CHECK(compare_check_like(p, 3, d, 8) == 0, "like with like");
+    p[2].F = 4;
+    p[2].bn_recalibrate = 0;
+    p[1].reward_kind = "shared";
+    p[2].space_version = 2;
+    CHECK(compare_check_like(p, 3, d, 8) == 4, "four fields differ");
+    CHECK(strcmp(d[0].field, "search space version") == 0 && d[0].b == 2 &&
+              strcmp(d[0].va, "1") == 0 && strcmp(d[0].vb, "2") == 0,
+          "space: %s %s %s", d[0].field, d[0].va, d[0].vb);
+    CHECK(strcmp(d[1].field, "reward kind") == 0 && d[1].b == 1 &&
+              strcmp(d[1].va, "standalone") == 0 &&
+              strcmp(d[1].vb, "shared") == 0,
+          "reward kind: %s %s", d[1].va, d[1].vb);
+    CHECK(strcmp(d[2].field, "F") == 0, "F: %s", d[2].field);
+    CHECK(strcmp(d[3].field, "batch-norm recalibration") == 0 &&
+              strcmp(d[3].va, "on") == 0 && strcmp(d[3].vb, "off") == 0,
+          "bn: %s %s", d[3].va, d[3].vb);
+    compare_diff_text(p, &d[2], text, sizeof text);
+    CHECK(strcmp(text, "'rl-1' and 'random-2' differ in F (8 vs 4)") == 0,
+          "text %s", text);
+    /* fewer slots than differences: the count is still all of them */
+    CHECK(compare_check_like(p, 3, d, 1) == 4, "count beyond max");
+    p[1].dataset = "cifar10:/data";
+    CHECK(compare_check_like(p, 3, d, 8) == 5 &&
+              strcmp(d[1].field, "dataset") == 0,
+          "dataset named");
+}
+
 int main(int argc, char **argv)
 {
+    test_like();
     test_pairing();
     Comparison *c = NULL;
     NvError err;

@@ -19,7 +19,7 @@
 static const char usage[] =
     "Usage: nasview compare [--db FILE] (SEARCH... | --all) [--group strategy]\n"
     "                       [--budget K] [--metric best|top5|top25]\n"
-    "                       [--format table|json|csv] [--svg FILE]\n"
+    "                       [--format table|json|csv] [--svg FILE] [--force]\n"
     "Compare searches grouped by strategy, on equal budgets: best-so-far and\n"
     "top-5/top-25 mean reward vs samples, mean across seeds with a 95% t\n"
     "interval, area under the best-so-far curve, a rank test between\n"
@@ -39,13 +39,17 @@ static const char usage[] =
     "  --format F      table (default), json, or csv (the curves)\n"
     "  --svg FILE      also plot the curves with bands as SVG ('-': stdout,\n"
     "                  then nothing else is printed)\n"
+    "  --force         compare searches that differ in search space version,\n"
+    "                  dataset, reward kind, proxy settings or batch-norm\n"
+    "                  recalibration (refused otherwise; each difference is\n"
+    "                  named)\n"
     "  --db FILE       the database (default $XDG_DATA_HOME/nasview/nasview.db)\n"
     "\n"
     "Every sample counts toward the budget; a duplicate architecture carries\n"
     "the reward of its first training.  See nasview(1), COMPARING STRATEGIES.\n";
 
 enum { OPT_DB = 1, OPT_ALL, OPT_GROUP, OPT_BUDGET, OPT_METRIC, OPT_FORMAT,
-       OPT_SVG };
+       OPT_SVG, OPT_FORCE };
 
 static const struct option opts[] = {
     { "db", required_argument, NULL, OPT_DB },
@@ -55,6 +59,7 @@ static const struct option opts[] = {
     { "metric", required_argument, NULL, OPT_METRIC },
     { "format", required_argument, NULL, OPT_FORMAT },
     { "svg", required_argument, NULL, OPT_SVG },
+    { "force", no_argument, NULL, OPT_FORCE },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -136,43 +141,56 @@ static NvStatus load_rewards(Store *st, Loaded *l, NvError *err)
     }
 }
 
-/* Say on stderr when the searches were not run on the same proxy task:
- * the comparison is then of more than the strategies. */
-static void warn_settings(const Loaded *l, size_t n)
+/* check_like - the searches must have been run on the same task
+ * (compare_check_like): otherwise every difference is named on stderr,
+ * and the comparison refused (NV_ERR_USAGE) unless force is set, when
+ * they are warnings. */
+static NvStatus check_like(const Loaded *l, size_t n, int force, NvError *err)
 {
-    for (size_t i = 1; i < n; i++) {
-        const StoreSearch *a = &l[0].info, *b = &l[i].info;
-        char an[4 * STORE_NAME_MAX], bn[4 * STORE_NAME_MAX];
-        if (strcmp(a->reward_kind, b->reward_kind) != 0) {
-            fprintf(stderr,
-                    "nasview compare: warning: '%s' has %s rewards and '%s' "
-                    "%s ones; they measure different things and are not "
-                    "comparable\n",
-                    text_clean(a->name, an, sizeof an),
-                    a->reward_kind[0] ? a->reward_kind : "standalone",
-                    text_clean(b->name, bn, sizeof bn),
-                    b->reward_kind[0] ? b->reward_kind : "standalone");
-            return;
-        }
-        if (strcmp(a->dataset, b->dataset) != 0 || a->F != b->F ||
-            a->N != b->N || a->epochs != b->epochs ||
-            a->train_size != b->train_size || a->val_size != b->val_size ||
-            a->batch != b->batch || a->lr != b->lr ||
-            a->bn_recalibrate != b->bn_recalibrate) {
-            fprintf(stderr,
-                    "nasview compare: warning: searches '%s' and '%s' differ "
-                    "in dataset or proxy settings; the comparison is not of "
-                    "strategies alone\n",
-                    text_clean(a->name, an, sizeof an),
-                    text_clean(b->name, bn, sizeof bn));
-            return;
-        }
+    enum { MAXD = 16 };
+    CompareProtocol *p = calloc(n ? n : 1, sizeof *p);
+    CompareDiff d[MAXD];
+    size_t nd;
+    char line[600];
+    if (!p)
+        return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const StoreSearch *s = &l[i].info;
+        p[i].name = s->name;
+        p[i].space_version = s->space_version;
+        p[i].dataset = s->dataset;
+        p[i].F = s->F;
+        p[i].N = s->N;
+        p[i].epochs = s->epochs;
+        p[i].batch = s->batch;
+        p[i].train_size = s->train_size;
+        p[i].val_size = s->val_size;
+        p[i].lr = s->lr;
+        p[i].bn_recalibrate = s->bn_recalibrate;
+        p[i].reward_kind = s->reward_kind;
     }
+    nd = compare_check_like(p, n, d, MAXD);
+    for (size_t i = 0; i < nd && i < MAXD; i++) {
+        compare_diff_text(p, &d[i], line, sizeof line);
+        fprintf(stderr, "nasview compare: %s%s\n", force ? "warning: " : "",
+                line);
+    }
+    if (nd && !force) {
+        compare_diff_text(p, &d[0], line, sizeof line);
+        free(p);
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "not like with like: %s%s; the comparison would "
+                            "not be of strategies alone (--force compares "
+                            "them anyway)",
+                            line, nd > 1 ? ", and more above" : "");
+    }
+    free(p);
+    return NV_OK;
 }
 
 static int run_compare(const char *db, char **names, int nnames, int all,
                        long budget, CompareMetric metric, OutputFormat format,
-                       const char *svg)
+                       const char *svg, int force)
 {
     char dbbuf[4096];
     Store *st = NULL;
@@ -234,7 +252,8 @@ static int run_compare(const char *db, char **names, int nnames, int all,
             goto fail;
     store_close(st);
     st = NULL;
-    warn_settings(l, nl);
+    if (check_like(l, nl, force, &err) != NV_OK)
+        goto fail;
 
     in = calloc(nl, sizeof *in);
     if (!in) {
@@ -286,7 +305,7 @@ int cmd_compare(int argc, char **argv)
     OutputFormat format = FORMAT_TABLE;
     CompareMetric metric = COMPARE_BEST;
     long budget = 0;
-    int all = 0, c, rc;
+    int all = 0, force = 0, c, rc;
 
     optind = 0;
     opterr = 0;
@@ -327,6 +346,9 @@ int cmd_compare(int argc, char **argv)
         case OPT_SVG:
             svg = optarg;
             break;
+        case OPT_FORCE:
+            force = 1;
+            break;
         default:
             return cli_option_error("compare", c, argv);
         }
@@ -338,5 +360,5 @@ int cmd_compare(int argc, char **argv)
         return cli_usage_error("compare", "name the searches to compare, or "
                                           "give --all");
     return run_compare(db, argv + optind, argc - optind, all, budget, metric,
-                       format, svg);
+                       format, svg, force);
 }

@@ -2,6 +2,7 @@
  * Pure computation: rewards in, a Comparison out. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,4 +375,97 @@ fail:
     free(names);
     compare_free(c);
     return st;
+}
+
+/* ---- like with like ------------------------------------------------ */
+
+typedef enum {
+    LIKE_INT, LIKE_ONOFF, LIKE_INT64, LIKE_REAL, LIKE_TEXT, LIKE_KIND
+} LikeType;
+
+/* The fields that must agree, in the order they are reported.  LIKE_KIND
+ * is text where NULL or "" reads "standalone". */
+static const struct {
+    const char *name;
+    LikeType type;
+    size_t offset;
+} like_fields[] = {
+    { "search space version", LIKE_INT,
+      offsetof(CompareProtocol, space_version) },
+    { "dataset", LIKE_TEXT, offsetof(CompareProtocol, dataset) },
+    { "reward kind", LIKE_KIND, offsetof(CompareProtocol, reward_kind) },
+    { "F", LIKE_INT, offsetof(CompareProtocol, F) },
+    { "N", LIKE_INT, offsetof(CompareProtocol, N) },
+    { "epochs", LIKE_INT, offsetof(CompareProtocol, epochs) },
+    { "batch", LIKE_INT, offsetof(CompareProtocol, batch) },
+    { "lr", LIKE_REAL, offsetof(CompareProtocol, lr) },
+    { "train size", LIKE_INT64, offsetof(CompareProtocol, train_size) },
+    { "validation size", LIKE_INT64, offsetof(CompareProtocol, val_size) },
+    { "batch-norm recalibration", LIKE_ONOFF,
+      offsetof(CompareProtocol, bn_recalibrate) },
+};
+
+/* The value of field f of p as text into buf[size]. */
+static void like_value(const CompareProtocol *p, size_t f, char *buf,
+                       size_t size)
+{
+    const char *base = (const char *)p + like_fields[f].offset;
+    const char *t;
+    switch (like_fields[f].type) {
+    case LIKE_INT:
+        snprintf(buf, size, "%d", *(const int *)base);
+        break;
+    case LIKE_ONOFF:
+        snprintf(buf, size, "%s", *(const int *)base ? "on" : "off");
+        break;
+    case LIKE_INT64:
+        snprintf(buf, size, "%lld", (long long)*(const int64_t *)base);
+        break;
+    case LIKE_REAL:
+        snprintf(buf, size, "%.9g", *(const double *)base);
+        break;
+    case LIKE_TEXT:
+    case LIKE_KIND:
+        t = *(const char *const *)base;
+        if (!t || !*t)
+            t = like_fields[f].type == LIKE_KIND ? "standalone" : "";
+        text_clean(t, buf, size);
+        break;
+    }
+}
+
+size_t compare_check_like(const CompareProtocol *p, size_t n,
+                          CompareDiff *out, size_t max)
+{
+    size_t nd = 0;
+    for (size_t f = 0; f < sizeof like_fields / sizeof like_fields[0]; f++) {
+        char v0[64], vi[64];
+        like_value(&p[0], f, v0, sizeof v0);
+        for (size_t i = 1; i < n; i++) {
+            like_value(&p[i], f, vi, sizeof vi);
+            if (strcmp(v0, vi) == 0)
+                continue;
+            if (nd < max) {
+                CompareDiff *d = &out[nd];
+                d->field = like_fields[f].name;
+                d->a = 0;
+                d->b = i;
+                snprintf(d->va, sizeof d->va, "%s", v0);
+                snprintf(d->vb, sizeof d->vb, "%s", vi);
+            }
+            nd++;
+            break;
+        }
+    }
+    return nd;
+}
+
+void compare_diff_text(const CompareProtocol *p, const CompareDiff *d,
+                       char *buf, size_t size)
+{
+    char a[256], b[256];
+    text_clean(p[d->a].name ? p[d->a].name : "?", a, sizeof a);
+    text_clean(p[d->b].name ? p[d->b].name : "?", b, sizeof b);
+    snprintf(buf, size, "'%s' and '%s' differ in %s (%s vs %s)", a, b,
+             d->field, d->va, d->vb);
 }

@@ -110,6 +110,42 @@ NvStatus compare_build(const CompareInput *in, size_t n, size_t budget,
  * pairs differ, "none" with no pair. */
 const char *compare_test_summary(const Comparison *c);
 
+/* ---- like with like ------------------------------------------------ */
+
+/* What must agree between searches for a comparison to be of strategies
+ * alone.  Pointers are borrowed. */
+typedef struct {
+    const char *name;        /* the search, for messages */
+    int space_version;       /* search space version (GENO_SPACE_VERSION) */
+    const char *dataset;     /* dataset spec */
+    int F, N, epochs, batch; /* proxy settings */
+    int64_t train_size, val_size;
+    double lr;
+    int bn_recalibrate;      /* batch-norm recalibration, 0/1 */
+    const char *reward_kind; /* "standalone", "shared", ...; NULL or "" =
+                                standalone */
+} CompareProtocol;
+
+/* One field in which two searches differ, as text. */
+typedef struct {
+    const char *field;       /* "dataset", "F", "reward kind", ... */
+    size_t a, b;             /* indices into the protocols compared */
+    char va[64], vb[64];     /* the two values, printed */
+} CompareDiff;
+
+/* compare_check_like - compare every protocol p[1..n) with p[0], field
+ * by field (one table in compare.c: adding a field is one line), and
+ * write the differences into out[max]: for each field that differs, the
+ * first search that differs from p[0] in it.  Returns how many fields
+ * differ (may exceed max; 0: like with like). */
+size_t compare_check_like(const CompareProtocol *p, size_t n,
+                          CompareDiff *out, size_t max);
+
+/* compare_diff_text - "'a' and 'b' differ in F (8 vs 4)" into buf[size]
+ * (names escaped as printed). */
+void compare_diff_text(const CompareProtocol *p, const CompareDiff *d,
+                       char *buf, size_t size);
+
 /* compare_free - free c and everything it owns; NULL is a no-op. */
 void compare_free(Comparison *c);
 
