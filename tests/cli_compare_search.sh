@@ -105,6 +105,36 @@ done
 run "$NASVIEW" compare --db "$DB" c-random-1 c-random-2 c-evolution-1 c-evolution-2
 expect_status 0 "compare common searches"
 expect_out "paired by seed, Wilcoxon signed-rank p = 1," "common searches: paired test"
+# --- the environment, recorded -------------------------------------------
+[ "$(q "SELECT count(*) FROM search_env")" = "$(q "SELECT count(*) FROM searches")" ] ||
+    fail "every new search records its environment"
+[ "$(q "SELECT count(*) FROM search_env WHERE version = '' OR revision = '' OR
+        compiler = '' OR blas NOT LIKE 'OpenBLAS %' OR cores < 1 OR workers < 1
+        OR threads < 1")" = 0 ] || fail "environment fields filled"
+run "$NASVIEW" show --db "$DB" rl-1
+expect_out "built       nasview " "show: version and revision"
+expect_out "blas        OpenBLAS " "show: the BLAS library"
+expect_out "cores; " "show: cpu and cores"
+run "$NASVIEW" show --db "$DB" rl-1 --format json
+printf '%s' "$out" | python3 -c '
+import json, sys
+e = json.load(sys.stdin)["environment"]
+assert e["blas"].startswith("OpenBLAS") and e["cores"] >= 1 and len(e["load"]) == 3
+' || fail "show json: environment"
+run "$NASVIEW" compare --db "$DB" rl-1 rl-2 random-1 random-2
+case "$out" in *Environment:*) fail "compare: same environment reported as different" ;; esac
+sqlite3 "$DB" "UPDATE search_env SET cpu = 'Another CPU', threads = 7
+    WHERE search_id = (SELECT id FROM searches WHERE name = 'rl-2')"
+run "$NASVIEW" compare --db "$DB" rl-1 rl-2 random-1 random-2
+expect_status 0 "compare across machines"
+expect_out "Environment: the searches ran on different builds or machines" "compare: environment differs"
+expect_out "$(printf '    %-24s %s' rl-2 'Another CPU')" "compare: the cpu of each search"
+expect_out "  threads:" "compare: threads differ"
+case "$out" in *"  compiler:"*) fail "compare: an equal field listed" ;; esac
+run "$NASVIEW" compare --db "$DB" rl-1 rl-2 random-1 random-2 --format json
+expect_json "$out" "compare json with environment notes"
+expect_err "Another CPU" "compare json: environment on stderr"
+
 # --- like with like -----------------------------------------------------
 run "$NASVIEW" search --db "$DB" --strategy random --budget 4 --seed 3 \
     --name wide $SMALL --F 3 --bn-recalibrate off

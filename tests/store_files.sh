@@ -203,6 +203,7 @@ assert [r["bn_recalibrate"] for r in csv.DictReader(sys.stdin)] == ["0"]
     fail "migration 009: search_env table exists"
 run "$NASVIEW" show --db "$V1" old
 expect_out "streams     common" "show table: an old search has common streams"
+expect_out "environment not recorded" "show table: an old search has no environment"
 
 # --- structurally damaged: a table or a column gone -------------------------
 # Refused on open, before anything is written: a search would otherwise

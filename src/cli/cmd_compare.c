@@ -70,6 +70,8 @@ typedef struct {
     double *reward;
     uint64_t *key;
     size_t n;
+    StoreEnv env;  /* recorded environment, when have_env */
+    int have_env;
 } Loaded;
 
 static void loaded_free(Loaded *l, size_t n)
@@ -188,6 +190,73 @@ static NvStatus check_like(const Loaded *l, size_t n, int force, NvError *err)
     return NV_OK;
 }
 
+/* env_field - field k of e as text into buf (k < ENV_FIELDS), its name
+ * returned. */
+enum { ENV_FIELDS = 7 };
+static const char *env_field(const StoreEnv *e, int k, char *buf, size_t n)
+{
+    switch (k) {
+    case 0: snprintf(buf, n, "%s (%s)", e->version, e->revision);
+            return "nasview";
+    case 1: snprintf(buf, n, "%s", e->compiler); return "compiler";
+    case 2: snprintf(buf, n, "%s", e->blas); return "blas";
+    case 3: snprintf(buf, n, "%s", e->cpu); return "cpu";
+    case 4: snprintf(buf, n, "%d", e->cores); return "cores";
+    case 5: snprintf(buf, n, "%d", e->workers); return "workers";
+    default: snprintf(buf, n, "%d", e->threads); return "threads";
+    }
+}
+
+/* print_env_differences - when the searches' recorded environments differ
+ * (or some have none), one line per differing field with every search's
+ * value, on f.  Load averages are not compared (they always differ) but
+ * printed with the rest. */
+static void print_env_differences(FILE *f, const Loaded *l, size_t n)
+{
+    int header = 0;
+    for (int k = 0; k < ENV_FIELDS; k++) {
+        char first[320], v[320], name[4 * STORE_NAME_MAX], clean[1300];
+        int differs = 0, have0 = l[0].have_env;
+        const char *field = "";
+        if (have0)
+            field = env_field(&l[0].env, k, first, sizeof first);
+        for (size_t i = 1; i < n; i++) {
+            if (l[i].have_env != have0)
+                differs = 1;
+            else if (have0) {
+                env_field(&l[i].env, k, v, sizeof v);
+                differs |= strcmp(v, first) != 0;
+            }
+        }
+        if (!differs)
+            continue;
+        if (!header) {
+            fprintf(f, "\nEnvironment: the searches ran on different "
+                       "builds or machines (costs and times are not "
+                       "comparable as they stand):\n");
+            header = 1;
+        }
+        if (!field[0]) {
+            StoreEnv dummy;
+            memset(&dummy, 0, sizeof dummy);
+            field = env_field(&dummy, k, v, sizeof v);
+        }
+        fprintf(f, "  %s:\n", field);
+        for (size_t i = 0; i < n; i++) {
+            if (l[i].have_env)
+                env_field(&l[i].env, k, v, sizeof v);
+            else
+                snprintf(v, sizeof v, "not recorded");
+            fprintf(f, "    %-24s %s", text_clean(l[i].info.name, name,
+                                                  sizeof name),
+                    text_clean(v, clean, sizeof clean));
+            if (l[i].have_env && k == 5 && isfinite(l[i].env.load[0]))
+                fprintf(f, "  (load %.2f at the start)", l[i].env.load[0]);
+            fputc('\n', f);
+        }
+    }
+}
+
 static int run_compare(const char *db, char **names, int nnames, int all,
                        long budget, CompareMetric metric, OutputFormat format,
                        const char *svg, int force)
@@ -247,9 +316,15 @@ static int run_compare(const char *db, char **names, int nnames, int all,
                 l[nl++].info = info;
         }
     }
-    for (size_t i = 0; i < nl; i++)
+    for (size_t i = 0; i < nl; i++) {
+        NvStatus es;
         if (load_rewards(st, &l[i], &err) != NV_OK)
             goto fail;
+        es = store_search_env_get(st, l[i].info.id, &l[i].env, &err);
+        if (es != NV_OK && es != NV_ERR_NOT_FOUND)
+            goto fail;
+        l[i].have_env = es == NV_OK;
+    }
     store_close(st);
     st = NULL;
     if (check_like(l, nl, force, &err) != NV_OK)
@@ -279,8 +354,12 @@ static int run_compare(const char *db, char **names, int nnames, int all,
             compare_report_json(stdout, c);
         else if (format == FORMAT_CSV)
             compare_report_csv(stdout, c);
-        else
+        else {
             compare_report_table(stdout, c);
+            print_env_differences(stdout, l, nl);
+        }
+        if (format != FORMAT_TABLE)
+            print_env_differences(stderr, l, nl);
         if (fflush(stdout) != 0 || ferror(stdout)) {
             nv_error_set(&err, NV_ERR_IO, "cannot write to standard output");
             goto fail;

@@ -587,3 +587,55 @@ void report_picture_title(char *buf, size_t n, const StoreSearch *s,
         snprintf(buf + k, n - (size_t)k, ", %lld parameters",
                  (long long)x->params);
 }
+
+void report_env_table(FILE *f, const StoreEnv *e)
+{
+    if (!e) {
+        fputs("environment not recorded (made before schema version 9)\n", f);
+        return;
+    }
+    fputs("built       nasview ", f);
+    text_put(f, e->version);
+    fputs(" (", f);
+    text_put(f, e->revision);
+    fputs("), ", f);
+    text_put(f, e->compiler);
+    fputs("\nblas        ", f);
+    text_put(f, e->blas);
+    fputs("\ncpu         ", f);
+    text_put(f, e->cpu[0] ? e->cpu : "unknown");
+    fprintf(f, ", %d cores; %d worker%s, %d thread%s per child\n", e->cores,
+            e->workers, e->workers == 1 ? "" : "s", e->threads,
+            e->threads == 1 ? "" : "s");
+    if (isfinite(e->load[0]))
+        fprintf(f, "load        %.2f %.2f %.2f at the start\n", e->load[0],
+                e->load[1], e->load[2]);
+    else
+        fputs("load        unknown at the start\n", f);
+}
+
+void report_env_json(FILE *f, const StoreEnv *e)
+{
+    if (!e) {
+        fputs("null", f);
+        return;
+    }
+    fputs("{\"version\":", f);
+    json_string(f, e->version);
+    fputs(",\"revision\":", f);
+    json_string(f, e->revision);
+    fputs(",\"compiler\":", f);
+    json_string(f, e->compiler);
+    fputs(",\"blas\":", f);
+    json_string(f, e->blas);
+    fputs(",\"cpu\":", f);
+    json_string(f, e->cpu);
+    fprintf(f, ",\"cores\":%d,\"workers\":%d,\"threads\":%d,\"load\":[",
+            e->cores, e->workers, e->threads);
+    for (int i = 0; i < 3; i++) {
+        if (i)
+            fputc(',', f);
+        json_number(f, e->load[i]);
+    }
+    fputs("]}", f);
+}

@@ -11,6 +11,7 @@
 
 #include "data/dataset.h"
 #include "base/jsonw.h"
+#include "search/search_env.h"
 #include "search/search_loop.h"
 
 SearchConfig search_config_default(StrategyKind kind, uint64_t seed)
@@ -257,6 +258,15 @@ NvStatus search_run(Store *st, const SearchConfig *cfg,
         goto out;
     if (id_out)
         *id_out = id;
+    {
+        StoreEnv env;
+        search_env_collect(hooks->workers, one.train.threads, &env);
+        if ((r = store_search_env_put(st, id, &env, err))) {
+            NvError e2;
+            store_search_set_status(st, id, SEARCH_FAILED, err->msg, &e2);
+            goto out;
+        }
+    }
     if ((r = strategy_save(res.strat, &state, &len, err)) ||
         (r = store_state_save(st, id, -1, state, len, err))) {
         NvError e2;
