@@ -40,6 +40,9 @@ assert p["test"] == "mann-whitney" and p["paired"] is False
 assert abs(p["min_p"] - 2 / 70) < 1e-9
 assert abs(p["p"] - 2 / 70) < 1e-9 and p["a12"] == 1 and p["verdict"] == "rl better"
 assert len(rl["curves"]["best"]["mean"]) == 7
+# the cost axis: every sample took 1 s on 1 thread, so k CPU-seconds by
+# sample k, the same in every seed
+assert rl["cpu_seconds"]["mean"] == [1, 2, 3, 4, 5, 6, 7], rl["cpu_seconds"]
 ' || fail "json content"
 
 run "$NASVIEW" compare --db "$db" --all --format csv
@@ -49,7 +52,8 @@ import csv, sys
 rows = list(csv.reader(sys.stdin))
 assert rows[0][:4] == ["strategy", "samples", "n", "best_mean"], rows[0]
 assert len(rows) == 1 + 3 * 7, len(rows)
-assert all(len(r) == 13 for r in rows)
+assert all(len(r) == 16 for r in rows)
+assert rows[0][12:15] == ["cpu_seconds_mean", "cpu_seconds_ci_low", "cpu_seconds_ci_high"]
 assert rows[0][-1] == "test" and all(r[-1] == "mann-whitney" for r in rows[1:])
 ' || fail "csv content"
 
@@ -61,6 +65,8 @@ expect_out "$(printf '%-28s %-10s %-20s' 'rl vs random' '2 vs 2' 'Mann-Whitney U
 expect_out "n = 2 vs 2" "n stated"
 run xmllint --noout "$TMP/c.svg"
 expect_status 0 "svg well-formed"
+grep -q "best so far vs cost" "$TMP/c.svg" || fail "svg: the cost panel"
+grep -q "CPU-seconds spent" "$TMP/c.svg" || fail "svg: the cost axis labelled"
 run rsvg-convert -o "$TMP/c.png" "$TMP/c.svg"
 expect_status 0 "svg renders"
 

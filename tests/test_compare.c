@@ -31,11 +31,11 @@ static const double r_rl2[3] = { 0.6, 0.5, 0.8 };
 static const double r_rand2[4] = { 0.3, 0.6, 0.4, 0.9 };
 
 static const CompareInput inputs[5] = {
-    { "random-1", "random", r_rand1, k_rand1, 3, 1, 0 },
-    { "rl-1", "rl", r_rl1, NULL, 3, 1, 0 },
-    { "evo-1", "evolution", r_evo1, NULL, 3, 1, 0 },
-    { "rl-2", "rl", r_rl2, NULL, 3, 2, 0 },
-    { "random-2", "random", r_rand2, NULL, 4, 2, 0 },
+    { "random-1", "random", r_rand1, k_rand1, 3, 1, 0, NULL },
+    { "rl-1", "rl", r_rl1, NULL, 3, 1, 0, NULL },
+    { "evo-1", "evolution", r_evo1, NULL, 3, 1, 0, NULL },
+    { "rl-2", "rl", r_rl2, NULL, 3, 2, 0, NULL },
+    { "random-2", "random", r_rand2, NULL, 4, 2, 0, NULL },
 };
 
 static void test_build(Comparison *c)
@@ -116,7 +116,7 @@ static void test_errors(void)
 {
     Comparison *c = (Comparison *)1;
     NvError err;
-    const CompareInput none = { "empty", "rl", NULL, NULL, 0, 0, 0 };
+    const CompareInput none = { "empty", "rl", NULL, NULL, 0, 0, 0, NULL };
     CHECK(compare_build(inputs, 0, 0, COMPARE_BEST, &c, &err) == NV_ERR_USAGE &&
               c == NULL,
           "no inputs");

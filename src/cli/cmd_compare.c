@@ -69,6 +69,7 @@ typedef struct {
     StoreSearch info;
     double *reward;
     uint64_t *key;
+    double *cpu;   /* CPU-seconds per sample: seconds x threads */
     size_t n;
     StoreEnv env;  /* recorded environment, when have_env */
     int have_env;
@@ -79,6 +80,7 @@ static void loaded_free(Loaded *l, size_t n)
     for (size_t i = 0; l && i < n; i++) {
         free(l[i].reward);
         free(l[i].key);
+        free(l[i].cpu);
     }
     free(l);
 }
@@ -118,6 +120,15 @@ static NvStatus load_rewards(Store *st, Loaded *l, NvError *err)
                 if (nr)
                     l->reward = nr;
                 nk = nr ? realloc(l->key, nc * sizeof *nk) : NULL;
+                if (nk) {
+                    double *ncpu;
+                    l->key = nk;
+                    ncpu = realloc(l->cpu, nc * sizeof *ncpu);
+                    if (ncpu)
+                        l->cpu = ncpu;
+                    else
+                        nk = NULL;
+                }
                 if (!nk) {
                     free(rows);
                     return nv_error_set(err, NV_ERR_NOMEM,
@@ -131,6 +142,13 @@ static NvStatus load_rewards(Store *st, Loaded *l, NvError *err)
              * unknown reward on a counted sample is read the same way. */
             l->reward[l->n] = isfinite(r) ? r : 0.0;
             l->key[l->n] = strtoull(rows[i].hash, NULL, 16);
+            /* The cost axis: a child trains with the search's threads for
+             * its wall time, so seconds x threads CPU-seconds (a reused
+             * duplicate costs what its row says, about nothing). */
+            l->cpu[l->n] = isfinite(rows[i].seconds) && rows[i].seconds > 0
+                               ? rows[i].seconds *
+                                     (l->info.threads > 0 ? l->info.threads : 1)
+                               : 0.0;
             l->n++;
         }
         if (n > 0) {
@@ -342,6 +360,7 @@ static int run_compare(const char *db, char **names, int nnames, int all,
         in[i].key = l[i].key;
         in[i].n = l[i].n;
         in[i].seed = l[i].info.seed;
+        in[i].cpu = l[i].cpu;
         in[i].common_streams = strcmp(l[i].info.streams, "independent") != 0;
     }
     if (compare_build(in, nl, (size_t)budget, metric, &c, &err) != NV_OK)

@@ -53,6 +53,7 @@ void compare_free(Comparison *c)
         free(gr->search);
         for (int m = 0; m < COMPARE_NMETRICS; m++)
             free(gr->curve[m]);
+        free(gr->cpu);
         free(gr->strategy);
     }
     free(c->group);
@@ -127,10 +128,11 @@ static NvStatus search_curves(const CompareInput *in, size_t B,
 }
 
 static NvStatus build_group(const CompareInput *in, size_t n, size_t B,
-                            CompareGroup *g, NvError *err)
+                            int has_cost, CompareGroup *g, NvError *err)
 {
     size_t K = 0, k = 0;
     double *per[COMPARE_NMETRICS] = { NULL }; /* K x B each */
+    double *cum = NULL;                       /* K x B CPU-seconds */
     double *r = NULL, *col = NULL, *aucs = NULL, tq;
     unsigned char *dup = NULL;
     NvStatus st = NV_OK;
@@ -150,6 +152,12 @@ static NvStatus build_group(const CompareInput *in, size_t n, size_t B,
         if (!per[m] || !g->curve[m])
             goto nomem;
     }
+    if (has_cost) {
+        cum = malloc(K * B * sizeof *cum);
+        g->cpu = malloc(B * sizeof *g->cpu);
+        if (!cum || !g->cpu)
+            goto nomem;
+    }
     g->nsearch = K;
 
     for (size_t i = 0; i < n; i++) {
@@ -167,6 +175,14 @@ static NvStatus build_group(const CompareInput *in, size_t n, size_t B,
             goto done;
         g->duplicates += s->duplicates;
         aucs[k] = s->auc;
+        if (cum) {
+            double sum = 0;
+            for (size_t j = 0; j < B; j++) {
+                double v = in[i].cpu[j];
+                sum += v > 0 ? v : 0; /* NaN and negatives cost nothing */
+                cum[k * B + j] = sum;
+            }
+        }
         k++;
     }
 
@@ -182,6 +198,11 @@ static NvStatus build_group(const CompareInput *in, size_t n, size_t B,
         stats_summarize_t(col, K, tq, &g->final[m]);
     }
     stats_summarize_t(aucs, K, tq, &g->auc);
+    for (size_t step = 0; cum && step < B; step++) {
+        for (size_t j = 0; j < K; j++)
+            col[j] = cum[j * B + step];
+        stats_summarize_t(col, K, tq, &g->cpu[step]);
+    }
     goto done;
 
 nomem:
@@ -191,6 +212,7 @@ nomem:
 done:
     for (int m = 0; m < COMPARE_NMETRICS; m++)
         free(per[m]);
+    free(cum);
     free(r);
     free(dup);
     free(col);
@@ -346,6 +368,9 @@ NvStatus compare_build(const CompareInput *in, size_t n, size_t budget,
     c->budget = budget;
     c->budget_is_default = defaulted;
     c->metric = metric < COMPARE_NMETRICS ? metric : COMPARE_BEST;
+    c->has_cost = 1;
+    for (size_t i = 0; i < n; i++)
+        c->has_cost &= in[i].cpu != NULL;
     ng = order_groups(in, n, names);
     c->group = calloc(ng, sizeof *c->group);
     if (!c->group) {
@@ -360,7 +385,7 @@ NvStatus compare_build(const CompareInput *in, size_t n, size_t budget,
             st = nv_error_set(err, NV_ERR_NOMEM, "out of memory");
             goto fail;
         }
-        st = build_group(in, n, budget, &c->group[g], err);
+        st = build_group(in, n, budget, c->has_cost, &c->group[g], err);
         if (st != NV_OK)
             goto fail;
     }

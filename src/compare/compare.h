@@ -46,6 +46,8 @@ typedef struct {
     int common_streams;    /* 1: drawn with common random numbers (streams
                               'common'), so searches of one seed pair up;
                               0 (also when unknown): independent runs */
+    const double *cpu;     /* n CPU-seconds each sample cost (0 for a
+                              reused duplicate), or NULL: unknown */
 } CompareInput;
 
 typedef struct {
@@ -67,6 +69,9 @@ typedef struct {
     StatsSummary final[COMPARE_NMETRICS]; /* across seeds, at the budget */
     StatsSummary auc;                 /* across seeds */
     size_t duplicates;                /* over its searches */
+    StatsSummary *cpu;                /* budget entries: CPU-seconds spent
+                                         by the end of sample i+1, across
+                                         seeds; NULL unless has_cost */
 } CompareGroup;
 
 typedef struct {
@@ -89,6 +94,8 @@ typedef struct {
                                order they first appear */
     size_t npair;
     ComparePair *pair;      /* every pair of groups, ngroup(ngroup-1)/2 */
+    int has_cost;           /* 1: every input had cpu: the groups' cpu
+                               curves exist (the cost axis) */
 } Comparison;
 
 /* compare_build - compare in[n] at `budget` samples (0: the smallest

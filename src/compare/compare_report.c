@@ -174,7 +174,12 @@ void compare_report_json(FILE *f, const Comparison *c)
                     compare_metric_name((CompareMetric)m));
             json_curve(f, gr->curve[m], c->budget);
         }
-        fputs("}}", f);
+        fputs("},\"cpu_seconds\":", f);
+        if (gr->cpu)
+            json_curve(f, gr->cpu, c->budget);
+        else
+            fputs("null", f);
+        fputc('}', f);
     }
     fputs("],\"pairs\":[", f);
     for (size_t i = 0; i < c->npair; i++) {
@@ -240,7 +245,8 @@ void compare_report_csv(FILE *f, const Comparison *c)
         const char *name = compare_metric_name((CompareMetric)m);
         fprintf(f, ",%s_mean,%s_ci_low,%s_ci_high", name, name, name);
     }
-    fputs(",test\n", f);
+    fputs(",cpu_seconds_mean,cpu_seconds_ci_low,cpu_seconds_ci_high,test\n",
+          f);
     for (size_t g = 0; g < c->ngroup; g++) {
         const CompareGroup *gr = &c->group[g];
         for (size_t i = 0; i < c->budget; i++) {
@@ -250,6 +256,11 @@ void compare_report_csv(FILE *f, const Comparison *c)
                 const StatsSummary *s = &gr->curve[m][i];
                 fprintf(f, ",%.6f,%.6f,%.6f", s->mean, s->lo, s->hi);
             }
+            if (gr->cpu)
+                fprintf(f, ",%.3f,%.3f,%.3f", gr->cpu[i].mean, gr->cpu[i].lo,
+                        gr->cpu[i].hi);
+            else
+                fputs(",,,", f);
             fprintf(f, ",%s\n", compare_test_summary(c));
         }
     }

@@ -24,7 +24,9 @@ void compare_report_table(FILE *f, const Comparison *c);
  *        "searches": [{"name","samples","duplicates","best","top5",
  *                      "top25","auc"}],
  *        "curves": {"best"|"top5"|"top25": {"mean":[],"ci_low":[],
- *                   "ci_high":[]}}}],   (entry i: after i+1 samples)
+ *                   "ci_high":[]}},
+ *        "cpu_seconds": {"mean":[],"ci_low":[],"ci_high":[]} or null}],
+ *                                       (entry i: after i+1 samples)
  *    "pairs": [{"a","b","metric","n_a","n_b","u_a","u_b","test","paired",
  *               ("pairs","zero_pairs","w_plus","w_minus": paired only),
  *               "z","p","min_p","exact","ties","a12","magnitude",
@@ -38,7 +40,10 @@ void compare_report_json(FILE *f, const Comparison *c);
 /* compare_report_csv - the curves, one row per strategy and budget step,
  * with a header line:
  *   strategy,samples,n,best_mean,best_ci_low,best_ci_high,top5_mean,...,
- *   top25_ci_high,test
+ *   top25_ci_high,cpu_seconds_mean,cpu_seconds_ci_low,cpu_seconds_ci_high,
+ *   test
+ * (the cpu_seconds fields, CPU-seconds spent by that sample, empty when
+ * the cost is unknown)
  * where test is compare_test_summary (the same on every row). */
 void compare_report_csv(FILE *f, const Comparison *c);
 

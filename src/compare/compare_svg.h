@@ -1,7 +1,9 @@
 /* compare_svg.h - a Comparison drawn as an SVG picture, written by the
  * program itself (no Graphviz): three panels side by side (best so far,
  * mean of the top 5 so far, mean of the top 25 so far) against the number
- * of samples, one colour per strategy, the mean across seeds as a line
+ * of samples, and when the cost of every sample is known a fourth, best
+ * so far against the CPU-seconds spent (the mean across seeds of both at
+ * each sample count), one colour per strategy, the mean across seeds as a line
  * and its 95% interval as a translucent band, axes with ticks and units,
  * a title and a legend with n per strategy.  Readable on its own. */
 #ifndef NASVIEW_COMPARE_SVG_H
