@@ -36,8 +36,13 @@ assert abs(s1["auc"] - 5.3 / 7) < 1e-9, s1["auc"]
 assert abs(rl["best"]["mean"] - 0.915) < 1e-9
 p = d["pairs"][0]
 assert (p["a"], p["b"]) == ("rl", "random") and p["exact"] is True
+assert p["test"] == "mann-whitney" and p["paired"] is False
+assert abs(p["min_p"] - 2 / 70) < 1e-9
 assert abs(p["p"] - 2 / 70) < 1e-9 and p["a12"] == 1 and p["verdict"] == "rl better"
 assert len(rl["curves"]["best"]["mean"]) == 7
+# the cost axis: every sample took 1 s on 1 thread, so k CPU-seconds by
+# sample k, the same in every seed
+assert rl["cpu_seconds"]["mean"] == [1, 2, 3, 4, 5, 6, 7], rl["cpu_seconds"]
 ' || fail "json content"
 
 run "$NASVIEW" compare --db "$db" --all --format csv
@@ -47,16 +52,21 @@ import csv, sys
 rows = list(csv.reader(sys.stdin))
 assert rows[0][:4] == ["strategy", "samples", "n", "best_mean"], rows[0]
 assert len(rows) == 1 + 3 * 7, len(rows)
-assert all(len(r) == 12 for r in rows)
+assert all(len(r) == 16 for r in rows)
+assert rows[0][12:15] == ["cpu_seconds_mean", "cpu_seconds_ci_low", "cpu_seconds_ci_high"]
+assert rows[0][-1] == "test" and all(r[-1] == "mann-whitney" for r in rows[1:])
 ' || fail "csv content"
 
 run "$NASVIEW" compare --db "$db" rl-s1 rl-s2 random-s1 random-s2 --budget 5 --metric top5 --svg "$TMP/c.svg"
 expect_status 0 "named searches"
 expect_out "Comparing 4 searches at a budget of 5 samples each." "explicit budget"
-expect_out "Mann-Whitney U on the top-5 mean at 5 samples" "metric"
+expect_out "Tests on the top-5 mean at 5 samples" "metric"
+expect_out "$(printf '%-28s %-10s %-20s' 'rl vs random' '2 vs 2' 'Mann-Whitney U')" "independent runs: Mann-Whitney"
 expect_out "n = 2 vs 2" "n stated"
 run xmllint --noout "$TMP/c.svg"
 expect_status 0 "svg well-formed"
+grep -q "best so far vs cost" "$TMP/c.svg" || fail "svg: the cost panel"
+grep -q "CPU-seconds spent" "$TMP/c.svg" || fail "svg: the cost axis labelled"
 run rsvg-convert -o "$TMP/c.png" "$TMP/c.svg"
 expect_status 0 "svg renders"
 
@@ -85,5 +95,35 @@ run "$NASVIEW" compare --db "$db" --all --format xml
 expect_status 2 "bad format"
 
 [ "$(md5sum <"$db")" = "$sum_before" ] || fail "compare modified the database"
+
+# The same rewards drawn with common random numbers: rl and random pair up
+# by seed and are tested with the Wilcoxon signed-rank test (4 pairs, all
+# rl's way: p = 2/16 = 0.125, its floor); evolution's one search cannot
+# pair with four and is tested unpaired.
+cdb="$TMP/common.db"
+"$BUILDDIR/tests/mkcomparedb" "$cdb" common || fail "mkcomparedb common"
+run "$NASVIEW" compare --db "$cdb" --all
+expect_status 0 "compare common"
+expect_out "$(printf '%-28s %-10s %-20s' 'rl vs random' '4 pairs' 'Wilcoxon signed-rank')" "common streams: Wilcoxon"
+expect_out "$(printf '%-28s %-10s %-20s' 'rl vs evolution' '4 vs 1' 'Mann-Whitney U')" "unpaired where seeds do not pair"
+expect_out "no evidence of a difference between rl and random at 7 samples (paired by seed, Wilcoxon signed-rank p = 0.125, A12 = 1.00 large; n = 4 vs 4; with 4 seed pairs p cannot go below 0.125" "paired verdict and its floor"
+run "$NASVIEW" compare --db "$cdb" --all --format json
+expect_status 0 "compare common json"
+printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+p = {(q["a"], q["b"]): q for q in d["pairs"]}
+w = p[("rl", "random")]
+assert w["test"] == "wilcoxon" and w["paired"] is True and w["pairs"] == 4
+assert w["w_plus"] == 10 and w["w_minus"] == 0 and w["exact"] is True
+assert abs(w["p"] - 0.125) < 1e-12 and abs(w["min_p"] - 0.125) < 1e-12
+assert p[("rl", "evolution")]["test"] == "mann-whitney"
+' || fail "json of the paired test: $out"
+run "$NASVIEW" compare --db "$cdb" --all --format csv
+printf '%s\n' "$out" | python3 -c '
+import csv, sys
+rows = list(csv.reader(sys.stdin))
+assert all(r[-1] == "mixed" for r in rows[1:]), rows[1]
+' || fail "csv: the tests differ between pairs"
 
 finish

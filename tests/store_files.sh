@@ -122,7 +122,7 @@ run "$NASVIEW" export --db "$DB" alpha --csv - --cell reduce
 expect_status 2 "--cell without a picture"
 
 # --- what sqlite3 users see ------------------------------------------------
-[ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 8 ] || fail "schema version 8"
+[ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 9 ] || fail "schema version 9"
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM decisions WHERE search_id = 1")" = 300 ] ||
     fail "50 decisions per sample"
 [ "$(sqlite3 "$DB" "SELECT samples_done FROM search_summary WHERE name = 'alpha'")" = 6 ] ||
@@ -168,7 +168,7 @@ sqlite3 "$V1" "INSERT INTO searches (name, strategy, seed, budget, dataset, F,
 run "$NASVIEW" ls --db "$V1"
 expect_status 0 "ls on a version 1 file"
 expect_out "old" "version 1 rows survive"
-[ "$(sqlite3 "$V1" 'PRAGMA user_version')" = 8 ] || fail "upgraded to version 8"
+[ "$(sqlite3 "$V1" 'PRAGMA user_version')" = 9 ] || fail "upgraded to version 9"
 [ "$(sqlite3 "$V1" "SELECT name FROM search_summary")" = old ] ||
     fail "views of migration 002 exist"
 [ "$(sqlite3 "$V1" "SELECT count(*) FROM sqlite_schema WHERE name = 'samples_by_reward_desc'")" = 1 ] ||
@@ -195,6 +195,15 @@ assert [r["bn_recalibrate"] for r in csv.DictReader(sys.stdin)] == ["0"]
     fail "migration 005: old searches are stand-alone"
 [ "$(sqlite3 "$V1" "SELECT count(*) FROM shared_weights")" = 0 ] ||
     fail "migration 005: shared_weights table exists"
+# migration 009: a search made before it drew common random numbers from
+# the space of version 1, and has no recorded environment
+[ "$(sqlite3 "$V1" "SELECT streams || space_version FROM searches WHERE name = 'old'")" = common1 ] ||
+    fail "migration 009: old searches have common streams, space 1"
+[ "$(sqlite3 "$V1" "SELECT count(*) FROM search_env")" = 0 ] ||
+    fail "migration 009: search_env table exists"
+run "$NASVIEW" show --db "$V1" old
+expect_out "streams     common" "show table: an old search has common streams"
+expect_out "environment not recorded" "show table: an old search has no environment"
 
 # --- structurally damaged: a table or a column gone -------------------------
 # Refused on open, before anything is written: a search would otherwise

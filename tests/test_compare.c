@@ -33,11 +33,11 @@ static const double r_rl2[3] = { 0.6, 0.5, 0.8 };
 static const double r_rand2[4] = { 0.3, 0.6, 0.4, 0.9 };
 
 static const CompareInput inputs[5] = {
-    { "random-1", "random", r_rand1, k_rand1, 3 },
-    { "rl-1", "rl", r_rl1, NULL, 3 },
-    { "evo-1", "evolution", r_evo1, NULL, 3 },
-    { "rl-2", "rl", r_rl2, NULL, 3 },
-    { "random-2", "random", r_rand2, NULL, 4 },
+    { "random-1", "random", r_rand1, k_rand1, 3, 1, 0, NULL },
+    { "rl-1", "rl", r_rl1, NULL, 3, 1, 0, NULL },
+    { "evo-1", "evolution", r_evo1, NULL, 3, 1, 0, NULL },
+    { "rl-2", "rl", r_rl2, NULL, 3, 2, 0, NULL },
+    { "random-2", "random", r_rand2, NULL, 4, 2, 0, NULL },
 };
 
 static void test_build(Comparison *c)
@@ -195,7 +195,7 @@ static void test_caveat(const Comparison *c)
 
 /* Searches on the same task are alike; another dataset, proxy setting or
  * reward kind is named. */
-static void test_like(void)
+static void test_like_stored(void)
 {
     static StoreSearch s[3];
     char why[600];
@@ -215,23 +215,28 @@ static void test_like(void)
     snprintf(s[0].strategy, sizeof s[0].strategy, "rl");
     snprintf(s[1].strategy, sizeof s[1].strategy, "random");
     snprintf(s[2].reward_kind, sizeof s[2].reward_kind, "standalone");
-    CHECK(compare_check_like(s, 3, why, sizeof why) == 0 && !why[0],
+    CHECK(compare_like_text(s, 3, why, sizeof why) == 0 && !why[0],
           "alike (strategy may differ, \"\" is standalone): %s", why);
-    CHECK(compare_check_like(s, 1, why, sizeof why) == 0, "one search");
+    CHECK(compare_like_text(s, 1, why, sizeof why) == 0, "one search");
     s[2].val_size = 48;
-    CHECK(compare_check_like(s, 3, why, sizeof why) == 1 &&
-              strcmp(why, "searches 's-1' and 's-3' differ in dataset or proxy "
-                          "settings; the comparison is not of strategies alone") == 0,
+    CHECK(compare_like_text(s, 3, why, sizeof why) == 1 &&
+              strcmp(why, "'s-1' and 's-3' differ in validation size "
+                          "(5000 vs 48)") == 0,
           "val size: %s", why);
+    s[2].F = 4;
+    CHECK(compare_like_text(s, 3, why, sizeof why) == 2 &&
+              strstr(why, "; and 1 more") != NULL,
+          "two fields: %s", why);
+    s[2].F = 8;
     s[2].val_size = 5000;
     snprintf(s[1].dataset, sizeof s[1].dataset, "cifar10:/d");
-    CHECK(compare_check_like(s, 3, why, sizeof why) == 1 &&
+    CHECK(compare_like_text(s, 3, why, sizeof why) == 1 &&
               strstr(why, "'s-1' and 's-2'") != NULL,
           "dataset: %s", why);
     snprintf(s[1].dataset, sizeof s[1].dataset, "fashion-mnist");
     snprintf(s[1].reward_kind, sizeof s[1].reward_kind, "shared");
-    CHECK(compare_check_like(s, 3, why, sizeof why) == 1 &&
-              strstr(why, "'s-1' has standalone rewards and 's-2' shared ones") != NULL,
+    CHECK(compare_like_text(s, 3, why, sizeof why) == 1 &&
+              strstr(why, "reward kind") != NULL,
           "reward kind: %s", why);
 }
 
@@ -239,7 +244,7 @@ static void test_errors(void)
 {
     Comparison *c = (Comparison *)1;
     NvError err;
-    const CompareInput none = { "empty", "rl", NULL, NULL, 0 };
+    const CompareInput none = { "empty", "rl", NULL, NULL, 0, 0, 0, NULL };
     CHECK(compare_build(inputs, 0, 0, COMPARE_BEST, &c, &err) == NV_ERR_USAGE &&
               c == NULL,
           "no inputs");
@@ -297,8 +302,129 @@ static int write_files(const Comparison *c, const char *dir)
     return 0;
 }
 
+/* Which test: independent runs are tested unpaired; searches drawn with
+ * common random numbers whose seeds pair up, paired by seed. */
+static void test_pairing(void)
+{
+    /* Five seeds of rl and random, rl better by 0.01..0.05 on every seed
+     * (seed s: random 0.5 + s/100, rl 0.5 + 2s/100), given in a shuffled
+     * seed order for random so that pairing has to match seeds. */
+    static const double rl[5][1] = { { .52 }, { .54 }, { .56 }, { .58 }, { .60 } };
+    static const double rnd[5][1] = { { .53 }, { .51 }, { .55 }, { .52 }, { .54 } };
+    static const uint64_t rnd_seed[5] = { 3, 1, 5, 2, 4 };
+    CompareInput in[10];
+    Comparison *c = NULL;
+    NvError err;
+    memset(in, 0, sizeof in);
+    for (int i = 0; i < 5; i++) {
+        in[i].name = "rl";
+        in[i].strategy = "rl";
+        in[i].reward = rl[i];
+        in[i].n = 1;
+        in[i].seed = (uint64_t)i + 1;
+        in[5 + i].name = "random";
+        in[5 + i].strategy = "random";
+        in[5 + i].reward = rnd[i];
+        in[5 + i].n = 1;
+        in[5 + i].seed = rnd_seed[i];
+    }
+    /* independent: Mann-Whitney on {.52..,.60} vs {.51..,.55} */
+    CHECK(compare_build(in, 10, 0, COMPARE_BEST, &c, &err) == NV_OK, "%s",
+          err.msg);
+    CHECK(c && c->pair[0].test == STATS_TEST_MANN_WHITNEY &&
+              strcmp(compare_test_summary(c), "mann-whitney") == 0,
+          "independent runs: Mann-Whitney");
+    CHECK(c && strstr(c->pair[0].text, "Wilcoxon") == NULL, "text %s",
+          c ? c->pair[0].text : "");
+    compare_free(c);
+    /* common, pairing by seed: d = rl - random = .01 .02 .03 .04 .05, all
+     * positive: W+ = 15, exact p = 2/32 (so no verdict with 5 pairs) */
+    for (int i = 0; i < 10; i++)
+        in[i].common_streams = 1;
+    CHECK(compare_build(in, 10, 0, COMPARE_BEST, &c, &err) == NV_OK, "%s",
+          err.msg);
+    CHECK(c && c->pair[0].test == STATS_TEST_WILCOXON &&
+              strcmp(compare_test_summary(c), "wilcoxon") == 0,
+          "common streams: Wilcoxon");
+    CHECK(c && c->pair[0].wx.w_plus == 15 && c->pair[0].wx.n == 5 &&
+              NEAR(c->pair[0].ev.p, 0.0625, 1e-12),
+          "W+ %g p %g", c ? c->pair[0].wx.w_plus : 0, c ? c->pair[0].ev.p : 0);
+    CHECK(c && strstr(c->pair[0].text, "paired by seed, Wilcoxon signed-rank "
+                                       "p = 0.0625") != NULL,
+          "text %s", c ? c->pair[0].text : "");
+    compare_free(c);
+    /* common, but a seed twice on one side: they do not pair up */
+    in[9].seed = 3;
+    CHECK(compare_build(in, 10, 0, COMPARE_BEST, &c, &err) == NV_OK, "%s",
+          err.msg);
+    CHECK(c && c->pair[0].test == STATS_TEST_MANN_WHITNEY,
+          "seeds that do not pair: Mann-Whitney");
+    compare_free(c);
+    /* one independent search among common ones: unpaired */
+    in[9].seed = 4;
+    in[2].common_streams = 0;
+    CHECK(compare_build(in, 10, 0, COMPARE_BEST, &c, &err) == NV_OK, "%s",
+          err.msg);
+    CHECK(c && c->pair[0].test == STATS_TEST_MANN_WHITNEY,
+          "a mixed set: Mann-Whitney");
+    compare_free(c);
+}
+
+/* Like with like: every field that differs is named, with both values. */
+static void test_like(void)
+{
+    CompareProtocol p[3];
+    CompareDiff d[8];
+    char text[400];
+    memset(p, 0, sizeof p);
+    for (int i = 0; i < 3; i++) {
+        p[i].space_version = 1;
+        p[i].dataset = "fashion-mnist";
+        p[i].F = 8;
+        p[i].N = 1;
+        p[i].epochs = 1;
+        p[i].batch = 64;
+        p[i].train_size = 1000;
+        p[i].val_size = 500;
+        p[i].lr = 0.05;
+        p[i].bn_recalibrate = 1;
+    }
+    p[0].name = "rl-1";
+    p[1].name = "random-1";
+    p[2].name = "random-2";
+    p[1].reward_kind = "standalone"; /* the same as NULL */
+    CHECK(compare_check_like(p, 3, d, 8) == 0, "like with like");
+    p[2].F = 4;
+    p[2].bn_recalibrate = 0;
+    p[1].reward_kind = "shared";
+    p[2].space_version = 2;
+    CHECK(compare_check_like(p, 3, d, 8) == 4, "four fields differ");
+    CHECK(strcmp(d[0].field, "search space version") == 0 && d[0].b == 2 &&
+              strcmp(d[0].va, "1") == 0 && strcmp(d[0].vb, "2") == 0,
+          "space: %s %s %s", d[0].field, d[0].va, d[0].vb);
+    CHECK(strcmp(d[1].field, "reward kind") == 0 && d[1].b == 1 &&
+              strcmp(d[1].va, "standalone") == 0 &&
+              strcmp(d[1].vb, "shared") == 0,
+          "reward kind: %s %s", d[1].va, d[1].vb);
+    CHECK(strcmp(d[2].field, "F") == 0, "F: %s", d[2].field);
+    CHECK(strcmp(d[3].field, "batch-norm recalibration") == 0 &&
+              strcmp(d[3].va, "on") == 0 && strcmp(d[3].vb, "off") == 0,
+          "bn: %s %s", d[3].va, d[3].vb);
+    compare_diff_text(p, &d[2], text, sizeof text);
+    CHECK(strcmp(text, "'rl-1' and 'random-2' differ in F (8 vs 4)") == 0,
+          "text %s", text);
+    /* fewer slots than differences: the count is still all of them */
+    CHECK(compare_check_like(p, 3, d, 1) == 4, "count beyond max");
+    p[1].dataset = "cifar10:/data";
+    CHECK(compare_check_like(p, 3, d, 8) == 5 &&
+              strcmp(d[1].field, "dataset") == 0,
+          "dataset named");
+}
+
 int main(int argc, char **argv)
 {
+    test_like();
+    test_pairing();
     Comparison *c = NULL;
     NvError err;
     test_metrics();
@@ -310,7 +436,7 @@ int main(int argc, char **argv)
     test_build(c);
     test_band(c);
     test_caveat(c);
-    test_like();
+    test_like_stored();
     if (argc > 1 && write_files(c, argv[1]) != 0)
         check_failures++;
     compare_free(c);

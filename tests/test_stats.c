@@ -187,8 +187,9 @@ static void test_summary(void)
 static void test_mann_whitney(void)
 {
     StatsMannWhitney mw;
+    StatsEvidence ev;
     NvError err;
-    char text[400];
+    char text[512];
 
     /* {1,2,3} vs {4,5,6}: U1 = 0.  Exact: of the C(6,3) = 20 orderings
      * one has U = 0, so P(U <= 0) = 1/20 and p = 2/20 = 0.1.  A12 = 0. */
@@ -198,8 +199,8 @@ static void test_mann_whitney(void)
         CHECK(mw.exact && !mw.ties && mw.u1 == 0 && mw.u2 == 9, "U %g", mw.u1);
         CHECK(NEAR(mw.p, 0.1, 1e-12), "p %g", mw.p);
         CHECK(mw.a12 == 0.0, "a12 %g", mw.a12);
-        CHECK(stats_verdict(&mw) == STATS_VERDICT_NONE, "3 vs 3 not enough");
-        stats_verdict_text(&mw, "rl", "random", 20, text, sizeof text);
+        CHECK((stats_evidence_mw(&mw, &ev), stats_verdict(&ev)) == STATS_VERDICT_NONE, "3 vs 3 not enough");
+        stats_verdict_text(&ev, "rl", "random", 20, text, sizeof text);
         CHECK(strstr(text, "no evidence of a difference between rl and random "
                            "at 20 samples") != NULL &&
                   strstr(text, "n = 3 vs 3") != NULL &&
@@ -233,20 +234,79 @@ static void test_mann_whitney(void)
         CHECK(mw.u1 == 15 && NEAR(mw.p, 764.0 / 3003.0, 1e-12), "swap");
         CHECK(NEAR(mw.a12, 0.3, 1e-15), "a12 swap");
     }
-    /* With ties, normal approximation.  a = {1,2,2,3}, b = {2,3,4,5}.
-     * Pooled, sorted: 1a 2a 2a 2b 3a 3b 4b 5b; mid-ranks 1, 3,3,3, 5.5,5.5,
-     * 7, 8.  R1 = 1+3+3+5.5 = 12.5, U1 = 12.5 - 4*5/2 = 2.5 (pairs: 0 +
-     * 0.5 + 0.5 + 1.5).  E[U] = 8.  Tie groups of 3 and 2:
-     * sum(t^3 - t) = 24 + 6 = 30.  sigma^2 = 16/12 (9 - 30/56) = 11.2857143,
-     * sigma = 3.35942172.  z = (2.5 - 8 + 0.5)/sigma = -1.48835139,
-     * p = 2 Phi(-1.48835139) = 0.13665825.  A12 = 2.5/16 = 0.15625. */
+    /* With ties, exact.  a = {1,2,2,3}, b = {2,3,4,5}.  Pooled, sorted:
+     * 1a 2a 2a 2b 3a 3b 4b 5b; mid-ranks 1, 3,3,3, 5.5,5.5, 7, 8.
+     * R1 = 1+3+3+5.5 = 12.5, U1 = 12.5 - 4*5/2 = 2.5 (pairs: 0 + 0.5 +
+     * 0.5 + 1.5), below its mean 8.  Of the C(8,4) = 70 ways to choose
+     * four of the pooled mid-ranks, 7 sum to 12.5 or less (1+3+3+3 = 10,
+     * three of 1+3+3+5.5 = 12.5 ... counted by enumeration), so
+     * p = 2 * 7/70 = 0.2; the normal approximation said 0.1367.  The
+     * smallest sum, 10, is one choice, the largest, 1 way of 5.5+5.5+7+8:
+     * the floor stays 2/70.  A12 = 2.5/16 = 0.15625. */
     {
         const double a[4] = { 1, 2, 2, 3 }, b[4] = { 2, 3, 4, 5 };
         CHECK(stats_mann_whitney(a, 4, b, 4, &mw, &err) == NV_OK, "mw ties");
-        CHECK(!mw.exact && mw.ties && mw.u1 == 2.5, "U %g", mw.u1);
-        CHECK(NEAR(mw.z, -1.48835139, 1e-7), "z %.8f", mw.z);
-        CHECK(NEAR(mw.p, 0.13665825, 1e-7), "p %.8f", mw.p);
+        CHECK(mw.exact && mw.ties && mw.u1 == 2.5, "U %g", mw.u1);
+        CHECK(mw.z == 0, "exact: z %g", mw.z);
+        CHECK(NEAR(mw.p, 0.2, 1e-12), "p %.8f", mw.p);
+        CHECK(NEAR(mw.min_p, 2.0 / 70.0, 1e-12), "min p %g", mw.min_p);
         CHECK(NEAR(mw.a12, 0.15625, 1e-15), "a12 %g", mw.a12);
+    }
+    /* The case of issue 18: 3 vs 3 with ties inside a and b, fully
+     * separated.  a = {.9,.9,.85}, b = {.8,.8,.7}: mid-ranks .7 1,
+     * .8 2.5 2.5, .85 4, .9 5.5 5.5; R1 = 15, U1 = 9, the largest.  One
+     * of the 20 choices reaches 15, so the exact p = 2/20 = 0.1 (the
+     * normal approximation gave 0.0722, below the floor the sentence
+     * states); p and the sentence agree. */
+    {
+        const double a[3] = { .9, .9, .85 }, b[3] = { .8, .8, .7 };
+        CHECK(stats_mann_whitney(a, 3, b, 3, &mw, &err) == NV_OK, "mw 18");
+        CHECK(mw.exact && mw.ties && mw.u1 == 9, "U %g", mw.u1);
+        CHECK(NEAR(mw.p, 0.1, 1e-12), "p %.8f", mw.p);
+        CHECK(NEAR(mw.min_p, 0.1, 1e-12), "min p %g", mw.min_p);
+        CHECK(mw.p >= mw.min_p, "p below its floor");
+        stats_evidence_mw(&mw, &ev);
+        stats_verdict_text(&ev, "rl", "random", 10, text, sizeof text);
+        CHECK(strstr(text, "p = 0.1,") != NULL &&
+                  strstr(text, "cannot go below 0.100") != NULL,
+              "text: %s", text);
+    }
+    /* Ties raise the floor.  a = {1,2,2}, b = {2,3,3}: mid-ranks 1,
+     * 3,3,3, 5.5,5.5; R1 = 1+3+3 = 7 is the smallest sum a can have, and
+     * three of the 20 choices give it (1 with two of the three 3s): p =
+     * 2 * 3/20 = 0.3.  The largest, 5.5+5.5+3, is also three choices, so
+     * no outcome could give p below 0.3 (not 2/20). */
+    {
+        const double a[3] = { 1, 2, 2 }, b[3] = { 2, 3, 3 };
+        CHECK(stats_mann_whitney(a, 3, b, 3, &mw, &err) == NV_OK, "mw floor");
+        CHECK(mw.exact && NEAR(mw.p, 0.3, 1e-12), "p %.8f", mw.p);
+        CHECK(NEAR(mw.min_p, 0.3, 1e-12), "min p %g", mw.min_p);
+        stats_evidence_mw(&mw, &ev);
+        stats_verdict_text(&ev, "rl", "random", 10, text, sizeof text);
+        CHECK(strstr(text, "cannot go below 0.300") != NULL, "text: %s",
+              text);
+    }
+    /* Past STATS_MW_EXACT_TIES_MAX values with ties: the tie-corrected
+     * normal approximation.  a = 21 copies of {1,2} minus one..., here
+     * a = {1,1,2,...}: 21 values 1,2,1,2,... against 20 of 2,3,2,3,...
+     * checked against the formula computed here. */
+    {
+        double a[21], b[20];
+        for (int i = 0; i < 21; i++)
+            a[i] = 1 + (i % 2);
+        for (int i = 0; i < 20; i++)
+            b[i] = 2 + (i % 2);
+        CHECK(stats_mann_whitney(a, 21, b, 20, &mw, &err) == NV_OK, "mw big");
+        CHECK(!mw.exact && mw.ties && mw.z < 0, "approx: z %g", mw.z);
+        {
+            /* a: 11 ones, 10 twos; b: 10 twos, 10 threes.  Wins of a:
+             * ties 10*10*0.5 = 50.  Tie groups 11, 20, 10. */
+            double N = 41, t = (11.0 * 11 * 11 - 11) + (20.0 * 20 * 20 - 20) +
+                               (10.0 * 10 * 10 - 10);
+            double var = 21.0 * 20 / 12 * (N + 1 - t / (N * (N - 1)));
+            double z = (50 - 210 + 0.5) / sqrt(var);
+            CHECK(mw.u1 == 50 && NEAR(mw.z, z, 1e-12), "z %g vs %g", mw.z, z);
+        }
     }
     /* Large samples without ties use the approximation: 1..60 vs 61..120,
      * U1 = 0, E = 1800, sigma^2 = 3600 * 121 / 12 = 36300,
@@ -261,7 +321,7 @@ static void test_mann_whitney(void)
         CHECK(!mw.exact && mw.u1 == 3600 && mw.a12 == 1.0, "U %g", mw.u1);
         CHECK(NEAR(mw.z, 9.44492, 1e-4), "z %g", mw.z);
         CHECK(NEAR(mw.p / 3.5566e-21, 1.0, 1e-3), "p %g", mw.p);
-        CHECK(stats_verdict(&mw) == STATS_VERDICT_A_BETTER, "a better");
+        CHECK((stats_evidence_mw(&mw, &ev), stats_verdict(&ev)) == STATS_VERDICT_A_BETTER, "a better");
     }
     /* 5 vs 5 fully separated: exact p = 2/C(10,5) = 2/252 = 0.00793651 */
     {
@@ -269,15 +329,15 @@ static void test_mann_whitney(void)
         const double b[5] = { .81, .82, .83, .84, .85 };
         CHECK(stats_mann_whitney(a, 5, b, 5, &mw, &err) == NV_OK, "mw 5");
         CHECK(NEAR(mw.p, 2.0 / 252.0, 1e-12), "p %g", mw.p);
-        CHECK(stats_verdict(&mw) == STATS_VERDICT_A_BETTER, "verdict");
-        stats_verdict_text(&mw, "rl", "random", 100, text, sizeof text);
+        CHECK((stats_evidence_mw(&mw, &ev), stats_verdict(&ev)) == STATS_VERDICT_A_BETTER, "verdict");
+        stats_verdict_text(&ev, "rl", "random", 100, text, sizeof text);
         CHECK(strncmp(text, "rl better than random at 100 samples (p = 0.00794, "
                             "A12 = 1.00 large; n = 5 vs 5)", 200) == 0,
               "text: %s", text);
         /* the same data the other way round: B better */
         CHECK(stats_mann_whitney(b, 5, a, 5, &mw, &err) == NV_OK, "mw 5'");
-        CHECK(stats_verdict(&mw) == STATS_VERDICT_B_BETTER, "verdict b");
-        stats_verdict_text(&mw, "random", "rl", 100, text, sizeof text);
+        CHECK((stats_evidence_mw(&mw, &ev), stats_verdict(&ev)) == STATS_VERDICT_B_BETTER, "verdict b");
+        stats_verdict_text(&ev, "random", "rl", 100, text, sizeof text);
         CHECK(strncmp(text, "rl better than random", 21) == 0, "text: %s",
               text);
     }
@@ -286,15 +346,20 @@ static void test_mann_whitney(void)
         const double a[1] = { 0.9 }, b[1] = { 0.8 };
         CHECK(stats_mann_whitney(a, 1, b, 1, &mw, &err) == NV_OK, "mw 1");
         CHECK(mw.exact && mw.p == 1.0 && mw.a12 == 1.0, "p %g", mw.p);
-        CHECK(stats_verdict(&mw) == STATS_VERDICT_NONE, "n=1 no verdict");
+        CHECK((stats_evidence_mw(&mw, &ev), stats_verdict(&ev)) == STATS_VERDICT_NONE, "n=1 no verdict");
     }
     /* all values equal: U at its mean, z 0, p 1, A12 0.5, no NaN */
     {
         const double a[2] = { 0.5, 0.5 }, b[3] = { 0.5, 0.5, 0.5 };
         CHECK(stats_mann_whitney(a, 2, b, 3, &mw, &err) == NV_OK, "mw eq");
-        CHECK(mw.ties && mw.u1 == 3 && mw.z == 0 && mw.p == 1.0 &&
-                  mw.a12 == 0.5,
+        CHECK(mw.ties && mw.all_tied && mw.u1 == 3 && mw.z == 0 &&
+                  mw.p == 1.0 && mw.a12 == 0.5,
               "all equal: U %g z %g p %g", mw.u1, mw.z, mw.p);
+        stats_evidence_mw(&mw, &ev);
+        stats_verdict_text(&ev, "rl", "random", 10, text, sizeof text);
+        CHECK(strstr(text, "every run scored the same") != NULL &&
+                  strstr(text, "cannot go below") == NULL,
+              "text: %s", text);
     }
     /* an empty side */
     {
@@ -302,13 +367,131 @@ static void test_mann_whitney(void)
         CHECK(stats_mann_whitney(a, 2, NULL, 0, &mw, &err) == NV_OK, "mw 0");
         CHECK(mw.n1 == 2 && mw.n2 == 0 && mw.p == 1.0 && mw.a12 == 0.5,
               "empty side");
-        stats_verdict_text(&mw, "rl", "random", 10, text, sizeof text);
+        stats_evidence_mw(&mw, &ev);
+        stats_verdict_text(&ev, "rl", "random", 10, text, sizeof text);
         CHECK(strstr(text, "nothing to compare") != NULL, "text: %s", text);
     }
     /* smallest attainable p: 2/C(6,3) = 0.1, 2/C(8,4) = 0.0285714 */
     CHECK(NEAR(stats_mw_min_p(3, 3), 0.1, 1e-15), "minp 3 3");
     CHECK(NEAR(stats_mw_min_p(4, 4), 2.0 / 70.0, 1e-15), "minp 4 4");
     CHECK(stats_mw_min_p(1, 1) == 1.0 && stats_mw_min_p(0, 5) == 1.0, "minp");
+}
+
+static void test_wilcoxon(void)
+{
+    StatsWilcoxon w;
+    StatsEvidence ev;
+    NvError err;
+    char text[512];
+
+    /* d = {4,2,3,1,5}: all positive, W+ = 15, W- = 0.  One of the 2^5 =
+     * 32 sign patterns reaches 15: p = 2/32 = 0.0625, which is also the
+     * floor with 5 pairs (so 5 seeds paired can never reach p < 0.05). */
+    {
+        const double a[5] = { 5, 3, 4, 2, 6 }, b[5] = { 1, 1, 1, 1, 1 };
+        CHECK(stats_wilcoxon(a, b, 5, &w, &err) == NV_OK, "wx");
+        CHECK(w.exact && !w.ties && w.nzero == 0, "exact");
+        CHECK(w.w_plus == 15 && w.w_minus == 0, "W+ %g", w.w_plus);
+        CHECK(NEAR(w.p, 0.0625, 1e-12) && NEAR(w.min_p, 0.0625, 1e-12),
+              "p %g min %g", w.p, w.min_p);
+        stats_evidence_wilcoxon(&w, 1.0, &ev);
+        CHECK(ev.dir == 1 && stats_verdict(&ev) == STATS_VERDICT_NONE,
+              "no verdict at 0.0625");
+        stats_verdict_text(&ev, "rl", "random", 10, text, sizeof text);
+        CHECK(strstr(text, "paired by seed, Wilcoxon signed-rank p = 0.0625")
+                      != NULL &&
+                  strstr(text, "with 5 seed pairs p cannot go below 0.062")
+                      != NULL,
+              "text: %s", text);
+    }
+    /* Zeros and ties: a - b = {2, 0, 2, -1, 1, 2}.  The zero is dropped
+     * (m = 5); |d| = 2,2,1,1,2 take mid-ranks 4,4,1.5,1.5,4.  W+ = 4+4+1.5
+     * +4 = 13.5, W- = 1.5.  Sign patterns with W+ >= 13.5: 13.5 twice
+     * (drop either 1.5) and 15 once, 3 of 32: p = 6/32 = 0.1875. */
+    {
+        const double a[6] = { 3, 1, 4, 1, 2, 4 }, b[6] = { 1, 1, 2, 2, 1, 2 };
+        CHECK(stats_wilcoxon(a, b, 6, &w, &err) == NV_OK, "wx ties");
+        CHECK(w.exact && w.ties && w.n == 6 && w.nzero == 1, "zeros %zu",
+              w.nzero);
+        CHECK(w.w_plus == 13.5 && w.w_minus == 1.5, "W+ %g W- %g", w.w_plus,
+              w.w_minus);
+        CHECK(NEAR(w.p, 0.1875, 1e-12), "p %g", w.p);
+        /* the other way round: same p, W+ and W- swapped, direction -1 */
+        CHECK(stats_wilcoxon(b, a, 6, &w, &err) == NV_OK, "wx swap");
+        CHECK(w.w_plus == 1.5 && NEAR(w.p, 0.1875, 1e-12), "swap");
+        stats_evidence_wilcoxon(&w, 0.3, &ev);
+        CHECK(ev.dir == -1, "dir %d", ev.dir);
+    }
+    /* 8 pairs all positive: p = 2/256 < 0.05, A better. */
+    {
+        const double a[8] = { 9, 8, 7, 6, 5, 4, 3, 2 };
+        const double b[8] = { 1, 1, 1, 1, 1, 1, 1, 1.5 };
+        CHECK(stats_wilcoxon(a, b, 8, &w, &err) == NV_OK, "wx 8");
+        CHECK(NEAR(w.p, 2.0 / 256.0, 1e-12), "p %g", w.p);
+        stats_evidence_wilcoxon(&w, 1.0, &ev);
+        CHECK(stats_verdict(&ev) == STATS_VERDICT_A_BETTER, "a better");
+    }
+    /* every pair equal, and no pairs: p = 1, nothing ranked */
+    {
+        const double a[3] = { .5, .6, .7 };
+        CHECK(stats_wilcoxon(a, a, 3, &w, &err) == NV_OK, "wx eq");
+        CHECK(w.p == 1.0 && w.nzero == 3 && w.w_plus == 0, "all zero");
+        CHECK(stats_wilcoxon(NULL, NULL, 0, &w, &err) == NV_OK, "wx 0");
+        CHECK(w.p == 1.0 && w.n == 0, "empty");
+    }
+    /* 60 pairs, d = 1..60 with d = 1 negative: the normal approximation.
+     * W- = 1, W+ = 1829, mean 915, var 60*61*121/24 = 18452.5,
+     * z = (1829 - 915 - 0.5)/135.8400 = 6.72478. */
+    {
+        double a[60], b[60];
+        for (int i = 0; i < 60; i++) {
+            a[i] = i == 0 ? 0 : i + 1;
+            b[i] = i == 0 ? 1 : 0;
+        }
+        CHECK(stats_wilcoxon(a, b, 60, &w, &err) == NV_OK, "wx 60");
+        CHECK(!w.exact && w.w_plus == 1829 && w.w_minus == 1, "W+ %g",
+              w.w_plus);
+        CHECK(NEAR(w.z, 913.5 / sqrt(18452.5), 1e-12), "z %g", w.z);
+    }
+}
+
+static void test_power(void)
+{
+    StatsMannWhitney mw;
+    StatsEvidence ev;
+    NvError err;
+    char text[512];
+    /* Noether: N = (1.959964 + 0.841621)^2 / (3 d^2) = 7.848879 / (3 d^2)
+     * in all, half per strategy.  A12 = 0.75: N = 41.86, 21 per side;
+     * A12 = 0.9: N = 16.35, 9; A12 = 1 (or 0): N = 10.47, 6; A12 = 0.6:
+     * 261.6, 131.  A12 = 0.5: 0 (no effect). */
+    CHECK(stats_seeds_needed(0.75) == 21, "0.75: %zu", stats_seeds_needed(0.75));
+    CHECK(stats_seeds_needed(0.9) == 9, "0.9: %zu", stats_seeds_needed(0.9));
+    CHECK(stats_seeds_needed(1.0) == 6 && stats_seeds_needed(0.0) == 6, "1");
+    CHECK(stats_seeds_needed(0.6) == 131, "0.6: %zu", stats_seeds_needed(0.6));
+    CHECK(stats_seeds_needed(0.5) == 0, "0.5");
+    /* 3 vs 3 separated: the sentence gives the floor and the estimate */
+    {
+        const double a[3] = { 4, 5, 6 }, b[3] = { 1, 2, 3 };
+        CHECK(stats_mann_whitney(a, 3, b, 3, &mw, &err) == NV_OK, "mw");
+        stats_evidence_mw(&mw, &ev);
+        stats_verdict_text(&ev, "rl", "random", 10, text, sizeof text);
+        CHECK(strstr(text, "about 6 seeds per strategy would detect A12 = "
+                           "1.00 at p < 0.05 with 80% power)") != NULL,
+              "text: %s", text);
+    }
+    /* 10 vs 10: no estimate any more */
+    {
+        double a[10], b[10];
+        for (int i = 0; i < 10; i++) {
+            a[i] = i + 0.5;
+            b[i] = i;
+        }
+        CHECK(stats_mann_whitney(a, 10, b, 10, &mw, &err) == NV_OK, "mw10");
+        stats_evidence_mw(&mw, &ev);
+        stats_verdict_text(&ev, "rl", "random", 10, text, sizeof text);
+        CHECK(strstr(text, "seeds per strategy") == NULL, "text: %s", text);
+    }
 }
 
 static void test_a12(void)
@@ -337,6 +520,8 @@ int main(void)
     test_t_quantile();
     test_summary();
     test_mann_whitney();
+    test_wilcoxon();
+    test_power();
     test_a12();
     return check_exit("test_stats");
 }

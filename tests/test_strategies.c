@@ -919,8 +919,108 @@ static void baseline_checks(void)
     }
 }
 
+/* ---- random streams ------------------------------------------------------ */
+
+/* The first n genotypes proposed by a fresh strategy of kind with seed and
+ * streams into g[n]. */
+static void first_genotypes(StrategyKind kind, uint64_t seed,
+                            StrategyStreams streams, Genotype *g, int n)
+{
+    NvError err;
+    StrategyConfig c = small_cfg(kind, seed);
+    c.streams = streams;
+    Strategy *s = strategy_new(&c, &err);
+    CHECK(s != NULL, "%s", err.msg);
+    for (int i = 0; s && i < n; i++) {
+        Proposal p;
+        CHECK(strategy_propose(s, &p, &err) == NV_OK, "%s", err.msg);
+        g[i] = p.genotype;
+    }
+    strategy_free(s);
+}
+
+static int same_genotypes(const Genotype *a, const Genotype *b, int n)
+{
+    return memcmp(a, b, (size_t)n * sizeof *a) == 0;
+}
+
+static void stream_checks(void)
+{
+    enum { K = 4 };
+    Genotype rnd[K], evo[K], rl[K], again[K], today[K];
+    NvError err;
+    StrategyStreams parsed;
+
+    /* Common streams are today's: random search's proposals are uniform
+     * draws from stream STRATEGY_STREAM_PROPOSE of the seed itself, and
+     * evolution's founders are those same draws. */
+    {
+        Rng r;
+        rng_seed(&r, 7, STRATEGY_STREAM_PROPOSE);
+        for (int i = 0; i < K; i++)
+            geno_sample_uniform(&today[i], &r);
+    }
+    first_genotypes(STRATEGY_RANDOM, 7, STRATEGY_STREAMS_COMMON, rnd, K);
+    first_genotypes(STRATEGY_EVOLUTION, 7, STRATEGY_STREAMS_COMMON, evo, K);
+    CHECK(same_genotypes(rnd, today, K), "common: random as before");
+    CHECK(same_genotypes(evo, rnd, K),
+          "common: evolution's founders are random's first samples");
+    CHECK(strategy_config_default(STRATEGY_RL, 7).streams ==
+              STRATEGY_STREAMS_COMMON,
+          "a bare strategy config draws common streams");
+    {
+        StrategyConfig c = strategy_config_default(STRATEGY_RL, 7);
+        CHECK(strategy_stream_seed(&c) == 7, "common: the seed itself");
+    }
+
+    /* Independent: one seed, different strategies, different samples */
+    first_genotypes(STRATEGY_RANDOM, 7, STRATEGY_STREAMS_INDEPENDENT, rnd, K);
+    first_genotypes(STRATEGY_EVOLUTION, 7, STRATEGY_STREAMS_INDEPENDENT, evo,
+                    K);
+    first_genotypes(STRATEGY_RL, 7, STRATEGY_STREAMS_INDEPENDENT, rl, K);
+    for (int i = 0; i < K; i++) {
+        CHECK(memcmp(&rnd[i], &evo[i], sizeof rnd[i]) != 0,
+              "independent: evolution founder %d is random's sample", i);
+        CHECK(memcmp(&rnd[i], &rl[i], sizeof rnd[i]) != 0,
+              "independent: rl sample %d is random's", i);
+        CHECK(memcmp(&rnd[i], &today[i], sizeof rnd[i]) != 0,
+              "independent: random sample %d is the common one", i);
+    }
+    {
+        StrategyConfig a = strategy_config_default(STRATEGY_RL, 7);
+        StrategyConfig b = strategy_config_default(STRATEGY_RANDOM, 7);
+        a.streams = b.streams = STRATEGY_STREAMS_INDEPENDENT;
+        CHECK(strategy_stream_seed(&a) != strategy_stream_seed(&b) &&
+                  strategy_stream_seed(&a) != 7,
+              "independent: a seed per strategy");
+    }
+    /* ... and still deterministic: same seed and strategy, same samples */
+    first_genotypes(STRATEGY_RANDOM, 7, STRATEGY_STREAMS_INDEPENDENT, again, K);
+    CHECK(same_genotypes(rnd, again, K), "independent: random repeats");
+    first_genotypes(STRATEGY_RL, 7, STRATEGY_STREAMS_INDEPENDENT, again, K);
+    CHECK(same_genotypes(rl, again, K), "independent: rl repeats");
+    first_genotypes(STRATEGY_RANDOM, 8, STRATEGY_STREAMS_INDEPENDENT, again, K);
+    CHECK(!same_genotypes(rnd, again, K), "independent: seeds 7, 8 differ");
+
+    CHECK(strategy_streams_parse("independent", &parsed, &err) == NV_OK &&
+              parsed == STRATEGY_STREAMS_INDEPENDENT,
+          "parse independent");
+    CHECK(strategy_streams_parse("common", &parsed, &err) == NV_OK &&
+              parsed == STRATEGY_STREAMS_COMMON,
+          "parse common");
+    CHECK(strategy_streams_parse("paired", &parsed, &err) == NV_ERR_USAGE &&
+              strstr(err.msg, "independent or common") != NULL,
+          "parse: %s", err.msg);
+    CHECK(strcmp(strategy_streams_name(STRATEGY_STREAMS_INDEPENDENT),
+                 "independent") == 0 &&
+              strcmp(strategy_streams_name(STRATEGY_STREAMS_COMMON),
+                     "common") == 0,
+          "names");
+}
+
 int main(void)
 {
+    stream_checks();
     config_checks();
     table_driven_checks();
     baseline_checks();

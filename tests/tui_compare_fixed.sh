@@ -21,7 +21,7 @@ python3 "$SRCDIR/tests/mkdataset.py" "$DS" --train 300 --test 20 --size 8 \
 mk() { # mk STRATEGY SEED BUDGET VAL_SIZE
     "$NASVIEW" search --db "$DB" --strategy "$1" --budget "$3" --seed "$2" \
         --dataset "$DS" --F 2 --train-size 128 --val-size "$4" --batch 16 \
-        >/dev/null 2>&1 || fail "search $1-$2"
+        --streams common >/dev/null 2>&1 || fail "search $1-$2"
 }
 mk rl 1 5 64
 mk rl 2 5 64
@@ -69,17 +69,18 @@ tui_wait "Compare strategies: 5 of 5 searches, budget 3 samples (smallest)" \
     "the shortest search sets the budget"
 tui_wait "budget 3: rl-3 stopped at 3 (the longest has 5); d drops it, b changes budget" \
     "the screen says who cuts the budget"
-tui_wait "differ in dataset or proxy settings" "settings warning"
-"$NASVIEW" compare --db "$DB" --all 2>&1 >/dev/null |
-    grep -q "searches 'rl-1' and 'random-2' differ in dataset or proxy settings" ||
+tui_wait "differ in validation size" "settings warning"
+"$NASVIEW" compare --db "$DB" --all --force 2>&1 >/dev/null |
+    grep -q "warning: 'rl-1' and 'random-2' differ in validation size (64 vs 48)" ||
     fail "the command's warning differs"
-tui_wait "searches 'rl-1' and 'random-2' differ" "the warning names the pair as the command does"
+tui_wait "'rl-1' and 'random-2' differ in validation size (64 vs 48)" \
+    "the warning names the pair and the field as the command does"
 tui_wait "best at budget: mean [95% CI]" "table"
 n=$(screen_intervals) || fail "intervals on the screen: $n"
 [ "${n:-0}" -ge 2 ] || fail "expected intervals on the screen, found ${n:-0}"
-expect_row rl 3 --all
+expect_row rl 3 --all --force
 tui_wait "*: CI cut to [0,1]" "the table says what * means"
-expect_row random 2 --all
+expect_row random 2 --all --force
 # The y axis: a title and at least two ticks with labels.
 tui_wait "val acc (0-1), best so far" "y title"
 ticks=$(tui_screen | grep -cE '^ +[01]\.[0-9]{2} [┤│]')
@@ -92,7 +93,7 @@ tui_wait_not "band: 95% t" "no band from 2 or 3 seeds"
 # Unmark random-2 (the last in the list): the warning goes, random has n=1.
 tui_keys G Space
 tui_wait "4 of 5 searches" "random-2 unmarked"
-tui_wait_not "differ in dataset or proxy settings" "warning gone with the search"
+tui_wait_not "differ in validation size" "warning gone with the search"
 tui_wait "random (n=1)" "legend says n=1"
 expect_row random 1 rl-1 rl-2 rl-3 random-1
 

@@ -70,6 +70,10 @@ expect_out 's\x1b[5m' "show sample: the message escaped"
 raw_controls "$out" && fail "show sample printed control characters: $out"
 
 run "$NASVIEW" compare "$ID" beta --db "$DB"
+expect_status 2 "compare: the crafted dataset differs"
+raw_controls "$out$err" && fail "compare refusal printed control characters: $out $err"
+expect_err 'differ in dataset (d\x1b[1m vs' "compare: the differing dataset escaped"
+run "$NASVIEW" compare "$ID" beta --db "$DB" --force
 raw_controls "$out$err" && fail "compare printed control characters: $out $err"
 expect_out '\x1b[2J' "compare names the search, escaped"
 

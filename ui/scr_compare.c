@@ -31,6 +31,7 @@
 #include "base/text.h"
 #include "compare/compare.h"
 #include "compare/compare_like.h"
+#include "compare/compare_load.h"
 #include "compare/compare_report.h"
 #include "compare/compare_svg.h"
 #include "widgets/curves.h"
@@ -40,10 +41,8 @@
 typedef struct {
     StoreSearch info;
     int mark;
-    int loaded_done;   /* info.samples_done when reward[] was read; -1 none */
-    double *reward;
-    uint64_t *key;
-    size_t n;
+    int loaded_done;   /* info.samples_done when r was read; -1 none */
+    CompareRewards r;  /* its samples that count (compare_load.h) */
 } Pick;
 
 /* The curves of one strategy group, as arrays for curves_draw: a band
@@ -74,11 +73,7 @@ typedef struct {
 
 static void pick_free_rewards(Pick *p)
 {
-    free(p->reward);
-    free(p->key);
-    p->reward = NULL;
-    p->key = NULL;
-    p->n = 0;
+    compare_rewards_free(&p->r);
     p->loaded_done = -1;
 }
 
@@ -99,59 +94,12 @@ static void free_comparison(CompareScreen *cs)
     cs->clipped = 0;
 }
 
-/* Samples that count toward the budget, as `nasview compare` counts them:
- * those with a reward (done, diverged, duplicate). */
-static int sample_counts(SampleStatus st)
-{
-    return st == SAMPLE_DONE || st == SAMPLE_DIVERGED || st == SAMPLE_DUPLICATE;
-}
-
-/* Read the rewards and architecture hashes of p in sample order, a page
- * at a time (keyset on idx). */
+/* Read the rewards of p, as `nasview compare` reads them. */
 static NvStatus load_rewards(Store *st, Pick *p, NvError *err)
 {
-    enum { PAGE = 1024 };
-    pick_free_rewards(p);
-    size_t cap = 0;
-    StoreSample last;
-    int have_last = 0;
-    for (;;) {
-        StoreSampleQuery q = { STORE_ORDER_IDX, 0, PAGE, have_last ? &last : NULL };
-        StoreSample *rows = NULL;
-        size_t n = 0;
-        NvStatus s = store_samples(st, p->info.id, &q, &rows, &n, err);
-        if (s != NV_OK)
-            return s;
-        for (size_t i = 0; i < n; i++) {
-            if (!sample_counts(rows[i].status))
-                continue;
-            if (p->n == cap) {
-                size_t nc = cap ? 2 * cap : 256;
-                double *nr = realloc(p->reward, nc * sizeof *nr);
-                if (nr)
-                    p->reward = nr;
-                uint64_t *nk = nr ? realloc(p->key, nc * sizeof *nk) : NULL;
-                if (!nk) {
-                    free(rows);
-                    return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
-                }
-                p->key = nk;
-                cap = nc;
-            }
-            p->reward[p->n] = isfinite(rows[i].reward) ? rows[i].reward : 0.0;
-            p->key[p->n] = strtoull(rows[i].hash, NULL, 16);
-            p->n++;
-        }
-        if (n > 0) {
-            last = rows[n - 1];
-            have_last = 1;
-        }
-        free(rows);
-        if (n < PAGE)
-            break;
-    }
-    p->loaded_done = p->info.samples_done;
-    return NV_OK;
+    NvStatus status = compare_rewards_load(st, &p->info, &p->r, err);
+    p->loaded_done = status == NV_OK ? p->info.samples_done : -1;
+    return status;
 }
 
 /* Re-read the list of searches, keeping marks and loaded rewards by id. */
@@ -182,12 +130,9 @@ static void reload_list(CompareScreen *cs, Store *st)
             if (cs->pick[j].info.id == list[i].id) {
                 Pick *old = &cs->pick[j];
                 p->mark = old->mark;
-                p->reward = old->reward;
-                p->key = old->key;
-                p->n = old->n;
+                p->r = old->r;
                 p->loaded_done = old->loaded_done;
-                old->reward = NULL;
-                old->key = NULL;
+                memset(&old->r, 0, sizeof old->r);
             }
     }
     free(list);
@@ -280,7 +225,7 @@ static void make_notes(CompareScreen *cs, Pick **in, size_t nin, Pick **out,
     if (info) {
         for (size_t i = 0; i < nin; i++)
             info[i] = in[i]->info;
-        if (compare_check_like(info, nin, line, sizeof line))
+        if (compare_like_text(info, nin, line, sizeof line))
             snprintf(cs->like, sizeof cs->like, "Warning: %s.", line);
         free(info);
     }
@@ -289,7 +234,7 @@ static void make_notes(CompareScreen *cs, Pick **in, size_t nin, Pick **out,
         const Pick *p = NULL;
         size_t ties = 0;
         for (size_t i = 0; i < nin; i++)
-            if (in[i]->n == smallest) {
+            if (in[i]->r.n == smallest) {
                 if (!p)
                     p = in[i];
                 else
@@ -320,7 +265,7 @@ static void make_notes(CompareScreen *cs, Pick **in, size_t nin, Pick **out,
             text_clean(out[i]->info.name, name, sizeof name);
             snprintf(line, sizeof line, "%s%s (%zu)",
                      i == 0 ? "; left out, fewer samples: " : ", ", name,
-                     out[i]->n);
+                     out[i]->r.n);
             append(cs->budget_note, sizeof cs->budget_note, line);
         }
     }
@@ -363,12 +308,12 @@ static void rebuild(CompareScreen *cs, Store *st)
             snprintf(cs->problem, sizeof cs->problem, "%s", err.msg);
             goto done;
         }
-        if (p->n == 0)
+        if (p->r.n == 0)
             continue;
-        if (nmarked == 0 || p->n < smallest)
-            smallest = p->n;
-        if (p->n > largest)
-            largest = p->n;
+        if (nmarked == 0 || p->r.n < smallest)
+            smallest = p->r.n;
+        if (p->r.n > largest)
+            largest = p->r.n;
         used[nmarked++] = p;
     }
     /* The budget: the smallest count, or the one chosen (at most the
@@ -377,16 +322,12 @@ static void rebuild(CompareScreen *cs, Store *st)
                : cs->budget_choice < largest ? cs->budget_choice : largest;
     for (size_t i = 0; i < nmarked; i++) {
         Pick *p = used[i];
-        if (p->n < B) {
+        if (p->r.n < B) {
             left[nleft++] = p;
             continue;
         }
         used[nin] = p;
-        in[nin].name = p->info.name;
-        in[nin].strategy = p->info.strategy;
-        in[nin].reward = p->reward;
-        in[nin].key = p->key;
-        in[nin].n = p->n;
+        in[nin] = compare_input_of(&p->info, &p->r);
         nin++;
     }
     if (nin == 0)

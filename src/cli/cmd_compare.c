@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "cli/cli.h"
 #include "compare/compare.h"
 #include "compare/compare_like.h"
+#include "compare/compare_load.h"
 #include "compare/compare_report.h"
 #include "compare/compare_svg.h"
 #include "store/store.h"
@@ -19,12 +21,16 @@
 static const char usage[] =
     "Usage: nasview compare [--db FILE] (SEARCH... | --all) [--group strategy]\n"
     "                       [--budget K] [--metric best|top5|top25]\n"
-    "                       [--format table|json|csv] [--svg FILE]\n"
+    "                       [--format table|json|csv] [--svg FILE] [--force]\n"
     "Compare searches grouped by strategy, on equal budgets: best-so-far and\n"
     "top-5/top-25 mean reward vs samples, mean across seeds with a 95% t\n"
-    "interval cut to [0,1], area under the best-so-far curve, Mann-Whitney U\n"
-    "with the Vargha-Delaney A12 effect size between strategies, and a\n"
+    "interval cut to [0,1], area under the best-so-far curve, a rank test\n"
+    "between strategies with the Vargha-Delaney A12 effect size, and a\n"
     "verdict (with a note when a large A12 meets too few seeds for p).\n"
+    "The test follows how the searches were drawn (nasview search --streams):\n"
+    "Mann-Whitney U for independent runs, Wilcoxon signed-rank over seeds for\n"
+    "searches with common random numbers whose seeds pair up; both exact for\n"
+    "small counts, ties included.\n"
     "\n"
     "  SEARCH          a search name or id (several: one per seed)\n"
     "  --all           every search with at least one finished sample\n"
@@ -36,13 +42,17 @@ static const char usage[] =
     "  --format F      table (default), json, or csv (the curves)\n"
     "  --svg FILE      also plot the curves with bands as SVG ('-': stdout,\n"
     "                  then nothing else is printed)\n"
+    "  --force         compare searches that differ in search space version,\n"
+    "                  dataset, reward kind, proxy settings or batch-norm\n"
+    "                  recalibration (refused otherwise; each difference is\n"
+    "                  named)\n"
     "  --db FILE       the database (default $XDG_DATA_HOME/nasview/nasview.db)\n"
     "\n"
     "Every sample counts toward the budget; a duplicate architecture carries\n"
     "the reward of its first training.  See nasview(1), COMPARING STRATEGIES.\n";
 
 enum { OPT_DB = 1, OPT_ALL, OPT_GROUP, OPT_BUDGET, OPT_METRIC, OPT_FORMAT,
-       OPT_SVG };
+       OPT_SVG, OPT_FORCE };
 
 static const struct option opts[] = {
     { "db", required_argument, NULL, OPT_DB },
@@ -52,105 +62,131 @@ static const struct option opts[] = {
     { "metric", required_argument, NULL, OPT_METRIC },
     { "format", required_argument, NULL, OPT_FORMAT },
     { "svg", required_argument, NULL, OPT_SVG },
+    { "force", no_argument, NULL, OPT_FORCE },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
 
-/* The rewards of one search, as read from the store. */
+/* One search as read from the store. */
 typedef struct {
     StoreSearch info;
-    double *reward;
-    uint64_t *key;
-    size_t n;
+    CompareRewards r;
+    StoreEnv env;  /* recorded environment, when have_env */
+    int have_env;
 } Loaded;
 
 static void loaded_free(Loaded *l, size_t n)
 {
-    for (size_t i = 0; l && i < n; i++) {
-        free(l[i].reward);
-        free(l[i].key);
-    }
+    for (size_t i = 0; l && i < n; i++)
+        compare_rewards_free(&l[i].r);
     free(l);
 }
 
-/* Samples that count: those with a reward (done, diverged with reward 0,
- * duplicate).  Running, interrupted and failed ones are left out. */
-static int sample_counts(const StoreSample *s)
+/* check_like - the searches must have been run on the same task
+ * (compare_check_like): otherwise every difference is named on stderr,
+ * and the comparison refused (NV_ERR_USAGE) unless force is set, when
+ * they are warnings. */
+static NvStatus check_like(const Loaded *l, size_t n, int force, NvError *err)
 {
-    return (s->status == SAMPLE_DONE || s->status == SAMPLE_DIVERGED ||
-            s->status == SAMPLE_DUPLICATE);
+    enum { MAXD = 16 };
+    CompareProtocol *p = calloc(n ? n : 1, sizeof *p);
+    CompareDiff d[MAXD];
+    size_t nd;
+    char line[600];
+    if (!p)
+        return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        compare_protocol_of(&l[i].info, &p[i]);
+    }
+    nd = compare_check_like(p, n, d, MAXD);
+    for (size_t i = 0; i < nd && i < MAXD; i++) {
+        compare_diff_text(p, &d[i], line, sizeof line);
+        fprintf(stderr, "nasview compare: %s%s\n", force ? "warning: " : "",
+                line);
+    }
+    if (nd && !force) {
+        compare_diff_text(p, &d[0], line, sizeof line);
+        free(p);
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "not like with like: %s%s; the comparison would "
+                            "not be of strategies alone (--force compares "
+                            "them anyway)",
+                            line, nd > 1 ? ", and more above" : "");
+    }
+    free(p);
+    return NV_OK;
 }
 
-/* Read the rewards and hashes of search l->info.id in sample order, a page
- * at a time so memory stays bounded by the rewards themselves. */
-static NvStatus load_rewards(Store *st, Loaded *l, NvError *err)
+/* env_field - field k of e as text into buf (k < ENV_FIELDS), its name
+ * returned. */
+enum { ENV_FIELDS = 7 };
+static const char *env_field(const StoreEnv *e, int k, char *buf, size_t n)
 {
-    enum { PAGE = 1024 };
-    StoreSample last;
-    size_t cap = 0;
-    int have_last = 0;
-    for (;;) {
-        StoreSampleQuery q = { STORE_ORDER_IDX, 0, PAGE,
-                               have_last ? &last : NULL };
-        StoreSample *rows = NULL;
-        size_t n = 0;
-        NvStatus s = store_samples(st, l->info.id, &q, &rows, &n, err);
-        if (s != NV_OK)
-            return s;
-        for (size_t i = 0; i < n; i++) {
-            double r = rows[i].reward;
-            if (!sample_counts(&rows[i]))
-                continue;
-            if (l->n == cap) {
-                size_t nc = cap ? 2 * cap : 256;
-                double *nr = realloc(l->reward, nc * sizeof *nr);
-                uint64_t *nk;
-                if (nr)
-                    l->reward = nr;
-                nk = nr ? realloc(l->key, nc * sizeof *nk) : NULL;
-                if (!nk) {
-                    free(rows);
-                    return nv_error_set(err, NV_ERR_NOMEM,
-                                        "out of memory reading search '%s'",
-                                        l->info.name);
-                }
-                l->key = nk;
-                cap = nc;
-            }
-            /* A diverged child is recorded with reward 0 (SPEC 3); an
-             * unknown reward on a counted sample is read the same way. */
-            l->reward[l->n] = isfinite(r) ? r : 0.0;
-            l->key[l->n] = strtoull(rows[i].hash, NULL, 16);
-            l->n++;
-        }
-        if (n > 0) {
-            last = rows[n - 1];
-            have_last = 1;
-        }
-        free(rows);
-        if (n < PAGE)
-            return NV_OK;
+    switch (k) {
+    case 0: snprintf(buf, n, "%s (%s)", e->version, e->revision);
+            return "nasview";
+    case 1: snprintf(buf, n, "%s", e->compiler); return "compiler";
+    case 2: snprintf(buf, n, "%s", e->blas); return "blas";
+    case 3: snprintf(buf, n, "%s", e->cpu); return "cpu";
+    case 4: snprintf(buf, n, "%d", e->cores); return "cores";
+    case 5: snprintf(buf, n, "%d", e->workers); return "workers";
+    default: snprintf(buf, n, "%d", e->threads); return "threads";
     }
 }
 
-/* Say on stderr when the searches were not run on the same proxy task:
- * the comparison is then of more than the strategies (compare_like.h). */
-static void warn_settings(const Loaded *l, size_t n)
+/* print_env_differences - when the searches' recorded environments differ
+ * (or some have none), one line per differing field with every search's
+ * value, on f.  Load averages are not compared (they always differ) but
+ * printed with the rest. */
+static void print_env_differences(FILE *f, const Loaded *l, size_t n)
 {
-    StoreSearch *info = calloc(n ? n : 1, sizeof *info);
-    char why[1200];
-    if (!info)
-        return;
-    for (size_t i = 0; i < n; i++)
-        info[i] = l[i].info;
-    if (compare_check_like(info, n, why, sizeof why))
-        fprintf(stderr, "nasview compare: warning: %s\n", why);
-    free(info);
+    int header = 0;
+    for (int k = 0; k < ENV_FIELDS; k++) {
+        char first[320], v[320], name[4 * STORE_NAME_MAX], clean[1300];
+        int differs = 0, have0 = l[0].have_env;
+        const char *field = "";
+        if (have0)
+            field = env_field(&l[0].env, k, first, sizeof first);
+        for (size_t i = 1; i < n; i++) {
+            if (l[i].have_env != have0)
+                differs = 1;
+            else if (have0) {
+                env_field(&l[i].env, k, v, sizeof v);
+                differs |= strcmp(v, first) != 0;
+            }
+        }
+        if (!differs)
+            continue;
+        if (!header) {
+            fprintf(f, "\nEnvironment: the searches ran on different "
+                       "builds or machines (costs and times are not "
+                       "comparable as they stand):\n");
+            header = 1;
+        }
+        if (!field[0]) {
+            StoreEnv dummy;
+            memset(&dummy, 0, sizeof dummy);
+            field = env_field(&dummy, k, v, sizeof v);
+        }
+        fprintf(f, "  %s:\n", field);
+        for (size_t i = 0; i < n; i++) {
+            if (l[i].have_env)
+                env_field(&l[i].env, k, v, sizeof v);
+            else
+                snprintf(v, sizeof v, "not recorded");
+            fprintf(f, "    %-24s %s", text_clean(l[i].info.name, name,
+                                                  sizeof name),
+                    text_clean(v, clean, sizeof clean));
+            if (l[i].have_env && k == 5 && isfinite(l[i].env.load[0]))
+                fprintf(f, "  (load %.2f at the start)", l[i].env.load[0]);
+            fputc('\n', f);
+        }
+    }
 }
 
 static int run_compare(const char *db, char **names, int nnames, int all,
                        long budget, CompareMetric metric, OutputFormat format,
-                       const char *svg)
+                       const char *svg, int force)
 {
     char dbbuf[4096];
     Store *st = NULL;
@@ -207,25 +243,27 @@ static int run_compare(const char *db, char **names, int nnames, int all,
                 l[nl++].info = info;
         }
     }
-    for (size_t i = 0; i < nl; i++)
-        if (load_rewards(st, &l[i], &err) != NV_OK)
+    for (size_t i = 0; i < nl; i++) {
+        NvStatus es;
+        if (compare_rewards_load(st, &l[i].info, &l[i].r, &err) != NV_OK)
             goto fail;
+        es = store_search_env_get(st, l[i].info.id, &l[i].env, &err);
+        if (es != NV_OK && es != NV_ERR_NOT_FOUND)
+            goto fail;
+        l[i].have_env = es == NV_OK;
+    }
     store_close(st);
     st = NULL;
-    warn_settings(l, nl);
+    if (check_like(l, nl, force, &err) != NV_OK)
+        goto fail;
 
     in = calloc(nl, sizeof *in);
     if (!in) {
         nv_error_set(&err, NV_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    for (size_t i = 0; i < nl; i++) {
-        in[i].name = l[i].info.name;
-        in[i].strategy = l[i].info.strategy;
-        in[i].reward = l[i].reward;
-        in[i].key = l[i].key;
-        in[i].n = l[i].n;
-    }
+    for (size_t i = 0; i < nl; i++)
+        in[i] = compare_input_of(&l[i].info, &l[i].r);
     if (compare_build(in, nl, (size_t)budget, metric, &c, &err) != NV_OK)
         goto fail;
 
@@ -236,8 +274,12 @@ static int run_compare(const char *db, char **names, int nnames, int all,
             compare_report_json(stdout, c);
         else if (format == FORMAT_CSV)
             compare_report_csv(stdout, c);
-        else
+        else {
             compare_report_table(stdout, c);
+            print_env_differences(stdout, l, nl);
+        }
+        if (format != FORMAT_TABLE)
+            print_env_differences(stderr, l, nl);
         if (fflush(stdout) != 0 || ferror(stdout)) {
             nv_error_set(&err, NV_ERR_IO, "cannot write to standard output");
             goto fail;
@@ -262,7 +304,7 @@ int cmd_compare(int argc, char **argv)
     OutputFormat format = FORMAT_TABLE;
     CompareMetric metric = COMPARE_BEST;
     long budget = 0;
-    int all = 0, c, rc;
+    int all = 0, force = 0, c, rc;
 
     optind = 0;
     opterr = 0;
@@ -303,6 +345,9 @@ int cmd_compare(int argc, char **argv)
         case OPT_SVG:
             svg = optarg;
             break;
+        case OPT_FORCE:
+            force = 1;
+            break;
         default:
             return cli_option_error("compare", c, argv);
         }
@@ -314,5 +359,5 @@ int cmd_compare(int argc, char **argv)
         return cli_usage_error("compare", "name the searches to compare, or "
                                           "give --all");
     return run_compare(db, argv + optind, argc - optind, all, budget, metric,
-                       format, svg);
+                       format, svg, force);
 }

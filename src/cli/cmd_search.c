@@ -26,6 +26,7 @@ static const char usage[] =
     "                      [--train-size n] [--val-size n] [--dataset D]\n"
     "                      [--threads n] [--retrain-duplicates]\n"
     "                      [--bn-recalibrate on|off] [--workers K | --mpi]\n"
+    "                      [--streams independent|common]\n"
     "                      [--weight-sharing [--ws-steps n] [--ws-samples n]\n"
     "                       [--ws-panel k]]\n"
     "                      [--set NAME=VALUE]...\n"
@@ -37,6 +38,14 @@ static const char usage[] =
     "  --budget N        children to train\n"
     "  --seed S          the one seed of everything (proposals, data split,\n"
     "                    weights, batch order)\n"
+    "  --streams S       independent (default): every random stream comes\n"
+    "                    from a seed derived from --seed and the strategy,\n"
+    "                    so searches of different strategies share nothing\n"
+    "                    and compare tests them unpaired (Mann-Whitney);\n"
+    "                    common: from --seed alone, as before (common random\n"
+    "                    numbers: one split and one first proposal stream\n"
+    "                    per seed), and compare pairs them by seed (Wilcoxon\n"
+    "                    signed-rank)\n"
     "  --name NAME       unique name (default STRATEGY-SEED)\n"
     "  --F n --N n       child network: filters of the first stack (8) and\n"
     "                    normal cells per stack (1)\n"
@@ -90,7 +99,8 @@ enum {
     OPT_DB = 1, OPT_STRATEGY, OPT_BUDGET, OPT_SEED, OPT_NAME, OPT_F, OPT_N,
     OPT_EPOCHS, OPT_TRAIN_SIZE, OPT_VAL_SIZE, OPT_DATASET, OPT_THREADS,
     OPT_RESUME, OPT_BATCH, OPT_LR, OPT_RETRAIN, OPT_SET, OPT_BN_RECAL,
-    OPT_WORKERS, OPT_MPI, OPT_WS, OPT_WS_STEPS, OPT_WS_SAMPLES, OPT_WS_PANEL
+    OPT_WORKERS, OPT_MPI, OPT_WS, OPT_WS_STEPS, OPT_WS_SAMPLES, OPT_WS_PANEL,
+    OPT_STREAMS
 };
 
 static const struct option fixed_opts[] = {
@@ -118,6 +128,7 @@ static const struct option fixed_opts[] = {
     { "ws-steps", required_argument, NULL, OPT_WS_STEPS },
     { "ws-samples", required_argument, NULL, OPT_WS_SAMPLES },
     { "ws-panel", required_argument, NULL, OPT_WS_PANEL },
+    { "streams", required_argument, NULL, OPT_STREAMS },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -277,7 +288,7 @@ static int run_search(int argc, char **argv, const struct option *opts)
         case OPT_TRAIN_SIZE: case OPT_VAL_SIZE: case OPT_DATASET:
         case OPT_THREADS: case OPT_BATCH: case OPT_LR: case OPT_RETRAIN:
         case OPT_BN_RECAL: case OPT_WS: case OPT_WS_STEPS:
-        case OPT_WS_SAMPLES: case OPT_WS_PANEL:
+        case OPT_WS_SAMPLES: case OPT_WS_PANEL: case OPT_STREAMS:
             if (nlater == 32)
                 return cli_usage_error("search", "too many options");
             later[nlater].opt = c;
@@ -338,6 +349,10 @@ static int run_search(int argc, char **argv, const struct option *opts)
                 break;
             case OPT_WS:
                 cfg.weight_sharing = 1;
+                break;
+            case OPT_STREAMS:
+                if (strategy_streams_parse(val, &cfg.strategy.streams, &err))
+                    return cli_usage_error("search", "--%s", err.msg);
                 break;
             case OPT_BN_RECAL:
                 if ((rc = cli_parse_on_off("search", "--bn-recalibrate", val,

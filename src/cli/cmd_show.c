@@ -33,10 +33,20 @@ static int show_search(Store *st, const StoreSearch *s, OutputFormat fmt)
     StoreSampleQuery q = { STORE_ORDER_REWARD, 1, 0, NULL };
     StoreSample *rows = NULL;
     StoreWsPanel *pan = NULL;
+    StoreEnv env;
+    const StoreEnv *envp = &env;
     size_t n = 0, np = 0;
     NvError err;
+    NvStatus es;
     if (store_samples(st, s->id, &q, &rows, &n, &err))
         return cli_fail("show", &err);
+    es = store_search_env_get(st, s->id, &env, &err);
+    if (es == NV_ERR_NOT_FOUND)
+        envp = NULL;
+    else if (es != NV_OK) {
+        free(rows);
+        return cli_fail("show", &err);
+    }
     if (store_ws_panel_list(st, s->id, &pan, &np, &err)) {
         free(rows);
         return cli_fail("show", &err);
@@ -44,6 +54,8 @@ static int show_search(Store *st, const StoreSearch *s, OutputFormat fmt)
     if (fmt == FORMAT_JSON) {
         fputs("{\"search\":", stdout);
         report_search_json(stdout, s);
+        fputs(",\"environment\":", stdout);
+        report_env_json(stdout, envp);
         fputs(",\"samples\":[", stdout);
         for (size_t i = 0; i < n; i++) {
             if (i)
@@ -60,6 +72,7 @@ static int show_search(Store *st, const StoreSearch *s, OutputFormat fmt)
         report_samples_csv(stdout, rows, n, 1, 1);
     } else {
         report_search_table(stdout, s);
+        report_env_table(stdout, envp);
         fputc('\n', stdout);
         if (np) {
             report_ws_panel_table(stdout, pan, np);

@@ -2,6 +2,7 @@
  * Pure computation: rewards in, a Comparison out. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,7 @@ void compare_free(Comparison *c)
         free(gr->search);
         for (int m = 0; m < COMPARE_NMETRICS; m++)
             free(gr->curve[m]);
+        free(gr->cpu);
         free(gr->strategy);
     }
     free(c->group);
@@ -123,13 +125,16 @@ static NvStatus search_curves(const CompareInput *in, size_t B,
     }
     out->auc = stats_auc(r, B, B);
     out->samples = in->n;
+    out->seed = in->seed;
+    out->common_streams = in->common_streams != 0;
     return NV_OK;
 }
 
 static NvStatus build_group(const CompareInput *in, size_t n, size_t B,
-                            CompareGroup *g, NvError *err)
+                            int has_cost, CompareGroup *g, NvError *err)
 {
     size_t K = 0, k = 0;
+    double *cum = NULL; /* K x B CPU-seconds */
     double *r = NULL, *col = NULL, *aucs = NULL, tq;
     unsigned char *dup = NULL;
     NvStatus st = NV_OK;
@@ -143,6 +148,12 @@ static NvStatus build_group(const CompareInput *in, size_t n, size_t B,
     aucs = malloc(K * sizeof *aucs);
     if (!g->search || !r || !dup || !col || !aucs)
         goto nomem;
+    if (has_cost) {
+        cum = malloc(K * B * sizeof *cum);
+        g->cpu = malloc(B * sizeof *g->cpu);
+        if (!cum || !g->cpu)
+            goto nomem;
+    }
     g->nsearch = K;
     for (int m = 0; m < COMPARE_NMETRICS; m++) {
         g->curve[m] = malloc(B * sizeof *g->curve[m]);
@@ -170,6 +181,14 @@ static NvStatus build_group(const CompareInput *in, size_t n, size_t B,
             goto done;
         g->duplicates += s->duplicates;
         aucs[k] = s->auc;
+        if (cum) {
+            double sum = 0;
+            for (size_t j = 0; j < B; j++) {
+                double v = in[i].cpu[j];
+                sum += v > 0 ? v : 0; /* NaN and negatives cost nothing */
+                cum[k * B + j] = sum;
+            }
+        }
         k++;
     }
 
@@ -185,6 +204,11 @@ static NvStatus build_group(const CompareInput *in, size_t n, size_t B,
         stats_summarize_t(col, K, tq, &g->final[m]);
     }
     stats_summarize_t(aucs, K, tq, &g->auc);
+    for (size_t step = 0; cum && step < B; step++) {
+        for (size_t j = 0; j < K; j++)
+            col[j] = cum[j * B + step];
+        stats_summarize_t(col, K, tq, &g->cpu[step]);
+    }
     goto done;
 
 nomem:
@@ -192,6 +216,7 @@ nomem:
                       "out of memory comparing %zu samples of strategy %s", B,
                       g->strategy);
 done:
+    free(cum);
     free(r);
     free(dup);
     free(col);
@@ -249,6 +274,46 @@ void compare_verdict_word(const Comparison *c, const ComparePair *p,
         snprintf(buf, size, "no evidence of a difference");
 }
 
+/* pair_order - when groups ga and gb can be paired by seed (every search
+ * drawn with common streams, seeds distinct within each and the same in
+ * both), ib[j] = the index in gb of the search with ga's j-th seed and 1
+ * is returned; 0 otherwise. */
+static int pair_order(const CompareGroup *ga, const CompareGroup *gb,
+                      size_t *ib)
+{
+    if (ga->nsearch != gb->nsearch || ga->nsearch == 0)
+        return 0;
+    for (size_t j = 0; j < ga->nsearch; j++) {
+        size_t hits = 0;
+        if (!ga->search[j].common_streams)
+            return 0;
+        for (size_t k = 0; k < ga->nsearch; k++)
+            if (k != j && ga->search[k].seed == ga->search[j].seed)
+                return 0;
+        for (size_t k = 0; k < gb->nsearch; k++) {
+            if (!gb->search[k].common_streams)
+                return 0;
+            if (gb->search[k].seed == ga->search[j].seed) {
+                ib[j] = k;
+                hits++;
+            }
+        }
+        if (hits != 1)
+            return 0;
+    }
+    return 1;
+}
+
+const char *compare_test_summary(const Comparison *c)
+{
+    if (c->npair == 0)
+        return "none";
+    for (size_t i = 1; i < c->npair; i++)
+        if (c->pair[i].test != c->pair[0].test)
+            return "mixed";
+    return stats_test_key(c->pair[0].test);
+}
+
 static NvStatus build_pairs(Comparison *c, NvError *err)
 {
     size_t np = c->ngroup * (c->ngroup - 1) / 2, k = 0;
@@ -260,11 +325,15 @@ static NvStatus build_pairs(Comparison *c, NvError *err)
             const CompareGroup *ga = &c->group[a], *gb = &c->group[b];
             double *xa = malloc((ga->nsearch + 1) * sizeof *xa);
             double *xb = malloc((gb->nsearch + 1) * sizeof *xb);
+            double *yb = malloc((gb->nsearch + 1) * sizeof *yb);
+            size_t *ib = malloc((ga->nsearch + 1) * sizeof *ib);
             ComparePair *p = &c->pair[k];
             NvStatus st;
-            if (!xa || !xb) {
+            if (!xa || !xb || !yb || !ib) {
                 free(xa);
                 free(xb);
+                free(yb);
+                free(ib);
                 return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
             }
             for (size_t j = 0; j < ga->nsearch; j++)
@@ -275,12 +344,25 @@ static NvStatus build_pairs(Comparison *c, NvError *err)
             p->b = b;
             st = stats_mann_whitney(xa, ga->nsearch, xb, gb->nsearch, &p->mw,
                                     err);
+            p->test = STATS_TEST_MANN_WHITNEY;
+            if (st == NV_OK && pair_order(ga, gb, ib)) {
+                for (size_t j = 0; j < ga->nsearch; j++)
+                    yb[j] = xb[ib[j]];
+                st = stats_wilcoxon(xa, yb, ga->nsearch, &p->wx, err);
+                p->test = STATS_TEST_WILCOXON;
+            }
             free(xa);
             free(xb);
+            free(yb);
+            free(ib);
             if (st != NV_OK)
                 return st;
-            p->verdict = stats_verdict(&p->mw);
-            stats_verdict_text(&p->mw, ga->strategy, gb->strategy, c->budget,
+            if (p->test == STATS_TEST_WILCOXON)
+                stats_evidence_wilcoxon(&p->wx, p->mw.a12, &p->ev);
+            else
+                stats_evidence_mw(&p->mw, &p->ev);
+            p->verdict = stats_verdict(&p->ev);
+            stats_verdict_text(&p->ev, ga->strategy, gb->strategy, c->budget,
                                p->text, sizeof p->text);
             c->npair = ++k;
         }
@@ -329,6 +411,9 @@ NvStatus compare_build(const CompareInput *in, size_t n, size_t budget,
     c->budget = budget;
     c->budget_is_default = defaulted;
     c->metric = metric < COMPARE_NMETRICS ? metric : COMPARE_BEST;
+    c->has_cost = 1;
+    for (size_t i = 0; i < n; i++)
+        c->has_cost &= in[i].cpu != NULL;
     ng = order_groups(in, n, names);
     c->group = calloc(ng, sizeof *c->group);
     if (!c->group) {
@@ -343,7 +428,7 @@ NvStatus compare_build(const CompareInput *in, size_t n, size_t budget,
             st = nv_error_set(err, NV_ERR_NOMEM, "out of memory");
             goto fail;
         }
-        st = build_group(in, n, budget, &c->group[g], err);
+        st = build_group(in, n, budget, c->has_cost, &c->group[g], err);
         if (st != NV_OK)
             goto fail;
     }
@@ -358,4 +443,97 @@ fail:
     free(names);
     compare_free(c);
     return st;
+}
+
+/* ---- like with like ------------------------------------------------ */
+
+typedef enum {
+    LIKE_INT, LIKE_ONOFF, LIKE_INT64, LIKE_REAL, LIKE_TEXT, LIKE_KIND
+} LikeType;
+
+/* The fields that must agree, in the order they are reported.  LIKE_KIND
+ * is text where NULL or "" reads "standalone". */
+static const struct {
+    const char *name;
+    LikeType type;
+    size_t offset;
+} like_fields[] = {
+    { "search space version", LIKE_INT,
+      offsetof(CompareProtocol, space_version) },
+    { "dataset", LIKE_TEXT, offsetof(CompareProtocol, dataset) },
+    { "reward kind", LIKE_KIND, offsetof(CompareProtocol, reward_kind) },
+    { "F", LIKE_INT, offsetof(CompareProtocol, F) },
+    { "N", LIKE_INT, offsetof(CompareProtocol, N) },
+    { "epochs", LIKE_INT, offsetof(CompareProtocol, epochs) },
+    { "batch", LIKE_INT, offsetof(CompareProtocol, batch) },
+    { "lr", LIKE_REAL, offsetof(CompareProtocol, lr) },
+    { "train size", LIKE_INT64, offsetof(CompareProtocol, train_size) },
+    { "validation size", LIKE_INT64, offsetof(CompareProtocol, val_size) },
+    { "batch-norm recalibration", LIKE_ONOFF,
+      offsetof(CompareProtocol, bn_recalibrate) },
+};
+
+/* The value of field f of p as text into buf[size]. */
+static void like_value(const CompareProtocol *p, size_t f, char *buf,
+                       size_t size)
+{
+    const char *base = (const char *)p + like_fields[f].offset;
+    const char *t;
+    switch (like_fields[f].type) {
+    case LIKE_INT:
+        snprintf(buf, size, "%d", *(const int *)base);
+        break;
+    case LIKE_ONOFF:
+        snprintf(buf, size, "%s", *(const int *)base ? "on" : "off");
+        break;
+    case LIKE_INT64:
+        snprintf(buf, size, "%lld", (long long)*(const int64_t *)base);
+        break;
+    case LIKE_REAL:
+        snprintf(buf, size, "%.9g", *(const double *)base);
+        break;
+    case LIKE_TEXT:
+    case LIKE_KIND:
+        t = *(const char *const *)base;
+        if (!t || !*t)
+            t = like_fields[f].type == LIKE_KIND ? "standalone" : "";
+        text_clean(t, buf, size);
+        break;
+    }
+}
+
+size_t compare_check_like(const CompareProtocol *p, size_t n,
+                          CompareDiff *out, size_t max)
+{
+    size_t nd = 0;
+    for (size_t f = 0; f < sizeof like_fields / sizeof like_fields[0]; f++) {
+        char v0[64], vi[64];
+        like_value(&p[0], f, v0, sizeof v0);
+        for (size_t i = 1; i < n; i++) {
+            like_value(&p[i], f, vi, sizeof vi);
+            if (strcmp(v0, vi) == 0)
+                continue;
+            if (nd < max) {
+                CompareDiff *d = &out[nd];
+                d->field = like_fields[f].name;
+                d->a = 0;
+                d->b = i;
+                snprintf(d->va, sizeof d->va, "%s", v0);
+                snprintf(d->vb, sizeof d->vb, "%s", vi);
+            }
+            nd++;
+            break;
+        }
+    }
+    return nd;
+}
+
+void compare_diff_text(const CompareProtocol *p, const CompareDiff *d,
+                       char *buf, size_t size)
+{
+    char a[256], b[256];
+    text_clean(p[d->a].name ? p[d->a].name : "?", a, sizeof a);
+    text_clean(p[d->b].name ? p[d->b].name : "?", b, sizeof b);
+    snprintf(buf, size, "'%s' and '%s' differ in %s (%s vs %s)", a, b,
+             d->field, d->va, d->vb);
 }

@@ -42,6 +42,12 @@ typedef struct {
     const double *reward;  /* n rewards (validation accuracy), sample order */
     const uint64_t *key;   /* n architecture hashes, or NULL: no duplicates */
     size_t n;              /* samples with a reward (finished, diverged = 0) */
+    uint64_t seed;         /* the search's seed (pairs common searches) */
+    int common_streams;    /* 1: drawn with common random numbers (streams
+                              'common'), so searches of one seed pair up;
+                              0 (also when unknown): independent runs */
+    const double *cpu;     /* n CPU-seconds each sample cost (0 for a
+                              reused duplicate), or NULL: unknown */
 } CompareInput;
 
 typedef struct {
@@ -53,6 +59,8 @@ typedef struct {
     double *curve[COMPARE_NMETRICS]; /* owned, budget entries each: this
                                         run's curve, entry i after i+1
                                         samples */
+    uint64_t seed;                   /* of the input */
+    int common_streams;              /* of the input */
 } CompareSearch;
 
 typedef struct {
@@ -64,13 +72,20 @@ typedef struct {
     StatsSummary final[COMPARE_NMETRICS]; /* across seeds, at the budget */
     StatsSummary auc;                 /* across seeds */
     size_t duplicates;                /* over its searches */
+    StatsSummary *cpu;                /* budget entries: CPU-seconds spent
+                                         by the end of sample i+1, across
+                                         seeds; NULL unless has_cost */
 } CompareGroup;
 
 typedef struct {
     size_t a, b;          /* group indices, a < b */
-    StatsMannWhitney mw;  /* on the chosen metric at the budget, a vs b */
+    StatsMannWhitney mw;  /* on the chosen metric at the budget, a vs b
+                             (always computed: U and A12 are printed) */
+    StatsTest test;       /* the test the verdict rests on */
+    StatsWilcoxon wx;     /* paired test, when test == STATS_TEST_WILCOXON */
+    StatsEvidence ev;     /* what the verdict is made of (p, min_p, ...) */
     StatsVerdict verdict; /* A = group a */
-    char text[400];       /* stats_verdict_text */
+    char text[512];       /* stats_verdict_text */
 } ComparePair;
 
 typedef struct {
@@ -82,16 +97,64 @@ typedef struct {
                                order they first appear */
     size_t npair;
     ComparePair *pair;      /* every pair of groups, ngroup(ngroup-1)/2 */
+    int has_cost;           /* 1: every input had cpu: the groups' cpu
+                               curves exist (the cost axis) */
 } Comparison;
 
 /* compare_build - compare in[n] at `budget` samples (0: the smallest
  * number of samples among the inputs, budget_is_default set) on `metric`.
+ * Each pair of strategies is tested on the metric at the budget: with the
+ * Wilcoxon signed-rank test over seeds when every search of both has
+ * common_streams set and their seeds pair up one to one (distinct within
+ * each strategy, the same set in both), else with the unpaired
+ * Mann-Whitney U test (compare_pair_paired says why not paired).
  * Every search must have at least `budget` samples and at least one.
  * On success *out is a new Comparison the caller frees with
  * compare_free.  Errors: NV_ERR_USAGE (no inputs, a search with too few
  * samples: the message names it and gives its count), NV_ERR_NOMEM. */
 NvStatus compare_build(const CompareInput *in, size_t n, size_t budget,
                        CompareMetric metric, Comparison **out, NvError *err);
+
+/* compare_test_summary - the test behind every verdict of c, as
+ * stats_test_key gives it ("mann-whitney", "wilcoxon"), "mixed" when the
+ * pairs differ, "none" with no pair. */
+const char *compare_test_summary(const Comparison *c);
+
+/* ---- like with like ------------------------------------------------ */
+
+/* What must agree between searches for a comparison to be of strategies
+ * alone.  Pointers are borrowed. */
+typedef struct {
+    const char *name;        /* the search, for messages */
+    int space_version;       /* search space version (GENO_SPACE_VERSION) */
+    const char *dataset;     /* dataset spec */
+    int F, N, epochs, batch; /* proxy settings */
+    int64_t train_size, val_size;
+    double lr;
+    int bn_recalibrate;      /* batch-norm recalibration, 0/1 */
+    const char *reward_kind; /* "standalone", "shared", ...; NULL or "" =
+                                standalone */
+} CompareProtocol;
+
+/* One field in which two searches differ, as text. */
+typedef struct {
+    const char *field;       /* "dataset", "F", "reward kind", ... */
+    size_t a, b;             /* indices into the protocols compared */
+    char va[64], vb[64];     /* the two values, printed */
+} CompareDiff;
+
+/* compare_check_like - compare every protocol p[1..n) with p[0], field
+ * by field (one table in compare.c: adding a field is one line), and
+ * write the differences into out[max]: for each field that differs, the
+ * first search that differs from p[0] in it.  Returns how many fields
+ * differ (may exceed max; 0: like with like). */
+size_t compare_check_like(const CompareProtocol *p, size_t n,
+                          CompareDiff *out, size_t max);
+
+/* compare_diff_text - "'a' and 'b' differ in F (8 vs 4)" into buf[size]
+ * (names escaped as printed). */
+void compare_diff_text(const CompareProtocol *p, const CompareDiff *d,
+                       char *buf, size_t size);
 
 /* compare_free - free c and everything it owns; NULL is a no-op. */
 void compare_free(Comparison *c);

@@ -1,47 +1,51 @@
-/* compare_like.c - like-with-like check of searches (see compare_like.h). */
+/* compare_like.c - like-with-like over stored searches (compare_like.h). */
 #include "config.h"
 
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 
-#include "base/text.h"
 #include "compare/compare_like.h"
 
-static const char *kind_name(const char *k)
+void compare_protocol_of(const StoreSearch *s, CompareProtocol *p)
 {
-    return k[0] ? k : "standalone";
+    p->name = s->name;
+    p->space_version = s->space_version;
+    p->dataset = s->dataset;
+    p->F = s->F;
+    p->N = s->N;
+    p->epochs = s->epochs;
+    p->batch = s->batch;
+    p->train_size = s->train_size;
+    p->val_size = s->val_size;
+    p->lr = s->lr;
+    p->bn_recalibrate = s->bn_recalibrate;
+    p->reward_kind = s->reward_kind;
 }
 
-int compare_check_like(const StoreSearch *s, size_t n, char *why,
-                       size_t whylen)
+size_t compare_like_text(const StoreSearch *s, size_t n, char *why,
+                         size_t whylen)
 {
     if (whylen)
         why[0] = '\0';
-    for (size_t i = 1; i < n; i++) {
-        const StoreSearch *a = &s[0], *b = &s[i];
-        char an[4 * STORE_NAME_MAX], bn[4 * STORE_NAME_MAX];
-        if (strcmp(kind_name(a->reward_kind), kind_name(b->reward_kind)) != 0) {
-            snprintf(why, whylen,
-                     "'%s' has %s rewards and '%s' %s ones; they measure "
-                     "different things and are not comparable",
-                     text_clean(a->name, an, sizeof an),
-                     kind_name(a->reward_kind),
-                     text_clean(b->name, bn, sizeof bn),
-                     kind_name(b->reward_kind));
-            return 1;
-        }
-        if (strcmp(a->dataset, b->dataset) != 0 || a->F != b->F ||
-            a->N != b->N || a->epochs != b->epochs ||
-            a->train_size != b->train_size || a->val_size != b->val_size ||
-            a->batch != b->batch || a->lr != b->lr ||
-            a->bn_recalibrate != b->bn_recalibrate) {
-            snprintf(why, whylen,
-                     "searches '%s' and '%s' differ in dataset or proxy "
-                     "settings; the comparison is not of strategies alone",
-                     text_clean(a->name, an, sizeof an),
-                     text_clean(b->name, bn, sizeof bn));
-            return 1;
-        }
+    if (n < 2)
+        return 0;
+    CompareProtocol *p = calloc(n, sizeof *p);
+    CompareDiff d;
+    if (!p) {
+        snprintf(why, whylen, "out of memory checking the searches' settings");
+        return 1;
     }
-    return 0;
+    for (size_t i = 0; i < n; i++)
+        compare_protocol_of(&s[i], &p[i]);
+    size_t nd = compare_check_like(p, n, &d, 1);
+    if (nd) {
+        char line[600];
+        compare_diff_text(p, &d, line, sizeof line);
+        if (nd > 1)
+            snprintf(why, whylen, "%s; and %zu more", line, nd - 1);
+        else
+            snprintf(why, whylen, "%s", line);
+    }
+    free(p);
+    return nd;
 }

@@ -1,23 +1,24 @@
-/* compare_like.h - whether a set of searches were run on the same task,
- * so that comparing them compares the strategies alone: the same kind of
- * reward, dataset and proxy settings (as stored today in StoreSearch).
- * Pure: reads the structs it is given, no database, no I/O. */
+/* compare_like.h - like-with-like over stored searches: the bridge from
+ * StoreSearch to compare_check_like's protocols (compare.h), for the
+ * command and the Compare screen.  Pure: no database, no I/O. */
 #ifndef NASVIEW_COMPARE_LIKE_H
 #define NASVIEW_COMPARE_LIKE_H
 
 #include <stddef.h>
 
+#include "compare/compare.h"
 #include "store/store.h"
 
-/* compare_check_like - compare s[1..n-1] with s[0]: the reward kind
- * (stand-alone or shared weights), then the dataset and the proxy
- * settings (F, N, epochs, train and validation sizes, batch, learning
- * rate, batch-norm recalibration).  Returns 0 when all are alike (why
- * gets ""); otherwise 1 with one sentence naming the first pair that
- * differs into why[whylen], e.g. "searches 'rl-1' and 'random-2' differ
- * in dataset or proxy settings; the comparison is not of strategies
- * alone".  Names are printed safely (base/text.h).  n < 2 is alike. */
-int compare_check_like(const StoreSearch *s, size_t n, char *why,
-                       size_t whylen);
+/* compare_protocol_of - what of search s must agree with the others, into
+ * p (borrowing s's strings: s must outlive p). */
+void compare_protocol_of(const StoreSearch *s, CompareProtocol *p);
+
+/* compare_like_text - compare_check_like over searches s[0..n): returns
+ * how many fields differ (0: like with like, why gets ""), and the first
+ * difference as compare_diff_text writes it into why[whylen], e.g.
+ * "'rl-1' and 'random-2' differ in validation size (5000 vs 48)", with
+ * "; and N more" when more fields differ.  n < 2 is alike. */
+size_t compare_like_text(const StoreSearch *s, size_t n, char *why,
+                         size_t whylen);
 
 #endif

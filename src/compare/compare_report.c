@@ -84,19 +84,27 @@ void compare_report_table(FILE *f, const Comparison *c)
         return;
     }
     fprintf(f,
-            "\nMann-Whitney U on the %s at %zu samples, two-sided; A12 = "
-            "probability that a run of the first beats a run of the second.\n",
+            "\nTests on the %s at %zu samples, two-sided: Mann-Whitney U "
+            "for independent runs, Wilcoxon signed-rank over seeds for runs "
+            "drawn with common random numbers (statistic U of the first, or "
+            "W+ = rank sum of its wins); A12 = probability that a run of "
+            "the first beats a run of the second.\n",
             compare_metric_label(c->metric), c->budget);
-    fprintf(f, "%-28s %-10s %8s %9s %-7s %5s  %s\n", "pair", "n", "U", "p",
-            "test", "A12", "effect");
+    fprintf(f, "%-28s %-10s %-20s %8s %9s %-7s %5s  %s\n", "pair", "n",
+            "test", "stat", "p", "p from", "A12", "effect");
     for (size_t i = 0; i < c->npair; i++) {
         const ComparePair *p = &c->pair[i];
+        int wx = p->test == STATS_TEST_WILCOXON;
         char pair[64], n[32];
         snprintf(pair, sizeof pair, "%s vs %s", c->group[p->a].strategy,
                  c->group[p->b].strategy);
-        snprintf(n, sizeof n, "%zu vs %zu", p->mw.n1, p->mw.n2);
-        fprintf(f, "%-28s %-10s %8.1f %9.4g %-7s %5.2f  %s\n", pair, n,
-                p->mw.u1, p->mw.p, p->mw.exact ? "exact" : "normal",
+        if (wx)
+            snprintf(n, sizeof n, "%zu pairs", p->wx.n);
+        else
+            snprintf(n, sizeof n, "%zu vs %zu", p->mw.n1, p->mw.n2);
+        fprintf(f, "%-28s %-10s %-20s %8.1f %9.4g %-7s %5.2f  %s\n", pair, n,
+                stats_test_name(p->test), wx ? p->wx.w_plus : p->mw.u1,
+                p->ev.p, (wx ? p->wx.exact : p->mw.exact) ? "exact" : "normal",
                 p->mw.a12, stats_a12_magnitude(p->mw.a12));
     }
     fprintf(f, "\nVerdict (p < %.2f):\n", STATS_ALPHA);
@@ -181,7 +189,12 @@ void compare_report_json(FILE *f, const Comparison *c)
                     compare_metric_name((CompareMetric)m));
             json_curve(f, gr->curve[m], c->budget);
         }
-        fputs("}}", f);
+        fputs("},\"cpu_seconds\":", f);
+        if (gr->cpu)
+            json_curve(f, gr->cpu, c->budget);
+        else
+            fputs("null", f);
+        fputc('}', f);
     }
     fputs("],\"pairs\":[", f);
     for (size_t i = 0; i < c->npair; i++) {
@@ -198,15 +211,39 @@ void compare_report_json(FILE *f, const Comparison *c)
         json_number(f, p->mw.u1);
         fputs(",\"u_b\":", f);
         json_number(f, p->mw.u2);
+        fputs(",\"test\":", f);
+        json_string(f, stats_test_key(p->test));
+        fprintf(f, ",\"paired\":%s",
+                p->test == STATS_TEST_WILCOXON ? "true" : "false");
+        if (p->test == STATS_TEST_WILCOXON) {
+            fprintf(f, ",\"pairs\":%zu,\"zero_pairs\":%zu,\"w_plus\":",
+                    p->wx.n, p->wx.nzero);
+            json_number(f, p->wx.w_plus);
+            fputs(",\"w_minus\":", f);
+            json_number(f, p->wx.w_minus);
+        }
         fputs(",\"z\":", f);
-        json_number(f, p->mw.z);
+        json_number(f, p->test == STATS_TEST_WILCOXON ? p->wx.z : p->mw.z);
         fputs(",\"p\":", f);
-        json_number(f, p->mw.p);
+        json_number(f, p->ev.p);
+        fputs(",\"min_p\":", f);
+        json_number(f, p->ev.min_p);
         fprintf(f, ",\"exact\":%s,\"ties\":%s,\"a12\":",
-                p->mw.exact ? "true" : "false", p->mw.ties ? "true" : "false");
+                (p->test == STATS_TEST_WILCOXON ? p->wx.exact : p->mw.exact)
+                    ? "true" : "false",
+                (p->test == STATS_TEST_WILCOXON ? p->wx.ties : p->mw.ties)
+                    ? "true" : "false");
         json_number(f, p->mw.a12);
         fputs(",\"magnitude\":", f);
         json_string(f, stats_a12_magnitude(p->mw.a12));
+        fputs(",\"seeds_needed\":", f);
+        {
+            size_t need = stats_seeds_needed(p->mw.a12);
+            if (need == 0 || need == SIZE_MAX)
+                fputs("null", f);
+            else
+                fprintf(f, "%zu", need);
+        }
         fputs(",\"verdict\":", f);
         json_string(f, word);
         fputs(",\"text\":", f);
@@ -223,7 +260,8 @@ void compare_report_csv(FILE *f, const Comparison *c)
         const char *name = compare_metric_name((CompareMetric)m);
         fprintf(f, ",%s_mean,%s_ci_low,%s_ci_high", name, name, name);
     }
-    fputc('\n', f);
+    fputs(",cpu_seconds_mean,cpu_seconds_ci_low,cpu_seconds_ci_high,test\n",
+          f);
     for (size_t g = 0; g < c->ngroup; g++) {
         const CompareGroup *gr = &c->group[g];
         for (size_t i = 0; i < c->budget; i++) {
@@ -234,7 +272,12 @@ void compare_report_csv(FILE *f, const Comparison *c)
                 CompareBand b = compare_band(s);
                 fprintf(f, ",%.6f,%.6f,%.6f", s->mean, b.lo, b.hi);
             }
-            fputc('\n', f);
+            if (gr->cpu)
+                fprintf(f, ",%.3f,%.3f,%.3f", gr->cpu[i].mean, gr->cpu[i].lo,
+                        gr->cpu[i].hi);
+            else
+                fputs(",,,", f);
+            fprintf(f, ",%s\n", compare_test_summary(c));
         }
     }
 }

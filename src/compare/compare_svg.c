@@ -124,9 +124,10 @@ static size_t next_step(size_t i, size_t n)
     return i + stride < n ? i + stride : n - 1;
 }
 
-static void draw_axes(FILE *f, const Frame *fr, const char *title)
+static void draw_axes(FILE *f, const Frame *fr, const char *title,
+                      const char *xlabel)
 {
-    double xs = fmax(1.0, nice_step(fr->xmax - fr->xmin, 5)); /* whole samples */
+    double xs = fmax(1.0, nice_step(fr->xmax - fr->xmin, 5)); /* whole units */
     double ys = nice_step(fr->ymax - fr->ymin, 6);
     fprintf(f,
             "<rect x=\"%.1f\" y=\"%.1f\" width=\"%d\" height=\"%d\" "
@@ -147,12 +148,13 @@ static void draw_axes(FILE *f, const Frame *fr, const char *title)
     for (double x = ceil(fr->xmin / xs - 1e-9) * xs; x <= fr->xmax + 1e-9;
          x += xs) {
         double px = fx(fr, x);
+        double label = fabs(x) < xs * 1e-6 ? 0.0 : x; /* 0, not -0 */
         fprintf(f,
                 "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
                 "stroke=\"#444444\"/>\n"
                 "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g</text>\n",
                 px, fr->py + PLOT_H, px, fr->py + PLOT_H + 5, px,
-                fr->py + PLOT_H + 19, x);
+                fr->py + PLOT_H + 19, label);
     }
     fprintf(f,
             "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
@@ -160,9 +162,10 @@ static void draw_axes(FILE *f, const Frame *fr, const char *title)
             fr->px + PANEL_W / 2.0, fr->py - 10);
     xml_text(f, title);
     fprintf(f,
-            "</text>\n<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
-            "samples (architectures sampled)</text>\n",
+            "</text>\n<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
             fr->px + PANEL_W / 2.0, fr->py + PLOT_H + 38);
+    xml_text(f, xlabel);
+    fputs("</text>\n", f);
     fprintf(f,
             "<text transform=\"translate(%.1f,%.1f) rotate(-90)\" "
             "text-anchor=\"middle\">validation accuracy (0-1)</text>\n",
@@ -173,13 +176,14 @@ static void draw_axes(FILE *f, const Frame *fr, const char *title)
  * sample, where it jumps (a value exists only after whole samples, so
  * lines between them would invent values). */
 static void step_points(FILE *f, const Frame *fr, const size_t *idx, size_t m,
-                        const StatsSummary *s, int which, int backward)
+                        const StatsSummary *s, const StatsSummary *xs,
+                        int which, int backward)
 {
 #define VAL(i) (which == 0 ? s[i].mean : which < 0 ? compare_band(&s[i]).lo \
                                                   : compare_band(&s[i]).hi)
     for (size_t t = 0; t < m; t++) {
         size_t j = backward ? m - 1 - t : t;
-        double x = fx(fr, (double)(idx[j] + 1));
+        double x = fx(fr, xs ? xs[idx[j]].mean : (double)(idx[j] + 1));
         if (!backward) {
             if (j > 0)
                 fprintf(f, "%.1f,%.1f ", x, fy(fr, VAL(idx[j - 1])));
@@ -210,15 +214,18 @@ static void draw_run(FILE *f, const Frame *fr, const size_t *idx, size_t m,
 }
 
 /* A group on metric mt: the band with COMPARE_BAND_MIN_SEEDS seeds or
- * more, else every run's curve thin; then the mean line. */
+ * more, else every run's curve thin; then the mean line.  x is the sample
+ * count, or with xs the mean CPU-seconds xs[i] spent by sample i+1 (the
+ * runs are not drawn there: each has its own cost). */
 static void draw_group(FILE *f, const Frame *fr, const CompareGroup *gr,
-                       CompareMetric mt, size_t n, const char *color)
+                       CompareMetric mt, const StatsSummary *xs, size_t n,
+                       const char *color)
 {
     const StatsSummary *s = gr->curve[mt];
     size_t idx[MAX_POINTS + 2], m = 0; /* the steps drawn */
     for (size_t i = 0; i < n && m < MAX_POINTS + 2; i = next_step(i, n))
         idx[m++] = i;
-    if (gr->nsearch < COMPARE_BAND_MIN_SEEDS && gr->nsearch >= 2)
+    if (!xs && gr->nsearch < COMPARE_BAND_MIN_SEEDS && gr->nsearch >= 2)
         for (size_t k = 0; k < gr->nsearch; k++)
             draw_run(f, fr, idx, m, gr->search[k].curve[mt], color);
     if (gr->nsearch >= COMPARE_BAND_MIN_SEEDS && s[n - 1].n >= 2) {
@@ -226,19 +233,20 @@ static void draw_group(FILE *f, const Frame *fr, const CompareGroup *gr,
         fprintf(f, "<polygon fill=\"%s\" fill-opacity=\"0.18\" stroke=\"none\" "
                    "points=\"",
                 color);
-        step_points(f, fr, idx, m, s, -1, 0);
-        step_points(f, fr, idx, m, s, 1, 1);
+        step_points(f, fr, idx, m, s, xs, -1, 0);
+        step_points(f, fr, idx, m, s, xs, 1, 1);
         fputs("\"/>\n", f);
     }
     fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
                "points=\"",
             color);
-    step_points(f, fr, idx, m, s, 0, 0);
+    step_points(f, fr, idx, m, s, xs, 0, 0);
     fputs("\"/>\n", f);
     if (n <= 40)
         for (size_t i = 0; i < n; i++)
             fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>\n",
-                    fx(fr, (double)(i + 1)), fy(fr, s[i].mean), color);
+                    fx(fr, xs ? xs[i].mean : (double)(i + 1)),
+                    fy(fr, s[i].mean), color);
 }
 
 NvStatus compare_svg_write(FILE *f, const char *what, const Comparison *c,
@@ -249,6 +257,10 @@ NvStatus compare_svg_write(FILE *f, const char *what, const Comparison *c,
     };
     double ylo, yhi;
     size_t nsearch = 0;
+    int npanel = COMPARE_NMETRICS + (c->has_cost && c->budget > 0);
+    int W = npanel > COMPARE_NMETRICS
+                ? PANEL_X0 + npanel * (PANEL_W + PANEL_GAP) - PANEL_GAP + 60
+                : SVG_W;
 
     y_range(c, &ylo, &yhi);
     for (size_t g = 0; g < c->ngroup; g++)
@@ -261,7 +273,7 @@ NvStatus compare_svg_write(FILE *f, const char *what, const Comparison *c,
             "font-family=\"sans-serif\" font-size=\"13\">\n"
             "<title>nasview compare: reward vs samples per strategy</title>\n"
             "<rect width=\"100%%\" height=\"100%%\" fill=\"#fafafa\"/>\n",
-            SVG_W, SVG_H, SVG_W, SVG_H);
+            W, SVG_H, W, SVG_H);
     fprintf(f,
             "<text x=\"%d\" y=\"30\" text-anchor=\"middle\" font-size=\"17\" "
             "font-weight=\"bold\">Reward vs number of architectures sampled, "
@@ -270,7 +282,7 @@ NvStatus compare_svg_write(FILE *f, const char *what, const Comparison *c,
             "budget %zu samples each. Line: mean across seeds; band: 95%% "
             "Student t interval cut to [0,1] (from %d seeds; with fewer, "
             "each run dashed).</text>\n",
-            SVG_W / 2, SVG_W / 2, nsearch, c->budget, COMPARE_BAND_MIN_SEEDS);
+            W / 2, W / 2, nsearch, c->budget, COMPARE_BAND_MIN_SEEDS);
 
     for (int m = 0; m < COMPARE_NMETRICS; m++) {
         Frame fr = { .xmin = 1, .xmax = (double)c->budget, .ymin = ylo,
@@ -280,11 +292,28 @@ NvStatus compare_svg_write(FILE *f, const char *what, const Comparison *c,
             fr.xmin = 0;
             fr.xmax = 2;
         }
-        draw_axes(f, &fr, titles[m]);
+        draw_axes(f, &fr, titles[m], "samples (architectures sampled)");
         for (size_t g = 0; g < c->ngroup; g++)
             if (c->budget > 0)
-                draw_group(f, &fr, &c->group[g], (CompareMetric)m, c->budget,
+                draw_group(f, &fr, &c->group[g], (CompareMetric)m, NULL,
+                           c->budget,
                            compare_svg_color(g));
+    }
+    /* The cost axis: best so far against the CPU-seconds spent, the mean
+     * across seeds of both at each sample count. */
+    if (npanel > COMPARE_NMETRICS) {
+        double xmax = 0;
+        Frame fr = { .xmin = 0, .ymin = ylo, .ymax = yhi,
+                     .px = PANEL_X0 + COMPARE_NMETRICS * (PANEL_W + PANEL_GAP),
+                     .py = PLOT_Y0 };
+        for (size_t g = 0; g < c->ngroup; g++)
+            xmax = fmax(xmax, c->group[g].cpu[c->budget - 1].mean);
+        fr.xmax = xmax > 0 ? xmax * 1.02 : 1.0;
+        draw_axes(f, &fr, "best so far vs cost",
+                  "CPU-seconds spent (mean across seeds)");
+        for (size_t g = 0; g < c->ngroup; g++)
+            draw_group(f, &fr, &c->group[g], COMPARE_BEST, c->group[g].cpu,
+                       c->budget, compare_svg_color(g));
     }
 
     /* legend: one swatch and name per strategy, with n */

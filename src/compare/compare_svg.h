@@ -1,9 +1,11 @@
 /* compare_svg.h - a Comparison drawn as an SVG picture, written by the
  * program itself (no Graphviz): three panels side by side (best so far,
  * mean of the top 5 so far, mean of the top 25 so far) against the number
- * of samples, one colour per strategy, the mean across seeds as a line
- * and its 95% interval (compare_band: cut to [0,1]) as a translucent band,
- * or, below COMPARE_BAND_MIN_SEEDS seeds, every run's curve as a thin
+ * of samples, and when the cost of every sample is known a fourth, best
+ * so far against the CPU-seconds spent (the mean across seeds of both at
+ * each sample count), one colour per strategy, the mean across seeds as a
+ * line and its 95% interval (compare_band: cut to [0,1]) as a translucent
+ * band, or, below COMPARE_BAND_MIN_SEEDS seeds, every run's curve as a thin
  * dashed line instead of the band, axes with ticks and units,
  * a title and a legend with n per strategy.  Readable on its own. */
 #ifndef NASVIEW_COMPARE_SVG_H

@@ -1,7 +1,10 @@
 /* stats.c - statistics on arrays of rewards (see stats.h).  Pure: no I/O,
  * no global state; the t distribution comes from the regularized
  * incomplete beta function, the exact Mann-Whitney distribution from the
- * Gaussian-binomial recurrence of the counts of U. */
+ * Gaussian-binomial recurrence of the counts of U (no ties) or from
+ * counting the subsets of doubled mid-ranks by their sum (ties), the
+ * exact signed-rank distribution from counting sign patterns the same
+ * way. */
 #include "config.h"
 
 #include <math.h>
@@ -335,6 +338,138 @@ static NvStatus mw_exact_counts(size_t n1, size_t n2, double *cnt,
     return NV_OK;
 }
 
+/* Doubled mid-ranks of x[n] (integers: a tie group at sorted positions
+ * i..j-1 has mid-rank (i+1+j)/2) into r2[n], in x's order; *tie_sum gets
+ * sum(t^3 - t) over the tie groups and the return value says whether any
+ * value ties.  Scratch idx[n]. */
+static int midranks2(const double *x, size_t n, size_t *idx, long *r2,
+                     double *tie_sum)
+{
+    int ties = 0;
+    *tie_sum = 0;
+    /* insertion sort of the indices: n is small wherever this is used */
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+        idx[i] = i;
+        while (j > 0 && x[idx[j - 1]] > x[i]) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = i;
+    }
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && x[idx[j]] == x[idx[i]])
+            j++;
+        if (j - i > 1) {
+            double t = (double)(j - i);
+            ties = 1;
+            *tie_sum += t * t * t - t;
+        }
+        for (size_t k = i; k < j; k++)
+            r2[idx[k]] = (long)(i + 1 + j);
+        i = j;
+    }
+    return ties;
+}
+
+/* Two-sided p from counts cnt[0..len) of a statistic (total `total`) at
+ * the observed index obs: twice the tail on the side of obs relative to
+ * the mean `mean2` (in the same units), capped at 1; 1 at the mean.  The
+ * smallest p any outcome could give into *min_p. */
+static double tail_p(const double *cnt, size_t len, size_t obs, double mean2,
+                     double *min_p)
+{
+    double total = 0, below = 0, above = 0, lo = 0, hi = 0;
+    size_t first = len, last = 0;
+    for (size_t v = 0; v < len; v++) {
+        total += cnt[v];
+        if (v <= obs)
+            below += cnt[v];
+        if (v >= obs)
+            above += cnt[v];
+        if (cnt[v] > 0) {
+            if (first == len)
+                first = v;
+            last = v;
+        }
+    }
+    if (first < len) {
+        lo = cnt[first];
+        hi = cnt[last];
+    }
+    *min_p = first < last ? fmin(1.0, 2.0 * fmin(lo, hi) / total) : 1.0;
+    if ((double)obs == mean2)
+        return 1.0;
+    return fmin(1.0, 2.0 * ((double)obs > mean2 ? above : below) / total);
+}
+
+/* The exact permutation distribution of the sum of n1 of the doubled
+ * mid-ranks r2[N] (every n1-subset equally likely): cnt[s], s = 0..smax.
+ * ways[k][s] over the first i values, k descending as in a knapsack. */
+static NvStatus ranksum_counts(const long *r2, size_t N, size_t n1,
+                               size_t smax, double *cnt, NvError *err)
+{
+    size_t len = smax + 1;
+    double *ways = calloc((n1 + 1) * len, sizeof *ways);
+    if (!ways)
+        return nv_error_set(err, NV_ERR_NOMEM,
+                            "out of memory for the exact rank-sum "
+                            "distribution");
+    ways[0] = 1.0;
+    for (size_t i = 0; i < N; i++) {
+        size_t r = (size_t)r2[i];
+        size_t kmax = i + 1 < n1 ? i + 1 : n1;
+        for (size_t k = kmax; k >= 1; k--) {
+            double *to = ways + k * len;
+            const double *from = ways + (k - 1) * len;
+            for (size_t s = smax; s >= r; s--) {
+                to[s] += from[s - r];
+                if (s == r)
+                    break;
+            }
+        }
+    }
+    memcpy(cnt, ways + n1 * len, len * sizeof *cnt);
+    free(ways);
+    return NV_OK;
+}
+
+/* The exact Mann-Whitney p with ties: the sum of a's doubled mid-ranks
+ * against its permutation distribution. */
+static NvStatus mw_exact_ties(const double *a, size_t na, const double *b,
+                              size_t nb, StatsMannWhitney *out, NvError *err)
+{
+    size_t N = na + nb, smax = N * (N + 1), obs = 0;
+    double *x = malloc(N * sizeof *x), *cnt = malloc((smax + 1) * sizeof *cnt);
+    size_t *idx = malloc(N * sizeof *idx);
+    long *r2 = malloc(N * sizeof *r2);
+    double tie_sum;
+    NvStatus st = NV_OK;
+    if (!x || !cnt || !idx || !r2) {
+        st = nv_error_set(err, NV_ERR_NOMEM, "out of memory ranking");
+        goto done;
+    }
+    memcpy(x, a, na * sizeof *x);
+    memcpy(x + na, b, nb * sizeof *x);
+    midranks2(x, N, idx, r2, &tie_sum);
+    for (size_t i = 0; i < na; i++)
+        obs += (size_t)r2[i];
+    st = ranksum_counts(r2, N, na, smax, cnt, err);
+    if (st != NV_OK)
+        goto done;
+    /* E[2 R1] = n1 (N + 1) */
+    out->p = tail_p(cnt, smax + 1, obs, (double)na * (double)(N + 1),
+                    &out->min_p);
+    out->exact = 1;
+done:
+    free(x);
+    free(cnt);
+    free(idx);
+    free(r2);
+    return st;
+}
+
 NvStatus stats_mann_whitney(const double *a, size_t na, const double *b,
                             size_t nb, StatsMannWhitney *out, NvError *err)
 {
@@ -348,6 +483,7 @@ NvStatus stats_mann_whitney(const double *a, size_t na, const double *b,
     out->p = 1.0;
     out->a12 = 0.5;
     out->u1 = out->u2 = n1 * n2 / 2.0;
+    out->min_p = stats_mw_min_p(na, nb);
     if (na == 0 || nb == 0)
         return NV_OK;
 
@@ -362,6 +498,7 @@ NvStatus stats_mann_whitney(const double *a, size_t na, const double *b,
     memcpy(all, a, na * sizeof *all);
     memcpy(all + na, b, nb * sizeof *all);
     qsort(all, n, sizeof *all, cmp_double);
+    out->all_tied = all[0] == all[n - 1];
     for (size_t i = 0; i < n;) {
         size_t j = i;
         while (j < n && all[j] == all[i])
@@ -375,10 +512,11 @@ NvStatus stats_mann_whitney(const double *a, size_t na, const double *b,
     }
     free(all);
 
+    if (out->ties && n <= STATS_MW_EXACT_TIES_MAX)
+        return mw_exact_ties(a, na, b, nb, out, err);
     if (!out->ties && na <= STATS_MW_EXACT_MAX && nb <= STATS_MW_EXACT_MAX) {
         size_t len = na * nb + 1;
-        double *cnt = malloc(len * sizeof *cnt), total = 0, below = 0,
-               above = 0, p;
+        double *cnt = malloc(len * sizeof *cnt), minp;
         size_t u = (size_t)llround(out->u1);
         NvStatus st;
         if (!cnt)
@@ -388,17 +526,10 @@ NvStatus stats_mann_whitney(const double *a, size_t na, const double *b,
             free(cnt);
             return st;
         }
-        for (size_t v = 0; v < len; v++) {
-            total += cnt[v];
-            if (v <= u)
-                below += cnt[v];
-            if (v >= u)
-                above += cnt[v];
-        }
-        free(cnt);
         /* R's rule: the tail on the side of the observed U. */
-        p = out->u1 > mean ? above / total : below / total;
-        out->p = fmin(1.0, 2.0 * p);
+        out->p = tail_p(cnt, len, u, mean, &minp);
+        out->min_p = minp; /* 2 / C(N, n1) */
+        free(cnt);
         out->exact = 1;
         return NV_OK;
     }
@@ -417,55 +548,233 @@ NvStatus stats_mann_whitney(const double *a, size_t na, const double *b,
     return NV_OK;
 }
 
-StatsVerdict stats_verdict(const StatsMannWhitney *mw)
+NvStatus stats_wilcoxon(const double *a, const double *b, size_t n,
+                        StatsWilcoxon *out, NvError *err)
 {
-    if (mw->n1 == 0 || mw->n2 == 0 || !(mw->p < STATS_ALPHA))
+    double *ad = NULL, *sign = NULL, tie_sum = 0, total;
+    size_t *idx = NULL, m = 0, obs = 0;
+    long *r2 = NULL;
+    NvStatus st = NV_OK;
+
+    memset(out, 0, sizeof *out);
+    out->n = n;
+    out->p = 1.0;
+    out->min_p = 1.0;
+    ad = malloc((n ? n : 1) * sizeof *ad);
+    sign = malloc((n ? n : 1) * sizeof *sign);
+    idx = malloc((n ? n : 1) * sizeof *idx);
+    r2 = malloc((n ? n : 1) * sizeof *r2);
+    if (!ad || !sign || !idx || !r2) {
+        st = nv_error_set(err, NV_ERR_NOMEM, "out of memory ranking pairs");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double d = a[i] - b[i];
+        if (d == 0) {
+            out->nzero++;
+            continue;
+        }
+        ad[m] = fabs(d);
+        sign[m] = d > 0 ? 1.0 : -1.0;
+        m++;
+    }
+    if (m == 0)
+        goto done;
+    out->ties = midranks2(ad, m, idx, r2, &tie_sum);
+    for (size_t i = 0; i < m; i++) {
+        if (sign[i] > 0) {
+            out->w_plus += (double)r2[i] / 2.0;
+            obs += (size_t)r2[i];
+        } else
+            out->w_minus += (double)r2[i] / 2.0;
+    }
+    total = (double)m * (double)(m + 1) / 2.0; /* W+ + W- */
+    out->min_p = fmin(1.0, ldexp(2.0, -(int)(m < 1000 ? m : 1000)));
+    if (m <= STATS_WX_EXACT_MAX) {
+        /* cnt[s]: sign patterns whose positive doubled ranks sum to s */
+        size_t smax = m * (m + 1);
+        double *cnt = calloc(smax + 1, sizeof *cnt), minp;
+        size_t reach = 0;
+        if (!cnt) {
+            st = nv_error_set(err, NV_ERR_NOMEM,
+                              "out of memory for the exact W distribution");
+            goto done;
+        }
+        cnt[0] = 1.0;
+        for (size_t i = 0; i < m; i++) {
+            size_t r = (size_t)r2[i];
+            reach += r;
+            for (size_t s = reach; s >= r; s--) {
+                cnt[s] += cnt[s - r];
+                if (s == r)
+                    break;
+            }
+        }
+        out->p = tail_p(cnt, smax + 1, obs, total, &minp);
+        out->min_p = minp;
+        out->exact = 1;
+        free(cnt);
+    } else {
+        double mean = total / 2.0;
+        double var = (double)m * (double)(m + 1) * (double)(2 * m + 1) / 24.0 -
+                     tie_sum / 48.0;
+        double d = out->w_plus - mean;
+        if (var > 0) {
+            d -= d > 0 ? 0.5 : d < 0 ? -0.5 : 0.0;
+            out->z = d / sqrt(var);
+            out->p = fmin(1.0, 2.0 * stats_normal_cdf(-fabs(out->z)));
+        }
+    }
+done:
+    free(ad);
+    free(sign);
+    free(idx);
+    free(r2);
+    return st;
+}
+
+/* ---- verdicts ------------------------------------------------------- */
+
+const char *stats_test_name(StatsTest t)
+{
+    return t == STATS_TEST_WILCOXON ? "Wilcoxon signed-rank" : "Mann-Whitney U";
+}
+
+const char *stats_test_key(StatsTest t)
+{
+    return t == STATS_TEST_WILCOXON ? "wilcoxon" : "mann-whitney";
+}
+
+void stats_evidence_mw(const StatsMannWhitney *mw, StatsEvidence *out)
+{
+    memset(out, 0, sizeof *out);
+    out->test = STATS_TEST_MANN_WHITNEY;
+    out->n1 = mw->n1;
+    out->n2 = mw->n2;
+    out->p = mw->p;
+    out->min_p = mw->min_p;
+    out->a12 = mw->a12;
+    out->dir = mw->a12 > 0.5 ? 1 : mw->a12 < 0.5 ? -1 : 0;
+    out->all_tied = mw->all_tied;
+}
+
+void stats_evidence_wilcoxon(const StatsWilcoxon *w, double a12,
+                             StatsEvidence *out)
+{
+    memset(out, 0, sizeof *out);
+    out->test = STATS_TEST_WILCOXON;
+    out->n1 = out->n2 = w->n;
+    out->p = w->p;
+    out->min_p = w->min_p;
+    out->a12 = a12;
+    out->dir = w->w_plus > w->w_minus ? 1 : w->w_plus < w->w_minus ? -1 : 0;
+    out->all_tied = w->n > 0 && w->nzero == w->n;
+}
+
+size_t stats_seeds_needed(double a12)
+{
+    /* z_{0.975} and z_{0.80} */
+    const double za = 1.959963984540054, zb = 0.8416212335729143;
+    double d = a12 - 0.5, total, n;
+    if (fabs(d) < 1e-12)
+        return 0;
+    total = (za + zb) * (za + zb) / (3.0 * d * d);
+    n = ceil(total / 2.0 - 1e-9);
+    if (n > 1e9)
+        return SIZE_MAX;
+    return n < 4 ? 4 : (size_t)n;
+}
+
+StatsVerdict stats_verdict(const StatsEvidence *e)
+{
+    if (e->n1 == 0 || e->n2 == 0 || !(e->p < STATS_ALPHA))
         return STATS_VERDICT_NONE;
-    if (mw->a12 > 0.5)
+    if (e->dir > 0)
         return STATS_VERDICT_A_BETTER;
-    if (mw->a12 < 0.5)
+    if (e->dir < 0)
         return STATS_VERDICT_B_BETTER;
     return STATS_VERDICT_NONE;
 }
 
-void stats_verdict_text(const StatsMannWhitney *mw, const char *name_a,
+void stats_verdict_text(const StatsEvidence *e, const char *name_a,
                         const char *name_b, size_t budget, char *buf,
                         size_t size)
 {
-    StatsVerdict v = stats_verdict(mw);
-    double minp = stats_mw_min_p(mw->n1, mw->n2);
-    int len;
+    StatsVerdict v = stats_verdict(e);
+    char pbuf[96];
+    size_t len;
+    int w;
     if (size == 0)
         return;
-    if (mw->n1 == 0 || mw->n2 == 0) {
+    if (e->n1 == 0 || e->n2 == 0) {
         snprintf(buf, size,
                  "no evidence of a difference between %s and %s at %zu "
                  "samples (n = %zu vs %zu: nothing to compare)",
-                 name_a, name_b, budget, mw->n1, mw->n2);
+                 name_a, name_b, budget, e->n1, e->n2);
         return;
     }
+    if (e->test == STATS_TEST_WILCOXON)
+        snprintf(pbuf, sizeof pbuf, "paired by seed, Wilcoxon signed-rank "
+                 "p = %.3g", e->p);
+    else
+        snprintf(pbuf, sizeof pbuf, "p = %.3g", e->p);
     if (v == STATS_VERDICT_NONE)
-        len = snprintf(buf, size,
-                       "no evidence of a difference between %s and %s at %zu "
-                       "samples (p = %.3g, A12 = %.2f %s; n = %zu vs %zu",
-                       name_a, name_b, budget, mw->p, mw->a12,
-                       stats_a12_magnitude(mw->a12), mw->n1, mw->n2);
+        w = snprintf(buf, size,
+                     "no evidence of a difference between %s and %s at %zu "
+                     "samples (%s, A12 = %.2f %s; n = %zu vs %zu",
+                     name_a, name_b, budget, pbuf, e->a12,
+                     stats_a12_magnitude(e->a12), e->n1, e->n2);
     else
-        len = snprintf(buf, size,
-                       "%s better than %s at %zu samples (p = %.3g, A12 = "
-                       "%.2f %s; n = %zu vs %zu",
-                       v == STATS_VERDICT_A_BETTER ? name_a : name_b,
-                       v == STATS_VERDICT_A_BETTER ? name_b : name_a, budget,
-                       mw->p, mw->a12, stats_a12_magnitude(mw->a12), mw->n1,
-                       mw->n2);
-    if (len < 0 || (size_t)len >= size)
+        w = snprintf(buf, size,
+                     "%s better than %s at %zu samples (%s, A12 = %.2f %s; "
+                     "n = %zu vs %zu",
+                     v == STATS_VERDICT_A_BETTER ? name_a : name_b,
+                     v == STATS_VERDICT_A_BETTER ? name_b : name_a, budget,
+                     pbuf, e->a12, stats_a12_magnitude(e->a12), e->n1, e->n2);
+    if (w < 0 || (size_t)w >= size)
         return;
-    if (!(minp < STATS_ALPHA))
-        snprintf(buf + len, size - (size_t)len,
-                 "; with %zu vs %zu runs p cannot go below %.3f: run more "
-                 "seeds)",
-                 mw->n1, mw->n2, minp);
-    else
-        snprintf(buf + len, size - (size_t)len, ")");
+    len = (size_t)w;
+    if (e->all_tied) {
+        snprintf(buf + len, size - len,
+                 "; every run scored the same: no number of seeds can tell "
+                 "them apart at this budget and proxy)");
+        return;
+    }
+    if (!(e->min_p < STATS_ALPHA)) {
+        if (e->test == STATS_TEST_WILCOXON)
+            w = snprintf(buf + len, size - len,
+                         "; with %zu seed pairs p cannot go below %.3f: run "
+                         "more seeds",
+                         e->n1, e->min_p);
+        else
+            w = snprintf(buf + len, size - len,
+                         "; with %zu vs %zu runs p cannot go below %.3f: run "
+                         "more seeds",
+                         e->n1, e->n2, e->min_p);
+        if (w < 0 || (size_t)w >= size - len)
+            return;
+        len += (size_t)w;
+    }
+    if (v == STATS_VERDICT_NONE &&
+        (e->n1 < STATS_POWER_SEEDS || e->n2 < STATS_POWER_SEEDS)) {
+        size_t need = stats_seeds_needed(e->a12);
+        if (need == 0)
+            w = snprintf(buf + len, size - len,
+                         "; A12 = 0.50 shows no effect to size a number of "
+                         "seeds by");
+        else if (need == SIZE_MAX)
+            w = snprintf(buf + len, size - len,
+                         "; an effect of A12 = %.2f is too small to detect "
+                         "with any practical number of seeds",
+                         e->a12);
+        else
+            w = snprintf(buf + len, size - len,
+                         "; about %zu seeds per strategy would detect "
+                         "A12 = %.2f at p < %.2f with %.0f%% power",
+                         need, e->a12, STATS_ALPHA, 100 * STATS_POWER);
+        if (w < 0 || (size_t)w >= size - len)
+            return;
+        len += (size_t)w;
+    }
+    snprintf(buf + len, size - len, ")");
 }
-

@@ -92,6 +92,9 @@ void report_search_json(FILE *f, const StoreSearch *s)
                "\"pid\":%lld,\"host\":",
             s->ws_steps, s->ws_samples, s->ws_panel, (long long)s->pid);
     json_string(f, s->host);
+    fputs(",\"streams\":", f);
+    json_string(f, s->streams[0] ? s->streams : "common");
+    fprintf(f, ",\"space_version\":%d", s->space_version);
     fprintf(f, ",\"workers\":%d,\"samples_per_hour\":", s->workers);
     json_number(f, s->samples_per_hour);
     fputs(",\"created\":", f);
@@ -221,6 +224,13 @@ void report_search_table(FILE *f, const StoreSearch *s)
                    "50 samples)\n",
                 s->workers, s->workers == 1 ? "" : "ren", rate);
     }
+    fprintf(f, "streams     %s  (%s)  search space version %d\n",
+            s->streams[0] ? s->streams : "common",
+            strcmp(s->streams, "independent") == 0
+                ? "drawn from the seed and the strategy: compared unpaired"
+                : "drawn from the seed alone: common random numbers, "
+                  "compared paired by seed",
+            s->space_version);
     if (strcmp(s->reward_kind, "shared") == 0) {
         fprintf(f, "reward      shared-weight: accuracy on one validation "
                    "batch through the search's shared weights (not "
@@ -576,4 +586,56 @@ void report_picture_title(char *buf, size_t n, const StoreSearch *s,
     if (k >= 0 && (size_t)k < n && x->params >= 0)
         snprintf(buf + k, n - (size_t)k, ", %lld parameters",
                  (long long)x->params);
+}
+
+void report_env_table(FILE *f, const StoreEnv *e)
+{
+    if (!e) {
+        fputs("environment not recorded (made before schema version 9)\n", f);
+        return;
+    }
+    fputs("built       nasview ", f);
+    text_put(f, e->version);
+    fputs(" (", f);
+    text_put(f, e->revision);
+    fputs("), ", f);
+    text_put(f, e->compiler);
+    fputs("\nblas        ", f);
+    text_put(f, e->blas);
+    fputs("\ncpu         ", f);
+    text_put(f, e->cpu[0] ? e->cpu : "unknown");
+    fprintf(f, ", %d cores; %d worker%s, %d thread%s per child\n", e->cores,
+            e->workers, e->workers == 1 ? "" : "s", e->threads,
+            e->threads == 1 ? "" : "s");
+    if (isfinite(e->load[0]))
+        fprintf(f, "load        %.2f %.2f %.2f at the start\n", e->load[0],
+                e->load[1], e->load[2]);
+    else
+        fputs("load        unknown at the start\n", f);
+}
+
+void report_env_json(FILE *f, const StoreEnv *e)
+{
+    if (!e) {
+        fputs("null", f);
+        return;
+    }
+    fputs("{\"version\":", f);
+    json_string(f, e->version);
+    fputs(",\"revision\":", f);
+    json_string(f, e->revision);
+    fputs(",\"compiler\":", f);
+    json_string(f, e->compiler);
+    fputs(",\"blas\":", f);
+    json_string(f, e->blas);
+    fputs(",\"cpu\":", f);
+    json_string(f, e->cpu);
+    fprintf(f, ",\"cores\":%d,\"workers\":%d,\"threads\":%d,\"load\":[",
+            e->cores, e->workers, e->threads);
+    for (int i = 0; i < 3; i++) {
+        if (i)
+            fputc(',', f);
+        json_number(f, e->load[i]);
+    }
+    fputs("]}", f);
 }

@@ -65,4 +65,12 @@ void report_picture_title(char *buf, size_t n, const StoreSearch *s,
 void report_ws_panel_table(FILE *f, const StoreWsPanel *rows, size_t n);
 void report_ws_panel_json(FILE *f, const StoreWsPanel *rows, size_t n);
 
+/* report_env_table - a search's recorded environment as "key  value"
+ * lines (version and revision, compiler, BLAS, CPU, cores, workers and
+ * threads, load); e NULL: one line saying none was recorded. */
+void report_env_table(FILE *f, const StoreEnv *e);
+
+/* report_env_json - the same as a JSON object, or null for e NULL. */
+void report_env_json(FILE *f, const StoreEnv *e);
+
 #endif

@@ -11,6 +11,7 @@
 
 #include "data/dataset.h"
 #include "base/jsonw.h"
+#include "search/search_env.h"
 #include "search/search_loop.h"
 
 SearchConfig search_config_default(StrategyKind kind, uint64_t seed)
@@ -18,6 +19,9 @@ SearchConfig search_config_default(StrategyKind kind, uint64_t seed)
     SearchConfig c;
     memset(&c, 0, sizeof c);
     c.strategy = strategy_config_default(kind, seed);
+    /* New searches draw independent streams (issue 18); a stored search
+     * resumes with the streams it has (config_from_row). */
+    c.strategy.streams = STRATEGY_STREAMS_INDEPENDENT;
     c.train = train_config_default();
     c.budget = 100;
     snprintf(c.dataset, sizeof c.dataset, "fashion-mnist");
@@ -66,6 +70,10 @@ static NvStatus config_from_row(Store *st, const StoreSearch *row,
     c->retrain_duplicates = row->retrain_duplicates;
     /* 0 for a search made before schema 4: it resumes as it began */
     c->train.bn_recalibrate = row->bn_recalibrate;
+    /* "common" for a search made before schema 9: it resumes as it began */
+    c->strategy.streams = strcmp(row->streams, "independent") == 0
+                              ? STRATEGY_STREAMS_INDEPENDENT
+                              : STRATEGY_STREAMS_COMMON;
     /* "standalone" for a search made before schema 5 */
     c->weight_sharing = strcmp(row->reward_kind, "shared") == 0;
     if (c->weight_sharing) {
@@ -107,13 +115,16 @@ static NvStatus settings_json(const SearchConfig *c, char *buf, size_t n,
     fprintf(f, "\"threads\":%d,\"retrain_duplicates\":%s,"
                "\"bn_recalibrate\":%s,\"recal_images\":%d,"
                "\"weight_sharing\":%s,\"ws_steps\":%d,\"ws_samples\":%d,"
-               "\"ws_panel\":%d,\"strategy_params\":%s}",
+               "\"ws_panel\":%d,\"streams\":\"%s\",\"space_version\":%d,"
+               "\"strategy_params\":%s}",
             c->train.threads, c->retrain_duplicates ? "true" : "false",
             c->train.bn_recalibrate ? "true" : "false",
             c->train.recal_images, c->weight_sharing ? "true" : "false",
             c->weight_sharing ? c->ws_steps : 0,
             c->weight_sharing ? c->ws_samples : 0,
-            c->weight_sharing ? c->ws_panel : 0, strat);
+            c->weight_sharing ? c->ws_panel : 0,
+            strategy_streams_name(c->strategy.streams), GENO_SPACE_VERSION,
+            strat);
     fclose(f);
     if (len >= n) {
         free(text);
@@ -138,7 +149,7 @@ static void resources_free(SearchResources *res)
 uint64_t search_split_seed(const SearchConfig *c)
 {
     Rng r;
-    rng_seed(&r, c->strategy.seed, SEARCH_STREAM_SPLIT);
+    rng_seed(&r, strategy_stream_seed(&c->strategy), SEARCH_STREAM_SPLIT);
     return rng_next(&r);
 }
 
@@ -239,11 +250,23 @@ NvStatus search_run(Store *st, const SearchConfig *cfg,
     row.ws_steps = c->weight_sharing ? c->ws_steps : 0;
     row.ws_samples = c->weight_sharing ? c->ws_samples : 0;
     row.ws_panel = c->weight_sharing ? c->ws_panel : 0;
+    snprintf(row.streams, sizeof row.streams, "%s",
+             strategy_streams_name(c->strategy.streams));
+    row.space_version = GENO_SPACE_VERSION;
     if ((r = settings_json(c, row.settings, sizeof row.settings, err)) ||
         (r = store_search_create(st, &row, &id, err)))
         goto out;
     if (id_out)
         *id_out = id;
+    {
+        StoreEnv env;
+        search_env_collect(hooks->workers, one.train.threads, &env);
+        if ((r = store_search_env_put(st, id, &env, err))) {
+            NvError e2;
+            store_search_set_status(st, id, SEARCH_FAILED, err->msg, &e2);
+            goto out;
+        }
+    }
     if ((r = strategy_save(res.strat, &state, &len, err)) ||
         (r = store_state_save(st, id, -1, state, len, err))) {
         NvError e2;

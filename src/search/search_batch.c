@@ -24,7 +24,9 @@
  *     settings, never on the number of workers, except for random search,
  *     whose proposals do not depend on where batches end.
  *  2. Everything random a child depends on comes from the search seed
- *     through fixed RNG streams: the data split from SEARCH_STREAM_SPLIT,
+ *     through fixed RNG streams of strategy_stream_seed (the seed itself
+ *     with common streams, one derived from seed and strategy with
+ *     independent ones): the data split from SEARCH_STREAM_SPLIT,
  *     child idx's weights and batch order from SEARCH_STREAM_CHILD + idx.
  *     A child's reward does not depend on the evaluator, on when it is
  *     trained or on how often (a retried or resumed child gets the same).
@@ -319,7 +321,7 @@ static NvStatus submit(Loop *l, Evaluator *ev, Item *it, NvError *err)
     job.idx = it->sm.idx;
     job.genotype = it->canon;
     job.train = l->c->train;
-    rng_seed(&r, l->c->strategy.seed,
+    rng_seed(&r, strategy_stream_seed(&l->c->strategy),
              SEARCH_STREAM_CHILD + (uint64_t)it->sm.idx);
     job.train.seed = rng_next(&r);
     it->state = ITEM_TRAIN;

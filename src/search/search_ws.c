@@ -42,7 +42,7 @@ NvStatus search_shared_make(const SearchConfig *c, SearchResources *res,
     Rng r;
     if (!c->weight_sharing)
         return NV_OK;
-    rng_seed(&r, c->strategy.seed, SEARCH_STREAM_SHARED);
+    rng_seed(&r, strategy_stream_seed(&c->strategy), SEARCH_STREAM_SHARED);
     int rounds = (c->budget + c->ws_samples - 1) / c->ws_samples;
     res->shared = shared_new(&c->train, res->train, res->val, rng_next(&r),
                              rounds, c->ws_steps, c->ws_samples, err);
@@ -188,7 +188,7 @@ NvStatus search_panel(Loop *l, SearchResources *res, NvError *err)
     size_t rnd = (size_t)c->ws_panel < nd - top ? (size_t)c->ws_panel
                                                 : nd - top;
     Rng rng;
-    rng_seed(&rng, c->strategy.seed, SEARCH_STREAM_PANEL);
+    rng_seed(&rng, strategy_stream_seed(&c->strategy), SEARCH_STREAM_PANEL);
     for (size_t i = 0; i < rnd; i++) { /* partial Fisher-Yates of the rest */
         size_t j = top + i +
                    (size_t)(rng_next(&rng) % (uint64_t)(nd - top - i));
@@ -209,7 +209,8 @@ NvStatus search_panel(Loop *l, SearchResources *res, NvError *err)
         Rng cr;
         if ((r = geno_parse(sm->genotype, &g, err)))
             break;
-        rng_seed(&cr, c->strategy.seed, SEARCH_STREAM_CHILD + (uint64_t)sm->idx);
+        rng_seed(&cr, strategy_stream_seed(&c->strategy),
+                 SEARCH_STREAM_CHILD + (uint64_t)sm->idx);
         tc.seed = rng_next(&cr);
         PanelCtx pc = { l, sm->idx };
         if ((r = train_child(&g, &tc, res->train, res->val, NULL,

@@ -293,6 +293,33 @@ static NvStatus param_parse(const StrategyParam *p, const char *value,
                         p->name);
 }
 
+const char *strategy_streams_name(StrategyStreams s)
+{
+    return s == STRATEGY_STREAMS_INDEPENDENT ? "independent" : "common";
+}
+
+NvStatus strategy_streams_parse(const char *name, StrategyStreams *out,
+                                NvError *err)
+{
+    if (strcmp(name, "common") == 0)
+        *out = STRATEGY_STREAMS_COMMON;
+    else if (strcmp(name, "independent") == 0)
+        *out = STRATEGY_STREAMS_INDEPENDENT;
+    else
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "streams '%s': use independent or common", name);
+    return NV_OK;
+}
+
+uint64_t strategy_stream_seed(const StrategyConfig *c)
+{
+    Rng r;
+    if (c->streams != STRATEGY_STREAMS_INDEPENDENT)
+        return c->seed;
+    rng_seed(&r, c->seed, STRATEGY_STREAM_KIND + (uint64_t)c->kind);
+    return rng_next(&r);
+}
+
 StrategyConfig strategy_config_default(StrategyKind kind, uint64_t seed)
 {
     StrategyConfig c;
@@ -474,7 +501,7 @@ Strategy *strategy_new(const StrategyConfig *cfg, NvError *err)
                NULL;
     s->cfg = *cfg;
     s->ops = ops_of(cfg->kind);
-    rng_seed(&s->rng, cfg->seed, STRATEGY_STREAM_PROPOSE);
+    rng_seed(&s->rng, strategy_stream_seed(cfg), STRATEGY_STREAM_PROPOSE);
     if (s->ops->init(s, err) != NV_OK) {
         strategy_free(s);
         return NULL;

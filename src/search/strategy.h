@@ -35,6 +35,19 @@ typedef enum {
 
 typedef enum { RL_PPO = 0, RL_REINFORCE = 1 } RlUpdate;
 
+/* How a search's seed becomes its random streams.  Common: every stream
+ * is drawn from the seed itself, so searches of different strategies with
+ * one seed share their numbers (common random numbers: evolution's
+ * founders are random search's first samples, every child idx gets the
+ * same weights and batches, the split is the same).  Independent: every
+ * stream is drawn from strategy_stream_seed, a seed derived from the seed
+ * and the strategy, so they share nothing.  Not a setting of the params
+ * table: the search stores it in a column of its own. */
+typedef enum {
+    STRATEGY_STREAMS_COMMON = 0,
+    STRATEGY_STREAMS_INDEPENDENT = 1
+} StrategyStreams;
+
 typedef struct {
     StrategyKind kind;
     uint64_t seed;
@@ -54,7 +67,24 @@ typedef struct {
     int tournament;        /* S */
     int generation;        /* children proposed per batch (not saved in
                               the state: it only sets where batches end) */
+    StrategyStreams streams; /* common (strategy_config_default) or
+                              independent; see StrategyStreams */
 } StrategyConfig;
+
+/* strategy_streams_name - "common" or "independent". */
+const char *strategy_streams_name(StrategyStreams s);
+
+/* strategy_streams_parse - the streams named by name; NV_ERR_USAGE naming
+ * the choices otherwise. */
+NvStatus strategy_streams_parse(const char *name, StrategyStreams *out,
+                                NvError *err);
+
+/* strategy_stream_seed - the seed every random stream of a search with
+ * settings c is drawn from: c->seed with common streams (what every
+ * search made before streams were a choice did), otherwise 64 bits drawn
+ * from (c->seed, STRATEGY_STREAM_KIND + kind), different for each
+ * strategy.  Deterministic. */
+uint64_t strategy_stream_seed(const StrategyConfig *c);
 
 /* strategy_config_default - documented defaults for kind and seed. */
 StrategyConfig strategy_config_default(StrategyKind kind, uint64_t seed);
@@ -139,6 +169,8 @@ typedef struct Strategy Strategy;
  * proposals and controller initialisation never share numbers. */
 #define STRATEGY_STREAM_PROPOSE 0x5354u
 #define STRATEGY_STREAM_INIT 0x5355u
+/* The stream, plus the kind, from which independent streams' seed comes. */
+#define STRATEGY_STREAM_KIND 0x4b494e44ull /* "KIND" */
 
 /* strategy_new - a fresh strategy; NULL with err filled on failure.  The
  * caller owns the result (strategy_free). */

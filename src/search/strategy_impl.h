@@ -33,7 +33,8 @@ typedef struct {
 struct Strategy {
     StrategyConfig cfg;
     const StrategyOps *ops;
-    Rng rng;          /* STRATEGY_STREAM_PROPOSE of cfg.seed */
+    Rng rng;          /* STRATEGY_STREAM_PROPOSE of
+                         strategy_stream_seed(&cfg) */
     int64_t proposed; /* proposals made */
     int64_t observed; /* rewards received */
     void *impl;       /* the kind's own state */

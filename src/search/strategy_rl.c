@@ -66,7 +66,7 @@ static NvStatus rl_init(Strategy *s, NvError *err)
         return nv_error_set(err, NV_ERR_NOMEM, "rl: out of memory");
     s->impl = rl;
     Rng init;
-    rng_seed(&init, c->seed, STRATEGY_STREAM_INIT);
+    rng_seed(&init, strategy_stream_seed(c), STRATEGY_STREAM_INIT);
     ControllerShape shape = { c->lstm_hidden, c->temperature, c->tanh_c,
                               c->ppo_batch };
     rl->ctl = controller_new(shape, &init, err);

@@ -15,6 +15,12 @@
 #include "base/nv_error.h"
 #include "base/rng.h"
 
+/* The version of the search space these definitions make (decisions,
+ * operations, their order): stored with every search so that searches of
+ * different spaces are not compared as like with like.  Raise it with any
+ * change a stored genotype would read differently under. */
+#define GENO_SPACE_VERSION 1
+
 #define GENO_CELLS 2
 #define GENO_BLOCKS 5
 #define GENO_FIELDS 5

@@ -140,6 +140,12 @@ typedef struct {
     int ws_panel;                   /* weight sharing: top and random
                                        architectures trained stand-alone at
                                        the end (each) */
+    char streams[16];               /* "common" or "independent" (how the
+                                       seed became random streams); ""
+                                       is written as "common", and
+                                       searches before schema 9 say so */
+    int space_version;              /* GENO_SPACE_VERSION it sampled
+                                       from; 0 is written as 1 */
     char settings[STORE_SETTINGS_MAX]; /* JSON object, every setting */
     /* filled when read */
     SearchStatus status;            /* SEARCH_STALE computed for readers */
@@ -485,5 +491,30 @@ NvStatus store_state_load(Store *s, int64_t search_id, int *after_sample,
 NvStatus store_final_run_add(Store *s, const StoreFinalRun *r,
                              const StoreRunEpoch *ep, size_t nep, int64_t *id,
                              NvError *err);
+
+/* ---- the environment of a search (schema 9) ----------------------------- */
+
+/* Where and with what a search was created: see db/migrations/009. */
+typedef struct {
+    char version[32];     /* nasview's PACKAGE_VERSION */
+    char revision[64];    /* git describe at build time, else the version */
+    char compiler[128];   /* __VERSION__ */
+    char blas[256];       /* openblas_get_config() */
+    char cpu[128];        /* model name in /proc/cpuinfo; "" unknown */
+    int cores;            /* processors online */
+    int workers;          /* children trained at once */
+    int threads;          /* BLAS threads per child */
+    double load[3];       /* 1, 5, 15 minute load averages; NaN unknown */
+} StoreEnv;
+
+/* store_search_env_put - record e as the environment of search id (a
+ * STORE_WRITE store), replacing any.  NV_ERR_DB on failure. */
+NvStatus store_search_env_put(Store *s, int64_t id, const StoreEnv *e,
+                              NvError *err);
+
+/* store_search_env_get - the recorded environment of search id into *e;
+ * NV_ERR_NOT_FOUND for a search made before schema 9 (none recorded). */
+NvStatus store_search_env_get(Store *s, int64_t id, StoreEnv *e,
+                              NvError *err);
 
 #endif
