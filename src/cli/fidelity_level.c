@@ -22,7 +22,7 @@
 int fidlevel_is_zero_cost(const char *score)
 {
     return strcmp(score, "params") == 0 || strcmp(score, "mult_adds") == 0 ||
-           strcmp(score, "naswot") == 0;
+           strcmp(score, "naswot") == 0 || strcmp(score, "synflow") == 0;
 }
 
 void fidlevel_defaults(LevelSpec *ls)
@@ -48,8 +48,8 @@ static int spec_set(LevelSpec *ls, const char *key, const char *v, char *why,
 {
     if (strcmp(key, "score") == 0) {
         if (strcmp(v, "val_acc") != 0 && !fidlevel_is_zero_cost(v)) {
-            snprintf(why, n, "score is val_acc, params, mult_adds or naswot, "
-                             "not '%s'", v);
+            snprintf(why, n, "score is val_acc, params, mult_adds, naswot "
+                             "or synflow, not '%s'", v);
             return -1;
         }
         snprintf(ls->score, sizeof ls->score, "%s", v);
@@ -262,8 +262,12 @@ NvStatus fidlevel_compute(const Genotype *g, const LevelSpec *ls,
         r->score = (double)r->params;
     else if (strcmp(ls->score, "mult_adds") == 0)
         r->score = (double)r->mult_adds;
-    else if ((st = zc_naswot(g, (int)ls->F, (int)ls->N, ld->train,
-                             (int)ls->batch, seed, &r->score, err)))
+    else if (strcmp(ls->score, "synflow") == 0) {
+        if ((st = zc_synflow(g, (int)ls->F, (int)ls->N, d->c, d->h, d->w,
+                             d->classes, seed, &r->score, err)))
+            return st;
+    } else if ((st = zc_naswot(g, (int)ls->F, (int)ls->N, ld->train,
+                               (int)ls->batch, seed, &r->score, err)))
         return st;
     r->seconds = clock_now_s() - t0;
     return NV_OK;

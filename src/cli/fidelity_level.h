@@ -22,7 +22,8 @@
 /* A fidelity's settings (the search proxy's defaults where unset). */
 typedef struct {
     char name[STORE_LEVEL_NAME_MAX];
-    char score[16];    /* "val_acc", "params", "mult_adds", "naswot" */
+    char score[16];    /* "val_acc", "params", "mult_adds", "naswot",
+                          "synflow" (its natural logarithm) */
     char dataset[257]; /* a path; the stored spec must fit STORE_TEXT_MAX */
     long train, val, epochs, F, N, batch, threads;
     double lr;
@@ -49,7 +50,7 @@ typedef struct {
 } DataCache;
 
 /* fidlevel_is_zero_cost - whether score is computed without training
- * (params, mult_adds, naswot). */
+ * (params, mult_adds, naswot, synflow). */
 int fidlevel_is_zero_cost(const char *score);
 
 /* fidlevel_defaults - ls with no name, score val_acc and the search
@@ -68,7 +69,7 @@ int fidlevel_parse_settings(LevelSpec *ls, const char *text, char *why,
 void fidlevel_format(const LevelSpec *ls, char *buf, size_t n);
 
 /* fidlevel_parse_arg - a --fidelity argument NAME[:SETTINGS] into *ls (a
- * NAME params, mult_adds or naswot implies that score).  Returns 0, or
+ * NAME params, mult_adds, naswot or synflow implies that score).  Returns 0, or
  * prints a usage error and returns CLI_EXIT_USAGE. */
 int fidlevel_parse_arg(const char *arg, LevelSpec *ls);
 
