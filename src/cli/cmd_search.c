@@ -18,6 +18,7 @@
 #include "search/evaluator_mpi.h"
 #include "search/search.h"
 #include "store/store.h"
+#include "train/reward_metric.h"
 
 static const char usage[] =
     "Usage: nasview search [--db FILE] --strategy rl|random|evolution\n"
@@ -28,6 +29,7 @@ static const char usage[] =
     "                      [--bn-recalibrate on|off] [--workers K | --mpi]\n"
     "                      [--weight-sharing [--ws-steps n] [--ws-samples n]\n"
     "                       [--ws-panel k]]\n"
+    "                      [--reward accuracy|naswot|synflow|params|mult_adds]\n"
     "                      [--set NAME=VALUE]...\n"
     "       nasview search [--db FILE] [--workers K | --mpi]\n"
     "                      --resume SEARCH\n"
@@ -73,6 +75,12 @@ static const char usage[] =
     "                    the rank correlation shown by 'nasview show'\n"
     "                    (scored one at a time in this process: no\n"
     "                    --workers above 1)\n"
+    "  --reward R        what a sample's reward is: accuracy (default: the\n"
+    "                    child trained and scored), or a zero-cost score at\n"
+    "                    initialisation that trains nothing: naswot,\n"
+    "                    synflow (natural log), params, mult_adds; not an\n"
+    "                    accuracy, and labelled so wherever shown (the\n"
+    "                    strategy observes ln of params and mult_adds)\n"
     "  --set NAME=VALUE  a strategy setting (see nasview(1), STRATEGIES);\n"
     "  --NAME VALUE      the same (but --lr is the child's learning rate)\n"
     "  --resume SEARCH   continue a stopped search (name or id) exactly\n"
@@ -90,7 +98,8 @@ enum {
     OPT_DB = 1, OPT_STRATEGY, OPT_BUDGET, OPT_SEED, OPT_NAME, OPT_F, OPT_N,
     OPT_EPOCHS, OPT_TRAIN_SIZE, OPT_VAL_SIZE, OPT_DATASET, OPT_THREADS,
     OPT_RESUME, OPT_BATCH, OPT_LR, OPT_RETRAIN, OPT_SET, OPT_BN_RECAL,
-    OPT_WORKERS, OPT_MPI, OPT_WS, OPT_WS_STEPS, OPT_WS_SAMPLES, OPT_WS_PANEL
+    OPT_WORKERS, OPT_MPI, OPT_WS, OPT_WS_STEPS, OPT_WS_SAMPLES, OPT_WS_PANEL,
+    OPT_REWARD
 };
 
 static const struct option fixed_opts[] = {
@@ -118,6 +127,7 @@ static const struct option fixed_opts[] = {
     { "ws-steps", required_argument, NULL, OPT_WS_STEPS },
     { "ws-samples", required_argument, NULL, OPT_WS_SAMPLES },
     { "ws-panel", required_argument, NULL, OPT_WS_PANEL },
+    { "reward", required_argument, NULL, OPT_REWARD },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -277,7 +287,7 @@ static int run_search(int argc, char **argv, const struct option *opts)
         case OPT_TRAIN_SIZE: case OPT_VAL_SIZE: case OPT_DATASET:
         case OPT_THREADS: case OPT_BATCH: case OPT_LR: case OPT_RETRAIN:
         case OPT_BN_RECAL: case OPT_WS: case OPT_WS_STEPS:
-        case OPT_WS_SAMPLES: case OPT_WS_PANEL:
+        case OPT_WS_SAMPLES: case OPT_WS_PANEL: case OPT_REWARD:
             if (nlater == 32)
                 return cli_usage_error("search", "too many options");
             later[nlater].opt = c;
@@ -338,6 +348,13 @@ static int run_search(int argc, char **argv, const struct option *opts)
                 break;
             case OPT_WS:
                 cfg.weight_sharing = 1;
+                break;
+            case OPT_REWARD:
+                if (!reward_metric_valid(val))
+                    return cli_usage_error("search", "--reward is accuracy, "
+                                           "naswot, synflow, params or "
+                                           "mult_adds, not '%s'", val);
+                snprintf(cfg.reward, sizeof cfg.reward, "%s", val);
                 break;
             case OPT_BN_RECAL:
                 if ((rc = cli_parse_on_off("search", "--bn-recalibrate", val,

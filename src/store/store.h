@@ -140,6 +140,12 @@ typedef struct {
     int ws_panel;                   /* weight sharing: top and random
                                        architectures trained stand-alone at
                                        the end (each) */
+    char reward_metric[16];         /* what a reward measures: "accuracy"
+                                       or a zero-cost score, "naswot",
+                                       "synflow", "params", "mult_adds"
+                                       (reward_metric.h); "" is written as
+                                       "accuracy"; "accuracy" for searches
+                                       made before schema 10 */
     char settings[STORE_SETTINGS_MAX]; /* JSON object, every setting */
     /* filled when read */
     SearchStatus status;            /* SEARCH_STALE computed for readers */

@@ -19,7 +19,7 @@
     "val_size, batch, lr, threads, retrain_duplicates, settings, status, "    \
     "pid, host, created, updated, finished, version, message, samples_done, " \
     "best_reward, best_idx, bn_recalibrate, workers, " SEARCH_RATE ", "   \
-    "reward_kind, ws_steps, ws_samples, ws_panel"
+    "reward_kind, ws_steps, ws_samples, ws_panel, reward_metric"
 
 /* Samples per hour over the last STORE_RATE_WINDOW samples that finished
  * (trained, failed or reused; not interrupted): how many, over the time
@@ -80,6 +80,7 @@ static void read_search(const Store *s, sqlite3_stmt *st, StoreSearch *o)
     o->ws_steps = store_col_bounded(st, 31, 0, 1 << 24, 0);
     o->ws_samples = store_col_bounded(st, 32, 0, STORE_MAX_SAMPLES, 0);
     o->ws_panel = store_col_bounded(st, 33, 0, STORE_MAX_SAMPLES, 0);
+    store_col_text(st, 34, o->reward_metric, sizeof o->reward_metric);
     /* Invariant 5: a vanished process makes a running search stale. */
     if ((o->status == SEARCH_RUNNING || o->status == SEARCH_PAUSED) &&
         strcmp(o->host, s->host) == 0 && !proc_alive(o->pid)) {

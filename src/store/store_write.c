@@ -57,10 +57,11 @@ NvStatus store_search_create(Store *s, const StoreSearch *in, int64_t *id,
                      "dataset, F, N, epochs, train_size, val_size, batch, lr, "
                      "threads, retrain_duplicates, settings, status, pid, "
                      "host, created, updated, version, bn_recalibrate, "
-                     "reward_kind, ws_steps, ws_samples, ws_panel) "
+                     "reward_kind, ws_steps, ws_samples, ws_panel, "
+                     "reward_metric) "
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
                      "?12, ?13, ?14, ?15, 'running', ?16, ?17, ?18, ?18, ?19, "
-                     "?20, ?21, ?22, ?23, ?24)",
+                     "?20, ?21, ?22, ?23, ?24, ?25)",
                      &st, err)))
         return store_rollback(s, r);
     sqlite3_bind_text(st, 1, in->name, -1, SQLITE_STATIC);
@@ -90,6 +91,9 @@ NvStatus store_search_create(Store *s, const StoreSearch *in, int64_t *id,
     sqlite3_bind_int(st, 22, in->ws_steps);
     sqlite3_bind_int(st, 23, in->ws_samples);
     sqlite3_bind_int(st, 24, in->ws_panel);
+    sqlite3_bind_text(st, 25, in->reward_metric[0] ? in->reward_metric
+                                                   : "accuracy",
+                      -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc == SQLITE_CONSTRAINT_UNIQUE)
