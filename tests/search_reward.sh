@@ -77,6 +77,38 @@ done
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM samples s JOIN searches x ON x.id = s.search_id
       WHERE x.name = 'k-synflow' AND s.reward > 1")" = 2 ] ||
     fail "synflow rewards are log-synflows"
+
+# labelled wherever its numbers appear
+LABEL="reward naswot (not an accuracy)"
+run "$NASVIEW" ls --db "$DB"
+expect_out "* full: $LABEL" "ls: footnote"
+expect_out "* k-synflow: reward synflow, natural log (not an accuracy)" "ls: synflow"
+run "$NASVIEW" show --db "$DB" full
+expect_out "reward      $LABEL" "show: reward line"
+expect_out "sample" "show table"
+run "$NASVIEW" show --db "$DB" full --format json
+printf '%s' "$out" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)["search"]
+assert s["reward_metric"] == "naswot", s
+assert s["reward_label"] == sys.argv[1], s
+' "$LABEL" || fail "show json: reward_metric and its label"
+run "$NASVIEW" show --db "$DB" full --format csv
+expect_out "idx,status,reward_naswot," "show csv: the reward column says what it is"
+run "$NASVIEW" export --db "$DB" full --csv -
+expect_out "idx,status,reward_naswot," "export csv"
+run "$NASVIEW" export --db "$DB" full --json -
+printf '%s' "$out" | python3 -c '
+import json, sys
+assert json.load(sys.stdin)["search"]["reward_label"] == sys.argv[1]
+' "$LABEL" || fail "export json: the label"
+run "$NASVIEW" ls --db "$DB" --format csv
+printf '%s\n' "$out" | python3 -c '
+import csv, sys
+m = {r["name"]: r["reward_metric"] for r in csv.DictReader(sys.stdin)}
+assert m["full"] == "naswot" and m["k-params"] == "params", m
+' || fail "ls csv: reward_metric column"
+
 run "$NASVIEW" search --db "$DB" --strategy rl --budget 2 --seed 5 \
     --reward naswot --weight-sharing $SMALL
 expect_status 2 "a zero-cost reward trains no child: no weight sharing"

@@ -26,6 +26,7 @@
 #include "cellview.h"
 #include "widgets/progress.h"
 #include "screens.h"
+#include "train/reward_metric.h"
 
 #define PAGE 2000
 #define AVG_WINDOW 10
@@ -202,9 +203,15 @@ static void draw_header(LiveScreen *ls, UiGrid *g, int x, int y, int w)
     cx += ui_grid_text(g, cx, y, line, UI_ROLE_NORMAL);
     snprintf(line, sizeof line, "[%s]", ui_search_state(s));
     cx += ui_grid_text(g, cx, y, line, state_role(s->status));
+    const int zc = !reward_metric_is_accuracy(s->reward_metric);
     if (!isnan(s->best_reward) && cx + 20 < x + w) {
-        snprintf(line, sizeof line, "  best %.4f (#%d)", s->best_reward, s->best_idx);
-        ui_grid_text(g, cx, y, line, UI_ROLE_BEST);
+        if (zc)
+            snprintf(line, sizeof line, "  best %s %.5g (#%d)",
+                     s->reward_metric, s->best_reward, s->best_idx);
+        else
+            snprintf(line, sizeof line, "  best %.4f (#%d)", s->best_reward,
+                     s->best_idx);
+        cx += ui_grid_text_clip(g, cx, y, x + w, line, UI_ROLE_BEST);
     }
 }
 
@@ -312,12 +319,17 @@ static void live_draw(Screen *scr, App *a, UiGrid *g, int x, int y, int w, int h
         ch = 20;
     int th = bh - ch;
     int lw = w / 2, rx = x + lw + 1, rw = w - lw - 1;
-    int tx = x + ui_grid_text(g, x, body - 1, "Reward of every sample", UI_ROLE_TITLE);
+    const char *metric = ls->s.reward_metric;
+    const int zc = !reward_metric_is_accuracy(metric);
+    int tx = x + ui_grid_text_clip(g, x, body - 1, x + lw,
+                                   zc ? reward_metric_label(metric)
+                                      : "Reward of every sample",
+                                   UI_ROLE_TITLE);
     tx += ui_grid_text_clip(g, tx, body - 1, x + lw, "  best so far", UI_ROLE_BEST);
     tx += ui_grid_text_clip(g, tx, body - 1, x + lw, ", average", UI_ROLE_AVG);
     ui_grid_text_clip(g, tx, body - 1, x + lw, ", each", UI_ROLE_SCATTER);
     PlotOptions po = { a->cfg.plot_mode, 0, ls->series.n,
-                       -1, "acc", "samples", 0, 0 };
+                       -1, zc ? metric : "acc", "samples", 0, 0 };
     plot_draw(g, x, body, lw, th, &ls->series, &po);
     cellview_decisions_title(g, rx, body - 1, rw);
     if (ls->dec_top > ls->ndec - th)

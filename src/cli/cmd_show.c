@@ -57,7 +57,7 @@ static int show_search(Store *st, const StoreSearch *s, OutputFormat fmt)
         }
         fputs("}\n", stdout);
     } else if (fmt == FORMAT_CSV) {
-        report_samples_csv(stdout, rows, n, 1, 1);
+        report_samples_csv(stdout, rows, n, 1, 1, s->reward_metric);
     } else {
         report_search_table(stdout, s);
         fputc('\n', stdout);
