@@ -27,6 +27,7 @@
 #include "widgets/progress.h"
 #include "screens.h"
 #include "train/reward_metric.h"
+#include "cli/fidelity_level.h"
 
 #define PAGE 2000
 #define AVG_WINDOW 10
@@ -56,6 +57,7 @@ typedef struct {
     int cell;              /* GENO_CELL_NORMAL or GENO_CELL_REDUCE */
     int dec_top;
     CellPics pics;
+    char trust[256];       /* fidlevel_trust's warning, "" when none */
 } LiveScreen;
 
 static int sample_final(SampleStatus st)
@@ -138,6 +140,8 @@ static int live_tick(Screen *scr, App *a)
         return 1;
     NvError err;
     ls->have_search = store_search_get(st, ls->sid, &ls->s, &err) == NV_OK;
+    if (ls->have_search)
+        fidlevel_trust(st, &ls->s, ls->trust, sizeof ls->trust);
     if (!ls->have_search)
         return 1;
     poll_samples(ls, st);
@@ -212,6 +216,11 @@ static void draw_header(LiveScreen *ls, UiGrid *g, int x, int y, int w)
             snprintf(line, sizeof line, "  best %.4f (#%d)", s->best_reward,
                      s->best_idx);
         cx += ui_grid_text_clip(g, cx, y, x + w, line, UI_ROLE_BEST);
+    }
+    /* the trust warning (trust.h): one line under the header */
+    if (ls->trust[0]) {
+        snprintf(line, sizeof line, "! %s", ls->trust);
+        ui_grid_text_clip(g, x, y + 1, x + w, line, UI_ROLE_WARN);
     }
 }
 
@@ -310,6 +319,10 @@ static void live_draw(Screen *scr, App *a, UiGrid *g, int x, int y, int w, int h
     }
     int np = progress_lines(ls, h);
     draw_header(ls, g, x, y, w);
+    if (ls->trust[0]) { /* its line under the header */
+        y++;
+        h--;
+    }
     draw_progress(ls, a, g, x, y + 1, w, np);
     /* Top: reward plot | decisions.  Bottom, full width: the cell, which
      * needs about 12 rows to be drawn as boxes with whole op names. */
@@ -492,6 +505,8 @@ Screen *scr_live_new(App *a, int64_t search_id)
     NvError err;
     if (st) {
         ls->have_search = store_search_get(st, search_id, &ls->s, &err) == NV_OK;
+        if (ls->have_search)
+            fidlevel_trust(st, &ls->s, ls->trust, sizeof ls->trust);
         if (ls->have_search) {
             poll_samples(ls, st);
             poll_kids(ls, st);

@@ -95,4 +95,19 @@ NvStatus fidlevel_compute(const Genotype *g, const LevelSpec *ls,
                           TrainProgressFn progress, void *ctx,
                           StorePanelResult *r, int *stopped, NvError *err);
 
+/* The classes the chance check assumes (trust.h): every dataset nasview
+ * names (Fashion-MNIST, CIFAR-10) has 10, and a search stores no count. */
+#define FIDLEVEL_TRUST_CLASSES 10
+
+/* fidlevel_of_search - the fidelity search s measures its rewards at:
+ * score val_acc with its proxy settings for an accuracy search, its
+ * zero-cost score at its F, N, train size and batch otherwise. */
+void fidlevel_of_search(const StoreSearch *s, LevelSpec *ls);
+
+/* fidlevel_trust - the warning line of trust.h for search s of st into
+ * buf[n] ("" when none): its first rewards, and the tau its fidelity
+ * measured against the default proxy (on s's dataset) in a stored panel.
+ * Returns 1 when there is a warning; errors of reading st leave "". */
+int fidlevel_trust(Store *st, const StoreSearch *s, char *buf, size_t n);
+
 #endif
