@@ -109,6 +109,19 @@ m = {r["name"]: r["reward_metric"] for r in csv.DictReader(sys.stdin)}
 assert m["full"] == "naswot" and m["k-params"] == "params", m
 ' || fail "ls csv: reward_metric column"
 
+# compare refuses rewards of different kinds, and says why
+run "$NASVIEW" search --db "$DB" --strategy random --budget 1 --seed 5 \
+    --name acc $SMALL
+expect_status 0 "an accuracy search"
+run "$NASVIEW" compare --db "$DB" full acc
+expect_status 2 "compare naswot with accuracy"
+expect_err "'full' is rewarded by naswot and 'acc' by accuracy" "compare: why"
+expect_err "compare searches made with one --reward" "compare: what to do"
+run "$NASVIEW" compare --db "$DB" k-params k-synflow
+expect_status 2 "compare params with synflow"
+run "$NASVIEW" compare --db "$DB" full part --format json
+expect_status 0 "two naswot searches compare"
+
 run "$NASVIEW" search --db "$DB" --strategy rl --budget 2 --seed 5 \
     --reward naswot --weight-sharing $SMALL
 expect_status 2 "a zero-cost reward trains no child: no weight sharing"
