@@ -109,6 +109,18 @@ m = {r["name"]: r["reward_metric"] for r in csv.DictReader(sys.stdin)}
 assert m["full"] == "naswot" and m["k-params"] == "params", m
 ' || fail "ls csv: reward_metric column"
 
+# on a terminal, the progress lines and the summary say what the number is
+if command -v script >/dev/null 2>&1; then
+    script -qec "'$NASVIEW' search --db '$DB' --strategy random --budget 2 \
+        --seed 6 --name tty --reward naswot --dataset '$DS' --train-size 300 \
+        --val-size 50 --F 2 --batch 16 --workers 1" /dev/null >"$TMP/tty.out" 2>&1 ||
+        fail "search on a terminal"
+    grep -q "done  *reward naswot (not an accuracy) [0-9]" "$TMP/tty.out" ||
+        fail "progress line labels the reward: $(cat "$TMP/tty.out")"
+    grep -q "best .* (sample [0-9]*; reward naswot (not an accuracy))" "$TMP/tty.out" ||
+        fail "summary labels the best: $(cat "$TMP/tty.out")"
+fi
+
 # compare refuses rewards of different kinds, and says why
 run "$NASVIEW" search --db "$DB" --strategy random --budget 1 --seed 5 \
     --name acc $SMALL

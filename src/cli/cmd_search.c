@@ -547,7 +547,14 @@ static int run_search(int argc, char **argv, const struct option *opts)
     if (mpi)
         eval_mpi_finish(rank); /* every rank leaves, whatever happened */
     if (r == NV_OK) {
-        if (hooks.human && have_row)
+        if (hooks.human && have_row &&
+            !reward_metric_is_accuracy(row.reward_metric))
+            fprintf(stderr, "search '%s' done: %d samples, best %.6g "
+                            "(sample %d; %s)\n",
+                    text_clean(row.name, name, sizeof name), row.samples_done,
+                    row.best_reward, row.best_idx,
+                    reward_metric_label(row.reward_metric));
+        else if (hooks.human && have_row)
             fprintf(stderr, "search '%s' done: %d samples, best reward %.4f "
                             "(sample %d)\n",
                     text_clean(row.name, name, sizeof name), row.samples_done,

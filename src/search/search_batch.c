@@ -278,7 +278,15 @@ static void item_done(Loop *l, Item *it)
     it->state = ITEM_DONE;
     it->reward = isnan(it->sm.reward) ? 0.0 : it->sm.reward;
     l->done_this_run++;
-    if (l->hooks->human)
+    if (l->hooks->human && !reward_metric_is_accuracy(l->c->reward))
+        search_human_line(l, "sample %d (%d of %d)  %-9s %s %.6g  "
+                      "params %lld  %.3f s\n",
+                   it->sm.idx, it->sm.idx + 1, l->c->budget,
+                   store_sample_status_name(it->sm.status),
+                   reward_metric_label(l->c->reward), it->reward,
+                   (long long)it->sm.params,
+                   isnan(it->sm.seconds) ? 0.0 : it->sm.seconds);
+    else if (l->hooks->human)
         search_human_line(l, "sample %d (%d of %d)  %-9s reward %.4f  "
                       "params %lld  %.1f s\n",
                    it->sm.idx, it->sm.idx + 1, l->c->budget,
