@@ -55,11 +55,14 @@ NvStatus zc_naswot(const Genotype *g, int F, int N, const Dataset *train,
  * children, would reach 1e60 and more).  So the score is returned as its
  * natural logarithm, and the pass is run scaled: the output's gradient is
  * 2^-k instead of 1 (backward is linear in it), and when R itself
- * overflows float the input is 2^-j instead of 1 (R and every dR/dw are
- * linear in it when the network has no bias before its last layer, as a
- * child has not), with k and j chosen from a first forward pass so that
+ * overflows float the input is 2^-j instead of 1 (every dR/dw of a
+ * weight is linear in it when no bias comes before the last layer, as in
+ * a child), with k and j chosen from a first forward pass so that
  * activations and gradients stay within float's range; the products are
- * summed in double and the scales added back in log space. */
+ * summed in double and the scales added back in log space.  The last
+ * layer's bias terms do not scale with the input, so with j > 0 (only
+ * when R > 2^127) they count 2^j too much: |b| 2^(log2 R / 2) against a
+ * score of at least R, below double's precision of the result. */
 
 /* zc_synflow_net - ln(synflow) of a finished network with one input
  * tensor in and one output out, whose batch-norm layers have been left
