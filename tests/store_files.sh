@@ -122,7 +122,7 @@ run "$NASVIEW" export --db "$DB" alpha --csv - --cell reduce
 expect_status 2 "--cell without a picture"
 
 # --- what sqlite3 users see ------------------------------------------------
-[ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 9 ] || fail "schema version 9"
+[ "$(sqlite3 "$DB" 'PRAGMA user_version')" = 10 ] || fail "schema version 10"
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM decisions WHERE search_id = 1")" = 300 ] ||
     fail "50 decisions per sample"
 [ "$(sqlite3 "$DB" "SELECT samples_done FROM search_summary WHERE name = 'alpha'")" = 6 ] ||
@@ -168,7 +168,7 @@ sqlite3 "$V1" "INSERT INTO searches (name, strategy, seed, budget, dataset, F,
 run "$NASVIEW" ls --db "$V1"
 expect_status 0 "ls on a version 1 file"
 expect_out "old" "version 1 rows survive"
-[ "$(sqlite3 "$V1" 'PRAGMA user_version')" = 9 ] || fail "upgraded to version 9"
+[ "$(sqlite3 "$V1" 'PRAGMA user_version')" = 10 ] || fail "upgraded to version 10"
 [ "$(sqlite3 "$V1" "SELECT name FROM search_summary")" = old ] ||
     fail "views of migration 002 exist"
 [ "$(sqlite3 "$V1" "SELECT count(*) FROM sqlite_schema WHERE name = 'samples_by_reward_desc'")" = 1 ] ||
@@ -204,6 +204,41 @@ assert [r["bn_recalibrate"] for r in csv.DictReader(sys.stdin)] == ["0"]
 run "$NASVIEW" show --db "$V1" old
 expect_out "streams     common" "show table: an old search has common streams"
 expect_out "environment not recorded" "show table: an old search has no environment"
+# migration 010: a search made before it is rewarded by accuracy
+[ "$(sqlite3 "$V1" "SELECT reward_metric FROM searches WHERE name = 'old'")" = accuracy ] ||
+    fail "migration 010: old searches are rewarded by accuracy"
+
+# --- migration 010 on a file with a fidelity panel ----------------------------
+# The levels and results tables are rebuilt (a wider CHECK for synflow):
+# every row survives, the results still point at the levels (deleting a
+# panel still cascades), and a synflow level can be stored.
+V8="$TMP/v8.db"
+cat "$SRCDIR/db/schema.sql" "$SRCDIR"/db/migrations/00[2-8]_*.sql |
+    sqlite3 "$V8" || fail "sqlite3 schema version 8"
+sqlite3 "$V8" "PRAGMA user_version = 8;
+    INSERT INTO fidelity_panels VALUES (1, 'p', 3, 1, 1, '0.0.1');
+    INSERT INTO fidelity_members VALUES (1, 0, 'nasnet-a', 'g0', '0123456789abcdef');
+    INSERT INTO fidelity_levels VALUES (1, 0, 'ref', 'val_acc', 'dataset=x');
+    INSERT INTO fidelity_levels VALUES (1, 1, 'naswot', 'naswot', 'dataset=x');
+    INSERT INTO fidelity_results VALUES (1, 0, 0, 'done', 0.5, 2.0, 10, 20, '', 1);
+    INSERT INTO fidelity_results VALUES (1, 0, 1, 'done', 7.5, 0.1, 10, 20, '', 1);" ||
+    fail "sqlite3 version 8 panel"
+run "$NASVIEW" ls --db "$V8"
+expect_status 0 "ls on a version 8 file"
+[ "$(sqlite3 "$V8" 'PRAGMA user_version')" = 10 ] || fail "v8 upgraded to 10"
+[ "$(sqlite3 "$V8" "SELECT group_concat(x) FROM (SELECT level_idx || ':' || score AS x FROM fidelity_results ORDER BY level_idx)")" = "0:0.5,1:7.5" ] ||
+    fail "migration 010: results survive"
+[ "$(sqlite3 "$V8" "SELECT group_concat(name) FROM (SELECT name FROM fidelity_levels ORDER BY idx)")" = "ref,naswot" ] ||
+    fail "migration 010: levels survive"
+sqlite3 "$V8" "INSERT INTO fidelity_levels VALUES (1, 2, 'synflow', 'synflow', 'dataset=x')" ||
+    fail "migration 010: a synflow level is allowed"
+sqlite3 "$V8" "SELECT sql FROM sqlite_schema WHERE name = 'fidelity_results'" |
+    grep -q 'REFERENCES "\{0,1\}fidelity_levels"\{0,1\}(' ||
+    fail "migration 010: results reference the levels"
+sqlite3 "$V8" "PRAGMA foreign_keys = ON; DELETE FROM fidelity_panels" ||
+    fail "sqlite3 delete panel"
+[ "$(sqlite3 "$V8" "SELECT count(*) FROM fidelity_results")" = 0 ] ||
+    fail "migration 010: deleting a panel still cascades"
 
 # --- structurally damaged: a table or a column gone -------------------------
 # Refused on open, before anything is written: a search would otherwise

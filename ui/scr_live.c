@@ -26,6 +26,8 @@
 #include "cellview.h"
 #include "widgets/progress.h"
 #include "screens.h"
+#include "train/reward_metric.h"
+#include "cli/fidelity_level.h"
 
 #define PAGE 2000
 #define AVG_WINDOW 10
@@ -55,6 +57,7 @@ typedef struct {
     int cell;              /* GENO_CELL_NORMAL or GENO_CELL_REDUCE */
     int dec_top;
     CellPics pics;
+    char trust[256];       /* fidlevel_trust's warning, "" when none */
 } LiveScreen;
 
 static int sample_final(SampleStatus st)
@@ -137,6 +140,8 @@ static int live_tick(Screen *scr, App *a)
         return 1;
     NvError err;
     ls->have_search = store_search_get(st, ls->sid, &ls->s, &err) == NV_OK;
+    if (ls->have_search)
+        fidlevel_trust(st, &ls->s, ls->trust, sizeof ls->trust);
     if (!ls->have_search)
         return 1;
     poll_samples(ls, st);
@@ -202,9 +207,20 @@ static void draw_header(LiveScreen *ls, UiGrid *g, int x, int y, int w)
     cx += ui_grid_text(g, cx, y, line, UI_ROLE_NORMAL);
     snprintf(line, sizeof line, "[%s]", ui_search_state(s));
     cx += ui_grid_text(g, cx, y, line, state_role(s->status));
+    const int zc = !reward_metric_is_accuracy(s->reward_metric);
     if (!isnan(s->best_reward) && cx + 20 < x + w) {
-        snprintf(line, sizeof line, "  best %.4f (#%d)", s->best_reward, s->best_idx);
-        ui_grid_text(g, cx, y, line, UI_ROLE_BEST);
+        if (zc)
+            snprintf(line, sizeof line, "  best %s %.5g (#%d)",
+                     s->reward_metric, s->best_reward, s->best_idx);
+        else
+            snprintf(line, sizeof line, "  best %.4f (#%d)", s->best_reward,
+                     s->best_idx);
+        cx += ui_grid_text_clip(g, cx, y, x + w, line, UI_ROLE_BEST);
+    }
+    /* the trust warning (trust.h): one line under the header */
+    if (ls->trust[0]) {
+        snprintf(line, sizeof line, "! %s", ls->trust);
+        ui_grid_text_clip(g, x, y + 1, x + w, line, UI_ROLE_WARN);
     }
 }
 
@@ -303,6 +319,10 @@ static void live_draw(Screen *scr, App *a, UiGrid *g, int x, int y, int w, int h
     }
     int np = progress_lines(ls, h);
     draw_header(ls, g, x, y, w);
+    if (ls->trust[0]) { /* its line under the header */
+        y++;
+        h--;
+    }
     draw_progress(ls, a, g, x, y + 1, w, np);
     /* Top: reward plot | decisions.  Bottom, full width: the cell, which
      * needs about 12 rows to be drawn as boxes with whole op names. */
@@ -312,12 +332,17 @@ static void live_draw(Screen *scr, App *a, UiGrid *g, int x, int y, int w, int h
         ch = 20;
     int th = bh - ch;
     int lw = w / 2, rx = x + lw + 1, rw = w - lw - 1;
-    int tx = x + ui_grid_text(g, x, body - 1, "Reward of every sample", UI_ROLE_TITLE);
+    const char *metric = ls->s.reward_metric;
+    const int zc = !reward_metric_is_accuracy(metric);
+    int tx = x + ui_grid_text_clip(g, x, body - 1, x + lw,
+                                   zc ? reward_metric_label(metric)
+                                      : "Reward of every sample",
+                                   UI_ROLE_TITLE);
     tx += ui_grid_text_clip(g, tx, body - 1, x + lw, "  best so far", UI_ROLE_BEST);
     tx += ui_grid_text_clip(g, tx, body - 1, x + lw, ", average", UI_ROLE_AVG);
     ui_grid_text_clip(g, tx, body - 1, x + lw, ", each", UI_ROLE_SCATTER);
     PlotOptions po = { a->cfg.plot_mode, 0, ls->series.n,
-                       -1, "acc", "samples", 0, 0 };
+                       -1, zc ? metric : "acc", "samples", 0, 0 };
     plot_draw(g, x, body, lw, th, &ls->series, &po);
     cellview_decisions_title(g, rx, body - 1, rw);
     if (ls->dec_top > ls->ndec - th)
@@ -480,6 +505,8 @@ Screen *scr_live_new(App *a, int64_t search_id)
     NvError err;
     if (st) {
         ls->have_search = store_search_get(st, search_id, &ls->s, &err) == NV_OK;
+        if (ls->have_search)
+            fidlevel_trust(st, &ls->s, ls->trust, sizeof ls->trust);
         if (ls->have_search) {
             poll_samples(ls, st);
             poll_kids(ls, st);

@@ -284,6 +284,9 @@ static int searches_key(Screen *s, App *a, int key)
     case 'c':
         app_push(a, scr_compare_new(a));
         return 1;
+    case 'f':
+        app_push(a, scr_fidelity_new(a));
+        return 1;
     case 'r': {
         StoreSearch row;
         if (current_search(ss, a, &row))
@@ -391,6 +394,7 @@ static const UiKey keys_rw[] = {
     { "R", "rename the search" },
     { "D", "delete the search and all its samples (asks)" },
     { "c", "compare searches by strategy (curves, statistics, verdict)" },
+    { "f", "fidelity panels: correlation table and scatter plot" },
     { "s / S", "sort by the next column / reverse" },
     { "/", "filter (Esc clears it)" },
     { "q", "quit (running searches keep running)" },
@@ -401,6 +405,7 @@ static const UiKey keys_ro[] = {
     { "g / G, Home/End, PgUp/PgDn", "first / last, page" },
     { "Enter", "open the search (live view)" },
     { "c", "compare searches by strategy (curves, statistics, verdict)" },
+    { "f", "fidelity panels: correlation table and scatter plot" },
     { "s / S", "sort by the next column / reverse" },
     { "/", "filter (Esc clears it)" },
     { "q", "quit" },

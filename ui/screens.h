@@ -34,4 +34,9 @@ Screen *scr_detail_new(App *a, int64_t search_id, int idx);
  * curves with 95% bands, the statistics table and the verdict. */
 Screen *scr_compare_new(App *a);
 
+/* scr_fidelity_new - the fidelity panels of the database: one panel's
+ * correlation table and the scatter plot of a cheap fidelity against the
+ * reference, re-read as results arrive. */
+Screen *scr_fidelity_new(App *a);
+
 #endif

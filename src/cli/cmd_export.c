@@ -83,7 +83,7 @@ static NvStatus write_table(FILE *f, Store *st, const StoreSearch *s, int idx,
         if ((r = store_samples(st, s->id, &q, &rows, &n, err)))
             return r;
         if (!json)
-            report_samples_csv(f, rows, n, 1, first);
+            report_samples_csv(f, rows, n, 1, first, s->reward_metric);
         for (size_t i = 0; json && i < n; i++) {
             StoreDecision dec[GENO_DECISIONS];
             StoreSample x;

@@ -18,6 +18,7 @@
 #include "search/evaluator_mpi.h"
 #include "search/search.h"
 #include "store/store.h"
+#include "train/reward_metric.h"
 
 static const char usage[] =
     "Usage: nasview search [--db FILE] --strategy rl|random|evolution\n"
@@ -29,6 +30,7 @@ static const char usage[] =
     "                      [--streams independent|common]\n"
     "                      [--weight-sharing [--ws-steps n] [--ws-samples n]\n"
     "                       [--ws-panel k]]\n"
+    "                      [--reward accuracy|naswot|synflow|params|mult_adds]\n"
     "                      [--set NAME=VALUE]...\n"
     "       nasview search [--db FILE] [--workers K | --mpi]\n"
     "                      --resume SEARCH\n"
@@ -82,6 +84,12 @@ static const char usage[] =
     "                    the rank correlation shown by 'nasview show'\n"
     "                    (scored one at a time in this process: no\n"
     "                    --workers above 1)\n"
+    "  --reward R        what a sample's reward is: accuracy (default: the\n"
+    "                    child trained and scored), or a zero-cost score at\n"
+    "                    initialisation that trains nothing: naswot,\n"
+    "                    synflow (natural log), params, mult_adds; not an\n"
+    "                    accuracy, and labelled so wherever shown (the\n"
+    "                    strategy observes ln of params and mult_adds)\n"
     "  --set NAME=VALUE  a strategy setting (see nasview(1), STRATEGIES);\n"
     "  --NAME VALUE      the same (but --lr is the child's learning rate)\n"
     "  --resume SEARCH   continue a stopped search (name or id) exactly\n"
@@ -100,7 +108,8 @@ enum {
     OPT_EPOCHS, OPT_TRAIN_SIZE, OPT_VAL_SIZE, OPT_DATASET, OPT_THREADS,
     OPT_RESUME, OPT_BATCH, OPT_LR, OPT_RETRAIN, OPT_SET, OPT_BN_RECAL,
     OPT_WORKERS, OPT_MPI, OPT_WS, OPT_WS_STEPS, OPT_WS_SAMPLES, OPT_WS_PANEL,
-    OPT_STREAMS
+    OPT_STREAMS,
+    OPT_REWARD
 };
 
 static const struct option fixed_opts[] = {
@@ -129,6 +138,7 @@ static const struct option fixed_opts[] = {
     { "ws-samples", required_argument, NULL, OPT_WS_SAMPLES },
     { "ws-panel", required_argument, NULL, OPT_WS_PANEL },
     { "streams", required_argument, NULL, OPT_STREAMS },
+    { "reward", required_argument, NULL, OPT_REWARD },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -289,6 +299,7 @@ static int run_search(int argc, char **argv, const struct option *opts)
         case OPT_THREADS: case OPT_BATCH: case OPT_LR: case OPT_RETRAIN:
         case OPT_BN_RECAL: case OPT_WS: case OPT_WS_STEPS:
         case OPT_WS_SAMPLES: case OPT_WS_PANEL: case OPT_STREAMS:
+        case OPT_REWARD:
             if (nlater == 32)
                 return cli_usage_error("search", "too many options");
             later[nlater].opt = c;
@@ -353,6 +364,13 @@ static int run_search(int argc, char **argv, const struct option *opts)
             case OPT_STREAMS:
                 if (strategy_streams_parse(val, &cfg.strategy.streams, &err))
                     return cli_usage_error("search", "--%s", err.msg);
+                break;
+            case OPT_REWARD:
+                if (!reward_metric_valid(val))
+                    return cli_usage_error("search", "--reward is accuracy, "
+                                           "naswot, synflow, params or "
+                                           "mult_adds, not '%s'", val);
+                snprintf(cfg.reward, sizeof cfg.reward, "%s", val);
                 break;
             case OPT_BN_RECAL:
                 if ((rc = cli_parse_on_off("search", "--bn-recalibrate", val,
@@ -545,7 +563,14 @@ static int run_search(int argc, char **argv, const struct option *opts)
     if (mpi)
         eval_mpi_finish(rank); /* every rank leaves, whatever happened */
     if (r == NV_OK) {
-        if (hooks.human && have_row)
+        if (hooks.human && have_row &&
+            !reward_metric_is_accuracy(row.reward_metric))
+            fprintf(stderr, "search '%s' done: %d samples, best %.6g "
+                            "(sample %d; %s)\n",
+                    text_clean(row.name, name, sizeof name), row.samples_done,
+                    row.best_reward, row.best_idx,
+                    reward_metric_label(row.reward_metric));
+        else if (hooks.human && have_row)
             fprintf(stderr, "search '%s' done: %d samples, best reward %.4f "
                             "(sample %d)\n",
                     text_clean(row.name, name, sizeof name), row.samples_done,

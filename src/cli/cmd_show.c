@@ -11,6 +11,7 @@
 #include "base/jsonw.h"
 #include "base/text.h"
 #include "cli/cli.h"
+#include "cli/fidelity_level.h"
 #include "report/report.h"
 #include "store/store.h"
 
@@ -51,11 +52,15 @@ static int show_search(Store *st, const StoreSearch *s, OutputFormat fmt)
         free(rows);
         return cli_fail("show", &err);
     }
+    char warn[512];
+    fidlevel_trust(st, s, warn, sizeof warn);
     if (fmt == FORMAT_JSON) {
         fputs("{\"search\":", stdout);
         report_search_json(stdout, s);
         fputs(",\"environment\":", stdout);
         report_env_json(stdout, envp);
+        fputs(",\"warning\":", stdout);
+        json_string(stdout, warn[0] ? warn : NULL);
         fputs(",\"samples\":[", stdout);
         for (size_t i = 0; i < n; i++) {
             if (i)
@@ -69,10 +74,15 @@ static int show_search(Store *st, const StoreSearch *s, OutputFormat fmt)
         }
         fputs("}\n", stdout);
     } else if (fmt == FORMAT_CSV) {
-        report_samples_csv(stdout, rows, n, 1, 1);
+        report_samples_csv(stdout, rows, n, 1, 1, s->reward_metric);
     } else {
         report_search_table(stdout, s);
         report_env_table(stdout, envp);
+        if (warn[0]) {
+            fputs("WARNING     ", stdout);
+            text_put(stdout, warn);
+            fputc('\n', stdout);
+        }
         fputc('\n', stdout);
         if (np) {
             report_ws_panel_table(stdout, pan, np);

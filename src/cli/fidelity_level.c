@@ -4,6 +4,7 @@
  * score at it (see fidelity_level.h). */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +17,15 @@
 #include "train/proxy.h"
 #include "nn/network.h"
 #include "train/zerocost.h"
+#include "train/reward_metric.h"
+#include "compare/trust.h"
 
 #define CMD "fidelity"
 
 int fidlevel_is_zero_cost(const char *score)
 {
     return strcmp(score, "params") == 0 || strcmp(score, "mult_adds") == 0 ||
-           strcmp(score, "naswot") == 0;
+           strcmp(score, "naswot") == 0 || strcmp(score, "synflow") == 0;
 }
 
 void fidlevel_defaults(LevelSpec *ls)
@@ -48,8 +51,8 @@ static int spec_set(LevelSpec *ls, const char *key, const char *v, char *why,
 {
     if (strcmp(key, "score") == 0) {
         if (strcmp(v, "val_acc") != 0 && !fidlevel_is_zero_cost(v)) {
-            snprintf(why, n, "score is val_acc, params, mult_adds or naswot, "
-                             "not '%s'", v);
+            snprintf(why, n, "score is val_acc, params, mult_adds, naswot "
+                             "or synflow, not '%s'", v);
             return -1;
         }
         snprintf(ls->score, sizeof ls->score, "%s", v);
@@ -262,9 +265,64 @@ NvStatus fidlevel_compute(const Genotype *g, const LevelSpec *ls,
         r->score = (double)r->params;
     else if (strcmp(ls->score, "mult_adds") == 0)
         r->score = (double)r->mult_adds;
-    else if ((st = zc_naswot(g, (int)ls->F, (int)ls->N, ld->train,
-                             (int)ls->batch, seed, &r->score, err)))
+    else if (strcmp(ls->score, "synflow") == 0) {
+        if ((st = zc_synflow(g, (int)ls->F, (int)ls->N, d->c, d->h, d->w,
+                             d->classes, seed, &r->score, err)))
+            return st;
+    } else if ((st = zc_naswot(g, (int)ls->F, (int)ls->N, ld->train,
+                               (int)ls->batch, seed, &r->score, err)))
         return st;
     r->seconds = clock_now_s() - t0;
     return NV_OK;
+}
+
+/* ---- the fidelity of a search, and its trust warning ------------------- */
+
+void fidlevel_of_search(const StoreSearch *s, LevelSpec *ls)
+{
+    fidlevel_defaults(ls);
+    snprintf(ls->name, sizeof ls->name, "search");
+    if (!reward_metric_is_accuracy(s->reward_metric))
+        snprintf(ls->score, sizeof ls->score, "%.15s", s->reward_metric);
+    snprintf(ls->dataset, sizeof ls->dataset, "%.256s", s->dataset);
+    ls->train = (long)s->train_size;
+    ls->val = (long)s->val_size;
+    ls->epochs = s->epochs;
+    ls->F = s->F;
+    ls->N = s->N;
+    ls->batch = s->batch;
+    ls->threads = s->threads;
+    ls->lr = s->lr;
+    ls->recal = s->bn_recalibrate != 0;
+}
+
+int fidlevel_trust(Store *st, const StoreSearch *s, char *buf, size_t n)
+{
+    StoreSampleQuery q = { STORE_ORDER_IDX, 0, TRUST_FIRST, NULL };
+    StoreSample *rows = NULL;
+    size_t nr = 0;
+    double first[TRUST_FIRST], tau = NAN;
+    char spec[1024], ref[1024], panel[STORE_NAME_MAX] = "";
+    NvError err;
+    LevelSpec me, def;
+    if (n)
+        buf[0] = '\0';
+    if (store_samples(st, s->id, &q, &rows, &nr, &err) != NV_OK)
+        return 0;
+    for (size_t i = 0; i < nr && i < TRUST_FIRST; i++)
+        first[i] = store_sample_has_reward(rows[i].status) ? rows[i].reward
+                                                           : NAN;
+    free(rows);
+    fidlevel_of_search(s, &me);
+    fidlevel_defaults(&def);
+    snprintf(def.dataset, sizeof def.dataset, "%.256s", s->dataset);
+    fidlevel_format(&me, spec, sizeof spec);
+    fidlevel_format(&def, ref, sizeof ref);
+    if (strcmp(spec, ref) != 0 || strcmp(me.score, "val_acc") != 0)
+        if (trust_proxy_tau(st, me.score, spec, ref, &tau, panel,
+                            sizeof panel, &err) != NV_OK)
+            tau = NAN;
+    return trust_line(reward_metric_is_accuracy(s->reward_metric), first,
+                      nr < TRUST_FIRST ? nr : TRUST_FIRST,
+                      FIDLEVEL_TRUST_CLASSES, tau, panel, buf, n);
 }

@@ -22,7 +22,8 @@
 /* A fidelity's settings (the search proxy's defaults where unset). */
 typedef struct {
     char name[STORE_LEVEL_NAME_MAX];
-    char score[16];    /* "val_acc", "params", "mult_adds", "naswot" */
+    char score[16];    /* "val_acc", "params", "mult_adds", "naswot",
+                          "synflow" (its natural logarithm) */
     char dataset[257]; /* a path; the stored spec must fit STORE_TEXT_MAX */
     long train, val, epochs, F, N, batch, threads;
     double lr;
@@ -49,7 +50,7 @@ typedef struct {
 } DataCache;
 
 /* fidlevel_is_zero_cost - whether score is computed without training
- * (params, mult_adds, naswot). */
+ * (params, mult_adds, naswot, synflow). */
 int fidlevel_is_zero_cost(const char *score);
 
 /* fidlevel_defaults - ls with no name, score val_acc and the search
@@ -68,7 +69,7 @@ int fidlevel_parse_settings(LevelSpec *ls, const char *text, char *why,
 void fidlevel_format(const LevelSpec *ls, char *buf, size_t n);
 
 /* fidlevel_parse_arg - a --fidelity argument NAME[:SETTINGS] into *ls (a
- * NAME params, mult_adds or naswot implies that score).  Returns 0, or
+ * NAME params, mult_adds, naswot or synflow implies that score).  Returns 0, or
  * prints a usage error and returns CLI_EXIT_USAGE. */
 int fidlevel_parse_arg(const char *arg, LevelSpec *ls);
 
@@ -93,5 +94,20 @@ NvStatus fidlevel_compute(const Genotype *g, const LevelSpec *ls,
                           const LevelData *ld, uint64_t seed,
                           TrainProgressFn progress, void *ctx,
                           StorePanelResult *r, int *stopped, NvError *err);
+
+/* The classes the chance check assumes (trust.h): every dataset nasview
+ * names (Fashion-MNIST, CIFAR-10) has 10, and a search stores no count. */
+#define FIDLEVEL_TRUST_CLASSES 10
+
+/* fidlevel_of_search - the fidelity search s measures its rewards at:
+ * score val_acc with its proxy settings for an accuracy search, its
+ * zero-cost score at its F, N, train size and batch otherwise. */
+void fidlevel_of_search(const StoreSearch *s, LevelSpec *ls);
+
+/* fidlevel_trust - the warning line of trust.h for search s of st into
+ * buf[n] ("" when none): its first rewards, and the tau its fidelity
+ * measured against the default proxy (on s's dataset) in a stored panel.
+ * Returns 1 when there is a warning; errors of reading st leave "". */
+int fidlevel_trust(Store *st, const StoreSearch *s, char *buf, size_t n);
 
 #endif

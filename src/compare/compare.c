@@ -462,6 +462,7 @@ static const struct {
       offsetof(CompareProtocol, space_version) },
     { "dataset", LIKE_TEXT, offsetof(CompareProtocol, dataset) },
     { "reward kind", LIKE_KIND, offsetof(CompareProtocol, reward_kind) },
+    { "reward metric", LIKE_TEXT, offsetof(CompareProtocol, reward_metric) },
     { "F", LIKE_INT, offsetof(CompareProtocol, F) },
     { "N", LIKE_INT, offsetof(CompareProtocol, N) },
     { "epochs", LIKE_INT, offsetof(CompareProtocol, epochs) },

@@ -134,6 +134,7 @@ typedef struct {
     int bn_recalibrate;      /* batch-norm recalibration, 0/1 */
     const char *reward_kind; /* "standalone", "shared", ...; NULL or "" =
                                 standalone */
+    const char *reward_metric; /* "accuracy" or a zero-cost score */
 } CompareProtocol;
 
 /* One field in which two searches differ, as text. */

@@ -20,6 +20,7 @@ void compare_protocol_of(const StoreSearch *s, CompareProtocol *p)
     p->lr = s->lr;
     p->bn_recalibrate = s->bn_recalibrate;
     p->reward_kind = s->reward_kind;
+    p->reward_metric = s->reward_metric[0] ? s->reward_metric : "accuracy";
 }
 
 size_t compare_like_text(const StoreSearch *s, size_t n, char *why,

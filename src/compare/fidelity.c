@@ -101,7 +101,7 @@ static void fmt_score(char *buf, size_t n, const char *kind, double v)
         snprintf(buf, n, "%s", v < 0 ? "-inf" : "inf");
     else if (strcmp(kind, "val_acc") == 0)
         snprintf(buf, n, "%.4f", v);
-    else if (strcmp(kind, "naswot") == 0)
+    else if (strcmp(kind, "naswot") == 0 || strcmp(kind, "synflow") == 0)
         snprintf(buf, n, "%.2f", v);
     else
         snprintf(buf, n, "%.0f", v);

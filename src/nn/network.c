@@ -264,10 +264,17 @@ Tensor *net_dwconv(Net *net, Tensor *x, int k, int stride, int relu)
     return net_add_layer(net, layer_dwconv_new(&s, relu, x, w, y), y, &x, 1);
 }
 
+void net_skip_bn(Net *net)
+{
+    net->skip_bn = 1;
+}
+
 Tensor *net_bn(Net *net, Tensor *x)
 {
     if (!x || net->failed)
         return NULL;
+    if (net->skip_bn)
+        return x;
     Tensor *gamma = net_param(net, x->c, TENSOR_INIT_ONE, 0);
     Tensor *beta = net_param(net, x->c, TENSOR_INIT_ZERO, 0);
     Tensor *mean = net_state(net, x->c, TENSOR_INIT_ZERO);

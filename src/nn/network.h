@@ -42,6 +42,9 @@ Tensor *net_conv(Net *net, Tensor *x, int cout, int kh, int kw, int sh,
 /* depthwise k x k, padding k/2, stride 1 or 2 (others fail the network) */
 Tensor *net_dwconv(Net *net, Tensor *x, int k, int stride, int relu);
 Tensor *net_bn(Net *net, Tensor *x);
+/* net_skip_bn - from now on net_bn makes no layer and returns its input
+ * (batch norm as the identity, for synflow: zerocost.h). */
+void net_skip_bn(Net *net);
 /* k x k pooling, padding k/2, stride 1 or 2 (others fail the network);
  * max or average (padding not counted) */
 Tensor *net_pool(Net *net, Tensor *x, int max, int k, int stride);

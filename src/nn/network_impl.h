@@ -43,6 +43,7 @@ struct Net {
     int nunread;
     size_t nact_g;
     NvStatus failed;
+    int skip_bn; /* net_skip_bn: net_bn returns its input */
     char failmsg[NV_ERROR_MAX];
     /* arenas (after net_finish) */
     float *act, *act_g, *par, *par_g, *par_m, *state;

@@ -10,6 +10,7 @@
 #include "space/genotype.h"
 #include "base/jsonw.h"
 #include "base/text.h"
+#include "train/reward_metric.h"
 #include "report/report.h"
 #include "compare/rankcorr.h"
 
@@ -88,6 +89,12 @@ void report_search_json(FILE *f, const StoreSearch *s)
             s->threads, s->retrain_duplicates ? "true" : "false",
             s->bn_recalibrate ? "true" : "false");
     json_string(f, s->reward_kind[0] ? s->reward_kind : "standalone");
+    fputs(",\"reward_metric\":", f);
+    json_string(f, s->reward_metric[0] ? s->reward_metric : "accuracy");
+    fputs(",\"reward_label\":", f);
+    json_string(f, reward_metric_is_accuracy(s->reward_metric)
+                       ? NULL
+                       : reward_metric_label(s->reward_metric));
     fprintf(f, ",\"ws_steps\":%d,\"ws_samples\":%d,\"ws_panel\":%d,"
                "\"pid\":%lld,\"host\":",
             s->ws_steps, s->ws_samples, s->ws_panel, (long long)s->pid);
@@ -120,7 +127,7 @@ void report_searches_csv(FILE *f, const StoreSearch *rows, size_t n)
     fputs("id,name,strategy,seed,budget,samples_done,best_reward,best_idx,"
           "status,dataset,F,N,epochs,train_size,val_size,batch,lr,threads,"
           "bn_recalibrate,workers,samples_per_hour,created,finished,"
-          "version,reward_kind\n", f);
+          "version,reward_kind,reward_metric\n", f);
     for (size_t i = 0; i < n; i++) {
         const StoreSearch *s = &rows[i];
         char c[40], e[40];
@@ -146,6 +153,8 @@ void report_searches_csv(FILE *f, const StoreSearch *rows, size_t n)
         csv_field(f, s->version);
         fputc(',', f);
         csv_field(f, s->reward_kind[0] ? s->reward_kind : "standalone");
+        fputc(',', f);
+        csv_field(f, s->reward_metric[0] ? s->reward_metric : "accuracy");
         fputc('\n', f);
     }
 }
@@ -175,8 +184,11 @@ void report_searches_table(FILE *f, const StoreSearch *rows, size_t n)
         const StoreSearch *s = &rows[i];
         char done[32], best[16], c[40], rate[32];
         snprintf(done, sizeof done, "%d/%d", s->samples_done, s->budget);
+        const int zc = !reward_metric_is_accuracy(s->reward_metric);
         if (isnan(s->best_reward))
             snprintf(best, sizeof best, "-");
+        else if (zc)
+            snprintf(best, sizeof best, "%.5g*", s->best_reward);
         else
             snprintf(best, sizeof best, "%.4f", s->best_reward);
         report_time(s->created, c, sizeof c);
@@ -187,6 +199,11 @@ void report_searches_table(FILE *f, const StoreSearch *rows, size_t n)
                 (unsigned long long)s->seed, done, best,
                 store_search_status_name(s->status), s->workers, rate, c);
     }
+    for (size_t i = 0; i < n; i++)
+        if (!reward_metric_is_accuracy(rows[i].reward_metric))
+            fprintf(f, "* %s: %s\n",
+                    text_clean(rows[i].name, name, sizeof name),
+                    reward_metric_label(rows[i].reward_metric));
 }
 
 void report_search_table(FILE *f, const StoreSearch *s)
@@ -206,10 +223,16 @@ void report_search_table(FILE *f, const StoreSearch *s)
     text_put(f, s->message);
     fputc('\n', f);
     fprintf(f, "samples     %d done", s->samples_done);
-    if (!isnan(s->best_reward))
+    if (!isnan(s->best_reward) && reward_metric_is_accuracy(s->reward_metric))
         fprintf(f, ", best reward %.4f (sample %d)", s->best_reward,
                 s->best_idx);
+    else if (!isnan(s->best_reward))
+        fprintf(f, ", best %.6g (sample %d; %s)", s->best_reward,
+                s->best_idx, reward_metric_label(s->reward_metric));
     fputc('\n', f);
+    if (!reward_metric_is_accuracy(s->reward_metric))
+        fprintf(f, "reward      %s: a score at initialisation, no child "
+                   "trained\n", reward_metric_label(s->reward_metric));
     fputs("dataset     ", f);
     text_put(f, s->dataset);
     fprintf(f, "  train %lld  validation %lld\n", (long long)s->train_size,
@@ -309,10 +332,14 @@ void report_sample_json(FILE *f, const StoreSample *x, const StoreDecision *dec,
 }
 
 void report_samples_csv(FILE *f, const StoreSample *rows, size_t n,
-                        int with_genotype, int header)
+                        int with_genotype, int header, const char *metric)
 {
     if (header) {
-        fputs("idx,status,reward,train_loss,params,mult_adds,seconds,"
+        if (reward_metric_is_accuracy(metric))
+            fputs("idx,status,reward,", f);
+        else
+            fprintf(f, "idx,status,reward_%s,", metric);
+        fputs("train_loss,params,mult_adds,seconds,"
               "duplicate_of,log_prob,entropy,hash", f);
         fputs(with_genotype ? ",genotype\n" : "\n", f);
     }
@@ -578,7 +605,10 @@ void report_picture_title(char *buf, size_t n, const StoreSearch *s,
         return;
     const char *kind = strcmp(s->reward_kind, "shared") == 0
                            ? "shared-weight reward" : "reward";
-    if (!isnan(x->reward))
+    if (!isnan(x->reward) && !reward_metric_is_accuracy(s->reward_metric))
+        k += snprintf(buf + k, n - (size_t)k, ": %s %.6g",
+                      reward_metric_label(s->reward_metric), x->reward);
+    else if (!isnan(x->reward))
         k += snprintf(buf + k, n - (size_t)k, ": %s %.4f", kind, x->reward);
     else
         k += snprintf(buf + k, n - (size_t)k, ": %s",

@@ -32,9 +32,12 @@ void report_sample_json(FILE *f, const StoreSample *x, const StoreDecision *dec,
                         int n_dec);
 
 /* report_samples_csv - one CSV row per sample, after the header line when
- * header is set; with_genotype adds the canonical genotype column. */
+ * header is set; with_genotype adds the canonical genotype column.  The
+ * reward column is "reward" for an accuracy, and "reward_METRIC" when
+ * metric (the search's reward_metric; NULL or "" for accuracy) is a
+ * zero-cost score, so that it is not read as an accuracy. */
 void report_samples_csv(FILE *f, const StoreSample *rows, size_t n,
-                        int with_genotype, int header);
+                        int with_genotype, int header, const char *metric);
 
 /* report_samples_table - ranked samples (rank, idx, status, reward,
  * params, seconds, hash). */

@@ -13,6 +13,7 @@
 #include "base/jsonw.h"
 #include "search/search_env.h"
 #include "search/search_loop.h"
+#include "train/reward_metric.h"
 
 SearchConfig search_config_default(StrategyKind kind, uint64_t seed)
 {
@@ -81,6 +82,9 @@ static NvStatus config_from_row(Store *st, const StoreSearch *row,
         c->ws_samples = row->ws_samples;
         c->ws_panel = row->ws_panel;
     }
+    /* "accuracy" for a search made before schema 10 */
+    snprintf(c->reward, sizeof c->reward, "%.15s",
+             row->reward_metric[0] ? row->reward_metric : "accuracy");
     if ((r = store_search_params(st, row->id, apply_param, &c->strategy, err)))
         nv_error_prefix(err, "search '%s': stored strategy settings",
                         row->name);
@@ -116,7 +120,7 @@ static NvStatus settings_json(const SearchConfig *c, char *buf, size_t n,
                "\"bn_recalibrate\":%s,\"recal_images\":%d,"
                "\"weight_sharing\":%s,\"ws_steps\":%d,\"ws_samples\":%d,"
                "\"ws_panel\":%d,\"streams\":\"%s\",\"space_version\":%d,"
-               "\"strategy_params\":%s}",
+               "\"reward\":\"%s\",\"strategy_params\":%s}",
             c->train.threads, c->retrain_duplicates ? "true" : "false",
             c->train.bn_recalibrate ? "true" : "false",
             c->train.recal_images, c->weight_sharing ? "true" : "false",
@@ -124,7 +128,7 @@ static NvStatus settings_json(const SearchConfig *c, char *buf, size_t n,
             c->weight_sharing ? c->ws_samples : 0,
             c->weight_sharing ? c->ws_panel : 0,
             strategy_streams_name(c->strategy.streams), GENO_SPACE_VERSION,
-            strat);
+            c->reward[0] ? c->reward : "accuracy", strat);
     fclose(f);
     if (len >= n) {
         free(text);
@@ -160,8 +164,13 @@ static NvStatus load_data(const SearchConfig *c, SearchResources *res,
     NvStatus st;
     if ((st = dataset_load(c->dataset, DATASET_TRAIN, &full, err)))
         return st;
+    /* a zero-cost search draws its train subset as `nasview fidelity
+     * --seed S` does (reward_metric.h) */
     st = dataset_split(full, c->train_size, c->val_size,
-                       search_split_seed(c), &res->train, &res->val, err);
+                       reward_metric_is_accuracy(c->reward)
+                           ? search_split_seed(c)
+                           : c->strategy.seed,
+                       &res->train, &res->val, err);
     dataset_free(full);
     return st;
 }
@@ -253,6 +262,8 @@ NvStatus search_run(Store *st, const SearchConfig *cfg,
     snprintf(row.streams, sizeof row.streams, "%s",
              strategy_streams_name(c->strategy.streams));
     row.space_version = GENO_SPACE_VERSION;
+    snprintf(row.reward_metric, sizeof row.reward_metric, "%.15s",
+             c->reward[0] ? c->reward : "accuracy");
     if ((r = settings_json(c, row.settings, sizeof row.settings, err)) ||
         (r = store_search_create(st, &row, &id, err)))
         goto out;

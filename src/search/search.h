@@ -41,6 +41,11 @@ typedef struct {
      * architectures by shared-weight reward and ws_panel others drawn at
      * random are trained stand-alone (the fidelity panel). */
     int ws_panel;
+    /* What a reward measures (train/reward_metric.h): "" or "accuracy"
+     * (each child trained), or a zero-cost score ("naswot", "synflow",
+     * "params", "mult_adds") computed in this process instead of training
+     * any child; stored with the search, kept by a resume. */
+    char reward[16];
 } SearchConfig;
 
 typedef struct {

@@ -79,6 +79,7 @@
 #include "space/genotype.h"
 #include "search/evaluator_mpi.h"
 #include "search/search_loop.h"
+#include "train/reward_metric.h"
 
 /* How often a training child's progress is written (seconds). */
 #define SEARCH_PROGRESS_PERIOD 1.0
@@ -279,7 +280,15 @@ static void item_done(Loop *l, Item *it)
     it->state = ITEM_DONE;
     it->reward = isnan(it->sm.reward) ? 0.0 : it->sm.reward;
     l->done_this_run++;
-    if (l->hooks->human)
+    if (l->hooks->human && !reward_metric_is_accuracy(l->c->reward))
+        search_human_line(l, "sample %d (%d of %d)  %-9s %s %.6g  "
+                      "params %lld  %.3f s\n",
+                   it->sm.idx, it->sm.idx + 1, l->c->budget,
+                   store_sample_status_name(it->sm.status),
+                   reward_metric_label(l->c->reward), it->reward,
+                   (long long)it->sm.params,
+                   isnan(it->sm.seconds) ? 0.0 : it->sm.seconds);
+    else if (l->hooks->human)
         search_human_line(l, "sample %d (%d of %d)  %-9s reward %.4f  "
                       "params %lld  %.1f s\n",
                    it->sm.idx, it->sm.idx + 1, l->c->budget,
@@ -312,11 +321,44 @@ static NvStatus finish_duplicate(Loop *l, Item *it, const StoreSample *prev,
     return NV_OK;
 }
 
-/* submit - hand item it to the evaluator with the child's own seed. */
+/* zero_cost_item - a zero-cost search: score item it here, at once, with
+ * the search's seed (reward_metric.h), and store it as any sample (a
+ * score that is not finite is stored as diverged, reward 0). */
+static NvStatus zero_cost_item(Loop *l, Item *it, NvError *err)
+{
+    NvStatus r;
+    double t0 = clock_now_s(), score = NAN;
+    if ((r = store_sample_start(l->st, l->id, &it->sm, it->dec, err)))
+        return r;
+    it->started = 1;
+    if ((r = reward_metric_score(l->c->reward, &it->canon, &l->c->train,
+                                 l->train, l->c->strategy.seed, &score,
+                                 &it->sm.params, &it->sm.mult_adds, err))) {
+        NvError ignored;
+        store_sample_abort(l->st, l->id, it->sm.idx, SAMPLE_FAILED, err->msg,
+                           &ignored);
+        return r;
+    }
+    it->sm.status = isfinite(score) ? SAMPLE_DONE : SAMPLE_DIVERGED;
+    it->sm.reward = isfinite(score) ? score : 0.0;
+    it->sm.seconds = clock_now_s() - t0;
+    if (!isfinite(score))
+        snprintf(it->sm.message, sizeof it->sm.message,
+                 "%s score is not finite", l->c->reward);
+    if ((r = store_sample_finish(l->st, l->id, &it->sm, NULL, 0, err)))
+        return r;
+    item_done(l, it);
+    return NV_OK;
+}
+
+/* submit - hand item it to the evaluator with the child's own seed (a
+ * zero-cost search scores it here instead). */
 static NvStatus submit(Loop *l, Evaluator *ev, Item *it, NvError *err)
 {
     EvalJob job;
     Rng r;
+    if (!reward_metric_is_accuracy(l->c->reward))
+        return zero_cost_item(l, it, err);
     memset(&job, 0, sizeof job);
     job.idx = it->sm.idx;
     job.genotype = it->canon;
@@ -512,6 +554,38 @@ static NvStatus shared_item(Loop *l, SearchResources *res, int i,
     return NV_OK;
 }
 
+/* rank_rewards - a zero-cost search: each item of the batch, in order,
+ * observes the rank of its score among those of every earlier sample
+ * (reward_metric_rank; those before the batch read back from the file). */
+static NvStatus rank_rewards(Loop *l, NvError *err)
+{
+    StoreSample *old = NULL;
+    size_t nold = 0, nh = 0;
+    NvStatus r;
+    if ((r = store_samples(l->st, l->id, NULL, &old, &nold, err)))
+        return r;
+    double *h = malloc(sizeof(double) * (nold + (size_t)l->n + 1));
+    if (!h) {
+        free(old);
+        return nv_error_set(err, NV_ERR_NOMEM, "out of memory ranking "
+                                               "rewards");
+    }
+    for (size_t i = 0; i < nold; i++)
+        if (old[i].idx < l->start && store_sample_has_reward(old[i].status) &&
+            isfinite(old[i].reward))
+            h[nh++] = old[i].reward;
+    for (int i = 0; i < l->n; i++) {
+        Item *it = &l->items[i];
+        double x = it->sm.reward;
+        it->reward = reward_metric_rank(h, nh, x);
+        if (store_sample_has_reward(it->sm.status) && isfinite(x))
+            h[nh++] = x;
+    }
+    free(h);
+    free(old);
+    return NV_OK;
+}
+
 /* run_batch - samples l->start .. l->start+n-1, from proposal to the
  * snapshot after observing them (see the comment at the top). */
 static NvStatus run_batch(Loop *l, SearchResources *res, NvError *err)
@@ -563,6 +637,9 @@ static NvStatus run_batch(Loop *l, SearchResources *res, NvError *err)
         if ((r = take_result(l, res->ev, &er, err)))
             return r;
     }
+    if (!reward_metric_is_accuracy(l->c->reward) &&
+        (r = rank_rewards(l, err)))
+        return r;
     for (int i = 0; i < l->n; i++)
         if ((r = strategy_observe(res->strat, &l->items[i].p,
                                   l->items[i].reward, err)))
@@ -616,6 +693,7 @@ NvStatus search_loop(Store *st, int64_t id, int from, const SearchConfig *c,
     l.id = id;
     l.t0 = clock_now_s();
     l.start = from;
+    l.train = res->train;
     if ((r = store_search_get(st, id, &l.row, err)) == NV_OK &&
         !c->weight_sharing &&
         (r = make_evaluator(&l, res, err)) == NV_OK)

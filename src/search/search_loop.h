@@ -50,6 +50,7 @@ typedef struct {
     double t0;            /* monotonic start of this run */
     int done_this_run;    /* samples finished since start (for the ETA) */
     int write_failed;     /* a progress write failed (reported once) */
+    const Dataset *train; /* the train subset (zero-cost rewards read it) */
 } Loop;
 
 /* search_loop - run search id of st in batches from sample `from` (a batch

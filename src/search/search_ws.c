@@ -11,10 +11,19 @@
 #include "base/clock.h"
 #include "base/text.h"
 #include "space/genotype.h"
+#include "train/reward_metric.h"
 #include "search/search_loop.h"
 
 NvStatus search_config_check(const SearchConfig *c, NvError *err)
 {
+    if (c->reward[0] && !reward_metric_valid(c->reward))
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "--reward is accuracy, naswot, synflow, params "
+                            "or mult_adds, not '%s'", c->reward);
+    if (c->weight_sharing && !reward_metric_is_accuracy(c->reward))
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "--reward %s trains no child: it does not go "
+                            "with --weight-sharing", c->reward);
     if (!c->weight_sharing)
         return NV_OK;
     if (!strategy_can_sample(c->strategy.kind))

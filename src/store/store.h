@@ -146,6 +146,12 @@ typedef struct {
                                        searches before schema 9 say so */
     int space_version;              /* GENO_SPACE_VERSION it sampled
                                        from; 0 is written as 1 */
+    char reward_metric[16];         /* what a reward measures: "accuracy"
+                                       or a zero-cost score, "naswot",
+                                       "synflow", "params", "mult_adds"
+                                       (reward_metric.h); "" is written as
+                                       "accuracy"; "accuracy" for searches
+                                       made before schema 10 */
     char settings[STORE_SETTINGS_MAX]; /* JSON object, every setting */
     /* filled when read */
     SearchStatus status;            /* SEARCH_STALE computed for readers */

@@ -36,7 +36,8 @@ typedef struct {
 typedef struct {
     int idx;
     char name[STORE_LEVEL_NAME_MAX];
-    char score[16];             /* "val_acc", "params", "mult_adds", "naswot" */
+    char score[16];             /* "val_acc", "params", "mult_adds", "naswot",
+                                   "synflow" */
     char spec[STORE_TEXT_MAX];  /* every setting, "dataset=D,train=N,..." */
 } StorePanelLevel;
 

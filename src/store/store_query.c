@@ -19,7 +19,8 @@
     "val_size, batch, lr, threads, retrain_duplicates, settings, status, "    \
     "pid, host, created, updated, finished, version, message, samples_done, " \
     "best_reward, best_idx, bn_recalibrate, workers, " SEARCH_RATE ", "   \
-    "reward_kind, ws_steps, ws_samples, ws_panel, streams, space_version"
+    "reward_kind, ws_steps, ws_samples, ws_panel, streams, space_version, " \
+    "reward_metric"
 
 /* Samples per hour over the last STORE_RATE_WINDOW samples that finished
  * (trained, failed or reused; not interrupted): how many, over the time
@@ -82,6 +83,7 @@ static void read_search(const Store *s, sqlite3_stmt *st, StoreSearch *o)
     o->ws_panel = store_col_bounded(st, 33, 0, STORE_MAX_SAMPLES, 0);
     store_col_text(st, 34, o->streams, sizeof o->streams);
     o->space_version = store_col_bounded(st, 35, 0, 1 << 30, 1);
+    store_col_text(st, 36, o->reward_metric, sizeof o->reward_metric);
     /* Invariant 5: a vanished process makes a running search stale. */
     if ((o->status == SEARCH_RUNNING || o->status == SEARCH_PAUSED) &&
         strcmp(o->host, s->host) == 0 && !proc_alive(o->pid)) {

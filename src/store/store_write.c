@@ -58,10 +58,10 @@ NvStatus store_search_create(Store *s, const StoreSearch *in, int64_t *id,
                      "threads, retrain_duplicates, settings, status, pid, "
                      "host, created, updated, version, bn_recalibrate, "
                      "reward_kind, ws_steps, ws_samples, ws_panel, streams, "
-                     "space_version) "
+                     "space_version, reward_metric) "
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
                      "?12, ?13, ?14, ?15, 'running', ?16, ?17, ?18, ?18, ?19, "
-                     "?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+                     "?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
                      &st, err)))
         return store_rollback(s, r);
     sqlite3_bind_text(st, 1, in->name, -1, SQLITE_STATIC);
@@ -94,6 +94,9 @@ NvStatus store_search_create(Store *s, const StoreSearch *in, int64_t *id,
     sqlite3_bind_text(st, 25, in->streams[0] ? in->streams : "common", -1,
                       SQLITE_STATIC);
     sqlite3_bind_int(st, 26, in->space_version > 0 ? in->space_version : 1);
+    sqlite3_bind_text(st, 27, in->reward_metric[0] ? in->reward_metric
+                                                   : "accuracy",
+                      -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc == SQLITE_CONSTRAINT_UNIQUE)

@@ -196,10 +196,21 @@ static void child_cell(Net *net, const Genotype *g, int kind, int pos,
     }
 }
 
+/* child_build_all's drop_path carries this bit for child_build_no_bn */
+#define CHILD_NO_BN 2
+
 static NvStatus child_build_all(const Genotype *g, const ChildShape *sh,
                                 int max_batch, int drop_path, NetLendFn lend,
                                 void *lend_ctx, Net **out, Tensor **input,
                                 Tensor **logits, Tensor **aux, NvError *err);
+
+NvStatus child_build_no_bn(const Genotype *g, const ChildShape *sh,
+                           int max_batch, Net **out, Tensor **input,
+                           Tensor **logits, NvError *err)
+{
+    return child_build_all(g, sh, max_batch, CHILD_NO_BN, NULL, NULL, out,
+                           input, logits, NULL, err);
+}
 
 NvStatus child_build(const Genotype *g, const ChildShape *sh, int max_batch,
                      Net **out, Tensor **input, Tensor **logits, NvError *err)
@@ -285,6 +296,9 @@ static NvStatus child_build_all(const Genotype *g, const ChildShape *sh,
     Net *net = net_new(max_batch);
     if (!net)
         return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
+    if (drop_path & CHILD_NO_BN)
+        net_skip_bn(net);
+    drop_path &= 1;
     if (lend)
         net_borrow_params(net, lend, lend_ctx);
     net_param_scope(net, child_scope(SCOPE_STEM, 0, 0, 0, 0, sh->c));

@@ -51,6 +51,13 @@ NvStatus child_build_aux(const Genotype *g, const ChildShape *shape,
                          Tensor **input, Tensor **logits, Tensor **aux,
                          NvError *err);
 
+/* child_build_no_bn - child_build with every batch-norm layer left out
+ * (each is the identity: network.h, net_skip_bn), as synflow scores a
+ * network (zerocost.h).  Same returns. */
+NvStatus child_build_no_bn(const Genotype *g, const ChildShape *shape,
+                           int max_batch, Net **out, Tensor **input,
+                           Tensor **logits, NvError *err);
+
 /* child_build_shared - child_build, but every parameter is borrowed from
  * lend(lend_ctx, ...) (network.h): the op applied to input j of block b of
  * the cell at position p (0-based, stem side first) on C_in channels, the

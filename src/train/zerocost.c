@@ -148,3 +148,90 @@ done:
     net_free(net);
     return st;
 }
+
+/* synflow_pass - forward one image of value s everywhere; with t > 0 also
+ * backward from an output gradient of t everywhere.  Returns the sum of
+ * the outputs (double). */
+static double synflow_pass(Net *net, Tensor *in, Tensor *out, float s,
+                           float t)
+{
+    const size_t k = (size_t)in->c * in->h * in->w;
+    for (size_t i = 0; i < k; i++)
+        in->x[i] = s;
+    net_forward(net, 1, 1);
+    const size_t m = (size_t)out->c * out->h * out->w;
+    double r = 0.0;
+    for (size_t i = 0; i < m; i++)
+        r += out->x[i];
+    if (t > 0.0f) {
+        net_zero_grad(net);
+        for (size_t i = 0; i < m; i++)
+            out->g[i] = t;
+        net_backward(net, 1);
+    }
+    return r;
+}
+
+NvStatus zc_synflow_net(Net *net, Tensor *in, Tensor *out, double *score,
+                        NvError *err)
+{
+    float *w, *g, *m;
+    net_params(net, &w, &g, &m);
+    const size_t np = (size_t)net_param_count(net);
+    if (!w)
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "synflow needs a network that owns its weights");
+    for (size_t i = 0; i < np; i++)
+        w[i] = fabsf(w[i]);
+    /* first pass at input 1; if R overflows, again at 2^-100 */
+    int j = 0;
+    double r = synflow_pass(net, in, out, 1.0f, 0.0f);
+    if (!isfinite(r)) {
+        j = 100;
+        r = synflow_pass(net, in, out, ldexpf(1.0f, -j), 0.0f);
+    }
+    if (!isfinite(r) || !(r > 0.0))
+        return nv_error_set(err, NV_ERR_RUNTIME,
+                            "synflow: the sum of the outputs (%g at input "
+                            "2^-%d) is beyond float's range", r, j);
+    const double log2r = log2(r) + j; /* log2 R at input 1 */
+    int k;
+    if (j == 0) {
+        /* activations fit: gradients run from t up to about t R */
+        k = (int)floor(log2r);
+        k = k < 0 ? 0 : k > 120 ? 120 : k;
+    } else {
+        /* split R between the input's scale and the gradient's */
+        j = (int)ceil(log2r / 2.0);
+        k = (int)ceil(log2r / 2.0);
+        if (j > 125 || k > 125)
+            return nv_error_set(err, NV_ERR_RUNTIME,
+                                "synflow: R = 2^%.0f is beyond what a scaled "
+                                "float pass holds", log2r);
+    }
+    r = synflow_pass(net, in, out, ldexpf(1.0f, -j), ldexpf(1.0f, -k));
+    double sum = 0.0;
+    for (size_t i = 0; i < np; i++)
+        sum += fabs((double)w[i] * (double)g[i]);
+    if (!isfinite(sum) || !(sum > 0.0))
+        return nv_error_set(err, NV_ERR_RUNTIME,
+                            "synflow: the scaled score %g is beyond float's "
+                            "range", sum);
+    *score = log(sum) + (double)(j + k) * M_LN2;
+    return NV_OK;
+}
+
+NvStatus zc_synflow(const Genotype *g, int F, int N, int c, int h, int w,
+                    int classes, uint64_t seed, double *score, NvError *err)
+{
+    ChildShape sh = { F, N, c, h, w, classes };
+    Net *net = NULL;
+    Tensor *in, *out;
+    NvStatus st = child_build_no_bn(g, &sh, 1, &net, &in, &out, err);
+    if (st != NV_OK)
+        return st;
+    if ((st = net_finish(net, seed, err)) == NV_OK)
+        st = zc_synflow_net(net, in, out, score, err);
+    net_free(net);
+    return st;
+}

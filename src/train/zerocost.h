@@ -18,6 +18,7 @@
 
 #include "data/dataset.h"
 #include "space/genotype.h"
+#include "nn/network.h"
 #include "base/nv_error.h"
 
 /* zc_kernel_add - add the agreement counts of one ReLU input to K:
@@ -41,5 +42,42 @@ double zc_logdet(double *a, int n);
  * shapes or a batch below 2, NV_ERR_NOMEM. */
 NvStatus zc_naswot(const Genotype *g, int F, int N, const Dataset *train,
                    int batch, uint64_t seed, double *score, NvError *err);
+
+/* Synflow (Tanaka, Kunin, Yamins, Ganguli, "Pruning neural networks
+ * without any data by iteratively conserving synaptic flow", NeurIPS
+ * 2020), as zero-cost proxies score architectures (Abdelfattah et al.,
+ * ICLR 2021): every weight w is replaced by |w|, batch norm is the
+ * identity, the input is one image of all ones, R is the sum of the
+ * outputs, and the score is the sum over every parameter of |w dR/dw|.
+ * With positive weights every ReLU passes everything, so R is the sum
+ * over all input-to-output paths of the product of their weights: it
+ * grows geometrically with depth and overflows float (and, for big
+ * children, would reach 1e60 and more).  So the score is returned as its
+ * natural logarithm, and the pass is run scaled: the output's gradient is
+ * 2^-k instead of 1 (backward is linear in it), and when R itself
+ * overflows float the input is 2^-j instead of 1 (every dR/dw of a
+ * weight is linear in it when no bias comes before the last layer, as in
+ * a child), with k and j chosen from a first forward pass so that
+ * activations and gradients stay within float's range; the products are
+ * summed in double and the scales added back in log space.  The last
+ * layer's bias terms do not scale with the input, so with j > 0 (only
+ * when R > 2^127) they count 2^j too much: |b| 2^(log2 R / 2) against a
+ * score of at least R, below double's precision of the result. */
+
+/* zc_synflow_net - ln(synflow) of a finished network with one input
+ * tensor in and one output out, whose batch-norm layers have been left
+ * out (net_skip_bn) and whose parameters it owns.  Overwrites its
+ * parameters with their absolute values and its gradients.  Fails with
+ * NV_ERR_RUNTIME when R is beyond what a scaled float pass can hold
+ * (2^240 or so) or is zero. */
+NvStatus zc_synflow_net(Net *net, Tensor *in, Tensor *out, double *score,
+                        NvError *err);
+
+/* zc_synflow - ln(synflow) of g's child network (F filters, N cells per
+ * stack) on images of c x h x w with the given classes, its weights
+ * initialised from seed and batch norm left out.  Errors of child_build
+ * and zc_synflow_net. */
+NvStatus zc_synflow(const Genotype *g, int F, int N, int c, int h, int w,
+                    int classes, uint64_t seed, double *score, NvError *err);
 
 #endif
