@@ -114,7 +114,7 @@ static void test_plot(void)
     for (int i = 0; i < 40; i++)
         reward_series_push(&s, 0.2 + 0.015 * i + (i % 3) * 0.05);
     UiGrid *g = ui_grid_new(60, 12);
-    PlotOptions o = { PLOT_BRAILLE, 0, s.n, -1, "acc", "samples", 0, 0 };
+    PlotOptions o = { PLOT_BRAILLE, 0, s.n, -1, "acc", "samples", 0, 0, NULL, 0, 0 };
     plot_draw(g, 0, 0, 60, 12, &s, &o);
     char *txt = ui_grid_to_utf8(g);
     CHECK(strstr(txt, "samples") != NULL, "x unit shown:\n%s", txt);
@@ -161,7 +161,7 @@ static void test_plot(void)
     RewardSeries empty;
     reward_series_init(&empty, 5);
     g = ui_grid_new(40, 8);
-    PlotOptions e = { PLOT_BRAILLE, 0, 0, -1, "acc", "samples", 0, 0 };
+    PlotOptions e = { PLOT_BRAILLE, 0, 0, -1, "acc", "samples", 0, 0, NULL, 0, 0 };
     plot_draw(g, 0, 0, 40, 8, &empty, &e);
     txt = ui_grid_to_utf8(g);
     CHECK(strstr(txt, "no samples yet") != NULL, "empty plot says so:\n%s", txt);

@@ -1,0 +1,67 @@
+#!/bin/sh
+# tui_live.sh - the live view of finished searches (real `nasview search`
+# runs on a tiny synthetic dataset): the selected sample is marked on the
+# reward plot with its value, b jumps to the best sample, a lone sample is
+# shown with its value, the marker is a character of its own (NO_COLOR and
+# ASCII read the same), pause and stop are not offered on a finished
+# search, seconds per child are shown, and the sample screen's loss plot
+# counts batches.
+. "${SRCDIR:-.}/tests/lib.sh"
+. "${SRCDIR:-.}/tests/tui_lib.sh"
+
+DB="$TMP/nasview.db"
+DS="$TMP/ds"
+python3 "$SRCDIR/tests/mkdataset.py" "$DS" --train 300 --test 20 --size 8 \
+    --classes 4 --seed 2 || fail "mkdataset"
+for spec in "4 three" "1 lone"; do
+    set -- $spec
+    "$NASVIEW" search --db "$DB" --strategy random --budget "$1" --seed 3 \
+        --dataset "$DS" --F 2 --train-size 128 --val-size 64 --batch 16 \
+        --workers 1 --name "$2" >/dev/null 2>&1 || fail "search $2"
+done
+q() { sqlite3 "$DB" "$1"; }
+val() { # val NAME IDX: the reward as the plot prints it (never empty)
+    q "SELECT printf('%.4f', reward) FROM samples JOIN searches ON searches.id = samples.search_id
+       WHERE name = '$1' AND idx = $2" | grep . || echo "no-reward-$1-$2"
+}
+best=$(q "SELECT best_idx FROM searches WHERE name = 'three'")
+
+tui_start --db "$DB"
+tui_wait "three" "list"
+tui_keys /
+tui_keys -l three
+tui_keys Enter Enter
+tui_wait "three  random  sample 4 of 4" "live view of a finished search"
+tui_wait "#3 $(val three 3)" "the newest sample marked with its value"
+tui_wait "s/child" "seconds per child"
+case "$(tui_screen)" in *"p pause"*|*"x stop"*)
+    fail "pause/stop offered on a finished search: $(tui_screen)" ;; esac
+tui_wait "b best" "hint offers the best sample"
+tui_keys '['
+tui_wait "#2 $(val three 2)" "[ moves the mark to the previous sample"
+tui_keys b
+tui_wait "#$best $(val three "$best")" "b jumps to the best sample"
+tui_wait "sample #$best " "the status line shows the best sample"
+tui_wait "◆" "the marker is a character of its own"
+# The sample screen's loss plot is in batches, not "progress points".
+tui_keys Enter
+tui_wait "Training loss" "sample screen"
+tui_wait "batches trained" "loss plot x axis in batches"
+tui_keys q q
+tui_wait "three" "back to the list"
+tui_keys q
+tui_wait "[exit 0]" "quit"
+
+# A single sample is shown with its value, also with NO_COLOR in ASCII.
+TUI_ENV="NO_COLOR=1 LANG=C LC_ALL=C" tui_start --db "$DB"
+tui_wait "lone" "list (ASCII)"
+tui_keys /
+tui_keys -l lone
+tui_keys Enter Enter
+tui_wait "lone  random  sample 1 of 1" "live view of one sample"
+tui_wait "#0 $(val lone 0)" "a lone sample's value on the plot"
+tui_screen | grep -q "|.*O" || fail "no ASCII marker on the plot: $(tui_screen)"
+tui_keys q q
+tui_wait "[exit 0]" "quit ASCII"
+
+finish
