@@ -24,12 +24,13 @@ tui_wait "Welcome to nasview." "greeting"
 tui_keys n
 tui_wait "New search" "form"
 # A tiny proxy (children of about 0.1 s) and a budget it never reaches:
-# the test stops the search itself.  Fields: strategy, budget, seed,
-# dataset, N, F, epochs, batch, train size, validation size, workers, name.
+# the test stops the search itself.  Fields of a random search: strategy,
+# budget, seed, dataset, N, F, epochs, batch, train size, validation size,
+# threads, workers, name.
 tui_keys Down C-u 2 0 0 0 Down Down C-u
 tui_keys -l "$DS"
 tui_keys Down Down C-u 2 Down Down C-u 1 6 Down C-u 1 2 8 Down C-u 6 4 Down C-u
-tui_keys 2 Down C-u
+tui_keys 1 Down C-u 2 Down C-u
 tui_keys -l "tui-test"
 tui_wait "tui-test_" "the form filled in"
 tui_keys Enter

@@ -24,6 +24,7 @@
 
 #include "cellpic.h"
 #include "cellview.h"
+#include "spawn.h"
 #include "widgets/progress.h"
 #include "screens.h"
 
@@ -57,6 +58,7 @@ typedef struct {
     int cell;              /* GENO_CELL_NORMAL or GENO_CELL_REDUCE */
     int dec_top;
     CellPics pics;
+    char warn[600];        /* warnings in the log of a search this UI started */
 } LiveScreen;
 
 static int sample_final(SampleStatus st)
@@ -157,6 +159,15 @@ static void poll_kids(LiveScreen *ls, Store *st)
         ls->nkids = 0;
 }
 
+/* read_warnings - what the search warned about in its log, when this UI
+ * started it (so the log is known); read until there is something. */
+static void read_warnings(LiveScreen *ls, App *a)
+{
+    if (!ls->warn[0] && ls->have_search && a->started_log[0] &&
+        !strcmp(ls->s.name, a->started_name))
+        spawn_log_warnings(a->started_log, ls->warn, sizeof ls->warn);
+}
+
 static int live_tick(Screen *scr, App *a)
 {
     LiveScreen *ls = (LiveScreen *)scr;
@@ -174,6 +185,7 @@ static int live_tick(Screen *scr, App *a)
     poll_samples(ls, st);
     poll_kids(ls, st);
     load_sample(ls, st, ls->sel >= 0 ? ls->sel : ls->latest);
+    read_warnings(ls, a);
     return 1;
 }
 
@@ -316,6 +328,11 @@ static void draw_status(LiveScreen *ls, App *a, UiGrid *g, int x, int y, int w)
         snprintf(line, sizeof line, "%s: %s", ui_search_state(&ls->s), ls->s.message);
         ui_grid_text(g, x, y, line, ls->s.status == SEARCH_FAILED ? UI_ROLE_BAD
                                                                   : UI_ROLE_NORMAL);
+        return;
+    }
+    if (ls->warn[0] && ls->sel < 0) { /* stepping back shows the sample */
+        snprintf(line, sizeof line, "warning (from the search's log): %s", ls->warn);
+        ui_grid_text_clip(g, x, y, x + w, line, UI_ROLE_WARN);
         return;
     }
     if (ls->shown < 0) {
@@ -542,6 +559,7 @@ Screen *scr_live_new(App *a, int64_t search_id)
             poll_samples(ls, st);
             poll_kids(ls, st);
             load_sample(ls, st, ls->latest);
+            read_warnings(ls, a);
         }
     }
     return &ls->base;
