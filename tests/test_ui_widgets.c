@@ -284,6 +284,37 @@ static void test_progress(void)
 static const TableColumn cols[] = { { "id", 4, 1 }, { "name", 10, 0 },
                                     { "reward", 8, 1 } };
 
+/* The last column scrolls sideways: text past its width comes into view,
+ * the title says from where, and scrolling stops at the longest text. */
+static void test_table_hscroll(void)
+{
+    static const TableColumn hc[] = { { "id", 4, 1 }, { "genotype", 0, 0 } };
+    Table t;
+    table_init(&t, hc, 2);
+    const char *text[2] = { "1", "abcdefghijklmnopqrstuvwxyz0123456789" };
+    double key[2] = { 1, NAN };
+    table_add_row(&t, 1, text, key, UI_ROLE_NORMAL);
+    table_update(&t);
+    UiGrid *g = ui_grid_new(20, 3);
+    table_draw(&t, g, 0, 0, 20, 3, 0);
+    char *txt = ui_grid_to_utf8(g);
+    CHECK(strstr(txt, "abcdef") && !strstr(txt, "789"), "start shown:\n%s", txt);
+    free(txt);
+    table_hscroll(&t, 100);
+    ui_grid_free(g);
+    g = ui_grid_new(20, 3);
+    table_draw(&t, g, 0, 0, 20, 3, 0);
+    txt = ui_grid_to_utf8(g);
+    CHECK(strstr(txt, "0123456789") != NULL, "end scrolled into view:\n%s", txt);
+    CHECK(strstr(txt, "(from") != NULL, "title says so:\n%s", txt);
+    CHECK(t.hscroll == 36 - 15, "stops at the end: %d", t.hscroll);
+    free(txt);
+    table_hscroll(&t, -1000);
+    CHECK(t.hscroll == 0, "back to the start");
+    ui_grid_free(g);
+    table_done(&t);
+}
+
 static void test_table(void)
 {
     Table t;
@@ -342,6 +373,7 @@ static void test_table(void)
     CHECK(table_current(&t)->id == keep, "cursor kept over new rows");
     CHECK(t.rows[t.view[0]].id == 9, "new best on top");
     table_done(&t);
+    test_table_hscroll();
 }
 
 static void test_grid(void)

@@ -64,4 +64,34 @@ tui_screen | grep -q "|.*O" || fail "no ASCII marker on the plot: $(tui_screen)"
 tui_keys q q
 tui_wait "[exit 0]" "quit ASCII"
 
+# The list filters as the user types; Esc clears the filter.
+tui_start --db "$DB"
+tui_wait "three" "list again"
+tui_keys /
+tui_keys -l lon
+tui_wait "Filter: lon_" "still typing"
+tui_wait "filter: lon (1 of 2)" "filtered before Enter"
+case "$(tui_screen)" in *three*) fail "typing did not filter: $(tui_screen)" ;; esac
+tui_keys Escape
+tui_wait "three" "Esc clears the filter"
+tui_wait_not "filter: lon" "no filter left"
+# The samples' genotype column scrolls sideways.
+tui_keys /
+tui_keys -l three
+tui_keys Enter Enter
+tui_wait "three  random" "live view"
+tui_keys s
+tui_wait "Samples of three" "samples"
+tail=$(q "SELECT substr(genotype, length(genotype) - 11) FROM samples
+          WHERE idx = 0 AND search_id = (SELECT id FROM searches
+                                         WHERE name = 'three')")
+case "$(tui_screen)" in *"$tail"*) fail "genotype end shown unscrolled" ;; esac
+tui_keys l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l l
+tui_wait "genotype (from character" "the title says the column is scrolled"
+tui_wait "$tail" "the end of the genotype scrolled into view"
+tui_keys 0
+tui_wait_not "(from character" "0 goes back to the start"
+tui_keys q q q
+tui_wait "[exit 0]" "quit"
+
 finish

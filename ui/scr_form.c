@@ -216,9 +216,19 @@ static void form_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w, int h)
     FormScreen *f = (FormScreen *)s;
     (void)a;
     ui_grid_text(g, x, y, "New search", UI_ROLE_TITLE);
+    /* Where the fields do not all fit (16 of evolution's at 70x20), they
+     * scroll so that the focused one stays in view. */
+    int rows = h - 4, nshown = 0, fpos = 0;
+    for (int i = 0; i < NFIELDS; i++)
+        if (shown(f, i)) {
+            if (i == f->focus)
+                fpos = nshown;
+            nshown++;
+        }
+    int skip = nshown > rows && fpos >= rows ? fpos - rows + 1 : 0;
     int r = y + 2;
     for (int i = 0; i < NFIELDS && r < y + h - 2; i++) {
-        if (!shown(f, i))
+        if (!shown(f, i) || skip-- > 0)
             continue;
         int sel = i == f->focus;
         ui_grid_text(g, x + 2, r, fields[i].label, sel ? UI_ROLE_TITLE : UI_ROLE_NORMAL);

@@ -154,12 +154,18 @@ static void searches_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w,
     table_draw(&ss->table, g, x, y + 2, w, h - 2, !a->cfg.utf8);
 }
 
+/* filter_done - Enter keeps the filter typed (already applied as it was
+ * typed, by filter_live); Esc (text NULL) clears it. */
 static void filter_done(App *a, Screen *owner, const char *text)
 {
     SearchesScreen *ss = (SearchesScreen *)owner;
-    if (text)
-        table_set_filter(&ss->table, text);
+    table_set_filter(&ss->table, text ? text : "");
     a->dirty = 1;
+}
+
+static void filter_live(App *a, Screen *owner, const char *text)
+{
+    filter_done(a, owner, text);
 }
 
 /* current_search - the search under the cursor, fresh from the file, for
@@ -267,7 +273,9 @@ static int searches_key(Screen *s, App *a, int key)
     case 'G': case UI_KEY_END: table_jump(t, 1); return 1;
     case 's': table_sort(t, t->sort_col + 1, t->sort_desc); return 1;
     case 'S': table_sort(t, t->sort_col, !t->sort_desc); return 1;
-    case '/': app_prompt(a, s, "Filter:", t->filter, filter_done); return 1;
+    case '/':
+        app_prompt_live(a, s, "Filter:", t->filter, filter_done, filter_live);
+        return 1;
     case 'n':
         if (a->cfg.read_only) {
             app_message(a, 1, "read-only: start nasview without --read-only "
@@ -392,7 +400,7 @@ static const UiKey keys_rw[] = {
     { "D", "delete the search and all its samples (asks)" },
     { "c", "compare searches by strategy (curves, statistics, verdict)" },
     { "s / S", "sort by the next column / reverse" },
-    { "/", "filter (Esc clears it)" },
+    { "/", "filter as you type (Enter keeps, Esc clears)" },
     { "q", "quit (running searches keep running)" },
     { NULL, NULL },
 };
@@ -402,7 +410,7 @@ static const UiKey keys_ro[] = {
     { "Enter", "open the search (live view)" },
     { "c", "compare searches by strategy (curves, statistics, verdict)" },
     { "s / S", "sort by the next column / reverse" },
-    { "/", "filter (Esc clears it)" },
+    { "/", "filter as you type (Enter keeps, Esc clears)" },
     { "q", "quit" },
     { NULL, NULL },
 };
