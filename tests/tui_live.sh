@@ -37,6 +37,12 @@ tui_wait "s/child" "seconds per child"
 case "$(tui_screen)" in *"p pause"*|*"x stop"*)
     fail "pause/stop offered on a finished search: $(tui_screen)" ;; esac
 tui_wait "b best" "hint offers the best sample"
+# A message covers the hint bar only for a while: the hint comes back
+# without a key.
+tui_keys p
+tui_wait "not running in a process on this machine" "p refused on a finished search"
+tui_wait_not "not running in a process" "the message times out"
+tui_wait "b best" "the hint bar is back"
 tui_keys '['
 tui_wait "#2 $(val three 2)" "[ moves the mark to the previous sample"
 tui_keys b

@@ -68,6 +68,12 @@ Screen *app_top(App *a)
     return a->depth ? a->stack[a->depth - 1] : NULL;
 }
 
+static long now_ms(void);
+
+/* A message gives the hint bar back after this long (or at the next key),
+ * so the keys of the screen do not stay hidden behind it. */
+#define APP_MESSAGE_MS 8000
+
 void app_message(App *a, int bad, const char *fmt, ...)
 {
     va_list ap;
@@ -75,6 +81,7 @@ void app_message(App *a, int bad, const char *fmt, ...)
     vsnprintf(a->status, sizeof a->status, fmt, ap);
     va_end(ap);
     a->status_bad = bad;
+    a->status_ms = now_ms();
     a->dirty = 1;
 }
 
@@ -372,6 +379,10 @@ int app_run(const AppConfig *cfg, UiData *data, NvError *err)
             Screen *s = app_top(&a);
             if (s && s->ops->tick && s->ops->tick(s, &a))
                 a.dirty = 1;
+            if (a.status[0] && !a.prompt && now - a.status_ms >= APP_MESSAGE_MS) {
+                a.status[0] = '\0';
+                a.dirty = 1;
+            }
         }
         if (a.dirty) {
             a.dirty = 0;

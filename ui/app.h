@@ -94,8 +94,10 @@ struct App {
     int quit;
     int dirty;
     int colored;
-    char status[256];       /* message shown in the hint bar until a key */
+    char status[256];       /* message shown in the hint bar until a key,
+                               or APP_MESSAGE_MS, then the hint again */
     int status_bad;
+    long status_ms;         /* when it was set (monotonic ms) */
     /* prompt */
     int prompt;             /* 0 none, 1 text, 2 yes/no */
     char prompt_label[512];
