@@ -260,9 +260,21 @@ static void test_bars(void)
     ui_grid_free(g);
     g = ui_grid_new(5, 1);
     bars_spark(g, 0, 0, p, 3, 1, PLOT_BRAILLE);
-    CHECK(ui_grid_at(g, 1, 0)->ch == 0x2580 + 6, "spark 0.7 is 6/8 (%x)",
+    CHECK(ui_grid_at(g, 1, 0)->ch == 0x2580 + 8,
+          "spark scaled to the row's max: 0.7 of 0.7 is 8/8 (%x)",
           ui_grid_at(g, 1, 0)->ch);
     CHECK(ui_grid_at(g, 1, 0)->role == UI_ROLE_CHOSEN, "spark chosen role");
+    ui_grid_free(g);
+    /* Near uniform over 13 values: full blocks and a shorter one, not a
+     * row of the lowest eighth. */
+    float u[13];
+    for (int i = 0; i < 13; i++)
+        u[i] = i == 4 ? 0.04f : 0.08f;
+    g = ui_grid_new(13, 1);
+    bars_spark(g, 0, 0, u, 13, 0, PLOT_BRAILLE);
+    CHECK(ui_grid_at(g, 0, 0)->ch == 0x2580 + 8 && ui_grid_at(g, 4, 0)->ch ==
+          0x2580 + 4, "near-uniform row scaled (%x %x)",
+          ui_grid_at(g, 0, 0)->ch, ui_grid_at(g, 4, 0)->ch);
     ui_grid_free(g);
 }
 

@@ -34,6 +34,7 @@ tui_keys Enter Enter
 tui_wait "three  random  sample 4 of 4" "live view of a finished search"
 tui_wait "#3 $(val three 3)" "the newest sample marked with its value"
 tui_wait "s/child" "seconds per child"
+tui_wait "dist./row max" "the distributions say they are scaled to their row"
 case "$(tui_screen)" in *"p pause"*|*"x stop"*)
     fail "pause/stop offered on a finished search: $(tui_screen)" ;; esac
 tui_wait "b best" "hint offers the best sample"
