@@ -28,6 +28,10 @@ best=$(q "SELECT best_idx FROM searches WHERE name = 'three'")
 
 tui_start --db "$DB"
 tui_wait "three" "list"
+# The list has progress, elapsed and ETA columns (no ETA once done).
+tui_wait_re "done +best +state +elapsed +ETA" "progress, elapsed and ETA columns"
+tui_wait_re "three +random +4/4 +100% +[01]\.[0-9]{4} +done +[0-9]+s +- " \
+    "a finished search: 100%, its elapsed time, no ETA"
 tui_keys /
 tui_keys -l three
 tui_keys Enter Enter

@@ -189,18 +189,6 @@ static int live_tick(Screen *scr, App *a)
     return 1;
 }
 
-static void fmt_duration(char *buf, size_t n, double s)
-{
-    if (!(s >= 0) || s > 1e9)
-        snprintf(buf, n, "-");
-    else if (s < 60)
-        snprintf(buf, n, "%ds", (int)s);
-    else if (s < 3600)
-        snprintf(buf, n, "%dm%02ds", (int)s / 60, (int)s % 60);
-    else
-        snprintf(buf, n, "%dh%02dm", (int)s / 3600, ((int)s % 3600) / 60);
-}
-
 static UiRole state_role(SearchStatus st)
 {
     switch (st) {
@@ -217,7 +205,7 @@ static void draw_header(LiveScreen *ls, UiGrid *g, int x, int y, int w)
     double end = s->finished > 0 ? (double)s->finished : (double)time(NULL);
     double elapsed = end - (double)s->created;
     char el[32], eta[32], line[512];
-    fmt_duration(el, sizeof el, elapsed);
+    ui_fmt_duration(el, sizeof el, elapsed);
     char rate[32] = "";
     /* The ETA comes from the measured samples per hour (over the last
      * samples, so several children at once count); before there is one,
@@ -232,9 +220,9 @@ static void draw_header(LiveScreen *ls, UiGrid *g, int x, int y, int w)
     if (left < 0)
         left = 0;
     if (s->status == SEARCH_RUNNING && s->samples_per_hour > 0)
-        fmt_duration(eta, sizeof eta, 3600.0 * left / s->samples_per_hour);
+        ui_fmt_duration(eta, sizeof eta, 3600.0 * left / s->samples_per_hour);
     else if (s->status == SEARCH_RUNNING && ls->sec_n > 0)
-        fmt_duration(eta, sizeof eta, ls->sec_sum / ls->sec_n * left /
+        ui_fmt_duration(eta, sizeof eta, ls->sec_sum / ls->sec_n * left /
                      (s->workers > 1 ? s->workers : 1));
     else
         snprintf(eta, sizeof eta, "-");

@@ -24,8 +24,9 @@ typedef struct {
 } SearchesScreen;
 
 static const TableColumn columns[] = {
-    { "id", 5, 1 },      { "name", 26, 0 },  { "strategy", 10, 0 },
-    { "samples", 13, 1 }, { "best", 8, 1 },  { "state", 13, 0 },
+    { "id", 5, 1 },      { "name", 20, 0 },  { "strategy", 10, 0 },
+    { "samples", 12, 1 }, { "done", 5, 1 },  { "best", 8, 1 },
+    { "state", 12, 0 },  { "elapsed", 8, 1 }, { "ETA", 7, 1 },
     { "created", 17, 0 },
 };
 enum { NCOLS = sizeof columns / sizeof columns[0] };
@@ -63,7 +64,18 @@ static void reload(SearchesScreen *ss, App *a)
         int cap = (int)(sizeof ss->watch / sizeof ss->watch[0]);
         if (ui_search_watched(s) && ss->nwatch < cap)
             ss->watch[ss->nwatch++] = s->pid;
-        char id[24], samples[48], best[24], created[32];
+        char id[24], samples[48], best[24], created[32], pct[16], el[32], eta[32];
+        double frac = s->budget > 0 ? (double)s->samples_done / s->budget : 0;
+        snprintf(pct, sizeof pct, "%d%%", (int)(100 * frac));
+        /* Elapsed is wall time since the search was created (pauses
+         * included, as in the live view); the ETA is the samples left at
+         * the measured rate, for a running search only. */
+        double end = s->finished > 0 ? (double)s->finished : (double)time(NULL);
+        double secs = end - (double)s->created, left = -1;
+        ui_fmt_duration(el, sizeof el, secs);
+        if (s->status == SEARCH_RUNNING && s->samples_per_hour > 0)
+            left = 3600.0 * (s->budget - s->samples_done) / s->samples_per_hour;
+        ui_fmt_duration(eta, sizeof eta, left);
         snprintf(id, sizeof id, "%lld", (long long)s->id);
         snprintf(samples, sizeof samples, "%d/%d", s->samples_done, s->budget);
         if (isnan(s->best_reward))
@@ -74,11 +86,11 @@ static void reload(SearchesScreen *ss, App *a)
         struct tm tm;
         localtime_r(&t, &tm);
         strftime(created, sizeof created, "%Y-%m-%d %H:%M", &tm);
-        const char *text[NCOLS] = { id, s->name, s->strategy, samples, best,
-                                    ui_search_state(s), created };
+        const char *text[NCOLS] = { id, s->name, s->strategy, samples, pct,
+                                    best, ui_search_state(s), el, eta, created };
         double key[NCOLS] = { (double)s->id, NAN, NAN, (double)s->samples_done,
-                              isnan(s->best_reward) ? -1 : s->best_reward, NAN,
-                              (double)s->created };
+                              frac, isnan(s->best_reward) ? -1 : s->best_reward,
+                              NAN, secs, left, (double)s->created };
         table_add_row(&ss->table, s->id, text, key, state_role(s->status));
     }
     free(rows);
