@@ -105,4 +105,30 @@ tui_wait_not "(from character" "0 goes back to the start"
 tui_keys q q q
 tui_wait "[exit 0]" "quit"
 
+# A running sample's parameters and mult-adds are known before it trains:
+# the database has them with the running row, the live view shows them.
+"$NASVIEW" search --db "$DB" --strategy random --budget 2000 --seed 4 \
+    --dataset "$DS" --F 2 --train-size 128 --val-size 64 --batch 16 \
+    --workers 1 --name running >/dev/null 2>&1 &
+rpid=$!
+trap 'kill "$rpid" 2>/dev/null; tm kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+i=0
+while [ "$i" -lt 300 ] && [ "$(q "SELECT count(*) FROM samples WHERE
+        status = 'running' AND params > 0 AND mult_adds > 0")" != 1 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+[ "$i" -lt 300 ] || fail "no running sample with its params and mult-adds"
+tui_start --db "$DB"
+tui_wait "running" "list with the running search"
+tui_keys /
+tui_keys -l running
+tui_keys Enter Enter
+tui_wait "running  random  sample" "live view of the running search"
+tui_wait_re "running  reward -  params [0-9]+  mult-adds [0-9]+" \
+    "the running sample's parameters and mult-adds"
+tui_keys q q
+kill "$rpid" 2>/dev/null
+wait "$rpid" 2>/dev/null
+
 finish

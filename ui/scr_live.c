@@ -328,13 +328,16 @@ static void draw_status(LiveScreen *ls, App *a, UiGrid *g, int x, int y, int w)
         return;
     }
     const StoreSample *sm = &ls->sample;
-    char reward[32] = "-", params[32] = "-";
+    char reward[32] = "-", params[32] = "-", madds[32] = "-";
     if (!isnan(sm->reward))
         snprintf(reward, sizeof reward, "%.4f", sm->reward);
     if (sm->params >= 0)
         snprintf(params, sizeof params, "%lld", (long long)sm->params);
-    snprintf(line, sizeof line, "sample #%d  %s  reward %s  params %s%s",
-             sm->idx, store_sample_status_name(sm->status), reward, params,
+    if (sm->mult_adds >= 0)
+        snprintf(madds, sizeof madds, "%lld", (long long)sm->mult_adds);
+    snprintf(line, sizeof line, "sample #%d  %s  reward %s  params %s  "
+             "mult-adds %s%s",
+             sm->idx, store_sample_status_name(sm->status), reward, params, madds,
              ls->sel >= 0 ? "  (selected; End follows the newest)" : "");
     ui_grid_text(g, x, y, line, UI_ROLE_NORMAL);
     (void)w;
