@@ -194,6 +194,8 @@ tui_wait "[running]" "second search running"
 kill -KILL "$dpid"
 tui_wait "[stale]" "a killed search is stale"
 tui_wait "process is gone (stale)" "status line says why"
+tui_wait "child: none in training" "a stale search's child keeps no progress bar"
+case "$(tui_screen)" in *"child #"*) fail "stale child still drawn: $(tui_screen)" ;; esac
 wait "$dpid" 2>/dev/null
 tui_keys q
 tui_wait_re "doomed +random .* stale" "the list shows it stale"
