@@ -114,7 +114,7 @@ static void test_plot(void)
     for (int i = 0; i < 40; i++)
         reward_series_push(&s, 0.2 + 0.015 * i + (i % 3) * 0.05);
     UiGrid *g = ui_grid_new(60, 12);
-    PlotOptions o = { PLOT_BRAILLE, 0, s.n, -1, "acc", "samples", 0, 0 };
+    PlotOptions o = { PLOT_BRAILLE, 0, s.n, -1, "acc", "samples", 0, 0, NULL, 0, 0 };
     plot_draw(g, 0, 0, 60, 12, &s, &o);
     char *txt = ui_grid_to_utf8(g);
     CHECK(strstr(txt, "samples") != NULL, "x unit shown:\n%s", txt);
@@ -161,7 +161,7 @@ static void test_plot(void)
     RewardSeries empty;
     reward_series_init(&empty, 5);
     g = ui_grid_new(40, 8);
-    PlotOptions e = { PLOT_BRAILLE, 0, 0, -1, "acc", "samples", 0, 0 };
+    PlotOptions e = { PLOT_BRAILLE, 0, 0, -1, "acc", "samples", 0, 0, NULL, 0, 0 };
     plot_draw(g, 0, 0, 40, 8, &empty, &e);
     txt = ui_grid_to_utf8(g);
     CHECK(strstr(txt, "no samples yet") != NULL, "empty plot says so:\n%s", txt);
@@ -331,9 +331,21 @@ static void test_bars(void)
     ui_grid_free(g);
     g = ui_grid_new(5, 1);
     bars_spark(g, 0, 0, p, 3, 1, PLOT_BRAILLE);
-    CHECK(ui_grid_at(g, 1, 0)->ch == 0x2580 + 6, "spark 0.7 is 6/8 (%x)",
+    CHECK(ui_grid_at(g, 1, 0)->ch == 0x2580 + 8,
+          "spark scaled to the row's max: 0.7 of 0.7 is 8/8 (%x)",
           ui_grid_at(g, 1, 0)->ch);
     CHECK(ui_grid_at(g, 1, 0)->role == UI_ROLE_CHOSEN, "spark chosen role");
+    ui_grid_free(g);
+    /* Near uniform over 13 values: full blocks and a shorter one, not a
+     * row of the lowest eighth. */
+    float u[13];
+    for (int i = 0; i < 13; i++)
+        u[i] = i == 4 ? 0.04f : 0.08f;
+    g = ui_grid_new(13, 1);
+    bars_spark(g, 0, 0, u, 13, 0, PLOT_BRAILLE);
+    CHECK(ui_grid_at(g, 0, 0)->ch == 0x2580 + 8 && ui_grid_at(g, 4, 0)->ch ==
+          0x2580 + 4, "near-uniform row scaled (%x %x)",
+          ui_grid_at(g, 0, 0)->ch, ui_grid_at(g, 4, 0)->ch);
     ui_grid_free(g);
 }
 
@@ -354,6 +366,37 @@ static void test_progress(void)
 
 static const TableColumn cols[] = { { "id", 4, 1 }, { "name", 10, 0 },
                                     { "reward", 8, 1 } };
+
+/* The last column scrolls sideways: text past its width comes into view,
+ * the title says from where, and scrolling stops at the longest text. */
+static void test_table_hscroll(void)
+{
+    static const TableColumn hc[] = { { "id", 4, 1 }, { "genotype", 0, 0 } };
+    Table t;
+    table_init(&t, hc, 2);
+    const char *text[2] = { "1", "abcdefghijklmnopqrstuvwxyz0123456789" };
+    double key[2] = { 1, NAN };
+    table_add_row(&t, 1, text, key, UI_ROLE_NORMAL);
+    table_update(&t);
+    UiGrid *g = ui_grid_new(20, 3);
+    table_draw(&t, g, 0, 0, 20, 3, 0);
+    char *txt = ui_grid_to_utf8(g);
+    CHECK(strstr(txt, "abcdef") && !strstr(txt, "789"), "start shown:\n%s", txt);
+    free(txt);
+    table_hscroll(&t, 100);
+    ui_grid_free(g);
+    g = ui_grid_new(20, 3);
+    table_draw(&t, g, 0, 0, 20, 3, 0);
+    txt = ui_grid_to_utf8(g);
+    CHECK(strstr(txt, "0123456789") != NULL, "end scrolled into view:\n%s", txt);
+    CHECK(strstr(txt, "(from") != NULL, "title says so:\n%s", txt);
+    CHECK(t.hscroll == 36 - 15, "stops at the end: %d", t.hscroll);
+    free(txt);
+    table_hscroll(&t, -1000);
+    CHECK(t.hscroll == 0, "back to the start");
+    ui_grid_free(g);
+    table_done(&t);
+}
 
 static void test_table(void)
 {
@@ -413,6 +456,7 @@ static void test_table(void)
     CHECK(table_current(&t)->id == keep, "cursor kept over new rows");
     CHECK(t.rows[t.view[0]].id == 9, "new best on top");
     table_done(&t);
+    test_table_hscroll();
 }
 
 static void test_grid(void)

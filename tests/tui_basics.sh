@@ -40,6 +40,8 @@ tui_wait "< random >" "default strategy"
 tui_wait "fashion-mnist" "default dataset"
 tui_keys Right
 tui_wait "< rl >" "strategy cycles"
+tui_keys Down
+tui_wait "< default >" "rl has a preset after the strategy"
 tui_keys Down C-u Enter
 tui_wait "Budget must be a whole number" "validation message"
 tui_keys '?'
@@ -48,7 +50,15 @@ tui_keys Escape
 tui_wait "New search" "help closed on Esc"
 tui_resize 70 20
 tui_wait "Validation size" "every field fits the smallest size"
-tui_wait_re "Name +search-" "the name field at the smallest size"
+tui_wait_re "Name +rl-1" "the name field at the smallest size"
+# Evolution has more fields than 70x20 shows: they scroll to the focus.
+tui_keys Up Up Right
+tui_wait "< evolution >" "evolution"
+tui_keys Up
+tui_wait_re "Name +evolution-1_" "the last field scrolled into view"
+tui_keys Down
+tui_wait "< evolution >" "back to the first field"
+tui_keys Left Left
 tui_resize 100 30
 tui_keys Escape
 tui_wait "Welcome to nasview." "form cancelled"

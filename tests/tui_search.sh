@@ -24,12 +24,13 @@ tui_wait "Welcome to nasview." "greeting"
 tui_keys n
 tui_wait "New search" "form"
 # A tiny proxy (children of about 0.1 s) and a budget it never reaches:
-# the test stops the search itself.  Fields: strategy, budget, seed,
-# dataset, N, F, epochs, batch, train size, validation size, workers, name.
+# the test stops the search itself.  Fields of a random search: strategy,
+# budget, seed, dataset, N, F, epochs, batch, train size, validation size,
+# threads, workers, name.
 tui_keys Down C-u 2 0 0 0 Down Down C-u
 tui_keys -l "$DS"
 tui_keys Down Down C-u 2 Down Down C-u 1 6 Down C-u 1 2 8 Down C-u 6 4 Down C-u
-tui_keys 2 Down C-u
+tui_keys 1 Down C-u 2 Down C-u
 tui_keys -l "tui-test"
 tui_wait "tui-test_" "the form filled in"
 tui_keys Enter
@@ -193,6 +194,8 @@ tui_wait "[running]" "second search running"
 kill -KILL "$dpid"
 tui_wait "[stale]" "a killed search is stale"
 tui_wait "process is gone (stale)" "status line says why"
+tui_wait "child: none in training" "a stale search's child keeps no progress bar"
+case "$(tui_screen)" in *"child #"*) fail "stale child still drawn: $(tui_screen)" ;; esac
 wait "$dpid" 2>/dev/null
 tui_keys q
 tui_wait_re "doomed +random .* stale" "the list shows it stale"

@@ -68,6 +68,10 @@ Screen *app_top(App *a)
     return a->depth ? a->stack[a->depth - 1] : NULL;
 }
 
+/* A message gives the hint bar back after this long (or at the next key),
+ * so the keys of the screen do not stay hidden behind it. */
+#define APP_MESSAGE_MS 8000
+
 void app_message(App *a, int bad, const char *fmt, ...)
 {
     va_list ap;
@@ -75,6 +79,7 @@ void app_message(App *a, int bad, const char *fmt, ...)
     vsnprintf(a->status, sizeof a->status, fmt, ap);
     va_end(ap);
     a->status_bad = bad;
+    a->status_ms = (long)(clock_now_s() * 1000.0);
     a->dirty = 1;
 }
 
@@ -86,8 +91,16 @@ void app_prompt(App *a, Screen *owner, const char *label, const char *initial,
     snprintf(a->prompt_buf, sizeof a->prompt_buf, "%s", initial ? initial : "");
     a->prompt_len = strlen(a->prompt_buf);
     a->prompt_fn = fn;
+    a->prompt_live = NULL;
     a->prompt_owner = owner;
     a->dirty = 1;
+}
+
+void app_prompt_live(App *a, Screen *owner, const char *label,
+                     const char *initial, PromptFn fn, PromptFn live)
+{
+    app_prompt(a, owner, label, initial, fn);
+    a->prompt_live = live;
 }
 
 void app_confirm(App *a, Screen *owner, const char *question, PromptFn fn)
@@ -110,12 +123,16 @@ static void prompt_key(App *a, int key)
     if (key == UI_KEY_ESC) {
         a->prompt = 0;
         fn(a, owner, NULL);
-    } else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+        return;
+    }
+    if (key == '\n' || key == '\r' || key == KEY_ENTER) {
         a->prompt = 0;
         char text[sizeof a->prompt_buf];
         memcpy(text, a->prompt_buf, sizeof text);
         fn(a, owner, text);
-    } else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+        return;
+    }
+    if (key == KEY_BACKSPACE || key == 127 || key == 8) {
         /* Remove one whole UTF-8 sequence. */
         while (a->prompt_len > 0) {
             unsigned char c = (unsigned char)a->prompt_buf[--a->prompt_len];
@@ -130,7 +147,11 @@ static void prompt_key(App *a, int key)
                a->prompt_len + 1 < sizeof a->prompt_buf) {
         a->prompt_buf[a->prompt_len++] = (char)key;
         a->prompt_buf[a->prompt_len] = '\0';
+    } else {
+        return;
     }
+    if (a->prompt_live)
+        a->prompt_live(a, owner, a->prompt_buf);
 }
 
 static void draw_bar(App *a, UiGrid *g, int y, int w)
@@ -349,6 +370,10 @@ int app_run(const AppConfig *cfg, UiData *data, NvError *err)
             Screen *s = app_top(&a);
             if (s && s->ops->tick && s->ops->tick(s, &a))
                 a.dirty = 1;
+            if (a.status[0] && !a.prompt && now - a.status_ms >= APP_MESSAGE_MS) {
+                a.status[0] = '\0';
+                a.dirty = 1;
+            }
         }
         if (a.dirty) {
             a.dirty = 0;

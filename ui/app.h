@@ -94,14 +94,17 @@ struct App {
     int quit;
     int dirty;
     int colored;
-    char status[256];       /* message shown in the hint bar until a key */
+    char status[256];       /* message shown in the hint bar until a key,
+                               or APP_MESSAGE_MS, then the hint again */
     int status_bad;
+    long status_ms;         /* when it was set (monotonic ms) */
     /* prompt */
     int prompt;             /* 0 none, 1 text, 2 yes/no */
     char prompt_label[512];
     char prompt_buf[512];
     size_t prompt_len;
     PromptFn prompt_fn;
+    PromptFn prompt_live;   /* called after every edit of the text, or NULL */
     Screen *prompt_owner;
     /* the last search started from this UI */
     char started_name[256];
@@ -136,6 +139,11 @@ void app_message(App *a, int bad, const char *fmt, ...)
 void app_prompt(App *a, Screen *owner, const char *label, const char *initial,
                 PromptFn fn);
 void app_confirm(App *a, Screen *owner, const char *question, PromptFn fn);
+
+/* app_prompt_live - as app_prompt, and live(a, owner, text) is called
+ * after every edit with the text so far (filter as the user types). */
+void app_prompt_live(App *a, Screen *owner, const char *label,
+                     const char *initial, PromptFn fn, PromptFn live);
 
 /* app_started_search - record that this UI started search `name` (process
  * pid, output in log): the searches screen opens its live view when it

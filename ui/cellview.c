@@ -107,10 +107,10 @@ void cellview_decisions_title(UiGrid *grid, int x, int y, int w)
     char buf[80];
     if (25 + 10 + GENO_MAX_SUPPORT <= w)
         snprintf(buf, sizeof buf, "%-11s%-14s%4s %4s %s", "Decisions", "chosen",
-                 "p", "H", "distribution");
+                 "p", "H", "dist./row max");
     else
         snprintf(buf, sizeof buf, "%-11s%-14s%s", "Decisions", "chosen",
-                 "distribution");
+                 "dist./row max");
     ui_grid_text(grid, x, y, buf, UI_ROLE_TITLE);
 }
 

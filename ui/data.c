@@ -136,3 +136,15 @@ int ui_search_controllable(const StoreSearch *s)
 {
     return ui_search_watched(s) && proc_alive(s->pid);
 }
+
+void ui_fmt_duration(char *buf, size_t n, double s)
+{
+    if (!(s >= 0) || s > 1e9)
+        snprintf(buf, n, "-");
+    else if (s < 60)
+        snprintf(buf, n, "%ds", (int)s);
+    else if (s < 3600)
+        snprintf(buf, n, "%dm%02ds", (int)s / 60, (int)s % 60);
+    else
+        snprintf(buf, n, "%dh%02dm", (int)s / 3600, ((int)s % 3600) / 60);
+}

@@ -59,6 +59,10 @@ int ui_search_controllable(const StoreSearch *s);
  * showing such a search check its process on every tick. */
 int ui_search_watched(const StoreSearch *s);
 
+/* ui_fmt_duration - s seconds as "42s", "3m07s" or "2h05m"; "-" when s
+ * is negative or not a number. */
+void ui_fmt_duration(char *buf, size_t n, double s);
+
 /* ui_pid_gone - 1 when process pid has ended (an unreaped zombie counts
  * as ended); then re-reading the store shows its search stale. */
 int ui_pid_gone(int64_t pid);

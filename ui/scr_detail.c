@@ -43,6 +43,8 @@ typedef struct {
     Genotype geno;
     int geno_ok;
     RewardSeries curve;   /* loss of each progress point */
+    long long curve_first, curve_last; /* batches done at its first and
+                                          last point (its x axis) */
     int sel;              /* selected decision */
     int dec_top;
     CellPics pics;        /* drawings of both cells, cached per size */
@@ -62,9 +64,14 @@ static void load(DetailScreen *d, Store *st)
     size_t n = 0;
     reward_series_clear(&d->curve);
     if (store_sample_curve(st, d->sid, d->idx, &pts, &n, &err) == NV_OK) {
+        d->curve_first = d->curve_last = 0;
         for (size_t i = 0; i < n; i++)
-            if (isfinite(pts[i].loss))
+            if (isfinite(pts[i].loss)) {
+                if (d->curve.n == 0)
+                    d->curve_first = pts[i].step;
+                d->curve_last = pts[i].step;
                 reward_series_push(&d->curve, pts[i].loss);
+            }
         free(pts);
     }
     StoreFinalRun *runs = NULL;
@@ -239,7 +246,8 @@ static void detail_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w, int h
     if (ph >= 4) {
         ui_grid_text(g, rx, by, "Training loss", UI_ROLE_TITLE);
         PlotOptions po = { a->cfg.plot_mode, 0, d->curve.n, -1, "loss",
-                           "progress points", 1, 0 };
+                           "batches trained", 1, 0, NULL,
+                           d->curve_first, d->curve_last };
         plot_draw(g, rx, by + 1, rw, ph, &d->curve, &po);
     }
 }

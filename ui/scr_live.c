@@ -24,6 +24,7 @@
 
 #include "cellpic.h"
 #include "cellview.h"
+#include "spawn.h"
 #include "widgets/progress.h"
 #include "screens.h"
 #include "train/reward_metric.h"
@@ -40,6 +41,8 @@ typedef struct {
     StoreSearch s;
     int have_search;
     RewardSeries series;
+    int *ser_idx;          /* sample idx of each series point, ascending */
+    size_t ser_cap;
     int next_idx;          /* invariant 1 */
     double sec_sum;        /* training seconds of the final samples... */
     int sec_n;             /* ...and their number, for the ETA */
@@ -58,6 +61,7 @@ typedef struct {
     int dec_top;
     CellPics pics;
     char trust[256];       /* fidlevel_trust's warning, "" when none */
+    char warn[600];        /* warnings in the log of a search this UI started */
 } LiveScreen;
 
 static int sample_final(SampleStatus st)
@@ -82,6 +86,35 @@ static void load_sample(LiveScreen *ls, Store *st, int idx)
         return;
     ls->shown = idx;
     ls->geno_ok = geno_parse(ls->sample.genotype, &ls->geno, &err) == NV_OK;
+}
+
+/* grow_idx - room for one more series point in ser_idx; 0, or -1 when
+ * memory ran out. */
+static int grow_idx(LiveScreen *ls)
+{
+    if (ls->series.n < ls->ser_cap)
+        return 0;
+    size_t cap = ls->ser_cap ? 2 * ls->ser_cap : 256;
+    int *p = realloc(ls->ser_idx, cap * sizeof *p);
+    if (!p)
+        return -1;
+    ls->ser_idx = p;
+    ls->ser_cap = cap;
+    return 0;
+}
+
+/* series_pos - the series point of sample idx, or -1 when it has none. */
+static int series_pos(const LiveScreen *ls, int idx)
+{
+    size_t lo = 0, hi = ls->series.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ls->ser_idx[mid] < idx)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ls->series.n && ls->ser_idx[lo] == idx ? (int)lo : -1;
 }
 
 static void poll_samples(LiveScreen *ls, Store *st)
@@ -109,9 +142,10 @@ static void poll_samples(LiveScreen *ls, Store *st)
                 ls->sec_sum += rows[i].seconds;
                 ls->sec_n++;
             }
-            if (sample_has_reward(rows[i].status))
+            if (sample_has_reward(rows[i].status) && grow_idx(ls) == 0 &&
                 reward_series_push(&ls->series,
-                                   isnan(rows[i].reward) ? 0 : rows[i].reward);
+                                   isnan(rows[i].reward) ? 0 : rows[i].reward) == 0)
+                ls->ser_idx[ls->series.n - 1] = rows[i].idx;
             ls->next_idx = rows[i].idx + 1;
         }
         free(rows);
@@ -126,6 +160,15 @@ static void poll_kids(LiveScreen *ls, Store *st)
     if (store_progress_children(st, ls->sid, ls->kids, LIVE_MAX_KIDS,
                                 &ls->nkids, &err) != NV_OK)
         ls->nkids = 0;
+}
+
+/* read_warnings - what the search warned about in its log, when this UI
+ * started it (so the log is known); read until there is something. */
+static void read_warnings(LiveScreen *ls, App *a)
+{
+    if (!ls->warn[0] && ls->have_search && a->started_log[0] &&
+        !strcmp(ls->s.name, a->started_name))
+        spawn_log_warnings(a->started_log, ls->warn, sizeof ls->warn);
 }
 
 static int live_tick(Screen *scr, App *a)
@@ -147,19 +190,8 @@ static int live_tick(Screen *scr, App *a)
     poll_samples(ls, st);
     poll_kids(ls, st);
     load_sample(ls, st, ls->sel >= 0 ? ls->sel : ls->latest);
+    read_warnings(ls, a);
     return 1;
-}
-
-static void fmt_duration(char *buf, size_t n, double s)
-{
-    if (!(s >= 0) || s > 1e9)
-        snprintf(buf, n, "-");
-    else if (s < 60)
-        snprintf(buf, n, "%ds", (int)s);
-    else if (s < 3600)
-        snprintf(buf, n, "%dm%02ds", (int)s / 60, (int)s % 60);
-    else
-        snprintf(buf, n, "%dh%02dm", (int)s / 3600, ((int)s % 3600) / 60);
 }
 
 static UiRole state_role(SearchStatus st)
@@ -178,25 +210,31 @@ static void draw_header(LiveScreen *ls, UiGrid *g, int x, int y, int w)
     double end = s->finished > 0 ? (double)s->finished : (double)time(NULL);
     double elapsed = end - (double)s->created;
     char el[32], eta[32], line[512];
-    fmt_duration(el, sizeof el, elapsed);
+    ui_fmt_duration(el, sizeof el, elapsed);
     char rate[32] = "";
     /* The ETA comes from the measured samples per hour (over the last
      * samples, so several children at once count); before there is one,
-     * from the samples' own seconds, one child at a time.  Neither counts
-     * pauses or the time a resumed search was stopped. */
+     * from the samples' own seconds, one child at a time.  The children in
+     * training count by the fraction of their batches done, so the ETA
+     * moves with them.  Neither counts pauses or the time a resumed search
+     * was stopped. */
+    double left = (double)(s->budget - s->samples_done);
+    for (int i = 0; i < ls->nkids; i++)
+        if (ls->kids[i].steps > 0)
+            left -= (double)ls->kids[i].step / (double)ls->kids[i].steps;
+    if (left < 0)
+        left = 0;
     if (s->status == SEARCH_RUNNING && s->samples_per_hour > 0)
-        fmt_duration(eta, sizeof eta, 3600.0 *
-                     (double)(s->budget - s->samples_done) /
-                     s->samples_per_hour);
+        ui_fmt_duration(eta, sizeof eta, 3600.0 * left / s->samples_per_hour);
     else if (s->status == SEARCH_RUNNING && ls->sec_n > 0)
-        fmt_duration(eta, sizeof eta, ls->sec_sum / ls->sec_n *
-                     (double)(s->budget - s->samples_done) /
+        ui_fmt_duration(eta, sizeof eta, ls->sec_sum / ls->sec_n * left /
                      (s->workers > 1 ? s->workers : 1));
     else
         snprintf(eta, sizeof eta, "-");
     if (s->samples_per_hour > 0)
         snprintf(rate, sizeof rate, "  %.*f/h", s->samples_per_hour < 10 ? 1 : 0,
                  s->samples_per_hour);
+
     int cx = x + ui_grid_text(g, x, y, s->name, UI_ROLE_TITLE);
     snprintf(line, sizeof line,
              "  %s  sample %d of %d  workers %d/%d%s  elapsed %s  ETA %s  ",
@@ -208,6 +246,10 @@ static void draw_header(LiveScreen *ls, UiGrid *g, int x, int y, int w)
     snprintf(line, sizeof line, "[%s]", ui_search_state(s));
     cx += ui_grid_text(g, cx, y, line, state_role(s->status));
     const int zc = !reward_metric_is_accuracy(s->reward_metric);
+    if (ls->sec_n > 0) { /* training seconds per child, where there is room */
+        snprintf(line, sizeof line, "  %.1fs/child", ls->sec_sum / ls->sec_n);
+        cx += ui_grid_text_clip(g, cx, y, x + w, line, UI_ROLE_NORMAL);
+    }
     if (!isnan(s->best_reward) && cx + 20 < x + w) {
         if (zc)
             snprintf(line, sizeof line, "  best %s %.5g (#%d)",
@@ -292,18 +334,26 @@ static void draw_status(LiveScreen *ls, App *a, UiGrid *g, int x, int y, int w)
                                                                   : UI_ROLE_NORMAL);
         return;
     }
+    if (ls->warn[0] && ls->sel < 0) { /* stepping back shows the sample */
+        snprintf(line, sizeof line, "warning (from the search's log): %s", ls->warn);
+        ui_grid_text_clip(g, x, y, x + w, line, UI_ROLE_WARN);
+        return;
+    }
     if (ls->shown < 0) {
         ui_grid_text(g, x, y, "No sample yet.", UI_ROLE_DIM);
         return;
     }
     const StoreSample *sm = &ls->sample;
-    char reward[32] = "-", params[32] = "-";
+    char reward[32] = "-", params[32] = "-", madds[32] = "-";
     if (!isnan(sm->reward))
         snprintf(reward, sizeof reward, "%.4f", sm->reward);
     if (sm->params >= 0)
         snprintf(params, sizeof params, "%lld", (long long)sm->params);
-    snprintf(line, sizeof line, "sample #%d  %s  reward %s  params %s%s",
-             sm->idx, store_sample_status_name(sm->status), reward, params,
+    if (sm->mult_adds >= 0)
+        snprintf(madds, sizeof madds, "%lld", (long long)sm->mult_adds);
+    snprintf(line, sizeof line, "sample #%d  %s  reward %s  params %s  "
+             "mult-adds %s%s",
+             sm->idx, store_sample_status_name(sm->status), reward, params, madds,
              ls->sel >= 0 ? "  (selected; End follows the newest)" : "");
     ui_grid_text(g, x, y, line, UI_ROLE_NORMAL);
     (void)w;
@@ -341,8 +391,12 @@ static void live_draw(Screen *scr, App *a, UiGrid *g, int x, int y, int w, int h
     tx += ui_grid_text_clip(g, tx, body - 1, x + lw, "  best so far", UI_ROLE_BEST);
     tx += ui_grid_text_clip(g, tx, body - 1, x + lw, ", average", UI_ROLE_AVG);
     ui_grid_text_clip(g, tx, body - 1, x + lw, ", each", UI_ROLE_SCATTER);
+    char mlab[32];
+    snprintf(mlab, sizeof mlab, "#%d", ls->shown);
+    int mpos = ls->shown >= 0 ? series_pos(ls, ls->shown) : -1;
     PlotOptions po = { a->cfg.plot_mode, 0, ls->series.n,
-                       -1, zc ? metric : "acc", "samples", 0, 0 };
+                       mpos, zc ? metric : "acc", "samples", 0, 0,
+                       mpos >= 0 ? mlab : "", 0, 0 };
     plot_draw(g, x, body, lw, th, &ls->series, &po);
     cellview_decisions_title(g, rx, body - 1, rw);
     if (ls->dec_top > ls->ndec - th)
@@ -425,6 +479,12 @@ static int live_key(Screen *scr, App *a, int key)
     case ']': case UI_KEY_RIGHT: case 'l': step(ls, a, 1); return 1;
     case UI_KEY_END: case 'G': ls->sel = -1; step(ls, a, 0); return 1;
     case UI_KEY_HOME: case 'g': ls->sel = 0; step(ls, a, 0); return 1;
+    case 'b':
+        if (ls->have_search && ls->s.best_idx >= 0) {
+            ls->sel = ls->s.best_idx;
+            step(ls, a, 0);
+        }
+        return 1;
     case 't': ls->cell = !ls->cell; return 1;
     case 'j': case UI_KEY_DOWN: ls->dec_top++; return 1;
     case 'k': case UI_KEY_UP: if (ls->dec_top > 0) ls->dec_top--; return 1;
@@ -445,6 +505,7 @@ static const UiKey keys_rw[] = {
     { "x", "stop the search (asks first)" },
     { "[ / ], Left/Right, h / l", "step through earlier and later samples" },
     { "g / G, Home/End", "first sample / follow the newest" },
+    { "b", "jump to the best sample (marked on the plot)" },
     { "t", "toggle normal / reduction cell" },
     { "j / k, Up/Down, PgUp/PgDn", "scroll the decisions" },
     { "Enter", "open the shown sample" },
@@ -455,6 +516,7 @@ static const UiKey keys_rw[] = {
 static const UiKey keys_ro[] = {
     { "[ / ], Left/Right, h / l", "step through earlier and later samples" },
     { "g / G, Home/End", "first sample / follow the newest" },
+    { "b", "jump to the best sample (marked on the plot)" },
     { "t", "toggle normal / reduction cell" },
     { "j / k, Up/Down, PgUp/PgDn", "scroll the decisions" },
     { "Enter", "open the shown sample" },
@@ -471,15 +533,19 @@ static const UiKey *live_keys(Screen *scr, App *a)
 
 static const char *live_hint(Screen *scr, App *a)
 {
-    (void)scr;
-    return a->cfg.read_only ? "[/] step  t cell  Enter sample  s samples  q back"
-                            : "p pause/resume  x stop  [/] step  t cell  Enter sample  s samples  q back";
+    LiveScreen *ls = (LiveScreen *)scr;
+    /* Pause and stop are offered only while they can act. */
+    return a->cfg.read_only || !ls->have_search ||
+                   !ui_search_controllable(&ls->s)
+               ? "[/] step  b best  t cell  Enter sample  s samples  q back"
+               : "p pause/resume  x stop  [/] step  b best  t cell  Enter sample  s samples  q back";
 }
 
 static void live_free(Screen *scr)
 {
     LiveScreen *ls = (LiveScreen *)scr;
     reward_series_done(&ls->series);
+    free(ls->ser_idx);
     cellpics_done(&ls->pics);
     free(ls);
 }
@@ -511,6 +577,7 @@ Screen *scr_live_new(App *a, int64_t search_id)
             poll_samples(ls, st);
             poll_kids(ls, st);
             load_sample(ls, st, ls->latest);
+            read_warnings(ls, a);
         }
     }
     return &ls->base;

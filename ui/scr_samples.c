@@ -124,15 +124,20 @@ static void samples_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w, int 
     table_draw(&ss->table, g, x, y + 1, w, h - 1, !a->cfg.utf8);
 }
 
+/* filter_done - Enter keeps the filter typed (already applied as it was
+ * typed, by filter_live); Esc (text NULL) clears it. */
 static void filter_done(App *a, Screen *owner, const char *text)
 {
     SamplesScreen *ss = (SamplesScreen *)owner;
-    if (text) {
-        table_set_filter(&ss->table, text);
-        if (ss->table.nview)
-            table_jump(&ss->table, 0);
-    }
+    table_set_filter(&ss->table, text ? text : "");
+    if (ss->table.nview)
+        table_jump(&ss->table, 0);
     a->dirty = 1;
+}
+
+static void filter_live(App *a, Screen *owner, const char *text)
+{
+    filter_done(a, owner, text);
 }
 
 static int samples_key(Screen *s, App *a, int key)
@@ -146,9 +151,14 @@ static int samples_key(Screen *s, App *a, int key)
     case UI_KEY_PPAGE: table_move(t, -20); return 1;
     case 'g': case UI_KEY_HOME: table_jump(t, 0); return 1;
     case 'G': case UI_KEY_END: table_jump(t, 1); return 1;
+    case 'l': case UI_KEY_RIGHT: table_hscroll(t, 10); return 1;
+    case 'h': case UI_KEY_LEFT: table_hscroll(t, -10); return 1;
+    case '0': table_hscroll(t, -1000000); return 1;
     case 's': table_sort(t, t->sort_col + 1, t->sort_col + 1 == COL_REWARD); return 1;
     case 'S': table_sort(t, t->sort_col, !t->sort_desc); return 1;
-    case '/': app_prompt(a, s, "Filter:", t->filter, filter_done); return 1;
+    case '/':
+        app_prompt_live(a, s, "Filter:", t->filter, filter_done, filter_live);
+        return 1;
     case 'n':
         if (t->filter[0] && !table_next_match(t, 1))
             app_message(a, 0, "no other match");
@@ -173,10 +183,12 @@ static int samples_key(Screen *s, App *a, int key)
 }
 
 static const UiKey keys[] = {
-    { "j / k, arrows", "move" },
+    { "j / k, Up/Down", "move" },
+    { "h / l, Left/Right", "scroll the genotype sideways" },
+    { "0", "genotype from its start" },
     { "g / G, Home/End, PgUp/PgDn", "first / last, page" },
     { "s / S", "sort by the next column / reverse the order" },
-    { "/", "filter: rows containing the text (Esc clears)" },
+    { "/", "filter as you type (Enter keeps, Esc clears)" },
     { "n / N", "next / previous matching row" },
     { "Enter", "open the sample" },
     { "q / Esc", "back" },
@@ -194,7 +206,7 @@ static const char *samples_hint(Screen *s, App *a)
 {
     (void)s;
     (void)a;
-    return "Enter open  s/S sort  / filter  n/N match  q back";
+    return "Enter open  s/S sort  / filter  n/N match  h/l genotype  q back";
 }
 
 static void samples_free(Screen *s)

@@ -24,8 +24,9 @@ typedef struct {
 } SearchesScreen;
 
 static const TableColumn columns[] = {
-    { "id", 5, 1 },      { "name", 26, 0 },  { "strategy", 10, 0 },
-    { "samples", 13, 1 }, { "best", 8, 1 },  { "state", 13, 0 },
+    { "id", 5, 1 },      { "name", 20, 0 },  { "strategy", 10, 0 },
+    { "samples", 12, 1 }, { "done", 5, 1 },  { "best", 8, 1 },
+    { "state", 12, 0 },  { "elapsed", 8, 1 }, { "ETA", 7, 1 },
     { "created", 17, 0 },
 };
 enum { NCOLS = sizeof columns / sizeof columns[0] };
@@ -63,7 +64,18 @@ static void reload(SearchesScreen *ss, App *a)
         int cap = (int)(sizeof ss->watch / sizeof ss->watch[0]);
         if (ui_search_watched(s) && ss->nwatch < cap)
             ss->watch[ss->nwatch++] = s->pid;
-        char id[24], samples[48], best[24], created[32];
+        char id[24], samples[48], best[24], created[32], pct[16], el[32], eta[32];
+        double frac = s->budget > 0 ? (double)s->samples_done / s->budget : 0;
+        snprintf(pct, sizeof pct, "%d%%", (int)(100 * frac));
+        /* Elapsed is wall time since the search was created (pauses
+         * included, as in the live view); the ETA is the samples left at
+         * the measured rate, for a running search only. */
+        double end = s->finished > 0 ? (double)s->finished : (double)time(NULL);
+        double secs = end - (double)s->created, left = -1;
+        ui_fmt_duration(el, sizeof el, secs);
+        if (s->status == SEARCH_RUNNING && s->samples_per_hour > 0)
+            left = 3600.0 * (s->budget - s->samples_done) / s->samples_per_hour;
+        ui_fmt_duration(eta, sizeof eta, left);
         snprintf(id, sizeof id, "%lld", (long long)s->id);
         snprintf(samples, sizeof samples, "%d/%d", s->samples_done, s->budget);
         if (isnan(s->best_reward))
@@ -74,11 +86,11 @@ static void reload(SearchesScreen *ss, App *a)
         struct tm tm;
         localtime_r(&t, &tm);
         strftime(created, sizeof created, "%Y-%m-%d %H:%M", &tm);
-        const char *text[NCOLS] = { id, s->name, s->strategy, samples, best,
-                                    ui_search_state(s), created };
+        const char *text[NCOLS] = { id, s->name, s->strategy, samples, pct,
+                                    best, ui_search_state(s), el, eta, created };
         double key[NCOLS] = { (double)s->id, NAN, NAN, (double)s->samples_done,
-                              isnan(s->best_reward) ? -1 : s->best_reward, NAN,
-                              (double)s->created };
+                              frac, isnan(s->best_reward) ? -1 : s->best_reward,
+                              NAN, secs, left, (double)s->created };
         table_add_row(&ss->table, s->id, text, key, state_role(s->status));
     }
     free(rows);
@@ -154,12 +166,18 @@ static void searches_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w,
     table_draw(&ss->table, g, x, y + 2, w, h - 2, !a->cfg.utf8);
 }
 
+/* filter_done - Enter keeps the filter typed (already applied as it was
+ * typed, by filter_live); Esc (text NULL) clears it. */
 static void filter_done(App *a, Screen *owner, const char *text)
 {
     SearchesScreen *ss = (SearchesScreen *)owner;
-    if (text)
-        table_set_filter(&ss->table, text);
+    table_set_filter(&ss->table, text ? text : "");
     a->dirty = 1;
+}
+
+static void filter_live(App *a, Screen *owner, const char *text)
+{
+    filter_done(a, owner, text);
 }
 
 /* current_search - the search under the cursor, fresh from the file, for
@@ -267,7 +285,9 @@ static int searches_key(Screen *s, App *a, int key)
     case 'G': case UI_KEY_END: table_jump(t, 1); return 1;
     case 's': table_sort(t, t->sort_col + 1, t->sort_desc); return 1;
     case 'S': table_sort(t, t->sort_col, !t->sort_desc); return 1;
-    case '/': app_prompt(a, s, "Filter:", t->filter, filter_done); return 1;
+    case '/':
+        app_prompt_live(a, s, "Filter:", t->filter, filter_done, filter_live);
+        return 1;
     case 'n':
         if (a->cfg.read_only) {
             app_message(a, 1, "read-only: start nasview without --read-only "
@@ -396,7 +416,7 @@ static const UiKey keys_rw[] = {
     { "c", "compare searches by strategy (curves, statistics, verdict)" },
     { "f", "fidelity panels: correlation table and scatter plot" },
     { "s / S", "sort by the next column / reverse" },
-    { "/", "filter (Esc clears it)" },
+    { "/", "filter as you type (Enter keeps, Esc clears)" },
     { "q", "quit (running searches keep running)" },
     { NULL, NULL },
 };
@@ -407,7 +427,7 @@ static const UiKey keys_ro[] = {
     { "c", "compare searches by strategy (curves, statistics, verdict)" },
     { "f", "fidelity panels: correlation table and scatter plot" },
     { "s / S", "sort by the next column / reverse" },
-    { "/", "filter (Esc clears it)" },
+    { "/", "filter as you type (Enter keeps, Esc clears)" },
     { "q", "quit" },
     { NULL, NULL },
 };

@@ -126,6 +126,31 @@ void spawn_log_tail(const char *log, char *buf, size_t n)
     fclose(f);
 }
 
+void spawn_log_warnings(const char *log, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    FILE *f = fopen(log, "r");
+    if (!f)
+        return;
+    char line[1024];
+    size_t used = 0;
+    long read = 0;
+    while (read < 16384 && fgets(line, sizeof line, f)) {
+        read += (long)strlen(line);
+        const char *w = strstr(line, "warning: ");
+        if (!w)
+            continue;
+        w += strlen("warning: ");
+        size_t len = strcspn(w, "\r\n");
+        int k = snprintf(buf + used, n - used, "%s%.*s", used ? "; " : "",
+                         (int)len, w);
+        if (k < 0 || (size_t)k >= n - used)
+            break;
+        used += (size_t)k;
+    }
+    fclose(f);
+}
+
 int spawn_run(const char *exe, char *const argv[], char *out, size_t n)
 {
     int p[2];

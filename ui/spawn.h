@@ -37,4 +37,9 @@ int spawn_run(const char *exe, char *const argv[], char *out, size_t n);
  * (empty when there is none). */
 void spawn_log_tail(const char *log, char *buf, size_t n);
 
+/* spawn_log_warnings - the warnings a search wrote to its log (the text
+ * after "warning: " of each such line among the log's first 16 KiB),
+ * joined by "; ", into buf (empty when there is none). */
+void spawn_log_warnings(const char *log, char *buf, size_t n);
+
 #endif

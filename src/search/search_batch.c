@@ -80,6 +80,7 @@
 #include "search/evaluator_mpi.h"
 #include "search/search_loop.h"
 #include "train/reward_metric.h"
+#include "train/train.h"
 
 /* How often a training child's progress is written (seconds). */
 #define SEARCH_PROGRESS_PERIOD 1.0
@@ -611,6 +612,15 @@ static NvStatus run_batch(Loop *l, SearchResources *res, NvError *err)
         it->sm.entropy = it->p.entropy;
         it->sm.duplicate_of = -1;
         it->sm.params = it->sm.mult_adds = -1;
+        /* Known before training: stored with the running sample, so the
+         * live view shows them while it trains (-1 when unmeasurable). */
+        NvError me;
+        if (res->train && !res->shared &&
+            train_measure(&it->canon, l->c->train.F, l->c->train.N,
+                          res->train->c, res->train->h, res->train->w,
+                          res->train->classes, &it->sm.params,
+                          &it->sm.mult_adds, &me) != NV_OK)
+            it->sm.params = it->sm.mult_adds = -1;
         it->sm.reward = it->sm.train_loss = it->sm.seconds = NAN;
         for (int t = 0; t < GENO_DECISIONS; t++) {
             it->dec[t].step = t;

@@ -418,8 +418,9 @@ NvStatus store_search_set_status(Store *s, int64_t id, SearchStatus st,
 /* store_sample_start - one transaction: the row of sample idx (status
  * running, replacing an earlier interrupted or failed attempt at the same
  * idx together with its decisions and progress) and its decisions
- * dec[0..GENO_DECISIONS).  sm supplies genotype, hash, log_prob and
- * entropy. */
+ * dec[0..GENO_DECISIONS).  sm supplies genotype, hash, log_prob,
+ * entropy, and params and mult_adds when known before training (-1:
+ * NULL until the result). */
 NvStatus store_sample_start(Store *s, int64_t search_id, const StoreSample *sm,
                             const StoreDecision dec[GENO_DECISIONS],
                             NvError *err);

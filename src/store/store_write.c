@@ -375,8 +375,9 @@ NvStatus store_sample_start(Store *s, int64_t search_id, const StoreSample *sm,
             return store_rollback(s, r);
     }
     if ((r = store_prepare(s, "INSERT INTO samples (search_id, idx, genotype, hash, "
-                        "status, log_prob, entropy, created) VALUES (?1, ?2, "
-                        "?3, ?4, 'running', ?5, ?6, ?7)", &st, err)))
+                        "status, log_prob, entropy, created, params, "
+                        "mult_adds) VALUES (?1, ?2, ?3, ?4, 'running', ?5, "
+                        "?6, ?7, ?8, ?9)", &st, err)))
         return store_rollback(s, r);
     sqlite3_bind_int64(st, 1, search_id);
     sqlite3_bind_int(st, 2, sm->idx);
@@ -385,6 +386,8 @@ NvStatus store_sample_start(Store *s, int64_t search_id, const StoreSample *sm,
     bind_real_or_null(st, 5, sm->log_prob);
     bind_real_or_null(st, 6, sm->entropy);
     sqlite3_bind_int64(st, 7, now);
+    bind_int_or_null(st, 8, sm->params);      /* known before training */
+    bind_int_or_null(st, 9, sm->mult_adds);
     if ((r = store_step_done(s, st, "cannot add the sample", err)))
         return store_rollback(s, r);
 

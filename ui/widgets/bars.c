@@ -30,8 +30,12 @@ void bars_spark(UiGrid *g, int x, int y, const float *p, int k, int chosen,
                 PlotMode mode)
 {
     static const char ascii[] = " .:-=+*##";
+    double max = 0;
+    for (int i = 0; i < k; i++)
+        if (p[i] > max)
+            max = p[i];
     for (int i = 0; i < k; i++) {
-        int l = bars_level(p[i]);
+        int l = max > 0 ? bars_level(p[i] / max) : 0;
         uint32_t ch;
         if (mode == PLOT_ASCII)
             ch = (uint32_t)ascii[l];

@@ -16,7 +16,9 @@ double bars_entropy(const float *p, int k);
 int bars_level(double p);
 
 /* bars_spark - draw p[0..k) as k characters at (x, y): vertical eighth
- * blocks (or " .:-=+*#" in ASCII mode), the chosen value in
+ * blocks (or " .:-=+*#" in ASCII mode) scaled to the row's own maximum
+ * (the likeliest value is a full block, so a near-uniform distribution
+ * over 13 values still shows its shape), the chosen value in
  * UI_ROLE_CHOSEN, the others in UI_ROLE_BAR. */
 void bars_spark(UiGrid *g, int x, int y, const float *p, int k, int chosen,
                 PlotMode mode);

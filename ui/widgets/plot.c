@@ -259,9 +259,24 @@ void plot_draw(UiGrid *g, int x, int y, int w, int h, const RewardSeries *s,
                 ui_grid_put(g, px + cx, y + cy, plot_encode(opt->mode, on),
                             dot_role(top));
         }
-    if (opt->mark >= (int)from && (size_t)opt->mark < to) {
-        int mc = DX((size_t)opt->mark) / sx;
+    int mark = opt->mark;
+    if (mark < 0 && opt->mark_label && span == 1)
+        mark = (int)from; /* a lone sample is always shown with its value */
+    if (mark >= (int)from && (size_t)mark < to) {
+        int mc = DX((size_t)mark) / sx;
         ui_grid_put(g, px + mc, y + ph, ascii ? '^' : 0x253c, UI_ROLE_CHOSEN);
+        if (opt->mark_label) {
+            /* The marker is a character of its own (not only a colour), so
+             * NO_COLOR and ASCII terminals see it too. */
+            int mr = DY(s->reward[mark]) / sy;
+            ui_grid_put(g, px + mc, y + mr, ascii ? 'O' : 0x25c6, UI_ROLE_CHOSEN);
+            char lab[96];
+            snprintf(lab, sizeof lab, "%s%s%.4f", opt->mark_label,
+                     opt->mark_label[0] ? " " : "", s->reward[mark]);
+            int len = (int)strlen(lab);
+            int lx = px + pw - len > px ? px + pw - len : px;
+            ui_grid_text_clip(g, lx, y, px + pw, lab, UI_ROLE_CHOSEN);
+        }
     }
 #undef DX
 #undef DY
@@ -277,14 +292,21 @@ void plot_draw(UiGrid *g, int x, int y, int w, int h, const RewardSeries *s,
         fmt_value(buf, sizeof buf, (hi + lo) / 2);
         ui_grid_text(g, x, y + (ph - 1) / 2, buf, UI_ROLE_AXIS);
     }
-    snprintf(buf, sizeof buf, "%zu", from + 1);
+    int own_x = opt->x_first != 0 || opt->x_last != 0;
+    if (own_x)
+        snprintf(buf, sizeof buf, "%lld", opt->x_first);
+    else
+        snprintf(buf, sizeof buf, "%zu", from + 1);
     ui_grid_text(g, px, y + ph + 1, buf, UI_ROLE_AXIS);
     if (opt->x_unit) {
         int len = (int)strlen(opt->x_unit);
         ui_grid_text(g, px + (pw - len) / 2, y + ph + 1, opt->x_unit,
                      UI_ROLE_AXIS);
     }
-    snprintf(buf, sizeof buf, "%zu", to);
+    if (own_x)
+        snprintf(buf, sizeof buf, "%lld", opt->x_last);
+    else
+        snprintf(buf, sizeof buf, "%zu", to);
     ui_grid_text(g, px + pw - (int)strlen(buf), y + ph + 1, buf, UI_ROLE_AXIS);
     if (opt->y_unit) {
         snprintf(buf, sizeof buf, "%.*s", label_w, opt->y_unit);

@@ -60,12 +60,20 @@ typedef struct {
     const char *x_unit;  /* e.g. "samples" */
     int hide_best;       /* do not draw the best-so-far line */
     int hide_avg;        /* do not draw the moving average */
+    const char *mark_label; /* with mark >= 0: the marked value is drawn as
+                               a marker (CHOSEN role) and "LABEL VALUE" is
+                               written in the plot's top right corner */
+    long long x_first, x_last; /* x axis labels of the first and last
+                                  point (e.g. batches); both 0: sample
+                                  numbers from + 1 and to */
 } PlotOptions;
 
 /* plot_draw - draw s[from, to) into the w x h area of g at (x, y): y labels
  * on the left, x axis and labels on the two bottom rows, scatter, moving
  * average and best-so-far in their roles (best over average over
- * scatter where they share a character).  Needs w >= 16 and h >= 4;
+ * scatter where they share a character).  With mark_label set, the marked
+ * sample (or the only one, when there is one) gets a marker of its own
+ * and its value in the top right corner.  Needs w >= 16 and h >= 4;
  * smaller areas are left blank. */
 void plot_draw(UiGrid *g, int x, int y, int w, int h, const RewardSeries *s,
                const PlotOptions *opt);

@@ -247,12 +247,53 @@ static void cell_text(UiGrid *g, int x, int y, int w, const char *s, int right,
         ui_grid_put(g, x + off + i, y, ui_utf8_next(&p), role);
 }
 
+void table_hscroll(Table *t, int delta)
+{
+    t->hscroll += delta;
+    if (t->hscroll < 0)
+        t->hscroll = 0;
+}
+
+/* skip_chars - s after its first n characters (UTF-8), or its end. */
+static const char *skip_chars(const char *s, int n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (int i = 0; i < n && *p; i++)
+        ui_utf8_next(&p);
+    return (const char *)p;
+}
+
+/* clamp_hscroll - no further than to show the end of the longest text of
+ * the last column on rows top .. top+page-1 in a column cw wide. */
+static void clamp_hscroll(Table *t, int page, int cw)
+{
+    int longest = 0;
+    for (int r = 0; r < page && t->top + (size_t)r < t->nview; r++) {
+        int len = ui_utf8_width(t->rows[t->view[t->top + (size_t)r]].text[t->ncols - 1]);
+        if (len > longest)
+            longest = len;
+    }
+    int max = longest - (cw - 1);
+    if (t->hscroll > max)
+        t->hscroll = max > 0 ? max : 0;
+}
+
 void table_draw(Table *t, UiGrid *g, int x, int y, int w, int h, int ascii)
 {
     if (w < 1 || h < 1)
         return;
     int page = h - 1;
     int cx = x;
+    if (page >= 1) {
+        if (t->cursor < t->top)
+            t->top = t->cursor;
+        if (t->cursor >= t->top + (size_t)page)
+            t->top = t->cursor - (size_t)page + 1;
+        int lx = x;
+        for (int c = 0; c < t->ncols - 1; c++)
+            lx += t->cols[c].width;
+        clamp_hscroll(t, page, x + w - lx);
+    }
     for (int c = 0; c < t->ncols && cx < x + w; c++) {
         int cw = c == t->ncols - 1 ? x + w - cx : t->cols[c].width;
         if (cx + cw > x + w)
@@ -261,7 +302,11 @@ void table_draw(Table *t, UiGrid *g, int x, int y, int w, int h, int ascii)
         const char *arrow = "";
         if (c == t->sort_col)
             arrow = t->sort_desc ? (ascii ? "v" : "\u25bc") : (ascii ? "^" : "\u25b2");
-        snprintf(title, sizeof title, "%s%s", t->cols[c].title, arrow);
+        if (c == t->ncols - 1 && t->hscroll > 0)
+            snprintf(title, sizeof title, "%s%s (from character %d)",
+                     t->cols[c].title, arrow, t->hscroll + 1);
+        else
+            snprintf(title, sizeof title, "%s%s", t->cols[c].title, arrow);
         cell_text(g, cx, y, cw - 1 > 0 ? cw - 1 : cw, title, t->cols[c].right,
                   UI_ROLE_TITLE);
         cx += cw;
@@ -284,7 +329,10 @@ void table_draw(Table *t, UiGrid *g, int x, int y, int w, int h, int ascii)
             int cw = c == t->ncols - 1 ? x + w - cx : t->cols[c].width;
             if (cx + cw > x + w)
                 cw = x + w - cx;
-            cell_text(g, cx, y + 1 + r, cw - 1 > 0 ? cw - 1 : cw, row->text[c],
+            const char *txt = c == t->ncols - 1
+                                  ? skip_chars(row->text[c], t->hscroll)
+                                  : row->text[c];
+            cell_text(g, cx, y + 1 + r, cw - 1 > 0 ? cw - 1 : cw, txt,
                       t->cols[c].right, sel ? UI_ROLE_SELECT : row->role);
             cx += cw;
         }

@@ -46,6 +46,8 @@ typedef struct {
     char filter[TABLE_FILTER_MAX];
     size_t cursor, top;
     int64_t keep_id;       /* cursor row across table_truncate, or -1 */
+    int hscroll;           /* characters of the last (long) column scrolled
+                              off to the left; table_draw clamps it */
 } Table;
 
 /* table_init - an empty table over cols[0..ncols) (kept by pointer). */
@@ -74,6 +76,11 @@ void table_update(Table *t);
 
 /* table_sort - sort by column col (wrapping), descending when desc. */
 void table_sort(Table *t, int col, int desc);
+
+/* table_hscroll - scroll the last column by delta characters (negative:
+ * back to its start); table_draw stops it where the longest text of the
+ * page ends. */
+void table_hscroll(Table *t, int delta);
 
 /* table_set_filter - show only rows containing pattern (case-insensitive,
  * in any column); "" shows everything. */
