@@ -27,13 +27,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "base/outfile.h"
 #include "base/text.h"
 #include "compare/compare.h"
+#include "compare/compare_export.h"
 #include "compare/compare_like.h"
 #include "compare/compare_load.h"
 #include "compare/compare_report.h"
-#include "compare/compare_svg.h"
 #include "widgets/curves.h"
 #include "screens.h"
 
@@ -595,9 +594,7 @@ static void compare_draw(Screen *s, App *a, UiGrid *g, int x, int y, int w,
     draw_table(cs, g, x, r + 1, w, y + h - r - 1);
 }
 
-/* The export's files: base.csv (the curves, as --format csv), base.svg
- * (the chart, as --svg) and base.txt (the table); a .csv, .svg or .txt
- * given at the end of the answer is taken off first. */
+/* The answer to e: the export's files (compare_export.h). */
 static void export_done(App *a, Screen *owner, const char *text)
 {
     CompareScreen *cs = (CompareScreen *)owner;
@@ -607,42 +604,18 @@ static void export_done(App *a, Screen *owner, const char *text)
         app_message(a, 1, "nothing to export: no comparison on screen");
         return;
     }
-    char base[PATH_MAX];
-    snprintf(base, sizeof base, "%s", text);
-    size_t len = strlen(base);
-    if (len > 4 && (strcmp(base + len - 4, ".csv") == 0 ||
-                    strcmp(base + len - 4, ".svg") == 0 ||
-                    strcmp(base + len - 4, ".txt") == 0))
-        base[len - 4] = '\0';
-    static const char *const ext[3] = { ".csv", ".svg", ".txt" };
-    char path[3][PATH_MAX + 8];
+    char base[PATH_MAX], csv[PATH_MAX + 8];
     NvError err;
-    nv_error_clear(&err);
-    for (int i = 0; i < 3; i++) {
-        snprintf(path[i], sizeof path[i], "%s%s", base, ext[i]);
-        OutFile o;
-        NvStatus st = outfile_check_not(path[i], a->cfg.db_path, &err);
-        if (st == NV_OK)
-            st = outfile_open(&o, path[i], &err);
-        if (st != NV_OK) {
-            app_message(a, 1, "%s", err.msg);
-            return;
-        }
-        if (i == 0)
-            compare_report_csv(o.f, cs->cmp);
-        else if (i == 1)
-            st = compare_svg_write(o.f, path[i], cs->cmp, &err);
-        else
-            compare_report_table(o.f, cs->cmp);
-        if (outfile_close(&o, st, &err) != NV_OK) {
-            app_message(a, 1, "%s", err.msg);
-            return;
-        }
+    if (compare_export(cs->cmp, text, a->cfg.db_path, base, sizeof base,
+                       &err) != NV_OK) {
+        app_message(a, 1, "%s", err.msg);
+        return;
     }
+    snprintf(csv, sizeof csv, "%s.csv", base);
     char abs[PATH_MAX + 8];
-    if (!realpath(path[0], abs))
-        snprintf(abs, sizeof abs, "%s", path[0]);
-    len = strlen(abs);
+    if (!realpath(csv, abs))
+        snprintf(abs, sizeof abs, "%s", csv);
+    size_t len = strlen(abs);
     if (len > 4)
         abs[len - 4] = '\0';
     app_message(a, 0, "wrote %s.csv (curves), .svg (chart) and .txt (table)",
