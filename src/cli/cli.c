@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/text.h"
 #include "cli/cli.h"
@@ -197,6 +198,19 @@ NvStatus cli_default_db(char *buf, size_t n, int create_dirs, NvError *err)
         return st;
     snprintf(buf, n, "%s/nasview/nasview.db", dir);
     return NV_OK;
+}
+
+NvStatus cli_open_store(const char *db, StoreMode mode, int must_exist,
+                        Store **st, char *path, size_t pathlen, NvError *err)
+{
+    *st = NULL;
+    if (db)
+        snprintf(path, pathlen, "%s", db);
+    else if (cli_default_db(path, pathlen, 0, err) != NV_OK)
+        return err->status;
+    if (must_exist && access(path, F_OK) != 0)
+        return nv_error_set(err, NV_ERR_NOT_FOUND, "no database at %s", path);
+    return store_open(path, mode, st, err);
 }
 
 int cli_close_stdout(int rc)

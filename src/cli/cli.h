@@ -11,6 +11,7 @@
 #include "train/proxy.h"
 
 #include "base/nv_error.h"
+#include "store/store.h"
 
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
 
@@ -80,6 +81,15 @@ int cli_parse_format(const char *cmd, const char *val, unsigned allowed,
  * written into buf (size n).  When create_dirs is set, missing directories
  * are created.  Fails with NV_ERR_IO naming the directory. */
 NvStatus cli_default_db(char *buf, size_t n, int create_dirs, NvError *err);
+
+/* cli_open_store - open the database db (NULL: cli_default_db, without
+ * creating directories) in mode, the path opened written into
+ * path[pathlen].  With must_exist a missing file is NV_ERR_NOT_FOUND "no
+ * database at PATH" even for STORE_WRITE, which would create it (for
+ * commands that change searches that must already be there).  On failure
+ * *st is NULL and err says why. */
+NvStatus cli_open_store(const char *db, StoreMode mode, int must_exist,
+                        Store **st, char *path, size_t pathlen, NvError *err);
 
 /* Entry points, one per subcommand; argv[0] is the subcommand's name. */
 int cmd_tui(int argc, char **argv);

@@ -223,12 +223,7 @@ static int run_compare(const char *db, char **names, int nnames, int all,
     int rc = CLI_EXIT_FAIL;
 
     nv_error_clear(&err);
-    if (!db) {
-        if (cli_default_db(dbbuf, sizeof dbbuf, 0, &err) != NV_OK)
-            return cli_fail("compare", &err);
-        db = dbbuf;
-    }
-    if (store_open(db, STORE_READ, &st, &err) != NV_OK)
+    if (cli_open_store(db, STORE_READ, 0, &st, dbbuf, sizeof dbbuf, &err))
         return cli_fail("compare", &err);
 
     if (all) {
@@ -248,7 +243,7 @@ static int run_compare(const char *db, char **names, int nnames, int all,
         free(list);
         if (nl == 0) {
             nv_error_set(&err, NV_ERR_NOT_FOUND,
-                         "%s holds no search with a finished sample", db);
+                         "%s holds no search with a finished sample", dbbuf);
             goto fail;
         }
     } else {

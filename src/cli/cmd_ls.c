@@ -70,16 +70,12 @@ int cmd_ls(int argc, char **argv)
     if (optind < argc)
         return cli_usage_error("ls", "unexpected argument '%s'", argv[optind]);
     nv_error_clear(&err);
-    if (!db) {
-        if (cli_default_db(dbbuf, sizeof dbbuf, 0, &err))
-            return cli_fail("ls", &err);
-        db = dbbuf;
-    }
     Store *st = NULL;
     StoreSearch *rows = NULL;
     size_t n = 0;
-    NvStatus r = store_open(db, STORE_READ, &st, &err);
-    if (r == NV_ERR_NOT_FOUND && access(db, F_OK) == 0) {
+    NvStatus r = cli_open_store(db, STORE_READ, 0, &st, dbbuf, sizeof dbbuf,
+                                &err);
+    if (r == NV_ERR_NOT_FOUND && access(dbbuf, F_OK) == 0) {
         /* An empty file is a database a search is setting up: no rows. */
         print(fmt, NULL, 0);
         return CLI_EXIT_OK;

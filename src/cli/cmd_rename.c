@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <unistd.h>
 
 #include "base/text.h"
 #include "cli/cli.h"
@@ -42,18 +41,9 @@ int cmd_rename(int argc, char **argv)
     nv_error_clear(&err);
     if (store_name_check(argv[optind + 1], &err))
         return cli_usage_error("rename", "%s", err.msg);
-    if (!db) {
-        if (cli_default_db(dbbuf, sizeof dbbuf, 0, &err))
-            return cli_fail("rename", &err);
-        db = dbbuf;
-    }
-    if (access(db, F_OK) != 0) {
-        nv_error_set(&err, NV_ERR_NOT_FOUND, "no database at %s", db);
-        return cli_fail("rename", &err);
-    }
     Store *st = NULL;
     StoreSearch row;
-    if (store_open(db, STORE_WRITE, &st, &err) ||
+    if (cli_open_store(db, STORE_WRITE, 1, &st, dbbuf, sizeof dbbuf, &err) ||
         store_search_find(st, argv[optind], &row, &err) ||
         store_search_rename(st, row.id, argv[optind + 1], &err)) {
         store_close(st);

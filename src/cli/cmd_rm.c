@@ -62,17 +62,8 @@ int cmd_rm(int argc, char **argv)
         return cli_usage_error("rm", "standard input is not a terminal to "
                                      "ask on: give --yes to delete");
     nv_error_clear(&err);
-    if (!db) {
-        if (cli_default_db(dbbuf, sizeof dbbuf, 0, &err))
-            return cli_fail("rm", &err);
-        db = dbbuf;
-    }
-    if (access(db, F_OK) != 0) {
-        nv_error_set(&err, NV_ERR_NOT_FOUND, "no database at %s", db);
-        return cli_fail("rm", &err);
-    }
     Store *st = NULL;
-    if (store_open(db, STORE_WRITE, &st, &err))
+    if (cli_open_store(db, STORE_WRITE, 1, &st, dbbuf, sizeof dbbuf, &err))
         return cli_fail("rm", &err);
     for (int i = optind; i < argc; i++) {
         StoreSearch row;

@@ -309,14 +309,9 @@ int cmd_show(int argc, char **argv)
         return cli_usage_error("show", "unexpected argument '%s'",
                                argv[optind + 2]);
     nv_error_clear(&err);
-    if (!db) {
-        if (cli_default_db(dbbuf, sizeof dbbuf, 0, &err))
-            return cli_fail("show", &err);
-        db = dbbuf;
-    }
     Store *st = NULL;
     StoreSearch s;
-    if (store_open(db, STORE_READ, &st, &err) ||
+    if (cli_open_store(db, STORE_READ, 0, &st, dbbuf, sizeof dbbuf, &err) ||
         store_search_find(st, argv[optind], &s, &err)) {
         store_close(st);
         return cli_fail("show", &err);
