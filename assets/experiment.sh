@@ -324,6 +324,13 @@ wall=$(elapsed)
     echo "  reference    $ref_text"
     echo "  proxy rank agreement with the reference: $tau_line"
     echo "  workers      $workers per search, one thread each; searches one after another"
+    case " ${extra[*]:-} " in
+    *" --streams common "*) streams="common random numbers (one set of streams per seed, shared by the strategies)" ;;
+    *) streams="independent: each strategy draws from its own streams of each seed" ;;
+    esac
+    echo "  streams      $streams"
+    test_used=$(grep -o '"test":"[a-z-]*"' "$out/compare.json" | head -n 1 | cut -d'"' -f4)
+    echo "  rank test    ${test_used:-none} (exact for small counts, ties included; nasview(1), COMPARING STRATEGIES)"
     echo "  extra flags  ${extra[*]:-(none)}"
     echo "  machine      $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null), $(getconf _NPROCESSORS_ONLN 2>/dev/null) cores, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) at the end"
     echo "  nasview      $("$nasview" --version 2>&1 | head -n 1)"
