@@ -362,7 +362,7 @@ static int compare_tick(Screen *s, App *a)
 }
 
 /* Write text wrapped at spaces into rows y.. of width w; returns the rows
- * used (at most max_rows). */
+ * used (at most max_rows).  g NULL: only counts them. */
 static int wrap_text(UiGrid *g, int x, int y, int w, int max_rows,
                      const char *text, UiRole role)
 {
@@ -382,7 +382,8 @@ static int wrap_text(UiGrid *g, int x, int y, int w, int max_rows,
             cut = sizeof line - 1;
         memcpy(line, p, cut);
         line[cut] = '\0';
-        ui_grid_text(g, x, y + rows, line, role);
+        if (g)
+            ui_grid_text(g, x, y + rows, line, role);
         rows++;
         p += cut;
         while (*p == ' ')
@@ -465,28 +466,6 @@ static void draw_legend(CompareScreen *cs, App *a, UiGrid *g, int x, int y,
     ui_grid_text_clip(g, cx, y, x + w, what, UI_ROLE_DIM);
 }
 
-/* Rows wrap_text would use for text at width w. */
-static int wrapped_rows(int w, const char *text)
-{
-    int rows = 0;
-    const char *p = text;
-    while (*p) {
-        size_t len = strlen(p), cut = len;
-        if ((int)len > w) {
-            cut = (size_t)w;
-            while (cut > 0 && p[cut] != ' ')
-                cut--;
-            if (cut == 0)
-                cut = (size_t)w;
-        }
-        rows++;
-        p += cut;
-        while (*p == ' ')
-            p++;
-    }
-    return rows;
-}
-
 /* The table's lines: header, one per strategy, then per pair the verdict
  * and its caveat (wrapped); returns the rows drawn (g NULL: counts). */
 static int draw_table(CompareScreen *cs, UiGrid *g, int x, int y, int w,
@@ -527,13 +506,11 @@ static int draw_table(CompareScreen *cs, UiGrid *g, int x, int y, int w,
     for (size_t i = 0; i < c->npair && r < max_rows; i++) {
         char note[300];
         snprintf(line, sizeof line, "Verdict: %s", c->pair[i].text);
-        r += g ? wrap_text(g, x, y + r, w, max_rows - r, line, UI_ROLE_TITLE)
-               : wrapped_rows(w, line);
+        r += wrap_text(g, x, y + r, w, max_rows - r, line, UI_ROLE_TITLE);
         if (compare_pair_caveat(&c->pair[i], note, sizeof note) &&
             r < max_rows) {
             snprintf(line, sizeof line, "Note: %s", note);
-            r += g ? wrap_text(g, x, y + r, w, max_rows - r, line, UI_ROLE_WARN)
-                   : wrapped_rows(w, line);
+            r += wrap_text(g, x, y + r, w, max_rows - r, line, UI_ROLE_WARN);
         }
     }
     return r < max_rows ? r : max_rows;
