@@ -127,8 +127,11 @@ run "$NASVIEW" search --db "$DB" --strategy random --budget 1 --seed 5 \
 expect_status 0 "an accuracy search"
 run "$NASVIEW" compare --db "$DB" full acc
 expect_status 2 "compare naswot with accuracy"
-expect_err "'full' is rewarded by naswot and 'acc' by accuracy" "compare: why"
+expect_err "'full' and 'acc' differ in reward metric (naswot vs accuracy)" "compare: why"
 expect_err "compare searches made with one --reward" "compare: what to do"
+run "$NASVIEW" compare --db "$DB" full acc --force
+expect_status 2 "--force does not compare naswot with accuracy"
+expect_err "not even with --force" "compare --force: why"
 run "$NASVIEW" compare --db "$DB" k-params k-synflow
 expect_status 2 "compare params with synflow"
 run "$NASVIEW" compare --db "$DB" full part --format json

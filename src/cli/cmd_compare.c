@@ -95,10 +95,21 @@ static NvStatus check_like(const Loaded *l, size_t n, int force, NvError *err)
     char line[600];
     if (!p)
         return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         compare_protocol_of(&l[i].info, &p[i]);
-    }
     nd = compare_check_like(p, n, d, MAXD);
+    for (size_t i = 0; i < nd && i < MAXD; i++)
+        if (d[i].hard) {
+            compare_diff_text(p, &d[i], line, sizeof line);
+            free(p);
+            return nv_error_set(err, NV_ERR_USAGE,
+                                "%s: rewards of different kinds measure "
+                                "different things (a zero-cost score is not "
+                                "an accuracy), so the strategies cannot be "
+                                "compared on them, not even with --force; "
+                                "compare searches made with one --reward",
+                                line);
+        }
     for (size_t i = 0; i < nd && i < MAXD; i++) {
         compare_diff_text(p, &d[i], line, sizeof line);
         fprintf(stderr, "nasview compare: %s%s\n", force ? "warning: " : "",
@@ -184,31 +195,6 @@ static void print_env_differences(FILE *f, const Loaded *l, size_t n)
     }
 }
 
-/* same_reward_metric - searches whose rewards measure different things
- * (an accuracy against a zero-cost score, or two scores: reward_metric)
- * are not compared at all: NV_ERR_USAGE naming the first two that
- * differ and why. */
-static NvStatus same_reward_metric(const Loaded *l, size_t n, NvError *err)
-{
-    for (size_t i = 1; i < n; i++) {
-        const StoreSearch *a = &l[0].info, *b = &l[i].info;
-        const char *ma = a->reward_metric[0] ? a->reward_metric : "accuracy";
-        const char *mb = b->reward_metric[0] ? b->reward_metric : "accuracy";
-        if (strcmp(ma, mb) == 0)
-            continue;
-        char an[4 * STORE_NAME_MAX], bn[4 * STORE_NAME_MAX];
-        return nv_error_set(err, NV_ERR_USAGE,
-                            "'%s' is rewarded by %s and '%s' by %s: rewards "
-                            "of different kinds measure different things "
-                            "(a zero-cost score is not an accuracy), so "
-                            "the strategies cannot be compared on them; "
-                            "compare searches made with one --reward",
-                            text_clean(a->name, an, sizeof an), ma,
-                            text_clean(b->name, bn, sizeof bn), mb);
-    }
-    return NV_OK;
-}
-
 static int run_compare(const char *db, char **names, int nnames, int all,
                        long budget, CompareMetric metric, OutputFormat format,
                        const char *svg, int force)
@@ -263,8 +249,6 @@ static int run_compare(const char *db, char **names, int nnames, int all,
                 l[nl++].info = info;
         }
     }
-    if (same_reward_metric(l, nl, &err) != NV_OK)
-        goto fail;
     for (size_t i = 0; i < nl; i++) {
         NvStatus es;
         if (compare_rewards_load(st, &l[i].info, &l[i].r, &err) != NV_OK)

@@ -457,21 +457,23 @@ static const struct {
     const char *name;
     LikeType type;
     size_t offset;
+    int hard; /* 1: --force cannot override (the numbers are not alike) */
 } like_fields[] = {
     { "search space version", LIKE_INT,
-      offsetof(CompareProtocol, space_version) },
-    { "dataset", LIKE_TEXT, offsetof(CompareProtocol, dataset) },
-    { "reward kind", LIKE_KIND, offsetof(CompareProtocol, reward_kind) },
-    { "reward metric", LIKE_TEXT, offsetof(CompareProtocol, reward_metric) },
-    { "F", LIKE_INT, offsetof(CompareProtocol, F) },
-    { "N", LIKE_INT, offsetof(CompareProtocol, N) },
-    { "epochs", LIKE_INT, offsetof(CompareProtocol, epochs) },
-    { "batch", LIKE_INT, offsetof(CompareProtocol, batch) },
-    { "lr", LIKE_REAL, offsetof(CompareProtocol, lr) },
-    { "train size", LIKE_INT64, offsetof(CompareProtocol, train_size) },
-    { "validation size", LIKE_INT64, offsetof(CompareProtocol, val_size) },
+      offsetof(CompareProtocol, space_version), 0 },
+    { "dataset", LIKE_TEXT, offsetof(CompareProtocol, dataset), 0 },
+    { "reward kind", LIKE_KIND, offsetof(CompareProtocol, reward_kind), 0 },
+    { "reward metric", LIKE_TEXT, offsetof(CompareProtocol, reward_metric),
+      1 },
+    { "F", LIKE_INT, offsetof(CompareProtocol, F), 0 },
+    { "N", LIKE_INT, offsetof(CompareProtocol, N), 0 },
+    { "epochs", LIKE_INT, offsetof(CompareProtocol, epochs), 0 },
+    { "batch", LIKE_INT, offsetof(CompareProtocol, batch), 0 },
+    { "lr", LIKE_REAL, offsetof(CompareProtocol, lr), 0 },
+    { "train size", LIKE_INT64, offsetof(CompareProtocol, train_size), 0 },
+    { "validation size", LIKE_INT64, offsetof(CompareProtocol, val_size), 0 },
     { "batch-norm recalibration", LIKE_ONOFF,
-      offsetof(CompareProtocol, bn_recalibrate) },
+      offsetof(CompareProtocol, bn_recalibrate), 0 },
 };
 
 /* The value of field f of p as text into buf[size]. */
@@ -517,6 +519,7 @@ size_t compare_check_like(const CompareProtocol *p, size_t n,
             if (nd < max) {
                 CompareDiff *d = &out[nd];
                 d->field = like_fields[f].name;
+                d->hard = like_fields[f].hard;
                 d->a = 0;
                 d->b = i;
                 snprintf(d->va, sizeof d->va, "%s", v0);

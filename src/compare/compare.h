@@ -142,6 +142,9 @@ typedef struct {
     const char *field;       /* "dataset", "F", "reward kind", ... */
     size_t a, b;             /* indices into the protocols compared */
     char va[64], vb[64];     /* the two values, printed */
+    int hard;                /* no --force compares them: what the rewards
+                                measure differs (a zero-cost score is not
+                                an accuracy) */
 } CompareDiff;
 
 /* compare_check_like - compare every protocol p[1..n) with p[0], field
