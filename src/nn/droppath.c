@@ -74,7 +74,7 @@ Layer *layer_droppath_new(Tensor *x, Tensor *y, int max_batch)
     DropPathLayer *d = calloc(1, sizeof *d + sizeof(float) * (size_t)max_batch);
     if (!d)
         return NULL;
-    d->base.kind = LAYER_DROPPATH;
+    layer_header(&d->base, LAYER_DROPPATH, &x, 1, y);
     d->x = x;
     d->y = y;
     d->max_batch = max_batch;

@@ -86,7 +86,8 @@ Layer *layer_gap_new(int relu_in, Tensor *x, Tensor *y)
     GapLayer *g = calloc(1, sizeof *g);
     if (!g)
         return NULL;
-    *g = (GapLayer){ { LAYER_GAP, 0 }, relu_in, x, y };
+    *g = (GapLayer){ .relu = relu_in, .x = x, .y = y };
+    layer_header(&g->base, LAYER_GAP, &x, 1, y);
     return &g->base;
 }
 
@@ -149,6 +150,7 @@ Layer *layer_linear_new(Tensor *x, Tensor *w, Tensor *b, Tensor *y)
     LinearLayer *f = calloc(1, sizeof *f);
     if (!f)
         return NULL;
-    *f = (LinearLayer){ { LAYER_LINEAR, 0 }, x, w, b, y };
+    *f = (LinearLayer){ .x = x, .w = w, .b = b, .y = y };
+    layer_header(&f->base, LAYER_LINEAR, &x, 1, y);
     return &f->base;
 }

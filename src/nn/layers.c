@@ -44,6 +44,17 @@ static inline long run_stride(const Tensor *t, const LayerCtx *cx)
     return (long)cx->n * plane_of(t);
 }
 
+void layer_header(Layer *l, LayerKindId kind, Tensor *const *in, int nin,
+                  Tensor *out)
+{
+    l->kind = kind;
+    l->grad_set = 0;
+    l->nin = nin;
+    for (int i = 0; i < nin; i++)
+        l->in[i] = in[i];
+    l->out = out;
+}
+
 double *layer_reduce_slot(const LayerCtx *cx)
 {
     const size_t bank = (size_t)(*cx->red_count & 1);
@@ -122,7 +133,8 @@ Layer *layer_conv_new(const ConvShape *s, int relu_in, Tensor *x, Tensor *w,
     ConvLayer *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    *c = (ConvLayer){ { LAYER_CONV, 0 }, *s, relu_in, x, w, y };
+    *c = (ConvLayer){ .s = *s, .relu = relu_in, .x = x, .w = w, .y = y };
+    layer_header(&c->base, LAYER_CONV, &x, 1, y);
     return &c->base;
 }
 
@@ -174,7 +186,8 @@ Layer *layer_dwconv_new(const DwShape *s, int relu_in, Tensor *x, Tensor *w,
     DwLayer *d = calloc(1, sizeof *d);
     if (!d)
         return NULL;
-    *d = (DwLayer){ { LAYER_DWCONV, 0 }, *s, relu_in, x, w, y };
+    *d = (DwLayer){ .s = *s, .relu = relu_in, .x = x, .w = w, .y = y };
+    layer_header(&d->base, LAYER_DWCONV, &x, 1, y);
     return &d->base;
 }
 
@@ -257,7 +270,7 @@ Layer *layer_bn_new(Tensor *x, Tensor *gamma, Tensor *beta, Tensor *mean,
                                           (size_t)x->c);
     if (!b)
         return NULL;
-    b->base.kind = LAYER_BN;
+    layer_header(&b->base, LAYER_BN, &x, 1, y);
     b->x = x;
     b->gamma = gamma;
     b->beta = beta;
@@ -343,7 +356,8 @@ Layer *layer_pool_new(int max, const PoolShape *s, Tensor *x, Tensor *y)
     PoolLayer *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    *p = (PoolLayer){ { max ? LAYER_MAXPOOL : LAYER_AVGPOOL, 0 }, *s, x, y };
+    *p = (PoolLayer){ .s = *s, .x = x, .y = y };
+    layer_header(&p->base, max ? LAYER_MAXPOOL : LAYER_AVGPOOL, &x, 1, y);
     return &p->base;
 }
 
@@ -399,7 +413,8 @@ Layer *layer_relu_new(Tensor *x, Tensor *y)
     ReluLayer *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    *r = (ReluLayer){ { LAYER_RELU, 0 }, x, y };
+    *r = (ReluLayer){ .x = x, .y = y };
+    layer_header(&r->base, LAYER_RELU, &x, 1, y);
     return &r->base;
 }
 
@@ -463,7 +478,9 @@ Layer *layer_add_new(Tensor *a, Tensor *b, Tensor *y)
     AddLayer *l = calloc(1, sizeof *l);
     if (!l)
         return NULL;
-    *l = (AddLayer){ { LAYER_ADD, 0 }, a, b, y };
+    *l = (AddLayer){ .a = a, .b = b, .y = y };
+    Tensor *ins[2] = { a, b };
+    layer_header(&l->base, LAYER_ADD, ins, 2, y);
     return &l->base;
 }
 
@@ -521,7 +538,7 @@ Layer *layer_concat_new(Tensor *const *xs, int k, Tensor *y)
     ConcatLayer *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    c->base.kind = LAYER_CONCAT;
+    layer_header(&c->base, LAYER_CONCAT, xs, k, y);
     c->k = k;
     for (int i = 0; i < k; i++)
         c->xs[i] = xs[i];
@@ -585,7 +602,7 @@ Layer *layer_factred_new(Tensor *x, Tensor *wa, Tensor *wb, Tensor *y)
     FrLayer *f = calloc(1, sizeof *f);
     if (!f)
         return NULL;
-    f->base.kind = LAYER_FACTRED;
+    layer_header(&f->base, LAYER_FACTRED, &x, 1, y);
     f->a = conv_shape_make(x->c, wa->c / x->c, 1, 1, 2, 2, 0, 0, 1, 1, x->h,
                            x->w);
     f->b = conv_shape_make(x->c, wb->c / x->c, 1, 1, 2, 2, -1, -1, 1, 1,

@@ -111,10 +111,25 @@ double *layer_reduce_slot(const LayerCtx *cx);
  * They stay valid until this part's next layer_reduce returns. */
 const double *layer_reduce(const LayerCtx *cx);
 
+/* The most inputs a layer reads (a concat's). */
+#define LAYER_CONCAT_MAX 8
+
+/* The header every layer kind's struct begins with: its kind, and the
+ * activations it reads (in[0..nin)) and writes (out), as its constructor
+ * was given them; network.c plans memory from these. */
 typedef struct Layer {
     LayerKindId kind;
     unsigned grad_set; /* bit k: backward stores input k's gradient */
+    int nin;
+    Tensor *in[LAYER_CONCAT_MAX];
+    Tensor *out;
 } Layer;
+
+/* layer_header - fill the header of a new layer of kind `kind` reading
+ * in[0..nin) (1..LAYER_CONCAT_MAX) and writing out; grad_set starts 0.
+ * For the constructors. */
+void layer_header(Layer *l, LayerKindId kind, Tensor *const *in, int nin,
+                  Tensor *out);
 
 /* What one image's training step (forward + backward) costs a layer at
  * least, for the roofline in `nasview bench`: FLOPs (2 per multiply-add)
@@ -154,8 +169,10 @@ typedef struct {
 extern const LayerKind layer_kinds[LAYER_KINDS];
 
 /* Constructors: each returns a new layer owned by the caller (free()), or
- * NULL when out of memory.  The tensors are borrowed and must outlive it;
- * their shapes must already agree (network.c checks them). */
+ * NULL when out of memory, its header holding the activations given to it
+ * (the parameters and state are the kind's own).  The tensors are
+ * borrowed and must outlive it; their shapes must already agree
+ * (network.c checks them). */
 Layer *layer_conv_new(const ConvShape *s, int relu_in, Tensor *x, Tensor *w,
                       Tensor *y);
 Layer *layer_dwconv_new(const DwShape *s, int relu_in, Tensor *x, Tensor *w,
@@ -182,7 +199,6 @@ void layer_bn_view(const Layer *l, const Tensor **x, const Tensor **run_mean,
 Layer *layer_pool_new(int max, const PoolShape *s, Tensor *x, Tensor *y);
 Layer *layer_relu_new(Tensor *x, Tensor *y);
 Layer *layer_add_new(Tensor *a, Tensor *b, Tensor *y);
-#define LAYER_CONCAT_MAX 8
 Layer *layer_concat_new(Tensor *const *xs, int k, Tensor *y);
 /* a: 1x1/2 conv to the first y->c/2 channels; b: the same on the input
  * shifted by one pixel, to the rest.  wa [ca][cin], wb [c-ca][cin]. */

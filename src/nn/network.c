@@ -67,7 +67,6 @@ void net_free(Net *net)
         free(net->layers[i]);
     free(net->tensors);
     free(net->layers);
-    free(net->io);
     free(net->zero_list);
     free(net->zero_start);
     free(net->unread);
@@ -188,10 +187,9 @@ static Tensor *net_state(Net *net, int count, TensorInit init)
     return net_tensor(net, TENSOR_STATE, count, 1, 1, init, 0);
 }
 
-/* Append layer l (NULL means out of memory) reading ins[0..nin) and
- * writing out; returns out unless the network has failed. */
-static Tensor *net_add_layer(Net *net, Layer *l, Tensor *out,
-                             Tensor *const *ins, int nin)
+/* Append layer l (NULL means out of memory); returns its output (the
+ * layer's out) unless the network has failed. */
+static Tensor *net_add_layer(Net *net, Layer *l)
 {
     if (net->failed) {
         free(l);
@@ -210,22 +208,10 @@ static Tensor *net_add_layer(Net *net, Layer *l, Tensor *out,
             return NULL;
         }
         net->layers = p;
-        LayerIO *io = realloc(net->io, sizeof *io * (size_t)cap);
-        if (!io) {
-            free(l);
-            net_fail(net, NV_ERR_NOMEM, "out of memory building the network");
-            return NULL;
-        }
-        net->io = io;
         net->caplayers = cap;
     }
-    LayerIO *io = &net->io[net->nlayers];
-    io->out = out;
-    io->nin = nin;
-    for (int i = 0; i < nin; i++)
-        io->in[i] = ins[i];
     net->layers[net->nlayers++] = l;
-    return out;
+    return l->out;
 }
 
 Tensor *net_input(Net *net, int c, int h, int w)
@@ -245,7 +231,7 @@ Tensor *net_conv(Net *net, Tensor *x, int cout, int kh, int kw, int sh,
     Tensor *y = net_act(net, cout, s.oh, s.ow);
     if (!w || !y)
         return NULL;
-    return net_add_layer(net, layer_conv_new(&s, relu, x, w, y), y, &x, 1);
+    return net_add_layer(net, layer_conv_new(&s, relu, x, w, y));
 }
 
 Tensor *net_dwconv(Net *net, Tensor *x, int k, int stride, int relu)
@@ -261,7 +247,7 @@ Tensor *net_dwconv(Net *net, Tensor *x, int k, int stride, int relu)
     Tensor *y = net_act(net, x->c, s.oh, s.ow);
     if (!w || !y)
         return NULL;
-    return net_add_layer(net, layer_dwconv_new(&s, relu, x, w, y), y, &x, 1);
+    return net_add_layer(net, layer_dwconv_new(&s, relu, x, w, y));
 }
 
 void net_skip_bn(Net *net)
@@ -285,7 +271,7 @@ Tensor *net_bn(Net *net, Tensor *x)
     if (!gamma || !beta || !mean || !invstd || !rm || !rv || !y)
         return NULL;
     return net_add_layer(
-        net, layer_bn_new(x, gamma, beta, mean, invstd, rm, rv, y), y, &x, 1);
+        net, layer_bn_new(x, gamma, beta, mean, invstd, rm, rv, y));
 }
 
 Tensor *net_pool(Net *net, Tensor *x, int max, int k, int stride)
@@ -300,7 +286,7 @@ Tensor *net_pool(Net *net, Tensor *x, int max, int k, int stride)
     Tensor *y = net_act(net, x->c, s.oh, s.ow);
     if (!y)
         return NULL;
-    return net_add_layer(net, layer_pool_new(max, &s, x, y), y, &x, 1);
+    return net_add_layer(net, layer_pool_new(max, &s, x, y));
 }
 
 Tensor *net_droppath(Net *net, Tensor *x)
@@ -310,8 +296,7 @@ Tensor *net_droppath(Net *net, Tensor *x)
     Tensor *y = net_act(net, x->c, x->h, x->w);
     if (!y)
         return NULL;
-    return net_add_layer(net, layer_droppath_new(x, y, net->max_batch), y,
-                         &x, 1);
+    return net_add_layer(net, layer_droppath_new(x, y, net->max_batch));
 }
 
 int net_droppath_draw(Net *net, float p, Rng *rng, int n)
@@ -330,7 +315,7 @@ Tensor *net_relu(Net *net, Tensor *x)
     Tensor *y = net_act(net, x->c, x->h, x->w);
     if (!y)
         return NULL;
-    return net_add_layer(net, layer_relu_new(x, y), y, &x, 1);
+    return net_add_layer(net, layer_relu_new(x, y));
 }
 
 Tensor *net_add(Net *net, Tensor *a, Tensor *b)
@@ -344,8 +329,7 @@ Tensor *net_add(Net *net, Tensor *a, Tensor *b)
     Tensor *y = net_act(net, a->c, a->h, a->w);
     if (!y)
         return NULL;
-    Tensor *ins[2] = { a, b };
-    return net_add_layer(net, layer_add_new(a, b, y), y, ins, 2);
+    return net_add_layer(net, layer_add_new(a, b, y));
 }
 
 Tensor *net_concat(Net *net, Tensor *const *xs, int k)
@@ -368,7 +352,7 @@ Tensor *net_concat(Net *net, Tensor *const *xs, int k)
     Tensor *y = net_act(net, c, xs[0]->h, xs[0]->w);
     if (!y)
         return NULL;
-    return net_add_layer(net, layer_concat_new(xs, k, y), y, xs, k);
+    return net_add_layer(net, layer_concat_new(xs, k, y));
 }
 
 Tensor *net_factred(Net *net, Tensor *x, int cout)
@@ -385,7 +369,7 @@ Tensor *net_factred(Net *net, Tensor *x, int cout)
     Tensor *y = net_act(net, cout, (x->h - 1) / 2 + 1, (x->w - 1) / 2 + 1);
     if (!wa || !wb || !y)
         return NULL;
-    return net_add_layer(net, layer_factred_new(x, wa, wb, y), y, &x, 1);
+    return net_add_layer(net, layer_factred_new(x, wa, wb, y));
 }
 
 Tensor *net_gap(Net *net, Tensor *x, int relu)
@@ -395,7 +379,7 @@ Tensor *net_gap(Net *net, Tensor *x, int relu)
     Tensor *y = net_act(net, x->c, 1, 1);
     if (!y)
         return NULL;
-    return net_add_layer(net, layer_gap_new(relu, x, y), y, &x, 1);
+    return net_add_layer(net, layer_gap_new(relu, x, y));
 }
 
 Tensor *net_linear(Net *net, Tensor *x, int out)
@@ -412,7 +396,7 @@ Tensor *net_linear(Net *net, Tensor *x, int out)
     Tensor *y = net_act(net, out, 1, 1);
     if (!w || !b || !y)
         return NULL;
-    return net_add_layer(net, layer_linear_new(x, w, b, y), y, &x, 1);
+    return net_add_layer(net, layer_linear_new(x, w, b, y));
 }
 
 static int net_is_unread(const Net *net, int id)
@@ -467,10 +451,10 @@ static int net_next_meeting(const char *met, int L, int end)
  * the tensor once and its kind can.  Sets the layer's bit when so. */
 static int net_first_sets(Net *net, int l, int id)
 {
-    const LayerIO *io = &net->io[l];
+    const Layer *ly = net->layers[l];
     int k = -1, seen = 0;
-    for (int i = 0; i < io->nin; i++)
-        if (io->in[i]->id == id) {
+    for (int i = 0; i < ly->nin; i++)
+        if (ly->in[i]->id == id) {
             k = i;
             seen++;
         }
@@ -515,18 +499,18 @@ static int net_plan(Net *net, size_t *voff, size_t *goff)
         ns++;
     }
     for (int l = 0; l < L; l++) {
-        const LayerIO *io = &net->io[l];
-        const int keeps = layer_kinds[net->layers[l]->kind].keeps_input;
+        const Layer *ly = net->layers[l];
+        const int keeps = layer_kinds[ly->kind].keeps_input;
         int bt = L - 1 - l;
-        int o = sidx[io->out->id];
+        int o = sidx[ly->out->id];
         vs[o].start = l;
         gs[o].end = bt;
-        for (int k = 0; k < io->nin; k++) {
-            int s = sidx[io->in[k]->id];
+        for (int k = 0; k < ly->nin; k++) {
+            int s = sidx[ly->in[k]->id];
             if (l > vs[s].end)
                 vs[s].end = l;
             if (keeps)
-                kept[io->in[k]->id] = 1;
+                kept[ly->in[k]->id] = 1;
             if (bt < gs[s].start)
                 gs[s].start = bt;
         }

@@ -9,13 +9,6 @@
 
 #define NET_ALIGN_FLOATS 16 /* 64-byte alignment of every view */
 
-/* What a layer reads and writes, for the gradient memory plan. */
-typedef struct {
-    Tensor *out;
-    Tensor *in[LAYER_CONCAT_MAX];
-    int nin;
-} LayerIO;
-
 typedef struct {
     float *ws;     /* threads * nws: each part's shared-kind scratch */
     size_t nws;    /* the largest workspace() for one part's images */
@@ -32,7 +25,6 @@ struct Net {
     Tensor **tensors;
     int ntensors, captensors;
     Layer **layers;
-    LayerIO *io;
     int nlayers, caplayers;
     /* gradient plan: before backward step t (layer nlayers-1-t) zero the
      * gradients zero_list[zero_start[t] .. zero_start[t+1]); tensors
