@@ -83,6 +83,14 @@ static LayerCost cost_xy(double flops, double x, double y)
     return c;
 }
 
+/* For the kinds whose backward writes every input's planes whole. */
+static int can_set_grad_always(const Layer *l, int k)
+{
+    (void)l;
+    (void)k;
+    return 1;
+}
+
 /* ---- convolution ------------------------------------------------------ */
 
 /* Each part runs the convolution on its own images, with its own im2col
@@ -120,6 +128,13 @@ static LayerCost conv_layer_cost(const Layer *l)
     const ConvLayer *c = (const ConvLayer *)l;
     return cost_xy(6.0 * (double)conv_layer_mult_adds(l), image_of(c->x),
                    image_of(c->y));
+}
+
+static int conv_layer_can_set_grad(const Layer *l, int k)
+{
+    const ConvLayer *c = (const ConvLayer *)l;
+    (void)k;
+    return conv_sets_dx(&c->s, c->relu);
 }
 
 static size_t conv_layer_workspace(const Layer *l, int n)
@@ -619,7 +634,8 @@ Layer *layer_factred_new(Tensor *x, Tensor *wa, Tensor *wb, Tensor *y)
 /* ---- the kind table --------------------------------------------------- */
 
 /* The kind table: what every layer of a kind does and needs.  A NULL
- * entry means none (no multiply-adds, no scratch, no running statistics). */
+ * entry means none (no multiply-adds, no scratch, no stored gradients, no
+ * running statistics). */
 const LayerKind layer_kinds[LAYER_KINDS] = {
     [LAYER_CONV] = {
         .name = "conv",
@@ -628,6 +644,7 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
         .mult_adds = conv_layer_mult_adds,
         .workspace = conv_layer_workspace,
         .keeps_input = 1,
+        .can_set_grad = conv_layer_can_set_grad,
         .cost = conv_layer_cost,
     },
     [LAYER_DWCONV] = {
@@ -637,6 +654,7 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
         .mult_adds = dw_layer_mult_adds,
         .thread_workspace = dw_layer_thread_workspace,
         .keeps_input = 1,
+        .can_set_grad = can_set_grad_always,
         .cost = dw_layer_cost,
     },
     [LAYER_BN] = {
@@ -647,6 +665,7 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
         .threads_meet = 1,
         .recal_reset = layer_bn_recal_reset,
         .recal_apply = layer_bn_recal_apply,
+        .can_set_grad = can_set_grad_always,
         .cost = bn_layer_cost,
     },
     [LAYER_AVGPOOL] = {
@@ -655,6 +674,7 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
         .backward = pool_layer_backward,
         .thread_workspace = pool_layer_thread_workspace,
         .keeps_input = 0,
+        .can_set_grad = can_set_grad_always,
         .cost = pool_layer_cost,
     },
     [LAYER_MAXPOOL] = {
@@ -663,6 +683,7 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
         .backward = pool_layer_backward,
         .thread_workspace = pool_layer_thread_workspace,
         .keeps_input = 1,
+        .can_set_grad = can_set_grad_always,
         .cost = pool_layer_cost,
     },
     [LAYER_RELU] = {
@@ -677,6 +698,7 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
         .forward = add_layer_forward,
         .backward = add_layer_backward,
         .keeps_input = 0,
+        .can_set_grad = can_set_grad_always,
         .cost = add_layer_cost,
     },
     [LAYER_CONCAT] = {
@@ -684,6 +706,7 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
         .forward = concat_layer_forward,
         .backward = concat_layer_backward,
         .keeps_input = 0,
+        .can_set_grad = can_set_grad_always,
         .cost = concat_layer_cost,
     },
     [LAYER_FACTRED] = {
@@ -720,22 +743,8 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
 };
 int layer_can_set_grad(const Layer *l, int k)
 {
-    (void)k; /* every input of these kinds is written whole */
-    switch (l->kind) {
-    case LAYER_CONV: {
-        const ConvLayer *c = (const ConvLayer *)l;
-        return conv_sets_dx(&c->s, c->relu);
-    }
-    case LAYER_DWCONV:
-    case LAYER_BN:
-    case LAYER_AVGPOOL:
-    case LAYER_MAXPOOL:
-    case LAYER_ADD:
-    case LAYER_CONCAT:
-        return 1;
-    default:
-        return 0;
-    }
+    const LayerKind *kind = &layer_kinds[l->kind];
+    return kind->can_set_grad ? kind->can_set_grad(l, k) : 0;
 }
 
 const Tensor *layer_relu_input(const Layer *l)

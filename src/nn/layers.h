@@ -158,6 +158,10 @@ typedef struct {
     /* statistics over the whole batch: every thread's part must be done
      * before the layer runs, in both passes (the network's barriers) */
     int threads_meet;
+    /* whether backward can store (rather than add to) the gradient of
+     * input k of l, writing every value of its part's planes of it (for an
+     * input l reads once); NULL: it always adds */
+    int (*can_set_grad)(const Layer *l, int k);
     /* running statistics recomputed by recalibration (NULL: the kind has
      * none): empty the totals, and set the statistics from them */
     void (*recal_reset)(Layer *l);
@@ -207,7 +211,8 @@ Layer *layer_gap_new(int relu_in, Tensor *x, Tensor *y);
 
 /* layer_can_set_grad - whether l's backward can store (rather than add to)
  * the gradient of its input k, writing every value of its part's planes
- * of it (for an input l reads once). */
+ * of it (for an input l reads once): its kind's can_set_grad, 0 when the
+ * kind has none. */
 int layer_can_set_grad(const Layer *l, int k);
 
 /* layer_relu_input - the tensor l applies a ReLU to (a ReLU layer's input,
