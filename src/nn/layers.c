@@ -137,6 +137,12 @@ static int conv_layer_can_set_grad(const Layer *l, int k)
     return conv_sets_dx(&c->s, c->relu);
 }
 
+static const Tensor *conv_layer_relu_input(const Layer *l)
+{
+    const ConvLayer *c = (const ConvLayer *)l;
+    return c->relu ? c->x : NULL;
+}
+
 static size_t conv_layer_workspace(const Layer *l, int n)
 {
     return conv_workspace(&((const ConvLayer *)l)->s, n);
@@ -188,6 +194,12 @@ static LayerCost dw_layer_cost(const Layer *l)
     const DwLayer *d = (const DwLayer *)l;
     return cost_xy(6.0 * (double)dw_layer_mult_adds(l), image_of(d->x),
                    image_of(d->y));
+}
+
+static const Tensor *dw_layer_relu_input(const Layer *l)
+{
+    const DwLayer *d = (const DwLayer *)l;
+    return d->relu ? d->x : NULL;
 }
 
 static size_t dw_layer_thread_workspace(const Layer *l)
@@ -417,6 +429,11 @@ static void relu_layer_backward(Layer *l, const LayerCtx *cx)
     }
 }
 
+static const Tensor *relu_layer_relu_input(const Layer *l)
+{
+    return ((const ReluLayer *)l)->x;
+}
+
 static LayerCost relu_layer_cost(const Layer *l)
 {
     const double x = image_of(((const ReluLayer *)l)->x);
@@ -605,6 +622,11 @@ static LayerCost fr_layer_cost(const Layer *l)
                    image_of(f->y));
 }
 
+static const Tensor *fr_layer_relu_input(const Layer *l)
+{
+    return ((const FrLayer *)l)->x;
+}
+
 static size_t fr_layer_workspace(const Layer *l, int n)
 {
     const FrLayer *f = (const FrLayer *)l;
@@ -635,7 +657,7 @@ Layer *layer_factred_new(Tensor *x, Tensor *wa, Tensor *wb, Tensor *y)
 
 /* The kind table: what every layer of a kind does and needs.  A NULL
  * entry means none (no multiply-adds, no scratch, no stored gradients, no
- * running statistics). */
+ * input ReLU, no running statistics). */
 const LayerKind layer_kinds[LAYER_KINDS] = {
     [LAYER_CONV] = {
         .name = "conv",
@@ -645,6 +667,7 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
         .workspace = conv_layer_workspace,
         .keeps_input = 1,
         .can_set_grad = conv_layer_can_set_grad,
+        .relu_input = conv_layer_relu_input,
         .cost = conv_layer_cost,
     },
     [LAYER_DWCONV] = {
@@ -655,6 +678,7 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
         .thread_workspace = dw_layer_thread_workspace,
         .keeps_input = 1,
         .can_set_grad = can_set_grad_always,
+        .relu_input = dw_layer_relu_input,
         .cost = dw_layer_cost,
     },
     [LAYER_BN] = {
@@ -691,6 +715,7 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
         .forward = relu_layer_forward,
         .backward = relu_layer_backward,
         .keeps_input = 1,
+        .relu_input = relu_layer_relu_input,
         .cost = relu_layer_cost,
     },
     [LAYER_ADD] = {
@@ -716,6 +741,7 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
         .mult_adds = fr_layer_mult_adds,
         .workspace = fr_layer_workspace,
         .keeps_input = 1,
+        .relu_input = fr_layer_relu_input,
         .cost = fr_layer_cost,
     },
     [LAYER_GAP] = {
@@ -723,6 +749,7 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
         .forward = head_gap_forward,
         .backward = head_gap_backward,
         .keeps_input = 1,
+        .relu_input = head_gap_relu_input,
         .cost = head_gap_cost,
     },
     [LAYER_LINEAR] = {
@@ -749,22 +776,6 @@ int layer_can_set_grad(const Layer *l, int k)
 
 const Tensor *layer_relu_input(const Layer *l)
 {
-    switch (l->kind) {
-    case LAYER_CONV: {
-        const ConvLayer *c = (const ConvLayer *)l;
-        return c->relu ? c->x : NULL;
-    }
-    case LAYER_DWCONV: {
-        const DwLayer *d = (const DwLayer *)l;
-        return d->relu ? d->x : NULL;
-    }
-    case LAYER_GAP:
-        return head_gap_relu_input(l);
-    case LAYER_RELU:
-        return ((const ReluLayer *)l)->x;
-    case LAYER_FACTRED:
-        return ((const FrLayer *)l)->x;
-    default:
-        return NULL;
-    }
+    const LayerKind *kind = &layer_kinds[l->kind];
+    return kind->relu_input ? kind->relu_input(l) : NULL;
 }

@@ -162,6 +162,9 @@ typedef struct {
      * input k of l, writing every value of its part's planes of it (for an
      * input l reads once); NULL: it always adds */
     int (*can_set_grad)(const Layer *l, int k);
+    /* the input tensor l applies a ReLU to, or NULL when this layer
+     * applies none (NULL: the kind never does) */
+    const Tensor *(*relu_input)(const Layer *l);
     /* running statistics recomputed by recalibration (NULL: the kind has
      * none): empty the totals, and set the statistics from them */
     void (*recal_reset)(Layer *l);
@@ -215,10 +218,11 @@ Layer *layer_gap_new(int relu_in, Tensor *x, Tensor *y);
  * kind has none. */
 int layer_can_set_grad(const Layer *l, int k);
 
-/* layer_relu_input - the tensor l applies a ReLU to (a ReLU layer's input,
- * the input of a convolution, depthwise convolution or average pool built
- * with relu_in, a factorized reduce's input), borrowed; NULL when l
- * applies none.  What the NASWOT score reads (zerocost.h). */
+/* layer_relu_input - the tensor l applies a ReLU to (its kind's
+ * relu_input: a ReLU layer's input, the input of a convolution, depthwise
+ * convolution or global average pool built with relu_in, a factorized
+ * reduce's input), borrowed; NULL when l applies none.  What the NASWOT
+ * score reads (zerocost.h). */
 const Tensor *layer_relu_input(const Layer *l);
 /* y [out][n] = w [out][in] x [in][n] + b [out] */
 Layer *layer_linear_new(Tensor *x, Tensor *w, Tensor *b, Tensor *y);
