@@ -280,6 +280,12 @@ static void bn_layer_backward(Layer *l, const LayerCtx *cx)
                      l->grad_set & 1, first ? b->gamma->g : NULL, first ? b->beta->g : NULL);
 }
 
+/* Two sums per channel, both passes (bn_sums_forward, bn_sums_backward). */
+static size_t bn_layer_reduce_doubles(const Layer *l)
+{
+    return 2 * (size_t)((const BnLayer *)l)->x->c;
+}
+
 /* Forward about 7 FLOPs a value (two sums, the normalisation), backward
  * about 8; x and y forward, x, dy and dx backward. */
 static LayerCost bn_layer_cost(const Layer *l)
@@ -656,8 +662,8 @@ Layer *layer_factred_new(Tensor *x, Tensor *wa, Tensor *wb, Tensor *y)
 /* ---- the kind table --------------------------------------------------- */
 
 /* The kind table: what every layer of a kind does and needs.  A NULL
- * entry means none (no multiply-adds, no scratch, no stored gradients, no
- * input ReLU, no running statistics). */
+ * entry means none (no multiply-adds, no scratch, no exchange of sums,
+ * no stored gradients, no input ReLU, no running statistics). */
 const LayerKind layer_kinds[LAYER_KINDS] = {
     [LAYER_CONV] = {
         .name = "conv",
@@ -687,6 +693,7 @@ const LayerKind layer_kinds[LAYER_KINDS] = {
         .backward = bn_layer_backward,
         .keeps_input = 1,
         .threads_meet = 1,
+        .reduce_doubles = bn_layer_reduce_doubles,
         .recal_reset = layer_bn_recal_reset,
         .recal_apply = layer_bn_recal_apply,
         .can_set_grad = can_set_grad_always,

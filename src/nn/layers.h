@@ -158,6 +158,10 @@ typedef struct {
     /* statistics over the whole batch: every thread's part must be done
      * before the layer runs, in both passes (the network's barriers) */
     int threads_meet;
+    /* doubles each part writes to its slot before a layer_reduce (the
+     * network sizes LayerCtx.red_stride to the largest); NULL: the kind
+     * never calls layer_reduce */
+    size_t (*reduce_doubles)(const Layer *l);
     /* whether backward can store (rather than add to) the gradient of
      * input k of l, writing every value of its part's planes of it (for an
      * input l reads once); NULL: it always adds */

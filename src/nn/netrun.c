@@ -23,13 +23,8 @@ void net_threads_free(NetThreads *th)
 
 int net_threads_alloc(const Net *net, int threads, NetThreads *th)
 {
-    int maxc = 1;
-    for (int i = 0; i < net->ntensors; i++)
-        if (net->tensors[i]->role == TENSOR_ACT && net->tensors[i]->c > maxc)
-            maxc = net->tensors[i]->c;
     *th = (NetThreads){ 0 };
-    /* batch normalisation exchanges two sums per channel */
-    th->red_stride = 2 * (size_t)maxc;
+    th->red_stride = 1; /* the most doubles any layer exchanges */
     const int part_max = (net->max_batch + threads - 1) / threads;
     for (int i = 0; i < net->nlayers; i++) {
         const Layer *l = net->layers[i];
@@ -38,6 +33,9 @@ int net_threads_alloc(const Net *net, int threads, NetThreads *th)
         if (w > th->nws)
             th->nws = (w + NET_ALIGN_FLOATS - 1) / NET_ALIGN_FLOATS *
                       NET_ALIGN_FLOATS;
+        size_t r = k->reduce_doubles ? k->reduce_doubles(l) : 0;
+        if (r > th->red_stride)
+            th->red_stride = r;
     }
     th->ws = net_alloc(th->nws * (size_t)threads);
     th->tws = net_alloc(net->ntws * (size_t)threads);
