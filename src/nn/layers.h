@@ -155,8 +155,9 @@ typedef struct {
     /* whether backward reads the input values (else they may be reused
      * once forward has passed) */
     int keeps_input;
-    /* statistics over the whole batch: every thread's part must be done
-     * before the layer runs, in both passes (the network's barriers) */
+    /* statistics over the whole batch: in training (and recalibration),
+     * forward and backward, every thread's part must be done before the
+     * layer runs (the network's barriers); inference passes never meet */
     int threads_meet;
     /* doubles each part writes to its slot before a layer_reduce (the
      * network sizes LayerCtx.red_stride to the largest); NULL: the kind

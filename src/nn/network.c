@@ -524,8 +524,9 @@ static int net_plan(Net *net, size_t *voff, size_t *goff)
             net->unread[net->nunread++] = net->tensors[ids[s]];
         }
     }
-    /* invariant 6: batch normalisation meets the parts in training passes,
-     * forward (met_f) and backward (met_b); nothing does in inference.
+    /* invariant 6: the layers whose kind has threads_meet (batch
+     * normalisation) meet the parts in training passes, forward (met_f)
+     * and backward (met_b); nothing does in inference.
      * Memory is placed as if each slot were held until the next step that
      * meets the parts, so reusing it needs no added barrier in training;
      * the barriers are then planned from the true lifetimes. */
