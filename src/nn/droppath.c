@@ -24,9 +24,9 @@ static size_t run_start(const Tensor *t, const LayerCtx *cx)
     return (size_t)cx->b0 * (size_t)plane_of(t);
 }
 
+/* in[0] x, out y. */
 typedef struct {
     Layer base;
-    Tensor *x, *y;
     int max_batch;
     int active;     /* a mask is set */
     float scale[];  /* [max_batch]: 0 or 1/(1-p) per image */
@@ -35,12 +35,13 @@ typedef struct {
 void droppath_layer_forward(Layer *l, const LayerCtx *cx)
 {
     DropPathLayer *d = (DropPathLayer *)l;
-    const long plane = (long)plane_of(d->x), stride = run_stride(d->x, cx);
-    const size_t o = run_start(d->x, cx);
+    const Tensor *in = l->in[0];
+    const long plane = (long)plane_of(in), stride = run_stride(in, cx);
+    const size_t o = run_start(in, cx);
     const int use = d->active && cx->train && !cx->recal;
-    for (int c = 0; c < d->x->c; c++) {
-        const float *x = d->x->x + o + (size_t)c * stride;
-        float *y = d->y->x + o + (size_t)c * stride;
+    for (int c = 0; c < in->c; c++) {
+        const float *x = in->x + o + (size_t)c * stride;
+        float *y = l->out->x + o + (size_t)c * stride;
         for (int j = 0; j < cx->b1 - cx->b0; j++) {
             const float s = use ? d->scale[cx->b0 + j] : 1.0f;
             for (long i = 0; i < plane; i++)
@@ -52,11 +53,12 @@ void droppath_layer_forward(Layer *l, const LayerCtx *cx)
 void droppath_layer_backward(Layer *l, const LayerCtx *cx)
 {
     DropPathLayer *d = (DropPathLayer *)l;
-    const long plane = (long)plane_of(d->x), stride = run_stride(d->x, cx);
-    const size_t o = run_start(d->x, cx);
-    for (int c = 0; c < d->x->c; c++) {
-        float *dx = d->x->g + o + (size_t)c * stride;
-        const float *dy = d->y->g + o + (size_t)c * stride;
+    const Tensor *in = l->in[0];
+    const long plane = (long)plane_of(in), stride = run_stride(in, cx);
+    const size_t o = run_start(in, cx);
+    for (int c = 0; c < in->c; c++) {
+        float *dx = in->g + o + (size_t)c * stride;
+        const float *dy = l->out->g + o + (size_t)c * stride;
         for (int j = 0; j < cx->b1 - cx->b0; j++) {
             if (d->active) {
                 const float s = d->scale[cx->b0 + j];
@@ -75,8 +77,6 @@ Layer *layer_droppath_new(Tensor *x, Tensor *y, int max_batch)
     if (!d)
         return NULL;
     layer_header(&d->base, LAYER_DROPPATH, &x, 1, y);
-    d->x = x;
-    d->y = y;
     d->max_batch = max_batch;
     return &d->base;
 }
@@ -102,8 +102,8 @@ int layer_droppath_draw(Layer *l, float p, Rng *rng, int n)
 LayerCost droppath_layer_cost(const Layer *l)
 {
     /* reads x, writes y; backward reads dy and adds into dx */
-    const DropPathLayer *d = (const DropPathLayer *)l;
-    const double x = (double)d->x->c * d->x->h * d->x->w;
+    const Tensor *in = l->in[0];
+    const double x = (double)in->c * in->h * in->w;
     LayerCost c = { 2.0 * x, sizeof(float) * 5.0 * x };
     return c;
 }

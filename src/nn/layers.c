@@ -94,26 +94,28 @@ static int can_set_grad_always(const Layer *l, int k)
 /* ---- convolution ------------------------------------------------------ */
 
 /* Each part runs the convolution on its own images, with its own im2col
- * scratch and its own weight gradient copy. */
+ * scratch and its own weight gradient copy.  in[0] x [cin][n][h][w], out
+ * y [cout][n][oh][ow]. */
 typedef struct {
     Layer base;
     ConvShape s;
     int relu;
-    Tensor *x, *w, *y; /* x [cin][n][h][w], w [cout][cin][kh][kw], y [cout][n][oh][ow] */
+    Tensor *w; /* [cout][cin][kh][kw] */
 } ConvLayer;
 
 static void conv_layer_forward(Layer *l, const LayerCtx *cx)
 {
     ConvLayer *c = (ConvLayer *)l;
-    conv_forward_part(&c->s, cx->n, cx->b0, cx->b1, c->relu, c->x->x, c->w->x,
-                      c->y->x, cx->ws);
+    conv_forward_part(&c->s, cx->n, cx->b0, cx->b1, c->relu, l->in[0]->x,
+                      c->w->x, l->out->x, cx->ws);
 }
 
 static void conv_layer_backward(Layer *l, const LayerCtx *cx)
 {
     ConvLayer *c = (ConvLayer *)l;
-    conv_backward_part(&c->s, cx->n, cx->b0, cx->b1, c->relu, c->x->x,
-                       c->w->x, c->y->g, c->x->g, l->grad_set & 1,
+    const Tensor *x = l->in[0];
+    conv_backward_part(&c->s, cx->n, cx->b0, cx->b1, c->relu, x->x, c->w->x,
+                       l->out->g, x->g, l->grad_set & 1,
                        layer_grad(cx, c->w->g), cx->ws);
 }
 
@@ -125,9 +127,8 @@ static int64_t conv_layer_mult_adds(const Layer *l)
 
 static LayerCost conv_layer_cost(const Layer *l)
 {
-    const ConvLayer *c = (const ConvLayer *)l;
-    return cost_xy(6.0 * (double)conv_layer_mult_adds(l), image_of(c->x),
-                   image_of(c->y));
+    return cost_xy(6.0 * (double)conv_layer_mult_adds(l), image_of(l->in[0]),
+                   image_of(l->out));
 }
 
 static int conv_layer_can_set_grad(const Layer *l, int k)
@@ -139,8 +140,7 @@ static int conv_layer_can_set_grad(const Layer *l, int k)
 
 static const Tensor *conv_layer_relu_input(const Layer *l)
 {
-    const ConvLayer *c = (const ConvLayer *)l;
-    return c->relu ? c->x : NULL;
+    return ((const ConvLayer *)l)->relu ? l->in[0] : NULL;
 }
 
 static size_t conv_layer_workspace(const Layer *l, int n)
@@ -154,32 +154,34 @@ Layer *layer_conv_new(const ConvShape *s, int relu_in, Tensor *x, Tensor *w,
     ConvLayer *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    *c = (ConvLayer){ .s = *s, .relu = relu_in, .x = x, .w = w, .y = y };
+    *c = (ConvLayer){ .s = *s, .relu = relu_in, .w = w };
     layer_header(&c->base, LAYER_CONV, &x, 1, y);
     return &c->base;
 }
 
 /* ---- depthwise convolution ------------------------------------------------ */
 
+/* in[0] x [c][n][h][w], out y [c][n][oh][ow]. */
 typedef struct {
     Layer base;
     DwShape s;
     int relu;
-    Tensor *x, *w, *y; /* x [c][n][h][w], w [c][k][k], y [c][n][oh][ow] */
+    Tensor *w; /* [c][k][k] */
 } DwLayer;
 
 static void dw_layer_forward(Layer *l, const LayerCtx *cx)
 {
     DwLayer *d = (DwLayer *)l;
-    dwconv_forward_part(&d->s, cx->n, cx->b0, cx->b1, d->relu, d->x->x,
-                        d->w->x, d->y->x, cx->tws);
+    dwconv_forward_part(&d->s, cx->n, cx->b0, cx->b1, d->relu, l->in[0]->x,
+                        d->w->x, l->out->x, cx->tws);
 }
 
 static void dw_layer_backward(Layer *l, const LayerCtx *cx)
 {
     DwLayer *d = (DwLayer *)l;
-    dwconv_backward_part(&d->s, cx->n, cx->b0, cx->b1, d->relu, d->x->x,
-                         d->w->x, d->y->g, d->x->g, l->grad_set & 1,
+    const Tensor *x = l->in[0];
+    dwconv_backward_part(&d->s, cx->n, cx->b0, cx->b1, d->relu, x->x,
+                         d->w->x, l->out->g, x->g, l->grad_set & 1,
                          layer_grad(cx, d->w->g), cx->tws);
 }
 
@@ -191,15 +193,13 @@ static int64_t dw_layer_mult_adds(const Layer *l)
 
 static LayerCost dw_layer_cost(const Layer *l)
 {
-    const DwLayer *d = (const DwLayer *)l;
-    return cost_xy(6.0 * (double)dw_layer_mult_adds(l), image_of(d->x),
-                   image_of(d->y));
+    return cost_xy(6.0 * (double)dw_layer_mult_adds(l), image_of(l->in[0]),
+                   image_of(l->out));
 }
 
 static const Tensor *dw_layer_relu_input(const Layer *l)
 {
-    const DwLayer *d = (const DwLayer *)l;
-    return d->relu ? d->x : NULL;
+    return ((const DwLayer *)l)->relu ? l->in[0] : NULL;
 }
 
 static size_t dw_layer_thread_workspace(const Layer *l)
@@ -213,84 +213,87 @@ Layer *layer_dwconv_new(const DwShape *s, int relu_in, Tensor *x, Tensor *w,
     DwLayer *d = calloc(1, sizeof *d);
     if (!d)
         return NULL;
-    *d = (DwLayer){ .s = *s, .relu = relu_in, .x = x, .w = w, .y = y };
+    *d = (DwLayer){ .s = *s, .relu = relu_in, .w = w };
     layer_header(&d->base, LAYER_DWCONV, &x, 1, y);
     return &d->base;
 }
 
 /* ---- batch normalisation: the parts exchange their sums ------------------ */
 
+/* in[0] x, out y, both [c][n][h][w]. */
 typedef struct {
     Layer base;
-    Tensor *x, *gamma, *beta, *mean, *invstd, *run_mean, *run_var, *y;
+    Tensor *gamma, *beta, *mean, *invstd, *run_mean, *run_var;
     double acc[]; /* [c][BN_RECAL_DOUBLES]: recalibration totals */
 } BnLayer;
 
 /* Values per channel of every part, for BnParts.m: fixed by n and the
  * part count.  counts has room for cx->parts entries. */
-static void bn_counts(const BnLayer *b, const LayerCtx *cx, long *counts)
+static void bn_counts(const Layer *l, const LayerCtx *cx, long *counts)
 {
     for (int t = 0; t < cx->parts; t++) {
         long lo, hi;
         parallel_range(cx->n, t, cx->parts, &lo, &hi);
-        counts[t] = (hi - lo) * plane_of(b->x);
+        counts[t] = (hi - lo) * plane_of(l->in[0]);
     }
 }
 
 static void bn_layer_forward(Layer *l, const LayerCtx *cx)
 {
     BnLayer *b = (BnLayer *)l;
-    const int c = b->x->c;
-    const size_t o = run_start(b->x, cx);
-    const long m = run_len(b->x, cx), stride = run_stride(b->x, cx);
+    const Tensor *x = l->in[0], *y = l->out;
+    const int c = x->c;
+    const size_t o = run_start(x, cx);
+    const long m = run_len(x, cx), stride = run_stride(x, cx);
     if (!cx->train) {
-        bn_forward_infer(c, m, stride, b->x->x + o, b->gamma->x, b->beta->x,
-                         b->run_mean->x, b->run_var->x, b->y->x + o);
+        bn_forward_infer(c, m, stride, x->x + o, b->gamma->x, b->beta->x,
+                         b->run_mean->x, b->run_var->x, y->x + o);
         return;
     }
     long counts[LAYER_MAX_PARTS];
-    bn_counts(b, cx, counts);
-    bn_sums_forward(c, m, stride, b->x->x + o, layer_reduce_slot(cx));
+    bn_counts(l, cx, counts);
+    bn_sums_forward(c, m, stride, x->x + o, layer_reduce_slot(cx));
     BnParts bp = { cx->parts, counts, layer_reduce(cx), cx->red_stride };
     const int first = cx->part == 0;
     if (cx->recal) {
-        bn_recal_part(c, m, stride, b->x->x + o, b->gamma->x, b->beta->x, &bp,
-                      b->y->x + o, first ? b->acc : NULL);
+        bn_recal_part(c, m, stride, x->x + o, b->gamma->x, b->beta->x, &bp,
+                      y->x + o, first ? b->acc : NULL);
         return;
     }
-    bn_forward_part(c, m, stride, b->x->x + o, b->gamma->x, b->beta->x, &bp,
-                    b->y->x + o, first ? b->mean->x : NULL,
+    bn_forward_part(c, m, stride, x->x + o, b->gamma->x, b->beta->x, &bp,
+                    y->x + o, first ? b->mean->x : NULL,
                     first ? b->invstd->x : NULL, b->run_mean->x, b->run_var->x);
 }
 
 static void bn_layer_backward(Layer *l, const LayerCtx *cx)
 {
     BnLayer *b = (BnLayer *)l;
-    const int c = b->x->c;
-    const size_t o = run_start(b->x, cx);
-    const long m = run_len(b->x, cx), stride = run_stride(b->x, cx);
+    const Tensor *x = l->in[0], *y = l->out;
+    const int c = x->c;
+    const size_t o = run_start(x, cx);
+    const long m = run_len(x, cx), stride = run_stride(x, cx);
     long counts[LAYER_MAX_PARTS];
-    bn_counts(b, cx, counts);
-    bn_sums_backward(c, m, stride, b->x->x + o, b->y->g + o,
+    bn_counts(l, cx, counts);
+    bn_sums_backward(c, m, stride, x->x + o, y->g + o,
                      layer_reduce_slot(cx));
     BnParts bp = { cx->parts, counts, layer_reduce(cx), cx->red_stride };
     const int first = cx->part == 0;
-    bn_backward_part(c, m, stride, b->x->x + o, b->gamma->x, b->mean->x,
-                     b->invstd->x, b->y->g + o, &bp, b->x->g + o,
+    bn_backward_part(c, m, stride, x->x + o, b->gamma->x, b->mean->x,
+                     b->invstd->x, y->g + o, &bp, x->g + o,
                      l->grad_set & 1, first ? b->gamma->g : NULL, first ? b->beta->g : NULL);
 }
 
 /* Two sums per channel, both passes (bn_sums_forward, bn_sums_backward). */
 static size_t bn_layer_reduce_doubles(const Layer *l)
 {
-    return 2 * (size_t)((const BnLayer *)l)->x->c;
+    return 2 * (size_t)l->in[0]->c;
 }
 
 /* Forward about 7 FLOPs a value (two sums, the normalisation), backward
  * about 8; x and y forward, x, dy and dx backward. */
 static LayerCost bn_layer_cost(const Layer *l)
 {
-    const double x = image_of(((const BnLayer *)l)->x);
+    const double x = image_of(l->in[0]);
     LayerCost c = { 15.0 * x, sizeof(float) * 6.0 * x };
     return c;
 }
@@ -304,65 +307,65 @@ Layer *layer_bn_new(Tensor *x, Tensor *gamma, Tensor *beta, Tensor *mean,
     if (!b)
         return NULL;
     layer_header(&b->base, LAYER_BN, &x, 1, y);
-    b->x = x;
     b->gamma = gamma;
     b->beta = beta;
     b->mean = mean;
     b->invstd = invstd;
     b->run_mean = run_mean;
     b->run_var = run_var;
-    b->y = y;
     return &b->base;
 }
 
 void layer_bn_recal_reset(Layer *l)
 {
     BnLayer *b = (BnLayer *)l;
-    memset(b->acc, 0, sizeof(double) * BN_RECAL_DOUBLES * (size_t)b->x->c);
+    memset(b->acc, 0, sizeof(double) * BN_RECAL_DOUBLES * (size_t)l->in[0]->c);
 }
 
 void layer_bn_recal_apply(Layer *l)
 {
     BnLayer *b = (BnLayer *)l;
-    bn_recal_finish(b->x->c, b->acc, b->run_mean->x, b->run_var->x);
+    bn_recal_finish(l->in[0]->c, b->acc, b->run_mean->x, b->run_var->x);
 }
 
 void layer_bn_view(const Layer *l, const Tensor **x, const Tensor **run_mean,
                    const Tensor **run_var)
 {
     const BnLayer *b = (const BnLayer *)l;
-    *x = b->x;
+    *x = l->in[0];
     *run_mean = b->run_mean;
     *run_var = b->run_var;
 }
 
 /* ---- pooling ------------------------------------------------------------ */
 
+/* in[0] x, out y. */
 typedef struct {
     Layer base;
     PoolShape s;
-    Tensor *x, *y;
 } PoolLayer;
 
 static void pool_layer_forward(Layer *l, const LayerCtx *cx)
 {
     PoolLayer *p = (PoolLayer *)l;
+    const Tensor *x = l->in[0], *y = l->out;
     if (p->base.kind == LAYER_MAXPOOL)
-        maxpool_forward_part(&p->s, cx->n, cx->b0, cx->b1, p->x->x, p->y->x,
+        maxpool_forward_part(&p->s, cx->n, cx->b0, cx->b1, x->x, y->x,
                              cx->tws);
     else
-        avgpool_forward_part(&p->s, cx->n, cx->b0, cx->b1, p->x->x, p->y->x,
+        avgpool_forward_part(&p->s, cx->n, cx->b0, cx->b1, x->x, y->x,
                              cx->tws);
 }
 
 static void pool_layer_backward(Layer *l, const LayerCtx *cx)
 {
     PoolLayer *p = (PoolLayer *)l;
+    const Tensor *x = l->in[0], *y = l->out;
     if (p->base.kind == LAYER_MAXPOOL)
-        maxpool_backward_part(&p->s, cx->n, cx->b0, cx->b1, p->x->x, p->y->g,
-                              p->x->g, l->grad_set & 1, cx->tws);
+        maxpool_backward_part(&p->s, cx->n, cx->b0, cx->b1, x->x, y->g,
+                              x->g, l->grad_set & 1, cx->tws);
     else
-        avgpool_backward_part(&p->s, cx->n, cx->b0, cx->b1, p->y->g, p->x->g,
+        avgpool_backward_part(&p->s, cx->n, cx->b0, cx->b1, y->g, x->g,
                               l->grad_set & 1, cx->tws);
 }
 
@@ -371,7 +374,7 @@ static void pool_layer_backward(Layer *l, const LayerCtx *cx)
 static LayerCost pool_layer_cost(const Layer *l)
 {
     const PoolLayer *p = (const PoolLayer *)l;
-    const double x = image_of(p->x), y = image_of(p->y);
+    const double x = image_of(l->in[0]), y = image_of(l->out);
     const double flops = 2.0 * p->s.k * p->s.k * y;
     if (p->base.kind == LAYER_MAXPOOL)
         return cost_xy(flops, x, y);
@@ -389,17 +392,15 @@ Layer *layer_pool_new(int max, const PoolShape *s, Tensor *x, Tensor *y)
     PoolLayer *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    *p = (PoolLayer){ .s = *s, .x = x, .y = y };
+    *p = (PoolLayer){ .s = *s };
     layer_header(&p->base, max ? LAYER_MAXPOOL : LAYER_AVGPOOL, &x, 1, y);
     return &p->base;
 }
 
 /* ---- ReLU, add, concat: per channel, this part's run ---------------------- */
 
-typedef struct {
-    Layer base;
-    Tensor *x, *y;
-} ReluLayer;
+/* These kinds are the header alone: in[0] (in[1] for add, in[0..nin) for
+ * concat) and out. */
 
 static void relu_run(float *restrict y, const float *restrict x, long n)
 {
@@ -416,50 +417,44 @@ static void relu_back_run(float *restrict dx, const float *restrict x,
 
 static void relu_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    ReluLayer *r = (ReluLayer *)l;
-    const long m = run_len(r->x, cx), stride = run_stride(r->x, cx);
-    const size_t o = run_start(r->x, cx);
-    for (int c = 0; c < r->x->c; c++)
-        relu_run(r->y->x + o + (size_t)c * stride, r->x->x + o + (size_t)c * stride,
+    const Tensor *x = l->in[0], *y = l->out;
+    const long m = run_len(x, cx), stride = run_stride(x, cx);
+    const size_t o = run_start(x, cx);
+    for (int c = 0; c < x->c; c++)
+        relu_run(y->x + o + (size_t)c * stride, x->x + o + (size_t)c * stride,
                  m);
 }
 
 static void relu_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    ReluLayer *r = (ReluLayer *)l;
-    const long m = run_len(r->x, cx), stride = run_stride(r->x, cx);
-    const size_t o = run_start(r->x, cx);
-    for (int c = 0; c < r->x->c; c++) {
+    const Tensor *x = l->in[0], *y = l->out;
+    const long m = run_len(x, cx), stride = run_stride(x, cx);
+    const size_t o = run_start(x, cx);
+    for (int c = 0; c < x->c; c++) {
         const size_t at = o + (size_t)c * stride;
-        relu_back_run(r->x->g + at, r->x->x + at, r->y->g + at, m);
+        relu_back_run(x->g + at, x->x + at, y->g + at, m);
     }
 }
 
 static const Tensor *relu_layer_relu_input(const Layer *l)
 {
-    return ((const ReluLayer *)l)->x;
+    return l->in[0];
 }
 
 static LayerCost relu_layer_cost(const Layer *l)
 {
-    const double x = image_of(((const ReluLayer *)l)->x);
+    const double x = image_of(l->in[0]);
     return cost_xy(2.0 * x, x, x);
 }
 
 Layer *layer_relu_new(Tensor *x, Tensor *y)
 {
-    ReluLayer *r = calloc(1, sizeof *r);
-    if (!r)
+    Layer *l = calloc(1, sizeof *l);
+    if (!l)
         return NULL;
-    *r = (ReluLayer){ .x = x, .y = y };
-    layer_header(&r->base, LAYER_RELU, &x, 1, y);
-    return &r->base;
+    layer_header(l, LAYER_RELU, &x, 1, y);
+    return l;
 }
-
-typedef struct {
-    Layer base;
-    Tensor *a, *b, *y;
-} AddLayer;
 
 static void add_run(float *restrict y, const float *restrict p,
                     const float *restrict q, long n)
@@ -482,61 +477,53 @@ static void put_run(float *restrict d, const float *restrict s, long n,
 
 static void add_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    AddLayer *a = (AddLayer *)l;
-    const long m = run_len(a->y, cx), stride = run_stride(a->y, cx);
-    const size_t o = run_start(a->y, cx);
-    for (int c = 0; c < a->y->c; c++) {
+    const Tensor *a = l->in[0], *b = l->in[1], *y = l->out;
+    const long m = run_len(y, cx), stride = run_stride(y, cx);
+    const size_t o = run_start(y, cx);
+    for (int c = 0; c < y->c; c++) {
         const size_t at = o + (size_t)c * stride;
-        add_run(a->y->x + at, a->a->x + at, a->b->x + at, m);
+        add_run(y->x + at, a->x + at, b->x + at, m);
     }
 }
 
 static void add_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    AddLayer *a = (AddLayer *)l;
-    const long m = run_len(a->y, cx), stride = run_stride(a->y, cx);
-    const size_t o = run_start(a->y, cx);
-    for (int c = 0; c < a->y->c; c++) {
+    const Tensor *a = l->in[0], *b = l->in[1], *y = l->out;
+    const long m = run_len(y, cx), stride = run_stride(y, cx);
+    const size_t o = run_start(y, cx);
+    for (int c = 0; c < y->c; c++) {
         const size_t at = o + (size_t)c * stride;
-        put_run(a->a->g + at, a->y->g + at, m, l->grad_set & 1);
-        put_run(a->b->g + at, a->y->g + at, m, l->grad_set & 2);
+        put_run(a->g + at, y->g + at, m, l->grad_set & 1);
+        put_run(b->g + at, y->g + at, m, l->grad_set & 2);
     }
 }
 
 /* a, b and y forward; dy, da and db backward (both accumulated). */
 static LayerCost add_layer_cost(const Layer *l)
 {
-    const double y = image_of(((const AddLayer *)l)->y);
+    const double y = image_of(l->out);
     LayerCost c = { 3.0 * y, sizeof(float) * 8.0 * y };
     return c;
 }
 
 Layer *layer_add_new(Tensor *a, Tensor *b, Tensor *y)
 {
-    AddLayer *l = calloc(1, sizeof *l);
+    Layer *l = calloc(1, sizeof *l);
     if (!l)
         return NULL;
-    *l = (AddLayer){ .a = a, .b = b, .y = y };
     Tensor *ins[2] = { a, b };
-    layer_header(&l->base, LAYER_ADD, ins, 2, y);
-    return &l->base;
+    layer_header(l, LAYER_ADD, ins, 2, y);
+    return l;
 }
-
-typedef struct {
-    Layer base;
-    int k;
-    Tensor *xs[LAYER_CONCAT_MAX], *y;
-} ConcatLayer;
 
 /* Channel-major: each input's channels are the next channels of y. */
 static void concat_layer_forward(Layer *l, const LayerCtx *cx)
 {
-    ConcatLayer *c = (ConcatLayer *)l;
-    const long m = run_len(c->y, cx), stride = run_stride(c->y, cx);
-    const size_t o = run_start(c->y, cx);
-    float *y = c->y->x;
-    for (int i = 0; i < c->k; i++) {
-        const Tensor *x = c->xs[i];
+    const long m = run_len(l->out, cx), stride = run_stride(l->out, cx);
+    const size_t o = run_start(l->out, cx);
+    float *y = l->out->x;
+    for (int i = 0; i < l->nin; i++) {
+        const Tensor *x = l->in[i];
         for (int ch = 0; ch < x->c; ch++) {
             const size_t at = o + (size_t)ch * stride;
             memcpy(y + at, x->x + at, sizeof(float) * (size_t)m);
@@ -547,12 +534,11 @@ static void concat_layer_forward(Layer *l, const LayerCtx *cx)
 
 static void concat_layer_backward(Layer *l, const LayerCtx *cx)
 {
-    ConcatLayer *c = (ConcatLayer *)l;
-    const long m = run_len(c->y, cx), stride = run_stride(c->y, cx);
-    const size_t o = run_start(c->y, cx);
-    const float *dy = c->y->g;
-    for (int i = 0; i < c->k; i++) {
-        const Tensor *x = c->xs[i];
+    const long m = run_len(l->out, cx), stride = run_stride(l->out, cx);
+    const size_t o = run_start(l->out, cx);
+    const float *dy = l->out->g;
+    for (int i = 0; i < l->nin; i++) {
+        const Tensor *x = l->in[i];
         for (int ch = 0; ch < x->c; ch++) {
             const size_t at = o + (size_t)ch * stride;
             put_run(x->g + at, dy + at, m, l->grad_set & (1u << i));
@@ -564,7 +550,7 @@ static void concat_layer_backward(Layer *l, const LayerCtx *cx)
 /* A copy forward, an accumulation backward. */
 static LayerCost concat_layer_cost(const Layer *l)
 {
-    const double y = image_of(((const ConcatLayer *)l)->y);
+    const double y = image_of(l->out);
     LayerCost c = { y, sizeof(float) * 5.0 * y };
     return c;
 }
@@ -573,45 +559,44 @@ Layer *layer_concat_new(Tensor *const *xs, int k, Tensor *y)
 {
     if (k < 1 || k > LAYER_CONCAT_MAX)
         return NULL;
-    ConcatLayer *c = calloc(1, sizeof *c);
-    if (!c)
+    Layer *l = calloc(1, sizeof *l);
+    if (!l)
         return NULL;
-    layer_header(&c->base, LAYER_CONCAT, xs, k, y);
-    c->k = k;
-    for (int i = 0; i < k; i++)
-        c->xs[i] = xs[i];
-    c->y = y;
-    return &c->base;
+    layer_header(l, LAYER_CONCAT, xs, k, y);
+    return l;
 }
 
 /* ---- factorized reduce: two convolutions ----------------------------------- */
 
+/* in[0] x, out y. */
 typedef struct {
     Layer base;
     ConvShape a, b; /* b reads the input shifted by one pixel (padding -1) */
-    Tensor *x, *wa, *wb, *y;
+    Tensor *wa, *wb;
 } FrLayer;
 
 static void fr_layer_forward(Layer *l, const LayerCtx *cx)
 {
     FrLayer *f = (FrLayer *)l;
+    const Tensor *x = l->in[0], *y = l->out;
     const int n = cx->n;
     size_t half = (size_t)f->a.cout * n * f->a.oh * f->a.ow;
-    conv_forward_part(&f->a, n, cx->b0, cx->b1, 1, f->x->x, f->wa->x, f->y->x,
+    conv_forward_part(&f->a, n, cx->b0, cx->b1, 1, x->x, f->wa->x, y->x,
                       cx->ws);
-    conv_forward_part(&f->b, n, cx->b0, cx->b1, 1, f->x->x, f->wb->x,
-                      f->y->x + half, cx->ws);
+    conv_forward_part(&f->b, n, cx->b0, cx->b1, 1, x->x, f->wb->x,
+                      y->x + half, cx->ws);
 }
 
 static void fr_layer_backward(Layer *l, const LayerCtx *cx)
 {
     FrLayer *f = (FrLayer *)l;
+    const Tensor *x = l->in[0], *y = l->out;
     const int n = cx->n;
     size_t half = (size_t)f->a.cout * n * f->a.oh * f->a.ow;
-    conv_backward_part(&f->a, n, cx->b0, cx->b1, 1, f->x->x, f->wa->x,
-                       f->y->g, f->x->g, 0, layer_grad(cx, f->wa->g), cx->ws);
-    conv_backward_part(&f->b, n, cx->b0, cx->b1, 1, f->x->x, f->wb->x,
-                       f->y->g + half, f->x->g, 0, layer_grad(cx, f->wb->g),
+    conv_backward_part(&f->a, n, cx->b0, cx->b1, 1, x->x, f->wa->x,
+                       y->g, x->g, 0, layer_grad(cx, f->wa->g), cx->ws);
+    conv_backward_part(&f->b, n, cx->b0, cx->b1, 1, x->x, f->wb->x,
+                       y->g + half, x->g, 0, layer_grad(cx, f->wb->g),
                        cx->ws);
 }
 
@@ -623,14 +608,13 @@ static int64_t fr_layer_mult_adds(const Layer *l)
 
 static LayerCost fr_layer_cost(const Layer *l)
 {
-    const FrLayer *f = (const FrLayer *)l;
-    return cost_xy(6.0 * (double)fr_layer_mult_adds(l), image_of(f->x),
-                   image_of(f->y));
+    return cost_xy(6.0 * (double)fr_layer_mult_adds(l), image_of(l->in[0]),
+                   image_of(l->out));
 }
 
 static const Tensor *fr_layer_relu_input(const Layer *l)
 {
-    return ((const FrLayer *)l)->x;
+    return l->in[0];
 }
 
 static size_t fr_layer_workspace(const Layer *l, int n)
@@ -652,10 +636,8 @@ Layer *layer_factred_new(Tensor *x, Tensor *wa, Tensor *wb, Tensor *y)
                            x->h, x->w);
     f->b.oh = f->a.oh;
     f->b.ow = f->a.ow;
-    f->x = x;
     f->wa = wa;
     f->wb = wb;
-    f->y = y;
     return &f->base;
 }
 

@@ -5,8 +5,9 @@
  * them once); activations are channel-major with the batch kept together,
  * x[c][n][h][w], where n is the batch size of the current call.  Every layer
  * kind is a forward/backward pair behind a small const table of function
- * pointers (layer_kinds[]); each kind keeps its own private struct whose
- * first member is the Layer header.  Backward passes ACCUMULATE into the
+ * pointers (layer_kinds[]); the Layer header holds a layer's kind, inputs
+ * and output, and a kind with more (shapes, parameters, state) keeps a
+ * private struct whose first member is that header.  Backward passes ACCUMULATE into the
  * gradient buffers (g) of their inputs and parameters, except into the
  * inputs whose bit is set in the header's grad_set: those the layer is the
  * first in backward to write, and it stores their gradient outright
