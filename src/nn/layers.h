@@ -7,12 +7,12 @@
  * kind is a forward/backward pair behind a small const table of function
  * pointers (layer_kinds[]); the Layer header holds a layer's kind, inputs
  * and output, and a kind with more (shapes, parameters, state) keeps a
- * private struct whose first member is that header.  Backward passes ACCUMULATE into the
- * gradient buffers (g) of their inputs and parameters, except into the
- * inputs whose bit is set in the header's grad_set: those the layer is the
- * first in backward to write, and it stores their gradient outright
- * (network.c sets the bits where layer_can_set_grad allows, in place of
- * zeroing those gradients first).  Shapes are fixed
+ * private struct whose first member is that header.  Backward passes
+ * ACCUMULATE into the gradient buffers (g) of their inputs and parameters,
+ * except into the inputs whose bit is set in the header's grad_set: those
+ * the layer is the first in backward to write, and it stores their
+ * gradient outright (network.c sets the bits where layer_can_set_grad
+ * allows, in place of zeroing those gradients first).  Shapes are fixed
  * when a layer is made; kernels never fail. */
 #ifndef NASVIEW_LAYERS_H
 #define NASVIEW_LAYERS_H
@@ -115,9 +115,10 @@ const double *layer_reduce(const LayerCtx *cx);
 /* The most inputs a layer reads (a concat's). */
 #define LAYER_CONCAT_MAX 8
 
-/* The header every layer kind's struct begins with: its kind, and the
- * activations it reads (in[0..nin)) and writes (out), as its constructor
- * was given them; network.c plans memory from these. */
+/* The header of every layer (all of a ReLU, add or concat layer; the
+ * first member of the other kinds' structs): its kind, and the activations
+ * it reads (in[0..nin)) and writes (out), as its constructor was given
+ * them; network.c plans memory from these. */
 typedef struct Layer {
     LayerKindId kind;
     unsigned grad_set; /* bit k: backward stores input k's gradient */
