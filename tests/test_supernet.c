@@ -3,8 +3,10 @@
  * tensors of a child that uses one op's tensors twice; a training step on
  * one child changes exactly the shared tensors it uses, and a second child
  * that shares an op sees the same tensor; tensor values do not depend on
- * the order children were built in; the snapshot round-trips bit for bit
- * and refuses foreign, truncated and mismatched bytes. */
+ * the order children were built in; a block written with its halves
+ * the other way round is the same function of the shared weights; the
+ * snapshot round-trips bit for bit and refuses foreign, truncated and
+ * mismatched bytes. */
 #include "config.h"
 
 #include <math.h>
@@ -241,6 +243,49 @@ static void isolation(void)
     supernet_free(sn);
 }
 
+/* twice with block 1's halves written the other way round: the same
+ * network (geno_equal), whose concat would put the halves' channels in
+ * the other order if built as written. */
+static const char *const swapped =
+    "normal: 1 1 conv_3x3 conv_3x3 add; 0 2 identity sep_conv_3x3 concat; "
+    "3 1 avg_pool_3x3 dil_conv_3x3 add; 4 0 max_pool_3x3 conv_1x3_3x1 add; "
+    "5 2 conv_1x1 identity add | reduce: 1 0 sep_conv_5x5 identity add; "
+    "2 1 max_pool_3x3 conv_3x3 concat; 3 0 avg_pool_3x3 identity add; "
+    "1 1 identity conv_1x1 add; 4 5 sep_conv_3x3 max_pool_5x5 add";
+
+/* Both spellings of a network give the same logits on the same shared
+ * weights, bit for bit: a search trains the spelling its strategy drew
+ * and scores the canonical one. */
+static void spelling(void)
+{
+    Genotype ga, gb;
+    Net *a = NULL, *b = NULL;
+    Tensor *xa, *la, *xb, *lb;
+    NvError err;
+    if (parse(twice, &ga) || parse(swapped, &gb))
+        return;
+    CHECK(geno_equal(&ga, &gb), "the two spellings are one network");
+    Supernet *sn = supernet_new(&shape, 13);
+    if (!sn || supernet_child(sn, &ga, GC_BATCH, 1, &a, &xa, &la, &err) ||
+        supernet_child(sn, &gb, GC_BATCH, 1, &b, &xb, &lb, &err)) {
+        CHECK(0, "children: %s", err.msg);
+        net_free(a);
+        supernet_free(sn);
+        return;
+    }
+    fill_input(xa, 4);
+    fill_input(xb, 4);
+    net_forward(a, GC_BATCH, 1);
+    net_forward(b, GC_BATCH, 1);
+    CHECK(la->c == lb->c &&
+              memcmp(la->x, lb->x, sizeof(float) * (size_t)la->c *
+                                       GC_BATCH) == 0,
+          "the two spellings give other logits on the same weights");
+    net_free(a);
+    net_free(b);
+    supernet_free(sn);
+}
+
 /* Values depend on the seed and key, not on build order; snapshots
  * round-trip exactly and refuse what is not theirs. */
 static void order_and_snapshot(void)
@@ -307,6 +352,7 @@ int main(void)
 {
     gradcheck_shared();
     isolation();
+    spelling();
     order_and_snapshot();
     return check_exit("test_supernet");
 }

@@ -222,8 +222,15 @@ NvStatus supernet_child(Supernet *sn, const Genotype *g, int max_batch,
                         int threads, Net **out, Tensor **input,
                         Tensor **logits, NvError *err)
 {
-    NvStatus st = child_build_shared(g, &sn->shape, max_batch, sn_lend, sn,
-                                     out, input, logits, err);
+    /* Both spellings of a block, (in1 op1, in2 op2) and (in2 op2, in1
+     * op1), borrow the same tensors, but a concat of the two halves puts
+     * their channels in the order written, and every tensor downstream
+     * reads channels by position: only one spelling may be built, or a
+     * network is trained in one channel order and scored in the other. */
+    Genotype canon = *g;
+    geno_canonicalize(&canon);
+    NvStatus st = child_build_shared(&canon, &sn->shape, max_batch, sn_lend,
+                                     sn, out, input, logits, err);
     if (st != NV_OK)
         return st;
     if ((st = net_set_threads(*out, threads, err)) != NV_OK ||

@@ -36,7 +36,9 @@ void supernet_free(Supernet *sn);
 
 /* supernet_child - build and finish the child network of g for batches
  * of up to max_batch images, its parameters borrowed from sn (made here
- * when new), on `threads` threads.  *out is the caller's (net_free, before
+ * when new), on `threads` threads.  The child is that of g's canonical
+ * form (geno_canonicalize): the same network written either way is the
+ * same function of the shared weights.  *out is the caller's (net_free, before
  * supernet_free); *input and *logits are tensors of it.  Errors as
  * child_build's, and net_finish's. */
 NvStatus supernet_child(Supernet *sn, const Genotype *g, int max_batch,
