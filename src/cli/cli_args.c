@@ -15,7 +15,7 @@ _Static_assert(PROXY_SETTINGS <= 32, "CliProxy.given holds a bit each");
 static int named(const CliArg *args, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
-        if (args[i].kind != CLI_ARG_PROXY_ALL &&
+        if (args[i].kind != CLI_ARG_PROXY_ALL && args[i].name &&
             strcmp(args[i].name, name) == 0)
             return 1;
     return 0;
@@ -32,7 +32,10 @@ static int expand(const CliCommand *cmd, CliArg *rows)
         if (a->kind != CLI_ARG_PROXY_ALL) {
             if (n == CLI_ARGS_MAX)
                 return -1;
-            rows[n++] = *a;
+            rows[n] = *a;
+            if (!a->name && a->kind == CLI_ARG_PROXY)
+                rows[n].name = proxy_setting((ProxyId)a->proxy)->option + 2;
+            n++;
             continue;
         }
         for (int id = 0; id < PROXY_SETTINGS; id++) {
@@ -72,6 +75,22 @@ static int read_proxy(const char *cmd, ProxyId id, const char *val,
     return rc;
 }
 
+/* read_shape - val as CxHxW into shape[3]. */
+static int read_shape(const char *cmd, const char *opt, const char *val,
+                      int *shape)
+{
+    int c, h, w;
+    char tail;
+    if (sscanf(val, "%dx%dx%d%c", &c, &h, &w, &tail) != 3 || c < 1 ||
+        c > 4096 || h < 1 || h > 4096 || w < 1 || w > 4096)
+        return cli_usage_error(cmd, "%s '%s' is not CxHxW (e.g. 3x32x32)", opt,
+                               val);
+    shape[0] = c;
+    shape[1] = h;
+    shape[2] = w;
+    return 0;
+}
+
 /* store - the value val of row a into opts. */
 static int store(const char *cmd, const CliArg *a, const char *val,
                  char *opts)
@@ -107,6 +126,9 @@ static int store(const char *cmd, const CliArg *a, const char *val,
         break;
     case CLI_ARG_FLAG:
         *(int *)at = 1;
+        break;
+    case CLI_ARG_SHAPE:
+        rc = read_shape(cmd, opt, val, at);
         break;
     case CLI_ARG_PROXY:
     case CLI_ARG_PROXY_ALL:

@@ -29,7 +29,9 @@ typedef enum {
     CLI_ARG_ON_OFF,     /* int: on 1, off 0 */
     CLI_ARG_FORMAT,     /* OutputFormat, one of the mask `formats` */
     CLI_ARG_FLAG,       /* no value: int set to 1 */
-    CLI_ARG_PROXY,      /* the proxy setting `proxy` into a CliProxy */
+    CLI_ARG_SHAPE,      /* int[3]: CxHxW, each from 1 to 4096 */
+    CLI_ARG_PROXY,      /* the proxy setting `proxy` into a CliProxy; with
+                         * name NULL, named as in train/proxy.h */
     CLI_ARG_PROXY_ALL,  /* every proxy setting of train/proxy.h as an
                          * option, into one CliProxy; a row of the same
                          * name elsewhere in the table takes its place */
@@ -46,7 +48,8 @@ typedef int (*CliArgFn)(const char *cmd, const CliArg *arg, const char *val,
                         void *opts);
 
 struct CliArg {
-    const char *name; /* without "--": "db", "train-size" */
+    const char *name; /* without "--": "db", "train-size" (see
+                       * CLI_ARG_PROXY) */
     char letter;      /* a short option too ('y' for -y), or 0 */
     CliArgKind kind;
     size_t offset;    /* of the value's field in the options struct */
