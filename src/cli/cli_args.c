@@ -135,7 +135,6 @@ static int store(const char *cmd, const CliArg *a, const char *val,
         rc = read_proxy(cmd, (ProxyId)a->proxy, val, at);
         break;
     case CLI_ARG_CUSTOM:
-    case CLI_ARG_CUSTOM_FLAG:
         rc = a->custom(cmd, a, val, opts);
         break;
     }
@@ -158,8 +157,7 @@ int cli_args_parse(const CliCommand *cmd, int argc, char **argv, void *opts,
         return CLI_EXIT_FAIL;
     }
     for (int i = 0; i < n; i++) {
-        int bare = rows[i].kind == CLI_ARG_FLAG ||
-                   rows[i].kind == CLI_ARG_CUSTOM_FLAG;
+        int bare = rows[i].kind == CLI_ARG_FLAG;
         lopts[i] = (struct option){ rows[i].name,
                                     bare ? no_argument : required_argument,
                                     NULL, 256 + i };

@@ -35,15 +35,13 @@ typedef enum {
     CLI_ARG_PROXY_ALL,  /* every proxy setting of train/proxy.h as an
                          * option, into one CliProxy; a row of the same
                          * name elsewhere in the table takes its place */
-    CLI_ARG_CUSTOM,     /* custom() reads the value */
-    CLI_ARG_CUSTOM_FLAG /* custom() with val NULL: an option without value */
+    CLI_ARG_CUSTOM      /* custom() reads the value */
 } CliArgKind;
 
 typedef struct CliArg CliArg;
 
-/* A row's own reader: the value val of option arg (NULL for a
- * CLI_ARG_CUSTOM_FLAG) for command cmd into opts, the command's options
- * struct.  Returns 0, or a usage error's status (cli_usage_error). */
+/* A row's own reader: the value val of option arg for command cmd into
+ * opts, the command's options struct.  Returns 0, or a usage error's status (cli_usage_error). */
 typedef int (*CliArgFn)(const char *cmd, const CliArg *arg, const char *val,
                         void *opts);
 
@@ -56,7 +54,7 @@ struct CliArg {
     double lo, hi;    /* CLI_ARG_LONG, _INT, _REAL: accepted, both included */
     int proxy;        /* CLI_ARG_PROXY: its ProxyId */
     unsigned formats; /* CLI_ARG_FORMAT: 1 << OutputFormat of those taken */
-    CliArgFn custom;  /* CLI_ARG_CUSTOM, _CUSTOM_FLAG */
+    CliArgFn custom;  /* CLI_ARG_CUSTOM */
     size_t seen;      /* CLI_SEEN: an int set to 1 when the option is
                        * given (0: none) */
 };
