@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 
 #include "app.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 
 static const char usage[] =
     "Usage: nasview [--db FILE] [--read-only]\n"
@@ -34,12 +36,20 @@ static const char usage[] =
     "Environment: NO_COLOR (no colours), NASVIEW_CHARS=braille|block|ascii\n"
     "(how charts are drawn; ascii is the default outside UTF-8 locales).\n";
 
-static const struct option opts[] = {
-    { "db", required_argument, NULL, 1 },
-    { "read-only", no_argument, NULL, 2 },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+typedef struct {
+    const char *db;
+    int read_only;
+} TuiArgs;
+
+static const CliArg args[] = {
+    { .name = "db", .kind = CLI_ARG_STRING, .offset = offsetof(TuiArgs, db) },
+    { .name = "read-only", .kind = CLI_ARG_FLAG,
+      .offset = offsetof(TuiArgs, read_only) },
 };
+
+/* no command name: errors read "nasview: ..." */
+static const CliCommand command = { NULL, usage, args,
+                                    sizeof args / sizeof args[0], -1 };
 
 /* The one piece of mutable global state: written by the signal handler,
  * read by the input loop. */
@@ -63,21 +73,14 @@ static void install_handlers(void)
 
 int cmd_tui(int argc, char **argv)
 {
-    const char *db = NULL;
-    int read_only = 0;
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 1: db = optarg; break;
-        case 2: read_only = 1; break;
-        case 'h': fputs(usage, stdout); return CLI_EXIT_OK;
-        default: return cli_option_error(NULL, c, argv);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error(NULL, "'%s' is not a command", argv[optind]);
+    TuiArgs a = { NULL, 0 };
+    int first, parsed = cli_args_parse(&command, argc, argv, &a, &first);
+    if (parsed)
+        return parsed == CLI_ARGS_HELP ? CLI_EXIT_OK : parsed;
+    if (first < argc)
+        return cli_usage_error(NULL, "'%s' is not a command", argv[first]);
+    const char *db = a.db;
+    int read_only = a.read_only;
 
     char dbbuf[PATH_MAX], no_dir[1024] = "";
     NvError err;

@@ -1,6 +1,8 @@
 /* cli.h - what every `nasview` subcommand shares: exit statuses, usage
  * errors with a one-line hint, number and format parsing, the default
- * database path.  Only main.c and the cmd_*.c files use this. */
+ * database path.  The option tables that use these readers are
+ * cli_args.h's.  Only main.c, the cmd_*.c files and the terminal UI's
+ * entry (ui/tui_main.c) use this. */
 #ifndef NASVIEW_CLI_H
 #define NASVIEW_CLI_H
 
@@ -23,7 +25,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* cli_option_error - the usage error for what getopt_long returned in c
- * when it is neither an option nor 'h': ':' (an option lacks its value)
+ * (in cli_args_parse) when it is neither an option nor 'h': ':' (an
+ * option lacks its value)
  * or '?' (an unknown option, named from argv[optind - 1]).  Returns
  * CLI_EXIT_USAGE. */
 int cli_option_error(const char *cmd, int c, char **argv);

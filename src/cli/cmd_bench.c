@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "base/clock.h"
 #include "train/child.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "base/jsonw.h"
 #include "nn/network.h"
 #include "train/optim.h"
@@ -42,23 +44,41 @@ static const char usage[] =
     "over three 8 MiB arrays, as large as a layer's tensors); 'x bound' is\n"
     "how many times slower than that the kind runs.\n";
 
-enum { OPT_GENOTYPE = 1, OPT_F, OPT_N, OPT_BATCH, OPT_THREADS, OPT_FORMAT,
-       OPT_INPUT, OPT_CLASSES, OPT_SECONDS, OPT_BLAS_THREADS };
+/* What the options ask for. */
+typedef struct {
+    const char *gtext;
+    CliProxy proxy; /* --F --N --batch --threads */
+    long F, N, batch, threads, classes, blas;
+    int shape[3];   /* --input CxHxW */
+    double seconds;
+    OutputFormat format;
+} BenchArgs;
 
-static const struct option opts[] = {
-    { "genotype", required_argument, NULL, OPT_GENOTYPE },
-    { "F", required_argument, NULL, OPT_F },
-    { "N", required_argument, NULL, OPT_N },
-    { "batch", required_argument, NULL, OPT_BATCH },
-    { "threads", required_argument, NULL, OPT_THREADS },
-    { "format", required_argument, NULL, OPT_FORMAT },
-    { "input", required_argument, NULL, OPT_INPUT },
-    { "classes", required_argument, NULL, OPT_CLASSES },
-    { "seconds", required_argument, NULL, OPT_SECONDS },
-    { "blas-threads", required_argument, NULL, OPT_BLAS_THREADS },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+static const CliArg args[] = {
+    { .name = "genotype", .kind = CLI_ARG_STRING,
+      .offset = offsetof(BenchArgs, gtext) },
+    { .kind = CLI_ARG_PROXY, .offset = offsetof(BenchArgs, proxy),
+      .proxy = PROXY_F },
+    { .kind = CLI_ARG_PROXY, .offset = offsetof(BenchArgs, proxy),
+      .proxy = PROXY_N },
+    { .kind = CLI_ARG_PROXY, .offset = offsetof(BenchArgs, proxy),
+      .proxy = PROXY_BATCH },
+    { .kind = CLI_ARG_PROXY, .offset = offsetof(BenchArgs, proxy),
+      .proxy = PROXY_THREADS },
+    { .name = "format", .kind = CLI_ARG_FORMAT,
+      .offset = offsetof(BenchArgs, format), .formats = 3 },
+    { .name = "input", .kind = CLI_ARG_SHAPE,
+      .offset = offsetof(BenchArgs, shape) },
+    { .name = "classes", .kind = CLI_ARG_LONG,
+      .offset = offsetof(BenchArgs, classes), .lo = 2, .hi = 256 },
+    { .name = "seconds", .kind = CLI_ARG_REAL,
+      .offset = offsetof(BenchArgs, seconds), .lo = 0.0, .hi = 3600 },
+    { .name = "blas-threads", .kind = CLI_ARG_LONG,
+      .offset = offsetof(BenchArgs, blas), .lo = 1, .hi = 256 },
 };
+
+static const CliCommand command = { "bench", usage, args,
+                                    sizeof args / sizeof args[0], 0 };
 
 /* OpenBLAS's own sgemm on 1024^3 with the current thread count, best of 3. */
 static double bench_sgemm(void)
@@ -181,240 +201,242 @@ static void bench_run(Net *net, Tensor *logits, const uint8_t *labels,
     }
 }
 
-static int parse_input(const char *val, int *c, int *h, int *w)
+/* bench_parse - the options into *a, defaults for those not given.
+ * Returns 0, CLI_ARGS_HELP or a usage error's status. */
+static int bench_parse(int argc, char **argv, BenchArgs *a)
 {
-    char tail;
-    return sscanf(val, "%dx%dx%d%c", c, h, w, &tail) == 3 && *c >= 1 &&
-           *c <= 4096 && *h >= 1 && *h <= 4096 && *w >= 1 && *w <= 4096;
+    int first, rc;
+    memset(a, 0, sizeof *a);
+    a->gtext = "nasnet-a";
+    a->classes = 10;
+    a->blas = 1;
+    a->shape[0] = 1;
+    a->shape[1] = a->shape[2] = 28;
+    a->seconds = 2.0;
+    a->format = FORMAT_TABLE;
+    if ((rc = cli_args_parse(&command, argc, argv, a, &first)))
+        return rc;
+    a->F = cli_proxy_long(&a->proxy, PROXY_F, 16);
+    a->N = cli_proxy_long(&a->proxy, PROXY_N, 1);
+    a->batch = cli_proxy_long(&a->proxy, PROXY_BATCH, 64);
+    a->threads = cli_proxy_long(&a->proxy, PROXY_THREADS, 1);
+    return 0;
 }
 
-int cmd_bench(int argc, char **argv)
+/* What a run measured, for printing. */
+typedef struct {
+    BenchResult r;
+    int64_t params, mult_adds;
+    size_t memory_bytes;
+    double train_gflops, infer_gflops, sgemm, mem_gbps, cache_gbps;
+    double kinds_total, other; /* CPU seconds per step in and out of layers */
+    double kflops[LAYER_KINDS], kbytes[LAYER_KINDS], kbound[LAYER_KINDS];
+} BenchReport;
+
+/* bench_roofline - the sgemm and memory references, and each layer kind's
+ * least FLOPs, bytes and time bound for a step of net into rep. */
+static void bench_roofline(const BenchArgs *a, const Net *net,
+                           BenchReport *rep)
 {
-    const char *gtext = "nasnet-a";
-    long F = 16, N = 1, batch = 64, threads = 1, classes = 10, blas = 1;
-    int c = 1, h = 28, w = 28, opt, rc;
-    double seconds = 2.0;
-    OutputFormat format = FORMAT_TABLE;
-
-    optind = 0;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (opt) {
-        case 'h':
-            fputs(usage, stdout);
-            return CLI_EXIT_OK;
-        case OPT_GENOTYPE:
-            gtext = optarg;
-            break;
-        case OPT_F:
-            if ((rc = cli_parse_proxy_long("bench", PROXY_F, optarg, &F)))
-                return rc;
-            break;
-        case OPT_N:
-            if ((rc = cli_parse_proxy_long("bench", PROXY_N, optarg, &N)))
-                return rc;
-            break;
-        case OPT_BATCH:
-            if ((rc = cli_parse_proxy_long("bench", PROXY_BATCH, optarg,
-                                           &batch)))
-                return rc;
-            break;
-        case OPT_THREADS:
-            if ((rc = cli_parse_proxy_long("bench", PROXY_THREADS, optarg,
-                                           &threads)))
-                return rc;
-            break;
-        case OPT_BLAS_THREADS:
-            if ((rc = cli_parse_long("bench", "--blas-threads", optarg, 1, 256,
-                                     &blas)))
-                return rc;
-            break;
-        case OPT_CLASSES:
-            if ((rc = cli_parse_long("bench", "--classes", optarg, 2, 256,
-                                     &classes)))
-                return rc;
-            break;
-        case OPT_SECONDS:
-            if ((rc = cli_parse_double("bench", "--seconds", optarg, 0.0, 3600,
-                                       &seconds)))
-                return rc;
-            break;
-        case OPT_INPUT:
-            if (!parse_input(optarg, &c, &h, &w))
-                return cli_usage_error("bench",
-                                       "--input '%s' is not CxHxW (e.g. 3x32x32)",
-                                       optarg);
-            break;
-        case OPT_FORMAT:
-            if ((rc = cli_parse_format("bench", optarg, 3, &format)))
-                return rc;
-            break;
-        default:
-            return cli_option_error("bench", opt, argv);
-        }
+    openblas_set_num_threads((int)(a->threads > a->blas ? a->threads
+                                                        : a->blas));
+    rep->sgemm = bench_sgemm();
+    /* 3 x 8 MiB, as large as a layer's tensors at batch 64 (past L2): the
+     * bandwidth the layers stream at; 3 x 128 KiB: what the nearest caches
+     * give */
+    rep->mem_gbps = bench_triad((size_t)2 * 1024 * 1024);
+    rep->cache_gbps = bench_triad((size_t)32 * 1024);
+    net_kind_costs(net, rep->kflops, rep->kbytes);
+    for (int k = 0; k < LAYER_KINDS; k++) {
+        rep->kflops[k] *= (double)a->batch;
+        rep->kbytes[k] *= (double)a->batch;
+        const double tf = rep->sgemm > 0.0
+                              ? rep->kflops[k] / (rep->sgemm * 1e9) : 0.0;
+        const double tb = rep->mem_gbps > 0.0
+                              ? rep->kbytes[k] / (rep->mem_gbps * 1e9) : 0.0;
+        rep->kbound[k] = tf > tb ? tf : tb;
     }
-    if (optind < argc)
-        return cli_usage_error("bench", "unexpected argument '%s'",
-                               argv[optind]);
+    rep->mult_adds = net_mult_adds(net);
+    rep->params = net_param_count(net);
+    rep->memory_bytes = net_bytes(net);
+    rep->train_gflops = rep->r.train_ips * 6.0 * (double)rep->mult_adds / 1e9;
+    rep->infer_gflops = rep->r.infer_ips * 2.0 * (double)rep->mult_adds / 1e9;
+    rep->kinds_total = 0.0;
+    for (int k = 0; k < LAYER_KINDS; k++)
+        rep->kinds_total += rep->r.kind_s[k];
+    rep->other = rep->r.train_cpu_s > rep->kinds_total
+                     ? rep->r.train_cpu_s - rep->kinds_total : 0.0;
+}
 
-    Genotype g;
-    NvError err;
-    nv_error_clear(&err);
-    if (geno_resolve(gtext, &g, &err) != NV_OK)
-        return cli_fail("bench", &err);
-    ChildShape sh = { (int)F, (int)N, c, h, w, (int)classes };
+/* bench_measure - build the child of g that a asks for, time it on random
+ * input and fill *rep.  Fails when the child cannot be built. */
+static NvStatus bench_measure(const BenchArgs *a, const Genotype *g,
+                              BenchReport *rep, NvError *err)
+{
+    const int c = a->shape[0], h = a->shape[1], w = a->shape[2];
+    ChildShape sh = { (int)a->F, (int)a->N, c, h, w, (int)a->classes };
     Net *net;
     Tensor *input, *logits;
-    if (child_build(&g, &sh, (int)batch, &net, &input, &logits, &err) != NV_OK)
-        return cli_fail("bench", &err);
-    if (net_set_threads(net, (int)threads, &err) != NV_OK ||
-        net_finish(net, 1, &err) != NV_OK) {
+    NvStatus st = child_build(g, &sh, (int)a->batch, &net, &input, &logits,
+                              err);
+    if (st != NV_OK)
+        return st;
+    if ((st = net_set_threads(net, (int)a->threads, err)) != NV_OK ||
+        (st = net_finish(net, 1, err)) != NV_OK) {
         net_free(net);
-        return cli_fail("bench", &err);
+        return st;
     }
-    openblas_set_num_threads((int)blas);
+    openblas_set_num_threads((int)a->blas);
 
     Rng rng;
     rng_seed(&rng, 1, 0);
-    size_t nin = (size_t)batch * c * h * w;
+    size_t nin = (size_t)a->batch * c * h * w;
     float *img = malloc(sizeof(float) * nin);
-    uint8_t *labels = malloc((size_t)batch);
+    uint8_t *labels = malloc((size_t)a->batch);
     if (!img || !labels) {
         free(img);
         free(labels);
         net_free(net);
-        nv_error_set(&err, NV_ERR_NOMEM, "out of memory");
-        return cli_fail("bench", &err);
+        return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
     }
     for (size_t i = 0; i < nin; i++)
         img[i] = (float)rng_normal(&rng);
-    for (long i = 0; i < batch; i++)
-        labels[i] = (uint8_t)rng_below(&rng, (uint32_t)classes);
-    net_set_input(net, input, img, (int)batch);
+    for (long i = 0; i < a->batch; i++)
+        labels[i] = (uint8_t)rng_below(&rng, (uint32_t)a->classes);
+    net_set_input(net, input, img, (int)a->batch);
 
-    BenchResult r;
-    memset(&r, 0, sizeof r);
-    bench_run(net, logits, labels, (int)batch, seconds, &r);
-    openblas_set_num_threads((int)(threads > blas ? threads : blas));
-    double sgemm = bench_sgemm();
-    /* 3 x 8 MiB, as large as a layer's tensors at batch 64 (past L2): the
-     * bandwidth the layers stream at; 3 x 128 KiB: what the nearest caches
-     * give */
-    const double mem_gbps = bench_triad((size_t)2 * 1024 * 1024);
-    const double cache_gbps = bench_triad((size_t)32 * 1024);
-    double kflops[LAYER_KINDS], kbytes[LAYER_KINDS], kbound[LAYER_KINDS];
-    net_kind_costs(net, kflops, kbytes);
-    for (int k = 0; k < LAYER_KINDS; k++) {
-        kflops[k] *= (double)batch;
-        kbytes[k] *= (double)batch;
-        const double tf = sgemm > 0.0 ? kflops[k] / (sgemm * 1e9) : 0.0;
-        const double tb = mem_gbps > 0.0 ? kbytes[k] / (mem_gbps * 1e9) : 0.0;
-        kbound[k] = tf > tb ? tf : tb;
-    }
-    const int64_t ma = net_mult_adds(net), params = net_param_count(net);
-    const double train_gflops = r.train_ips * 6.0 * (double)ma / 1e9;
-    const double infer_gflops = r.infer_ips * 2.0 * (double)ma / 1e9;
-    double kinds_total = 0.0;
-    for (int k = 0; k < LAYER_KINDS; k++)
-        kinds_total += r.kind_s[k];
-    const double other = r.train_cpu_s > kinds_total
-                             ? r.train_cpu_s - kinds_total : 0.0;
-
-    if (format == FORMAT_JSON) {
-        char text[GENO_TEXT_MAX];
-        geno_format(&g, text, sizeof text);
-        fputs("{\"genotype\":", stdout);
-        json_string(stdout, text);
-        printf(",\"F\":%ld,\"N\":%ld,\"input\":\"%dx%dx%d\",\"classes\":%ld,"
-               "\"batch\":%ld,\"threads\":%ld,\"blas_threads\":%ld,"
-               "\"params\":%lld,"
-               "\"mult_adds\":%lld,\"memory_bytes\":%zu",
-               F, N, c, h, w, classes, batch, threads, blas, (long long)params,
-               (long long)ma, net_bytes(net));
-        fputs(",\"train_images_per_s\":", stdout);
-        json_number(stdout, r.train_ips);
-        fputs(",\"train_gflops\":", stdout);
-        json_number(stdout, train_gflops);
-        fputs(",\"train_step_ms\":", stdout);
-        json_number(stdout, r.step_s * 1e3);
-        fputs(",\"train_cpu_ms\":", stdout);
-        json_number(stdout, r.train_cpu_s * 1e3);
-        fputs(",\"infer_images_per_s\":", stdout);
-        json_number(stdout, r.infer_ips);
-        fputs(",\"infer_gflops\":", stdout);
-        json_number(stdout, infer_gflops);
-        fputs(",\"sgemm_gflops\":", stdout);
-        json_number(stdout, sgemm);
-        fputs(",\"layers_ms\":{", stdout);
-        for (int k = 0; k < LAYER_KINDS; k++) {
-            printf("%s\"%s\":", k ? "," : "", layer_kinds[k].name);
-            json_number(stdout, r.kind_s[k] * 1e3);
-        }
-        fputs(",\"other\":", stdout);
-        json_number(stdout, other * 1e3);
-        fputs("},\"memory_gbps\":", stdout);
-        json_number(stdout, mem_gbps);
-        fputs(",\"cache_gbps\":", stdout);
-        json_number(stdout, cache_gbps);
-        /* per kind: ms, least GFLOP and MB per step, the bound in ms */
-        fputs(",\"roofline\":{", stdout);
-        for (int k = 0; k < LAYER_KINDS; k++) {
-            printf("%s\"%s\":{\"ms\":", k ? "," : "", layer_kinds[k].name);
-            json_number(stdout, r.kind_s[k] * 1e3);
-            fputs(",\"gflop\":", stdout);
-            json_number(stdout, kflops[k] / 1e9);
-            fputs(",\"mbytes\":", stdout);
-            json_number(stdout, kbytes[k] / 1e6);
-            fputs(",\"bound_ms\":", stdout);
-            json_number(stdout, kbound[k] * 1e3);
-            fputs("}", stdout);
-        }
-        fputs("}}\n", stdout);
-    } else {
-        printf("child        %s F=%ld N=%ld input %dx%dx%d, %ld classes, "
-               "batch %ld, %ld thread%s, OpenBLAS %ld\n",
-               gtext, F, N, c, h, w, classes, batch, threads,
-               threads == 1 ? "" : "s", blas);
-        printf("params       %lld\nmult-adds    %lld per image\n"
-               "memory       %.1f MiB planned\n",
-               (long long)params, (long long)ma,
-               (double)net_bytes(net) / (1024.0 * 1024.0));
-        printf("train        %.1f images/s  %.2f GFLOP/s  (%.1f ms per step, "
-               "%.1f ms CPU)\n",
-               r.train_ips, train_gflops, r.step_s * 1e3, r.train_cpu_s * 1e3);
-        printf("inference    %.1f images/s  %.2f GFLOP/s\n", r.infer_ips,
-               infer_gflops);
-        printf("sgemm 1024^3 %.1f GFLOP/s (OpenBLAS, %ld thread%s)\n", sgemm,
-               threads > blas ? threads : blas,
-               (threads > blas ? threads : blas) == 1 ? "" : "s");
-        printf("\ntraining step by layer kind (forward + backward, CPU time of "
-               "all threads)\n");
-        printf("  %-10s %9s %6s %7s\n", "kind", "ms/step", "share", "layers");
-        for (int k = 0; k < LAYER_KINDS; k++)
-            if (r.kind_calls[k] > 0)
-                printf("  %-10s %9.2f %5.1f%% %7lld\n", layer_kinds[k].name,
-                       r.kind_s[k] * 1e3,
-                       100.0 * r.kind_s[k] / (kinds_total + other),
-                       (long long)r.kind_calls[k]);
-        printf("  %-10s %9.2f %5.1f%%\n", "other", other * 1e3,
-               100.0 * other / (kinds_total + other));
-        printf("\nroofline: sgemm %.1f GFLOP/s, memory %.1f GB/s (triad 3 x 8 "
-               "MiB, 1 thread; 3 x 128 KiB: %.1f GB/s)\n", sgemm, mem_gbps,
-               cache_gbps);
-        printf("  %-10s %9s %8s %8s %8s %7s %9s %8s\n", "kind", "ms/step",
-               "GFLOP", "MB", "GFLOP/s", "GB/s", "bound ms", "x bound");
-        for (int k = 0; k < LAYER_KINDS; k++) {
-            const double t = r.kind_s[k];
-            if (r.kind_calls[k] <= 0 || t <= 0.0)
-                continue;
-            printf("  %-10s %9.2f %8.3f %8.1f %8.1f %7.1f %9.2f %8.1f\n",
-                   layer_kinds[k].name, t * 1e3, kflops[k] / 1e9,
-                   kbytes[k] / 1e6, kflops[k] / t / 1e9, kbytes[k] / t / 1e9,
-                   kbound[k] * 1e3, kbound[k] > 0.0 ? t / kbound[k] : 0.0);
-        }
-    }
+    memset(rep, 0, sizeof *rep);
+    bench_run(net, logits, labels, (int)a->batch, a->seconds, &rep->r);
+    bench_roofline(a, net, rep);
     free(img);
     free(labels);
     net_free(net);
+    return NV_OK;
+}
+
+/* bench_print_json - the report as one JSON object on standard output. */
+static void bench_print_json(const BenchArgs *a, const Genotype *g,
+                             const BenchReport *rep)
+{
+    const BenchResult *r = &rep->r;
+    char text[GENO_TEXT_MAX];
+    geno_format(g, text, sizeof text);
+    fputs("{\"genotype\":", stdout);
+    json_string(stdout, text);
+    printf(",\"F\":%ld,\"N\":%ld,\"input\":\"%dx%dx%d\",\"classes\":%ld,"
+           "\"batch\":%ld,\"threads\":%ld,\"blas_threads\":%ld,"
+           "\"params\":%lld,"
+           "\"mult_adds\":%lld,\"memory_bytes\":%zu",
+           a->F, a->N, a->shape[0], a->shape[1], a->shape[2], a->classes,
+           a->batch, a->threads, a->blas, (long long)rep->params,
+           (long long)rep->mult_adds, rep->memory_bytes);
+    fputs(",\"train_images_per_s\":", stdout);
+    json_number(stdout, r->train_ips);
+    fputs(",\"train_gflops\":", stdout);
+    json_number(stdout, rep->train_gflops);
+    fputs(",\"train_step_ms\":", stdout);
+    json_number(stdout, r->step_s * 1e3);
+    fputs(",\"train_cpu_ms\":", stdout);
+    json_number(stdout, r->train_cpu_s * 1e3);
+    fputs(",\"infer_images_per_s\":", stdout);
+    json_number(stdout, r->infer_ips);
+    fputs(",\"infer_gflops\":", stdout);
+    json_number(stdout, rep->infer_gflops);
+    fputs(",\"sgemm_gflops\":", stdout);
+    json_number(stdout, rep->sgemm);
+    fputs(",\"layers_ms\":{", stdout);
+    for (int k = 0; k < LAYER_KINDS; k++) {
+        printf("%s\"%s\":", k ? "," : "", layer_kinds[k].name);
+        json_number(stdout, r->kind_s[k] * 1e3);
+    }
+    fputs(",\"other\":", stdout);
+    json_number(stdout, rep->other * 1e3);
+    fputs("},\"memory_gbps\":", stdout);
+    json_number(stdout, rep->mem_gbps);
+    fputs(",\"cache_gbps\":", stdout);
+    json_number(stdout, rep->cache_gbps);
+    /* per kind: ms, least GFLOP and MB per step, the bound in ms */
+    fputs(",\"roofline\":{", stdout);
+    for (int k = 0; k < LAYER_KINDS; k++) {
+        printf("%s\"%s\":{\"ms\":", k ? "," : "", layer_kinds[k].name);
+        json_number(stdout, r->kind_s[k] * 1e3);
+        fputs(",\"gflop\":", stdout);
+        json_number(stdout, rep->kflops[k] / 1e9);
+        fputs(",\"mbytes\":", stdout);
+        json_number(stdout, rep->kbytes[k] / 1e6);
+        fputs(",\"bound_ms\":", stdout);
+        json_number(stdout, rep->kbound[k] * 1e3);
+        fputs("}", stdout);
+    }
+    fputs("}}\n", stdout);
+}
+
+/* bench_print_table - the report as text on standard output. */
+static void bench_print_table(const BenchArgs *a, const BenchReport *rep)
+{
+    const BenchResult *r = &rep->r;
+    const long threads = a->threads, blas = a->blas;
+    const double all = rep->kinds_total + rep->other;
+    printf("child        %s F=%ld N=%ld input %dx%dx%d, %ld classes, "
+           "batch %ld, %ld thread%s, OpenBLAS %ld\n",
+           a->gtext, a->F, a->N, a->shape[0], a->shape[1], a->shape[2],
+           a->classes, a->batch, threads, threads == 1 ? "" : "s", blas);
+    printf("params       %lld\nmult-adds    %lld per image\n"
+           "memory       %.1f MiB planned\n",
+           (long long)rep->params, (long long)rep->mult_adds,
+           (double)rep->memory_bytes / (1024.0 * 1024.0));
+    printf("train        %.1f images/s  %.2f GFLOP/s  (%.1f ms per step, "
+           "%.1f ms CPU)\n",
+           r->train_ips, rep->train_gflops, r->step_s * 1e3,
+           r->train_cpu_s * 1e3);
+    printf("inference    %.1f images/s  %.2f GFLOP/s\n", r->infer_ips,
+           rep->infer_gflops);
+    printf("sgemm 1024^3 %.1f GFLOP/s (OpenBLAS, %ld thread%s)\n", rep->sgemm,
+           threads > blas ? threads : blas,
+           (threads > blas ? threads : blas) == 1 ? "" : "s");
+    printf("\ntraining step by layer kind (forward + backward, CPU time of "
+           "all threads)\n");
+    printf("  %-10s %9s %6s %7s\n", "kind", "ms/step", "share", "layers");
+    for (int k = 0; k < LAYER_KINDS; k++)
+        if (r->kind_calls[k] > 0)
+            printf("  %-10s %9.2f %5.1f%% %7lld\n", layer_kinds[k].name,
+                   r->kind_s[k] * 1e3, 100.0 * r->kind_s[k] / all,
+                   (long long)r->kind_calls[k]);
+    printf("  %-10s %9.2f %5.1f%%\n", "other", rep->other * 1e3,
+           100.0 * rep->other / all);
+    printf("\nroofline: sgemm %.1f GFLOP/s, memory %.1f GB/s (triad 3 x 8 "
+           "MiB, 1 thread; 3 x 128 KiB: %.1f GB/s)\n", rep->sgemm,
+           rep->mem_gbps, rep->cache_gbps);
+    printf("  %-10s %9s %8s %8s %8s %7s %9s %8s\n", "kind", "ms/step",
+           "GFLOP", "MB", "GFLOP/s", "GB/s", "bound ms", "x bound");
+    for (int k = 0; k < LAYER_KINDS; k++) {
+        const double t = r->kind_s[k], bound = rep->kbound[k];
+        if (r->kind_calls[k] <= 0 || t <= 0.0)
+            continue;
+        printf("  %-10s %9.2f %8.3f %8.1f %8.1f %7.1f %9.2f %8.1f\n",
+               layer_kinds[k].name, t * 1e3, rep->kflops[k] / 1e9,
+               rep->kbytes[k] / 1e6, rep->kflops[k] / t / 1e9,
+               rep->kbytes[k] / t / 1e9, bound * 1e3,
+               bound > 0.0 ? t / bound : 0.0);
+    }
+}
+
+int cmd_bench(int argc, char **argv)
+{
+    BenchArgs a;
+    int rc = bench_parse(argc, argv, &a);
+    if (rc)
+        return rc == CLI_ARGS_HELP ? CLI_EXIT_OK : rc;
+    Genotype g;
+    NvError err;
+    nv_error_clear(&err);
+    BenchReport rep;
+    if (geno_resolve(a.gtext, &g, &err) != NV_OK ||
+        bench_measure(&a, &g, &rep, &err) != NV_OK)
+        return cli_fail("bench", &err);
+    if (a.format == FORMAT_JSON)
+        bench_print_json(&a, &g, &rep);
+    else
+        bench_print_table(&a, &rep);
     return CLI_EXIT_OK;
 }

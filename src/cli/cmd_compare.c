@@ -5,12 +5,14 @@
 #include "config.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/text.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "compare/compare.h"
 #include "compare/compare_like.h"
 #include "compare/compare_load.h"
@@ -51,21 +53,58 @@ static const char usage[] =
     "Every sample counts toward the budget; a duplicate architecture carries\n"
     "the reward of its first training.  See nasview(1), COMPARING STRATEGIES.\n";
 
-enum { OPT_DB = 1, OPT_ALL, OPT_GROUP, OPT_BUDGET, OPT_METRIC, OPT_FORMAT,
-       OPT_SVG, OPT_FORCE };
+typedef struct {
+    const char *db, *svg;
+    OutputFormat format;
+    CompareMetric metric;
+    long budget;
+    int all, force;
+} CompareArgs;
 
-static const struct option opts[] = {
-    { "db", required_argument, NULL, OPT_DB },
-    { "all", no_argument, NULL, OPT_ALL },
-    { "group", required_argument, NULL, OPT_GROUP },
-    { "budget", required_argument, NULL, OPT_BUDGET },
-    { "metric", required_argument, NULL, OPT_METRIC },
-    { "format", required_argument, NULL, OPT_FORMAT },
-    { "svg", required_argument, NULL, OPT_SVG },
-    { "force", no_argument, NULL, OPT_FORCE },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+/* set_group - --group strategy, the one grouping there is. */
+static int set_group(const char *cmd, const CliArg *arg, const char *val,
+                     void *opts)
+{
+    (void)arg;
+    (void)opts;
+    if (strcmp(val, "strategy") != 0)
+        return cli_usage_error(cmd, "--group '%s': only 'strategy' is "
+                                    "supported",
+                               val);
+    return 0;
+}
+
+/* set_metric - --metric best|top5|top25. */
+static int set_metric(const char *cmd, const CliArg *arg, const char *val,
+                      void *opts)
+{
+    CompareArgs *a = opts;
+    (void)arg;
+    if (compare_metric_parse(val, &a->metric) != 0)
+        return cli_usage_error(cmd, "--metric '%s': use best, top5 or top25",
+                               val);
+    return 0;
+}
+
+static const CliArg args[] = {
+    { .name = "db", .kind = CLI_ARG_STRING,
+      .offset = offsetof(CompareArgs, db) },
+    { .name = "all", .kind = CLI_ARG_FLAG,
+      .offset = offsetof(CompareArgs, all) },
+    { .name = "group", .kind = CLI_ARG_CUSTOM, .custom = set_group },
+    { .name = "budget", .kind = CLI_ARG_LONG,
+      .offset = offsetof(CompareArgs, budget), .lo = 1, .hi = 1000000000L },
+    { .name = "metric", .kind = CLI_ARG_CUSTOM, .custom = set_metric },
+    { .name = "format", .kind = CLI_ARG_FORMAT,
+      .offset = offsetof(CompareArgs, format), .formats = 7 },
+    { .name = "svg", .kind = CLI_ARG_STRING,
+      .offset = offsetof(CompareArgs, svg) },
+    { .name = "force", .kind = CLI_ARG_FLAG,
+      .offset = offsetof(CompareArgs, force) },
 };
+
+static const CliCommand command = { "compare", usage, args,
+                                    sizeof args / sizeof args[0], -1 };
 
 /* One search as read from the store. */
 typedef struct {
@@ -306,64 +345,16 @@ done:
 
 int cmd_compare(int argc, char **argv)
 {
-    const char *db = NULL, *svg = NULL;
-    OutputFormat format = FORMAT_TABLE;
-    CompareMetric metric = COMPARE_BEST;
-    long budget = 0;
-    int all = 0, force = 0, c, rc;
-
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            fputs(usage, stdout);
-            return CLI_EXIT_OK;
-        case OPT_DB:
-            db = optarg;
-            break;
-        case OPT_ALL:
-            all = 1;
-            break;
-        case OPT_GROUP:
-            if (strcmp(optarg, "strategy") != 0)
-                return cli_usage_error("compare",
-                                       "--group '%s': only 'strategy' is "
-                                       "supported",
-                                       optarg);
-            break;
-        case OPT_BUDGET:
-            if ((rc = cli_parse_long("compare", "--budget", optarg, 1,
-                                     1000000000L, &budget)))
-                return rc;
-            break;
-        case OPT_METRIC:
-            if (compare_metric_parse(optarg, &metric) != 0)
-                return cli_usage_error("compare",
-                                       "--metric '%s': use best, top5 or "
-                                       "top25",
-                                       optarg);
-            break;
-        case OPT_FORMAT:
-            if ((rc = cli_parse_format("compare", optarg, 7, &format)))
-                return rc;
-            break;
-        case OPT_SVG:
-            svg = optarg;
-            break;
-        case OPT_FORCE:
-            force = 1;
-            break;
-        default:
-            return cli_option_error("compare", c, argv);
-        }
-    }
-    if (all && optind < argc)
+    CompareArgs a = { NULL, NULL, FORMAT_TABLE, COMPARE_BEST, 0, 0, 0 };
+    int first, rc = cli_args_parse(&command, argc, argv, &a, &first);
+    if (rc)
+        return rc == CLI_ARGS_HELP ? CLI_EXIT_OK : rc;
+    if (a.all && first < argc)
         return cli_usage_error("compare",
                                "give search names or --all, not both");
-    if (!all && optind >= argc)
+    if (!a.all && first >= argc)
         return cli_usage_error("compare", "name the searches to compare, or "
                                           "give --all");
-    return run_compare(db, argv + optind, argc - optind, all, budget, metric,
-                       format, svg, force);
+    return run_compare(a.db, argv + first, argc - first, a.all, a.budget,
+                       a.metric, a.format, a.svg, a.force);
 }

@@ -5,12 +5,14 @@
  * scored as the network was trained. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/jsonw.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "data/dataset.h"
 #include "nn/network.h"
 #include "train/train.h"
@@ -30,19 +32,45 @@ static const char usage[] =
     "  --threads n      threads (2)\n"
     "  --format F       table (default) or json\n";
 
-enum { OPT_WEIGHTS = 1, OPT_DATASET, OPT_PART, OPT_BATCH, OPT_THREADS,
-       OPT_FORMAT };
+typedef struct {
+    const char *file, *dataset;
+    DatasetPart part;
+    long batch, threads;
+    OutputFormat format;
+} EvalArgs;
 
-static const struct option opts[] = {
-    { "weights", required_argument, NULL, OPT_WEIGHTS },
-    { "dataset", required_argument, NULL, OPT_DATASET },
-    { "part", required_argument, NULL, OPT_PART },
-    { "batch", required_argument, NULL, OPT_BATCH },
-    { "threads", required_argument, NULL, OPT_THREADS },
-    { "format", required_argument, NULL, OPT_FORMAT },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+/* set_part - --part test|train. */
+static int set_part(const char *cmd, const CliArg *arg, const char *val,
+                    void *opts)
+{
+    EvalArgs *a = opts;
+    (void)arg;
+    if (strcmp(val, "test") == 0)
+        a->part = DATASET_TEST;
+    else if (strcmp(val, "train") == 0)
+        a->part = DATASET_TRAIN;
+    else
+        return cli_usage_error(cmd, "--part '%s': test or train", val);
+    return 0;
+}
+
+static const CliArg args[] = {
+    { .name = "weights", .kind = CLI_ARG_STRING,
+      .offset = offsetof(EvalArgs, file) },
+    { .name = "dataset", .kind = CLI_ARG_STRING,
+      .offset = offsetof(EvalArgs, dataset) },
+    { .name = "part", .kind = CLI_ARG_CUSTOM, .custom = set_part },
+    { .name = "batch", .kind = CLI_ARG_LONG,
+      .offset = offsetof(EvalArgs, batch), .lo = 1, .hi = 65536 },
+    { .name = "threads", .kind = CLI_ARG_LONG,
+      .offset = offsetof(EvalArgs, threads), .lo = 1,
+      .hi = NET_MAX_THREADS },
+    { .name = "format", .kind = CLI_ARG_FORMAT,
+      .offset = offsetof(EvalArgs, format), .formats = 3 },
 };
+
+static const CliCommand command = { "eval", usage, args,
+                                    sizeof args / sizeof args[0], 0 };
 
 static void eval_table(const WeightsFile *wf, const Dataset *d,
                        const char *file, float acc, const int64_t *conf)
@@ -116,55 +144,14 @@ static void eval_json(const WeightsFile *wf, const Dataset *d, float acc,
 /* cmd_eval - `nasview eval`; returns the exit status. */
 int cmd_eval(int argc, char **argv)
 {
-    const char *file = NULL, *dataset = "fashion-mnist";
-    DatasetPart part = DATASET_TEST;
-    long batch = 100, threads = 2;
-    OutputFormat format = FORMAT_TABLE;
-    int c, rc;
-
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            fputs(usage, stdout);
-            return CLI_EXIT_OK;
-        case OPT_WEIGHTS:
-            file = optarg;
-            break;
-        case OPT_DATASET:
-            dataset = optarg;
-            break;
-        case OPT_PART:
-            if (strcmp(optarg, "test") == 0)
-                part = DATASET_TEST;
-            else if (strcmp(optarg, "train") == 0)
-                part = DATASET_TRAIN;
-            else
-                return cli_usage_error("eval", "--part '%s': test or train",
-                                       optarg);
-            break;
-        case OPT_BATCH:
-            if ((rc = cli_parse_long("eval", "--batch", optarg, 1, 65536,
-                                     &batch)))
-                return rc;
-            break;
-        case OPT_THREADS:
-            if ((rc = cli_parse_long("eval", "--threads", optarg, 1,
-                                     NET_MAX_THREADS, &threads)))
-                return rc;
-            break;
-        case OPT_FORMAT:
-            if ((rc = cli_parse_format("eval", optarg, 3, &format)))
-                return rc;
-            break;
-        default:
-            return cli_option_error("eval", c, argv);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error("eval", "unexpected argument '%s'",
-                               argv[optind]);
+    EvalArgs a = { NULL, "fashion-mnist", DATASET_TEST, 100, 2,
+                   FORMAT_TABLE };
+    int first, rc = cli_args_parse(&command, argc, argv, &a, &first);
+    if (rc)
+        return rc == CLI_ARGS_HELP ? CLI_EXIT_OK : rc;
+    const char *file = a.file, *dataset = a.dataset;
+    const long batch = a.batch, threads = a.threads;
+    const OutputFormat format = a.format;
     if (!file)
         return cli_usage_error("eval", "missing --weights FILE");
 
@@ -174,7 +161,7 @@ int cmd_eval(int argc, char **argv)
     if (weights_load(file, &wf, &err) != NV_OK)
         return cli_fail("eval", &err);
     Dataset *d = NULL;
-    if (dataset_load(dataset, part, &d, &err) != NV_OK) {
+    if (dataset_load(dataset, a.part, &d, &err) != NV_OK) {
         weights_free(&wf);
         return cli_fail("eval", &err);
     }

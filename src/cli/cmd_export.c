@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "base/outfile.h"
 #include "render/cell_graph.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "report/report.h"
 #include "store/store.h"
 
@@ -26,18 +28,47 @@ static const char usage[] =
     "search, the sample, its reward and parameters (the SVG also with a\n"
     "legend of node shapes and colours).  FILE '-' is standard output.\n";
 
-enum { OPT_DB = 1, OPT_SVG, OPT_DOT, OPT_CSV, OPT_JSON, OPT_CELL };
+enum { OPT_SVG = 1, OPT_DOT, OPT_CSV, OPT_JSON };
 
-static const struct option opts[] = {
-    { "db", required_argument, NULL, OPT_DB },
-    { "svg", required_argument, NULL, OPT_SVG },
-    { "dot", required_argument, NULL, OPT_DOT },
-    { "csv", required_argument, NULL, OPT_CSV },
-    { "json", required_argument, NULL, OPT_JSON },
-    { "cell", required_argument, NULL, OPT_CELL },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+typedef struct {
+    const char *db, *file, *cell;
+    int kind; /* OPT_SVG ... OPT_JSON: what to write; 0 until given */
+} ExportArgs;
+
+/* set_output - one of --svg, --dot, --csv and --json: what to write and
+ * where (a value that looks like an option is refused). */
+static int set_output(const char *cmd, const CliArg *arg, const char *val,
+                      void *opts)
+{
+    static const char *const names[] = { "svg", "dot", "csv", "json" };
+    ExportArgs *a = opts;
+    if (a->kind)
+        return cli_usage_error(cmd, "give one of --csv, --json, --svg, --dot");
+    if (val[0] == '-' && val[1] == '-')
+        return cli_usage_error(cmd,
+                               "--%s needs a file name, not the option '%s' "
+                               "(a file named so: ./%s)",
+                               arg->name, val, val);
+    for (int k = 0; k < 4; k++)
+        if (strcmp(arg->name, names[k]) == 0)
+            a->kind = OPT_SVG + k;
+    a->file = val;
+    return 0;
+}
+
+static const CliArg args[] = {
+    { .name = "db", .kind = CLI_ARG_STRING,
+      .offset = offsetof(ExportArgs, db) },
+    { .name = "svg", .kind = CLI_ARG_CUSTOM, .custom = set_output },
+    { .name = "dot", .kind = CLI_ARG_CUSTOM, .custom = set_output },
+    { .name = "csv", .kind = CLI_ARG_CUSTOM, .custom = set_output },
+    { .name = "json", .kind = CLI_ARG_CUSTOM, .custom = set_output },
+    { .name = "cell", .kind = CLI_ARG_STRING,
+      .offset = offsetof(ExportArgs, cell) },
 };
+
+static const CliCommand command = { "export", usage, args,
+                                    sizeof args / sizeof args[0], 2 };
 
 /* write_table - the CSV or JSON export of search s (one sample when
  * idx >= 0) into f. */
@@ -159,60 +190,24 @@ static NvStatus export_picture(Store *st, const StoreSearch *s, int idx,
 
 int cmd_export(int argc, char **argv)
 {
-    const char *db = NULL, *file = NULL, *cell = NULL;
+    ExportArgs a = { NULL, NULL, NULL, 0 };
     char dbbuf[4096];
-    int kind = 0, c, rc;
     long idx = -1;
     NvError err;
-
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            fputs(usage, stdout);
-            return CLI_EXIT_OK;
-        case OPT_DB:
-            db = optarg;
-            break;
-        case OPT_SVG:
-        case OPT_DOT:
-        case OPT_CSV:
-        case OPT_JSON:
-            if (kind)
-                return cli_usage_error("export", "give one of --csv, --json, "
-                                                 "--svg, --dot");
-            if (optarg[0] == '-' && optarg[1] == '-')
-                return cli_usage_error("export",
-                                       "%s needs a file name, not the option "
-                                       "'%s' (a file named so: ./%s)",
-                                       c == OPT_SVG   ? "--svg"
-                                       : c == OPT_DOT ? "--dot"
-                                       : c == OPT_CSV ? "--csv"
-                                                      : "--json",
-                                       optarg, optarg);
-            kind = c;
-            file = optarg;
-            break;
-        case OPT_CELL:
-            cell = optarg;
-            break;
-        default:
-            return cli_option_error("export", c, argv);
-        }
-    }
-    if (optind >= argc)
+    int first, rc = cli_args_parse(&command, argc, argv, &a, &first);
+    if (rc)
+        return rc == CLI_ARGS_HELP ? CLI_EXIT_OK : rc;
+    if (first >= argc)
         return cli_usage_error("export", "missing argument (SEARCH)");
-    if (argc - optind > 2)
-        return cli_usage_error("export", "unexpected argument '%s'",
-                               argv[optind + 2]);
+    const char *db = a.db, *file = a.file, *cell = a.cell;
+    const int kind = a.kind;
     if (!kind)
         return cli_usage_error("export", "say what to write: --csv FILE, "
                                          "--json FILE, --svg FILE or --dot FILE");
     if (cell && kind != OPT_SVG && kind != OPT_DOT)
         return cli_usage_error("export", "--cell goes with --svg or --dot");
-    if (argc - optind == 2 &&
-        (rc = cli_parse_long("export", "SAMPLE", argv[optind + 1], 0,
+    if (argc - first == 2 &&
+        (rc = cli_parse_long("export", "SAMPLE", argv[first + 1], 0,
                              100000000, &idx)))
         return rc;
     nv_error_clear(&err);
@@ -229,7 +224,7 @@ int cmd_export(int argc, char **argv)
     if (r == NV_OK)
         r = store_open(db, STORE_READ, &st, &err);
     if (r == NV_OK)
-        r = store_search_find(st, argv[optind], &s, &err);
+        r = store_search_find(st, argv[first], &s, &err);
     if (r == NV_OK) {
         if (kind == OPT_CSV || kind == OPT_JSON)
             r = export_table(st, &s, (int)idx, kind == OPT_JSON, file, &err);

@@ -15,6 +15,7 @@
 
 #include <math.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "base/rng.h"
 #include "base/text.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/fidelity_level.h"
 #include "compare/fidelity.h"
 #include "data/dataset.h"
@@ -74,29 +76,6 @@ static const char usage[] =
     "  --format F        table (default), json or csv\n"
     "  --svg FILE        also plot cheap against reference scores as SVG\n"
     "                    ('-': to standard output, instead of the report)\n";
-
-enum { OPT_PANEL = 1, OPT_DB, OPT_SEED, OPT_RANDOM, OPT_NASNET, OPT_SEARCH,
-       OPT_FIDELITY, OPT_REFERENCE, OPT_TOPK, OPT_BOOT, OPT_NO_TRAIN,
-       OPT_MEMBERS, OPT_FORMAT, OPT_SVG };
-
-static const struct option opts[] = {
-    { "panel", required_argument, NULL, OPT_PANEL },
-    { "db", required_argument, NULL, OPT_DB },
-    { "seed", required_argument, NULL, OPT_SEED },
-    { "random", required_argument, NULL, OPT_RANDOM },
-    { "nasnet-a", no_argument, NULL, OPT_NASNET },
-    { "from-search", required_argument, NULL, OPT_SEARCH },
-    { "fidelity", required_argument, NULL, OPT_FIDELITY },
-    { "reference", required_argument, NULL, OPT_REFERENCE },
-    { "top-k", required_argument, NULL, OPT_TOPK },
-    { "bootstrap", required_argument, NULL, OPT_BOOT },
-    { "no-train", no_argument, NULL, OPT_NO_TRAIN },
-    { "members", no_argument, NULL, OPT_MEMBERS },
-    { "format", required_argument, NULL, OPT_FORMAT },
-    { "svg", required_argument, NULL, OPT_SVG },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
-};
 
 #define CMD "fidelity"
 #define MAX_ARGS 32 /* --fidelity and --from-search options per run */
@@ -543,86 +522,71 @@ out:
     return rc;
 }
 
+/* add_search - one more --from-search. */
+static int add_search(const char *cmd, const CliArg *arg, const char *val,
+                      void *opts)
+{
+    FidArgs *a = opts;
+    (void)arg;
+    if (a->nsearch == MAX_ARGS)
+        return cli_usage_error(cmd, "at most %d --from-search", MAX_ARGS);
+    a->search[a->nsearch++] = val;
+    return 0;
+}
+
+/* add_fidelity - one more --fidelity (read once all are in). */
+static int add_fidelity(const char *cmd, const CliArg *arg, const char *val,
+                        void *opts)
+{
+    FidArgs *a = opts;
+    (void)arg;
+    if (a->nfid == MAX_ARGS)
+        return cli_usage_error(cmd, "at most %d --fidelity per run", MAX_ARGS);
+    a->fidelity[a->nfid++] = val;
+    return 0;
+}
+
+static const CliArg args[] = {
+    { .name = "panel", .kind = CLI_ARG_STRING,
+      .offset = offsetof(FidArgs, panel) },
+    { .name = "db", .kind = CLI_ARG_STRING, .offset = offsetof(FidArgs, db) },
+    { .name = "seed", .kind = CLI_ARG_U64, .offset = offsetof(FidArgs, seed),
+      .seen = CLI_SEEN(FidArgs, seed_given) },
+    { .name = "random", .kind = CLI_ARG_LONG,
+      .offset = offsetof(FidArgs, random), .lo = 0, .hi = 100000 },
+    { .name = "nasnet-a", .kind = CLI_ARG_FLAG,
+      .offset = offsetof(FidArgs, nasnet) },
+    { .name = "from-search", .kind = CLI_ARG_CUSTOM, .custom = add_search },
+    { .name = "fidelity", .kind = CLI_ARG_CUSTOM, .custom = add_fidelity },
+    { .name = "reference", .kind = CLI_ARG_STRING,
+      .offset = offsetof(FidArgs, reference) },
+    { .name = "top-k", .kind = CLI_ARG_LONG,
+      .offset = offsetof(FidArgs, top_k), .lo = 1, .hi = 100000 },
+    { .name = "bootstrap", .kind = CLI_ARG_LONG,
+      .offset = offsetof(FidArgs, boot), .lo = 1, .hi = 1000000 },
+    { .name = "no-train", .kind = CLI_ARG_FLAG,
+      .offset = offsetof(FidArgs, no_train) },
+    { .name = "members", .kind = CLI_ARG_FLAG,
+      .offset = offsetof(FidArgs, members) },
+    { .name = "format", .kind = CLI_ARG_FORMAT,
+      .offset = offsetof(FidArgs, format), .formats = 7 },
+    { .name = "svg", .kind = CLI_ARG_STRING, .offset = offsetof(FidArgs, svg) },
+};
+
+static const CliCommand command = { CMD, usage, args,
+                                    sizeof args / sizeof args[0], 0 };
+
 int cmd_fidelity(int argc, char **argv)
 {
     FidArgs a;
-    int c, rc;
+    int first, rc;
     memset(&a, 0, sizeof a);
     a.seed = 1;
     a.random = -1;
     a.top_k = 5;
     a.boot = 1000;
-
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            fputs(usage, stdout);
-            return CLI_EXIT_OK;
-        case OPT_PANEL:
-            a.panel = optarg;
-            break;
-        case OPT_DB:
-            a.db = optarg;
-            break;
-        case OPT_SEED:
-            if ((rc = cli_parse_u64(CMD, "--seed", optarg, &a.seed)))
-                return rc;
-            a.seed_given = 1;
-            break;
-        case OPT_RANDOM:
-            if ((rc = cli_parse_long(CMD, "--random", optarg, 0, 100000,
-                                     &a.random)))
-                return rc;
-            break;
-        case OPT_NASNET:
-            a.nasnet = 1;
-            break;
-        case OPT_SEARCH:
-            if (a.nsearch == MAX_ARGS)
-                return cli_usage_error(CMD, "at most %d --from-search",
-                                       MAX_ARGS);
-            a.search[a.nsearch++] = optarg;
-            break;
-        case OPT_FIDELITY:
-            if (a.nfid == MAX_ARGS)
-                return cli_usage_error(CMD, "at most %d --fidelity per run",
-                                       MAX_ARGS);
-            a.fidelity[a.nfid++] = optarg;
-            break;
-        case OPT_REFERENCE:
-            a.reference = optarg;
-            break;
-        case OPT_TOPK:
-            if ((rc = cli_parse_long(CMD, "--top-k", optarg, 1, 100000,
-                                     &a.top_k)))
-                return rc;
-            break;
-        case OPT_BOOT:
-            if ((rc = cli_parse_long(CMD, "--bootstrap", optarg, 1, 1000000,
-                                     &a.boot)))
-                return rc;
-            break;
-        case OPT_NO_TRAIN:
-            a.no_train = 1;
-            break;
-        case OPT_MEMBERS:
-            a.members = 1;
-            break;
-        case OPT_FORMAT:
-            if ((rc = cli_parse_format(CMD, optarg, 7, &a.format)))
-                return rc;
-            break;
-        case OPT_SVG:
-            a.svg = optarg;
-            break;
-        default:
-            return cli_option_error(CMD, c, argv);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+    if ((rc = cli_args_parse(&command, argc, argv, &a, &first)))
+        return rc == CLI_ARGS_HELP ? CLI_EXIT_OK : rc;
     if (!a.panel)
         return cli_usage_error(CMD, "missing --panel NAME");
     for (int i = 0; i < a.nfid; i++) {

@@ -2,12 +2,14 @@
  * canonical form, hash and the states each cell concatenates. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "render/cell_graph.h"
 #include "base/outfile.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "space/genotype.h"
 #include "base/jsonw.h"
 #include "train/train.h"
@@ -32,21 +34,51 @@ static const char usage[] =
     "               size of the child network to measure (parameters,\n"
     "               mult-adds)\n";
 
-enum { OPT_FORMAT = 1, OPT_SVG, OPT_DOT, OPT_F, OPT_N, OPT_INPUT, OPT_CLASSES,
-       OPT_CELL };
+typedef struct {
+    OutputFormat format;
+    const char *svg, *dot, *cell_opt;
+    CellSelect cells;
+    CliProxy proxy; /* --F, --N */
+    long classes;
+    int shape[3];   /* --input */
+    int given;      /* any of --F --N --input --classes */
+} GenotypeArgs;
 
-static const struct option opts[] = {
-    { "format", required_argument, NULL, OPT_FORMAT },
-    { "svg", required_argument, NULL, OPT_SVG },
-    { "dot", required_argument, NULL, OPT_DOT },
-    { "F", required_argument, NULL, OPT_F },
-    { "N", required_argument, NULL, OPT_N },
-    { "input", required_argument, NULL, OPT_INPUT },
-    { "classes", required_argument, NULL, OPT_CLASSES },
-    { "cell", required_argument, NULL, OPT_CELL },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+/* set_cell - --cell normal|reduce|both. */
+static int set_cell(const char *cmd, const CliArg *arg, const char *val,
+                    void *opts)
+{
+    GenotypeArgs *a = opts;
+    NvError cerr;
+    (void)arg;
+    if (cell_select_parse(val, &a->cells, &cerr) != NV_OK)
+        return cli_usage_error(cmd, "%s", cerr.msg);
+    a->cell_opt = val;
+    return 0;
+}
+
+static const CliArg args[] = {
+    { .name = "format", .kind = CLI_ARG_FORMAT,
+      .offset = offsetof(GenotypeArgs, format), .formats = 3 },
+    { .name = "svg", .kind = CLI_ARG_STRING,
+      .offset = offsetof(GenotypeArgs, svg) },
+    { .name = "dot", .kind = CLI_ARG_STRING,
+      .offset = offsetof(GenotypeArgs, dot) },
+    { .kind = CLI_ARG_PROXY, .offset = offsetof(GenotypeArgs, proxy),
+      .proxy = PROXY_F, .seen = CLI_SEEN(GenotypeArgs, given) },
+    { .kind = CLI_ARG_PROXY, .offset = offsetof(GenotypeArgs, proxy),
+      .proxy = PROXY_N, .seen = CLI_SEEN(GenotypeArgs, given) },
+    { .name = "input", .kind = CLI_ARG_SHAPE,
+      .offset = offsetof(GenotypeArgs, shape),
+      .seen = CLI_SEEN(GenotypeArgs, given) },
+    { .name = "classes", .kind = CLI_ARG_LONG,
+      .offset = offsetof(GenotypeArgs, classes), .lo = 2, .hi = 256,
+      .seen = CLI_SEEN(GenotypeArgs, given) },
+    { .name = "cell", .kind = CLI_ARG_CUSTOM, .custom = set_cell },
 };
+
+static const CliCommand command = { "genotype", usage, args,
+                                    sizeof args / sizeof args[0], -1 };
 
 static void print_concat_json(FILE *f, unsigned mask)
 {
@@ -165,74 +197,30 @@ static int write_drawings(const Genotype *g, const char *svg, const char *dot,
 
 int cmd_genotype(int argc, char **argv)
 {
-    OutputFormat format = FORMAT_TABLE;
-    const char *svg = NULL, *dot = NULL, *cell_opt = NULL;
-    CellSelect cells = CELL_SELECT_BOTH;
-    int c, rc;
-    ChildSize z = { 8, 1, 10, 1, 28, 28, 0, 0, 0 };
+    GenotypeArgs a;
+    memset(&a, 0, sizeof a);
+    a.format = FORMAT_TABLE;
+    a.cells = CELL_SELECT_BOTH;
+    a.classes = 10;
+    a.shape[0] = 1;
+    a.shape[1] = a.shape[2] = 28;
+    int first, rc = cli_args_parse(&command, argc, argv, &a, &first);
+    if (rc)
+        return rc == CLI_ARGS_HELP ? CLI_EXIT_OK : rc;
+    const OutputFormat format = a.format;
+    const char *svg = a.svg, *dot = a.dot, *cell_opt = a.cell_opt;
+    const CellSelect cells = a.cells;
+    ChildSize z = { cli_proxy_long(&a.proxy, PROXY_F, 8),
+                    cli_proxy_long(&a.proxy, PROXY_N, 1), a.classes,
+                    a.shape[0], a.shape[1], a.shape[2], a.given, 0, 0 };
 
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            fputs(usage, stdout);
-            return CLI_EXIT_OK;
-        case OPT_FORMAT:
-            if ((rc = cli_parse_format("genotype", optarg, 3, &format)))
-                return rc;
-            break;
-        case OPT_SVG:
-            svg = optarg;
-            break;
-        case OPT_DOT:
-            dot = optarg;
-            break;
-        case OPT_CELL: {
-            NvError cerr;
-            if (cell_select_parse(optarg, &cells, &cerr) != NV_OK)
-                return cli_usage_error("genotype", "%s", cerr.msg);
-            cell_opt = optarg;
-            break;
-        }
-        case OPT_F:
-            if ((rc = cli_parse_proxy_long("genotype", PROXY_F, optarg, &z.F)))
-                return rc;
-            z.given = 1;
-            break;
-        case OPT_N:
-            if ((rc = cli_parse_proxy_long("genotype", PROXY_N, optarg, &z.N)))
-                return rc;
-            z.given = 1;
-            break;
-        case OPT_CLASSES:
-            if ((rc = cli_parse_long("genotype", "--classes", optarg, 2, 256,
-                                     &z.classes)))
-                return rc;
-            z.given = 1;
-            break;
-        case OPT_INPUT: {
-            char tail;
-            if (sscanf(optarg, "%dx%dx%d%c", &z.c, &z.h, &z.w, &tail) != 3 ||
-                z.c < 1 || z.c > 4096 || z.h < 1 || z.h > 4096 || z.w < 1 ||
-                z.w > 4096)
-                return cli_usage_error("genotype",
-                                       "--input '%s' is not CxHxW (e.g. 3x32x32)",
-                                       optarg);
-            z.given = 1;
-            break;
-        }
-        default:
-            return cli_option_error("genotype", c, argv);
-        }
-    }
-    if (optind >= argc)
+    if (first >= argc)
         return cli_usage_error("genotype", "missing genotype (TEXT or nasnet-a)");
-    if (argc - optind > 1)
+    if (argc - first > 1)
         return cli_usage_error("genotype",
                                "unexpected argument '%s' (quote the genotype "
                                "text as one argument)",
-                               argv[optind + 1]);
+                               argv[first + 1]);
     if (cell_opt && !svg && !dot)
         return cli_usage_error("genotype", "--cell only applies to --svg and --dot");
     if (svg && dot && strcmp(svg, "-") == 0 && strcmp(dot, "-") == 0)
@@ -242,7 +230,7 @@ int cmd_genotype(int argc, char **argv)
     Genotype g;
     NvError err;
     nv_error_clear(&err);
-    if (geno_resolve(argv[optind], &g, &err) != NV_OK)
+    if (geno_resolve(argv[first], &g, &err) != NV_OK)
         return cli_fail("genotype", &err);
     if (svg || dot)
         return write_drawings(&g, svg, dot, cells);

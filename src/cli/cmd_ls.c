@@ -2,11 +2,13 @@
  * seed, samples done of the budget, best reward, status and creation time. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "report/report.h"
 #include "store/store.h"
 
@@ -17,12 +19,19 @@ static const char usage[] =
     "interrupted, failed, or stale when its process vanished) and creation\n"
     "time (UTC).\n";
 
-static const struct option opts[] = {
-    { "db", required_argument, NULL, 1 },
-    { "format", required_argument, NULL, 2 },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+typedef struct {
+    const char *db;
+    OutputFormat fmt;
+} LsArgs;
+
+static const CliArg args[] = {
+    { .name = "db", .kind = CLI_ARG_STRING, .offset = offsetof(LsArgs, db) },
+    { .name = "format", .kind = CLI_ARG_FORMAT,
+      .offset = offsetof(LsArgs, fmt), .formats = 7 },
 };
+
+static const CliCommand command = { "ls", usage, args,
+                                    sizeof args / sizeof args[0], 0 };
 
 static void print(OutputFormat fmt, const StoreSearch *rows, size_t n)
 {
@@ -43,37 +52,18 @@ static void print(OutputFormat fmt, const StoreSearch *rows, size_t n)
 
 int cmd_ls(int argc, char **argv)
 {
-    OutputFormat fmt = FORMAT_TABLE;
-    const char *db = NULL;
+    LsArgs a = { NULL, FORMAT_TABLE };
     char dbbuf[4096];
     NvError err;
-    int c, rc;
-
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            fputs(usage, stdout);
-            return CLI_EXIT_OK;
-        case 1:
-            db = optarg;
-            break;
-        case 2:
-            if ((rc = cli_parse_format("ls", optarg, 7, &fmt)))
-                return rc;
-            break;
-        default:
-            return cli_option_error("ls", c, argv);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error("ls", "unexpected argument '%s'", argv[optind]);
+    int first, rc = cli_args_parse(&command, argc, argv, &a, &first);
+    if (rc)
+        return rc == CLI_ARGS_HELP ? CLI_EXIT_OK : rc;
+    OutputFormat fmt = a.fmt;
     nv_error_clear(&err);
     Store *st = NULL;
     StoreSearch *rows = NULL;
     size_t n = 0;
-    NvStatus r = cli_open_store(db, STORE_READ, 0, &st, dbbuf, sizeof dbbuf,
+    NvStatus r = cli_open_store(a.db, STORE_READ, 0, &st, dbbuf, sizeof dbbuf,
                                 &err);
     if (r == NV_ERR_NOT_FOUND && access(dbbuf, F_OK) == 0) {
         /* An empty file is a database a search is setting up: no rows. */

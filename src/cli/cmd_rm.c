@@ -3,12 +3,14 @@
  * is refused. */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/text.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "store/store.h"
 
 static const char usage[] =
@@ -19,12 +21,19 @@ static const char usage[] =
     "\n"
     "  --yes   do not ask (needed when standard input is not a terminal)\n";
 
-static const struct option opts[] = {
-    { "db", required_argument, NULL, 1 },
-    { "yes", no_argument, NULL, 'y' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+typedef struct {
+    const char *db;
+    int yes;
+} RmArgs;
+
+static const CliArg args[] = {
+    { .name = "db", .kind = CLI_ARG_STRING, .offset = offsetof(RmArgs, db) },
+    { .name = "yes", .letter = 'y', .kind = CLI_ARG_FLAG,
+      .offset = offsetof(RmArgs, yes) },
 };
+
+static const CliCommand command = { "rm", usage, args,
+                                    sizeof args / sizeof args[0], -1 };
 
 /* confirm - ask on the terminal whether to delete row; true for yes. */
 static int confirm(const StoreSearch *row)
@@ -41,31 +50,23 @@ static int confirm(const StoreSearch *row)
 
 int cmd_rm(int argc, char **argv)
 {
-    const char *db = NULL;
-    int yes = 0, c, rc = CLI_EXIT_OK;
+    RmArgs a = { NULL, 0 };
     char dbbuf[4096];
     NvError err;
-
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":hy", opts, NULL)) != -1) {
-        switch (c) {
-        case 'h': fputs(usage, stdout); return CLI_EXIT_OK;
-        case 1: db = optarg; break;
-        case 'y': yes = 1; break;
-        default: return cli_option_error("rm", c, argv);
-        }
-    }
-    if (optind >= argc)
+    int first, rc = cli_args_parse(&command, argc, argv, &a, &first);
+    if (rc)
+        return rc == CLI_ARGS_HELP ? CLI_EXIT_OK : rc;
+    const int yes = a.yes;
+    if (first >= argc)
         return cli_usage_error("rm", "missing argument (SEARCH)");
     if (!yes && !isatty(STDIN_FILENO))
         return cli_usage_error("rm", "standard input is not a terminal to "
                                      "ask on: give --yes to delete");
     nv_error_clear(&err);
     Store *st = NULL;
-    if (cli_open_store(db, STORE_WRITE, 1, &st, dbbuf, sizeof dbbuf, &err))
+    if (cli_open_store(a.db, STORE_WRITE, 1, &st, dbbuf, sizeof dbbuf, &err))
         return cli_fail("rm", &err);
-    for (int i = optind; i < argc; i++) {
+    for (int i = first; i < argc; i++) {
         StoreSearch row;
         int samples;
         char name[4 * STORE_NAME_MAX];

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "base/text.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "nn/network.h"
 #include "report/report.h"
 #include "search/evaluator.h"
@@ -98,50 +100,96 @@ static const char usage[] =
     "workers too, and marks the children in flight interrupted; SIGUSR1\n"
     "pauses training where it is and SIGUSR2 resumes.\n";
 
-/* Strategy settings are options too (--update, --ppo-batch, ...), with
- * values OPT_PARAM + their index in strategy_params(); --lr stays the
- * child's learning rate (the controller's is --set lr=X). */
-#define OPT_PARAM 1000
+#define MAX_SETS 64 /* --set and --NAME settings per search */
 
-enum {
-    OPT_DB = 1, OPT_STRATEGY, OPT_BUDGET, OPT_SEED, OPT_NAME, OPT_F, OPT_N,
-    OPT_EPOCHS, OPT_TRAIN_SIZE, OPT_VAL_SIZE, OPT_DATASET, OPT_THREADS,
-    OPT_RESUME, OPT_BATCH, OPT_LR, OPT_RETRAIN, OPT_SET, OPT_BN_RECAL,
-    OPT_WORKERS, OPT_MPI, OPT_WS, OPT_WS_STEPS, OPT_WS_SAMPLES, OPT_WS_PANEL,
-    OPT_STREAMS,
-    OPT_REWARD
-};
+/* What the options ask for. */
+typedef struct {
+    const char *db, *resume, *strategy, *name, *dataset, *streams, *reward;
+    uint64_t seed;
+    int workers, mpi; /* --workers (0: not given) */
+    int budget, ws_steps, ws_samples, ws_panel;
+    int retrain, weight_sharing, bn_recal; /* bn_recal -1: not given */
+    CliProxy proxy;
+    /* what was given: --budget, --seed, a --ws-* option, any setting */
+    int have_budget, have_seed, ws_given, settings_given;
+    /* strategy settings in the order given, as strategy_config_set takes
+     * them (names in set_buf for --set, else the table's) */
+    const char *set_names[MAX_SETS], *sets[MAX_SETS];
+    char set_buf[MAX_SETS][64];
+    int nsets;
+} SearchArgs;
 
-static const struct option fixed_opts[] = {
-    { "db", required_argument, NULL, OPT_DB },
-    { "strategy", required_argument, NULL, OPT_STRATEGY },
-    { "budget", required_argument, NULL, OPT_BUDGET },
-    { "seed", required_argument, NULL, OPT_SEED },
-    { "name", required_argument, NULL, OPT_NAME },
-    { "F", required_argument, NULL, OPT_F },
-    { "N", required_argument, NULL, OPT_N },
-    { "epochs", required_argument, NULL, OPT_EPOCHS },
-    { "train-size", required_argument, NULL, OPT_TRAIN_SIZE },
-    { "val-size", required_argument, NULL, OPT_VAL_SIZE },
-    { "dataset", required_argument, NULL, OPT_DATASET },
-    { "threads", required_argument, NULL, OPT_THREADS },
-    { "resume", required_argument, NULL, OPT_RESUME },
-    { "batch", required_argument, NULL, OPT_BATCH },
-    { "lr", required_argument, NULL, OPT_LR },
-    { "retrain-duplicates", no_argument, NULL, OPT_RETRAIN },
-    { "set", required_argument, NULL, OPT_SET },
-    { "bn-recalibrate", required_argument, NULL, OPT_BN_RECAL },
-    { "workers", required_argument, NULL, OPT_WORKERS },
-    { "mpi", no_argument, NULL, OPT_MPI },
-    { "weight-sharing", no_argument, NULL, OPT_WS },
-    { "ws-steps", required_argument, NULL, OPT_WS_STEPS },
-    { "ws-samples", required_argument, NULL, OPT_WS_SAMPLES },
-    { "ws-panel", required_argument, NULL, OPT_WS_PANEL },
-    { "streams", required_argument, NULL, OPT_STREAMS },
-    { "reward", required_argument, NULL, OPT_REWARD },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+/* add_set - --set NAME=VALUE. */
+static int add_set(const char *cmd, const CliArg *arg, const char *val,
+                   void *opts)
+{
+    SearchArgs *a = opts;
+    const char *eq = strchr(val, '=');
+    size_t len = eq ? (size_t)(eq - val) : 0;
+    (void)arg;
+    if (a->nsets == MAX_SETS)
+        return cli_usage_error(cmd, "too many settings");
+    if (!eq || len == 0 || len >= sizeof a->set_buf[0])
+        return cli_usage_error(cmd, "--set wants NAME=VALUE, not '%s'", val);
+    memcpy(a->set_buf[a->nsets], val, len);
+    a->set_buf[a->nsets][len] = '\0';
+    a->set_names[a->nsets] = a->set_buf[a->nsets];
+    a->sets[a->nsets++] = eq + 1;
+    return 0;
+}
+
+/* add_param - --NAME VALUE for the strategy setting NAME (arg->name, a
+ * name of strategy_params, static). */
+static int add_param(const char *cmd, const CliArg *arg, const char *val,
+                     void *opts)
+{
+    SearchArgs *a = opts;
+    if (a->nsets == MAX_SETS)
+        return cli_usage_error(cmd, "too many settings");
+    a->set_names[a->nsets] = arg->name;
+    a->sets[a->nsets++] = val;
+    return 0;
+}
+
+#define AT(field) offsetof(SearchArgs, field)
+#define SETTING CLI_SEEN(SearchArgs, settings_given)
+static const CliArg fixed_args[] = {
+    { .name = "db", .kind = CLI_ARG_STRING, .offset = AT(db) },
+    { .name = "resume", .kind = CLI_ARG_STRING, .offset = AT(resume) },
+    { .name = "workers", .kind = CLI_ARG_INT, .offset = AT(workers), .lo = 1,
+      .hi = EVAL_MAX_WORKERS },
+    { .name = "mpi", .kind = CLI_ARG_FLAG, .offset = AT(mpi) },
+    { .name = "strategy", .kind = CLI_ARG_STRING, .offset = AT(strategy),
+      .seen = SETTING },
+    { .name = "seed", .kind = CLI_ARG_U64, .offset = AT(seed),
+      .seen = CLI_SEEN(SearchArgs, have_seed) },
+    { .name = "budget", .kind = CLI_ARG_INT, .offset = AT(budget), .lo = 1,
+      .hi = STORE_MAX_SAMPLES, .seen = CLI_SEEN(SearchArgs, have_budget) },
+    { .name = "set", .kind = CLI_ARG_CUSTOM, .custom = add_set },
+    { .name = "name", .kind = CLI_ARG_STRING, .offset = AT(name),
+      .seen = SETTING },
+    { .name = "dataset", .kind = CLI_ARG_STRING, .offset = AT(dataset),
+      .seen = SETTING },
+    { .kind = CLI_ARG_PROXY_ALL, .offset = AT(proxy), .seen = SETTING },
+    { .name = "retrain-duplicates", .kind = CLI_ARG_FLAG, .offset = AT(retrain),
+      .seen = SETTING },
+    { .name = "bn-recalibrate", .kind = CLI_ARG_ON_OFF, .offset = AT(bn_recal),
+      .seen = SETTING },
+    { .name = "weight-sharing", .kind = CLI_ARG_FLAG,
+      .offset = AT(weight_sharing), .seen = SETTING },
+    { .name = "ws-steps", .kind = CLI_ARG_INT, .offset = AT(ws_steps),
+      .lo = 1, .hi = 1000000, .seen = CLI_SEEN(SearchArgs, ws_given) },
+    { .name = "ws-samples", .kind = CLI_ARG_INT, .offset = AT(ws_samples),
+      .lo = 1, .hi = 1000000, .seen = CLI_SEEN(SearchArgs, ws_given) },
+    { .name = "ws-panel", .kind = CLI_ARG_INT, .offset = AT(ws_panel),
+      .lo = 0, .hi = 10000, .seen = CLI_SEEN(SearchArgs, ws_given) },
+    { .name = "streams", .kind = CLI_ARG_STRING, .offset = AT(streams),
+      .seen = SETTING },
+    { .name = "reward", .kind = CLI_ARG_STRING, .offset = AT(reward),
+      .seen = SETTING },
 };
+#undef SETTING
+#undef AT
 
 /* Signal flags: the only state a handler may touch. */
 static volatile sig_atomic_t stop_signal;
@@ -186,373 +234,220 @@ static void install_handlers(void)
     sigaction(SIGUSR2, &sa, NULL);
 }
 
-/* build_options - the fixed options plus one per strategy setting; the
- * result is malloc'ed, owned by the caller (free). */
-static struct option *build_options(void)
+/* search_parse - the options into *a: the fixed ones, then every
+ * strategy setting as --NAME VALUE (--lr stays the child's learning rate;
+ * the controller's is --set lr=X).  Returns 0, CLI_ARGS_HELP or a usage
+ * error's status. */
+static int search_parse(int argc, char **argv, SearchArgs *a)
 {
-    int np = 0, nf = (int)(sizeof fixed_opts / sizeof fixed_opts[0]) - 1, k;
+    enum { NFIXED = sizeof fixed_args / sizeof fixed_args[0] };
+    CliArg rows[CLI_ARGS_MAX];
+    int np = 0, first, rc;
     const StrategyParam *params = strategy_params(&np);
-    struct option *o = calloc((size_t)(nf + np + 1), sizeof *o);
-    if (!o)
-        return NULL;
-    memcpy(o, fixed_opts, (size_t)nf * sizeof *o);
-    k = nf;
-    for (int i = 0; i < np; i++) {
-        if (strcmp(params[i].name, "lr") == 0)
-            continue;
-        o[k].name = params[i].name;
-        o[k].has_arg = required_argument;
-        o[k].val = OPT_PARAM + i;
-        k++;
-    }
-    return o;
-}
+    size_t n = NFIXED;
+    memcpy(rows, fixed_args, sizeof fixed_args);
+    for (int i = 0; i < np && n < CLI_ARGS_MAX; i++)
+        if (strcmp(params[i].name, "lr") != 0)
+            rows[n++] = (CliArg){ .name = params[i].name,
+                                  .kind = CLI_ARG_CUSTOM,
+                                  .custom = add_param };
+    const CliCommand command = { "search", usage, rows, n, 0 };
 
-static int run_search(int argc, char **argv, const struct option *opts);
-
-int cmd_search(int argc, char **argv)
-{
-    struct option *opts = build_options();
-    int rc;
-    if (!opts) {
-        fprintf(stderr, "nasview search: out of memory\n");
-        return CLI_EXIT_FAIL;
-    }
-    rc = run_search(argc, argv, opts);
-    free(opts);
-    return rc;
-}
-
-static int run_search(int argc, char **argv, const struct option *opts)
-{
-    const char *db = NULL, *resume = NULL, *strategy = NULL;
-    char dbbuf[4096];
-    const char *set_names[64], *sets[64];
-    char set_buf[64][64];
-    int nsets = 0, have_budget = 0, have_seed = 0, settings_given = 0;
-    int workers = 0, threads_given = 0, mpi = 0, rank = 0, size = 1;
-    long v;
-    uint64_t seed = 0;
-    SearchConfig cfg;
-    StrategyKind kind = STRATEGY_RANDOM;
-    NvError err;
-    int c, rc;
-
-    memset(&cfg, 0, sizeof cfg);
-    /* Proxy flags are collected first, applied once the kind is known. */
-    struct { int opt; const char *val; } later[32];
-    int nlater = 0;
-
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            fputs(usage, stdout);
-            return CLI_EXIT_OK;
-        case OPT_DB:
-            db = optarg;
-            break;
-        case OPT_RESUME:
-            resume = optarg;
-            break;
-        case OPT_WORKERS:
-            if ((rc = cli_parse_long("search", "--workers", optarg, 1,
-                                     EVAL_MAX_WORKERS, &v)))
-                return rc;
-            workers = (int)v;
-            break;
-        case OPT_MPI:
-            mpi = 1;
-            break;
-        case OPT_STRATEGY:
-            strategy = optarg;
-            settings_given = 1;
-            break;
-        case OPT_SEED:
-            if ((rc = cli_parse_u64("search", "--seed", optarg, &seed)))
-                return rc;
-            have_seed = 1;
-            settings_given = 1;
-            break;
-        case OPT_SET: {
-            const char *eq = strchr(optarg, '=');
-            size_t len = eq ? (size_t)(eq - optarg) : 0;
-            if (nsets == 64)
-                return cli_usage_error("search", "too many settings");
-            if (!eq || len == 0 || len >= sizeof set_buf[0])
-                return cli_usage_error("search", "--set wants NAME=VALUE, not "
-                                                 "'%s'",
-                                       optarg);
-            memcpy(set_buf[nsets], optarg, len);
-            set_buf[nsets][len] = '\0';
-            set_names[nsets] = set_buf[nsets];
-            sets[nsets++] = eq + 1;
-            settings_given = 1;
-            break;
-        }
-        case OPT_BUDGET:
-            have_budget = 1;
-            /* fall through */
-        case OPT_NAME: case OPT_F: case OPT_N: case OPT_EPOCHS:
-        case OPT_TRAIN_SIZE: case OPT_VAL_SIZE: case OPT_DATASET:
-        case OPT_THREADS: case OPT_BATCH: case OPT_LR: case OPT_RETRAIN:
-        case OPT_BN_RECAL: case OPT_WS: case OPT_WS_STEPS:
-        case OPT_WS_SAMPLES: case OPT_WS_PANEL: case OPT_STREAMS:
-        case OPT_REWARD:
-            if (nlater == 32)
-                return cli_usage_error("search", "too many options");
-            later[nlater].opt = c;
-            later[nlater++].val = optarg;
-            settings_given = 1;
-            break;
-        case ':':
-            return cli_option_error("search", c, argv);
-        default:
-            if (c >= OPT_PARAM) {
-                int np = 0;
-                const StrategyParam *params = strategy_params(&np);
-                if (nsets == 64 || c - OPT_PARAM >= np)
-                    return cli_usage_error("search", "too many settings");
-                set_names[nsets] = params[c - OPT_PARAM].name;
-                sets[nsets++] = optarg;
-                settings_given = 1;
-                break;
-            }
-            return cli_usage_error("search", "unknown option '%s'",
-                                   argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error("search", "unexpected argument '%s'",
-                               argv[optind]);
-    if (resume && settings_given)
+    memset(a, 0, sizeof *a);
+    a->bn_recal = -1;
+    a->ws_panel = -1;
+    if ((rc = cli_args_parse(&command, argc, argv, a, &first)))
+        return rc;
+    a->settings_given |= a->have_budget || a->have_seed || a->ws_given ||
+                         a->nsets > 0;
+    if (a->resume && a->settings_given)
         return cli_usage_error("search",
                                "--resume takes no settings: a search resumes "
                                "with the settings it was started with");
-    nv_error_clear(&err);
-    if (!resume) {
-        if (!strategy)
-            return cli_usage_error("search", "missing --strategy (rl, random "
-                                             "or evolution)");
-        if (!have_budget)
-            return cli_usage_error("search", "missing --budget N");
-        if (!have_seed)
-            return cli_usage_error("search", "missing --seed S");
-        if (strategy_kind_parse(strategy, &kind, &err))
-            return cli_fail("search", &err);
-        cfg = search_config_default(kind, seed);
-        for (int i = 0; i < nlater; i++) {
-            const char *val = later[i].val;
-            switch (later[i].opt) {
-            case OPT_NAME:
-                if (store_name_check(val, &err))
-                    return cli_usage_error("search", "--name: %s", err.msg);
-                snprintf(cfg.name, sizeof cfg.name, "%s", val);
-                break;
-            case OPT_DATASET:
-                if (strlen(val) >= sizeof cfg.dataset)
-                    return cli_usage_error("search", "--dataset is too long");
-                snprintf(cfg.dataset, sizeof cfg.dataset, "%s", val);
-                break;
-            case OPT_RETRAIN:
-                cfg.retrain_duplicates = 1;
-                break;
-            case OPT_WS:
-                cfg.weight_sharing = 1;
-                break;
-            case OPT_STREAMS:
-                if (strategy_streams_parse(val, &cfg.strategy.streams, &err))
-                    return cli_usage_error("search", "--%s", err.msg);
-                break;
-            case OPT_REWARD:
-                if (!reward_metric_valid(val))
-                    return cli_usage_error("search", "--reward is accuracy, "
-                                           "naswot, synflow, params or "
-                                           "mult_adds, not '%s'", val);
-                snprintf(cfg.reward, sizeof cfg.reward, "%s", val);
-                break;
-            case OPT_BN_RECAL:
-                if ((rc = cli_parse_on_off("search", "--bn-recalibrate", val,
-                                           &cfg.train.bn_recalibrate)))
-                    return rc;
-                break;
-            case OPT_LR:
-            case OPT_F:
-            case OPT_N:
-            case OPT_EPOCHS:
-            case OPT_TRAIN_SIZE:
-            case OPT_VAL_SIZE:
-            case OPT_THREADS:
-            case OPT_BATCH: {
-                static const struct { int opt; ProxyId id; } proxy[] = {
-                    { OPT_LR, PROXY_LR },
-                    { OPT_F, PROXY_F },
-                    { OPT_N, PROXY_N },
-                    { OPT_EPOCHS, PROXY_EPOCHS },
-                    { OPT_TRAIN_SIZE, PROXY_TRAIN_SIZE },
-                    { OPT_VAL_SIZE, PROXY_VAL_SIZE },
-                    { OPT_THREADS, PROXY_THREADS },
-                    { OPT_BATCH, PROXY_BATCH },
-                };
-                for (size_t k = 0; k < sizeof proxy / sizeof proxy[0]; k++)
-                    if (proxy[k].opt == later[i].opt &&
-                        (rc = cli_parse_proxy("search", proxy[k].id, val,
-                                              &cfg.train, &cfg.train_size,
-                                              &cfg.val_size)))
-                        return rc;
-                threads_given |= later[i].opt == OPT_THREADS;
-                break;
-            }
-            default: {
-                static const struct { int opt; const char *name; long lo, hi; }
-                    ints[] = {
-                        { OPT_BUDGET, "--budget", 1, STORE_MAX_SAMPLES },
-                        { OPT_WS_STEPS, "--ws-steps", 1, 1000000 },
-                        { OPT_WS_SAMPLES, "--ws-samples", 1, 1000000 },
-                        { OPT_WS_PANEL, "--ws-panel", 0, 10000 },
-                    };
-                for (size_t k = 0; k < sizeof ints / sizeof ints[0]; k++) {
-                    if (ints[k].opt != later[i].opt)
-                        continue;
-                    if ((rc = cli_parse_long("search", ints[k].name, val,
-                                             ints[k].lo, ints[k].hi, &v)))
-                        return rc;
-                    switch (ints[k].opt) {
-                    case OPT_BUDGET: cfg.budget = (int)v; break;
-                    case OPT_WS_STEPS: cfg.ws_steps = (int)v; break;
-                    case OPT_WS_SAMPLES: cfg.ws_samples = (int)v; break;
-                    case OPT_WS_PANEL: cfg.ws_panel = (int)v; break;
-                    default: break;
-                    }
-                }
-            }
-            }
-        }
-        /* In the order given: a preset first, then what it changes. */
-        for (int i = 0; i < nsets; i++) {
-            if (strategy_config_set(&cfg.strategy, set_names[i], sets[i], &err))
-                return cli_fail("search", &err);
-            /* one set of flags serves every strategy (assets/experiment.sh
-             * passes its extra flags to all): another's setting is kept
-             * out of the way, with a word */
-            if (strategy_param_applies(kind, set_names[i], &err))
-                fprintf(stderr, "nasview search: warning: %s; ignored\n",
-                        err.msg);
-        }
-        for (int i = 0; i < nlater; i++)
-            if (!cfg.weight_sharing && (later[i].opt == OPT_WS_STEPS ||
-                                        later[i].opt == OPT_WS_SAMPLES ||
-                                        later[i].opt == OPT_WS_PANEL))
-                return cli_usage_error("search", "--ws-steps, --ws-samples "
-                                                 "and --ws-panel need "
-                                                 "--weight-sharing");
-        if (search_config_check(&cfg, &err))
-            return cli_usage_error("search", "%s", err.msg);
-        /* a weight-sharing search scores one sample at a time in this
-         * process (search_batch.c): more workers would sit idle */
-        if (cfg.weight_sharing && workers > 1)
-            return cli_usage_error("search", "--weight-sharing trains in "
-                                             "this process: --workers %d "
-                                             "does not apply (leave it out "
-                                             "or give --workers 1)",
-                                   workers);
-        if (cfg.weight_sharing && mpi)
-            return cli_usage_error("search", "--weight-sharing trains in "
-                                             "this process: --mpi does not "
-                                             "apply");
-        /* evolution's first `population` samples are random founders */
-        if (cfg.strategy.kind == STRATEGY_EVOLUTION &&
-            cfg.budget <= cfg.strategy.population)
-            fprintf(stderr,
-                    "nasview search: warning: a budget of %d is within "
-                    "evolution's %d random founders, so nothing evolves "
-                    "(a smaller --set population=P lets it)\n",
-                    cfg.budget, cfg.strategy.population);
-    }
+    return 0;
+}
 
-    if (mpi && workers)
+/* search_named - the text settings of a (--name, --dataset, --streams,
+ * --reward) into *cfg.  Returns 0 or a usage error's status. */
+static int search_named(const SearchArgs *a, SearchConfig *cfg, NvError *err)
+{
+    if (a->name && store_name_check(a->name, err))
+        return cli_usage_error("search", "--name: %s", err->msg);
+    if (a->name)
+        snprintf(cfg->name, sizeof cfg->name, "%s", a->name);
+    if (a->dataset && strlen(a->dataset) >= sizeof cfg->dataset)
+        return cli_usage_error("search", "--dataset is too long");
+    if (a->dataset)
+        snprintf(cfg->dataset, sizeof cfg->dataset, "%s", a->dataset);
+    if (a->streams &&
+        strategy_streams_parse(a->streams, &cfg->strategy.streams, err))
+        return cli_usage_error("search", "--%s", err->msg);
+    if (a->reward && !reward_metric_valid(a->reward))
+        return cli_usage_error("search", "--reward is accuracy, naswot, "
+                               "synflow, params or mult_adds, not '%s'",
+                               a->reward);
+    if (a->reward)
+        snprintf(cfg->reward, sizeof cfg->reward, "%s", a->reward);
+    return 0;
+}
+
+/* search_config - the configuration of a new search from *a: the
+ * strategy's defaults, then what the options change, checked.  Returns 0
+ * or the exit status after saying why on stderr. */
+static int search_config(const SearchArgs *a, SearchConfig *cfg,
+                         NvError *err)
+{
+    StrategyKind kind = STRATEGY_RANDOM;
+    int rc;
+    if (!a->strategy)
+        return cli_usage_error("search", "missing --strategy (rl, random "
+                                         "or evolution)");
+    if (!a->have_budget)
+        return cli_usage_error("search", "missing --budget N");
+    if (!a->have_seed)
+        return cli_usage_error("search", "missing --seed S");
+    if (strategy_kind_parse(a->strategy, &kind, err))
+        return cli_fail("search", err);
+    *cfg = search_config_default(kind, a->seed);
+    if ((rc = search_named(a, cfg, err)))
+        return rc;
+    cli_proxy_apply(&a->proxy, &cfg->train, &cfg->train_size,
+                    &cfg->val_size);
+    cfg->budget = a->budget;
+    if (a->bn_recal >= 0)
+        cfg->train.bn_recalibrate = a->bn_recal;
+    cfg->retrain_duplicates |= a->retrain;
+    cfg->weight_sharing |= a->weight_sharing;
+    if (a->ws_steps)
+        cfg->ws_steps = a->ws_steps;
+    if (a->ws_samples)
+        cfg->ws_samples = a->ws_samples;
+    if (a->ws_panel >= 0)
+        cfg->ws_panel = a->ws_panel;
+    /* In the order given: a preset first, then what it changes. */
+    for (int i = 0; i < a->nsets; i++) {
+        if (strategy_config_set(&cfg->strategy, a->set_names[i], a->sets[i],
+                                err))
+            return cli_fail("search", err);
+        /* one set of flags serves every strategy (assets/experiment.sh
+         * passes its extra flags to all): another's setting is kept
+         * out of the way, with a word */
+        if (strategy_param_applies(kind, a->set_names[i], err))
+            fprintf(stderr, "nasview search: warning: %s; ignored\n",
+                    err->msg);
+    }
+    if (!cfg->weight_sharing && a->ws_given)
+        return cli_usage_error("search", "--ws-steps, --ws-samples and "
+                                         "--ws-panel need --weight-sharing");
+    if (search_config_check(cfg, err))
+        return cli_usage_error("search", "%s", err->msg);
+    /* a weight-sharing search scores one sample at a time in this
+     * process (search_batch.c): more workers would sit idle */
+    if (cfg->weight_sharing && a->workers > 1)
+        return cli_usage_error("search", "--weight-sharing trains in this "
+                                         "process: --workers %d does not "
+                                         "apply (leave it out or give "
+                                         "--workers 1)",
+                               a->workers);
+    if (cfg->weight_sharing && a->mpi)
+        return cli_usage_error("search", "--weight-sharing trains in this "
+                                         "process: --mpi does not apply");
+    /* evolution's first `population` samples are random founders */
+    if (cfg->strategy.kind == STRATEGY_EVOLUTION &&
+        cfg->budget <= cfg->strategy.population)
+        fprintf(stderr,
+                "nasview search: warning: a budget of %d is within "
+                "evolution's %d random founders, so nothing evolves "
+                "(a smaller --set population=P lets it)\n",
+                cfg->budget, cfg->strategy.population);
+    return 0;
+}
+/* search_workers - how many children train at once (*workers): --workers,
+ * the MPI ranks but one with --mpi (MPI is then initialised: *rank), or
+ * the online cores.  A rank other than 0 trains for rank 0 here until
+ * the search ends and sets *served: the command then returns at once.
+ * Returns 0 or the exit status after saying why on stderr. */
+static int search_workers(const SearchArgs *a, const SearchConfig *cfg,
+                          int *workers, int *rank, int *served, NvError *err)
+{
+    const int threads = cli_proxy_given(&a->proxy, PROXY_THREADS) &&
+                        cfg->train.threads > 1;
+    int size = 1;
+    *workers = a->workers;
+    *rank = 0;
+    *served = 0;
+    if (a->mpi && a->workers)
         return cli_usage_error("search",
                                "--workers with --mpi: the MPI ranks are the "
                                "workers (mpirun -np K+1 for K)");
-    if (mpi && !resume && threads_given && cfg.train.threads > 1)
+    if (a->mpi && !a->resume && threads)
         return cli_usage_error("search",
                                "--threads %d with --mpi: each rank trains "
                                "its child with one thread",
-                               cfg.train.threads);
-    if (mpi) {
+                               cfg->train.threads);
+    if (a->mpi) {
         /* Every rank parsed the same arguments; from here rank 0 is the
          * search and the others train (evaluator_mpi.h). */
-        NvStatus ir = eval_mpi_init(&rank, &size, &err);
+        NvStatus ir = eval_mpi_init(rank, &size, err);
         if (ir) {
-            eval_mpi_finish(rank);
-            return cli_fail("search", &err);
+            eval_mpi_finish(*rank);
+            return cli_fail("search", err);
         }
-        if (rank != 0) {
+        if (*rank != 0) {
             signal(SIGINT, SIG_IGN); /* rank 0 decides what a stop is */
             signal(SIGUSR1, SIG_IGN);
             signal(SIGUSR2, SIG_IGN);
-            ir = eval_mpi_serve(&err);
-            eval_mpi_finish(rank);
-            return ir ? cli_fail("search", &err) : CLI_EXIT_OK;
+            ir = eval_mpi_serve(err);
+            eval_mpi_finish(*rank);
+            *served = 1;
+            return ir ? cli_fail("search", err) : CLI_EXIT_OK;
         }
-        workers = size - 1;
+        *workers = size - 1;
     }
-    if (workers == 0) {
+    if (*workers == 0) {
         long online = sysconf(_SC_NPROCESSORS_ONLN);
-        workers = online < 1 ? 1
-                  : online > EVAL_MAX_WORKERS ? EVAL_MAX_WORKERS
-                                              : (int)online;
+        *workers = online < 1 ? 1
+                   : online > EVAL_MAX_WORKERS ? EVAL_MAX_WORKERS
+                                               : (int)online;
     }
-    if (!resume && threads_given && cfg.train.threads > 1 &&
-        (workers > 1 || mpi) && !cfg.weight_sharing)
+    if (!a->resume && threads && (*workers > 1 || a->mpi) &&
+        !cfg->weight_sharing)
         return cli_usage_error("search",
                                "--threads %d needs --workers 1: each of "
                                "%d workers trains its child with one thread",
-                               cfg.train.threads, workers);
+                               cfg->train.threads, *workers);
+    return 0;
+}
 
-    if (!db) {
-        if (cli_default_db(dbbuf, sizeof dbbuf, 1, &err)) {
-            if (mpi)
-                eval_mpi_finish(rank);
-            return cli_fail("search", &err);
-        }
-        db = dbbuf;
-    }
-    Store *st = NULL;
-    if (store_open(db, STORE_WRITE, &st, &err)) {
-        if (mpi)
-            eval_mpi_finish(rank);
-        return cli_fail("search", &err);
-    }
+/* search_say_resuming - where a resumed search goes on from, said once:
+ * the file was checked on opening (store.h), and a log whose last frames
+ * were lost would show here as fewer samples than expected. */
+static void search_say_resuming(Store *st, const char *key)
+{
+    StoreSearch was;
+    NvError err;
+    char name[4 * STORE_NAME_MAX];
+    if (store_search_find(st, key, &was, &err) == NV_OK)
+        fprintf(stderr, "nasview search: resuming '%s' with %d of %d "
+                        "samples done in the file\n",
+                text_clean(was.name, name, sizeof name), was.samples_done,
+                was.budget);
+}
 
-    install_handlers();
-    SearchHooks hooks = { &stop_signal, &pause_wanted,
-                          isatty(STDERR_FILENO) ? stderr : NULL, workers,
-                          mpi };
-    int64_t id = 0;
-    if (resume) {
-        /* Where it goes on from, said once: the file was checked on
-         * opening (store.h), and a log whose last frames were lost would
-         * show here as fewer samples than expected. */
-        StoreSearch was;
-        char name[4 * STORE_NAME_MAX];
-        if (store_search_find(st, resume, &was, &err) == NV_OK)
-            fprintf(stderr, "nasview search: resuming '%s' with %d of %d "
-                            "samples done in the file\n",
-                    text_clean(was.name, name, sizeof name), was.samples_done,
-                    was.budget);
-        nv_error_clear(&err);
-    }
-    NvStatus r = resume ? search_resume(st, resume, &hooks, &id, &err)
-                        : search_run(st, &cfg, &hooks, &id, &err);
+/* search_report - after the run: the weight-sharing panel and the line
+ * that says how it went on a terminal, or, stopped by a signal, how to
+ * resume before dying by that signal.  Closes st and leaves MPI (rank 0
+ * of an --mpi search).  Returns the exit status. */
+static int search_report(Store *st, NvStatus r, int64_t id,
+                         const SearchHooks *hooks, NvError *err)
+{
     StoreSearch row;
     NvError e2;
     char name[4 * STORE_NAME_MAX];
     int have_row = id > 0 && store_search_get(st, id, &row, &e2) == NV_OK;
     StoreWsPanel *pan = NULL;
     size_t npan = 0;
-    if (r == NV_OK && hooks.human && have_row &&
+    if (r == NV_OK && hooks->human && have_row &&
         strcmp(row.reward_kind, "shared") == 0 &&
         store_ws_panel_list(st, id, &pan, &npan, &e2) != NV_OK)
         npan = 0;
@@ -560,17 +455,17 @@ static int run_search(int argc, char **argv, const struct option *opts)
     if (npan)
         report_ws_panel_table(stderr, pan, npan);
     free(pan);
-    if (mpi)
-        eval_mpi_finish(rank); /* every rank leaves, whatever happened */
+    if (hooks->mpi)
+        eval_mpi_finish(0); /* every rank leaves, whatever happened */
     if (r == NV_OK) {
-        if (hooks.human && have_row &&
+        if (hooks->human && have_row &&
             !reward_metric_is_accuracy(row.reward_metric))
             fprintf(stderr, "search '%s' done: %d samples, best %.6g "
                             "(sample %d; %s)\n",
                     text_clean(row.name, name, sizeof name), row.samples_done,
                     row.best_reward, row.best_idx,
                     reward_metric_label(row.reward_metric));
-        else if (hooks.human && have_row)
+        else if (hooks->human && have_row)
             fprintf(stderr, "search '%s' done: %d samples, best reward %.4f "
                             "(sample %d)\n",
                     text_clean(row.name, name, sizeof name), row.samples_done,
@@ -580,7 +475,7 @@ static int run_search(int argc, char **argv, const struct option *opts)
     if (r == NV_ERR_INTERRUPTED && stop_signal) {
         int sig = stop_signal;
         fputs("nasview search: ", stderr);
-        text_put(stderr, err.msg);
+        text_put(stderr, err->msg);
         fprintf(stderr, "; resume with 'nasview search --resume %s'\n",
                 have_row ? text_clean(row.name, name, sizeof name) : "NAME");
         fflush(NULL);
@@ -588,5 +483,57 @@ static int run_search(int argc, char **argv, const struct option *opts)
         raise(sig);
         return 128 + sig;
     }
-    return cli_fail("search", &err);
+    return cli_fail("search", err);
+}
+
+/* search_execute - open the database (created where it is missing), run
+ * or resume the search with `workers` children at once, and report. */
+static int search_execute(const SearchArgs *a, const SearchConfig *cfg,
+                          int workers, NvError *err)
+{
+    char dbbuf[4096];
+    const char *db = a->db;
+    Store *st = NULL;
+    if (!db) {
+        if (cli_default_db(dbbuf, sizeof dbbuf, 1, err)) {
+            if (a->mpi)
+                eval_mpi_finish(0);
+            return cli_fail("search", err);
+        }
+        db = dbbuf;
+    }
+    if (store_open(db, STORE_WRITE, &st, err)) {
+        if (a->mpi)
+            eval_mpi_finish(0);
+        return cli_fail("search", err);
+    }
+    install_handlers();
+    SearchHooks hooks = { &stop_signal, &pause_wanted,
+                          isatty(STDERR_FILENO) ? stderr : NULL, workers,
+                          a->mpi };
+    int64_t id = 0;
+    if (a->resume)
+        search_say_resuming(st, a->resume);
+    NvStatus r = a->resume ? search_resume(st, a->resume, &hooks, &id, err)
+                           : search_run(st, cfg, &hooks, &id, err);
+    return search_report(st, r, id, &hooks, err);
+}
+
+int cmd_search(int argc, char **argv)
+{
+    SearchArgs a;
+    SearchConfig cfg;
+    NvError err;
+    int workers = 0, rank = 0, served = 0;
+    int rc = search_parse(argc, argv, &a);
+    if (rc)
+        return rc == CLI_ARGS_HELP ? CLI_EXIT_OK : rc;
+    memset(&cfg, 0, sizeof cfg);
+    nv_error_clear(&err);
+    if (!a.resume && (rc = search_config(&a, &cfg, &err)))
+        return rc;
+    rc = search_workers(&a, &cfg, &workers, &rank, &served, &err);
+    if (rc || served)
+        return rc;
+    return search_execute(&a, &cfg, workers, &err);
 }

@@ -11,6 +11,7 @@
 #include "base/jsonw.h"
 #include "base/text.h"
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "cli/fidelity_level.h"
 #include "report/report.h"
 #include "store/store.h"
@@ -22,12 +23,19 @@ static const char usage[] =
     "training curve and the 50 decisions with the probability of the chosen\n"
     "value.  CSV gives the sample table, or a sample's decisions.\n";
 
-static const struct option opts[] = {
-    { "db", required_argument, NULL, 1 },
-    { "format", required_argument, NULL, 2 },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+typedef struct {
+    const char *db;
+    OutputFormat fmt;
+} ShowArgs;
+
+static const CliArg args[] = {
+    { .name = "db", .kind = CLI_ARG_STRING, .offset = offsetof(ShowArgs, db) },
+    { .name = "format", .kind = CLI_ARG_FORMAT,
+      .offset = offsetof(ShowArgs, fmt), .formats = 7 },
 };
+
+static const CliCommand command = { "show", usage, args,
+                                    sizeof args / sizeof args[0], 2 };
 
 static int show_search(Store *st, const StoreSearch *s, OutputFormat fmt)
 {
@@ -279,45 +287,24 @@ static int show_sample(Store *st, const StoreSearch *s, const char *which,
 
 int cmd_show(int argc, char **argv)
 {
-    OutputFormat fmt = FORMAT_TABLE;
-    const char *db = NULL;
+    ShowArgs a = { NULL, FORMAT_TABLE };
     char dbbuf[4096];
     NvError err;
-    int c, rc;
-
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            fputs(usage, stdout);
-            return CLI_EXIT_OK;
-        case 1:
-            db = optarg;
-            break;
-        case 2:
-            if ((rc = cli_parse_format("show", optarg, 7, &fmt)))
-                return rc;
-            break;
-        default:
-            return cli_option_error("show", c, argv);
-        }
-    }
-    if (optind >= argc)
+    int first, rc = cli_args_parse(&command, argc, argv, &a, &first);
+    if (rc)
+        return rc == CLI_ARGS_HELP ? CLI_EXIT_OK : rc;
+    if (first >= argc)
         return cli_usage_error("show", "missing argument (SEARCH)");
-    if (argc - optind > 2)
-        return cli_usage_error("show", "unexpected argument '%s'",
-                               argv[optind + 2]);
     nv_error_clear(&err);
     Store *st = NULL;
     StoreSearch s;
-    if (cli_open_store(db, STORE_READ, 0, &st, dbbuf, sizeof dbbuf, &err) ||
-        store_search_find(st, argv[optind], &s, &err)) {
+    if (cli_open_store(a.db, STORE_READ, 0, &st, dbbuf, sizeof dbbuf, &err) ||
+        store_search_find(st, argv[first], &s, &err)) {
         store_close(st);
         return cli_fail("show", &err);
     }
-    rc = argc - optind == 2 ? show_sample(st, &s, argv[optind + 1], fmt)
-                            : show_search(st, &s, fmt);
+    rc = argc - first == 2 ? show_sample(st, &s, argv[first + 1], a.fmt)
+                           : show_search(st, &s, a.fmt);
     store_close(st);
     return rc;
 }

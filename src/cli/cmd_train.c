@@ -8,11 +8,13 @@
 #include <math.h>
 #include <stdlib.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_args.h"
 #include "data/dataset.h"
 #include "space/genotype.h"
 #include "base/jsonw.h"
@@ -80,42 +82,85 @@ static const char usage[] =
     "                   either way\n"
     "  --format F       table (default) or json (one object on the last line)\n";
 
-enum { OPT_GENOTYPE = 1, OPT_F, OPT_N, OPT_EPOCHS, OPT_TRAIN_SIZE,
-       OPT_VAL_SIZE, OPT_BATCH, OPT_LR, OPT_DATASET, OPT_SEED, OPT_THREADS,
-       OPT_TEST, OPT_FORMAT, OPT_BN_RECAL, OPT_CHECKPOINT, OPT_RESUME,
-       OPT_SAVE, OPT_EPOCH_SCORES, OPT_FROM, OPT_DB, OPT_DROP_PATH,
-       OPT_CUTOUT, OPT_CROP_FLIP, OPT_CLIP, OPT_LABEL_SMOOTH, OPT_AUX };
+/* What the options ask for. */
+typedef struct {
+    const char *gtext, *from, *db, *dataset, *resume, *checkpoint, *save;
+    TrainConfig cfg;         /* --bn-recalibrate; then the proxy settings */
+    CliProxy proxy;          /* --F --N --epochs --batch --lr --threads ... */
+    int64_t train_n, val_n;  /* --train-size, --val-size */
+    int train_all, val_given, dataset_given, epoch_scores, crop_flip;
+    int want_test;
+    double drop_path, clip, smooth, aux_weight;
+    long cutout;
+    uint64_t seed;
+    OutputFormat format;
+} TrainArgs;
 
-static const struct option opts[] = {
-    { "genotype", required_argument, NULL, OPT_GENOTYPE },
-    { "F", required_argument, NULL, OPT_F },
-    { "N", required_argument, NULL, OPT_N },
-    { "epochs", required_argument, NULL, OPT_EPOCHS },
-    { "train-size", required_argument, NULL, OPT_TRAIN_SIZE },
-    { "val-size", required_argument, NULL, OPT_VAL_SIZE },
-    { "batch", required_argument, NULL, OPT_BATCH },
-    { "lr", required_argument, NULL, OPT_LR },
-    { "dataset", required_argument, NULL, OPT_DATASET },
-    { "seed", required_argument, NULL, OPT_SEED },
-    { "threads", required_argument, NULL, OPT_THREADS },
-    { "test", no_argument, NULL, OPT_TEST },
-    { "bn-recalibrate", required_argument, NULL, OPT_BN_RECAL },
-    { "format", required_argument, NULL, OPT_FORMAT },
-    { "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
-    { "resume", required_argument, NULL, OPT_RESUME },
-    { "save", required_argument, NULL, OPT_SAVE },
-    { "epoch-scores", required_argument, NULL, OPT_EPOCH_SCORES },
-    { "from", required_argument, NULL, OPT_FROM },
-    { "db", required_argument, NULL, OPT_DB },
-    { "drop-path", required_argument, NULL, OPT_DROP_PATH },
-    { "cutout", required_argument, NULL, OPT_CUTOUT },
-    { "crop-flip", required_argument, NULL, OPT_CROP_FLIP },
-    { "clip", required_argument, NULL, OPT_CLIP },
-    { "label-smoothing", required_argument, NULL, OPT_LABEL_SMOOTH },
-    { "aux-weight", required_argument, NULL, OPT_AUX },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 },
+/* set_train_size - --train-size n, or `all`: every training image. */
+static int set_train_size(const char *cmd, const CliArg *arg, const char *val,
+                          void *opts)
+{
+    TrainArgs *a = opts;
+    (void)arg;
+    a->train_all = strcmp(val, "all") == 0;
+    if (a->train_all)
+        return 0;
+    return cli_parse_proxy(cmd, PROXY_TRAIN_SIZE, val, &a->cfg, &a->train_n,
+                           NULL);
+}
+
+/* set_val_size - --val-size n, or 0: no validation subset. */
+static int set_val_size(const char *cmd, const CliArg *arg, const char *val,
+                        void *opts)
+{
+    TrainArgs *a = opts;
+    (void)arg;
+    if (strcmp(val, "0") == 0) {
+        a->val_n = 0;
+        return 0;
+    }
+    return cli_parse_proxy(cmd, PROXY_VAL_SIZE, val, &a->cfg, NULL,
+                           &a->val_n);
+}
+
+#define AT(field) offsetof(TrainArgs, field)
+static const CliArg args[] = {
+    { .name = "genotype", .kind = CLI_ARG_STRING, .offset = AT(gtext) },
+    { .kind = CLI_ARG_PROXY_ALL, .offset = AT(proxy) },
+    { .name = "train-size", .kind = CLI_ARG_CUSTOM, .custom = set_train_size },
+    { .name = "val-size", .kind = CLI_ARG_CUSTOM, .custom = set_val_size,
+      .seen = CLI_SEEN(TrainArgs, val_given) },
+    { .name = "dataset", .kind = CLI_ARG_STRING, .offset = AT(dataset),
+      .seen = CLI_SEEN(TrainArgs, dataset_given) },
+    { .name = "seed", .kind = CLI_ARG_U64, .offset = AT(seed) },
+    { .name = "test", .kind = CLI_ARG_FLAG, .offset = AT(want_test) },
+    { .name = "bn-recalibrate", .kind = CLI_ARG_ON_OFF,
+      .offset = AT(cfg.bn_recalibrate) },
+    { .name = "format", .kind = CLI_ARG_FORMAT, .offset = AT(format),
+      .formats = 3 },
+    { .name = "checkpoint", .kind = CLI_ARG_STRING, .offset = AT(checkpoint) },
+    { .name = "resume", .kind = CLI_ARG_STRING, .offset = AT(resume) },
+    { .name = "save", .kind = CLI_ARG_STRING, .offset = AT(save) },
+    { .name = "epoch-scores", .kind = CLI_ARG_ON_OFF,
+      .offset = AT(epoch_scores) },
+    { .name = "from", .kind = CLI_ARG_STRING, .offset = AT(from) },
+    { .name = "db", .kind = CLI_ARG_STRING, .offset = AT(db) },
+    { .name = "drop-path", .kind = CLI_ARG_REAL, .offset = AT(drop_path),
+      .lo = 0.0, .hi = 0.95 },
+    { .name = "cutout", .kind = CLI_ARG_LONG, .offset = AT(cutout), .lo = 0,
+      .hi = 4096 },
+    { .name = "crop-flip", .kind = CLI_ARG_ON_OFF, .offset = AT(crop_flip) },
+    { .name = "clip", .kind = CLI_ARG_REAL, .offset = AT(clip), .lo = 0.0,
+      .hi = 1e9 },
+    { .name = "label-smoothing", .kind = CLI_ARG_REAL, .offset = AT(smooth),
+      .lo = 0.0, .hi = 0.99 },
+    { .name = "aux-weight", .kind = CLI_ARG_REAL, .offset = AT(aux_weight),
+      .lo = 0.0, .hi = 10.0 },
 };
+#undef AT
+
+static const CliCommand command = { "train", usage, args,
+                                    sizeof args / sizeof args[0], 0 };
 
 /* The one piece of global state: a signal handler can only reach a
  * global.  Set by SIGINT/SIGTERM, polled by the progress callback. */
@@ -398,234 +443,140 @@ static NvStatus train_from_store(const char *db, const StoreSearch *s,
     return rv;
 }
 
-int cmd_train(int argc, char **argv)
+/* train_parse - the options into *a, defaults for those not given, and
+ * the checks among them that need nothing loaded.  Returns 0,
+ * CLI_ARGS_HELP or a usage error's status. */
+static int train_parse(int argc, char **argv, TrainArgs *a)
 {
-    TrainConfig cfg = train_config_default();
-    const char *gtext = NULL, *dataset = "fashion-mnist";
-    int64_t train_n = TRAIN_DEFAULT_TRAIN_SIZE, val_n = TRAIN_DEFAULT_VAL_SIZE;
-    int train_all = 0, val_given = 0, epoch_scores = 1;
-    TrainOptions topt;
-    memset(&topt, 0, sizeof topt);
-    const char *resume = NULL, *from = NULL, *db = NULL;
-    int dataset_given = 0, crop_flip = -1;
-    double drop_path = 0.0, clip = 0.0, smooth = 0.0, aux_weight = 0.0;
-    long cutout = 0;
-    uint64_t seed = cfg.seed;
-    int want_test = 0, c, rc;
-    OutputFormat format = FORMAT_TABLE;
-
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            fputs(usage, stdout);
-            return CLI_EXIT_OK;
-        case OPT_GENOTYPE:
-            gtext = optarg;
-            break;
-        case OPT_F:
-            if ((rc = cli_parse_proxy("train", PROXY_F, optarg, &cfg, NULL,
-                                      NULL)))
-                return rc;
-            break;
-        case OPT_N:
-            if ((rc = cli_parse_proxy("train", PROXY_N, optarg, &cfg, NULL,
-                                      NULL)))
-                return rc;
-            break;
-        case OPT_EPOCHS:
-            if ((rc = cli_parse_proxy("train", PROXY_EPOCHS, optarg, &cfg,
-                                      NULL, NULL)))
-                return rc;
-            break;
-        case OPT_TRAIN_SIZE:
-            if (strcmp(optarg, "all") == 0) {
-                train_all = 1;
-                break;
-            }
-            train_all = 0;
-            if ((rc = cli_parse_proxy("train", PROXY_TRAIN_SIZE, optarg, &cfg,
-                                      &train_n, NULL)))
-                return rc;
-            break;
-        case OPT_VAL_SIZE:
-            /* 0: no validation subset (train alone takes it) */
-            if (strcmp(optarg, "0") == 0)
-                val_n = 0;
-            else if ((rc = cli_parse_proxy("train", PROXY_VAL_SIZE, optarg,
-                                           &cfg, NULL, &val_n)))
-                return rc;
-            val_given = 1;
-            break;
-        case OPT_CHECKPOINT:
-            topt.checkpoint = optarg;
-            break;
-        case OPT_RESUME:
-            resume = optarg;
-            break;
-        case OPT_SAVE:
-            topt.save = optarg;
-            break;
-        case OPT_EPOCH_SCORES:
-            if ((rc = cli_parse_on_off("train", "--epoch-scores", optarg,
-                                       &epoch_scores)))
-                return rc;
-            break;
-        case OPT_BATCH:
-            if ((rc = cli_parse_proxy("train", PROXY_BATCH, optarg, &cfg, NULL,
-                                      NULL)))
-                return rc;
-            break;
-        case OPT_LR:
-            if ((rc = cli_parse_proxy("train", PROXY_LR, optarg, &cfg, NULL,
-                                      NULL)))
-                return rc;
-            break;
-        case OPT_DATASET:
-            dataset = optarg;
-            dataset_given = 1;
-            break;
-        case OPT_FROM:
-            from = optarg;
-            break;
-        case OPT_DROP_PATH:
-            if ((rc = cli_parse_double("train", "--drop-path", optarg, 0.0,
-                                       0.95, &drop_path)))
-                return rc;
-            break;
-        case OPT_CUTOUT:
-            if ((rc = cli_parse_long("train", "--cutout", optarg, 0, 4096,
-                                     &cutout)))
-                return rc;
-            break;
-        case OPT_CROP_FLIP:
-            if ((rc = cli_parse_on_off("train", "--crop-flip", optarg,
-                                       &crop_flip)))
-                return rc;
-            break;
-        case OPT_CLIP:
-            if ((rc = cli_parse_double("train", "--clip", optarg, 0.0, 1e9,
-                                       &clip)))
-                return rc;
-            break;
-        case OPT_AUX:
-            if ((rc = cli_parse_double("train", "--aux-weight", optarg, 0.0,
-                                       10.0, &aux_weight)))
-                return rc;
-            break;
-        case OPT_LABEL_SMOOTH:
-            if ((rc = cli_parse_double("train", "--label-smoothing", optarg,
-                                       0.0, 0.99, &smooth)))
-                return rc;
-            break;
-        case OPT_DB:
-            db = optarg;
-            break;
-        case OPT_SEED:
-            if ((rc = cli_parse_u64("train", "--seed", optarg, &seed)))
-                return rc;
-            break;
-        case OPT_THREADS:
-            if ((rc = cli_parse_proxy("train", PROXY_THREADS, optarg, &cfg,
-                                      NULL, NULL)))
-                return rc;
-            break;
-        case OPT_TEST:
-            want_test = 1;
-            break;
-        case OPT_BN_RECAL:
-            if ((rc = cli_parse_on_off("train", "--bn-recalibrate", optarg,
-                                       &cfg.bn_recalibrate)))
-                return rc;
-            break;
-        case OPT_FORMAT:
-            if ((rc = cli_parse_format("train", optarg, 3, &format)))
-                return rc;
-            break;
-        default:
-            return cli_option_error("train", c, argv);
-        }
-    }
-    if (optind < argc)
-        return cli_usage_error("train", "unexpected argument '%s'",
-                               argv[optind]);
-    if (gtext && from)
+    int first, rc;
+    memset(a, 0, sizeof *a);
+    a->cfg = train_config_default();
+    a->dataset = "fashion-mnist";
+    a->train_n = TRAIN_DEFAULT_TRAIN_SIZE;
+    a->val_n = TRAIN_DEFAULT_VAL_SIZE;
+    a->epoch_scores = 1;
+    a->crop_flip = -1;
+    a->seed = a->cfg.seed;
+    a->format = FORMAT_TABLE;
+    if ((rc = cli_args_parse(&command, argc, argv, a, &first)))
+        return rc;
+    cli_proxy_apply(&a->proxy, &a->cfg, &a->train_n, &a->val_n);
+    if (a->gtext && a->from)
         return cli_usage_error("train", "--genotype and --from both name the "
                                "architecture: give one");
-    if (!gtext && !from)
+    if (!a->gtext && !a->from)
         return cli_usage_error("train",
                                "missing --genotype (TEXT or nasnet-a) or "
                                "--from SEARCH[:SAMPLE]");
-    if (db && !from)
+    if (a->db && !a->from)
         return cli_usage_error("train", "--db is for --from");
+    return 0;
+}
 
+/* A run made ready: the architecture, the data and the options. */
+typedef struct {
     Genotype g;
-    NvError err;
-    nv_error_clear(&err);
-    char dbbuf[4096];
-    StoreSearch from_search;
+    TrainConfig cfg;
+    TrainOptions topt;
+    WeightsFile ck;          /* the checkpoint of --resume */
+    const char *dataset, *db;
+    long train_n, val_n;
+    Dataset *train, *val, *test;
+    StoreSearch from_search; /* with --from */
     StoreSample from_sample;
-    if (from) {
-        if (!db) {
-            if (cli_default_db(dbbuf, sizeof dbbuf, 0, &err))
-                return cli_fail("train", &err);
-            db = dbbuf;
-        }
-        if (train_from_lookup(db, from, &from_search, &from_sample, &err) !=
-                NV_OK ||
-            geno_parse(from_sample.genotype, &g, &err) != NV_OK)
-            return cli_fail("train", &err);
-        if (!dataset_given)
-            dataset = from_search.dataset;
-    } else if (geno_resolve(gtext, &g, &err) != NV_OK)
-        return cli_fail("train", &err);
-    cfg.seed = seed;
+    char dbbuf[4096];
+} TrainJob;
 
-    if (train_all && val_given && val_n > 0)
+/* train_job_free - what train_prepare loaded into j. */
+static void train_job_free(TrainJob *j)
+{
+    dataset_free(j->train);
+    dataset_free(j->val);
+    dataset_free(j->test);
+    weights_free(&j->ck);
+    j->train = j->val = j->test = NULL;
+}
+
+/* train_prepare - the genotype (of --from's sample), the checkpoint and
+ * the split that *a asks for, into *j.  Returns 0, or the exit status
+ * after saying why on stderr (nothing is left to free then). */
+static int train_prepare(const TrainArgs *a, TrainJob *j, NvError *err)
+{
+    int64_t train_n = a->train_n, val_n = a->val_n;
+    memset(j, 0, sizeof *j);
+    j->cfg = a->cfg;
+    j->dataset = a->dataset;
+    j->db = a->db;
+    if (a->from) {
+        if (!j->db) {
+            if (cli_default_db(j->dbbuf, sizeof j->dbbuf, 0, err))
+                return cli_fail("train", err);
+            j->db = j->dbbuf;
+        }
+        if (train_from_lookup(j->db, a->from, &j->from_search,
+                              &j->from_sample, err) != NV_OK ||
+            geno_parse(j->from_sample.genotype, &j->g, err) != NV_OK)
+            return cli_fail("train", err);
+        if (!a->dataset_given)
+            j->dataset = j->from_search.dataset;
+    } else if (geno_resolve(a->gtext, &j->g, err) != NV_OK)
+        return cli_fail("train", err);
+    j->cfg.seed = a->seed;
+
+    if (a->train_all && a->val_given && val_n > 0)
         return cli_usage_error("train",
                                "--train-size all leaves no image for "
                                "--val-size %ld: give --val-size 0 or a "
-                               "number for --train-size", val_n);
-    if (train_all)
+                               "number for --train-size", (long)val_n);
+    if (a->train_all)
         val_n = 0;
-    if (topt.checkpoint && topt.save && strcmp(topt.checkpoint, topt.save) == 0)
+    if (a->checkpoint && a->save && strcmp(a->checkpoint, a->save) == 0)
         return cli_usage_error("train", "--checkpoint and --save name the "
-                               "same file '%s'", topt.save);
-
-    WeightsFile ck;
-    memset(&ck, 0, sizeof ck);
-    if (resume) {
-        if (weights_load(resume, &ck, &err) != NV_OK)
-            return cli_fail("train", &err);
-        topt.resume = &ck;
-        topt.resume_name = resume;
+                               "same file '%s'", a->save);
+    j->topt.checkpoint = a->checkpoint;
+    j->topt.save = a->save;
+    if (a->resume) {
+        if (weights_load(a->resume, &j->ck, err) != NV_OK)
+            return cli_fail("train", err);
+        j->topt.resume = &j->ck;
+        j->topt.resume_name = a->resume;
     }
 
-    Dataset *full = NULL, *train = NULL, *val = NULL, *test = NULL;
-    if (dataset_load(dataset, DATASET_TRAIN, &full, &err) == NV_OK && train_all)
+    Dataset *full = NULL;
+    if (dataset_load(j->dataset, DATASET_TRAIN, &full, err) == NV_OK &&
+        a->train_all)
         train_n = (long)full->n;
-    if (!full || (dataset_split(full, train_n, val_n, seed, &train, &val,
-                                &err) != NV_OK) ||
-        (want_test && dataset_load(dataset, DATASET_TEST, &test, &err) !=
-                          NV_OK)) {
+    if (!full || (dataset_split(full, train_n, val_n, a->seed, &j->train,
+                                &j->val, err) != NV_OK) ||
+        (a->want_test && dataset_load(j->dataset, DATASET_TEST, &j->test,
+                                      err) != NV_OK)) {
         dataset_free(full);
-        dataset_free(train);
-        dataset_free(val);
-        weights_free(&ck);
-        return cli_fail("train", &err);
+        train_job_free(j);
+        return cli_fail("train", err);
     }
     dataset_free(full);
-    train_n = (long)train->n;
-    val_n = (long)val->n;
-    topt.regs.drop_path = (float)drop_path;
-    topt.regs.cutout = (int)cutout;
-    topt.regs.crop_flip = crop_flip >= 0 ? crop_flip
-                          : train->c == 3 && train->h == 32 && train->w == 32;
-    topt.regs.clip = (float)clip;
-    topt.regs.label_smooth = (float)smooth;
-    topt.regs.aux_weight = (float)aux_weight;
+    j->train_n = (long)j->train->n;
+    j->val_n = (long)j->val->n;
+    TrainRegs *rg = &j->topt.regs;
+    rg->drop_path = (float)a->drop_path;
+    rg->cutout = (int)a->cutout;
+    rg->crop_flip = a->crop_flip >= 0 ? a->crop_flip
+                    : j->train->c == 3 && j->train->h == 32 &&
+                          j->train->w == 32;
+    rg->clip = (float)a->clip;
+    rg->label_smooth = (float)a->smooth;
+    rg->aux_weight = (float)a->aux_weight;
+    j->topt.epoch_scores = a->epoch_scores;
+    return 0;
+}
 
+/* train_execute - train j with a progress line on a terminal and a line
+ * per epoch (to stderr under --format json), Ctrl-C stopping it; the
+ * curve into curve (cfg.epochs entries), the outcome into *r. */
+static NvStatus train_execute(TrainJob *j, OutputFormat format,
+                              WeightsEpoch *curve, TrainResult *r,
+                              NvError *err)
+{
     struct sigaction sa, old_int, old_term, old_hup;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = train_on_signal;
@@ -637,62 +588,79 @@ int cmd_train(int argc, char **argv)
 
     ProgressCtx pctx = { isatty(STDERR_FILENO), 0,
                          format == FORMAT_JSON ? stderr : stdout };
-    topt.epoch_scores = epoch_scores;
-    topt.epoch_fn = epoch_scores ? train_epoch_line : NULL;
-    topt.epoch_ctx = &pctx;
-    TrainResult r;
-    WeightsEpoch *curve = calloc((size_t)cfg.epochs, sizeof *curve);
-    if (!curve) {
-        nv_error_set(&err, NV_ERR_NOMEM, "out of memory");
-        return cli_fail("train", &err);
-    }
-    topt.curve_out = curve;
-    NvStatus st = train_run(&g, &cfg, &topt, train, val, test,
-                            train_progress, &pctx, &r, &err);
-    weights_free(&ck);
+    j->topt.epoch_fn = j->topt.epoch_scores ? train_epoch_line : NULL;
+    j->topt.epoch_ctx = &pctx;
+    j->topt.curve_out = curve;
+    NvStatus st = train_run(&j->g, &j->cfg, &j->topt, j->train, j->val,
+                            j->test, train_progress, &pctx, r, err);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     sigaction(SIGHUP, &old_hup, NULL);
     if (pctx.tty)
         fputs("\r\033[K", stderr);
-    if (st == NV_OK) {
-        if (format == FORMAT_JSON)
-            print_json(&g, &cfg, &topt, dataset, train_n, val_n, &r);
-        else
-            print_table(&g, &cfg, &topt.regs, dataset, train_n, val_n, test,
-                        &r);
-    }
-    dataset_free(train);
-    dataset_free(val);
-    dataset_free(test);
-    fflush(stdout);
-    if (st != NV_OK) {
-        free(curve);
+    return st;
+}
+
+/* train_store - with --from, the run into the database, and the line that
+ * says so (not under --format json).  Returns the exit status. */
+static int train_store(const TrainJob *j, OutputFormat format,
+                       const TrainResult *r, const WeightsEpoch *curve,
+                       NvError *err)
+{
+    int64_t run_id = 0;
+    if (train_from_store(j->db, &j->from_search, &j->from_sample, &j->cfg,
+                         j->dataset, j->train_n, j->val_n, &j->topt, r,
+                         curve, &run_id, err) != NV_OK)
+        return cli_fail("train", err);
+    if (format != FORMAT_JSON)
+        printf("stored       final run %lld of search %lld sample %d "
+               "(nasview show %lld %d)\n", (long long)run_id,
+               (long long)j->from_search.id, j->from_sample.idx,
+               (long long)j->from_search.id, j->from_sample.idx);
+    return CLI_EXIT_OK;
+}
+
+int cmd_train(int argc, char **argv)
+{
+    TrainArgs a;
+    TrainJob j;
+    NvError err;
+    int rc = train_parse(argc, argv, &a);
+    if (rc)
+        return rc == CLI_ARGS_HELP ? CLI_EXIT_OK : rc;
+    nv_error_clear(&err);
+    if ((rc = train_prepare(&a, &j, &err)))
+        return rc;
+
+    TrainResult r;
+    WeightsEpoch *curve = calloc((size_t)j.cfg.epochs, sizeof *curve);
+    if (!curve) {
+        train_job_free(&j);
+        nv_error_set(&err, NV_ERR_NOMEM, "out of memory");
         return cli_fail("train", &err);
     }
-    if (from) {
-        int64_t run_id = 0;
-        if (train_from_store(db, &from_search, &from_sample, &cfg, dataset,
-                             train_n, val_n, &topt, &r, curve, &run_id,
-                             &err) != NV_OK)
-            rc = cli_fail("train", &err);
+    NvStatus st = train_execute(&j, a.format, curve, &r, &err);
+    if (st == NV_OK) {
+        if (a.format == FORMAT_JSON)
+            print_json(&j.g, &j.cfg, &j.topt, j.dataset, j.train_n, j.val_n,
+                       &r);
         else
-            rc = CLI_EXIT_OK;
-        free(curve);
-        if (rc != CLI_EXIT_OK)
-            return rc;
-        if (format != FORMAT_JSON)
-            printf("stored       final run %lld of search %lld sample %d "
-                   "(nasview show %lld %d)\n", (long long)run_id,
-                   (long long)from_search.id, from_sample.idx,
-                   (long long)from_search.id, from_sample.idx);
-    } else
-        free(curve);
+            print_table(&j.g, &j.cfg, &j.topt.regs, j.dataset, j.train_n,
+                        j.val_n, j.test, &r);
+    }
+    train_job_free(&j);
+    fflush(stdout);
+    rc = st != NV_OK ? cli_fail("train", &err)
+         : a.from    ? train_store(&j, a.format, &r, curve, &err)
+                     : CLI_EXIT_OK;
+    free(curve);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     if (r.interrupted && train_stop_signal) {
-        if (topt.checkpoint && r.epochs_done > 0)
+        if (j.topt.checkpoint && r.epochs_done > 0)
             fprintf(stderr, "nasview train: stopped by signal after %d "
                     "epoch%s; continue with --resume %s\n", r.epochs_done,
-                    r.epochs_done == 1 ? "" : "s", topt.checkpoint);
+                    r.epochs_done == 1 ? "" : "s", j.topt.checkpoint);
         else
             fprintf(stderr, "nasview train: stopped by signal\n");
         return 128 + (int)train_stop_signal;
