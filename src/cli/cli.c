@@ -78,19 +78,24 @@ int cli_parse_proxy_long(const char *cmd, ProxyId id, const char *val,
     return cli_parse_long(cmd, s->option, val, (long)s->lo, (long)s->hi, out);
 }
 
+int cli_parse_proxy_value(const char *cmd, ProxyId id, const char *val,
+                          double *out)
+{
+    const ProxySetting *s = proxy_setting(id);
+    long n = 0;
+    int rc;
+    if (s->real)
+        return cli_parse_double(cmd, s->option, val, s->lo, s->hi, out);
+    if ((rc = cli_parse_proxy_long(cmd, id, val, &n)) == 0)
+        *out = (double)n;
+    return rc;
+}
+
 int cli_parse_proxy(const char *cmd, ProxyId id, const char *val,
                     TrainConfig *cfg, int64_t *train_size, int64_t *val_size)
 {
-    const ProxySetting *s = proxy_setting(id);
-    double v;
-    int rc;
-    if (s->real) {
-        rc = cli_parse_double(cmd, s->option, val, s->lo, s->hi, &v);
-    } else {
-        long n = 0;
-        rc = cli_parse_proxy_long(cmd, id, val, &n);
-        v = (double)n;
-    }
+    double v = 0.0;
+    int rc = cli_parse_proxy_value(cmd, id, val, &v);
     if (rc == 0)
         proxy_apply(id, v, cfg, train_size, val_size);
     return rc;

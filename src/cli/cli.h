@@ -63,6 +63,12 @@ int cli_parse_double(const char *cmd, const char *opt, const char *val,
 int cli_parse_proxy(const char *cmd, ProxyId id, const char *val,
                     TrainConfig *cfg, int64_t *train_size, int64_t *val_size);
 
+/* cli_parse_proxy_value - val as proxy setting id (its option name, its
+ * range, a real or a whole number as the table says) into *out.  Same
+ * contract. */
+int cli_parse_proxy_value(const char *cmd, ProxyId id, const char *val,
+                          double *out);
+
 /* cli_parse_proxy_long - val as the whole-number proxy setting id (its
  * option name and range) into *out, for a command with defaults of its
  * own.  Same contract. */

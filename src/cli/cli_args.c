@@ -58,16 +58,8 @@ static int expand(const CliCommand *cmd, CliArg *rows)
 static int read_proxy(const char *cmd, ProxyId id, const char *val,
                       CliProxy *p)
 {
-    const ProxySetting *s = proxy_setting(id);
     double v = 0.0;
-    int rc;
-    if (s->real) {
-        rc = cli_parse_double(cmd, s->option, val, s->lo, s->hi, &v);
-    } else {
-        long n = 0;
-        rc = cli_parse_proxy_long(cmd, id, val, &n);
-        v = (double)n;
-    }
+    int rc = cli_parse_proxy_value(cmd, id, val, &v);
     if (rc == 0) {
         p->v[id] = v;
         p->given |= 1u << id;
