@@ -189,7 +189,8 @@ static void test_caveat(const Comparison *c)
     CHECK(compare_pair_caveat(&c->pair[1], buf, sizeof buf) == 0 && !buf[0],
           "no caveat: %s", buf);
     ComparePair p = c->pair[0];
-    p.mw.n1 = p.mw.n2 = 5; /* p can reach 0.008 */
+    p.ev.n1 = p.ev.n2 = 5; /* p can reach 0.008 */
+    p.ev.min_p = stats_mw_min_p(5, 5);
     CHECK(compare_pair_caveat(&p, buf, sizeof buf) == 0, "reachable p");
 }
 

@@ -247,9 +247,11 @@ CompareBand compare_band(const StatsSummary *s)
 
 int compare_pair_caveat(const ComparePair *p, char *buf, size_t size)
 {
-    const StatsMannWhitney *mw = &p->mw;
-    double floor_p = stats_mw_min_p(mw->n1, mw->n2);
-    const char *mag = stats_a12_magnitude(mw->a12);
+    /* the evidence the verdict used: the floor of the test that ran
+     * (Mann-Whitney or Wilcoxon), not a second computation of one */
+    const StatsEvidence *ev = &p->ev;
+    double floor_p = ev->min_p;
+    const char *mag = stats_a12_magnitude(ev->a12);
     if (size)
         buf[0] = '\0';
     /* only a medium or large effect reads as a contradiction beside p */
@@ -259,7 +261,7 @@ int compare_pair_caveat(const ComparePair *p, char *buf, size_t size)
     snprintf(buf, size,
              "A12 %.2f %s but with %zu vs %zu seeds p cannot go below %.3f: "
              "more seeds are needed for a verdict",
-             mw->a12, mag, mw->n1, mw->n2, floor_p);
+             ev->a12, mag, ev->n1, ev->n2, floor_p);
     return 1;
 }
 

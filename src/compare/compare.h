@@ -186,7 +186,7 @@ typedef struct {
 CompareBand compare_band(const StatsSummary *s);
 
 /* compare_pair_caveat - when pair p cannot reach significance with its
- * seeds (the smallest attainable p, stats_mw_min_p, is not below
+ * seeds (the smallest p its test could give, ev.min_p, is not below
  * STATS_ALPHA) and its A12 is medium or large, one line into buf[size]
  * explaining why a "large" effect sits beside a large p, e.g. "A12 0.00
  * large but with 2 vs 2 seeds p cannot go below 0.333: more seeds are
