@@ -16,7 +16,6 @@
 #include "cli/fidelity_level.h"
 #include "train/proxy.h"
 #include "nn/network.h"
-#include "train/zerocost.h"
 #include "train/reward_metric.h"
 #include "compare/trust.h"
 
@@ -24,8 +23,7 @@
 
 int fidlevel_is_zero_cost(const char *score)
 {
-    return strcmp(score, "params") == 0 || strcmp(score, "mult_adds") == 0 ||
-           strcmp(score, "naswot") == 0 || strcmp(score, "synflow") == 0;
+    return reward_metric_valid(score) && !reward_metric_is_accuracy(score);
 }
 
 void fidlevel_defaults(LevelSpec *ls)
@@ -257,20 +255,15 @@ NvStatus fidlevel_compute(const Genotype *g, const LevelSpec *ls,
         r->seconds = tr.seconds;
         return NV_OK;
     }
-    const Dataset *d = ld->full;
-    if ((st = train_measure(g, (int)ls->F, (int)ls->N, d->c, d->h, d->w,
-                            d->classes, &r->params, &r->mult_adds, err)))
-        return st;
-    if (strcmp(ls->score, "params") == 0)
-        r->score = (double)r->params;
-    else if (strcmp(ls->score, "mult_adds") == 0)
-        r->score = (double)r->mult_adds;
-    else if (strcmp(ls->score, "synflow") == 0) {
-        if ((st = zc_synflow(g, (int)ls->F, (int)ls->N, d->c, d->h, d->w,
-                             d->classes, seed, &r->score, err)))
-            return st;
-    } else if ((st = zc_naswot(g, (int)ls->F, (int)ls->N, ld->train,
-                               (int)ls->batch, seed, &r->score, err)))
+    /* a zero-cost score: the one scorer searches use too (only naswot
+     * reads images, from the split; the others the full set's shape) */
+    TrainConfig zc = train_config_default();
+    zc.F = (int)ls->F;
+    zc.N = (int)ls->N;
+    zc.batch = (int)ls->batch;
+    if ((st = reward_metric_score(ls->score, g, &zc,
+                                  ld->train ? ld->train : ld->full, seed,
+                                  &r->score, &r->params, &r->mult_adds, err)))
         return st;
     r->seconds = clock_now_s() - t0;
     return NV_OK;
