@@ -613,9 +613,12 @@ static NvStatus run_batch(Loop *l, SearchResources *res, NvError *err)
         it->sm.duplicate_of = -1;
         it->sm.params = it->sm.mult_adds = -1;
         /* Known before training: stored with the running sample, so the
-         * live view shows them while it trains (-1 when unmeasurable). */
+         * live view shows them while it trains (-1 when unmeasurable).
+         * A zero-cost sample is scored at once, and its scorer measures
+         * them (reward_metric_score). */
         NvError me;
         if (res->train && !res->shared &&
+            reward_metric_is_accuracy(l->c->reward) &&
             train_measure(&it->canon, l->c->train.F, l->c->train.N,
                           res->train->c, res->train->h, res->train->w,
                           res->train->classes, &it->sm.params,
