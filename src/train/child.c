@@ -196,11 +196,9 @@ static void child_cell(Net *net, const Genotype *g, int kind, int pos,
     }
 }
 
-/* child_build_all's drop_path carries this bit for child_build_no_bn */
-#define CHILD_NO_BN 2
-
 static NvStatus child_build_all(const Genotype *g, const ChildShape *sh,
-                                int max_batch, int drop_path, NetLendFn lend,
+                                int max_batch, int drop_path, int no_bn,
+                                NetLendFn lend,
                                 void *lend_ctx, Net **out, Tensor **input,
                                 Tensor **logits, Tensor **aux, NvError *err);
 
@@ -208,7 +206,7 @@ NvStatus child_build_no_bn(const Genotype *g, const ChildShape *sh,
                            int max_batch, Net **out, Tensor **input,
                            Tensor **logits, NvError *err)
 {
-    return child_build_all(g, sh, max_batch, CHILD_NO_BN, NULL, NULL, out,
+    return child_build_all(g, sh, max_batch, 0, 1, NULL, NULL, out,
                            input, logits, NULL, err);
 }
 
@@ -260,8 +258,8 @@ NvStatus child_build_with(const Genotype *g, const ChildShape *sh,
                           void *lend_ctx, Net **out, Tensor **input,
                           Tensor **logits, NvError *err)
 {
-    return child_build_all(g, sh, max_batch, drop_path, lend, lend_ctx, out,
-                           input, logits, NULL, err);
+    return child_build_all(g, sh, max_batch, drop_path, 0, lend, lend_ctx,
+                           out, input, logits, NULL, err);
 }
 
 NvStatus child_build_aux(const Genotype *g, const ChildShape *sh,
@@ -269,12 +267,13 @@ NvStatus child_build_aux(const Genotype *g, const ChildShape *sh,
                          Tensor **input, Tensor **logits, Tensor **aux,
                          NvError *err)
 {
-    return child_build_all(g, sh, max_batch, drop_path, NULL, NULL, out,
+    return child_build_all(g, sh, max_batch, drop_path, 0, NULL, NULL, out,
                            input, logits, aux, err);
 }
 
 static NvStatus child_build_all(const Genotype *g, const ChildShape *sh,
-                                int max_batch, int drop_path, NetLendFn lend,
+                                int max_batch, int drop_path, int no_bn,
+                                NetLendFn lend,
                                 void *lend_ctx, Net **out, Tensor **input,
                                 Tensor **logits, Tensor **aux, NvError *err)
 {
@@ -296,9 +295,8 @@ static NvStatus child_build_all(const Genotype *g, const ChildShape *sh,
     Net *net = net_new(max_batch);
     if (!net)
         return nv_error_set(err, NV_ERR_NOMEM, "out of memory");
-    if (drop_path & CHILD_NO_BN)
+    if (no_bn)
         net_skip_bn(net);
-    drop_path &= 1;
     if (lend)
         net_borrow_params(net, lend, lend_ctx);
     net_param_scope(net, child_scope(SCOPE_STEM, 0, 0, 0, 0, sh->c));
