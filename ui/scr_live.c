@@ -183,10 +183,9 @@ static int live_tick(Screen *scr, App *a)
         return 1;
     NvError err;
     ls->have_search = store_search_get(st, ls->sid, &ls->s, &err) == NV_OK;
-    if (ls->have_search)
-        fidlevel_trust(st, &ls->s, ls->trust, sizeof ls->trust);
     if (!ls->have_search)
         return 1;
+    fidlevel_trust(st, &ls->s, ls->trust, sizeof ls->trust);
     poll_samples(ls, st);
     poll_kids(ls, st);
     load_sample(ls, st, ls->sel >= 0 ? ls->sel : ls->latest);

@@ -71,8 +71,10 @@ int cli_parse_long(const char *cmd, const char *opt, const char *val, long lo,
     return 0;
 }
 
-int cli_parse_proxy_long(const char *cmd, ProxyId id, const char *val,
-                         long *out)
+/* val as the whole-number proxy setting id (its option name and range)
+ * into *out; the contract of cli_parse_long. */
+static int cli_parse_proxy_long(const char *cmd, ProxyId id,
+                                const char *val, long *out)
 {
     const ProxySetting *s = proxy_setting(id);
     return cli_parse_long(cmd, s->option, val, (long)s->lo, (long)s->hi, out);

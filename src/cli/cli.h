@@ -69,12 +69,6 @@ int cli_parse_proxy(const char *cmd, ProxyId id, const char *val,
 int cli_parse_proxy_value(const char *cmd, ProxyId id, const char *val,
                           double *out);
 
-/* cli_parse_proxy_long - val as the whole-number proxy setting id (its
- * option name and range) into *out, for a command with defaults of its
- * own.  Same contract. */
-int cli_parse_proxy_long(const char *cmd, ProxyId id, const char *val,
-                         long *out);
-
 /* cli_parse_on_off - "on" (*out = 1) or "off" (*out = 0) for option opt.
  * Same contract. */
 int cli_parse_on_off(const char *cmd, const char *opt, const char *val,
