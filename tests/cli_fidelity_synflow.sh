@@ -29,9 +29,9 @@ for m in d["members"]:
 # the same panel in another file: the same scores
 run "$NASVIEW" fidelity --db "$TMP/b.db" --panel p $PANEL --format json
 expect_status 0 "panel again"
-a=$(sqlite3 "$TMP/a.db" "SELECT group_concat(score) FROM fidelity_results
-    WHERE level_idx = 1 ORDER BY member_idx")
-b=$(sqlite3 "$TMP/b.db" "SELECT group_concat(score) FROM fidelity_results
-    WHERE level_idx = 1 ORDER BY member_idx")
+a=$(sqlite3 "$TMP/a.db" "SELECT group_concat(score) FROM (SELECT score
+    FROM fidelity_results WHERE level_idx = 1 ORDER BY member_idx)")
+b=$(sqlite3 "$TMP/b.db" "SELECT group_concat(score) FROM (SELECT score
+    FROM fidelity_results WHERE level_idx = 1 ORDER BY member_idx)")
 [ -n "$a" ] && [ "$a" = "$b" ] || fail "deterministic: $a / $b"
 finish
