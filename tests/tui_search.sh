@@ -40,7 +40,11 @@ ls "$DB".search-*.log >/dev/null 2>&1 || fail "no search log next to the databas
 # The live view opens by itself and fills in.
 tui_wait "tui-test  random  sample" "live header"
 tui_wait_re "of 2000  workers [0-2]/2  " "sample k of budget, workers busy of 2"
-tui_wait_re "workers [0-2]/2  [0-9.]+/h  elapsed" "samples per hour measured"
+# The rate gives way to the best reward on a narrow screen: a wide one
+# shows both.
+tui_resize 140 30
+tui_wait_re "workers [0-2]/2  [0-9.]+/h  elapsed.*best [0-9.]+ \\(#" "samples per hour measured"
+tui_resize 100 30
 tui_wait "[running]" "state"
 tui_wait_re "ETA [0-9]+(s|m[0-9]+s|h[0-9]+m)  \\[running\\]" "an ETA once a sample is done"
 tui_wait "child #" "progress of the child in training"

@@ -234,30 +234,53 @@ static void draw_header(LiveScreen *ls, UiGrid *g, int x, int y, int w)
         snprintf(rate, sizeof rate, "  %.*f/h", s->samples_per_hour < 10 ? 1 : 0,
                  s->samples_per_hour);
 
-    int cx = x + ui_grid_text(g, x, y, s->name, UI_ROLE_TITLE);
-    snprintf(line, sizeof line,
-             "  %s  sample %d of %d  workers %d/%d%s  elapsed %s  ETA %s  ",
-             s->strategy, s->samples_done, s->budget,
-             s->status == SEARCH_RUNNING || s->status == SEARCH_PAUSED
-                 ? ls->nkids : 0,
-             s->workers, rate, el, eta);
-    cx += ui_grid_text(g, cx, y, line, UI_ROLE_NORMAL);
-    snprintf(line, sizeof line, "[%s]", ui_search_state(s));
-    cx += ui_grid_text(g, cx, y, line, state_role(s->status));
-    const int zc = !reward_metric_is_accuracy(s->reward_metric);
-    if (ls->sec_n > 0) { /* training seconds per child, where there is room */
-        snprintf(line, sizeof line, "  %.1fs/child", ls->sec_sum / ls->sec_n);
-        cx += ui_grid_text_clip(g, cx, y, x + w, line, UI_ROLE_NORMAL);
-    }
-    if (!isnan(s->best_reward) && cx + 20 < x + w) {
-        if (zc)
-            snprintf(line, sizeof line, "  best %s %.5g (#%d)",
-                     s->reward_metric, s->best_reward, s->best_idx);
+    /* The header's pieces in the order they are drawn, each with the
+     * rank at which it gives way when the line is wider than the screen:
+     * the seconds per child first, then the rate, then the best reward;
+     * rank 0 always stays (and is clipped at the edge if need be). */
+    enum { NPIECE = 8 };
+    struct { char text[160]; UiRole role; int drop_rank; } pc[NPIECE];
+    int np = 0;
+#define PIECE(rank, r, ...)                                                    \
+    do {                                                                       \
+        snprintf(pc[np].text, sizeof pc[np].text, __VA_ARGS__);                \
+        pc[np].role = (r);                                                     \
+        pc[np++].drop_rank = (rank);                                           \
+    } while (0)
+    PIECE(0, UI_ROLE_TITLE, "%s", s->name);
+    PIECE(0, UI_ROLE_NORMAL, "  %s  sample %d of %d  workers %d/%d", s->strategy,
+          s->samples_done, s->budget,
+          s->status == SEARCH_RUNNING || s->status == SEARCH_PAUSED ? ls->nkids
+                                                                    : 0,
+          s->workers);
+    if (rate[0])
+        PIECE(2, UI_ROLE_NORMAL, "%s", rate);
+    PIECE(0, UI_ROLE_NORMAL, "  elapsed %s  ETA %s  ", el, eta);
+    PIECE(0, state_role(s->status), "[%s]", ui_search_state(s));
+    if (ls->sec_n > 0) /* training seconds per child */
+        PIECE(1, UI_ROLE_NORMAL, "  %.1fs/child", ls->sec_sum / ls->sec_n);
+    if (!isnan(s->best_reward)) {
+        if (!reward_metric_is_accuracy(s->reward_metric))
+            PIECE(3, UI_ROLE_BEST, "  best %s %.5g (#%d)", s->reward_metric,
+                  s->best_reward, s->best_idx);
         else
-            snprintf(line, sizeof line, "  best %.4f (#%d)", s->best_reward,
-                     s->best_idx);
-        cx += ui_grid_text_clip(g, cx, y, x + w, line, UI_ROLE_BEST);
+            PIECE(3, UI_ROLE_BEST, "  best %.4f (#%d)", s->best_reward,
+                  s->best_idx);
     }
+#undef PIECE
+    int width = 0;
+    for (int i = 0; i < np; i++)
+        width += ui_utf8_width(pc[i].text);
+    for (int rank = 1; rank <= 3 && width > w; rank++)
+        for (int i = 0; i < np; i++)
+            if (pc[i].drop_rank == rank) {
+                width -= ui_utf8_width(pc[i].text);
+                pc[i].text[0] = '\0';
+            }
+    int cx = x;
+    for (int i = 0; i < np; i++)
+        if (pc[i].text[0])
+            cx += ui_grid_text_clip(g, cx, y, x + w, pc[i].text, pc[i].role);
     /* the trust warning (trust.h): one line under the header */
     if (ls->trust[0]) {
         snprintf(line, sizeof line, "! %s", ls->trust);
