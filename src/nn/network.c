@@ -39,6 +39,8 @@
 
 #include <sys/mman.h>
 
+#include <cblas.h>
+
 #include "nn/memplan.h"
 #include "base/sysmem.h"
 #include "nn/network_impl.h"
@@ -752,6 +754,7 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
     }
     free(goff);
     free(voff);
+    openblas_set_num_threads(1); /* network.h */
     net->finished = 1;
     return NV_OK;
 }

@@ -101,7 +101,11 @@ int net_param_span(Net *net, int i, float **w, float **g, float **m,
 void net_fail(Net *net, NvStatus status, const char *msg);
 
 /* net_finish - plan and allocate the arenas, initialise parameters from
- * seed.  Fails with the first builder error, or NV_ERR_NOMEM. */
+ * seed.  Fails with the first builder error, or NV_ERR_NOMEM.  It also
+ * sets OpenBLAS (process-wide) to one thread: the network's own threads
+ * split each batch (net_set_threads), and on a child's small matrices
+ * OpenBLAS's threads cost more than they give (PLATFORM.md, `nasview
+ * bench`, which sets its own count after this). */
 NvStatus net_finish(Net *net, uint64_t seed, NvError *err);
 
 /* net_set_input - copy n images [n][c][h][w] (NCHW) into input tensor t. */

@@ -12,8 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <cblas.h>
-
 #include "base/clock.h"
 #include "train/child.h"
 #include "train/optim.h"
@@ -379,10 +377,6 @@ NvStatus train_run(const Genotype *g, const TrainConfig *cfg,
         net_free(net);
         return st;
     }
-    /* threads split each batch (network.c); OpenBLAS runs single-threaded
-     * inside them: on the small matrices of a child its own threads cost
-     * more than they give (PLATFORM.md, and `nasview bench`) */
-    openblas_set_num_threads(1);
 
     float *state;
     size_t nstate;
@@ -641,7 +635,6 @@ NvStatus train_eval_weights(const WeightsFile *wf, const Dataset *d,
     }
     memcpy(w, wf->params, sizeof(float) * (size_t)wf->nparams);
     memcpy(s, wf->state, sizeof(float) * ns);
-    openblas_set_num_threads(1);
     TrainBuffers b;
     b.images = malloc(sizeof(float) * (size_t)batch * d->c * d->h * d->w);
     b.labels = malloc((size_t)batch);
