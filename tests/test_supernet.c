@@ -348,11 +348,61 @@ static void order_and_snapshot(void)
     supernet_free(s3);
 }
 
+/* Every block of the normal cell reads h(i) or h(i-1): the last cell
+ * leaves all five states unused, two of them concats (2C channels). */
+static const char *const wide =
+    "normal: 0 1 conv_3x3 sep_conv_3x3 concat; 1 0 identity conv_1x1 add; "
+    "0 0 avg_pool_3x3 max_pool_3x3 add; 1 1 dil_conv_3x3 conv_3x3 concat; "
+    "0 1 sep_conv_5x5 identity add | reduce: 1 0 sep_conv_5x5 identity add; "
+    "2 1 max_pool_3x3 conv_3x3 concat; 3 0 avg_pool_3x3 identity add; "
+    "1 1 identity conv_1x1 add; 4 5 sep_conv_3x3 max_pool_5x5 add";
+
+/* The head reads C normalised channels whatever the last cell leaves
+ * unused (one state in twice, five of C or 2C channels in wide): both
+ * children use the one linear layer of C x classes weights, and no
+ * linear layer reads a state directly. */
+static void head(void)
+{
+    Genotype ga, gb;
+    Net *a = NULL, *b = NULL;
+    Tensor *xa, *la, *xb, *lb;
+    NvError err;
+    if (parse(twice, &ga) || parse(wide, &gb))
+        return;
+    Supernet *sn = supernet_new(&shape, 5);
+    if (!sn || supernet_child(sn, &ga, GC_BATCH, 1, &a, &xa, &la, &err) ||
+        supernet_child(sn, &gb, GC_BATCH, 1, &b, &xb, &lb, &err)) {
+        CHECK(0, "children: %s", err.msg);
+        net_free(a);
+        supernet_free(sn);
+        return;
+    }
+    const size_t C = (size_t)shape.F * 4, k = (size_t)shape.classes;
+    int linear = 0, shared = 0, wider = 0;
+    for (int i = 0; i < supernet_tensors(sn); i++) {
+        size_t n;
+        float *v = supernet_find(sn, supernet_key(sn, i), &n);
+        if (n == C * k) {
+            linear++;
+            shared += uses(a, v) && uses(b, v);
+        }
+        wider += n == 2 * C * k;
+    }
+    CHECK(linear == 1 && shared == 1,
+          "%d head weights of %zu floats, %d used by both children", linear,
+          C * k, shared);
+    CHECK(wider == 0, "%d head weights read a concat state directly", wider);
+    net_free(a);
+    net_free(b);
+    supernet_free(sn);
+}
+
 int main(void)
 {
     gradcheck_shared();
     isolation();
     spelling();
     order_and_snapshot();
+    head();
     return check_exit("test_supernet");
 }

@@ -9,7 +9,7 @@
  * by, so that the op applied to input j of block b of the cell at
  * position pos, on cin channels, always borrows the same tensors. */
 enum { SCOPE_STEM = 1, SCOPE_PRE0, SCOPE_PRE1, SCOPE_OP, SCOPE_OUT_REDUCE,
-       SCOPE_HEAD, SCOPE_AUX };
+       SCOPE_HEAD, SCOPE_AUX, SCOPE_HEAD_PRE };
 
 static uint64_t child_scope(int tag, int pos, int b, int j, int op, int cin)
 {
@@ -324,17 +324,22 @@ static NvStatus child_build_all(const Genotype *g, const ChildShape *sh,
             hp = o;
         }
     }
-    /* the head: ReLU, global average pool, linear; over several parts
-     * (weight sharing) a linear layer each, added (as pre_parts) */
+    /* The head: ReLU, global average pool, linear.  Under weight sharing
+     * the last cell's states first go through a ReLU-conv1x1 each, added,
+     * and a batch norm to C channels (pre_parts), as ENAS ends every cell
+     * (Pham et al. 2018): the linear layer then reads C normalised
+     * channels whatever the architecture.  Read directly, the states' scale
+     * would change with the architecture (a block of poolings and
+     * identities adds its inputs unnormalised), and one linear layer per
+     * state cannot fit them all: the shared weights did not learn. */
     Tensor *y = NULL;
-    for (int i = 0; i < hp.n; i++) {
-        Tensor *part = hp.t[i];
-        net_param_scope(net, child_scope(SCOPE_HEAD, 0, 0, hp.s[i], 0,
-                                         part ? part->c : 0));
-        Tensor *t = part ? net_linear(net, net_gap(net, part, 1), sh->classes)
-                         : NULL;
-        y = i ? net_add(net, y, t) : t;
-    }
+    Tensor *last = hp.t[0];
+    if (split)
+        last = pre_parts(net, &hp, C, 0, SCOPE_HEAD_PRE, pos);
+    net_param_scope(net, child_scope(SCOPE_HEAD, 0, 0, 0, 0,
+                                     last ? last->c : 0));
+    if (last)
+        y = net_linear(net, net_gap(net, last, 1), sh->classes);
     /* Built last, so that the network's own parameters and statistics
      * come first in build order, exactly as without it. */
     Tensor *a = NULL;

@@ -61,12 +61,15 @@ NvStatus child_build_no_bn(const Genotype *g, const ChildShape *shape,
 /* child_build_shared - child_build, but every parameter is borrowed from
  * lend(lend_ctx, ...) (network.h): the op applied to input j of block b of
  * the cell at position p (0-based, stem side first) on C_in channels, the
- * stem, and the preprocessing and head convs of each state a cell leaves
- * unused (the output concat is split into its states, each with a conv
- * or linear layer of its own, added: the same function) borrow the
- * tensors of their own key, so two children that share such a choice
- * share its tensors.  lend NULL is child_build.  lend_ctx must outlive
- * the network.  Same returns. */
+ * stem, and the preprocessing convs of each state a cell leaves unused
+ * (the output concat is split into its states, each with a conv of its
+ * own, added: the same function) borrow the tensors of their own key, so
+ * two children that share such a choice share its tensors.  One layer
+ * differs from child_build's network, as in ENAS: the last cell's unused
+ * states go through such convs and a batch norm to C channels before the
+ * head, so the head's linear layer is one tensor for every architecture.
+ * lend NULL is child_build.  lend_ctx must outlive the network.  Same
+ * returns. */
 NvStatus child_build_shared(const Genotype *g, const ChildShape *shape,
                             int max_batch, NetLendFn lend, void *lend_ctx,
                             Net **out, Tensor **input, Tensor **logits,
