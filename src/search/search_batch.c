@@ -555,35 +555,64 @@ static NvStatus shared_item(Loop *l, SearchResources *res, int i,
     return NV_OK;
 }
 
-/* rank_rewards - a zero-cost search: each item of the batch, in order,
- * observes the rank of its score among those of every earlier sample
- * (reward_metric_rank; those before the batch read back from the file). */
-static NvStatus rank_rewards(Loop *l, NvError *err)
+/* read_scores - l->scores from the file: every score of a sample before
+ * l->start that has one, in sample order (once per run of the loop). */
+static NvStatus read_scores(Loop *l, NvError *err)
 {
     StoreSample *old = NULL;
-    size_t nold = 0, nh = 0;
+    size_t nold = 0;
     NvStatus r;
     if ((r = store_samples(l->st, l->id, NULL, &old, &nold, err)))
         return r;
-    double *h = malloc(sizeof(double) * (nold + (size_t)l->n + 1));
-    if (!h) {
-        free(old);
-        return nv_error_set(err, NV_ERR_NOMEM, "out of memory ranking "
-                                               "rewards");
+    l->nscores = 0;
+    for (size_t i = 0; i < nold && r == NV_OK; i++) {
+        if (old[i].idx >= l->start ||
+            !store_sample_has_reward(old[i].status) ||
+            !isfinite(old[i].reward))
+            continue;
+        if (l->nscores == l->capscores) {
+            size_t cap = l->capscores ? 2 * l->capscores : 256;
+            double *p = realloc(l->scores, sizeof *p * cap);
+            if (!p) {
+                r = nv_error_set(err, NV_ERR_NOMEM,
+                                 "out of memory ranking rewards");
+                break;
+            }
+            l->scores = p;
+            l->capscores = cap;
+        }
+        l->scores[l->nscores++] = old[i].reward;
     }
-    for (size_t i = 0; i < nold; i++)
-        if (old[i].idx < l->start && store_sample_has_reward(old[i].status) &&
-            isfinite(old[i].reward))
-            h[nh++] = old[i].reward;
+    free(old);
+    l->scores_read = r == NV_OK;
+    return r;
+}
+
+/* rank_rewards - a zero-cost search: each item of the batch, in order,
+ * observes the rank of its score among those of every earlier sample
+ * (reward_metric_rank).  The scores of samples before this run of the
+ * loop are read from the file once; each batch's are added after. */
+static NvStatus rank_rewards(Loop *l, NvError *err)
+{
+    NvStatus r;
+    if (!l->scores_read && (r = read_scores(l, err)))
+        return r;
+    if (l->capscores - l->nscores < (size_t)l->n) {
+        size_t cap = l->nscores + (size_t)l->n + l->capscores;
+        double *p = realloc(l->scores, sizeof *p * cap);
+        if (!p)
+            return nv_error_set(err, NV_ERR_NOMEM,
+                                "out of memory ranking rewards");
+        l->scores = p;
+        l->capscores = cap;
+    }
     for (int i = 0; i < l->n; i++) {
         Item *it = &l->items[i];
         double x = it->sm.reward;
-        it->reward = reward_metric_rank(h, nh, x);
+        it->reward = reward_metric_rank(l->scores, l->nscores, x);
         if (store_sample_has_reward(it->sm.status) && isfinite(x))
-            h[nh++] = x;
+            l->scores[l->nscores++] = x;
     }
-    free(h);
-    free(old);
     return NV_OK;
 }
 
@@ -751,6 +780,7 @@ NvStatus search_loop(Store *st, int64_t id, int from, const SearchConfig *c,
     evaluator_free(res->ev);
     res->ev = NULL;
     free(l.items);
+    free(l.scores);
     if (hooks->human)
         search_human_line(&l, "%s", "");
     {

@@ -51,6 +51,10 @@ typedef struct {
     int done_this_run;    /* samples finished since start (for the ETA) */
     int write_failed;     /* a progress write failed (reported once) */
     const Dataset *train; /* the train subset (zero-cost rewards read it) */
+    double *scores;       /* zero-cost scores of samples 0 .. start-1 that
+                           * have one, read from the file once (rank_rewards) */
+    size_t nscores, capscores;
+    int scores_read;      /* scores holds the file's samples before start */
 } Loop;
 
 /* search_loop - run search id of st in batches from sample `from` (a batch
