@@ -34,14 +34,21 @@ $CHECKDB "$DB" sameweights rl-ws-3 rl-ws-3-2 || fail "same seed, same weights"
     fail "rewards differ between architectures"
 # the fidelity panel: 2 best distinct architectures and 2 others, trained
 # stand-alone with the seeds their samples would have had; the same again
-PANEL="SELECT group_concat(sample_idx || pick || reward, ' ') FROM (SELECT * FROM panel WHERE search_id = ? ORDER BY sample_idx)"
+PANEL="SELECT group_concat(sample_idx || pick || reward || ':' || shared_reward, ' ') FROM (SELECT * FROM panel WHERE search_id = ? ORDER BY sample_idx)"
 [ "$($CHECKDB "$DB" field rl-ws-3 "SELECT count(*) FROM panel WHERE search_id = ? AND pick = 'top'")" = 2 ] &&
 [ "$($CHECKDB "$DB" field rl-ws-3 "SELECT count(*) FROM panel WHERE search_id = ? AND pick = 'random'")" = 2 ] ||
     fail "panel: 2 top and 2 random"
 [ "$($CHECKDB "$DB" field rl-ws-3 "$PANEL")" = "$($CHECKDB "$DB" field rl-ws-3-2 "$PANEL")" ] ||
     fail "panel: same seed, same panel"
-[ "$($CHECKDB "$DB" field rl-ws-3 "SELECT count(*) FROM panel p WHERE search_id = ? AND pick = 'top' AND shared_reward < (SELECT max(x.shared_reward) FROM panel x WHERE x.search_id = p.search_id AND x.pick = 'random')")" = 0 ] ||
-    fail "panel: the top picks are the best"
+[ "$($CHECKDB "$DB" field rl-ws-3 "SELECT count(*) FROM panel p WHERE search_id = ? AND pick = 'top' AND (SELECT reward FROM samples WHERE search_id = p.search_id AND idx = p.sample_idx) < (SELECT max(s.reward) FROM panel x JOIN samples s ON s.search_id = x.search_id AND s.idx = x.sample_idx WHERE x.search_id = p.search_id AND x.pick = 'random')")" = 0 ] ||
+    fail "panel: the top picks are the best by their samples' rewards"
+# each member scored again with the final shared weights, on the same
+# images for all: a score in [0, 1] for every member, not always the
+# sample's own (measured with its round's weights on its own batch)
+[ "$($CHECKDB "$DB" field rl-ws-3 "SELECT count(*) FROM panel WHERE search_id = ? AND shared_reward BETWEEN 0 AND 1")" = 4 ] ||
+    fail "panel: a final shared-weight score for every member"
+[ "$($CHECKDB "$DB" field rl-ws-3 "SELECT count(*) FROM panel p JOIN samples s ON s.search_id = p.search_id AND s.idx = p.sample_idx WHERE p.search_id = ? AND p.shared_reward <> s.reward")" -gt 0 ] ||
+    fail "panel: the shared score is the final weights', not the samples' rewards"
 [ "$($CHECKDB "$DB" field random-ws-3 "SELECT count(*) FROM panel WHERE search_id = ?")" = 0 ] ||
     fail "--ws-panel 0: no panel"
 

@@ -548,7 +548,9 @@ void report_ws_panel_table(FILE *f, const StoreWsPanel *rows, size_t n)
     corr_text(f, "Kendall tau", &tau);
     fputs("  ", f);
     corr_text(f, "Spearman rho", &rho);
-    fputs(" (95%)\n\n", f);
+    fputs(" (95%)\n", f);
+    fputs("            SHARED: with the final shared weights, on the same "
+          "validation images\n            for every architecture\n\n", f);
     fputs("   IDX  PICK     SHARED  STAND-ALONE     PARAMS   SECONDS\n", f);
     for (size_t i = 0; i < n; i++) {
         const StoreWsPanel *p = &rows[i];

@@ -63,8 +63,10 @@
  *     sample and before it is done: its picks depend only on the stored
  *     samples and the seed (SEARCH_STREAM_PANEL), each is trained as a
  *     stand-alone child in this process with the seed sample idx would
- *     have had, and each result is committed alone, so a resume trains
- *     only those missing. */
+ *     have had, and scored with the final shared weights (the checkpoint
+ *     of the last round, which a resume loads) on the same validation
+ *     images as every other member; each result is committed alone, so
+ *     a resume trains only those missing. */
 #include "config.h"
 
 #include <math.h>

@@ -171,7 +171,9 @@ static int by_reward_desc(const void *a, const void *b)
 
 /* search_panel - invariant 8: the best c->ws_panel distinct architectures
  * by shared-weight reward (each with its best sample) and c->ws_panel of
- * the others at random, trained stand-alone unless already stored. */
+ * the others at random, trained stand-alone unless already stored; each
+ * is scored again with the final shared weights on the same validation
+ * images (shared_score_final), the shared reward the panel stores. */
 NvStatus search_panel(Loop *l, SearchResources *res, NvError *err)
 {
     const SearchConfig *c = l->c;
@@ -221,6 +223,9 @@ NvStatus search_panel(Loop *l, SearchResources *res, NvError *err)
         rng_seed(&cr, strategy_stream_seed(&c->strategy),
                  SEARCH_STREAM_CHILD + (uint64_t)sm->idx);
         tc.seed = rng_next(&cr);
+        SharedScore fin;
+        if ((r = shared_score_final(res->shared, &g, &fin, err)))
+            break;
         PanelCtx pc = { l, sm->idx };
         if ((r = train_child(&g, &tc, res->train, res->val, NULL,
                              on_panel_progress, &pc, &tr, err)))
@@ -233,7 +238,7 @@ NvStatus search_panel(Loop *l, SearchResources *res, NvError *err)
                              sm->idx);
             break;
         }
-        StoreWsPanel p = { sm->idx, i < top, sm->reward,
+        StoreWsPanel p = { sm->idx, i < top, fin.reward,
                          tr.diverged ? 0.0 : tr.val_acc,
                          tr.diverged ? SAMPLE_DIVERGED : SAMPLE_DONE,
                          tr.params, tr.seconds };

@@ -153,35 +153,60 @@ NvStatus shared_train(Shared *sh, Strategy *strat, SharedStopFn stop,
     return NV_OK;
 }
 
-NvStatus shared_score(Shared *sh, const Genotype *g, int idx,
-                      SharedScore *out, NvError *err)
+/* score_images - g with the current shared weights on the count
+ * validation images from start on (wrapping), in batches of at most
+ * cfg.batch with batch statistics each; accuracy and mean loss over all. */
+static NvStatus score_images(Shared *sh, const Genotype *g, int64_t start,
+                             int64_t count, SharedScore *out, NvError *err)
 {
     const double t0 = clock_now_s();
     const int64_t nv = sh->val->n;
-    const int n = (int)(nv < sh->cfg.batch ? nv : sh->cfg.batch);
+    const int B = (int)(count < sh->cfg.batch ? count : sh->cfg.batch);
     Net *net;
     Tensor *input, *logits;
     NvStatus st;
     sh->touched = 1;
-    if ((st = supernet_child(sh->sn, g, n, sh->cfg.threads, &net, &input,
+    if ((st = supernet_child(sh->sn, g, B, sh->cfg.threads, &net, &input,
                              &logits, err)))
         return st;
-    const int64_t start = ((int64_t)idx * sh->cfg.batch) % nv;
-    for (int i = 0; i < n; i++)
-        sh->order[i] = (int32_t)((start + i) % nv);
-    dataset_batch(sh->val, sh->order, n, sh->images, sh->labels);
-    net_set_input(net, input, sh->images, n);
-    net_forward(net, n, 1); /* batch statistics (shared.h) */
-    int right = 0;
-    float loss = loss_softmax_xent(logits->x, logits->c, n, sh->labels, NULL,
-                                   &right);
-    out->reward = (float)right / (float)n;
-    out->loss = loss;
+    int64_t right_all = 0;
+    double loss_sum = 0.0;
+    for (int64_t at = 0; at < count; at += B) {
+        const int n = (int)(count - at < B ? count - at : B);
+        for (int i = 0; i < n; i++)
+            sh->order[i] = (int32_t)((start + at + i) % nv);
+        dataset_batch(sh->val, sh->order, n, sh->images, sh->labels);
+        net_set_input(net, input, sh->images, n);
+        net_forward(net, n, 1); /* batch statistics (shared.h) */
+        int right = 0;
+        float loss = loss_softmax_xent(logits->x, logits->c, n, sh->labels,
+                                       NULL, &right);
+        right_all += right;
+        loss_sum += (double)loss * n;
+    }
+    out->reward = (float)((double)right_all / (double)count);
+    out->loss = (float)(loss_sum / (double)count);
     out->params = net_param_count(net);
     out->mult_adds = net_mult_adds(net);
     net_free(net);
     out->seconds = clock_now_s() - t0;
     return NV_OK;
+}
+
+NvStatus shared_score(Shared *sh, const Genotype *g, int idx,
+                      SharedScore *out, NvError *err)
+{
+    const int64_t nv = sh->val->n;
+    return score_images(sh, g, ((int64_t)idx * sh->cfg.batch) % nv,
+                        nv < sh->cfg.batch ? nv : sh->cfg.batch, out, err);
+}
+
+NvStatus shared_score_final(Shared *sh, const Genotype *g, SharedScore *out,
+                            NvError *err)
+{
+    const int64_t most = (int64_t)SHARED_FINAL_BATCHES * sh->cfg.batch;
+    return score_images(sh, g, 0, sh->val->n < most ? sh->val->n : most, out,
+                        err);
 }
 
 NvStatus shared_save(const Shared *sh, uint8_t **buf, size_t *len,

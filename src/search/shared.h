@@ -83,6 +83,19 @@ typedef struct {
 NvStatus shared_score(Shared *sh, const Genotype *g, int idx,
                       SharedScore *out, NvError *err);
 
+/* Validation batches shared_score_final scores every architecture on. */
+#define SHARED_FINAL_BATCHES 16
+
+/* shared_score_final - g with the current shared weights on the same
+ * images for every architecture: the first SHARED_FINAL_BATCHES batches
+ * of the validation subset (all of it when smaller), batch statistics in
+ * each batch.  What the fidelity panel correlates with stand-alone
+ * training: a sample's own reward was measured with the weights of its
+ * round, on its own batch, so early samples would rank low for the
+ * weights' sake, not theirs.  Changes nothing; errors as shared_score's. */
+NvStatus shared_score_final(Shared *sh, const Genotype *g, SharedScore *out,
+                            NvError *err);
+
 /* shared_save - the supernet snapshot (values and momentum) into a new
  * buffer (*buf malloc'ed, the caller's). */
 NvStatus shared_save(const Shared *sh, uint8_t **buf, size_t *len,

@@ -469,7 +469,11 @@ typedef struct {
     int sample_idx;
     int top;              /* 1: among the best by shared-weight reward;
                              0: drawn at random from the others */
-    double shared_reward; /* the sample's shared-weight reward */
+    double shared_reward; /* its score with the final shared weights on
+                             the panel's validation images
+                             (shared_score_final); builds before
+                             this field's comment stored the sample's
+                             own reward */
     double reward;        /* stand-alone validation accuracy */
     SampleStatus status;  /* SAMPLE_DONE or SAMPLE_DIVERGED */
     int64_t params;
