@@ -172,25 +172,37 @@ static int uses(Net *net, const float *v)
     return 0;
 }
 
+/* pair - a supernet (seed 5) and the children of texts ta (one thread)
+ * and tb (two) built from it; NULL after a failed CHECK. */
+static Supernet *pair(const char *ta, const char *tb, Net **a, Tensor **xa,
+                      Tensor **la, Net **b, Tensor **xb, Tensor **lb)
+{
+    Genotype ga, gb;
+    NvError err;
+    *a = *b = NULL;
+    if (parse(ta, &ga) || parse(tb, &gb))
+        return NULL;
+    Supernet *sn = supernet_new(&shape, 5);
+    if (!sn || supernet_child(sn, &ga, GC_BATCH, 1, a, xa, la, &err) ||
+        supernet_child(sn, &gb, GC_BATCH, 2, b, xb, lb, &err)) {
+        CHECK(0, "children: %s", sn ? err.msg : "no supernet");
+        net_free(*a);
+        supernet_free(sn);
+        return NULL;
+    }
+    return sn;
+}
+
 /* A step on child a changes the tensors it uses (all but those whose
  * gradient and decay are zero) and no other; b shares all but block 0's
  * ops with a. */
 static void isolation(void)
 {
-    Genotype ga, gb;
-    Net *a = NULL, *b = NULL;
+    Net *a, *b;
     Tensor *xa, *la, *xb, *lb;
-    NvError err;
-    if (parse(twice, &ga) || parse(other, &gb))
+    Supernet *sn = pair(twice, other, &a, &xa, &la, &b, &xb, &lb);
+    if (!sn)
         return;
-    Supernet *sn = supernet_new(&shape, 5);
-    if (!sn || supernet_child(sn, &ga, GC_BATCH, 1, &a, &xa, &la, &err) ||
-        supernet_child(sn, &gb, GC_BATCH, 2, &b, &xb, &lb, &err)) {
-        CHECK(0, "children: %s", err.msg);
-        net_free(a);
-        supernet_free(sn);
-        return;
-    }
     int nt = supernet_tensors(sn);
     float **before = snapshot(sn);
     int only_a = 0, only_b = 0, both = 0;
@@ -363,20 +375,11 @@ static const char *const wide =
  * linear layer reads a state directly. */
 static void head(void)
 {
-    Genotype ga, gb;
-    Net *a = NULL, *b = NULL;
+    Net *a, *b;
     Tensor *xa, *la, *xb, *lb;
-    NvError err;
-    if (parse(twice, &ga) || parse(wide, &gb))
+    Supernet *sn = pair(twice, wide, &a, &xa, &la, &b, &xb, &lb);
+    if (!sn)
         return;
-    Supernet *sn = supernet_new(&shape, 5);
-    if (!sn || supernet_child(sn, &ga, GC_BATCH, 1, &a, &xa, &la, &err) ||
-        supernet_child(sn, &gb, GC_BATCH, 1, &b, &xb, &lb, &err)) {
-        CHECK(0, "children: %s", err.msg);
-        net_free(a);
-        supernet_free(sn);
-        return;
-    }
     const size_t C = (size_t)shape.F * 4, k = (size_t)shape.classes;
     int linear = 0, shared = 0, wider = 0;
     for (int i = 0; i < supernet_tensors(sn); i++) {
