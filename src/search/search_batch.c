@@ -557,57 +557,15 @@ static NvStatus shared_item(Loop *l, SearchResources *res, int i,
     return NV_OK;
 }
 
-/* read_scores - l->scores from the file: every score of a sample before
- * l->start that has one, in sample order (once per run of the loop). */
-static NvStatus read_scores(Loop *l, NvError *err)
-{
-    StoreSample *old = NULL;
-    size_t nold = 0;
-    NvStatus r;
-    if ((r = store_samples(l->st, l->id, NULL, &old, &nold, err)))
-        return r;
-    l->nscores = 0;
-    for (size_t i = 0; i < nold && r == NV_OK; i++) {
-        if (old[i].idx >= l->start ||
-            !store_sample_has_reward(old[i].status) ||
-            !isfinite(old[i].reward))
-            continue;
-        if (l->nscores == l->capscores) {
-            size_t cap = l->capscores ? 2 * l->capscores : 256;
-            double *p = realloc(l->scores, sizeof *p * cap);
-            if (!p) {
-                r = nv_error_set(err, NV_ERR_NOMEM,
-                                 "out of memory ranking rewards");
-                break;
-            }
-            l->scores = p;
-            l->capscores = cap;
-        }
-        l->scores[l->nscores++] = old[i].reward;
-    }
-    free(old);
-    l->scores_read = r == NV_OK;
-    return r;
-}
-
 /* rank_rewards - a zero-cost search: each item of the batch, in order,
  * observes the rank of its score among those of every earlier sample
- * (reward_metric_rank).  The scores of samples before this run of the
- * loop are read from the file once; each batch's are added after. */
+ * (reward_metric_rank), from the loop's score history (search_scores.c),
+ * to which it adds its own. */
 static NvStatus rank_rewards(Loop *l, NvError *err)
 {
     NvStatus r;
-    if (!l->scores_read && (r = read_scores(l, err)))
+    if ((r = search_scores_reserve(l, l->n, err)))
         return r;
-    if (l->capscores - l->nscores < (size_t)l->n) {
-        size_t cap = l->nscores + (size_t)l->n + l->capscores;
-        double *p = realloc(l->scores, sizeof *p * cap);
-        if (!p)
-            return nv_error_set(err, NV_ERR_NOMEM,
-                                "out of memory ranking rewards");
-        l->scores = p;
-        l->capscores = cap;
-    }
     for (int i = 0; i < l->n; i++) {
         Item *it = &l->items[i];
         double x = it->sm.reward;

@@ -51,8 +51,8 @@ typedef struct {
     int done_this_run;    /* samples finished since start (for the ETA) */
     int write_failed;     /* a progress write failed (reported once) */
     const Dataset *train; /* the train subset (zero-cost rewards read it) */
-    double *scores;       /* zero-cost scores of samples 0 .. start-1 that
-                           * have one, read from the file once (rank_rewards) */
+    double *scores;       /* zero-cost searches: the scores of samples
+                           * 0 .. start-1 that have one (search_scores.c) */
     size_t nscores, capscores;
     int scores_read;      /* scores holds the file's samples before start */
 } Loop;
@@ -78,6 +78,15 @@ void search_pause_here(Loop *l);
  * hooks->human is set) through text_put; a final newline stays one. */
 void search_human_line(Loop *l, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* ---- zero-cost rewards (search_scores.c) ---- */
+
+/* search_scores_reserve - room in l->scores for `more` scores after
+ * nscores; the first call of a run of the loop fills it with the scores
+ * of the file's samples before l->start that have one, in sample order
+ * (read once: each batch then adds its own).  NV_ERR_NOMEM, store
+ * errors. */
+NvStatus search_scores_reserve(Loop *l, int more, NvError *err);
 
 /* ---- weight sharing (search_ws.c; search_batch.c invariants 7, 8) ---- */
 
