@@ -37,7 +37,12 @@ tui_keys -l three
 tui_keys Enter Enter
 tui_wait "three  random  sample 4 of 4" "live view of a finished search"
 tui_wait "#3 $(val three 3)" "the newest sample marked with its value"
+# the seconds per child give way first when the header does not fit
+# (the rate and the best reward may fill 100 columns): a wide window
+# shows them
+tui_resize 140 30
 tui_wait "s/child" "seconds per child"
+tui_resize 100 30
 tui_wait "dist./row max" "the distributions say they are scaled to their row"
 case "$(tui_screen)" in *"p pause"*|*"x stop"*)
     fail "pause/stop offered on a finished search: $(tui_screen)" ;; esac
