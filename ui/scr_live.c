@@ -29,6 +29,7 @@
 #include "screens.h"
 #include "train/reward_metric.h"
 #include "cli/fidelity_level.h"
+#include "report/report.h"
 
 #define PAGE 2000
 #define AVG_WINDOW 10
@@ -61,6 +62,8 @@ typedef struct {
     int dec_top;
     CellPics pics;
     char trust[256];       /* fidlevel_trust's warning, "" when none */
+    char panel[256];       /* a weight-sharing search's fidelity panel
+                              (report_ws_panel_line), "" when none */
     char warn[600];        /* warnings in the log of a search this UI started */
 } LiveScreen;
 
@@ -171,6 +174,21 @@ static void read_warnings(LiveScreen *ls, App *a)
         spawn_log_warnings(a->started_log, ls->warn, sizeof ls->warn);
 }
 
+/* read_notes - the lines under the header: the trust warning and, for a
+ * weight-sharing search, its fidelity panel's correlations. */
+static void read_notes(LiveScreen *ls, Store *st)
+{
+    StoreWsPanel *rows = NULL;
+    size_t n = 0;
+    NvError err;
+    fidlevel_trust(st, &ls->s, ls->trust, sizeof ls->trust);
+    ls->panel[0] = '\0';
+    if (ls->s.ws_panel > 0 &&
+        store_ws_panel_list(st, ls->s.id, &rows, &n, &err) == NV_OK)
+        report_ws_panel_line(ls->panel, sizeof ls->panel, rows, n);
+    free(rows);
+}
+
 static int live_tick(Screen *scr, App *a)
 {
     LiveScreen *ls = (LiveScreen *)scr;
@@ -185,7 +203,7 @@ static int live_tick(Screen *scr, App *a)
     ls->have_search = store_search_get(st, ls->sid, &ls->s, &err) == NV_OK;
     if (!ls->have_search)
         return 1;
-    fidlevel_trust(st, &ls->s, ls->trust, sizeof ls->trust);
+    read_notes(ls, st);
     poll_samples(ls, st);
     poll_kids(ls, st);
     load_sample(ls, st, ls->sel >= 0 ? ls->sel : ls->latest);
@@ -284,8 +302,10 @@ static void draw_header(LiveScreen *ls, UiGrid *g, int x, int y, int w)
     /* the trust warning (trust.h): one line under the header */
     if (ls->trust[0]) {
         snprintf(line, sizeof line, "! %s", ls->trust);
-        ui_grid_text_clip(g, x, y + 1, x + w, line, UI_ROLE_WARN);
+        ui_grid_text_clip(g, x, ++y, x + w, line, UI_ROLE_WARN);
     }
+    if (ls->panel[0]) /* the panel's line under them */
+        ui_grid_text_clip(g, x, ++y, x + w, ls->panel, UI_ROLE_NORMAL);
 }
 
 /* progress_lines - rows the children's progress takes: one per worker
@@ -391,8 +411,8 @@ static void live_draw(Screen *scr, App *a, UiGrid *g, int x, int y, int w, int h
     }
     int np = progress_lines(ls, h);
     draw_header(ls, g, x, y, w);
-    if (ls->trust[0]) { /* its line under the header */
-        y++;
+    for (int i = 0; i < !!ls->trust[0] + !!ls->panel[0]; i++) {
+        y++; /* the trust warning's and the panel's lines */
         h--;
     }
     draw_progress(ls, a, g, x, y + 1, w, np);
@@ -594,7 +614,7 @@ Screen *scr_live_new(App *a, int64_t search_id)
     if (st) {
         ls->have_search = store_search_get(st, search_id, &ls->s, &err) == NV_OK;
         if (ls->have_search)
-            fidlevel_trust(st, &ls->s, ls->trust, sizeof ls->trust);
+            read_notes(ls, st);
         if (ls->have_search) {
             poll_samples(ls, st);
             poll_kids(ls, st);

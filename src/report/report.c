@@ -525,12 +525,37 @@ static void panel_corr(const StoreWsPanel *rows, size_t n, PanelCorr *tau,
     free(y);
 }
 
-static void corr_text(FILE *f, const char *name, const PanelCorr *c)
+static void corr_str(char *buf, size_t size, const char *name,
+                     const PanelCorr *c)
 {
     if (isnan(c->r))
-        fprintf(f, "%s -", name);
+        snprintf(buf, size, "%s -", name);
     else
-        fprintf(f, "%s %+.3f [%+.3f, %+.3f]", name, c->r, c->lo, c->hi);
+        snprintf(buf, size, "%s %+.3f [%+.3f, %+.3f]", name, c->r, c->lo,
+                 c->hi);
+}
+
+static void corr_text(FILE *f, const char *name, const PanelCorr *c)
+{
+    char buf[96];
+    corr_str(buf, sizeof buf, name, c);
+    fputs(buf, f);
+}
+
+void report_ws_panel_line(char *buf, size_t size, const StoreWsPanel *rows,
+                          size_t n)
+{
+    PanelCorr tau, rho;
+    char t[96], r[96];
+    if (size)
+        buf[0] = '\0';
+    if (n == 0 || size == 0)
+        return;
+    panel_corr(rows, n, &tau, &rho);
+    corr_str(t, sizeof t, "Kendall tau", &tau);
+    corr_str(r, sizeof r, "Spearman rho", &rho);
+    snprintf(buf, size, "fidelity: %zu trained stand-alone, %s, %s (95%%)",
+             n, t, r);
 }
 
 void report_ws_panel_table(FILE *f, const StoreWsPanel *rows, size_t n)

@@ -68,6 +68,13 @@ void report_picture_title(char *buf, size_t n, const StoreSearch *s,
 void report_ws_panel_table(FILE *f, const StoreWsPanel *rows, size_t n);
 void report_ws_panel_json(FILE *f, const StoreWsPanel *rows, size_t n);
 
+/* report_ws_panel_line - the panel's correlations as one line into
+ * buf[size] ("" when n is 0): "fidelity: N trained stand-alone, Kendall
+ * tau +0.333 [-0.263, +0.784], Spearman rho ... (95%)", as the table's
+ * first line says them; for the terminal UI's Live view. */
+void report_ws_panel_line(char *buf, size_t size, const StoreWsPanel *rows,
+                          size_t n);
+
 /* report_env_table - a search's recorded environment as "key  value"
  * lines (version and revision, compiler, BLAS, CPU, cores, workers and
  * threads, load); e NULL: one line saying none was recorded. */
