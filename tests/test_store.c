@@ -424,7 +424,7 @@ static void test_roundtrip(void)
         CHECK(store_search_get(r, id, &got, &err) == NV_OK &&
                   got.status == SEARCH_INTERRUPTED && got.finished > 0 &&
                   strcmp(got.message, "signal") == 0, "search interrupted");
-        CHECK(store_search_claim(w, id, &err) == NV_OK, "claim: %s", err.msg);
+        CHECK(store_search_claim(w, id, 0, &err) == NV_OK, "claim: %s", err.msg);
         CHECK(store_search_get(r, id, &got, &err) == NV_OK &&
                   got.status == SEARCH_RUNNING && got.finished == 0,
               "claimed search runs");

@@ -80,6 +80,11 @@ typedef enum { STORE_READ = 0, STORE_WRITE = 1 } StoreMode;
  *                 interrupted, failed, stale   running      store_search_claim
  *                                                           (resume; done is
  *                                                           refused)
+ *                 done                         running      store_search_claim
+ *                                                           with a panel to
+ *                                                           train (weight
+ *                                                           sharing, resumed
+ *                                                           with --ws-panel)
  *   stale is never stored: a reader reports running or paused as stale when
  *   its process is gone (store_search_get).
  *
@@ -399,9 +404,15 @@ NvStatus store_search_rename(Store *s, int64_t id, const char *name,
 
 /* store_search_claim - take over search id for this process (resume): sets
  * status running, pid, host, clears finished and message.  Fails with
- * NV_ERR_USAGE when it is done, or still running or paused in a live
- * process. */
-NvStatus store_search_claim(Store *s, int64_t id, NvError *err);
+ * NV_ERR_USAGE when it is done (unless done_ok), or still running or
+ * paused in a live process. */
+NvStatus store_search_claim(Store *s, int64_t id, int done_ok, NvError *err);
+
+/* store_search_set_ws_panel - the panel size (top and random
+ * architectures, each) of weight-sharing search id, as a resume with
+ * --ws-panel asks.  One statement. */
+NvStatus store_search_set_ws_panel(Store *s, int64_t id, int ws_panel,
+                                   NvError *err);
 
 /* store_search_set_workers - record that the run of search id now going
  * on trains `workers` children at once (1 .. 65536). */

@@ -225,7 +225,7 @@ NvStatus store_search_rename(Store *s, int64_t id, const char *name,
     return store_commit(s, err) ? store_rollback(s, NV_ERR_DB) : NV_OK;
 }
 
-NvStatus store_search_claim(Store *s, int64_t id, NvError *err)
+NvStatus store_search_claim(Store *s, int64_t id, int done_ok, NvError *err)
 {
     sqlite3_stmt *st;
     NvStatus r;
@@ -235,7 +235,7 @@ NvStatus store_search_claim(Store *s, int64_t id, NvError *err)
         return r;
     if ((r = live_check(s, id, "resuming", name, status, err)))
         return store_rollback(s, r);
-    if (strcmp(status, "done") == 0)
+    if (!done_ok && strcmp(status, "done") == 0)
         return store_rollback(s, nv_error_set(err, NV_ERR_USAGE,
                                         "search '%s' is done already: "
                                         "nothing to resume",
@@ -253,21 +253,40 @@ NvStatus store_search_claim(Store *s, int64_t id, NvError *err)
     return (r = store_commit(s, err)) ? store_rollback(s, r) : NV_OK;
 }
 
-NvStatus store_search_set_workers(Store *s, int64_t id, int workers,
-                                  NvError *err)
+/* set_search_int - UPDATE searches SET <sql's column> = v WHERE id (sql
+ * binds ?1 to the id and ?2 to v); `what` names the failure. */
+static NvStatus set_search_int(Store *s, int64_t id, const char *sql, int v,
+                               const char *what, NvError *err)
 {
     sqlite3_stmt *st;
     NvStatus r;
-    if ((r = store_need_write(s, err)))
-        return r;
-    if (workers < 1 || workers > 1 << 16)
-        return nv_error_set(err, NV_ERR_USAGE, "%d workers", workers);
-    if ((r = store_prepare(s, "UPDATE searches SET workers = ?2 WHERE id = ?1",
-                           &st, err)))
+    if ((r = store_need_write(s, err)) ||
+        (r = store_prepare(s, sql, &st, err)))
         return r;
     sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int(st, 2, workers);
-    return store_step_done(s, st, "cannot record the search's workers", err);
+    sqlite3_bind_int(st, 2, v);
+    return store_step_done(s, st, what, err);
+}
+
+NvStatus store_search_set_workers(Store *s, int64_t id, int workers,
+                                  NvError *err)
+{
+    if (workers < 1 || workers > 1 << 16)
+        return nv_error_set(err, NV_ERR_USAGE, "%d workers", workers);
+    return set_search_int(s, id,
+                          "UPDATE searches SET workers = ?2 WHERE id = ?1",
+                          workers, "cannot record the search's workers", err);
+}
+
+NvStatus store_search_set_ws_panel(Store *s, int64_t id, int ws_panel,
+                                   NvError *err)
+{
+    if (ws_panel < 0)
+        return nv_error_set(err, NV_ERR_USAGE, "a panel of %d", ws_panel);
+    return set_search_int(s, id,
+                          "UPDATE searches SET ws_panel = ?2 WHERE id = ?1",
+                          ws_panel, "cannot record the search's panel size",
+                          err);
 }
 
 NvStatus store_search_set_status(Store *s, int64_t id, SearchStatus status,
