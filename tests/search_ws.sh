@@ -52,6 +52,7 @@ PANEL="SELECT group_concat(sample_idx || pick || reward || ':' || shared_reward,
 [ "$($CHECKDB "$DB" field random-ws-3 "SELECT count(*) FROM panel WHERE search_id = ?")" = 0 ] ||
     fail "--ws-panel 0: no panel"
 
+
 # --- what readers see -----------------------------------------------------------
 run "$NASVIEW" show --db "$DB" rl-ws-3
 expect_status 0 "show"
@@ -157,5 +158,38 @@ $CHECKDB "$DB" same pref pint || fail "panel resume: same samples"
 [ "$($CHECKDB "$DB" field pref "$PANEL")" = "$($CHECKDB "$DB" field pint "$PANEL")" ] ||
     fail "panel resume: same panel"
 $CHECKDB "$DB" consistent pint || fail "panel resume: rows consistent"
+
+# --- a panel on demand: --resume with --ws-panel --------------------------------
+OLD="SELECT group_concat(sample_idx || pick || reward || ':' || shared_reward || ':' || finished, ' ') FROM (SELECT * FROM panel WHERE search_id = ? ORDER BY sample_idx)"
+before=$($CHECKDB "$DB" field rl-ws-3 "$OLD")
+run "$NASVIEW" search --db "$DB" --resume rl-ws-3 --ws-panel 3
+expect_status 0 "a done search resumed for a larger panel"
+[ "$($CHECKDB "$DB" field rl-ws-3 "SELECT status || ' ' || ws_panel FROM searches WHERE id = ?")" = "done 3" ] ||
+    fail "panel on demand: done again, the new size stored"
+[ "$($CHECKDB "$DB" field rl-ws-3 "SELECT count(*) FROM panel WHERE search_id = ? AND pick = 'top'")" = 3 ] ||
+    fail "panel on demand: 3 top picks"
+[ "$($CHECKDB "$DB" field rl-ws-3 "SELECT count(*) FROM panel WHERE search_id = ?")" -ge 6 ] ||
+    fail "panel on demand: at least 3 top and 3 random"
+for m in $before; do
+    case " $($CHECKDB "$DB" field rl-ws-3 "$OLD") " in *" $m "*) ;;
+    *) fail "panel on demand: member $m trained again or changed" ;; esac
+done
+[ "$($CHECKDB "$DB" field rl-ws-3 "SELECT count(*) FROM samples WHERE search_id = ?")" = 12 ] ||
+    fail "panel on demand: no new samples"
+run "$NASVIEW" search --db "$DB" --resume random-ws-3 --ws-panel 1
+expect_status 0 "a panel for a search that had none"
+[ "$($CHECKDB "$DB" field random-ws-3 "SELECT count(*) FROM panel WHERE search_id = ?")" = 2 ] ||
+    fail "panel on demand: 1 top and 1 random"
+run "$NASVIEW" search --db "$DB" --resume rl-ws-3
+expect_status 2 "a done search without --ws-panel"
+expect_err "done already" "a done search: nothing to resume"
+run "$NASVIEW" search --db "$DB" --resume rl-ws-3 --ws-steps 4
+expect_status 2 "--resume takes --ws-panel, no other setting"
+run "$NASVIEW" search --db "$DB" --strategy random --budget 1 --seed 3 \
+    --name alone --workers 1 $SMALL
+expect_status 0 "a stand-alone search"
+run "$NASVIEW" search --db "$DB" --resume alone --ws-panel 1
+expect_status 2 "--ws-panel on a stand-alone search"
+expect_err "stand-alone search" "--ws-panel on a stand-alone search says why"
 
 finish

@@ -618,7 +618,7 @@ static void search_check(const char *p, const char *name, NvStatus st,
      * running, because even that write failed, would need a new process). */
     if (row.status == SEARCH_FAILED) {
         SearchHooks hooks = { .workers = 1 }; /* in this process */
-        r = search_resume(s, name, &hooks, NULL, &err);
+        r = search_resume(s, name, &hooks, -1, NULL, &err);
         CHECK(r == NV_OK || (!has_state && strstr(err.msg, "cannot resume")),
               "search, allocation %ld: resume: %s", n, err.msg);
         if (r != NV_OK) {

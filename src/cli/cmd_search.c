@@ -35,7 +35,7 @@ static const char usage[] =
     "                      [--reward accuracy|naswot|synflow|params|mult_adds]\n"
     "                      [--set NAME=VALUE]...\n"
     "       nasview search [--db FILE] [--workers K | --mpi]\n"
-    "                      --resume SEARCH\n"
+    "                      --resume SEARCH [--ws-panel k]\n"
     "Run a search headless and store every sample in the database.\n"
     "\n"
     "  --strategy S      rl (LSTM controller), random, or evolution\n"
@@ -83,7 +83,10 @@ static const char usage[] =
     "                    them (rewards stored as shared-weight); --budget\n"
     "                    counts samples; at the end the --ws-panel (5) best\n"
     "                    and as many random ones are trained stand-alone and\n"
-    "                    the rank correlation shown by 'nasview show'\n"
+    "                    the rank correlation shown by 'nasview show';\n"
+    "                    with --resume, a panel of that size for a\n"
+    "                    weight-sharing search, done or not (members\n"
+    "                    already trained are kept)\n"
     "                    (scored one at a time in this process: no\n"
     "                    --workers above 1)\n"
     "  --reward R        what a sample's reward is: accuracy (default: the\n"
@@ -112,6 +115,7 @@ typedef struct {
     CliProxy proxy;
     /* what was given: --budget, --seed, a --ws-* option, any setting */
     int have_budget, have_seed, ws_given, settings_given;
+    int panel_given; /* --ws-panel, which a resume may take too */
     /* strategy settings in the order given, as strategy_config_set takes
      * them (names in set_buf for --set, else the table's) */
     const char *set_names[MAX_SETS], *sets[MAX_SETS];
@@ -182,7 +186,7 @@ static const CliArg fixed_args[] = {
     { .name = "ws-samples", .kind = CLI_ARG_INT, .offset = AT(ws_samples),
       .lo = 1, .hi = 1000000, .seen = CLI_SEEN(SearchArgs, ws_given) },
     { .name = "ws-panel", .kind = CLI_ARG_INT, .offset = AT(ws_panel),
-      .lo = 0, .hi = 10000, .seen = CLI_SEEN(SearchArgs, ws_given) },
+      .lo = 0, .hi = 10000, .seen = CLI_SEEN(SearchArgs, panel_given) },
     { .name = "streams", .kind = CLI_ARG_STRING, .offset = AT(streams),
       .seen = SETTING },
     { .name = "reward", .kind = CLI_ARG_STRING, .offset = AT(reward),
@@ -336,7 +340,7 @@ static int search_config(const SearchArgs *a, SearchConfig *cfg,
             fprintf(stderr, "nasview search: warning: %s; ignored\n",
                     err->msg);
     }
-    if (!cfg->weight_sharing && a->ws_given)
+    if (!cfg->weight_sharing && (a->ws_given || a->panel_given))
         return cli_usage_error("search", "--ws-steps, --ws-samples and "
                                          "--ws-panel need --weight-sharing");
     if (search_config_check(cfg, err))
@@ -514,7 +518,9 @@ static int search_execute(const SearchArgs *a, const SearchConfig *cfg,
     int64_t id = 0;
     if (a->resume)
         search_say_resuming(st, a->resume);
-    NvStatus r = a->resume ? search_resume(st, a->resume, &hooks, &id, err)
+    NvStatus r = a->resume ? search_resume(st, a->resume, &hooks,
+                                           a->panel_given ? a->ws_panel : -1,
+                                           &id, err)
                            : search_run(st, cfg, &hooks, &id, err);
     return search_report(st, r, id, &hooks, err);
 }

@@ -292,7 +292,7 @@ out:
 }
 
 NvStatus search_resume(Store *st, const char *key, const SearchHooks *hooks,
-                       int64_t *id_out, NvError *err)
+                       int ws_panel, int64_t *id_out, NvError *err)
 {
     SearchResources res = { NULL, NULL, NULL, NULL, NULL };
     StoreSearch row;
@@ -307,6 +307,13 @@ NvStatus search_resume(Store *st, const char *key, const SearchHooks *hooks,
         return r;
     if (id_out)
         *id_out = row.id;
+    if (ws_panel >= 0 && !c.weight_sharing)
+        return nv_error_set(err, NV_ERR_USAGE,
+                            "'%s' is a stand-alone search: --ws-panel is "
+                            "for weight-sharing searches",
+                            row.name);
+    if (ws_panel >= 0)
+        c.ws_panel = ws_panel;
     if (!(res.strat = strategy_new(&c.strategy, err)))
         return err->status ? err->status : NV_ERR_USAGE;
     if ((r = store_state_load(st, row.id, &after, &state, &len, err)) ||
@@ -333,7 +340,9 @@ NvStatus search_resume(Store *st, const char *key, const SearchHooks *hooks,
             goto out;
         }
     }
-    if ((r = store_search_claim(st, row.id, err)))
+    if ((r = store_search_claim(st, row.id, ws_panel >= 0, err)) ||
+        (ws_panel >= 0 &&
+         (r = store_search_set_ws_panel(st, row.id, ws_panel, err))))
         goto out;
     r = search_loop(st, row.id, after + 1, &c, &res, hooks, err);
 out:

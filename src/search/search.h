@@ -90,9 +90,14 @@ NvStatus search_run(Store *st, const SearchConfig *cfg,
 /* search_resume - continue the search named key (name or id) in st from
  * its last strategy snapshot (the end of its last whole batch), reusing
  * the samples of the next batch already finished, with its stored
- * settings (hooks->workers may differ from the first run's).  Same returns
- * as search_run; NV_ERR_USAGE when it is done or still alive elsewhere. */
+ * settings (hooks->workers may differ from the first run's).  ws_panel
+ * >= 0 (a weight-sharing search only) sets its fidelity panel to that
+ * many top and random architectures, stored, and lets a done search be
+ * resumed for it: the panel's missing members are trained (those already
+ * trained are kept) and the search is done again.  Same returns as
+ * search_run; NV_ERR_USAGE when it is done (and ws_panel < 0), still
+ * alive elsewhere, or ws_panel is given for a stand-alone search. */
 NvStatus search_resume(Store *st, const char *key, const SearchHooks *hooks,
-                       int64_t *id, NvError *err);
+                       int ws_panel, int64_t *id, NvError *err);
 
 #endif
