@@ -754,7 +754,10 @@ NvStatus net_finish(Net *net, uint64_t seed, NvError *err)
     }
     free(goff);
     free(voff);
-    openblas_set_num_threads(1); /* network.h */
+    /* network.h; set only when it differs, since weight sharing makes a
+     * network for every training step */
+    if (openblas_get_num_threads() != 1)
+        openblas_set_num_threads(1);
     net->finished = 1;
     return NV_OK;
 }
