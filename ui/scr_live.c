@@ -64,6 +64,7 @@ typedef struct {
     char trust[256];       /* fidlevel_trust's warning, "" when none */
     char panel[256];       /* a weight-sharing search's fidelity panel
                               (report_ws_panel_line), "" when none */
+    size_t panel_rows;     /* the members panel was computed from */
     char warn[600];        /* warnings in the log of a search this UI started */
 } LiveScreen;
 
@@ -175,17 +176,21 @@ static void read_warnings(LiveScreen *ls, App *a)
 }
 
 /* read_notes - the lines under the header: the trust warning and, for a
- * weight-sharing search, its fidelity panel's correlations. */
+ * weight-sharing search, its fidelity panel's correlations (their
+ * bootstrap intervals computed again only when a member is added: rows
+ * are only ever added). */
 static void read_notes(LiveScreen *ls, Store *st)
 {
     StoreWsPanel *rows = NULL;
     size_t n = 0;
     NvError err;
     fidlevel_trust(st, &ls->s, ls->trust, sizeof ls->trust);
-    ls->panel[0] = '\0';
     if (ls->s.ws_panel > 0 &&
-        store_ws_panel_list(st, ls->s.id, &rows, &n, &err) == NV_OK)
+        store_ws_panel_list(st, ls->s.id, &rows, &n, &err) == NV_OK &&
+        n != ls->panel_rows) {
         report_ws_panel_line(ls->panel, sizeof ls->panel, rows, n);
+        ls->panel_rows = n;
+    }
     free(rows);
 }
 
@@ -411,10 +416,10 @@ static void live_draw(Screen *scr, App *a, UiGrid *g, int x, int y, int w, int h
     }
     int np = progress_lines(ls, h);
     draw_header(ls, g, x, y, w);
-    for (int i = 0; i < !!ls->trust[0] + !!ls->panel[0]; i++) {
-        y++; /* the trust warning's and the panel's lines */
-        h--;
-    }
+    /* the trust warning's and the panel's lines under the header */
+    const int notes = (ls->trust[0] != '\0') + (ls->panel[0] != '\0');
+    y += notes;
+    h -= notes;
     draw_progress(ls, a, g, x, y + 1, w, np);
     /* Top: reward plot | decisions.  Bottom, full width: the cell, which
      * needs about 12 rows to be drawn as boxes with whole op names. */
