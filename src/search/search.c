@@ -307,13 +307,14 @@ NvStatus search_resume(Store *st, const char *key, const SearchHooks *hooks,
         return r;
     if (id_out)
         *id_out = row.id;
-    if (ws_panel >= 0 && !c.weight_sharing)
-        return nv_error_set(err, NV_ERR_USAGE,
-                            "'%s' is a stand-alone search: --ws-panel is "
-                            "for weight-sharing searches",
-                            row.name);
-    if (ws_panel >= 0)
+    if (ws_panel >= 0) {
+        if (!c.weight_sharing)
+            return nv_error_set(err, NV_ERR_USAGE,
+                                "'%s' is a stand-alone search: --ws-panel "
+                                "is for weight-sharing searches",
+                                row.name);
         c.ws_panel = ws_panel;
+    }
     if (!(res.strat = strategy_new(&c.strategy, err)))
         return err->status ? err->status : NV_ERR_USAGE;
     if ((r = store_state_load(st, row.id, &after, &state, &len, err)) ||

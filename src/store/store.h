@@ -482,9 +482,8 @@ typedef struct {
                              0: drawn at random from the others */
     double shared_reward; /* its score with the final shared weights on
                              the panel's validation images
-                             (shared_score_final); builds before
-                             this field's comment stored the sample's
-                             own reward */
+                             (shared_score_final; earlier builds stored
+                             the sample's own reward) */
     double reward;        /* stand-alone validation accuracy */
     SampleStatus status;  /* SAMPLE_DONE or SAMPLE_DIVERGED */
     int64_t params;
